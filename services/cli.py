@@ -1,0 +1,202 @@
+"""The `coorace` command: serve, seed the demo, print tokens, watch and rebuild projections."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+
+import click
+
+from services.bootstrap import ALL_SERVICES, build_platform
+from shared.auth import Role, TokenError, TokenService
+from shared.config import load_settings
+from shared.platform import Platform
+from shared.projection import catch_up, rebuild
+
+SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
+
+
+class ProgressLine:
+    """Progress of long work on standard error (standard output stays for results)."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done == total or now - self.last > 0.2:
+            self.last = now
+            end = "\n" if done == total else ""
+            click.echo(f"\r{what}: {done}/{total} ({100 * done // max(total, 1)} %)", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+
+
+@click.group()
+def main() -> None:
+    """COORACE platform: member register, le Cap, Fonds Mutualisés Solidaires."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--service", "service", type=SERVICE_CHOICE, default=None, help="run one service alone")
+@click.option("--demo", is_flag=True, help="seed the demo data first when the database is empty")
+@click.option("--no-projections", is_flag=True, help="do not run projection runners in this process")
+def serve(host: str, port: int, service: str | None, demo: bool, no_projections: bool) -> None:
+    """Serve the platform's HTTP API (all services in one process by default)."""
+    import uvicorn
+
+    from shared.app_factory import create_app
+
+    services = [service] if service else None
+    platform = build_platform(services)
+    if demo:
+        asyncio.run(_seed(platform, only_if_empty=True))
+    app = create_app(platform, run_projections=not no_projections)
+    click.echo(f"COORACE platform on http://{host}:{port}/  (API schema: http://{host}:{port}/schema)", err=True)
+    click.echo(f"Get a token: coorace token --role national_staff", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("seed")
+def demo_seed() -> None:
+    """Create the demo data through the same commands users send (idempotent)."""
+    asyncio.run(_seed(build_platform(), only_if_empty=False))
+
+
+async def _seed(platform: Platform, *, only_if_empty: bool) -> None:
+    progress = ProgressLine()
+    await platform.start()
+    try:
+        if only_if_empty and any([await platform.head(name) for name in platform.services]):
+            click.echo("demo: the database already holds events, not seeding", err=True)
+            return
+        for service in platform.services.values():
+            if service.seed_demo is not None:
+                await asyncio.to_thread(service.seed_demo, platform, progress)
+        await _catch_up_all(platform, progress)
+    finally:
+        await platform.stop()
+
+
+async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], None]) -> None:
+    assert platform.write_pool is not None
+    async with platform.write_pool.acquire() as conn:
+        for status in await platform.status():
+            store, projection = platform.projection(str(status["service"]), str(status["projection"]))
+            live = await store.live(conn, projection)
+            total, done = int(status["lag"]), 0  # type: ignore[call-overload]
+
+            def step(n: int) -> None:
+                nonlocal done
+                done += n
+                progress(f"projection {projection.name}", done, total)
+
+            await catch_up(conn, store, projection, live["generation"], progress=step)
+
+
+@main.command()
+@click.option("--role", required=True, help="one of: " + ", ".join(r.value for r in Role) + " (comma-separated)")
+@click.option("--tenant", default=None, help="the member id, for member roles")
+@click.option("--region", default=None, help="the region code, for regional roles")
+@click.option("--subject", default=None, help="the user id (default: a generated demo id)")
+@click.option("--ttl", default=12 * 3600, show_default=True, type=int, help="lifetime in seconds")
+def token(role: str, tenant: str | None, region: str | None, subject: str | None, ttl: int) -> None:
+    """Print a signed bearer token for local use (refused with an external identity provider)."""
+    try:
+        click.echo(TokenService(load_settings()).issue(role=role, tenant=tenant, region=region, subject=subject,
+                                                       ttl_seconds=ttl))
+    except (TokenError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.group()
+def projections() -> None:
+    """Read models: status, rebuild, workers."""
+
+
+@projections.command("status")
+@click.option("--service", type=SERVICE_CHOICE, default=None)
+def projections_status(service: str | None) -> None:
+    """Each projection's position and lag."""
+
+    async def run() -> None:
+        platform = build_platform([service] if service else None)
+        await platform.start()
+        try:
+            click.echo(f"{'service':<12} {'projection':<22} {'generation':>10} {'position':>10} {'head':>10} {'lag':>8}")
+            for s in await platform.status():
+                click.echo(f"{s['service']:<12} {s['projection']:<22} {s['generation']!s:>10} "
+                           f"{s['position']:>10} {s['head']:>10} {s['lag']:>8}")
+        finally:
+            await platform.stop()
+
+    asyncio.run(run())
+
+
+@projections.command("rebuild")
+@click.argument("name", required=False)
+@click.option("--verify", is_flag=True, help="rebuild into scratch tables and report rows that differ; keep live")
+def projections_rebuild(name: str | None, verify: bool) -> None:
+    """Replay the log from the start into a new generation; switch over when it agrees."""
+
+    async def run() -> int:
+        platform = build_platform()
+        await platform.start()
+        failed = 0
+        try:
+            pairs = [pair for pairs in platform.projections.values() for pair in pairs]
+            if name:
+                pairs = [p for p in pairs if p[1].name == name]
+                if not pairs:
+                    known = ", ".join(p.name for ps in platform.projections.values() for _, p in ps)
+                    raise click.ClickException(f"no projection {name}; known: {known}")
+            assert platform.write_pool is not None
+            for store, projection in pairs:
+                progress = ProgressLine()
+                head = await platform.head(next(s for s, d in platform.services.items() if d.schema == store.schema))
+                done = 0
+
+                def step(n: int, _name: str = projection.name, _head: int = head) -> None:
+                    nonlocal done
+                    done += n
+                    progress(f"rebuild {_name}", min(done, _head), _head)
+
+                report = await rebuild(platform.write_pool, store, projection, verify_only=verify, progress=step)
+                click.echo(f"{report.projection}: {report.events} events replayed; {report.reason}")
+                for line in report.differences:
+                    click.echo(f"  {line}")
+                failed += bool(report.differences)
+        finally:
+            await platform.stop()
+        return failed
+
+    sys.exit(1 if asyncio.run(run()) else 0)
+
+
+@projections.command("run")
+@click.option("--service", type=SERVICE_CHOICE, default=None)
+def projections_run(service: str | None) -> None:
+    """Run projection workers in the foreground (for a deployment with separate workers)."""
+
+    async def run() -> None:
+        platform = build_platform([service] if service else None)
+        await platform.start(run_projections=True)
+        click.echo("projection workers running; Ctrl-C to stop", err=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await platform.stop()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass

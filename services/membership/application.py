@@ -1,0 +1,183 @@
+"""MembershipApplication: the register's use cases (load, decide, save), one short method each.
+
+Every method answers a `CommandResult` (member id, new version, notification id). `expected_version`
+is the version the client last read (HTTP `If-Match`): a stale one is refused with 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.membership.domain.errors import (
+    InvalidSiret,
+    MemberNotFound,
+    MemberRefused,
+    SiretAlreadyRegistered,
+    VersionMismatch,
+)
+from services.membership.domain.member import Certification, Contact, Form, Member
+from services.membership.domain.regions import REGIONS_2015, RegionRegistry
+from services.membership.domain.siret import SiretIndex, normalise_siret, siret_is_valid
+from services.membership.events_log import SCHEMA
+from shared.eventstore import CommandResult, ServiceApplication
+
+
+class MembershipApplication(ServiceApplication):
+    name = "membership"
+    schema = SCHEMA
+
+    # --- reference data ---------------------------------------------------------------------
+
+    def establish_regions(self) -> CommandResult | None:
+        """Create the region list once (idempotent: does nothing when it exists)."""
+        try:
+            self.repository.get(RegionRegistry.ID)
+        except AggregateNotFoundError:
+            return self.save_command(RegionRegistry(regions=REGIONS_2015))
+        return None
+
+    def regions(self) -> RegionRegistry:
+        try:
+            return self.repository.get(RegionRegistry.ID)
+        except AggregateNotFoundError:
+            raise MemberRefused("the region list has not been established yet (run `coorace demo seed` "
+                                "or establish it)") from None
+
+    # --- members ----------------------------------------------------------------------------
+
+    def register_member(self, *, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date,
+                        contact: Contact, city: str) -> CommandResult:
+        siret = normalise_siret(siret)
+        if not siret_is_valid(siret):
+            raise InvalidSiret(siret)
+        _check_forms(forms)
+        self.regions().require_active(region)
+        try:
+            index: SiretIndex = self.repository.get(SiretIndex.create_id(siret))
+        except AggregateNotFoundError:
+            pass
+        else:
+            raise SiretAlreadyRegistered(siret, index.member_id)
+        member = Member(name=name.strip(), siret=siret, forms=forms, region=region, joined_on=joined_on,
+                        contact=contact, city=city.strip())
+        return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
+
+    def member(self, member_id: UUID, expected_version: int | None = None) -> Member:
+        try:
+            member: Member = self.repository.get(member_id)
+        except AggregateNotFoundError:
+            raise MemberNotFound(member_id) from None
+        if not isinstance(member, Member):
+            raise MemberNotFound(member_id)
+        if expected_version is not None and member.version != expected_version:
+            raise VersionMismatch(expected_version, member.version)
+        return member
+
+    def _change(self, member_id: UUID, expected_version: int | None, change: Callable[[Member], Any]) -> CommandResult:
+        member = self.member(member_id, expected_version)
+        change(member)
+        return self.save_command(member)
+
+    def change_details(self, member_id: UUID, *, name: str, contact: Contact, city: str, effective_on: date,
+                       expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version,
+                            lambda m: m.change_details(name.strip(), contact, city.strip(), effective_on))
+
+    def change_forms(self, member_id: UUID, *, forms: tuple[str, ...], effective_on: date, reason: str,
+                     expected_version: int | None = None) -> CommandResult:
+        _check_forms(forms)
+        return self._change(member_id, expected_version, lambda m: m.change_forms(forms, effective_on, reason))
+
+    def move_to_region(self, member_id: UUID, *, region: str, effective_on: date, reason: str,
+                       expected_version: int | None = None) -> CommandResult:
+        self.regions().require_active(region)
+        return self._change(member_id, expected_version, lambda m: m.move_to_region(region, effective_on, reason))
+
+    def certify(self, member_id: UUID, *, certification: Certification,
+                expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.certify(certification))
+
+    def lose_certification(self, member_id: UUID, *, effective_on: date, reason: str,
+                           expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.lose_certification(effective_on, reason))
+
+    def join_accord_groupe(self, member_id: UUID, *, effective_on: date,
+                           expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.join_accord_groupe(effective_on))
+
+    def leave_accord_groupe(self, member_id: UUID, *, effective_on: date,
+                            expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.leave_accord_groupe(effective_on))
+
+    def call_dues(self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date,
+                  expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.call_dues(year, amount, effective_on))
+
+    def pay_dues(self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date,
+                 expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.pay_dues(year, amount, effective_on))
+
+    def resign(self, member_id: UUID, *, effective_on: date, reason: str,
+               expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.resign(effective_on, reason))
+
+    def exclude(self, member_id: UUID, *, effective_on: date, reason: str,
+                expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.exclude(effective_on, reason))
+
+    def reinstate(self, member_id: UUID, *, effective_on: date, reason: str,
+                  expected_version: int | None = None) -> CommandResult:
+        return self._change(member_id, expected_version, lambda m: m.reinstate(effective_on, reason))
+
+    # --- the 2016 reform --------------------------------------------------------------------
+
+    def merge_regions(self, *, merged: tuple[str, ...], new_code: str, new_name: str,
+                      effective_on: date) -> CommandResult:
+        """Merge regions and move their members, in one transaction: the registry's event and one
+        `MovedToRegion` per member are saved together or not at all. If any of those members
+        changes meanwhile, the save fails on its version (409) and nothing is written."""
+        registry = self.regions()
+        registry.merge(merged, new_code, new_name, effective_on)
+        moved = []
+        for member_id in self.members_in_regions(merged):
+            member = self.member(member_id)
+            if member.region in merged and member.region != new_code:
+                member.move_to_region(new_code, effective_on, f"fusion des régions {', '.join(merged)}")
+                moved.append(member)
+        return self.save_command(registry, *moved)
+
+    def members_in_regions(self, regions: tuple[str, ...]) -> list[UUID]:
+        """Every member whose latest region is one of `regions`, read from the events themselves
+        (not from a read model that may lag behind)."""
+        region_of: dict[UUID, str] = {}
+        for notification in self._member_region_notifications():
+            event = self.mapper.to_domain_event(notification)
+            region_of[event.originator_id] = event.region
+        return sorted(member_id for member_id, region in region_of.items() if region in regions)
+
+    def _member_region_notifications(self) -> Any:
+        topics = [f"{Member.__module__}:Member.Registered", f"{Member.__module__}:Member.MovedToRegion"]
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=2000, topics=topics)
+            yield from page
+            if len(page) < 2000:
+                return
+            start = page[-1].id + 1
+
+
+def _check_forms(forms: tuple[str, ...]) -> None:
+    if not forms:
+        raise MemberRefused("forms: a member has at least one form")
+    allowed = {f.value for f in Form}
+    unknown = [f for f in forms if f not in allowed]
+    if unknown:
+        raise MemberRefused(f"forms: unknown form(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    if len(set(forms)) != len(forms):
+        raise MemberRefused("forms: a form is listed twice")

@@ -1,0 +1,89 @@
+"""Read model `member_history`: every change to a member, with the date it takes effect, the
+date it was recorded, and who recorded it (what auditors and the member's own portal show)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from services.membership.events_log import MEMBERSHIP_LOG
+from services.membership.member_state import effective_on
+from shared.projection import Notified, Projection
+from shared.readmodel import Table, TableNames, append_rows
+
+MEMBER_HISTORY = Table(
+    "member_history",
+    (
+        ("member_id", "text NOT NULL"),
+        ("version", "int NOT NULL"),
+        ("tenant_id", "text NOT NULL"),
+        ("region", "text NOT NULL"),
+        ("event", "text NOT NULL"),
+        ("effective_on", "date NOT NULL"),
+        ("recorded_at", "timestamptz NOT NULL"),
+        ("actor_id", "text NOT NULL"),
+        ("actor_role", "text NOT NULL"),
+        ("correlation_id", "text NOT NULL"),
+        ("details", "jsonb NOT NULL"),
+    ),
+    primary_key=("member_id", "version"),
+)
+
+_NOT_DETAILS = frozenset({"originator_id", "originator_version", "timestamp", "meta"})
+
+
+def event_details(event: Any) -> Any:
+    return msgspec.json.decode(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
+
+
+class MemberHistoryProjection(Projection):
+    name = "member_history"
+    version = 1
+    source = MEMBERSHIP_LOG
+    tables = (MEMBER_HISTORY,)
+
+    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
+        member_events = [n.event for n in events if type(n.event).__qualname__.startswith("Member.")]
+        if not member_events:
+            return
+        # Every row carries the member's *current* region, so that a regional delegate sees the
+        # whole history of the members now in their region (after a move or a merger too).
+        ids = {str(e.originator_id) for e in member_events}
+        regions = {
+            r["member_id"]: r["region"]
+            for r in await conn.fetch(
+                f"SELECT DISTINCT ON (member_id) member_id, region FROM {tables['member_history']} "
+                "WHERE member_id = ANY($1) ORDER BY member_id, version DESC", list(ids))
+        }
+        moved: set[str] = set()
+        rows = []
+        for event in member_events:
+            member_id = str(event.originator_id)
+            kind = type(event).__name__
+            if kind in ("Registered", "MovedToRegion"):
+                regions[member_id] = event.region
+                moved.add(member_id)
+            rows.append({
+                "member_id": member_id,
+                "version": event.originator_version,
+                "tenant_id": member_id,
+                "region": regions[member_id],
+                "event": kind,
+                "effective_on": effective_on(event),
+                "recorded_at": event.timestamp,
+                "actor_id": event.meta.actor_id,
+                "actor_role": event.meta.actor_role,
+                "correlation_id": event.meta.correlation_id,
+                "details": event_details(event),
+            })
+        for row in rows:
+            row["region"] = regions[row["member_id"]]
+        await append_rows(conn, tables["member_history"], MEMBER_HISTORY, rows)
+        if moved:
+            await conn.executemany(
+                f"UPDATE {tables['member_history']} SET region = $2 WHERE member_id = $1 AND region <> $2",
+                [(member_id, regions[member_id]) for member_id in sorted(moved)],
+            )

@@ -1,0 +1,104 @@
+"""The seam between HTTP and the write side, decided once.
+
+A command handler calls `run_command`: it runs the synchronous library in Litestar's thread pool,
+inside a `command_context` (so events carry who and why) and, when the request has an
+`Idempotency-Key`, an idempotency claim saved with the events. A retry with the same key and body
+gets the first answer and writes nothing; the same key with another body is refused (422).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import msgspec
+from anyio import to_thread
+from litestar import Request, Response
+
+from shared.auth import Principal
+from shared.errors import IdempotencyKeyReused, InvalidInput
+from shared.eventstore import (
+    CommandResult,
+    IdempotencyClaim,
+    IntegrityError,
+    ServiceApplication,
+    idempotency_claim,
+)
+from shared.events import command_context
+from shared.observability import COMMANDS
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+
+
+def expected_version(request: Request) -> int | None:
+    """`If-Match: <version>` (or `"<version>"`): the version the client last read."""
+    value = request.headers.get("if-match")
+    if value is None:
+        return None
+    try:
+        return int(value.strip().strip('"').removeprefix("W/").strip('"'))
+    except ValueError:
+        raise InvalidInput("If-Match must be the aggregate version the client last read, e.g. If-Match: 3") from None
+
+
+async def run_command(
+    request: Request,
+    application: ServiceApplication,
+    command: Callable[[], CommandResult],
+    *,
+    name: str,
+    status_code: int = 200,
+) -> Response[CommandResult]:
+    principal: Principal = request.user
+    key = request.headers.get("idempotency-key")
+    claim = None
+    if key is not None:
+        if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
+        fingerprint = hashlib.sha256(
+            request.method.encode() + b" " + request.url.path.encode() + b"\n" + await request.body()
+        ).hexdigest()
+        scope = f"tenant:{principal.tenant}" if principal.tenant else f"user:{principal.subject}"
+        claim = IdempotencyClaim(scope=scope, key=key, fingerprint=fingerprint, status_code=status_code)
+
+    def run() -> tuple[int, CommandResult]:
+        if claim is not None:
+            answered = _answered(application, claim)
+            if answered is not None:
+                return answered
+        with command_context(
+            actor_id=principal.subject,
+            actor_role=principal.main_role,
+            tenant_id=principal.tenant,
+            correlation_id=request.scope["state"].get("correlation_id"),
+            causation_id=request.scope["state"].get("request_id"),
+        ), idempotency_claim(claim):
+            try:
+                return status_code, command()
+            except IntegrityError:
+                # Either a concurrent change to the aggregate (409) or a concurrent retry with the
+                # same key that committed first: then its answer stands.
+                answered = _answered(application, claim) if claim is not None else None
+                if answered is None:
+                    raise
+                return answered
+
+    try:
+        status, result = await to_thread.run_sync(run)
+    except Exception:
+        COMMANDS.labels(application.schema, name, "refused").inc()
+        raise
+    COMMANDS.labels(application.schema, name, "ok").inc()
+    return Response(result, status_code=status, headers={"ETag": f'"{result.version}"'})
+
+
+def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple[int, CommandResult] | None:
+    found = application.command_recorder.find_idempotent_answer(claim.scope, claim.key)
+    if found is None:
+        return None
+    fingerprint, status, body = found
+    if fingerprint != claim.fingerprint:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was already used for a different request; use a new key for a new command"
+        )
+    return status, msgspec.json.decode(body, type=CommandResult)

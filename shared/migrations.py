@@ -1,0 +1,124 @@
+"""Versioned schema migrations, kept in one small table.
+
+Why not Alembic or yoyo: our read side is raw asyncpg with no ORM models to diff, the migrations are
+plain SQL that run at start-up of every process, and the one rule we need — apply each numbered
+step once, in order, under a lock so two processes starting together don't race — fits in this
+module and its test. Each service lists its own migrations; the platform's come first.
+
+Read-model tables are not migrated here: a projection's tables are created per *generation* from
+its DDL, and a change of that DDL ships as a new projection version that is rebuilt beside the
+live one (see `shared.projection`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+
+READER_ROLE = "coorace_reader"
+MIGRATIONS_LOCK_ID = 0x0C00_4ACE
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+PLATFORM_MIGRATIONS = (
+    Migration(
+        1,
+        "reader role and row visibility function",
+        f"""
+        DO $$ BEGIN
+            CREATE ROLE {READER_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+        CREATE OR REPLACE FUNCTION public.coorace_row_visible(row_tenant text, row_region text)
+        RETURNS boolean LANGUAGE sql STABLE AS $fn$
+            SELECT CASE current_setting('coorace.scope', true)
+                WHEN 'network' THEN true
+                WHEN 'region' THEN row_region = current_setting('coorace.region', true)
+                WHEN 'tenant' THEN row_tenant = ANY(string_to_array(current_setting('coorace.tenants', true), ','))
+                ELSE false
+            END
+        $fn$;
+        GRANT EXECUTE ON FUNCTION public.coorace_row_visible(text, text) TO {READER_ROLE};
+        """,
+    ),
+)
+
+
+def service_schema_migration(schema: str) -> Migration:
+    """The first migration of every service: its schema, idempotency records and projection positions."""
+    return Migration(
+        1,
+        f"{schema} schema, idempotency keys, projection generations",
+        f"""
+        CREATE SCHEMA IF NOT EXISTS {schema};
+        GRANT USAGE ON SCHEMA {schema} TO {READER_ROLE};
+        CREATE TABLE {schema}.idempotency_keys (
+            scope text NOT NULL,
+            key text NOT NULL,
+            fingerprint text NOT NULL,
+            status_code int NOT NULL,
+            body bytea NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (scope, key)
+        );
+        CREATE TABLE {schema}.projection_generations (
+            projection text NOT NULL,
+            generation int NOT NULL,
+            projection_version int NOT NULL,
+            status text NOT NULL CHECK (status IN ('building', 'live', 'retired')),
+            position bigint NOT NULL DEFAULT 0,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (projection, generation)
+        );
+        CREATE UNIQUE INDEX projection_one_live ON {schema}.projection_generations (projection)
+            WHERE status = 'live';
+        """,
+    )
+
+
+async def apply_migrations(conn: asyncpg.Connection, component: str, migrations: tuple[Migration, ...]) -> list[int]:
+    """Apply the component's migrations not yet applied, each in its own transaction, in order.
+    Returns the versions applied now."""
+    await conn.execute(
+        """
+        CREATE TABLE IF NOT EXISTS public.coorace_schema_migrations (
+            component text NOT NULL,
+            version int NOT NULL,
+            name text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (component, version)
+        )
+        """
+    )
+    versions = [m.version for m in migrations]
+    if versions != sorted(set(versions)):
+        raise ValueError(f"{component}: migration versions must be unique and increasing: {versions}")
+    applied_now: list[int] = []
+    async with conn.transaction():
+        # One process migrates at a time; the others wait, then find nothing left to do.
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATIONS_LOCK_ID)
+        done = {
+            r["version"]
+            for r in await conn.fetch(
+                "SELECT version FROM public.coorace_schema_migrations WHERE component = $1", component
+            )
+        }
+        for migration in migrations:
+            if migration.version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(migration.sql)
+                await conn.execute(
+                    "INSERT INTO public.coorace_schema_migrations (component, version, name) VALUES ($1, $2, $3)",
+                    component,
+                    migration.version,
+                    migration.name,
+                )
+            applied_now.append(migration.version)
+    return applied_now

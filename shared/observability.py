@@ -1,0 +1,69 @@
+"""Per-request context for logs, and the Prometheus metrics served at /metrics."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import structlog
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+log = structlog.get_logger("coorace.http")
+
+registry = CollectorRegistry()
+REQUEST_LATENCY = Histogram(
+    "coorace_http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
+    registry=registry, buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+COMMANDS = Counter("coorace_commands_total", "Commands handled", ["service", "command", "outcome"], registry=registry)
+PROJECTION_LAG = Gauge("coorace_projection_lag_events", "Events not yet applied", ["service", "projection"],
+                       registry=registry)
+PROJECTION_POSITION = Gauge("coorace_projection_position", "Last applied notification id",
+                            ["service", "projection"], registry=registry)
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (or takes X-Request-Id), binds it to the log context with the
+    correlation id, times the request, and logs one line when it ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        correlation_id = headers.get("x-correlation-id") or request_id
+        scope.setdefault("state", {})
+        scope["state"]["request_id"] = request_id
+        scope["state"]["correlation_id"] = correlation_id
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("path_template") or _route_of(scope)
+            REQUEST_LATENCY.labels(scope["method"], route, str(status)).observe(elapsed)
+            log.info("request", method=scope["method"], path=scope["path"], status=status,
+                     duration_ms=round(elapsed * 1000, 2))
+
+
+def _route_of(scope: Scope) -> str:
+    handler = scope.get("route_handler")
+    paths = getattr(handler, "paths", None)
+    return sorted(paths)[0] if paths else "unmatched"

@@ -1,0 +1,159 @@
+"""The running platform: database, migrations, one application per service, pools, runners.
+
+`Platform` is built once by the composition root (`services.bootstrap`) for a process, whatever
+that process is (the HTTP server, a projection worker, the CLI, a test).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import asyncpg
+import msgspec
+import structlog
+
+from shared.config import Settings
+from shared.database import DatabaseAddress, resolve_database
+from shared.errors import NotCaughtUp
+from shared.eventstore import ServiceApplication
+from shared.migrations import PLATFORM_MIGRATIONS, READER_ROLE, apply_migrations
+from shared.projection import (
+    Projection,
+    ProjectionRunner,
+    ProjectionStore,
+    ensure_live_generation,
+    head_position,
+    projection_status,
+)
+from shared.service import ServiceDefinition
+
+log = structlog.get_logger(__name__)
+
+WAIT_FOR_TIMEOUT_SECONDS = 5.0
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """JSON columns in and out as Python values, encoded by msgspec (binary format, so that COPY
+    works too: jsonb's binary form is a version byte, then the JSON text)."""
+    await conn.set_type_codec("json", schema="pg_catalog", encoder=msgspec.json.encode,
+                              decoder=msgspec.json.decode, format="binary")
+    await conn.set_type_codec("jsonb", schema="pg_catalog", encoder=_jsonb, decoder=_from_jsonb, format="binary")
+
+
+def _jsonb(value: object) -> bytes:
+    return b"\x01" + msgspec.json.encode(value)
+
+
+def _from_jsonb(data: bytes) -> object:
+    return msgspec.json.decode(data[1:])
+
+
+class Platform:
+    def __init__(self, settings: Settings, services: Sequence[ServiceDefinition],
+                 database: DatabaseAddress | None = None) -> None:
+        self.settings = settings
+        self.services = {s.name: s for s in services}
+        self.database = database or resolve_database(settings.database_url, settings.data_dir)
+        self.applications: dict[str, ServiceApplication] = {}
+        self.projections: dict[str, list[tuple[ProjectionStore, Projection]]] = {}
+        self.write_pool: asyncpg.Pool | None = None
+        self.read_pool: asyncpg.Pool | None = None
+        self.runner: ProjectionRunner | None = None
+
+    # --- start and stop -------------------------------------------------------------------
+
+    async def start(self, *, run_projections: bool = False) -> None:
+        dsn = self.database.url()
+        self.write_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=8, init=init_connection)
+        async with self.write_pool.acquire() as conn:
+            await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS)
+            for service in self.services.values():
+                await apply_migrations(conn, service.name, service.migrations)
+        self.read_pool = await asyncpg.create_pool(
+            dsn, min_size=2, max_size=32, server_settings={"role": READER_ROLE}, init=init_connection
+        )
+        for service in self.services.values():
+            self.application(service.name)
+            store = ProjectionStore(service.schema)
+            self.projections[service.name] = [(store, p) for p in service.projections()]
+        async with self.write_pool.acquire() as conn:
+            # Every read model exists (an empty first generation at worst) before anyone queries it.
+            for pairs in self.projections.values():
+                for store, projection in pairs:
+                    await ensure_live_generation(conn, store, projection)
+        if run_projections:
+            await self.start_projection_runner()
+
+    async def start_projection_runner(self) -> None:
+        assert self.write_pool is not None
+        self.runner = ProjectionRunner(
+            self.write_pool,
+            lambda: asyncpg.connect(self.database.url()),
+            [pair for pairs in self.projections.values() for pair in pairs],
+        )
+        await self.runner.start()
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.stop()
+            self.runner = None
+        for pool in (self.read_pool, self.write_pool):
+            if pool is not None:
+                await pool.close()
+        self.read_pool = self.write_pool = None
+        for application in self.applications.values():
+            application.close()
+        self.applications.clear()
+
+    # --- what services use ----------------------------------------------------------------
+
+    def application(self, name: str) -> ServiceApplication:
+        """The service's write-side application (built on first use; its schema must exist)."""
+        if name not in self.applications:
+            service = self.services[name]
+            self.applications[name] = service.application_class(self.database)
+        return self.applications[name]
+
+    def projection(self, service: str, name: str) -> tuple[ProjectionStore, Projection]:
+        for store, projection in self.projections[service]:
+            if projection.name == name:
+                return store, projection
+        raise KeyError(f"no projection {name} in {service}")
+
+    async def wait_for(self, service: str, notification_id: int | None, projections: Sequence[str] = ()) -> None:
+        """Wait until the service's read models (or the named ones) have applied `notification_id`."""
+        if not notification_id:
+            return
+        assert self.write_pool is not None
+        names = list(projections) or [p.name for _, p in self.projections[service]]
+        table = f"{self.services[service].schema}.projection_generations"
+        deadline = asyncio.get_running_loop().time() + WAIT_FOR_TIMEOUT_SECONDS
+        delay = 0.005
+        while True:
+            reached = await self.write_pool.fetchval(
+                f"SELECT coalesce(min(position), 0) FROM {table} WHERE status = 'live' AND projection = ANY($1)", names
+            )
+            if reached >= notification_id:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise NotCaughtUp(
+                    f"the read model has not yet applied notification {notification_id} (it is at {reached}); "
+                    "retry shortly", position=reached
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+    async def status(self) -> list[dict[str, object]]:
+        assert self.write_pool is not None
+        async with self.write_pool.acquire() as conn:
+            return [await projection_status(conn, store, p) for pairs in self.projections.values() for store, p in pairs]
+
+    async def max_lag(self) -> int:
+        return max((s["lag"] for s in await self.status()), default=0)  # type: ignore[type-var]
+
+    async def head(self, service: str) -> int:
+        assert self.write_pool is not None
+        store, projection = self.projections[service][0]
+        async with self.write_pool.acquire() as conn:
+            return await head_position(conn, projection.source)

@@ -1,0 +1,418 @@
+"""Projection runners: follow a service's notification log and keep read models up to date.
+
+A runner reads the events table in notification-id order with asyncpg (the library's recorder
+commits ids in order, so "after position N" never skips an event), decodes them with the library's
+mapper, hands each batch to the projection, and moves the generation's position **in the same
+transaction** as the read-model change. A crash rolls back both; the restart resumes at the last
+committed position, so nothing is lost and nothing is applied twice.
+
+It wakes on the library's NOTIFY (no busy polling) and, as a safety net, every few seconds.
+
+Rebuilds never take a read model offline: a new generation is built beside the live one, caught
+up, compared table by table (row count and checksum per tenant), and the views are switched over in
+one transaction only if both agree — or, when the projection's code version changed, once the new
+generation has caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import asyncpg
+import structlog
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from shared.readmodel import (
+    Table,
+    TableNames,
+    create_generation_tables,
+    drop_generation_tables,
+    point_views_at,
+)
+from shared.events import EVENT_VALUE_TYPES
+from shared.eventstore import event_transcoder
+
+log = structlog.get_logger(__name__)
+
+BATCH_SIZE = 1000
+REBUILD_BATCH_SIZE = 5000
+SAFETY_POLL_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """A service's notification log: the library's events table in the service's schema."""
+
+    schema: str
+    table: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def channel(self) -> str:
+        # The library NOTIFYs on a channel named after the events table.
+        return self.table.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class Notified:
+    """A decoded event and its position in the log."""
+
+    notification_id: int
+    event: Any
+
+
+class Projection:
+    """A read model: its tables, and how a batch of events changes them.
+
+    Subclasses set `name`, `version` (bump it when tables or logic change: the runner then
+    builds a new generation), `source`, `tables`, and implement `apply_batch`.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    source: ClassVar[EventLog]
+    tables: ClassVar[tuple[Table, ...]]
+
+    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
+        raise NotImplementedError
+
+
+class ProjectionDiffers(Exception):
+    """A rebuilt generation does not match the live one."""
+
+    def __init__(self, projection: str, differences: list[str]) -> None:
+        super().__init__(f"{projection}: {len(differences)} difference(s)")
+        self.projection = projection
+        self.differences = differences
+
+
+_mappers: dict[int, Mapper[Any]] = {}
+
+
+def _mapper() -> Mapper[Any]:
+    # Built on first use, after the services' domain modules registered their value types.
+    key = len(EVENT_VALUE_TYPES)
+    if key not in _mappers:
+        _mappers[key] = Mapper(transcoder=event_transcoder())
+    return _mappers[key]
+
+
+def decode(row: asyncpg.Record) -> Notified:
+    stored = StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=row["state"],
+    )
+    return Notified(row["notification_id"], _mapper().to_domain_event(stored))
+
+
+class ProjectionStore:
+    """The generations of one service's projections, in `<schema>.projection_generations`."""
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+        self.table = f"{schema}.projection_generations"
+
+    def names(self, projection: Projection, generation: int) -> TableNames:
+        return TableNames(self.schema, generation, {t.name: t for t in projection.tables})
+
+    async def live(self, conn: asyncpg.Connection, projection: Projection) -> asyncpg.Record | None:
+        return await conn.fetchrow(
+            f"SELECT generation, projection_version, position FROM {self.table} "
+            "WHERE projection = $1 AND status = 'live'",
+            projection.name,
+        )
+
+    async def new_generation(self, conn: asyncpg.Connection, projection: Projection, status: str) -> TableNames:
+        generation = await conn.fetchval(
+            f"SELECT coalesce(max(generation), 0) + 1 FROM {self.table} WHERE projection = $1", projection.name
+        )
+        await conn.execute(
+            f"INSERT INTO {self.table} (projection, generation, projection_version, status) VALUES ($1, $2, $3, $4)",
+            projection.name,
+            generation,
+            projection.version,
+            status,
+        )
+        names = self.names(projection, generation)
+        await create_generation_tables(conn, names)
+        return names
+
+    async def position(self, conn: asyncpg.Connection, projection: Projection, generation: int) -> int:
+        return await conn.fetchval(
+            f"SELECT position FROM {self.table} WHERE projection = $1 AND generation = $2",
+            projection.name,
+            generation,
+        )
+
+
+def lock_key(schema: str, projection: str) -> int:
+    # One advisory lock per projection: batches of the live generation and a rebuild's switch-over
+    # take it, so they never interleave, whatever process runs them.
+    return zlib.crc32(f"{schema}.{projection}".encode())
+
+
+async def head_position(conn: asyncpg.Connection, source: EventLog) -> int:
+    return await conn.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {source.qualified}")
+
+
+async def apply_next_batch(
+    conn: asyncpg.Connection,
+    store: ProjectionStore,
+    projection: Projection,
+    generation: int,
+    *,
+    limit: int = BATCH_SIZE,
+    stop: int | None = None,
+) -> int:
+    """Apply the events after the generation's position (up to `stop`) in one transaction.
+    Returns how many events were applied."""
+    names = store.names(projection, generation)
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(store.schema, projection.name))
+        position = await store.position(conn, projection, generation)
+        upper = "" if stop is None else f"AND notification_id <= {int(stop)}"
+        rows = await conn.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {projection.source.qualified} WHERE notification_id > $1 {upper} "
+            f"ORDER BY notification_id LIMIT $2",
+            position,
+            limit,
+        )
+        if not rows:
+            return 0
+        await projection.apply_batch(conn, [decode(r) for r in rows], names)
+        await conn.execute(
+            f"UPDATE {store.table} SET position = $3, updated_at = now() WHERE projection = $1 AND generation = $2",
+            projection.name,
+            generation,
+            rows[-1]["notification_id"],
+        )
+        return len(rows)
+
+
+async def ensure_live_generation(conn: asyncpg.Connection, store: ProjectionStore, projection: Projection) -> int:
+    """The live generation's number; creates the first one (empty, at position 0) if none exists."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(store.schema, projection.name))
+        live = await store.live(conn, projection)
+        if live is not None:
+            return live["generation"]
+        names = await store.new_generation(conn, projection, "live")
+        await point_views_at(conn, names)
+        return names.generation
+
+
+async def catch_up(
+    conn: asyncpg.Connection,
+    store: ProjectionStore,
+    projection: Projection,
+    generation: int,
+    *,
+    limit: int = BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    applied = 0
+    while n := await apply_next_batch(conn, store, projection, generation, limit=limit):
+        applied += n
+        if progress:
+            progress(n)
+    return applied
+
+
+async def table_fingerprints(conn: asyncpg.Connection, physical: str) -> dict[str | None, tuple[int, str]]:
+    """Row count and an order-independent checksum of the rows, per tenant."""
+    rows = await conn.fetch(
+        f"SELECT t.tenant_id, count(*) AS n, md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))) AS sum "
+        f"FROM {physical} t GROUP BY t.tenant_id"
+    )
+    return {r["tenant_id"]: (r["n"], r["sum"]) for r in rows}
+
+
+async def compare_generations(
+    conn: asyncpg.Connection, live: TableNames, rebuilt: TableNames, *, detail_limit: int = 20
+) -> list[str]:
+    """Differences between two generations of the same tables; empty when they agree."""
+    differences: list[str] = []
+    for table in live.tables.values():
+        a, b = live[table.name], rebuilt[table.name]
+        if await table_fingerprints(conn, a) == await table_fingerprints(conn, b):
+            continue
+        only_live = await conn.fetch(f"(SELECT * FROM {a} EXCEPT SELECT * FROM {b}) LIMIT {detail_limit}")
+        only_rebuilt = await conn.fetch(f"(SELECT * FROM {b} EXCEPT SELECT * FROM {a}) LIMIT {detail_limit}")
+        differences += [f"{table.name}: only in live read model: {dict(r)}" for r in only_live]
+        differences += [f"{table.name}: only in rebuilt read model: {dict(r)}" for r in only_rebuilt]
+        if not only_live and not only_rebuilt:
+            differences.append(f"{table.name}: row counts differ (duplicate rows)")
+    return differences
+
+
+@dataclass
+class RebuildReport:
+    projection: str
+    events: int
+    switched: bool
+    differences: list[str]
+    reason: str
+
+
+async def rebuild(
+    pool: asyncpg.Pool,
+    store: ProjectionStore,
+    projection: Projection,
+    *,
+    verify_only: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> RebuildReport:
+    """Replay the whole log into a new generation beside the live one, then switch or compare.
+
+    - `verify_only`: compare with the live generation, report differences, drop the new one;
+    - otherwise: switch the views over when the rebuilt generation equals the live one, or when the
+      projection's code version is newer than the live generation's (its shape or logic changed).
+    """
+    async with pool.acquire() as conn:
+        live_generation = await ensure_live_generation(conn, store, projection)
+        async with conn.transaction():
+            names = await store.new_generation(conn, projection, "building")
+        events = await catch_up(conn, store, projection, names.generation, limit=REBUILD_BATCH_SIZE, progress=progress)
+        async with conn.transaction():
+            # Hold the projection's lock: the live runner pauses while both reach the same position.
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(store.schema, projection.name))
+            live = await store.live(conn, projection)
+            assert live is not None and live["generation"] == live_generation
+            head = await head_position(conn, projection.source)
+            for generation in (live_generation, names.generation):
+                while await _apply_unlocked(conn, store, projection, generation, stop=head):
+                    pass
+            live_names = store.names(projection, live_generation)
+            upgraded = live["projection_version"] != projection.version
+            differences = [] if upgraded else await compare_generations(conn, live_names, names)
+            switch = not verify_only and (upgraded or not differences)
+            if switch:
+                await conn.execute(
+                    f"UPDATE {store.table} SET status = 'retired' WHERE projection = $1 AND generation = $2",
+                    projection.name,
+                    live_generation,
+                )
+                await conn.execute(
+                    f"UPDATE {store.table} SET status = 'live' WHERE projection = $1 AND generation = $2",
+                    projection.name,
+                    names.generation,
+                )
+                await point_views_at(conn, names)
+                await drop_generation_tables(conn, live_names)
+            else:
+                await conn.execute(
+                    f"UPDATE {store.table} SET status = 'retired' WHERE projection = $1 AND generation = $2",
+                    projection.name,
+                    names.generation,
+                )
+                await drop_generation_tables(conn, names)
+    reason = (
+        "code version changed: switched to the new generation"
+        if switch and upgraded
+        else "rebuilt generation equals the live one"
+        if not differences
+        else "rebuilt generation differs from the live one: live read model kept"
+    )
+    return RebuildReport(projection.name, events, switch, differences, reason)
+
+
+async def _apply_unlocked(
+    conn: asyncpg.Connection, store: ProjectionStore, projection: Projection, generation: int, *, stop: int
+) -> int:
+    # The caller holds the projection's lock in its transaction; a nested transaction (savepoint)
+    # re-taking the same advisory lock is fine: advisory locks are re-entrant for their holder.
+    return await apply_next_batch(conn, store, projection, generation, limit=REBUILD_BATCH_SIZE, stop=stop)
+
+
+class ProjectionRunner:
+    """Keeps a set of projections live, in the background of a process."""
+
+    def __init__(self, pool: asyncpg.Pool, listen_dsn: Callable[[], Awaitable[asyncpg.Connection]],
+                 projections: Sequence[tuple[ProjectionStore, Projection]]) -> None:
+        self.pool = pool
+        self._connect = listen_dsn
+        self.projections = projections
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+        self.errors = 0
+
+    async def start(self) -> None:
+        self._listener = await self._connect()
+        for channel in {p.source.channel for _, p in self.projections}:
+            await self._listener.add_listener(channel, lambda *_: self._wake.set())
+        await self._upgrade_changed_projections()
+        self._task = asyncio.create_task(self._run(), name="projection-runner")
+
+    async def _upgrade_changed_projections(self) -> None:
+        async with self.pool.acquire() as conn:
+            for store, projection in self.projections:
+                live = await store.live(conn, projection)
+                if live is not None and live["projection_version"] != projection.version:
+                    log.info("projection.upgrade", projection=projection.name,
+                             from_version=live["projection_version"], to_version=projection.version)
+                    await rebuild(self.pool, store, projection)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                busy = await self.run_once()
+            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as error:
+                self.errors += 1
+                log.error("projection.batch_failed", error=str(error))
+                busy = False
+                await asyncio.sleep(1.0)
+            if busy:
+                continue
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=SAFETY_POLL_SECONDS)
+            except TimeoutError:
+                pass
+
+    async def run_once(self) -> bool:
+        """One batch for each projection that has work; True if any had."""
+        busy = False
+        async with self.pool.acquire() as conn:
+            for store, projection in self.projections:
+                live = await store.live(conn, projection)
+                if live is None:
+                    continue
+                busy |= await apply_next_batch(conn, store, projection, live["generation"]) > 0
+        return busy
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        if self._listener is not None:
+            await self._listener.close()
+
+
+async def projection_status(
+    conn: asyncpg.Connection, store: ProjectionStore, projection: Projection
+) -> dict[str, Any]:
+    live = await store.live(conn, projection)
+    head = await head_position(conn, projection.source)
+    position = live["position"] if live else 0
+    return {
+        "projection": projection.name,
+        "service": store.schema,
+        "generation": live["generation"] if live else None,
+        "version": projection.version,
+        "position": position,
+        "head": head,
+        "lag": head - position,
+    }

@@ -1,0 +1,31 @@
+"""What a service plugs into the platform: its schema, application, migrations, projections, routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from litestar import Router
+
+from shared.eventstore import ServiceApplication
+from shared.migrations import Migration
+from shared.projection import Projection
+
+if TYPE_CHECKING:
+    from shared.platform import Platform
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    schema: str
+    application_class: type[ServiceApplication]
+    migrations: tuple[Migration, ...]
+    projections: Callable[[], Sequence[Projection]]
+    router: Callable[[], Router]
+    seed_demo: Callable[[Platform, Progress], None] | None = None
+    # Other services whose applications this one needs (a projection following their log, say).
+    depends_on: tuple[str, ...] = ()
