@@ -20,9 +20,13 @@ import asyncio
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
+from uuid import UUID
 
 import asyncpg
+import msgspec
 import structlog
 from eventsourcing.persistence import Mapper, StoredEvent
 
@@ -68,14 +72,65 @@ class Notified:
     event: Any
 
 
+@dataclass(frozen=True)
+class ForeignEvent:
+    """Another service's event, read as its published JSON rather than through its classes: a
+    service never imports another service's modules, it follows its events."""
+
+    topic: str
+    name: str  # the class part of the topic, e.g. "Member.JoinedAccordGroupe"
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+    state: dict[str, Any]  # dates, datetimes, UUIDs, decimals and tuples as Python values;
+    # value objects (frozen dataclasses) as plain dicts of their fields
+
+
+_SIMPLE_TAGS: dict[str, Callable[[Any], Any]] = {
+    "uuid_hex": UUID,
+    "date_iso": date.fromisoformat,
+    "datetime_iso": datetime.fromisoformat,
+    "decimal_str": Decimal,
+    "tuple_as_list": tuple,
+}
+
+
+def _untag(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    if isinstance(value, dict):
+        if value.keys() == {"_type_", "_data_"}:
+            data = _untag(value["_data_"])
+            convert = _SIMPLE_TAGS.get(value["_type_"])
+            return convert(data) if convert else data
+        return {k: _untag(v) for k, v in value.items()}
+    return value
+
+
+def decode_foreign(row: asyncpg.Record) -> Notified:
+    state = _untag(msgspec.json.decode(row["state"]))
+    topic = row["topic"]
+    event = ForeignEvent(
+        topic=topic,
+        name=topic.partition(":")[2],
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        timestamp=state.pop("timestamp"),
+        state=state,
+    )
+    return Notified(row["notification_id"], event)
+
+
 class Projection:
     """A read model: its tables, and how a batch of events changes them.
 
     Subclasses set `name`, `version` (bump it when tables or logic change: the runner then
-    builds a new generation), `source`, `tables`, and implement `apply_batch`.
+    builds a new generation), `source`, `tables`, and implement `apply_batch`. A projection that
+    follows *another* service's log sets `foreign = True` and receives `ForeignEvent`s.
     """
 
     name: ClassVar[str]
+    foreign: ClassVar[bool] = False
     version: ClassVar[int] = 1
     source: ClassVar[EventLog]
     tables: ClassVar[tuple[Table, ...]]
@@ -189,7 +244,8 @@ async def apply_next_batch(
         )
         if not rows:
             return 0
-        await projection.apply_batch(conn, [decode(r) for r in rows], names)
+        decoder = decode_foreign if projection.foreign else decode
+        await projection.apply_batch(conn, [decoder(r) for r in rows], names)
         await conn.execute(
             f"UPDATE {store.table} SET position = $3, updated_at = now() WHERE projection = $1 AND generation = $2",
             projection.name,

@@ -283,8 +283,11 @@ class MsgspecTranscoder(Transcoder):
             return [v if type(v) in _SCALARS else to_json(v) for v in obj]
         transcoding = self.types.get(t)
         if transcoding is not None:
-            # What the transcoding returns may hold non-JSON values too.
-            return {"_type_": transcoding.name, "_data_": to_json(transcoding.encode(obj))}
+            data = transcoding.encode(obj)  # may hold non-JSON values too
+            return {
+                "_type_": transcoding.name,
+                "_data_": data if type(data) in _SCALARS else to_json(data),
+            }
         for base, convert in _BUILTIN_BASES:
             if isinstance(obj, base):
                 return to_json(convert(obj))

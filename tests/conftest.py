@@ -99,3 +99,46 @@ async def database(server: DatabaseAddress, template: DatabaseAddress) -> AsyncI
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
+
+
+class Api:
+    """The real Litestar app of a platform on the test's database, with tokens for any role."""
+
+    def __init__(self, client, tokens) -> None:  # noqa: ANN001
+        self.client = client
+        self.tokens = tokens
+
+    def token(self, role: str, *, tenant: str | None = None, region: str | None = None,
+              subject: str | None = None) -> dict[str, str]:
+        return {"Authorization": "Bearer " + self.tokens.issue(role=role, tenant=tenant, region=region,
+                                                              subject=subject)}
+
+    @property
+    def staff(self) -> dict[str, str]:
+        return self.token("national_staff", subject="staff-1")
+
+
+@pytest.fixture
+async def platform(database: DatabaseAddress, settings: Settings):  # noqa: ANN201
+    """A started platform (all services, no background runner) on the test's database."""
+    from services.bootstrap import build_platform
+
+    platform = build_platform(settings=settings, database=database)
+    await platform.start()
+    yield platform
+    await platform.stop()
+
+
+@pytest.fixture
+async def api(database: DatabaseAddress, settings: Settings) -> AsyncIterator[Api]:
+    """The HTTP API of all services, projections running in the background as in production."""
+    from litestar.testing import AsyncTestClient
+
+    from services.bootstrap import build_platform
+    from shared.app_factory import create_app
+    from shared.auth import TokenService
+
+    platform = build_platform(settings=settings, database=database)
+    app = create_app(platform, run_projections=True)
+    async with AsyncTestClient(app) as client:
+        yield Api(client, TokenService(settings))

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from services.membership import queries
 from services.membership.api.schemas import (
@@ -38,13 +39,13 @@ from shared.tenancy import scope_of, scoped_connection
 STAFF = requires(Role.NATIONAL_STAFF)
 READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER, Role.MEMBER_ADMIN,
                    Role.MEMBER_CONTRIBUTOR, Role.PEER_REVIEWER)
-WaitFor = Annotated[int | None, Parameter(query="wait_for", ge=1, description="a notification id to wait for")]
-AsOf = Annotated[date | None, Parameter(query="as_of", description="effective date: the register as it stood then")]
-KnownAt = Annotated[datetime | None, Parameter(query="known_at",
+WaitFor = Annotated[int | None, QueryParameter( ge=1, description="a notification id to wait for")]
+AsOf = Annotated[date | None, QueryParameter( description="effective date: the register as it stood then")]
+KnownAt = Annotated[datetime | None, QueryParameter(
                                                description="recording time: the register as it was known then")]
 
 
-def _app(platform: Platform) -> MembershipApplication:
+def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
     application = platform.application("membership")
     assert isinstance(application, MembershipApplication)
     return application
@@ -63,7 +64,7 @@ class MemberController(Controller):
     tags = ["membership"]
 
     @post("/", guards=[STAFF], status_code=201, summary="Register a member")
-    async def register(self, request: Request, data: MemberRegistration, platform: Platform) -> CommandResult:
+    async def register(self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(
             request, app, lambda: app.register_member(
@@ -73,10 +74,10 @@ class MemberController(Controller):
 
     @get("/", guards=[READERS], summary="List members (filtered, paginated; as_of / known_at from events)")
     async def list_members(
-        self, request: Request, platform: Platform, wait_for: WaitFor = None,
-        region: str | None = None, form: str | None = None, status: str | None = None,
-        certification: str | None = None, name: str | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50, offset: Annotated[int, Parameter(ge=0)] = 0,
+        self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None,
+        region: FromQuery[str | None] = None, form: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+        certification: FromQuery[str | None] = None, name: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50, offset: Annotated[int, QueryParameter(ge=0)] = 0,
         as_of: AsOf = None, known_at: KnownAt = None,
     ) -> MemberPage:
         scope = scope_of(request.user)
@@ -100,7 +101,7 @@ class MemberController(Controller):
                                               certification=certification, name=name, limit=limit, offset=offset)
 
     @get("/{member_id:uuid}", guards=[READERS], summary="A member's record (as_of / known_at from events)")
-    async def record(self, request: Request, member_id: UUID, platform: Platform, wait_for: WaitFor = None,
+    async def record(self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None,
                      as_of: AsOf = None, known_at: KnownAt = None) -> MemberRecord:
         principal: Principal = request.user
         scope = scope_of(principal)
@@ -118,7 +119,7 @@ class MemberController(Controller):
         return record
 
     @get("/{member_id:uuid}/history", guards=[READERS], summary="Every change to a member, with both dates")
-    async def history(self, request: Request, member_id: UUID, platform: Platform,
+    async def history(self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform],
                       wait_for: WaitFor = None) -> list[HistoryEntry]:
         await platform.wait_for("membership", wait_for, ["member_history"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
@@ -130,8 +131,8 @@ class MemberController(Controller):
     # --- commands (national staff) ----------------------------------------------------------
 
     @post("/{member_id:uuid}/details", guards=[STAFF], summary="Change name, contact or city")
-    async def change_details(self, request: Request, member_id: UUID, data: DetailsChange,
-                             platform: Platform) -> CommandResult:
+    async def change_details(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DetailsChange],
+                             platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.change_details(
             member_id, name=data.name, contact=_contact(data), city=data.city,
@@ -139,23 +140,23 @@ class MemberController(Controller):
             name="change_details")
 
     @post("/{member_id:uuid}/forms", guards=[STAFF], summary="Change (or correct) the member's forms")
-    async def change_forms(self, request: Request, member_id: UUID, data: FormsChange,
-                           platform: Platform) -> CommandResult:
+    async def change_forms(self, request: Request, member_id: FromPath[UUID], data: JSONBody[FormsChange],
+                           platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.change_forms(
             member_id, forms=tuple(data.forms), effective_on=_today(data.effective_on), reason=data.reason,
             expected_version=expected_version(request)), name="change_forms")
 
     @post("/{member_id:uuid}/region", guards=[STAFF], summary="Move the member to another region")
-    async def move(self, request: Request, member_id: UUID, data: RegionMove, platform: Platform) -> CommandResult:
+    async def move(self, request: Request, member_id: FromPath[UUID], data: JSONBody[RegionMove], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.move_to_region(
             member_id, region=data.region, effective_on=_today(data.effective_on), reason=data.reason,
             expected_version=expected_version(request)), name="move_to_region")
 
     @post("/{member_id:uuid}/certification", guards=[STAFF], summary="Record a CEDRE certification")
-    async def certify(self, request: Request, member_id: UUID, data: CertificationIn,
-                      platform: Platform) -> CommandResult:
+    async def certify(self, request: Request, member_id: FromPath[UUID], data: JSONBody[CertificationIn],
+                      platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         certification = Certification(scheme=data.scheme, scope=data.scope, obtained_on=data.obtained_on,
                                       expires_on=data.expires_on, group_id=data.group_id)
@@ -163,60 +164,60 @@ class MemberController(Controller):
             member_id, certification=certification, expected_version=expected_version(request)), name="certify")
 
     @post("/{member_id:uuid}/certification/loss", guards=[STAFF], summary="Record the loss of a certification")
-    async def lose_certification(self, request: Request, member_id: UUID, data: DatedReason,
-                                 platform: Platform) -> CommandResult:
+    async def lose_certification(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason],
+                                 platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.lose_certification(
             member_id, effective_on=_today(data.effective_on), reason=data.reason,
             expected_version=expected_version(request)), name="lose_certification")
 
     @post("/{member_id:uuid}/accord-groupe/join", guards=[STAFF], summary="Join the Accord Groupe")
-    async def join_accord_groupe(self, request: Request, member_id: UUID, data: DatedChange,
-                                 platform: Platform) -> CommandResult:
+    async def join_accord_groupe(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedChange],
+                                 platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.join_accord_groupe(
             member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)),
             name="join_accord_groupe")
 
     @post("/{member_id:uuid}/accord-groupe/leave", guards=[STAFF], summary="Leave the Accord Groupe")
-    async def leave_accord_groupe(self, request: Request, member_id: UUID, data: DatedChange,
-                                  platform: Platform) -> CommandResult:
+    async def leave_accord_groupe(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedChange],
+                                  platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.leave_accord_groupe(
             member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)),
             name="leave_accord_groupe")
 
     @post("/{member_id:uuid}/dues/calls", guards=[STAFF], summary="Record the dues called for a year")
-    async def call_dues(self, request: Request, member_id: UUID, data: DuesIn, platform: Platform) -> CommandResult:
+    async def call_dues(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.call_dues(
             member_id, year=data.year, amount=data.amount, effective_on=_today(data.effective_on),
             expected_version=expected_version(request)), name="call_dues")
 
     @post("/{member_id:uuid}/dues/payments", guards=[STAFF], summary="Record a dues payment")
-    async def pay_dues(self, request: Request, member_id: UUID, data: DuesIn, platform: Platform) -> CommandResult:
+    async def pay_dues(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.pay_dues(
             member_id, year=data.year, amount=data.amount, effective_on=_today(data.effective_on),
             expected_version=expected_version(request)), name="pay_dues")
 
     @post("/{member_id:uuid}/resignation", guards=[STAFF], summary="Record a resignation")
-    async def resign(self, request: Request, member_id: UUID, data: DatedReason, platform: Platform) -> CommandResult:
+    async def resign(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.resign(
             member_id, effective_on=_today(data.effective_on), reason=data.reason,
             expected_version=expected_version(request)), name="resign")
 
     @post("/{member_id:uuid}/exclusion", guards=[STAFF], summary="Record an exclusion")
-    async def exclude(self, request: Request, member_id: UUID, data: DatedReason, platform: Platform) -> CommandResult:
+    async def exclude(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.exclude(
             member_id, effective_on=_today(data.effective_on), reason=data.reason,
             expected_version=expected_version(request)), name="exclude")
 
     @post("/{member_id:uuid}/reinstatement", guards=[STAFF], summary="Reinstate a member that left")
-    async def reinstate(self, request: Request, member_id: UUID, data: DatedReason,
-                        platform: Platform) -> CommandResult:
+    async def reinstate(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason],
+                        platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.reinstate(
             member_id, effective_on=_today(data.effective_on), reason=data.reason,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
@@ -26,14 +28,14 @@ class RegionController(Controller):
     tags = ["membership"]
 
     @get("/regions", guards=[ANYONE], summary="The regions (reference data)")
-    async def regions(self, platform: Platform, wait_for: WaitFor = None) -> list[Region]:
+    async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.regions(conn)
 
     @get("/regions/{code:str}/dashboard", guards=[REGION_READERS], summary="A region's figures")
-    async def region_dashboard(self, request: Request, code: str, platform: Platform,
+    async def region_dashboard(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
                                wait_for: WaitFor = None) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
@@ -44,14 +46,14 @@ class RegionController(Controller):
 
     @post("/regions/mergers", guards=[STAFF], status_code=201,
           summary="Merge regions: every member of the merged regions moves to the new one")
-    async def merge(self, request: Request, data: RegionMerger, platform: Platform) -> CommandResult:
+    async def merge(self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]) -> CommandResult:
         app = _app(platform)
         return await run_command(request, app, lambda: app.merge_regions(
             merged=tuple(data.merged), new_code=data.new_code, new_name=data.new_name,
             effective_on=data.effective_on), name="merge_regions", status_code=201)
 
     @get("/network/dashboard", guards=[requires(Role.NATIONAL_STAFF)], summary="The whole network's figures")
-    async def network_dashboard(self, platform: Platform, wait_for: WaitFor = None, as_of: AsOf = None,
+    async def network_dashboard(self, platform: NamedDependency[Platform], wait_for: WaitFor = None, as_of: AsOf = None,
                                 known_at: KnownAt = None) -> NetworkDashboard:
         if as_of is not None or known_at is not None:
             rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
