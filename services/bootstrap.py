@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from services.assessment.app import ASSESSMENT
 from services.membership.app import MEMBERSHIP
 from shared.config import Settings, load_settings
 from shared.database import DatabaseAddress
@@ -11,7 +12,7 @@ from shared.logs import configure_logging
 from shared.platform import Platform
 from shared.service import ServiceDefinition
 
-ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP,)}
+ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP, ASSESSMENT)}
 
 
 def select_services(names: Iterable[str] | None) -> list[ServiceDefinition]:

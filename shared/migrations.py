@@ -83,8 +83,9 @@ def service_schema_migration(schema: str) -> Migration:
 
 
 async def apply_migrations(conn: asyncpg.Connection, component: str, migrations: tuple[Migration, ...]) -> list[int]:
-    """Apply the component's migrations not yet applied, each in its own transaction, in order.
-    Returns the versions applied now."""
+    """Apply the component's migrations not yet applied, in order, in one transaction (a
+    savepoint per step): a failing step leaves none of this run applied. Returns the versions
+    applied now."""
     await conn.execute(
         """
         CREATE TABLE IF NOT EXISTS public.coorace_schema_migrations (

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -14,25 +12,8 @@ from eventsourcing.persistence import JSONTranscoder, Transcoder, Transcoding
 from shared.transcoder import MsgspecTranscoder
 
 
-def _stub_pycryptodome() -> None:
-    """eventsourcing.tests.persistence imports eventsourcing.cipher, which needs
-    pycryptodome (not one of our dependencies). The transcoder tests never use the
-    cipher, so if it is missing install inert stand-ins just for that import."""
-    try:
-        import Crypto.Cipher.AES  # noqa: F401
-    except ImportError:
-        names = ("Crypto", "Crypto.Cipher", "Crypto.Cipher.AES", "Crypto.Cipher._mode_gcm")
-        mods = {n: types.ModuleType(n) for n in names}
-        mods["Crypto.Cipher"].AES = mods["Crypto.Cipher.AES"]  # type: ignore[attr-defined]
-        mods["Crypto.Cipher.AES"].key_size = (16, 24, 32)  # type: ignore[attr-defined]
-        mods["Crypto.Cipher._mode_gcm"].GcmMode = object  # type: ignore[attr-defined]
-        for n, m in mods.items():
-            sys.modules.setdefault(n, m)
 
-
-_stub_pycryptodome()
-
-from eventsourcing.tests.persistence import (  # noqa: E402
+from eventsourcing.tests.persistence import (
     CustomType1AsDict,
     CustomType2AsDict,
     MyInt,
@@ -244,3 +225,57 @@ def test_unregistered_builtin_subclasses_encode_as_base() -> None:
 
     t = MsgspecTranscoder()
     assert t.encode({"c": Colour.RED, "l": Level.HIGH}) == b'{"c":"red","l":3}'
+
+
+def _states() -> Any:
+    from hypothesis import strategies as st
+
+    offsets = st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23))
+    leaves = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(),
+        st.uuids(),
+        st.dates(),
+        st.decimals(allow_nan=False),
+        st.datetimes(),
+        st.builds(lambda d, o: d.replace(tzinfo=timezone(o)), st.datetimes(), offsets),
+        st.builds(Flat, st.text(), st.none() | st.integers(0, 9)),
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=5).filter(lambda k: k != "_type_"), inner, max_size=4),
+        max_leaves=12,
+    )
+    # Keys "_type_" + "_data_" together are a tag by design (as in JSONTranscoder).
+    return st.dictionaries(st.text(max_size=8).filter(lambda k: k != "_type_"), values, max_size=8)
+
+
+def test_property_round_trip_and_agreement_with_json_transcoder() -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    ours = MsgspecTranscoder()
+    ours.register_dataclass(Flat, "flat")
+    lib = JSONTranscoder()
+    for transcoding in ours.names.values():
+        lib.register(transcoding)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_states())
+    def check(state: dict[str, Any]) -> None:
+        data = ours.encode(state)
+        assert ours.decode(data) == state
+        assert lib.decode(data) == state
+
+    check()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_float_is_refused(value: float) -> None:
+    # msgspec would write null and lose the value.
+    with pytest.raises(ValueError, match="non-finite"):
+        MsgspecTranscoder().encode({"x": [value]})

@@ -1,0 +1,90 @@
+"""HTTP routes of answers: each participant answers, the team settles, everyone reads the answers
+with the self view and the reviewers' view side by side."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from services.assessment import queries
+from services.assessment.api.common import (
+    READERS,
+    TEAM,
+    AsOf,
+    AtVersion,
+    WaitFor,
+    access,
+    cap,
+    record_audit_read,
+    replayed,
+    visible_summary,
+    wait,
+)
+from services.assessment.api.schemas import AnswerIn, AnswerSheet, AnswerView, RevisitIn, SettlementIn
+from services.assessment.projections.sheet_rows import answer_rows
+from shared.commands import expected_version, run_command
+from shared.eventstore import CommandResult
+from shared.platform import Platform
+from shared.tenancy import scoped_connection
+
+
+class AnswerController(Controller):
+    path = "/api/assessment/assessments/{assessment_id:uuid}/answers"
+    tags = ["assessment: answers"]
+
+    @get("/", guards=[READERS],
+         summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
+                 "(as_of / version: replayed)")
+    async def answers(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
+                      wait_for: WaitFor = None, sub_theme: FromQuery[str | None] = None, as_of: AsOf = None,
+                      version: AtVersion = None) -> AnswerSheet:
+        who = await access(request, platform)
+        if as_of is not None or version is not None:
+            sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
+            rows = [r for r in answer_rows(sheet, referential) if sub_theme in (None, r["sub_theme"])]
+            tenant_id, current = sheet.tenant_id, sheet.version
+            items = [msgspec.convert(r, AnswerView, strict=False) for r in rows]
+            result = AnswerSheet(assessment_id=str(assessment_id), version=current, answers=items, as_of=as_of,
+                                 as_of_version=current)
+        else:
+            await wait(platform, wait_for)
+            summary = await visible_summary(platform, who, assessment_id)
+            async with scoped_connection(platform.read_pool, who.scope) as conn:
+                items = await queries.answers(conn, str(assessment_id), sub_theme)
+            tenant_id = summary.tenant_id
+            result = AnswerSheet(assessment_id=str(assessment_id), version=summary.version, answers=items)
+        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
+                                resource="answers")
+        return result
+
+    @post("/{indicator:str}", guards=[TEAM],
+          summary="Answer an indicator (as a participant; another participant's answer is kept beside it)")
+    async def answer(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
+                     data: JSONBody[AnswerIn], platform: NamedDependency[Platform]) -> CommandResult:
+        app = cap(platform)
+        return await run_command(request, app, lambda: app.answer(
+            assessment_id, by=request.user, indicator=indicator, participant_id=data.participant_id,
+            level=data.level, comment=data.comment, practice=data.practice, improve=data.improve,
+            revisit=data.revisit, expected_version=expected_version(request)), name="answer")
+
+    @post("/{indicator:str}/revisit", guards=[TEAM], summary="Mark (or unmark) an answer \"revisit this\"")
+    async def revisit(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
+                      data: JSONBody[RevisitIn], platform: NamedDependency[Platform]) -> CommandResult:
+        app = cap(platform)
+        return await run_command(request, app, lambda: app.mark_revisit(
+            assessment_id, by=request.user, indicator=indicator, participant_id=data.participant_id,
+            revisit=data.revisit, expected_version=expected_version(request)), name="mark_revisit")
+
+    @post("/{indicator:str}/settlement", guards=[TEAM],
+          summary="Settle the assessment's answer where participants diverge (an explicit event)")
+    async def settle(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
+                     data: JSONBody[SettlementIn], platform: NamedDependency[Platform]) -> CommandResult:
+        app = cap(platform)
+        return await run_command(request, app, lambda: app.settle(
+            assessment_id, by=request.user, indicator=indicator, level=data.level, practice=data.practice,
+            improve=data.improve, comment=data.comment, expected_version=expected_version(request)),
+            name="settle_answer")

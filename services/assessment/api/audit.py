@@ -1,0 +1,143 @@
+"""HTTP routes of the auditor's replay: history, diffs between two moments or two successive
+assessments, and the access grants (with every audit read recorded)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from services.assessment import queries
+from services.assessment.api.common import (
+    AUDIT_READERS,
+    READERS,
+    STAFF,
+    WaitFor,
+    access,
+    cap,
+    directory_entry,
+    record_audit_read,
+    replayed,
+    visible_summary,
+    wait,
+)
+from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, HistoryEntry, ReasonIn
+from services.assessment.diff import AssessmentDiff, diff
+from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
+from shared.auth import Principal, Role
+from shared.commands import expected_version, run_command
+from shared.errors import InvalidInput
+from shared.eventstore import CommandResult
+from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
+
+Moment = Annotated[datetime | None, QueryParameter(description="a time (the assessment as it stood then)")]
+MomentVersion = Annotated[int | None, QueryParameter(ge=1, description="a version (its first N events)")]
+
+
+class AuditController(Controller):
+    path = "/api/assessment/assessments/{assessment_id:uuid}"
+    tags = ["assessment: audit"]
+
+    @get("/history", guards=[READERS], summary="Every event of the assessment: when, who, in which role")
+    async def history(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
+                      wait_for: WaitFor = None) -> list[HistoryEntry]:
+        await wait(platform, wait_for, "assessment_history")
+        who = await access(request, platform)
+        async with scoped_connection(platform.read_pool, who.scope) as conn:
+            entries = await queries.history(conn, str(assessment_id))
+            tenant_id = await conn.fetchval("SELECT tenant_id FROM assessment.assessment_history "
+                                            "WHERE assessment_id = $1 LIMIT 1", str(assessment_id))
+        if not entries or not who.sees_assessment(str(assessment_id), tenant_id):
+            raise AssessmentNotFound(assessment_id)
+        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
+                                resource="history")
+        return entries
+
+    @get("/diff", guards=[READERS],
+         summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)")
+    async def diff_moments(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
+                           from_version: MomentVersion = None, from_time: Moment = None,
+                           to_version: MomentVersion = None, to_time: Moment = None) -> AssessmentDiff:
+        if from_version is None and from_time is None:
+            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?")
+        who = await access(request, platform)
+        before, before_ref = await replayed(platform, who, assessment_id, as_of=from_time, version=from_version)
+        after, after_ref = await replayed(platform, who, assessment_id, as_of=to_time, version=to_version)
+        await record_audit_read(request, platform, who, tenant_id=after.tenant_id, assessment_id=str(assessment_id),
+                                resource="diff")
+        return diff(before, before_ref, after, after_ref)
+
+    @get("/diff/previous", guards=[READERS],
+         summary="This assessment against the member's previous one (e.g. last year's against this year's)")
+    async def diff_previous(self, request: Request, assessment_id: FromPath[UUID],
+                            platform: NamedDependency[Platform]) -> AssessmentDiff:
+        who = await access(request, platform)
+        current = await visible_summary(platform, who, assessment_id)
+        async with scoped_connection(platform.read_pool, who.scope) as conn:
+            previous = await queries.previous_of(conn, current)
+        if previous is None:
+            raise AssessmentNotFound(f"précédant {assessment_id} : c'est la première évaluation de l'adhérent")
+        before, before_ref = await replayed(platform, who, UUID(previous), as_of=None, version=None)
+        after, after_ref = await replayed(platform, who, assessment_id, as_of=None, version=None)
+        await record_audit_read(request, platform, who, tenant_id=current.tenant_id,
+                                assessment_id=str(assessment_id), resource="diff_previous")
+        return diff(before, before_ref, after, after_ref)
+
+
+class AccessGrantController(Controller):
+    path = "/api/assessment"
+    tags = ["assessment: audit"]
+
+    @post("/access-grants", guards=[STAFF], status_code=201,
+          summary="Grant an auditor read-only access to one assessment or one member, for a period")
+    async def grant(self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]) -> CommandResult:
+        if (data.tenant_id is None) == (data.assessment_id is None):
+            raise InvalidInput("nommez soit une évaluation (assessment_id), soit un adhérent (tenant_id)")
+        assessment_id = None
+        if data.assessment_id is not None:
+            try:
+                assessment_id = UUID(data.assessment_id)
+            except ValueError:
+                raise InvalidInput("assessment_id : un identifiant d'évaluation (UUID) est attendu") from None
+        elif await directory_entry(platform, str(data.tenant_id)) is None:
+            raise MemberNotFound(data.tenant_id)
+        valid_from = data.valid_from or datetime.now(timezone.utc)
+        app = cap(platform)
+        return await run_command(request, app, lambda: app.grant_access(
+            auditor_id=data.auditor_id, tenant_id=data.tenant_id, assessment_id=assessment_id,
+            valid_from=valid_from, valid_until=data.valid_until, reason=data.reason), name="grant_access",
+            status_code=201)
+
+    @post("/access-grants/{grant_id:uuid}/revocation", guards=[STAFF], summary="Revoke an auditor's access grant")
+    async def revoke(self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn],
+                     platform: NamedDependency[Platform]) -> CommandResult:
+        app = cap(platform)
+        return await run_command(request, app, lambda: app.revoke_access(
+            grant_id, reason=data.reason, expected_version=expected_version(request)), name="revoke_access")
+
+    @get("/access-grants", guards=[AUDIT_READERS], summary="Access grants (an auditor sees their own)")
+    async def grants(self, request: Request, platform: NamedDependency[Platform],
+                     wait_for: WaitFor = None) -> list[GrantView]:
+        await wait(platform, wait_for, "audit_access")
+        principal: Principal = request.user
+        auditor = None if principal.has(Role.NATIONAL_STAFF) else principal.subject
+        # Grants name the auditor: read across the network, filtered on the caller unless staff.
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            return await queries.grants(conn, auditor)
+
+    @get("/audit-reads", guards=[STAFF], summary="Every read made by auditors under a grant")
+    async def audit_reads(
+        self, platform: NamedDependency[Platform], wait_for: WaitFor = None,
+        assessment_id: FromQuery[str | None] = None, auditor_id: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100, offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[AuditReadView]:
+        await wait(platform, wait_for, "audit_access")
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            return await queries.audit_reads(conn, assessment_id=assessment_id, auditor_id=auditor_id, limit=limit,
+                                             offset=offset)
+

@@ -1,0 +1,44 @@
+"""The assessment service's composition: what it plugs into the platform."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from services.assessment.application import AssessmentApplication
+from services.assessment.events_log import SCHEMA
+from services.assessment.projections.assessments import AssessmentsProjection
+from services.assessment.projections.audit_access import AuditAccessProjection
+from services.assessment.projections.history import AssessmentHistoryProjection
+from services.assessment.projections.member_directory import MemberDirectoryProjection
+from shared.migrations import service_schema_migration
+from shared.service import ServiceDefinition
+
+# The projections that follow le Cap's own log (`wait_for` takes their notification ids); the
+# member directory follows the member register's log.
+OWN_PROJECTIONS = ("assessments", "assessment_history", "audit_access")
+
+
+def create_router() -> Router:
+    from services.assessment.api import ROUTE_HANDLERS
+
+    return Router(path="/", route_handlers=list(ROUTE_HANDLERS))
+
+
+def _seed(platform, progress):  # noqa: ANN001, ANN202 - see services.assessment.demo.seed
+    from services.assessment.demo.seed import seed_assessment_demo
+
+    seed_assessment_demo(platform, progress)
+
+
+ASSESSMENT = ServiceDefinition(
+    name="assessment",
+    schema=SCHEMA,
+    application_class=AssessmentApplication,
+    migrations=(service_schema_migration(SCHEMA),),
+    # Own-log projections first: the platform reads a service's head from its first projection.
+    projections=lambda: [AssessmentsProjection(), AssessmentHistoryProjection(), AuditAccessProjection(),
+                         MemberDirectoryProjection()],
+    router=create_router,
+    seed_demo=_seed,
+    depends_on=("membership",),
+)

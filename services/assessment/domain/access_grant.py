@@ -1,0 +1,54 @@
+"""Auditors' access: a grant names one assessment or one member (tenant) for a period, and every
+read an auditor makes under it is recorded as an event of its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from eventsourcing.domain import event
+
+from services.assessment.domain.errors import AssessmentRefused
+from shared.events import AuditedAggregate
+
+
+class AccessGrant(AuditedAggregate):
+    """National staff grant an auditor read-only access, for a period."""
+
+    @event("Granted")
+    def __init__(self, auditor_id: str, tenant_id: str, assessment_id: str | None, valid_from: datetime,
+                 valid_until: datetime, reason: str) -> None:
+        self.auditor_id = auditor_id
+        self.tenant_id = tenant_id
+        self.assessment_id = assessment_id
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self.revoked = False
+
+    @classmethod
+    def grant(cls, *, auditor_id: str, tenant_id: str, assessment_id: str | None, valid_from: datetime,
+              valid_until: datetime, reason: str) -> AccessGrant:
+        if valid_until <= valid_from:
+            raise AssessmentRefused("valid_until : la fin de l'habilitation doit suivre son début")
+        if not reason.strip():
+            raise AssessmentRefused("reason : dites pourquoi l'auditeur·rice a besoin de cet accès")
+        return cls(auditor_id=auditor_id, tenant_id=tenant_id, assessment_id=assessment_id, valid_from=valid_from,
+                   valid_until=valid_until, reason=reason.strip())
+
+    def revoke(self, reason: str) -> None:
+        if self.revoked:
+            raise AssessmentRefused("cette habilitation est déjà révoquée")
+        self._revoked(reason.strip())
+
+    @event("Revoked")
+    def _revoked(self, reason: str) -> None:
+        self.revoked = True
+
+
+class AuditRead(AuditedAggregate):
+    """One read by an auditor: what, under which grant (one small aggregate each, so that reads
+    never contend with one another)."""
+
+    @event("Recorded")
+    def __init__(self, auditor_id: str, grant_id: str, tenant_id: str, assessment_id: str | None, resource: str,
+                 path: str, query: str) -> None:
+        pass

@@ -1,0 +1,159 @@
+"""Figures across members: per region and network dashboards, peer benchmarks, and the regional
+delegates' follow-up feed.
+
+They are grouped at read time from the per-assessment read models and the member directory, by
+each member's *current* region and form: a member that moves (or a regional merger) counts where it
+is now, at once, and the read models stay a pure replay of le Cap's own log. With some hundreds of
+members these are aggregate queries of a few milliseconds.
+
+A member's place in averages is its latest validated assessment. Benchmarks shown to a member only
+include an average where at least `BENCHMARK_MINIMUM` other members contribute to it, so that no
+average reveals one member's answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+import asyncpg
+
+from services.assessment.api.schemas import (
+    ActionFrequency,
+    Benchmark,
+    Dashboard,
+    FollowUpFeed,
+    OverdueAction,
+    ServiceDemand,
+    StalledAssessment,
+    ThemeAverage,
+    WaitingReview,
+)
+
+S = "assessment"
+BENCHMARK_MINIMUM = 5
+FREQUENT_ACTIONS = 10
+
+# Each member's latest validated assessment, with its current region and form (`$region`: NULL
+# for the whole network).
+_LATEST_VALIDATED = f"""
+    SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region, d.primary_form
+    FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+    WHERE a.status = 'validated' AND d.status = 'active'
+    ORDER BY a.tenant_id, a.validated_at DESC, a.assessment_id
+"""
+# Each member's latest assessment (its current plan).
+_LATEST = f"""
+    SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region
+    FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+    ORDER BY a.tenant_id, a.started_at DESC, a.assessment_id
+"""
+
+
+async def benchmarks(conn: asyncpg.Connection, *, form: str, region: str, exclude_tenant: str) -> list[Benchmark]:
+    """Averages of the other members of `form`, in `region` and in the network (network scope: only
+    aggregates leave this function)."""
+    rows = await conn.fetch(
+        f"""
+        WITH latest AS ({_LATEST_VALIDATED})
+        SELECT p.code,
+               avg(p.score) FILTER (WHERE l.region = $2) AS region_average,
+               count(p.score) FILTER (WHERE l.region = $2) AS region_members,
+               avg(p.score) AS network_average, count(p.score) AS network_members
+        FROM latest l JOIN {S}.positioning p ON p.assessment_id = l.assessment_id
+        WHERE l.primary_form = $1 AND l.tenant_id <> $3
+        GROUP BY p.code ORDER BY p.code
+        """, form, region, exclude_tenant)
+
+    def shown(average: float | None, members: int) -> float | None:
+        return round(average, 2) if average is not None and members >= BENCHMARK_MINIMUM else None
+
+    return [Benchmark(code=r["code"], region_average=shown(r["region_average"], r["region_members"]),
+                      region_members=r["region_members"], network_average=shown(r["network_average"],
+                                                                                 r["network_members"]),
+                      network_members=r["network_members"]) for r in rows]
+
+
+async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
+    """Figures of the members now in `region` (None: the whole network) that the connection sees."""
+    members = await conn.fetchval(f"SELECT count(*) FROM {S}.member_directory WHERE status = 'active' "
+                                  "AND ($1::text IS NULL OR region = $1)", region)
+    stages = await conn.fetchrow(
+        f"""
+        SELECT count(*) AS started,
+               count(*) FILTER (WHERE a.status = 'in_progress') AS in_progress,
+               count(a.submitted_at) AS submitted,
+               count(*) FILTER (WHERE a.status = 'under_review') AS under_review,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {S}.review_requests r
+                                             WHERE r.assessment_id = a.assessment_id AND r.status = 'completed'))
+                   AS reviewed,
+               count(a.validated_at) AS validated
+        FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+        WHERE $1::text IS NULL OR d.region = $1
+        """, region)
+    themes = await conn.fetch(
+        f"""
+        WITH latest AS ({_LATEST_VALIDATED})
+        SELECT p.code, min(p.title) AS title, round(avg(p.score)::numeric, 2)::float AS score,
+               round(avg(p.attainment)::numeric, 1)::float AS attainment, count(p.score) AS members
+        FROM latest l JOIN {S}.positioning p ON p.assessment_id = l.assessment_id
+        WHERE p.kind IN ('overall', 'theme') AND ($1::text IS NULL OR l.region = $1)
+        GROUP BY p.code ORDER BY p.code = 'all' DESC, p.code
+        """, region)
+    actions = await conn.fetch(
+        f"""
+        WITH latest AS ({_LATEST})
+        SELECT x.indicator, min(x.question) AS question, min(x.service) AS service,
+               min(x.service_label) AS service_label, count(*) AS assessments,
+               count(*) FILTER (WHERE x.status IN ('proposed', 'adopted', 'scheduled')) AS open,
+               count(*) FILTER (WHERE x.status = 'done') AS done
+        FROM latest l JOIN {S}.plan_actions x ON x.assessment_id = l.assessment_id
+        WHERE x.status <> 'dropped' AND ($1::text IS NULL OR l.region = $1)
+        GROUP BY x.indicator ORDER BY count(*) DESC, x.indicator LIMIT {FREQUENT_ACTIONS}
+        """, region)
+    services = await conn.fetch(
+        f"""
+        WITH latest AS ({_LATEST})
+        SELECT x.service, min(x.service_label) AS service_label, count(*) AS actions,
+               count(DISTINCT x.assessment_id) AS assessments
+        FROM latest l JOIN {S}.plan_actions x ON x.assessment_id = l.assessment_id
+        WHERE x.status <> 'dropped' AND ($1::text IS NULL OR l.region = $1)
+        GROUP BY x.service ORDER BY count(*) DESC, x.service
+        """, region)
+    return Dashboard(scope="region" if region else "network", region=region, members=members, **dict(stages),
+                     themes=[ThemeAverage(**dict(r)) for r in themes],
+                     frequent_actions=[ActionFrequency(**dict(r)) for r in actions],
+                     services=[ServiceDemand(**dict(r)) for r in services])
+
+
+async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int, now: datetime) -> FollowUpFeed:
+    today: date = now.date()
+    stalled = await conn.fetch(
+        f"""
+        SELECT a.assessment_id, a.tenant_id, d.name AS member_name, a.status, a.last_answer_at, a.started_at,
+               extract(day FROM $2 - coalesce(a.last_answer_at, a.started_at))::int AS days_idle
+        FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+        WHERE d.region = $1 AND a.status = 'in_progress'
+          AND coalesce(a.last_answer_at, a.started_at) < $2 - make_interval(days => $3)
+        ORDER BY coalesce(a.last_answer_at, a.started_at), a.assessment_id
+        """, region, now, stalled_days)
+    overdue = await conn.fetch(
+        f"""
+        SELECT x.assessment_id, x.tenant_id, d.name AS member_name, x.indicator, x.suggested_action, x.owner,
+               x.due_on, ($2::date - x.due_on) AS days_late
+        FROM {S}.plan_actions x JOIN {S}.assessments a ON a.assessment_id = x.assessment_id
+             JOIN {S}.member_directory d ON d.member_id = x.tenant_id
+        WHERE d.region = $1 AND a.superseded_by IS NULL AND x.status IN ('adopted', 'scheduled')
+          AND x.due_on < $2::date
+        ORDER BY x.due_on, x.assessment_id, x.indicator
+        """, region, today)
+    waiting = await conn.fetch(
+        f"""
+        SELECT r.assessment_id, r.tenant_id, d.name AS member_name, r.request_id, r.kind, r.reviewer_id,
+               r.reviewer_tenant, r.requested_at, extract(day FROM $2 - r.requested_at)::int AS days_waiting
+        FROM {S}.review_requests r JOIN {S}.member_directory d ON d.member_id = r.tenant_id
+        WHERE d.region = $1 AND r.status = 'requested'
+        ORDER BY r.requested_at, r.assessment_id
+        """, region, now)
+    return FollowUpFeed(region=region, stalled_days=stalled_days,
+                        stalled=[StalledAssessment(**dict(r)) for r in stalled],
+                        overdue_actions=[OverdueAction(**dict(r)) for r in overdue],
+                        waiting_reviews=[WaitingReview(**dict(r)) for r in waiting])

@@ -1,0 +1,106 @@
+"""The progress plan: a pure function of an assessment's events and its referential version.
+
+One action for each indicator whose answer is below the federation's objective, or that the team
+flagged "improve this": the suggested action for the answered level, the federation service it
+calls on, and a priority from the indicator's weight and the gap. The team's decisions on each
+action (adopted, scheduled, done, dropped) are events too, folded in. Each action names the
+answers it comes from.
+
+Nothing here reads the clock or the database: the projection, the auditor's "as of" replay and the
+aggregate's own checks call the same function, so a plan rebuilt by replay is the live plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from services.assessment.domain.answers import Source, effective_answers
+from services.assessment.domain.referential import Referential
+from services.assessment.domain.sheet import Sheet, fold
+
+HIGH, MEDIUM = 9, 4  # priority score thresholds
+
+
+class PlanAction(msgspec.Struct, frozen=True, kw_only=True):
+    rank: int
+    indicator: str
+    theme: str
+    sub_theme: str
+    question: str
+    level: int
+    objective: int
+    gap: int
+    weight: int
+    improve: bool
+    score: int
+    priority: str  # "high", "medium" or "low"
+    suggested_action: str
+    service: str
+    service_label: str
+    status: str  # "proposed", "adopted", "scheduled", "done" or "dropped"
+    owner: str | None = None
+    due_on: date | None = None
+    completed_on: date | None = None
+    dropped_reason: str | None = None
+    from_answers: tuple[Source, ...] = ()
+
+
+class ProgressPlan(msgspec.Struct, frozen=True, kw_only=True):
+    assessment_id: str
+    referential_version: str
+    version: int  # the assessment version the plan reflects
+    actions: tuple[PlanAction, ...]
+
+
+def priority_score(weight: int, gap: int, improve: bool) -> int:
+    """Weight times gap, each level of gap counting double so that a flag alone ("improve this" on
+    an indicator at its objective) ranks below any real gap of the same weight."""
+    return weight * (2 * gap + (1 if improve else 0))
+
+
+def priority_label(score: int) -> str:
+    return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"
+
+
+def plan_of(sheet: Sheet, referential: Referential) -> ProgressPlan:
+    answers = effective_answers(sheet)
+    order = {code: i for i, code in enumerate(referential.indicators)}
+    drafts: list[dict[str, Any]] = []
+    for code, answer in answers.items():
+        indicator = referential.indicators.get(code)
+        if indicator is None:
+            continue
+        gap = max(indicator.objective_level - answer.level, 0)
+        if gap == 0 and not answer.improve:
+            continue
+        score = priority_score(indicator.weight, gap, answer.improve)
+        follow_up = sheet.actions.get(code)
+        drafts.append({
+            "indicator": code, "theme": indicator.theme, "sub_theme": indicator.sub_theme,
+            "question": indicator.question["fr"], "level": answer.level, "objective": indicator.objective_level,
+            "gap": gap, "weight": indicator.weight, "improve": answer.improve, "score": score,
+            "priority": priority_label(score), "suggested_action": indicator.action_for(answer.level),
+            "service": indicator.service, "service_label": referential.service_label(indicator.service),
+            "status": follow_up.status if follow_up else "proposed",
+            "owner": follow_up.owner if follow_up else None,
+            "due_on": follow_up.due_on if follow_up else None,
+            "completed_on": follow_up.completed_on if follow_up else None,
+            "dropped_reason": follow_up.reason if follow_up and follow_up.status == "dropped" else None,
+            "from_answers": answer.sources,
+        })
+    drafts.sort(key=lambda d: (-d["score"], -d["weight"], order[d["indicator"]]))
+    return ProgressPlan(
+        assessment_id=sheet.assessment_id, referential_version=sheet.referential_version, version=sheet.version,
+        actions=tuple(PlanAction(rank=i, **d) for i, d in enumerate(drafts, start=1)))
+
+
+def progress_plan(events: Iterable[Any], referential: Referential) -> ProgressPlan:
+    """The plan as the events say it: all of them, or a prefix for the plan as of that point."""
+    sheet = fold(events)
+    if sheet is None:
+        raise ValueError("no events: an assessment starts with its Started event")
+    return plan_of(sheet, referential)

@@ -1,0 +1,40 @@
+"""The auditor's replay: an assessment as of a past moment, computed from its events.
+
+"As of" a version keeps the events up to that version; "as of" a time keeps those that happened
+by then (`at` never goes backwards within an assessment, so either way it is a prefix of the
+events). The prefix is folded by the same function as the live read model, and the rows, plan and
+positioning come from the same functions too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from itertools import takewhile
+from typing import Any
+
+from services.assessment.domain.errors import AssessmentRefused
+from services.assessment.domain.sheet import Sheet, fold
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def prefix(events: Sequence[Any], *, version: int | None = None, at: datetime | None = None) -> list[Any]:
+    """The events up to `version`, or up to the time `at`."""
+    chosen = list(events)
+    if version is not None:
+        chosen = chosen[:version]
+    if at is not None:
+        moment = as_utc(at)
+        chosen = list(takewhile(lambda e: e.at <= moment, chosen))
+    return chosen
+
+
+def sheet_as_of(events: Sequence[Any], *, version: int | None = None, at: datetime | None = None) -> Sheet:
+    chosen = prefix(events, version=version, at=at)
+    sheet = fold(chosen)
+    if sheet is None:
+        raise AssessmentRefused("l'évaluation n'avait pas encore commencé à ce moment-là")
+    return sheet

@@ -1,0 +1,147 @@
+"""HTTP routes of an application as its applicants work on it: draft, edit, submit, amend, withdraw,
+report actuals; and reading it back (what each reader may see of it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from services.training import queries
+from services.training.api.access import reader_of
+from services.training.api.common import APPLICANTS, FUNDING, READERS, WaitFor, training
+from services.training.api.schemas import (
+    ActualsIn,
+    AmendmentDiff,
+    AmendmentIn,
+    ApplicationRecord,
+    Change,
+    ContentIn,
+    ReasonIn,
+)
+from services.training.api.views import application_record
+from services.training.application import ContentRequest
+from services.training.domain.amendments import content_changes
+from services.training.domain.errors import ApplicationNotFound
+from services.training.domain.values import Training, TrainingActual
+from shared.auth import Principal
+from shared.commands import expected_version, run_command
+from shared.eventstore import CommandResult
+from shared.platform import Platform
+from shared.tenancy import scoped_connection
+
+
+def content_request(body: ContentIn, lead_id: str) -> ContentRequest:
+    return ContentRequest(
+        title=body.title, summary=body.summary, partner_ids=tuple(body.partners), requested=body.requested,
+        trainings=tuple(
+            Training(title=t.title.strip(), priority=t.priority, hours=t.hours, trainees=t.trainees, cost=t.cost,
+                     enterprise_id=t.enterprise_id or lead_id, integration_pathway=t.integration_pathway)
+            for t in body.trainings),
+    )
+
+
+def tenant(request: Request) -> str:
+    principal: Principal = request.user
+    assert principal.tenant is not None  # member roles always carry a tenant claim (checked on the token)
+    return principal.tenant
+
+
+class DraftController(Controller):
+    """Drafting is under the call: the lead enterprise is the caller's own."""
+
+    path = "/api/training/calls"
+    tags = ["training: applications"]
+
+    @post("/{call_id:uuid}/applications", guards=[APPLICANTS], status_code=201,
+          summary="Start an application (a draft) for the caller's enterprise, alone or with partners")
+    async def draft(self, request: Request, call_id: FromPath[UUID], data: JSONBody[ContentIn],
+                    platform: NamedDependency[Platform]) -> CommandResult:
+        app, lead = training(platform), tenant(request)
+        return await run_command(request, app, lambda: app.draft_application(
+            call_id, lead_id=lead, content=content_request(data, lead), on=date.today()),
+            name="draft_application", status_code=201)
+
+
+class ApplicationController(Controller):
+    path = "/api/training/applications"
+    tags = ["training: applications"]
+
+    @get("/{application_id:uuid}", guards=[READERS], summary="An application, as the caller may see it")
+    async def get_application(self, request: Request, application_id: FromPath[UUID],
+                              platform: NamedDependency[Platform], wait_for: WaitFor = None) -> ApplicationRecord:
+        row, reader = await visible_application(platform, request, application_id, wait_for)
+        return application_record(row, reader)
+
+    @get("/{application_id:uuid}/amendments",
+         summary="What changed since the application was submitted", guards=[READERS])
+    async def amendments(self, request: Request, application_id: FromPath[UUID],
+                         platform: NamedDependency[Platform], wait_for: WaitFor = None) -> AmendmentDiff:
+        row, _ = await visible_application(platform, request, application_id, wait_for)
+        changes = content_changes(row["submitted_content"], row["content"]) if row["submitted_content"] else []
+        return AmendmentDiff(application_id=str(application_id), submitted_on=row["submitted_on"],
+                             amendments=row["amendments"], changes=[Change(**c) for c in changes])
+
+    @post("/{application_id:uuid}/draft", guards=[APPLICANTS], summary="Edit the draft (any applicant enterprise)")
+    async def edit(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ContentIn],
+                   platform: NamedDependency[Platform]) -> CommandResult:
+        app, member = training(platform), tenant(request)
+        return await run_command(request, app, lambda: app.edit_draft(
+            application_id, acting_for=member,
+            content=content_request(data, app.application(application_id, acting_for=member).lead.member_id),
+            on=date.today(), expected_version=expected_version(request)), name="edit_draft")
+
+    @post("/{application_id:uuid}/submission", guards=[APPLICANTS],
+          summary="Submit the application (eligibility is checked at once)")
+    async def submit(self, request: Request, application_id: FromPath[UUID],
+                     platform: NamedDependency[Platform]) -> CommandResult:
+        app, member = training(platform), tenant(request)
+        return await run_command(request, app, lambda: app.submit(
+            application_id, acting_for=member, on=date.today(), expected_version=expected_version(request)),
+            name="submit_application")
+
+    @post("/{application_id:uuid}/amendments", guards=[APPLICANTS],
+          summary="Amend the submitted application (until the closing date, before it is scored)")
+    async def amend(self, request: Request, application_id: FromPath[UUID], data: JSONBody[AmendmentIn],
+                    platform: NamedDependency[Platform]) -> CommandResult:
+        app, member = training(platform), tenant(request)
+        return await run_command(request, app, lambda: app.amend_application(
+            application_id, acting_for=member,
+            content=content_request(data, app.application(application_id, acting_for=member).lead.member_id),
+            reason=data.reason, on=date.today(), expected_version=expected_version(request)),
+            name="amend_application")
+
+    @post("/{application_id:uuid}/withdrawal", guards=[APPLICANTS], summary="Withdraw the application")
+    async def withdraw(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ReasonIn],
+                       platform: NamedDependency[Platform]) -> CommandResult:
+        app, member = training(platform), tenant(request)
+        return await run_command(request, app, lambda: app.withdraw(
+            application_id, acting_for=member, reason=data.reason, on=date.today(),
+            expected_version=expected_version(request)), name="withdraw_application")
+
+    @post("/{application_id:uuid}/actuals", guards=[APPLICANTS],
+          summary="Report what was delivered (trainees, hours, cost of each planned training)")
+    async def report_actuals(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ActualsIn],
+                             platform: NamedDependency[Platform]) -> CommandResult:
+        app, member = training(platform), tenant(request)
+        actuals = tuple(TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=a.cost)
+                        for a in data.trainings)
+        return await run_command(request, app, lambda: app.report_actuals(
+            application_id, acting_for=member, actuals=actuals, on=date.today(),
+            expected_version=expected_version(request)), name="report_actuals")
+
+
+async def visible_application(platform: Platform, request: Request, application_id: UUID,
+                              wait_for: int | None) -> tuple[dict, object]:
+    """The application's row if the caller may read it; 404 otherwise (another tenant's application
+    and no application at all look the same)."""
+    await platform.wait_for("training", wait_for, [FUNDING])
+    reader = await reader_of(platform, request.user)
+    async with scoped_connection(platform.read_pool, reader.scope) as conn:
+        row = await queries.application(conn, str(application_id))
+    if row is None or not reader.may_read(row):
+        raise ApplicationNotFound(application_id)
+    return row, reader

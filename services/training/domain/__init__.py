@@ -1,0 +1,1 @@
+"""The Fonds Mutualisés Solidaires domain: the Call (and its envelope) and the funding application."""

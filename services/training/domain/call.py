@@ -1,0 +1,270 @@
+"""The Call aggregate: one yearly Fonds Mutualisés Solidaires call for projects, and its envelope.
+
+The envelope is a ledger kept *inside* the call: initial amount, top-ups, amounts committed by award
+decisions, released by rejections and settlements, paid at settlement. Every decision that commits
+money is saved together with the call (one transaction), so the library's optimistic concurrency on
+the call's version is what keeps the sum of awards within the envelope, whatever runs concurrently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from services.training.domain.errors import CallRefused, EnvelopeExceeded
+from services.training.domain.money import ZERO, euros
+from shared.events import AuditedAggregate, event_value
+
+# The Accord Groupe's rule: at least 40 % of the mutualised fund goes to the calls for projects.
+MIN_ENVELOPE_SHARE = Decimal("0.40")
+MAX_SCORE = 5  # each criterion of the grid is scored 0 to 5
+
+
+class CallStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    RESULTS_PUBLISHED = "results_published"
+
+
+@event_value("training.eligibility_criteria")
+@dataclass(frozen=True)
+class EligibilityCriteria:
+    accord_groupe_required: bool  # every applicant enterprise is in the Accord Groupe
+    integration_pathway_required: bool  # trainees are employees on integration pathways
+    max_cofunding_rate: Decimal  # share of a training's cost the fund may pay, e.g. 0.50
+    priority_cofunding_rate: Decimal  # the better terms of the board's priority trainings
+    max_per_trainee: Decimal  # ceiling of the co-funding per trainee
+
+
+@event_value("training.scoring_criterion")
+@dataclass(frozen=True)
+class ScoringCriterion:
+    code: str
+    label: str
+    weight: int
+
+
+@event_value("training.call_terms")
+@dataclass(frozen=True)
+class CallTerms:
+    title: str
+    fund_amount: Decimal  # the mutualised fund the envelope is drawn from
+    envelope: Decimal  # the initial envelope of the call
+    opens_on: date
+    closes_on: date
+    criteria: EligibilityCriteria
+    grid: tuple[ScoringCriterion, ...]
+    priority_trainings: tuple[str, ...]
+
+    def check(self) -> None:
+        euros(self.fund_amount, "fund_amount")
+        euros(self.envelope, "envelope")
+        if not self.title.strip():
+            raise CallRefused("title : un appel à projets a un titre")
+        if self.envelope <= 0 or self.envelope < MIN_ENVELOPE_SHARE * self.fund_amount:
+            raise CallRefused(
+                f"envelope : l'enveloppe ({self.envelope} €) doit représenter au moins 40 % du fonds mutualisé "
+                f"({self.fund_amount} €), soit {euros_min(self.fund_amount)} €")
+        if self.envelope > self.fund_amount:
+            raise CallRefused("envelope : l'enveloppe ne peut dépasser le fonds mutualisé dont elle est tirée")
+        if self.closes_on <= self.opens_on:
+            raise CallRefused("closes_on : la date de clôture doit suivre la date d'ouverture")
+        c = self.criteria
+        for name, rate in (("max_cofunding_rate", c.max_cofunding_rate),
+                           ("priority_cofunding_rate", c.priority_cofunding_rate)):
+            if not rate.is_finite() or not Decimal(0) < rate <= 1:
+                raise CallRefused(f"{name} : un taux de cofinancement est compris entre 0 (exclu) et 1")
+        if c.priority_cofunding_rate < c.max_cofunding_rate:
+            raise CallRefused("priority_cofunding_rate : les formations prioritaires bénéficient d'un taux au moins "
+                              "égal au taux général")
+        if euros(c.max_per_trainee, "max_per_trainee") <= 0:
+            raise CallRefused("max_per_trainee : le plafond par stagiaire doit être positif")
+        if not self.grid:
+            raise CallRefused("grid : la grille de notation a au moins un critère")
+        codes = [criterion.code for criterion in self.grid]
+        if len(set(codes)) != len(codes):
+            raise CallRefused("grid : deux critères de la grille portent le même code")
+        if any(criterion.weight <= 0 for criterion in self.grid):
+            raise CallRefused("grid : le poids d'un critère est un entier positif")
+        if len(set(self.priority_trainings)) != len(self.priority_trainings):
+            raise CallRefused("priority_trainings : une formation prioritaire figure deux fois dans la liste")
+
+    def criterion(self, code: str) -> ScoringCriterion | None:
+        return next((c for c in self.grid if c.code == code), None)
+
+
+def euros_min(fund_amount: Decimal) -> Decimal:
+    return (MIN_ENVELOPE_SHARE * fund_amount).quantize(Decimal("0.01"))
+
+
+class Call(AuditedAggregate):
+    """A call for projects. One per year: its id is derived from the year, so that two calls opened
+    for the same year collide on the id (the library refuses the second)."""
+
+    @staticmethod
+    def create_id(year: int) -> UUID:
+        return uuid5(NAMESPACE_URL, f"coorace:fms-call:{year}")
+
+    @classmethod
+    def open(cls, year: int, terms: CallTerms, opened_on: date) -> Call:
+        if not 2000 <= year <= 2100:
+            raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100")
+        terms.check()
+        return cls(year=year, terms=terms, opened_on=opened_on)
+
+    @event("Opened")
+    def __init__(self, year: int, terms: CallTerms, opened_on: date) -> None:
+        self.year = year
+        self.terms = terms
+        self.status = CallStatus.OPEN.value
+        self.top_ups = ZERO
+        self.commitments: dict[str, Decimal] = {}  # outstanding commitment per application id
+        self.paid = ZERO
+        self.applications_received = False
+        self.auditors: tuple[str, ...] = ()
+
+    # --- the envelope's figures ------------------------------------------------------------
+
+    @property
+    def envelope_total(self) -> Decimal:
+        return self.terms.envelope + self.top_ups
+
+    @property
+    def committed(self) -> Decimal:
+        return sum(self.commitments.values(), ZERO)
+
+    @property
+    def available(self) -> Decimal:
+        return self.envelope_total - self.committed - self.paid
+
+    def commitment_of(self, application_id: UUID) -> Decimal:
+        return self.commitments.get(str(application_id), ZERO)
+
+    # --- decisions about the call ----------------------------------------------------------
+
+    def amend(self, terms: CallTerms, reason: str) -> None:
+        self._require_status(CallStatus.OPEN, "modifier l'appel")
+        if self.applications_received:
+            raise CallRefused("l'appel ne peut plus être modifié : une candidature a déjà été déposée")
+        terms.check()
+        if terms == self.terms:
+            raise CallRefused("rien à modifier : l'appel a déjà ces conditions")
+        self._amended(terms, reason)
+
+    def require_accepting_applications(self, on: date) -> None:
+        if self.status != CallStatus.OPEN:
+            raise CallRefused("l'appel à projets est clos : il n'accepte plus de candidatures ni de modifications")
+        if on < self.terms.opens_on:
+            raise CallRefused(f"l'appel à projets n'ouvre que le {self.terms.opens_on:%d/%m/%Y}")
+        if on > self.terms.closes_on:
+            raise CallRefused(f"l'appel à projets a clos le {self.terms.closes_on:%d/%m/%Y}")
+
+    def receive_first_application(self) -> None:
+        """Recorded once, with the first submitted application: from then on the terms are frozen."""
+        if not self.applications_received:
+            self._first_application_received()
+
+    def top_up(self, amount: Decimal, reason: str, on: date) -> None:
+        amount = euros(amount)
+        if amount <= 0:
+            raise CallRefused("amount : un abondement doit être positif")
+        if self.status == CallStatus.RESULTS_PUBLISHED:
+            raise CallRefused("les résultats de l'appel sont publiés : l'enveloppe ne peut plus être abondée")
+        if not reason.strip():
+            raise CallRefused("reason : un abondement indique son origine (par exemple le partenaire qui le verse)")
+        self._topped_up(amount, reason, on)
+
+    def close(self, on: date) -> None:
+        self._require_status(CallStatus.OPEN, "clore l'appel")
+        self._closed(on)
+
+    def publish_results(self, on: date) -> None:
+        self._require_status(CallStatus.CLOSED, "publier les résultats")
+        self._results_published(on)
+
+    def grant_audit(self, auditor_id: str, reason: str) -> None:
+        if auditor_id in self.auditors:
+            raise CallRefused(f"l'auditeur {auditor_id} a déjà accès aux dossiers de décision de cet appel")
+        self._audit_granted(auditor_id, reason)
+
+    # --- the envelope's movements ----------------------------------------------------------
+
+    def available_for(self, application_id: UUID) -> Decimal:
+        """What an award to this application may reach: what is left, plus what the application
+        already holds (a new decision replaces its previous commitment)."""
+        return self.available + self.commitment_of(application_id)
+
+    def commit(self, application_id: UUID, amount: Decimal) -> None:
+        if self.status == CallStatus.RESULTS_PUBLISHED:
+            raise CallRefused("les résultats de l'appel sont publiés : plus aucune décision ne peut engager l'enveloppe")
+        available = self.available_for(application_id)
+        if amount > available:
+            raise EnvelopeExceeded(amount, available)
+        self._committed(application_id, amount, self.commitment_of(application_id), available - amount)
+
+    def release(self, application_id: UUID, reason: str) -> None:
+        held = self.commitment_of(application_id)
+        if held > 0:
+            self._released(application_id, held, reason, self.available + held)
+
+    def settle(self, application_id: UUID, paid: Decimal) -> None:
+        held = self.commitment_of(application_id)
+        if paid > held:
+            raise CallRefused(f"le solde ({paid} €) ne peut dépasser le montant engagé ({held} €)")
+        self._settled(application_id, held, paid, held - paid, self.available + held - paid)
+
+    def _require_status(self, status: CallStatus, doing: str) -> None:
+        if self.status != status:
+            raise CallRefused(f"impossible de {doing} : l'appel est à l'état « {STATUS_LABELS[self.status]} »")
+
+    # --- events ----------------------------------------------------------------------------
+
+    @event("Amended")
+    def _amended(self, terms: CallTerms, reason: str) -> None:
+        self.terms = terms
+
+    @event("FirstApplicationReceived")
+    def _first_application_received(self) -> None:
+        self.applications_received = True
+
+    @event("ToppedUp")
+    def _topped_up(self, amount: Decimal, reason: str, on: date) -> None:
+        self.top_ups += amount
+
+    @event("Closed")
+    def _closed(self, on: date) -> None:
+        self.status = CallStatus.CLOSED.value
+
+    @event("ResultsPublished")
+    def _results_published(self, on: date) -> None:
+        self.status = CallStatus.RESULTS_PUBLISHED.value
+
+    @event("AuditGranted")
+    def _audit_granted(self, auditor_id: str, reason: str) -> None:
+        self.auditors = (*self.auditors, auditor_id)
+
+    @event("AwardCommitted")
+    def _committed(self, application_id: UUID, amount: Decimal, replaced: Decimal, available_after: Decimal) -> None:
+        self.commitments[str(application_id)] = amount
+
+    @event("CommitmentReleased")
+    def _released(self, application_id: UUID, amount: Decimal, reason: str, available_after: Decimal) -> None:
+        self.commitments.pop(str(application_id), None)
+
+    @event("AwardSettled")
+    def _settled(self, application_id: UUID, committed: Decimal, paid: Decimal, released: Decimal,
+                 available_after: Decimal) -> None:
+        self.commitments.pop(str(application_id), None)
+        self.paid += paid
+
+
+STATUS_LABELS = {
+    CallStatus.OPEN.value: "ouvert",
+    CallStatus.CLOSED.value: "clos",
+    CallStatus.RESULTS_PUBLISHED.value: "résultats publiés",
+}

@@ -1,0 +1,125 @@
+"""Reads of the training read models (asyncpg), on a connection already scoped by row-level security
+(`shared.tenancy.scoped_connection`): a row outside the caller's scope is simply not there.
+
+An application has one row per applicant enterprise; a reader sees the rows of the enterprises in
+their scope, and these queries pick one per application (the lead's when visible).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+S = "training"
+
+# One row per application among the visible ones: the lead's row first when it is visible.
+_ONE_PER_APPLICATION = (
+    f"SELECT DISTINCT ON (application_id) * FROM {S}.applications WHERE {{where}} "
+    "ORDER BY application_id, role <> 'lead'"
+)
+
+
+async def calls(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in await conn.fetch(f"SELECT * FROM {S}.calls ORDER BY year DESC")]
+
+
+async def call(conn: asyncpg.Connection, call_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(f"SELECT * FROM {S}.calls WHERE call_id = $1", call_id)
+    return None if row is None else dict(row)
+
+
+async def ledger(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(f"SELECT * FROM {S}.envelope_ledger WHERE call_id = $1 ORDER BY entry", call_id)
+    return [dict(r) for r in rows]
+
+
+async def application(conn: asyncpg.Connection, application_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"SELECT * FROM {S}.applications WHERE application_id = $1 ORDER BY role <> 'lead' LIMIT 1", application_id)
+    return None if row is None else dict(row)
+
+
+async def applications(conn: asyncpg.Connection, *, call_id: str | None = None, enterprise_id: str | None = None,
+                       region: str | None = None, status: str | None = None, application_ids: list[str] | None = None,
+                       limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """The visible applications matching the filters, by title; and how many there are in all.
+    `enterprise_id` and `region` filter on the applicant enterprises (any of them)."""
+    where, args = ["true"], []
+    for column, value in (("call_id", call_id), ("enterprise_id", enterprise_id), ("region", region),
+                          ("status", status)):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    if application_ids is not None:
+        args.append(application_ids)
+        where.append(f"application_id = ANY(${len(args)})")
+    query = _ONE_PER_APPLICATION.format(where=" AND ".join(where))
+    total = await conn.fetchval(f"SELECT count(*) FROM ({query}) a", *args)
+    rows = await conn.fetch(
+        f"SELECT * FROM ({query}) a ORDER BY title, application_id LIMIT {int(limit)} OFFSET {int(offset)}", *args)
+    return [dict(r) for r in rows], total
+
+
+async def dashboard(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.call_dashboard WHERE call_id = $1 ORDER BY breakdown, key", call_id)
+    return [dict(r) for r in rows]
+
+
+async def region_figures(conn: asyncpg.Connection, region: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.call_dashboard WHERE breakdown = 'region' AND key = $1 ORDER BY call_id", region)
+    return [dict(r) for r in rows]
+
+
+async def review_queue(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT application_id, title, lead_name, decision, version FROM {S}.applications "
+        "WHERE call_id = $1 AND role = 'lead' AND status = 'decided' ORDER BY decided_on, title", call_id)
+    return [dict(r) for r in rows]
+
+
+async def scored_candidates(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
+    """The eligible, scored applications still in the running (or already decided) for a what-if."""
+    rows = await conn.fetch(
+        f"SELECT application_id, title, lead_name, score, requested, allowed_maximum FROM {S}.applications "
+        "WHERE call_id = $1 AND role = 'lead' AND eligibility = 'eligible' AND score IS NOT NULL "
+        "AND status NOT IN ('draft', 'withdrawn')", call_id)
+    return [dict(r) for r in rows]
+
+
+async def decisions(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
+    """Every submitted application of the call with its decision, for the exports."""
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.applications WHERE call_id = $1 AND role = 'lead' "
+        "AND status NOT IN ('draft', 'withdrawn') ORDER BY lead_region, title, application_id", call_id)
+    return [dict(r) for r in rows]
+
+
+async def decision_file(conn: asyncpg.Connection, application_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.decision_file WHERE application_id = $1 ORDER BY notification_id", application_id)
+    return [dict(r) for r in rows]
+
+
+# --- lookups by the caller's own identity (run in network scope on purpose: they return only the
+# --- caller's own assignments or grants, and the reads that follow are scoped to what they name)
+
+
+async def assignments_of(conn: asyncpg.Connection, reviewer_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT application_id, tenant_id, call_id, scored, assigned_at FROM {S}.reviewer_assignments "
+        "WHERE reviewer_id = $1 ORDER BY assigned_at, application_id", reviewer_id)
+    return [dict(r) for r in rows]
+
+
+async def granted_calls(conn: asyncpg.Connection, auditor_id: str) -> list[str]:
+    rows = await conn.fetch(f"SELECT call_id FROM {S}.audit_grants WHERE auditor_id = $1", auditor_id)
+    return [r["call_id"] for r in rows]
+
+
+async def lead_tenants(conn: asyncpg.Connection, call_ids: list[str]) -> list[str]:
+    rows = await conn.fetch(
+        f"SELECT DISTINCT lead_id FROM {S}.applications WHERE call_id = ANY($1) AND role = 'lead'", call_ids)
+    return [r["lead_id"] for r in rows]

@@ -1,0 +1,39 @@
+"""The write side's reading of the service's own copy of the register (the `enterprises` read model).
+
+Eligibility is decided on what this copy says at the moment of the check, and the check's event
+records the facts it saw: a decision never depends on a later re-reading of the register."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from psycopg.sql import SQL, Identifier
+
+from services.training.domain.values import Enterprise, EnterpriseFacts
+from shared.eventstore import ServiceApplication
+
+
+class RegisterCopy:
+    def __init__(self, application: ServiceApplication) -> None:
+        self.application = application
+
+    def facts(self, member_ids: Iterable[str]) -> dict[str, EnterpriseFacts]:
+        ids = sorted(set(member_ids))
+        datastore = self.application.command_recorder.datastore
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT member_id, name, region, forms, status, accord_groupe_since FROM {schema}.enterprises "
+                    "WHERE member_id = ANY(%s)").format(schema=Identifier(datastore.schema)),
+                (ids,),
+            )
+            rows = curs.fetchall()
+        return {
+            r["member_id"]: EnterpriseFacts(member_id=r["member_id"], name=r["name"], region=r["region"],
+                                            forms=tuple(r["forms"]), status=r["status"],
+                                            accord_groupe_since=r["accord_groupe_since"])
+            for r in rows
+        }
+
+
+def as_enterprise(facts: EnterpriseFacts) -> Enterprise:
+    return Enterprise(member_id=facts.member_id, name=facts.name, region=facts.region, forms=facts.forms)

@@ -1,0 +1,43 @@
+"""Scenario helpers for integration tests: members registered through the application layer."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from services.membership.application import MembershipApplication
+from services.membership.domain.member import Contact
+from shared.eventstore import CommandResult
+from shared.platform import Platform
+
+_counter = itertools.count(1)
+
+
+def valid_siret(n: int) -> str:
+    """A valid SIRET built from a number (Luhn check digit)."""
+    body = f"{n:013d}"
+    for check in range(10):
+        candidate = body + str(check)
+        total = 0
+        for i, digit in enumerate(int(d) for d in reversed(candidate)):
+            doubled = digit * 2 if i % 2 else digit
+            total += doubled - 9 if doubled > 9 else doubled
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def membership(platform: Platform) -> MembershipApplication:
+    app = platform.application("membership")
+    assert isinstance(app, MembershipApplication)
+    app.establish_regions()
+    return app
+
+
+def register(app: MembershipApplication, *, region: str = "BRE", forms: tuple[str, ...] = ("AI",),
+             n: int | None = None) -> CommandResult:
+    n = next(_counter) if n is None else n
+    return app.register_member(
+        name=f"Association intermédiaire n°{n}", siret=valid_siret(10_000 + n), forms=forms, region=region,
+        joined_on=date(2010, 1, 1), contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 1 00 00 00 00"),
+        city="Rennes")

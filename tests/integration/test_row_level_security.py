@@ -1,0 +1,64 @@
+"""Row-level security, tested as the unprivileged reader role the API reads with."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
+from tests.integration.membership_helpers import membership, register
+from tests.integration.test_projection_runner import catch_up_everything
+
+
+async def given_three_members(platform: Platform) -> tuple[str, str, str]:
+    app = membership(platform)
+    ids = tuple(register(app, region=r).id for r in ("BRE", "BRE", "NPC"))
+    await catch_up_everything(platform)
+    return ids  # type: ignore[return-value]
+
+
+async def test_a_query_without_scope_settings_sees_no_rows(platform: Platform) -> None:
+    await given_three_members(platform)
+    assert platform.read_pool is not None
+    async with platform.read_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT current_user") == "coorace_reader"
+        for table in ("members", "member_history", "region_dashboard", "network_dashboard"):
+            assert await conn.fetchval(f"SELECT count(*) FROM membership.{table}") == 0, table
+
+
+async def test_a_tenant_sees_only_its_own_rows(platform: Platform) -> None:
+    first, _, _ = await given_three_members(platform)
+    async with scoped_connection(platform.read_pool, ReadScope.of_tenants([first])) as conn:
+        rows = await conn.fetch("SELECT member_id FROM membership.members")
+        dashboards = await conn.fetchval("SELECT count(*) FROM membership.region_dashboard")
+    assert [r["member_id"] for r in rows] == [first]
+    assert dashboards == 0
+
+
+async def test_a_region_sees_its_members_and_its_dashboard_only(platform: Platform) -> None:
+    first, second, _ = await given_three_members(platform)
+    async with scoped_connection(platform.read_pool, ReadScope.of_region("BRE")) as conn:
+        members = {r["member_id"] for r in await conn.fetch("SELECT member_id FROM membership.members")}
+        regions = [r["region"] for r in await conn.fetch("SELECT region FROM membership.region_dashboard")]
+        network = await conn.fetchval("SELECT count(*) FROM membership.network_dashboard")
+    assert members == {first, second}
+    assert regions == ["BRE"]
+    assert network == 0
+
+
+async def test_scope_settings_do_not_outlive_the_connection_lease(platform: Platform) -> None:
+    await given_three_members(platform)
+    assert platform.read_pool is not None
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        assert await conn.fetchval("SELECT count(*) FROM membership.members") == 3
+    # The same pooled connection, leased again without settings, sees nothing.
+    async with platform.read_pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM membership.members") == 0
+
+
+async def test_the_reader_role_cannot_write_read_models(platform: Platform) -> None:
+    first, _, _ = await given_three_members(platform)
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute("UPDATE membership.members SET name = 'x' WHERE member_id = $1", first)

@@ -1,0 +1,292 @@
+"""The deployment files under deploy/ agree with the code: no Docker, no cluster, no network.
+
+Every YAML file parses; the commands that Compose and Kubernetes give the image exist in the
+`coorace` CLI; every Deployment has its probes on /ready and /health and runs as non-root on a
+read-only root file system; the Dockerfile's entry point is the `coorace` console script.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+from services.bootstrap import ALL_SERVICES  # noqa: E402
+from services.cli import main as cli  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+K8S = DEPLOY / "k8s"
+
+# What the deployment may ask of the image (the arguments after the `coorace` entry point).
+ALLOWED_COMMANDS = {("serve",), ("projections", "run"), ("demo", "seed")}
+# The bounded contexts of the design; a service not registered yet may already be deployed.
+BOUNDED_CONTEXTS = {"membership", "assessment", "training"}
+API_SERVICES = BOUNDED_CONTEXTS | set(ALL_SERVICES)
+
+
+def yaml_files() -> list[Path]:
+    return sorted(p for p in DEPLOY.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def documents(path: Path) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d is not None]
+
+
+def k8s_objects() -> list[dict[str, Any]]:
+    return [d for p in sorted(K8S.glob("*.yaml")) for d in documents(p)]
+
+
+def objects_of(kind: str) -> list[dict[str, Any]]:
+    return [o for o in k8s_objects() if o.get("kind") == kind]
+
+
+def compose() -> dict[str, Any]:
+    return documents(DEPLOY / "compose.yaml")[0]
+
+
+def coorace_services() -> dict[str, dict[str, Any]]:
+    """The Compose services that run the platform image."""
+    return {name: s for name, s in compose()["services"].items() if name != "postgres"}
+
+
+def check_cli_arguments(args: list[str]) -> None:
+    """`args` is a command line of the `coorace` CLI that this deployment may use: the command
+    path exists and is allowed, every option is one the command declares, --service names a
+    service; when every named service is registered, click parses the whole line."""
+    assert args, "no arguments: the image's CMD would run"
+    command: click.Command = cli
+    path: list[str] = []
+    rest = list(args)
+    while isinstance(command, click.Group):
+        assert rest, f"{args}: {' '.join(path) or 'coorace'} needs a subcommand"
+        name = rest.pop(0)
+        assert name in command.commands, f"{args}: no command {name!r} in the coorace CLI"
+        command = command.commands[name]
+        path.append(name)
+    assert tuple(path) in ALLOWED_COMMANDS, f"{args}: {' '.join(path)} is not a deployment command"
+
+    options = {opt: p for p in command.params if isinstance(p, click.Option) for opt in p.opts}
+    services: list[str] = []
+    tokens = iter(rest)
+    for token in tokens:
+        assert token.startswith("--"), f"{args}: unexpected argument {token!r}"
+        name, _, inline = token.partition("=")
+        assert name in options, f"{args}: {' '.join(path)} has no option {name}"
+        if options[name].is_flag:
+            continue
+        value = inline or next(tokens, None)
+        assert value is not None, f"{args}: {name} needs a value"
+        if name == "--service":
+            assert value in API_SERVICES, f"{args}: no service {value!r}"
+            services.append(value)
+    if all(s in ALL_SERVICES for s in services):
+        # click parses the leaf command's options and converts their values (raises UsageError).
+        command.make_context(" ".join(["coorace", *path]), list(rest))
+
+
+# --- every YAML file ------------------------------------------------------------------------
+
+
+def test_there_are_yaml_files() -> None:
+    names = {p.relative_to(DEPLOY).as_posix() for p in yaml_files()}
+    assert {"compose.yaml", "k8s/kustomization.yaml", "k8s/postgres-cluster.yaml"} <= names
+
+
+@pytest.mark.parametrize("path", yaml_files(), ids=lambda p: p.relative_to(DEPLOY).as_posix())
+def test_yaml_parses(path: Path) -> None:
+    docs = documents(path)
+    assert docs, f"{path} is empty"
+    assert all(isinstance(d, dict) for d in docs)
+    if path.parent == K8S and path.name != "kustomization.yaml":
+        for doc in docs:
+            assert doc.get("apiVersion") and doc.get("kind"), f"{path}: not a Kubernetes object"
+            assert doc["metadata"].get("name")
+            if doc["kind"] != "Namespace":
+                assert doc["metadata"].get("namespace") == "coorace", f"{path}: {doc['kind']} outside coorace"
+
+
+# --- Compose ----------------------------------------------------------------------------------
+
+
+def test_compose_commands_exist_in_the_cli() -> None:
+    for name, service in coorace_services().items():
+        command = service["command"]
+        args = shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
+        check_cli_arguments(args)
+        assert "entrypoint" not in service, f"{name} overrides the coorace entry point"
+
+
+def test_compose_runs_every_role() -> None:
+    services = compose()["services"]
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in services["postgres"]["volumes"])
+    for context in sorted(API_SERVICES):
+        command = services[context]["command"]
+        assert command[:1] == ["serve"] and "--no-projections" in command
+        assert command[command.index("--service") + 1] == context
+    assert services["projections"]["command"] == ["projections", "run"]
+    assert services["demo-seed"]["command"] == ["demo", "seed"]
+    assert services["demo-seed"]["profiles"] == ["demo"]
+    assert services["all-in-one"]["command"][:1] == ["serve"]
+    assert services["all-in-one"]["profiles"] == ["single"]
+
+
+def test_compose_services_wait_for_a_healthy_database_and_share_the_jwt_secret() -> None:
+    for name, service in coorace_services().items():
+        assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
+        env = service["environment"]
+        assert env["DATABASE_URL"].startswith("postgresql://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["COORACE_JWT_SECRET"].startswith("${COORACE_JWT_SECRET"), f"{name}: JWT secret not from env"
+        assert service["image"] == "coorace-platform:local"
+        assert service["build"]["dockerfile"] == "deploy/Dockerfile"
+        assert (DEPLOY / service["build"]["context"]).resolve() == ROOT
+
+
+# --- Kubernetes ---------------------------------------------------------------------------------
+
+
+def pod_spec(deployment: dict[str, Any]) -> dict[str, Any]:
+    return deployment["spec"]["template"]["spec"]
+
+
+def test_every_deployment_is_probed_on_ready_and_health() -> None:
+    deployments = objects_of("Deployment")
+    assert {d["metadata"]["name"] for d in deployments} >= {f"{s}-api" for s in API_SERVICES} | {"projections"}
+    for deployment in deployments:
+        for container in pod_spec(deployment)["containers"]:
+            where = f"{deployment['metadata']['name']}/{container['name']}"
+            assert container["readinessProbe"]["httpGet"]["path"] == "/ready", where
+            assert container["livenessProbe"]["httpGet"]["path"] == "/health", where
+            ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+            for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
+                if probe in container:
+                    port = container[probe]["httpGet"]["port"]
+                    assert ports.get(port, port) == 8000, f"{where}: {probe} on port {port}"
+
+
+def test_every_deployment_runs_as_non_root_on_a_read_only_root() -> None:
+    for deployment in objects_of("Deployment"):
+        spec = pod_spec(deployment)
+        pod_security = spec.get("securityContext", {})
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for container in spec["containers"]:
+            where = f"{deployment['metadata']['name']}/{container['name']}"
+            security = {**pod_security, **container.get("securityContext", {})}
+            assert security.get("runAsNonRoot") is True, where
+            assert security.get("runAsUser", 10001) != 0, where
+            assert security.get("allowPrivilegeEscalation") is False, where
+            assert security.get("readOnlyRootFilesystem") is True, where
+            assert "ALL" in security.get("capabilities", {}).get("drop", []), where
+            tmp = [m for m in container.get("volumeMounts", []) if m["mountPath"] == "/tmp"]
+            assert tmp and "emptyDir" in volumes[tmp[0]["name"]], f"{where}: no emptyDir on /tmp"
+            resources = container["resources"]
+            assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"], where
+
+
+def test_deployments_run_cli_commands_with_the_configuration() -> None:
+    replicas = {d["metadata"]["name"]: d["spec"]["replicas"] for d in objects_of("Deployment")}
+    assert replicas["membership-api"] == 3 and replicas["projections"] == 1
+    assert all(replicas[f"{s}-api"] == 2 for s in API_SERVICES - {"membership"})
+    for deployment in objects_of("Deployment"):
+        name = deployment["metadata"]["name"]
+        for container in pod_spec(deployment)["containers"]:
+            assert "command" not in container, f"{name} overrides the coorace entry point"
+            check_cli_arguments(container["args"])
+            if name.endswith("-api"):
+                args = container["args"]
+                assert "--no-projections" in args and args[args.index("--service") + 1] == name[: -len("-api")]
+            assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
+            secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
+            assert secret_env == {"DATABASE_URL": "coorace-secrets", "COORACE_JWT_SECRET": "coorace-secrets"}
+
+
+def test_services_ingress_hpa_and_pdbs_point_at_what_exists() -> None:
+    pod_labels = {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"] for d in objects_of("Deployment")}
+
+    def selects_a_deployment(selector: dict[str, str]) -> bool:
+        return any(selector.items() <= labels.items() for labels in pod_labels.values())
+
+    services = {s["metadata"]["name"]: s for s in objects_of("Service")}
+    for name, service in services.items():
+        assert selects_a_deployment(service["spec"]["selector"]), name
+    for pdb in objects_of("PodDisruptionBudget"):
+        assert selects_a_deployment(pdb["spec"]["selector"]["matchLabels"]), pdb["metadata"]["name"]
+    for deployment in objects_of("Deployment"):
+        selector = deployment["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= pod_labels[deployment["metadata"]["name"]].items()
+
+    (hpa,) = objects_of("HorizontalPodAutoscaler")
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "membership-api"}
+
+    (ingress,) = objects_of("Ingress")
+    routes = {p["path"]: p["backend"]["service"]["name"]
+              for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+    assert routes == {f"/api/{s}": f"{s}-api" for s in API_SERVICES}
+    assert set(routes.values()) <= set(services)
+
+
+def test_kustomization_lists_the_manifests_but_not_the_examples() -> None:
+    (kustomization,) = documents(K8S / "kustomization.yaml")
+    resources = kustomization["resources"]
+    assert all((K8S / r).is_file() for r in resources)
+    assert "secret.example.yaml" not in resources and "postgres-cluster.yaml" not in resources
+    examples = {"kustomization.yaml", "secret.example.yaml", "postgres-cluster.yaml"}
+    listed = {p.name for p in K8S.glob("*.yaml")} - examples
+    assert listed == set(resources)
+
+
+def test_secret_is_an_example_and_postgres_comes_from_cloudnativepg() -> None:
+    (secret,) = documents(K8S / "secret.example.yaml")
+    assert secret["metadata"]["name"] == "coorace-secrets"
+    assert set(secret["stringData"]) == {"DATABASE_URL", "COORACE_JWT_SECRET"}
+    assert all("REPLACE-ME" in v for v in secret["stringData"].values())
+    (cluster,) = documents(K8S / "postgres-cluster.yaml")
+    assert cluster["apiVersion"].startswith("postgresql.cnpg.io/") and cluster["kind"] == "Cluster"
+    assert not objects_of("StatefulSet")
+    sql = " ".join(cluster["spec"]["bootstrap"]["initdb"]["postInitApplicationSQL"])
+    assert "coorace_reader" in sql and "CREATEROLE" in sql
+
+
+# --- Dockerfile -----------------------------------------------------------------------------------
+
+
+def final_stage() -> list[tuple[str, str]]:
+    """(instruction, arguments) of the Dockerfile's last stage, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", (DEPLOY / "Dockerfile").read_text())
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    instructions = [tuple(line.split(None, 1)) for line in lines]
+    start = max(i for i, (word, _) in enumerate(instructions) if word.upper() == "FROM")
+    return [(word.upper(), rest) for word, rest in instructions[start:]]
+
+
+def test_dockerfile_entrypoint_is_the_coorace_console_script() -> None:
+    stage = dict(final_stage())
+    assert json.loads(stage["ENTRYPOINT"]) == ["coorace"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["coorace"] == "services.cli:main"
+    check_cli_arguments(json.loads(stage["CMD"]))
+    assert json.loads(stage["CMD"]) == ["serve", "--host", "0.0.0.0", "--port", "8000"]
+
+
+def test_dockerfile_builds_a_non_root_image_with_a_health_check() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert "python:3.11-slim" in text and text.count("FROM ") >= 2
+    assert "pip install ." in text
+    stage = dict(final_stage())
+    user = stage["USER"].split(":")[0]
+    assert user not in ("root", "0")
+    assert stage["EXPOSE"] == "8000"
+    assert "/health" in stage["HEALTHCHECK"] and "urllib" in stage["HEALTHCHECK"]
+    for source in ("pyproject.toml", "shared", "services"):
+        assert (ROOT / source).exists()
+        assert re.search(rf"^COPY .*\b{source}\b", text, re.MULTILINE), f"{source} not copied"

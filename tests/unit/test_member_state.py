@@ -1,0 +1,63 @@
+"""The read side's fold of member events, and the register as of a date (two dates per change)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from services.membership.domain.member import Contact, Member
+from services.membership.member_state import fold_as_of
+
+
+def recorded(member: Member, day: datetime) -> list:
+    """The member's pending events, stamped as recorded on `day`."""
+    events = member.collect_events()
+    for event in events:
+        object.__setattr__(event, "timestamp", day)
+    return events
+
+
+def test_resignation_recorded_late_counts_from_its_effective_date_but_only_once_known() -> None:
+    member = Member(name="AI du Val", siret="73282932000074", forms=("AI",), region="NPC",
+                    joined_on=date(2001, 5, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Arras")
+    history = recorded(member, datetime(2001, 5, 2, tzinfo=UTC))
+    member.resign(date(2015, 12, 31), "dissolution")
+    history += recorded(member, datetime(2016, 1, 15, tzinfo=UTC))
+
+    on_new_year = fold_as_of(history, as_of=date(2016, 1, 1), known_at=None)
+    known_on_jan_10 = fold_as_of(history, as_of=date(2016, 1, 1), known_at=datetime(2016, 1, 10, tzinfo=UTC))
+    before_effect = fold_as_of(history, as_of=date(2015, 12, 30), known_at=None)
+
+    assert on_new_year is not None and on_new_year["status"] == "resigned"
+    assert known_on_jan_10 is not None and known_on_jan_10["status"] == "active"
+    assert before_effect is not None and before_effect["status"] == "active"
+
+
+def test_member_not_yet_joined_is_absent_from_the_register_as_of_that_date() -> None:
+    member = Member(name="EI Nouvelle", siret="73282932000074", forms=("EI",), region="BRE",
+                    joined_on=date(2016, 3, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Brest")
+    assert fold_as_of(member.collect_events(), as_of=date(2015, 12, 31), known_at=None) is None
+
+
+def test_leaving_and_rejoining_keeps_the_whole_tenure_with_its_gap() -> None:
+    member = Member(name="ACI Les Prés", siret="73282932000074", forms=("ACI",), region="BRE",
+                    joined_on=date(2000, 1, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Rennes")
+    member.resign(date(2010, 6, 30), "départ")
+    member.reinstate(date(2012, 1, 1), "retour")
+    row = fold_as_of(member.collect_events(), as_of=None, known_at=None)
+    assert row is not None
+    assert row["tenures"] == [
+        {"joined_on": "2000-01-01", "left_on": "2010-06-30"},
+        {"joined_on": "2012-01-01", "left_on": None},
+    ]
+
+
+def test_a_later_correction_with_an_earlier_effective_date_applies_in_effective_order() -> None:
+    member = Member(name="GES Solidaire", siret="73282932000074", forms=("AI",), region="IDF",
+                    joined_on=date(2000, 1, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Paris")
+    member.change_forms(("AI", "ETTI"), date(2014, 1, 1), "ouverture ETTI")
+    member.change_forms(("GES",), date(2012, 1, 1), "correction: GES depuis 2012")
+    events = member.collect_events()
+    as_of_2013 = fold_as_of(events, as_of=date(2013, 1, 1), known_at=None)
+    as_of_2015 = fold_as_of(events, as_of=date(2015, 1, 1), known_at=None)
+    assert as_of_2013 is not None and as_of_2013["forms"] == ["GES"]
+    assert as_of_2015 is not None and as_of_2015["forms"] == ["AI", "ETTI"]
