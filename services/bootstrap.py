@@ -6,13 +6,14 @@ from collections.abc import Iterable
 
 from services.assessment.app import ASSESSMENT
 from services.membership.app import MEMBERSHIP
+from services.training.app import TRAINING
 from shared.config import Settings, load_settings
 from shared.database import DatabaseAddress
 from shared.logs import configure_logging
 from shared.platform import Platform
 from shared.service import ServiceDefinition
 
-ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP, ASSESSMENT)}
+ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP, ASSESSMENT, TRAINING)}
 
 
 def select_services(names: Iterable[str] | None) -> list[ServiceDefinition]:
@@ -35,8 +36,9 @@ def select_services(names: Iterable[str] | None) -> list[ServiceDefinition]:
     return ordered
 
 
-def build_platform(services: Iterable[str] | None = None, *, settings: Settings | None = None,
-                   database: DatabaseAddress | None = None) -> Platform:
+def build_platform(
+    services: Iterable[str] | None = None, *, settings: Settings | None = None, database: DatabaseAddress | None = None
+) -> Platform:
     settings = settings or load_settings()
     configure_logging(settings.log_format, settings.log_level)
     return Platform(settings, select_services(services), database=database)

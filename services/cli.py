@@ -34,6 +34,18 @@ class ProgressLine:
                 click.echo("", err=True)
 
 
+def counting(progress: Callable[[str, int, int], None], what: str, total: int) -> Callable[[int], None]:
+    """A progress callback that adds up the events applied batch after batch."""
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        progress(what, min(done, total), total)
+
+    return step
+
+
 @click.group()
 def main() -> None:
     """COORACE platform: member register, le Cap, Fonds Mutualisés Solidaires."""
@@ -57,7 +69,7 @@ def serve(host: str, port: int, service: str | None, demo: bool, no_projections:
         asyncio.run(_seed(platform, only_if_empty=True))
     app = create_app(platform, run_projections=not no_projections)
     click.echo(f"COORACE platform on http://{host}:{port}/  (API schema: http://{host}:{port}/schema)", err=True)
-    click.echo(f"Get a token: coorace token --role national_staff", err=True)
+    click.echo("Get a token: coorace token --role national_staff", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -93,13 +105,7 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
         for status in await platform.status():
             store, projection = platform.projection(str(status["service"]), str(status["projection"]))
             live = await store.live(conn, projection)
-            total, done = int(status["lag"]), 0  # type: ignore[call-overload]
-
-            def step(n: int) -> None:
-                nonlocal done
-                done += n
-                progress(f"projection {projection.name}", done, total)
-
+            step = counting(progress, f"projection {projection.name}", int(status["lag"]))  # type: ignore[call-overload]
             await catch_up(conn, store, projection, live["generation"], progress=step)
 
 
@@ -112,8 +118,11 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
 def token(role: str, tenant: str | None, region: str | None, subject: str | None, ttl: int) -> None:
     """Print a signed bearer token for local use (refused with an external identity provider)."""
     try:
-        click.echo(TokenService(load_settings()).issue(role=role, tenant=tenant, region=region, subject=subject,
-                                                       ttl_seconds=ttl))
+        click.echo(
+            TokenService(load_settings()).issue(
+                role=role, tenant=tenant, region=region, subject=subject, ttl_seconds=ttl
+            )
+        )
     except (TokenError, ValueError) as error:
         raise click.ClickException(str(error)) from error
 
@@ -132,10 +141,14 @@ def projections_status(service: str | None) -> None:
         platform = build_platform([service] if service else None)
         await platform.start()
         try:
-            click.echo(f"{'service':<12} {'projection':<22} {'generation':>10} {'position':>10} {'head':>10} {'lag':>8}")
+            click.echo(
+                f"{'service':<12} {'projection':<22} {'generation':>10} {'position':>10} {'head':>10} {'lag':>8}"
+            )
             for s in await platform.status():
-                click.echo(f"{s['service']:<12} {s['projection']:<22} {s['generation']!s:>10} "
-                           f"{s['position']:>10} {s['head']:>10} {s['lag']:>8}")
+                click.echo(
+                    f"{s['service']:<12} {s['projection']:<22} {s['generation']!s:>10} "
+                    f"{s['position']:>10} {s['head']:>10} {s['lag']:>8}"
+                )
         finally:
             await platform.stop()
 
@@ -161,15 +174,8 @@ def projections_rebuild(name: str | None, verify: bool) -> None:
                     raise click.ClickException(f"no projection {name}; known: {known}")
             assert platform.write_pool is not None
             for store, projection in pairs:
-                progress = ProgressLine()
                 head = await platform.head(next(s for s, d in platform.services.items() if d.schema == store.schema))
-                done = 0
-
-                def step(n: int, _name: str = projection.name, _head: int = head) -> None:
-                    nonlocal done
-                    done += n
-                    progress(f"rebuild {_name}", min(done, _head), _head)
-
+                step = counting(ProgressLine(), f"rebuild {projection.name}", head)
                 report = await rebuild(platform.write_pool, store, projection, verify_only=verify, progress=step)
                 click.echo(f"{report.projection}: {report.events} events replayed; {report.reason}")
                 for line in report.differences:

@@ -51,7 +51,9 @@ async def metrics(state: State) -> Response[bytes]:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def create_app(platform: Platform, *, run_projections: bool = True, extra_route_handlers: Sequence[Any] = ()) -> Litestar:
+def create_app(
+    platform: Platform, *, run_projections: bool = True, extra_route_handlers: Sequence[Any] = ()
+) -> Litestar:
     tokens = TokenService(platform.settings)
 
     class Auth(BearerAuthMiddleware):

@@ -50,8 +50,16 @@ class Principal(msgspec.Struct, frozen=True):
     @property
     def main_role(self) -> str:
         """The role recorded on events: the most powerful one the principal holds."""
-        for role in (Role.NATIONAL_STAFF, Role.FUND_REVIEWER, Role.AUDITOR, Role.REGIONAL_DELEGATE,
-                     Role.TRAINER, Role.MEMBER_ADMIN, Role.PEER_REVIEWER, Role.MEMBER_CONTRIBUTOR):
+        for role in (
+            Role.NATIONAL_STAFF,
+            Role.FUND_REVIEWER,
+            Role.AUDITOR,
+            Role.REGIONAL_DELEGATE,
+            Role.TRAINER,
+            Role.MEMBER_ADMIN,
+            Role.PEER_REVIEWER,
+            Role.MEMBER_CONTRIBUTOR,
+        ):
             if role in self.roles:
                 return role.value
         return "none"
@@ -69,11 +77,20 @@ class TokenService:
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
         self._secret = None if self._jwks else settings.signing_secret()
 
-    def issue(self, *, role: str, tenant: str | None = None, region: str | None = None,
-              subject: str | None = None, ttl_seconds: int = 12 * 3600) -> str:
+    def issue(
+        self,
+        *,
+        role: str,
+        tenant: str | None = None,
+        region: str | None = None,
+        subject: str | None = None,
+        ttl_seconds: int = 12 * 3600,
+    ) -> str:
         if self._secret is None:
-            raise TokenError("this platform trusts an external identity provider (COORACE_JWKS_URL): "
-                             "get tokens from it, the platform does not sign any")
+            raise TokenError(
+                "this platform trusts an external identity provider (COORACE_JWKS_URL): "
+                "get tokens from it, the platform does not sign any"
+            )
         roles = [Role(r.strip()).value for r in role.split(",")]
         now = int(time.time())
         claims: dict[str, object] = {
@@ -94,11 +111,23 @@ class TokenService:
         try:
             if self._jwks is not None:
                 key = self._jwks.get_signing_key_from_jwt(token).key
-                claims = jwt.decode(token, key, algorithms=["RS256"], audience=self.settings.jwt_audience,
-                                    issuer=self.settings.jwt_issuer, options={"require": ["exp", "sub"]})
+                claims = jwt.decode(
+                    token,
+                    key,
+                    algorithms=["RS256"],
+                    audience=self.settings.jwt_audience,
+                    issuer=self.settings.jwt_issuer,
+                    options={"require": ["exp", "sub"]},
+                )
             else:
-                claims = jwt.decode(token, self._secret, algorithms=["HS256"], audience=self.settings.jwt_audience,
-                                    issuer=self.settings.jwt_issuer, options={"require": ["exp", "sub"]})
+                claims = jwt.decode(
+                    token,
+                    self._secret,
+                    algorithms=["HS256"],
+                    audience=self.settings.jwt_audience,
+                    issuer=self.settings.jwt_issuer,
+                    options={"require": ["exp", "sub"]},
+                )
         except jwt.ExpiredSignatureError as error:
             raise TokenError("the bearer token has expired") from error
         except jwt.PyJWTError as error:
@@ -129,7 +158,9 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
             principal = self.tokens.verify(token.strip())
         except TokenError as error:
             raise NotAuthorizedException(str(error)) from error
-        structlog.contextvars.bind_contextvars(actor=principal.subject, role=principal.main_role, tenant=principal.tenant)
+        structlog.contextvars.bind_contextvars(
+            actor=principal.subject, role=principal.main_role, tenant=principal.tenant
+        )
         return AuthenticationResult(user=principal, auth=token)
 
 

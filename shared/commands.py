@@ -17,6 +17,7 @@ from litestar import Request, Response
 
 from shared.auth import Principal
 from shared.errors import IdempotencyKeyReused, InvalidInput
+from shared.events import command_context
 from shared.eventstore import (
     CommandResult,
     IdempotencyClaim,
@@ -24,7 +25,6 @@ from shared.eventstore import (
     ServiceApplication,
     idempotency_claim,
 )
-from shared.events import command_context
 from shared.observability import COMMANDS
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
@@ -66,13 +66,16 @@ async def run_command(
             answered = _answered(application, claim)
             if answered is not None:
                 return answered
-        with command_context(
-            actor_id=principal.subject,
-            actor_role=principal.main_role,
-            tenant_id=principal.tenant,
-            correlation_id=request.scope["state"].get("correlation_id"),
-            causation_id=request.scope["state"].get("request_id"),
-        ), idempotency_claim(claim):
+        with (
+            command_context(
+                actor_id=principal.subject,
+                actor_role=principal.main_role,
+                tenant_id=principal.tenant,
+                correlation_id=request.scope["state"].get("correlation_id"),
+                causation_id=request.scope["state"].get("request_id"),
+            ),
+            idempotency_claim(claim),
+        ):
             try:
                 return status_code, command()
             except IntegrityError:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import structlog
 from eventsourcing.persistence import IntegrityError
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
+from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 log = structlog.get_logger(__name__)
@@ -63,6 +65,37 @@ class NotCaughtUp(DomainError):
     code = "read_model_not_caught_up"
 
 
+class ErrorBody(msgspec.Struct):
+    """Every error answer: the status, a stable code, a message saying what is wrong."""
+
+    status_code: int
+    error: str
+    detail: str
+    extra: dict[str, Any] | list[Any] | None = None
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON, unknown field, wrong type or out-of-range value (the field is named)",
+    401: "Missing, invalid or expired bearer token",
+    403: "The token's roles do not allow this action",
+    404: "No such record, or not one the caller may see",
+    409: "A concurrent change won, or If-Match names a stale version: nothing was written",
+    422: "The command does not fit the record's state, or the Idempotency-Key was used for another request",
+    503: "The read model has not yet reached the requested notification id (wait_for): retry",
+}
+
+
+def error_responses(*codes: int) -> dict[int, ResponseSpec]:
+    return {
+        code: ResponseSpec(data_container=ErrorBody, description=_ERROR_DESCRIPTIONS[code], generate_examples=False)
+        for code in codes
+    }
+
+
+COMMAND_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+QUERY_ERRORS = error_responses(400, 401, 403, 404, 503)
+
+
 def _body(status: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
     body: dict[str, Any] = {"status_code": status, "error": code, "detail": message}
     if details:
@@ -82,8 +115,11 @@ def domain_error_handler(_: Request, error: DomainError) -> Response[dict[str, A
 
 def concurrency_error_handler(_: Request, error: IntegrityError) -> Response[dict[str, Any]]:
     return Response(
-        _body(409, "concurrent_change",
-              "another change to this record was saved first; reload it and try again (nothing was written)"),
+        _body(
+            409,
+            "concurrent_change",
+            "another change to this record was saved first; reload it and try again (nothing was written)",
+        ),
         status_code=409,
         media_type=MediaType.JSON,
     )
@@ -91,8 +127,14 @@ def concurrency_error_handler(_: Request, error: IntegrityError) -> Response[dic
 
 def http_error_handler(_: Request, error: HTTPException) -> Response[dict[str, Any]]:
     extra = error.extra if isinstance(error.extra, (dict, list)) and error.extra else None
-    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 429: "too_many_requests"}.get(error.status_code, "error")
+    code = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        429: "too_many_requests",
+    }.get(error.status_code, "error")
     return Response(
         _body(error.status_code, code, error.detail, extra),
         status_code=error.status_code,

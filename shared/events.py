@@ -15,7 +15,6 @@ from dataclasses import KW_ONLY, dataclass, field
 
 from eventsourcing.domain import Aggregate
 
-
 # Frozen dataclasses that events carry as values, by the name they are stored under. Every
 # transcoder built for an application or a projection registers them all.
 EVENT_VALUE_TYPES: dict[str, type] = {}

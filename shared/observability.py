@@ -13,14 +13,19 @@ log = structlog.get_logger("coorace.http")
 
 registry = CollectorRegistry()
 REQUEST_LATENCY = Histogram(
-    "coorace_http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
-    registry=registry, buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    "coorace_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    registry=registry,
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 COMMANDS = Counter("coorace_commands_total", "Commands handled", ["service", "command", "outcome"], registry=registry)
-PROJECTION_LAG = Gauge("coorace_projection_lag_events", "Events not yet applied", ["service", "projection"],
-                       registry=registry)
-PROJECTION_POSITION = Gauge("coorace_projection_position", "Last applied notification id",
-                            ["service", "projection"], registry=registry)
+PROJECTION_LAG = Gauge(
+    "coorace_projection_lag_events", "Events not yet applied", ["service", "projection"], registry=registry
+)
+PROJECTION_POSITION = Gauge(
+    "coorace_projection_position", "Last applied notification id", ["service", "projection"], registry=registry
+)
 
 
 class RequestContextMiddleware:
@@ -59,8 +64,13 @@ class RequestContextMiddleware:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or _route_of(scope)
             REQUEST_LATENCY.labels(scope["method"], route, str(status)).observe(elapsed)
-            log.info("request", method=scope["method"], path=scope["path"], status=status,
-                     duration_ms=round(elapsed * 1000, 2))
+            log.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                duration_ms=round(elapsed * 1000, 2),
+            )
 
 
 def _route_of(scope: Scope) -> str:

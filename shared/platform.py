@@ -36,8 +36,9 @@ WAIT_FOR_TIMEOUT_SECONDS = 5.0
 async def init_connection(conn: asyncpg.Connection) -> None:
     """JSON columns in and out as Python values, encoded by msgspec (binary format, so that COPY
     works too: jsonb's binary form is a version byte, then the JSON text)."""
-    await conn.set_type_codec("json", schema="pg_catalog", encoder=msgspec.json.encode,
-                              decoder=msgspec.json.decode, format="binary")
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", encoder=msgspec.json.encode, decoder=msgspec.json.decode, format="binary"
+    )
     await conn.set_type_codec("jsonb", schema="pg_catalog", encoder=_jsonb, decoder=_from_jsonb, format="binary")
 
 
@@ -50,8 +51,9 @@ def _from_jsonb(data: bytes) -> object:
 
 
 class Platform:
-    def __init__(self, settings: Settings, services: Sequence[ServiceDefinition],
-                 database: DatabaseAddress | None = None) -> None:
+    def __init__(
+        self, settings: Settings, services: Sequence[ServiceDefinition], database: DatabaseAddress | None = None
+    ) -> None:
         self.settings = settings
         self.services = {s.name: s for s in services}
         self.database = database or resolve_database(settings.database_url, settings.data_dir)
@@ -139,7 +141,8 @@ class Platform:
             if asyncio.get_running_loop().time() > deadline:
                 raise NotCaughtUp(
                     f"the read model has not yet applied notification {notification_id} (it is at {reached}); "
-                    "retry shortly", position=reached
+                    "retry shortly",
+                    position=reached,
                 )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.1)
@@ -147,7 +150,9 @@ class Platform:
     async def status(self) -> list[dict[str, object]]:
         assert self.write_pool is not None
         async with self.write_pool.acquire() as conn:
-            return [await projection_status(conn, store, p) for pairs in self.projections.values() for store, p in pairs]
+            return [
+                await projection_status(conn, store, p) for pairs in self.projections.values() for store, p in pairs
+            ]
 
     async def max_lag(self) -> int:
         return max((s["lag"] for s in await self.status()), default=0)  # type: ignore[type-var]

@@ -30,6 +30,8 @@ import msgspec
 import structlog
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from shared.events import EVENT_VALUE_TYPES
+from shared.eventstore import event_transcoder
 from shared.readmodel import (
     Table,
     TableNames,
@@ -37,8 +39,6 @@ from shared.readmodel import (
     drop_generation_tables,
     point_views_at,
 )
-from shared.events import EVENT_VALUE_TYPES
-from shared.eventstore import event_transcoder
 
 log = structlog.get_logger(__name__)
 
@@ -393,8 +393,12 @@ async def _apply_unlocked(
 class ProjectionRunner:
     """Keeps a set of projections live, in the background of a process."""
 
-    def __init__(self, pool: asyncpg.Pool, listen_dsn: Callable[[], Awaitable[asyncpg.Connection]],
-                 projections: Sequence[tuple[ProjectionStore, Projection]]) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        listen_dsn: Callable[[], Awaitable[asyncpg.Connection]],
+        projections: Sequence[tuple[ProjectionStore, Projection]],
+    ) -> None:
         self.pool = pool
         self._connect = listen_dsn
         self.projections = projections
@@ -416,8 +420,12 @@ class ProjectionRunner:
             for store, projection in self.projections:
                 live = await store.live(conn, projection)
                 if live is not None and live["projection_version"] != projection.version:
-                    log.info("projection.upgrade", projection=projection.name,
-                             from_version=live["projection_version"], to_version=projection.version)
+                    log.info(
+                        "projection.upgrade",
+                        projection=projection.name,
+                        from_version=live["projection_version"],
+                        to_version=projection.version,
+                    )
                     await rebuild(self.pool, store, projection)
 
     async def _run(self) -> None:
@@ -457,9 +465,7 @@ class ProjectionRunner:
             await self._listener.close()
 
 
-async def projection_status(
-    conn: asyncpg.Connection, store: ProjectionStore, projection: Projection
-) -> dict[str, Any]:
+async def projection_status(conn: asyncpg.Connection, store: ProjectionStore, projection: Projection) -> dict[str, Any]:
     live = await store.live(conn, projection)
     head = await head_position(conn, projection.source)
     position = live["position"] if live else 0

@@ -55,9 +55,7 @@ async def create_generation_tables(conn: asyncpg.Connection, names: TableNames) 
     for table in names.tables.values():
         physical = names[table.name]
         columns = ", ".join(f"{column} {sql_type}" for column, sql_type in table.columns)
-        await conn.execute(
-            f"CREATE TABLE {physical} ({columns}, PRIMARY KEY ({', '.join(table.primary_key)}))"
-        )
+        await conn.execute(f"CREATE TABLE {physical} ({columns}, PRIMARY KEY ({', '.join(table.primary_key)}))")
         for i, index_columns in enumerate(table.indexes):
             await conn.execute(
                 f"CREATE INDEX {names.bare(table.name)}_ix{i} ON {physical} ({', '.join(index_columns)})"
@@ -81,15 +79,11 @@ async def point_views_at(conn: asyncpg.Connection, names: TableNames) -> None:
         view = f"{names.schema}.{table.name}"
         await conn.execute(f"DROP VIEW IF EXISTS {view}")
         # security_invoker: row-level security is checked as the reader, not as the view's owner.
-        await conn.execute(
-            f"CREATE VIEW {view} WITH (security_invoker = true) AS SELECT * FROM {names[table.name]}"
-        )
+        await conn.execute(f"CREATE VIEW {view} WITH (security_invoker = true) AS SELECT * FROM {names[table.name]}")
         await conn.execute(f"GRANT SELECT ON {view} TO {READER_ROLE}")
 
 
-async def upsert_rows(
-    conn: asyncpg.Connection, physical: str, table: Table, rows: Sequence[dict[str, Any]]
-) -> None:
+async def upsert_rows(conn: asyncpg.Connection, physical: str, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert or replace whole rows by primary key, in one statement per batch."""
     if not rows:
         return

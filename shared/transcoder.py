@@ -34,7 +34,6 @@ from typing import Any, Union
 from uuid import UUID
 
 import msgspec
-
 from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
@@ -107,9 +106,7 @@ class DataclassAsDict(Transcoding):
         # fields, no __post_init__, no __slots__, and (checked per call) the
         # data has exactly the fields, else defaults would be skipped.
         self._shortcut = (
-            all(f.init for f in fields)
-            and not hasattr(cls, "__post_init__")
-            and not hasattr(cls, "__slots__")
+            all(f.init for f in fields) and not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
         )
         self._name_set = frozenset(self._names)
 
@@ -142,8 +139,8 @@ _BUILTIN_BASES: tuple[tuple[type, Callable[[Any], Any]], ...] = (
 
 # The shape _decode_flat handles: an object whose values are scalars, lists of
 # scalars or tags whose _data_ is a scalar or one list or dict of scalars.
-_Scalar = Union[None, bool, int, float, str]
-_FlatData = Union[_Scalar, list[_Scalar], dict[str, _Scalar]]
+_Scalar = None | bool | int | float | str
+_FlatData = _Scalar | list[_Scalar] | dict[str, _Scalar]
 
 # Transcodings (by exact class) whose decode msgspec can do itself, in C, with
 # equal results: it parses the strings they write exactly as they would, and
@@ -298,11 +295,7 @@ class MsgspecTranscoder(Transcoder):
         for base, convert in _BUILTIN_BASES:
             if isinstance(obj, base):
                 return to_json(convert(obj))
-        msg = (
-            f"Object of type {t} is not "
-            "serializable. Please define and register "
-            "a custom transcoding for this type."
-        )
+        msg = f"Object of type {t} is not serializable. Please define and register a custom transcoding for this type."
         raise TranscodingNotRegisteredError(msg)
 
     def _from_json(self, obj: dict[Any, Any] | list[Any]) -> Any:

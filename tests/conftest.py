@@ -57,9 +57,16 @@ def server() -> Iterator[DatabaseAddress]:
 
 
 def make_settings(data_dir: Path) -> Settings:
-    return Settings(database_url=None, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 40, jwks_url=None,
-                    jwt_issuer="coorace-embedded", jwt_audience="coorace-platform", log_format="json",
-                    log_level="warning")
+    return Settings(
+        database_url=None,
+        data_dir=data_dir,
+        jwt_secret="test-secret-" + "x" * 40,
+        jwks_url=None,
+        jwt_issuer="coorace-embedded",
+        jwt_audience="coorace-platform",
+        log_format="json",
+        log_level="warning",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +115,12 @@ class Api:
         self.client = client
         self.tokens = tokens
 
-    def token(self, role: str, *, tenant: str | None = None, region: str | None = None,
-              subject: str | None = None) -> dict[str, str]:
-        return {"Authorization": "Bearer " + self.tokens.issue(role=role, tenant=tenant, region=region,
-                                                              subject=subject)}
+    def token(
+        self, role: str, *, tenant: str | None = None, region: str | None = None, subject: str | None = None
+    ) -> dict[str, str]:
+        return {
+            "Authorization": "Bearer " + self.tokens.issue(role=role, tenant=tenant, region=region, subject=subject)
+        }
 
     @property
     def staff(self) -> dict[str, str]:

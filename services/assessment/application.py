@@ -27,7 +27,7 @@ from services.assessment.domain.errors import (
     Forbidden,
     GrantNotFound,
     ReferentialNotFound,
-    ReferentialRefused,
+    ReferentialVersionExists,
     VersionMismatch,
 )
 from services.assessment.domain.member_assessments import MemberAssessments
@@ -94,8 +94,7 @@ class AssessmentApplication(ServiceApplication):
             return self.save_command(version, catalogue)
         if existing.published_at is not None and existing.document == document:
             return None
-        raise ReferentialRefused(f"une version {code} du référentiel existe déjà avec un autre contenu : "
-                                 "changez son numéro de version")
+        raise ReferentialVersionExists(str(code))
 
     def draft_referential(self, *, document: dict[str, Any] | None, based_on: str | None,
                           code: str | None) -> CommandResult:
@@ -108,7 +107,7 @@ class AssessmentApplication(ServiceApplication):
             self.referential_version(str(document.get("version")))
         except ReferentialNotFound:
             return self.save_command(ReferentialVersion.draft(document, based_on))
-        raise ReferentialRefused(f"la version {document.get('version')} du référentiel existe déjà")
+        raise ReferentialVersionExists(str(document.get("version")))
 
     def revise_indicator(self, code: str, indicator: dict[str, Any], expected_version: int | None = None) -> CommandResult:
         version = self.referential_version(code, expected_version)

@@ -46,13 +46,23 @@ class MembershipApplication(ServiceApplication):
         try:
             return self.repository.get(RegionRegistry.ID)
         except AggregateNotFoundError:
-            raise MemberRefused("the region list has not been established yet (run `coorace demo seed` "
-                                "or establish it)") from None
+            raise MemberRefused(
+                "the region list has not been established yet (run `coorace demo seed` or establish it)"
+            ) from None
 
     # --- members ----------------------------------------------------------------------------
 
-    def register_member(self, *, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date,
-                        contact: Contact, city: str) -> CommandResult:
+    def register_member(
+        self,
+        *,
+        name: str,
+        siret: str,
+        forms: tuple[str, ...],
+        region: str,
+        joined_on: date,
+        contact: Contact,
+        city: str,
+    ) -> CommandResult:
         siret = normalise_siret(siret)
         if not siret_is_valid(siret):
             raise InvalidSiret(siret)
@@ -64,8 +74,15 @@ class MembershipApplication(ServiceApplication):
             pass
         else:
             raise SiretAlreadyRegistered(siret, index.member_id)
-        member = Member(name=name.strip(), siret=siret, forms=forms, region=region, joined_on=joined_on,
-                        contact=contact, city=city.strip())
+        member = Member(
+            name=name.strip(),
+            siret=siret,
+            forms=forms,
+            region=region,
+            joined_on=joined_on,
+            contact=contact,
+            city=city.strip(),
+        )
         return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
 
     def member(self, member_id: UUID, expected_version: int | None = None) -> Member:
@@ -84,61 +101,88 @@ class MembershipApplication(ServiceApplication):
         change(member)
         return self.save_command(member)
 
-    def change_details(self, member_id: UUID, *, name: str, contact: Contact, city: str, effective_on: date,
-                       expected_version: int | None = None) -> CommandResult:
-        return self._change(member_id, expected_version,
-                            lambda m: m.change_details(name.strip(), contact, city.strip(), effective_on))
+    def change_details(
+        self,
+        member_id: UUID,
+        *,
+        name: str,
+        contact: Contact,
+        city: str,
+        effective_on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._change(
+            member_id, expected_version, lambda m: m.change_details(name.strip(), contact, city.strip(), effective_on)
+        )
 
-    def change_forms(self, member_id: UUID, *, forms: tuple[str, ...], effective_on: date, reason: str,
-                     expected_version: int | None = None) -> CommandResult:
+    def change_forms(
+        self,
+        member_id: UUID,
+        *,
+        forms: tuple[str, ...],
+        effective_on: date,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> CommandResult:
         _check_forms(forms)
         return self._change(member_id, expected_version, lambda m: m.change_forms(forms, effective_on, reason))
 
-    def move_to_region(self, member_id: UUID, *, region: str, effective_on: date, reason: str,
-                       expected_version: int | None = None) -> CommandResult:
+    def move_to_region(
+        self, member_id: UUID, *, region: str, effective_on: date, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         self.regions().require_active(region)
         return self._change(member_id, expected_version, lambda m: m.move_to_region(region, effective_on, reason))
 
-    def certify(self, member_id: UUID, *, certification: Certification,
-                expected_version: int | None = None) -> CommandResult:
+    def certify(
+        self, member_id: UUID, *, certification: Certification, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.certify(certification))
 
-    def lose_certification(self, member_id: UUID, *, effective_on: date, reason: str,
-                           expected_version: int | None = None) -> CommandResult:
+    def lose_certification(
+        self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.lose_certification(effective_on, reason))
 
-    def join_accord_groupe(self, member_id: UUID, *, effective_on: date,
-                           expected_version: int | None = None) -> CommandResult:
+    def join_accord_groupe(
+        self, member_id: UUID, *, effective_on: date, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.join_accord_groupe(effective_on))
 
-    def leave_accord_groupe(self, member_id: UUID, *, effective_on: date,
-                            expected_version: int | None = None) -> CommandResult:
+    def leave_accord_groupe(
+        self, member_id: UUID, *, effective_on: date, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.leave_accord_groupe(effective_on))
 
-    def call_dues(self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date,
-                  expected_version: int | None = None) -> CommandResult:
+    def call_dues(
+        self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.call_dues(year, amount, effective_on))
 
-    def pay_dues(self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date,
-                 expected_version: int | None = None) -> CommandResult:
+    def pay_dues(
+        self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.pay_dues(year, amount, effective_on))
 
-    def resign(self, member_id: UUID, *, effective_on: date, reason: str,
-               expected_version: int | None = None) -> CommandResult:
+    def resign(
+        self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.resign(effective_on, reason))
 
-    def exclude(self, member_id: UUID, *, effective_on: date, reason: str,
-                expected_version: int | None = None) -> CommandResult:
+    def exclude(
+        self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.exclude(effective_on, reason))
 
-    def reinstate(self, member_id: UUID, *, effective_on: date, reason: str,
-                  expected_version: int | None = None) -> CommandResult:
+    def reinstate(
+        self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change(member_id, expected_version, lambda m: m.reinstate(effective_on, reason))
 
     # --- the 2016 reform --------------------------------------------------------------------
 
-    def merge_regions(self, *, merged: tuple[str, ...], new_code: str, new_name: str,
-                      effective_on: date) -> CommandResult:
+    def merge_regions(
+        self, *, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date
+    ) -> CommandResult:
         """Merge regions and move their members, in one transaction: the registry's event and one
         `MovedToRegion` per member are saved together or not at all. If any of those members
         changes meanwhile, the save fails on its version (409) and nothing is written."""

@@ -58,11 +58,16 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
             certification = asdict(event.certification)
             certification["obtained_on"] = event.certification.obtained_on.isoformat()
             certification["expires_on"] = event.certification.expires_on.isoformat()
-            row.update(certification=certification, certification_scheme=event.certification.scheme,
-                       certification_group=event.certification.group_id, certificate_at_risk=False)
+            row.update(
+                certification=certification,
+                certification_scheme=event.certification.scheme,
+                certification_group=event.certification.group_id,
+                certificate_at_risk=False,
+            )
         elif kind == "CertificationLost":
-            row.update(certification=None, certification_scheme=None, certification_group=None,
-                       certificate_at_risk=False)
+            row.update(
+                certification=None, certification_scheme=None, certification_group=None, certificate_at_risk=False
+            )
         elif kind == "JoinedAccordGroupe":
             row["accord_groupe_since"] = event.effective_on
         elif kind == "LeftAccordGroupe":
@@ -88,14 +93,18 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
 
 
 def effective_on(event: Any) -> date:
-    return event.joined_on if type(event).__name__ == "Registered" else (
-        event.certification.obtained_on if type(event).__name__ == "Certified" else event.effective_on)
+    return (
+        event.joined_on
+        if type(event).__name__ == "Registered"
+        else (event.certification.obtained_on if type(event).__name__ == "Certified" else event.effective_on)
+    )
 
 
 def fold_as_of(events: list[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
     """The member's row as it took effect on `as_of`, from what was recorded by `known_at`."""
     chosen = [
-        e for e in events
+        e
+        for e in events
         if (known_at is None or e.timestamp <= known_at) and (as_of is None or effective_on(e) <= as_of)
     ]
     chosen.sort(key=lambda e: (effective_on(e), e.originator_version))

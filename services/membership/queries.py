@@ -32,8 +32,17 @@ async def member_history(conn: asyncpg.Connection, member_id: str) -> list[Histo
     return [msgspec.convert(dict(r), HistoryEntry, strict=False) for r in rows]
 
 
-async def list_members(conn: asyncpg.Connection, *, region: str | None, form: str | None, status: str | None,
-                       certification: str | None, name: str | None, limit: int, offset: int) -> MemberPage:
+async def list_members(
+    conn: asyncpg.Connection,
+    *,
+    region: str | None,
+    form: str | None,
+    status: str | None,
+    certification: str | None,
+    name: str | None,
+    limit: int,
+    offset: int,
+) -> MemberPage:
     where, args = ["true"], []
     for column, value in (("region", region), ("status", status), ("certification_scheme", certification)):
         if value is not None:

@@ -19,8 +19,9 @@ from services.membership.member_state import fold_as_of
 PAGE = 5000
 
 
-def member_as_of(app: MembershipApplication, member_id: UUID, as_of: date | None,
-                 known_at: datetime | None) -> dict[str, Any] | None:
+def member_as_of(
+    app: MembershipApplication, member_id: UUID, as_of: date | None, known_at: datetime | None
+) -> dict[str, Any] | None:
     events = [e for e in app.events.get(member_id) if type(e).__qualname__.startswith("Member.")]
     return fold_as_of(events, as_of, known_at)
 

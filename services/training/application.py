@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -55,7 +55,8 @@ SAVE_ATTEMPTS = 4
 
 @dataclass(frozen=True)
 class ContentRequest:
-    """An application's content as the applicant sends it: partners named by member id."""
+    """An application's content as the applicant sends it: partners named by member id, trainings
+    naming the enterprise whose employees they train ("" for the lead)."""
 
     title: str
     summary: str
@@ -95,6 +96,9 @@ class TrainingApplication(ServiceApplication):
         _check_version(application, expected_version)
         return application
 
+    def has_call(self, year: int) -> bool:
+        return self._get(Call.create_id(year), Call) is not None
+
     def _get(self, aggregate_id: UUID, cls: type) -> Any:
         try:
             aggregate = self.repository.get(aggregate_id)
@@ -105,7 +109,7 @@ class TrainingApplication(ServiceApplication):
     # --- calls ---------------------------------------------------------------------------
 
     def open_call(self, *, year: int, terms: CallTerms, on: date) -> CommandResult:
-        if self._get(Call.create_id(year), Call) is not None:
+        if self.has_call(year):
             raise CallAlreadyOpened(year)
         return self.save_command(Call.open(year, terms, on))
 
@@ -151,14 +155,13 @@ class TrainingApplication(ServiceApplication):
         if lead is None:
             raise ApplicationRefused("votre entreprise n'est pas (encore) connue du registre des adhérents du fonds ; "
                                      "réessayez dans un instant ou contactez l'équipe nationale")
-        application = FundingApplication.draft(call, as_enterprise(lead), self._content(content), on)
+        application = FundingApplication.draft(call, as_enterprise(lead), self._content(content, lead_id), on)
         return self.save_command(application)
 
     def edit_draft(self, application_id: UUID, *, acting_for: str, content: ContentRequest, on: date,
                    expected_version: int | None = None) -> CommandResult:
-        resolved = self._content(content)
         return self._decide(application_id, acting_for, expected_version,
-                            lambda app, call: app.edit(call, resolved, on))
+                            lambda app, call: app.edit(call, self._content(content, app.lead.member_id), on))
 
     def submit(self, application_id: UUID, *, acting_for: str, on: date,
                expected_version: int | None = None) -> CommandResult:
@@ -172,10 +175,8 @@ class TrainingApplication(ServiceApplication):
 
     def amend_application(self, application_id: UUID, *, acting_for: str, content: ContentRequest, reason: str,
                           on: date, expected_version: int | None = None) -> CommandResult:
-        resolved = self._content(content)
-
         def decide(app: FundingApplication, call: Call) -> list[Any]:
-            app.amend(call, resolved, reason, on)
+            app.amend(call, self._content(content, app.lead.member_id), reason, on)
             self._check_eligibility(app, call, on)
             return []
 
@@ -191,7 +192,9 @@ class TrainingApplication(ServiceApplication):
         return self._decide(application_id, acting_for, expected_version,
                             lambda app, call: app.report_actuals(actuals, on))
 
-    def _content(self, request: ContentRequest) -> ApplicationContent:
+    def _content(self, request: ContentRequest, lead_id: str) -> ApplicationContent:
+        """The content with its partners as the register copy knows them; a training that names no
+        enterprise trains the lead's employees."""
         facts = self.register.facts(request.partner_ids)
         unknown = [i for i in request.partner_ids if i not in facts]
         if unknown:
@@ -200,7 +203,8 @@ class TrainingApplication(ServiceApplication):
         return ApplicationContent(
             title=request.title.strip(), summary=request.summary.strip(),
             partners=tuple(as_enterprise(facts[i]) for i in request.partner_ids),
-            trainings=request.trainings, requested=request.requested)
+            trainings=tuple(t if t.enterprise_id else replace(t, enterprise_id=lead_id) for t in request.trainings),
+            requested=request.requested)
 
     # --- national staff: eligibility, reviewers, decisions, reviews, settlement --------------------
 

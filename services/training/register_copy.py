@@ -18,21 +18,25 @@ class RegisterCopy:
         self.application = application
 
     def facts(self, member_ids: Iterable[str]) -> dict[str, EnterpriseFacts]:
-        ids = sorted(set(member_ids))
+        """What the copy says of these enterprises (those it does not know are absent)."""
+        found = self._select("WHERE member_id = ANY(%s)", (sorted(set(member_ids)),))
+        return {f.member_id: f for f in found}
+
+    def everyone(self) -> list[EnterpriseFacts]:
+        """The whole copy, by name (the demo draws its applicants from it)."""
+        return self._select("ORDER BY name, member_id", ())
+
+    def _select(self, clause: str, args: tuple[object, ...]) -> list[EnterpriseFacts]:
         datastore = self.application.command_recorder.datastore
         with datastore.transaction(commit=False) as curs:
             curs.execute(
                 SQL("SELECT member_id, name, region, forms, status, accord_groupe_since FROM {schema}.enterprises "
-                    "WHERE member_id = ANY(%s)").format(schema=Identifier(datastore.schema)),
-                (ids,),
+                    + clause).format(schema=Identifier(datastore.schema)),
+                args,
             )
             rows = curs.fetchall()
-        return {
-            r["member_id"]: EnterpriseFacts(member_id=r["member_id"], name=r["name"], region=r["region"],
-                                            forms=tuple(r["forms"]), status=r["status"],
-                                            accord_groupe_since=r["accord_groupe_since"])
-            for r in rows
-        }
+        return [EnterpriseFacts(member_id=r["member_id"], name=r["name"], region=r["region"], forms=tuple(r["forms"]),
+                                status=r["status"], accord_groupe_since=r["accord_groupe_since"]) for r in rows]
 
 
 def as_enterprise(facts: EnterpriseFacts) -> Enterprise:

@@ -34,10 +34,16 @@ def membership(platform: Platform) -> MembershipApplication:
     return app
 
 
-def register(app: MembershipApplication, *, region: str = "BRE", forms: tuple[str, ...] = ("AI",),
-             n: int | None = None) -> CommandResult:
+def register(
+    app: MembershipApplication, *, region: str = "BRE", forms: tuple[str, ...] = ("AI",), n: int | None = None
+) -> CommandResult:
     n = next(_counter) if n is None else n
     return app.register_member(
-        name=f"Association intermédiaire n°{n}", siret=valid_siret(10_000 + n), forms=forms, region=region,
-        joined_on=date(2010, 1, 1), contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 1 00 00 00 00"),
-        city="Rennes")
+        name=f"Association intermédiaire n°{n}",
+        siret=valid_siret(10_000 + n),
+        forms=forms,
+        region=region,
+        joined_on=date(2010, 1, 1),
+        contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 1 00 00 00 00"),
+        city="Rennes",
+    )

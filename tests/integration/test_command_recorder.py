@@ -29,8 +29,16 @@ class TestCommandRecorder(ApplicationRecorderTestCase[CommandRecorder]):
 
     def create_recorder(self) -> CommandRecorder:
         a = self.address
-        datastore = PostgresDatastore(dbname=a.dbname, host=a.host, port=str(a.port), user=a.user,
-                                      password=a.password, schema=self.schema, pool_size=4, max_overflow=4)
+        datastore = PostgresDatastore(
+            dbname=a.dbname,
+            host=a.host,
+            port=str(a.port),
+            user=a.user,
+            password=a.password,
+            schema=self.schema,
+            pool_size=4,
+            max_overflow=4,
+        )
         recorder = CommandRecorder(datastore, events_table_name="stored_events")
         recorder.create_table()
         return recorder

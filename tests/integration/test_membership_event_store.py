@@ -17,8 +17,9 @@ from tests.integration.membership_helpers import membership, register
 
 async def test_events_carry_actor_role_tenant_and_correlation(platform: Platform) -> None:
     app = membership(platform)
-    with command_context(actor_id="u-42", actor_role="national_staff", tenant_id=None, correlation_id="c-9",
-                         causation_id="r-1"):
+    with command_context(
+        actor_id="u-42", actor_role="national_staff", tenant_id=None, correlation_id="c-9", causation_id="r-1"
+    ):
         result = register(app)
     [registered] = app.events.get(UUID(result.id))
     assert (registered.meta.actor_id, registered.meta.actor_role) == ("u-42", "national_staff")
@@ -80,6 +81,7 @@ async def test_a_stale_version_loses_and_writes_nothing(platform: Platform) -> N
 async def test_merging_regions_moves_every_member_of_the_merged_regions(platform: Platform) -> None:
     app = membership(platform)
     ids = [UUID(register(app, region=r).id) for r in ("AUV", "AUV", "RAL", "BRE")]
-    app.merge_regions(merged=("AUV", "RAL"), new_code="ARA", new_name="Auvergne-Rhône-Alpes",
-                      effective_on=date(2016, 1, 1))
+    app.merge_regions(
+        merged=("AUV", "RAL"), new_code="ARA", new_name="Auvergne-Rhône-Alpes", effective_on=date(2016, 1, 1)
+    )
     assert [app.member(i).region for i in ids] == ["ARA", "ARA", "ARA", "BRE"]

@@ -51,8 +51,9 @@ async def test_a_failing_step_leaves_nothing_half_applied(database: DatabaseAddr
     try:
         with pytest.raises(asyncpg.DivisionByZeroError):
             await apply_migrations(conn, "probe", broken)
-        assert await conn.fetchval(
-            "SELECT count(*) FROM public.coorace_schema_migrations WHERE component = 'probe'") == 0
+        assert (
+            await conn.fetchval("SELECT count(*) FROM public.coorace_schema_migrations WHERE component = 'probe'") == 0
+        )
     finally:
         await conn.close()
 

@@ -42,7 +42,8 @@ async def live_state(platform: Platform) -> tuple[int, int]:
     assert platform.write_pool is not None
     async with platform.write_pool.acquire() as conn:
         position = await conn.fetchval(
-            "SELECT position FROM membership.projection_generations WHERE projection = 'register' AND status = 'live'")
+            "SELECT position FROM membership.projection_generations WHERE projection = 'register' AND status = 'live'"
+        )
         members = await conn.fetchval("SELECT count(*) FROM membership.members")
     return position, members
 
@@ -105,7 +106,8 @@ async def test_rebuild_switches_the_views_to_the_new_generation_when_it_agrees(p
     assert platform.write_pool is not None
     generations = await platform.write_pool.fetch(
         "SELECT generation, status FROM membership.projection_generations WHERE projection = 'register' "
-        "ORDER BY generation")
+        "ORDER BY generation"
+    )
     assert [(g["generation"], g["status"]) for g in generations] == [(1, "retired"), (2, "live")]
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
         assert await conn.fetchval("SELECT count(*) FROM membership.members") == 1

@@ -15,14 +15,25 @@ from shared.events import command_context
 
 
 def a_member() -> Member:
-    return Member(name="Chantier d'insertion Les Jardins", siret="73282932000074", forms=("ACI",), region="BRE",
-                  joined_on=date(2005, 1, 1), contact=Contact("Anne Le Gall", "anne@jardins.fr", "+33 2 98 00 00 00"),
-                  city="Brest")
+    return Member(
+        name="Chantier d'insertion Les Jardins",
+        siret="73282932000074",
+        forms=("ACI",),
+        region="BRE",
+        joined_on=date(2005, 1, 1),
+        contact=Contact("Anne Le Gall", "anne@jardins.fr", "+33 2 98 00 00 00"),
+        city="Brest",
+    )
 
 
 def cedre(obtained: date = date(2014, 6, 1), group: str | None = None) -> Certification:
-    return Certification(scheme="CEDRE", scope="collective" if group else "individual", obtained_on=obtained,
-                         expires_on=date(obtained.year + 3, obtained.month, obtained.day), group_id=group)
+    return Certification(
+        scheme="CEDRE",
+        scope="collective" if group else "individual",
+        obtained_on=obtained,
+        expires_on=date(obtained.year + 3, obtained.month, obtained.day),
+        group_id=group,
+    )
 
 
 def event_names(member: Member) -> list[str]:
@@ -30,8 +41,9 @@ def event_names(member: Member) -> list[str]:
 
 
 def test_registration_records_who_registered_and_why() -> None:
-    with command_context(actor_id="staff-7", actor_role="national_staff", tenant_id=None,
-                         correlation_id="corr-1", causation_id="req-1"):
+    with command_context(
+        actor_id="staff-7", actor_role="national_staff", tenant_id=None, correlation_id="corr-1", causation_id="req-1"
+    ):
         member = a_member()
     [registered] = member.collect_events()
     assert type(registered).__name__ == "Registered"
@@ -74,15 +86,21 @@ def test_losing_a_certification_the_member_does_not_hold_is_refused() -> None:
 
 
 def test_collective_certification_needs_its_group() -> None:
-    certification = Certification(scheme="CEDRE_ISO_9001", scope="collective", obtained_on=date(2014, 1, 1),
-                                  expires_on=date(2017, 1, 1), group_id=None)
+    certification = Certification(
+        scheme="CEDRE_ISO_9001",
+        scope="collective",
+        obtained_on=date(2014, 1, 1),
+        expires_on=date(2017, 1, 1),
+        group_id=None,
+    )
     with pytest.raises(MemberRefused, match="group_id"):
         a_member().certify(certification)
 
 
 def test_certification_must_expire_after_it_is_obtained() -> None:
-    bad = Certification(scheme="CEDRE", scope="individual", obtained_on=date(2015, 1, 1),
-                        expires_on=date(2014, 1, 1), group_id=None)
+    bad = Certification(
+        scheme="CEDRE", scope="individual", obtained_on=date(2015, 1, 1), expires_on=date(2014, 1, 1), group_id=None
+    )
     with pytest.raises(MemberRefused, match="expires_on"):
         a_member().certify(bad)
 

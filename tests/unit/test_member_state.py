@@ -17,8 +17,15 @@ def recorded(member: Member, day: datetime) -> list:
 
 
 def test_resignation_recorded_late_counts_from_its_effective_date_but_only_once_known() -> None:
-    member = Member(name="AI du Val", siret="73282932000074", forms=("AI",), region="NPC",
-                    joined_on=date(2001, 5, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Arras")
+    member = Member(
+        name="AI du Val",
+        siret="73282932000074",
+        forms=("AI",),
+        region="NPC",
+        joined_on=date(2001, 5, 1),
+        contact=Contact("a", "a@b.fr", "0102030405"),
+        city="Arras",
+    )
     history = recorded(member, datetime(2001, 5, 2, tzinfo=UTC))
     member.resign(date(2015, 12, 31), "dissolution")
     history += recorded(member, datetime(2016, 1, 15, tzinfo=UTC))
@@ -33,14 +40,28 @@ def test_resignation_recorded_late_counts_from_its_effective_date_but_only_once_
 
 
 def test_member_not_yet_joined_is_absent_from_the_register_as_of_that_date() -> None:
-    member = Member(name="EI Nouvelle", siret="73282932000074", forms=("EI",), region="BRE",
-                    joined_on=date(2016, 3, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Brest")
+    member = Member(
+        name="EI Nouvelle",
+        siret="73282932000074",
+        forms=("EI",),
+        region="BRE",
+        joined_on=date(2016, 3, 1),
+        contact=Contact("a", "a@b.fr", "0102030405"),
+        city="Brest",
+    )
     assert fold_as_of(member.collect_events(), as_of=date(2015, 12, 31), known_at=None) is None
 
 
 def test_leaving_and_rejoining_keeps_the_whole_tenure_with_its_gap() -> None:
-    member = Member(name="ACI Les Prés", siret="73282932000074", forms=("ACI",), region="BRE",
-                    joined_on=date(2000, 1, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Rennes")
+    member = Member(
+        name="ACI Les Prés",
+        siret="73282932000074",
+        forms=("ACI",),
+        region="BRE",
+        joined_on=date(2000, 1, 1),
+        contact=Contact("a", "a@b.fr", "0102030405"),
+        city="Rennes",
+    )
     member.resign(date(2010, 6, 30), "départ")
     member.reinstate(date(2012, 1, 1), "retour")
     row = fold_as_of(member.collect_events(), as_of=None, known_at=None)
@@ -52,8 +73,15 @@ def test_leaving_and_rejoining_keeps_the_whole_tenure_with_its_gap() -> None:
 
 
 def test_a_later_correction_with_an_earlier_effective_date_applies_in_effective_order() -> None:
-    member = Member(name="GES Solidaire", siret="73282932000074", forms=("AI",), region="IDF",
-                    joined_on=date(2000, 1, 1), contact=Contact("a", "a@b.fr", "0102030405"), city="Paris")
+    member = Member(
+        name="GES Solidaire",
+        siret="73282932000074",
+        forms=("AI",),
+        region="IDF",
+        joined_on=date(2000, 1, 1),
+        contact=Contact("a", "a@b.fr", "0102030405"),
+        city="Paris",
+    )
     member.change_forms(("AI", "ETTI"), date(2014, 1, 1), "ouverture ETTI")
     member.change_forms(("GES",), date(2012, 1, 1), "correction: GES depuis 2012")
     events = member.collect_events()

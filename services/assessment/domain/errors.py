@@ -32,6 +32,12 @@ class GrantNotFound(NotFound):
         super().__init__(f"aucune habilitation d'audit {grant_id}")
 
 
+class ReferentialVersionExists(Conflict):
+    def __init__(self, version: str) -> None:
+        super().__init__(f"la version {version} du référentiel existe déjà : choisissez un autre numéro",
+                         referential_version=version)
+
+
 class InvalidReferential(InvalidInput):
     """A referential document (or one indicator of it) that does not have the expected shape."""
 

@@ -32,17 +32,23 @@ from services.membership.domain.member import Certification, Contact
 from services.membership.register_as_of import member_as_of, register_as_of
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scope_of, scoped_connection
 
 STAFF = requires(Role.NATIONAL_STAFF)
-READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER, Role.MEMBER_ADMIN,
-                   Role.MEMBER_CONTRIBUTOR, Role.PEER_REVIEWER)
-WaitFor = Annotated[int | None, QueryParameter( ge=1, description="a notification id to wait for")]
-AsOf = Annotated[date | None, QueryParameter( description="effective date: the register as it stood then")]
-KnownAt = Annotated[datetime | None, QueryParameter(
-                                               description="recording time: the register as it was known then")]
+READERS = requires(
+    Role.NATIONAL_STAFF,
+    Role.REGIONAL_DELEGATE,
+    Role.TRAINER,
+    Role.MEMBER_ADMIN,
+    Role.MEMBER_CONTRIBUTOR,
+    Role.PEER_REVIEWER,
+)
+WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
+AsOf = Annotated[date | None, QueryParameter(description="effective date: the register as it stood then")]
+KnownAt = Annotated[datetime | None, QueryParameter(description="recording time: the register as it was known then")]
 
 
 def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
@@ -63,54 +69,114 @@ class MemberController(Controller):
     path = "/api/membership/members"
     tags = ["membership"]
 
-    @post("/", guards=[STAFF], status_code=201, summary="Register a member")
-    async def register(self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]) -> CommandResult:
+    @post("/", responses=COMMAND_ERRORS, guards=[STAFF], status_code=201, summary="Register a member")
+    async def register(
+        self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = _app(platform)
         return await run_command(
-            request, app, lambda: app.register_member(
-                name=data.name, siret=data.siret, forms=tuple(data.forms), region=data.region,
-                joined_on=data.joined_on, contact=_contact(data), city=data.city),
-            name="register_member", status_code=201)
+            request,
+            app,
+            lambda: app.register_member(
+                name=data.name,
+                siret=data.siret,
+                forms=tuple(data.forms),
+                region=data.region,
+                joined_on=data.joined_on,
+                contact=_contact(data),
+                city=data.city,
+            ),
+            name="register_member",
+            status_code=201,
+        )
 
-    @get("/", guards=[READERS], summary="List members (filtered, paginated; as_of / known_at from events)")
+    @get(
+        "/",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="List members (filtered, paginated; as_of / known_at from events)",
+    )
     async def list_members(
-        self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None,
-        region: FromQuery[str | None] = None, form: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
-        certification: FromQuery[str | None] = None, name: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50, offset: Annotated[int, QueryParameter(ge=0)] = 0,
-        as_of: AsOf = None, known_at: KnownAt = None,
+        self,
+        request: Request,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        region: FromQuery[str | None] = None,
+        form: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        certification: FromQuery[str | None] = None,
+        name: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
     ) -> MemberPage:
         scope = scope_of(request.user)
         if as_of is not None or known_at is not None:
             rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
-            rows = [r for r in rows if scope.allows_tenant(r["tenant_id"], r["region"])
-                    and (region is None or r["region"] == region) and (form is None or form in r["forms"])
-                    and (status is None or r["status"] == status)
-                    and (certification is None or r["certification_scheme"] == certification)
-                    and (name is None or name.lower() in r["name"].lower())]
-            items = [MemberSummary(member_id=r["member_id"], name=r["name"], siret=r["siret"], forms=r["forms"],
-                                   region=r["region"], city=r["city"], status=r["status"],
-                                   certification_scheme=r["certification_scheme"],
-                                   accord_groupe=r["accord_groupe_since"] is not None, version=r["version"])
-                     for r in rows[offset:offset + limit]]
-            return MemberPage(items=items, total=len(rows), limit=limit, offset=offset, as_of=as_of,
-                              known_at=known_at)
+            rows = [
+                r
+                for r in rows
+                if scope.allows_tenant(r["tenant_id"], r["region"])
+                and (region is None or r["region"] == region)
+                and (form is None or form in r["forms"])
+                and (status is None or r["status"] == status)
+                and (certification is None or r["certification_scheme"] == certification)
+                and (name is None or name.lower() in r["name"].lower())
+            ]
+            items = [
+                MemberSummary(
+                    member_id=r["member_id"],
+                    name=r["name"],
+                    siret=r["siret"],
+                    forms=r["forms"],
+                    region=r["region"],
+                    city=r["city"],
+                    status=r["status"],
+                    certification_scheme=r["certification_scheme"],
+                    accord_groupe=r["accord_groupe_since"] is not None,
+                    version=r["version"],
+                )
+                for r in rows[offset : offset + limit]
+            ]
+            return MemberPage(items=items, total=len(rows), limit=limit, offset=offset, as_of=as_of, known_at=known_at)
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope) as conn:
-            return await queries.list_members(conn, region=region, form=form, status=status,
-                                              certification=certification, name=name, limit=limit, offset=offset)
+            return await queries.list_members(
+                conn,
+                region=region,
+                form=form,
+                status=status,
+                certification=certification,
+                name=name,
+                limit=limit,
+                offset=offset,
+            )
 
-    @get("/{member_id:uuid}", guards=[READERS], summary="A member's record (as_of / known_at from events)")
-    async def record(self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None,
-                     as_of: AsOf = None, known_at: KnownAt = None) -> MemberRecord:
+    @get(
+        "/{member_id:uuid}",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="A member's record (as_of / known_at from events)",
+    )
+    async def record(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
+    ) -> MemberRecord:
         principal: Principal = request.user
         scope = scope_of(principal)
         if as_of is not None or known_at is not None:
             row = await to_thread.run_sync(member_as_of, _app(platform), member_id, as_of, known_at)
             if row is None or not scope.allows_tenant(row["tenant_id"], row["region"]):
                 raise MemberNotFound(member_id)
-            return MemberRecord(**{k: v for k, v in row.items() if k in MemberRecord.__struct_fields__},
-                                as_of=as_of, known_at=known_at)
+            return MemberRecord(
+                **{k: v for k, v in row.items() if k in MemberRecord.__struct_fields__}, as_of=as_of, known_at=known_at
+            )
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope) as conn:
             record = await queries.member_record(conn, str(member_id))
@@ -118,9 +184,15 @@ class MemberController(Controller):
             raise MemberNotFound(member_id)
         return record
 
-    @get("/{member_id:uuid}/history", guards=[READERS], summary="Every change to a member, with both dates")
-    async def history(self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform],
-                      wait_for: WaitFor = None) -> list[HistoryEntry]:
+    @get(
+        "/{member_id:uuid}/history",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="Every change to a member, with both dates",
+    )
+    async def history(
+        self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> list[HistoryEntry]:
         await platform.wait_for("membership", wait_for, ["member_history"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
             entries = await queries.member_history(conn, str(member_id))
@@ -130,95 +202,288 @@ class MemberController(Controller):
 
     # --- commands (national staff) ----------------------------------------------------------
 
-    @post("/{member_id:uuid}/details", guards=[STAFF], summary="Change name, contact or city")
-    async def change_details(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DetailsChange],
-                             platform: NamedDependency[Platform]) -> CommandResult:
+    @post("/{member_id:uuid}/details", responses=COMMAND_ERRORS, guards=[STAFF], summary="Change name, contact or city")
+    async def change_details(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DetailsChange],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.change_details(
-            member_id, name=data.name, contact=_contact(data), city=data.city,
-            effective_on=_today(data.effective_on), expected_version=expected_version(request)),
-            name="change_details")
+        return await run_command(
+            request,
+            app,
+            lambda: app.change_details(
+                member_id,
+                name=data.name,
+                contact=_contact(data),
+                city=data.city,
+                effective_on=_today(data.effective_on),
+                expected_version=expected_version(request),
+            ),
+            name="change_details",
+        )
 
-    @post("/{member_id:uuid}/forms", guards=[STAFF], summary="Change (or correct) the member's forms")
-    async def change_forms(self, request: Request, member_id: FromPath[UUID], data: JSONBody[FormsChange],
-                           platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/forms",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Change (or correct) the member's forms",
+    )
+    async def change_forms(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[FormsChange],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.change_forms(
-            member_id, forms=tuple(data.forms), effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="change_forms")
+        return await run_command(
+            request,
+            app,
+            lambda: app.change_forms(
+                member_id,
+                forms=tuple(data.forms),
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="change_forms",
+        )
 
-    @post("/{member_id:uuid}/region", guards=[STAFF], summary="Move the member to another region")
-    async def move(self, request: Request, member_id: FromPath[UUID], data: JSONBody[RegionMove], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/region",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Move the member to another region",
+    )
+    async def move(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[RegionMove],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.move_to_region(
-            member_id, region=data.region, effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="move_to_region")
+        return await run_command(
+            request,
+            app,
+            lambda: app.move_to_region(
+                member_id,
+                region=data.region,
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="move_to_region",
+        )
 
-    @post("/{member_id:uuid}/certification", guards=[STAFF], summary="Record a CEDRE certification")
-    async def certify(self, request: Request, member_id: FromPath[UUID], data: JSONBody[CertificationIn],
-                      platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/certification",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Record a CEDRE certification",
+    )
+    async def certify(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[CertificationIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        certification = Certification(scheme=data.scheme, scope=data.scope, obtained_on=data.obtained_on,
-                                      expires_on=data.expires_on, group_id=data.group_id)
-        return await run_command(request, app, lambda: app.certify(
-            member_id, certification=certification, expected_version=expected_version(request)), name="certify")
+        certification = Certification(
+            scheme=data.scheme,
+            scope=data.scope,
+            obtained_on=data.obtained_on,
+            expires_on=data.expires_on,
+            group_id=data.group_id,
+        )
+        return await run_command(
+            request,
+            app,
+            lambda: app.certify(member_id, certification=certification, expected_version=expected_version(request)),
+            name="certify",
+        )
 
-    @post("/{member_id:uuid}/certification/loss", guards=[STAFF], summary="Record the loss of a certification")
-    async def lose_certification(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason],
-                                 platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/certification/loss",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Record the loss of a certification",
+    )
+    async def lose_certification(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedReason],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.lose_certification(
-            member_id, effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="lose_certification")
+        return await run_command(
+            request,
+            app,
+            lambda: app.lose_certification(
+                member_id,
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="lose_certification",
+        )
 
-    @post("/{member_id:uuid}/accord-groupe/join", guards=[STAFF], summary="Join the Accord Groupe")
-    async def join_accord_groupe(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedChange],
-                                 platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/accord-groupe/join",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Join the Accord Groupe",
+    )
+    async def join_accord_groupe(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedChange],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.join_accord_groupe(
-            member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)),
-            name="join_accord_groupe")
+        return await run_command(
+            request,
+            app,
+            lambda: app.join_accord_groupe(
+                member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)
+            ),
+            name="join_accord_groupe",
+        )
 
-    @post("/{member_id:uuid}/accord-groupe/leave", guards=[STAFF], summary="Leave the Accord Groupe")
-    async def leave_accord_groupe(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedChange],
-                                  platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/accord-groupe/leave",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Leave the Accord Groupe",
+    )
+    async def leave_accord_groupe(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedChange],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.leave_accord_groupe(
-            member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)),
-            name="leave_accord_groupe")
+        return await run_command(
+            request,
+            app,
+            lambda: app.leave_accord_groupe(
+                member_id, effective_on=_today(data.effective_on), expected_version=expected_version(request)
+            ),
+            name="leave_accord_groupe",
+        )
 
-    @post("/{member_id:uuid}/dues/calls", guards=[STAFF], summary="Record the dues called for a year")
-    async def call_dues(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/dues/calls",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Record the dues called for a year",
+    )
+    async def call_dues(
+        self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.call_dues(
-            member_id, year=data.year, amount=data.amount, effective_on=_today(data.effective_on),
-            expected_version=expected_version(request)), name="call_dues")
+        return await run_command(
+            request,
+            app,
+            lambda: app.call_dues(
+                member_id,
+                year=data.year,
+                amount=data.amount,
+                effective_on=_today(data.effective_on),
+                expected_version=expected_version(request),
+            ),
+            name="call_dues",
+        )
 
-    @post("/{member_id:uuid}/dues/payments", guards=[STAFF], summary="Record a dues payment")
-    async def pay_dues(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post("/{member_id:uuid}/dues/payments", responses=COMMAND_ERRORS, guards=[STAFF], summary="Record a dues payment")
+    async def pay_dues(
+        self, request: Request, member_id: FromPath[UUID], data: JSONBody[DuesIn], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.pay_dues(
-            member_id, year=data.year, amount=data.amount, effective_on=_today(data.effective_on),
-            expected_version=expected_version(request)), name="pay_dues")
+        return await run_command(
+            request,
+            app,
+            lambda: app.pay_dues(
+                member_id,
+                year=data.year,
+                amount=data.amount,
+                effective_on=_today(data.effective_on),
+                expected_version=expected_version(request),
+            ),
+            name="pay_dues",
+        )
 
-    @post("/{member_id:uuid}/resignation", guards=[STAFF], summary="Record a resignation")
-    async def resign(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason], platform: NamedDependency[Platform]) -> CommandResult:
+    @post("/{member_id:uuid}/resignation", responses=COMMAND_ERRORS, guards=[STAFF], summary="Record a resignation")
+    async def resign(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedReason],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.resign(
-            member_id, effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="resign")
+        return await run_command(
+            request,
+            app,
+            lambda: app.resign(
+                member_id,
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="resign",
+        )
 
-    @post("/{member_id:uuid}/exclusion", guards=[STAFF], summary="Record an exclusion")
-    async def exclude(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason], platform: NamedDependency[Platform]) -> CommandResult:
+    @post("/{member_id:uuid}/exclusion", responses=COMMAND_ERRORS, guards=[STAFF], summary="Record an exclusion")
+    async def exclude(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedReason],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.exclude(
-            member_id, effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="exclude")
+        return await run_command(
+            request,
+            app,
+            lambda: app.exclude(
+                member_id,
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="exclude",
+        )
 
-    @post("/{member_id:uuid}/reinstatement", guards=[STAFF], summary="Reinstate a member that left")
-    async def reinstate(self, request: Request, member_id: FromPath[UUID], data: JSONBody[DatedReason],
-                        platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{member_id:uuid}/reinstatement",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Reinstate a member that left",
+    )
+    async def reinstate(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        data: JSONBody[DatedReason],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.reinstate(
-            member_id, effective_on=_today(data.effective_on), reason=data.reason,
-            expected_version=expected_version(request)), name="reinstate")
+        return await run_command(
+            request,
+            app,
+            lambda: app.reinstate(
+                member_id,
+                effective_on=_today(data.effective_on),
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="reinstate",
+        )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
@@ -14,7 +13,7 @@ from services.membership.api.schemas import NetworkDashboard, Region, RegionDash
 from services.membership.register_as_of import network_figures_as_of, register_as_of
 from shared.auth import Role, requires
 from shared.commands import run_command
-from shared.errors import NotFound
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
@@ -27,16 +26,17 @@ class RegionController(Controller):
     path = "/api/membership"
     tags = ["membership"]
 
-    @get("/regions", guards=[ANYONE], summary="The regions (reference data)")
+    @get("/regions", responses=QUERY_ERRORS, guards=[ANYONE], summary="The regions (reference data)")
     async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.regions(conn)
 
-    @get("/regions/{code:str}/dashboard", guards=[REGION_READERS], summary="A region's figures")
-    async def region_dashboard(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
-                               wait_for: WaitFor = None) -> RegionDashboard:
+    @get("/regions/{code:str}/dashboard", responses=QUERY_ERRORS, guards=[REGION_READERS], summary="A region's figures")
+    async def region_dashboard(
+        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
             dashboard = await queries.region_dashboard(conn, code)
@@ -44,17 +44,43 @@ class RegionController(Controller):
             raise NotFound(f"no dashboard for region {code}")
         return dashboard
 
-    @post("/regions/mergers", guards=[STAFF], status_code=201,
-          summary="Merge regions: every member of the merged regions moves to the new one")
-    async def merge(self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/regions/mergers",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Merge regions: every member of the merged regions moves to the new one",
+    )
+    async def merge(
+        self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = _app(platform)
-        return await run_command(request, app, lambda: app.merge_regions(
-            merged=tuple(data.merged), new_code=data.new_code, new_name=data.new_name,
-            effective_on=data.effective_on), name="merge_regions", status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.merge_regions(
+                merged=tuple(data.merged),
+                new_code=data.new_code,
+                new_name=data.new_name,
+                effective_on=data.effective_on,
+            ),
+            name="merge_regions",
+            status_code=201,
+        )
 
-    @get("/network/dashboard", guards=[requires(Role.NATIONAL_STAFF)], summary="The whole network's figures")
-    async def network_dashboard(self, platform: NamedDependency[Platform], wait_for: WaitFor = None, as_of: AsOf = None,
-                                known_at: KnownAt = None) -> NetworkDashboard:
+    @get(
+        "/network/dashboard",
+        responses=QUERY_ERRORS,
+        guards=[requires(Role.NATIONAL_STAFF)],
+        summary="The whole network's figures",
+    )
+    async def network_dashboard(
+        self,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
+    ) -> NetworkDashboard:
         if as_of is not None or known_at is not None:
             rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
             return NetworkDashboard(**network_figures_as_of(rows), as_of=as_of, known_at=known_at)
@@ -64,5 +90,3 @@ class RegionController(Controller):
         if dashboard is None:
             raise NotFound("the network dashboard is empty: no member registered yet")
         return dashboard
-
-

@@ -112,18 +112,34 @@ _PRIMARY_COUNTS: tuple[tuple[str, int], ...] = (
 
 # Members per region (sum 530); map buckets: > 60, 30-60, 15-30, 1-15.
 _REGION_COUNTS: tuple[tuple[str, int], ...] = (
-    ("NPC", 71), ("RAL", 66), ("IDF", 62),                       # > 60
-    ("ACAL", 44), ("PDL", 39), ("BRE", 35), ("MPY", 32),         # 30-60
-    ("AQU", 28), ("PAC", 26), ("LRO", 20), ("CLI", 19),          # 15-30
-    ("HNO", 17), ("PCH", 16),
-    ("BNO", 13), ("FCO", 12), ("AUV", 11), ("BOU", 9),           # 1-15
-    ("REU", 4), ("GLP", 2), ("MTQ", 2), ("GUY", 1), ("MYT", 1),
+    ("NPC", 71),
+    ("RAL", 66),
+    ("IDF", 62),  # > 60
+    ("ACAL", 44),
+    ("PDL", 39),
+    ("BRE", 35),
+    ("MPY", 32),  # 30-60
+    ("AQU", 28),
+    ("PAC", 26),
+    ("LRO", 20),
+    ("CLI", 19),  # 15-30
+    ("HNO", 17),
+    ("PCH", 16),
+    ("BNO", 13),
+    ("FCO", 12),
+    ("AUV", 11),
+    ("BOU", 9),  # 1-15
+    ("REU", 4),
+    ("GLP", 2),
+    ("MTQ", 2),
+    ("GUY", 1),
+    ("MYT", 1),
 )
 
 # Second forms: (primary, second, how many members).
 _SECOND_FORMS: tuple[tuple[str, str, int], ...] = (
-    ("AI", "ETTI", 5),   # like VILLETTE EMPLOI (AI et ETTI)
-    ("EI", "ACI", 3),    # like APTIMA (EI-ACI)
+    ("AI", "ETTI", 5),  # like VILLETTE EMPLOI (AI et ETTI)
+    ("EI", "ACI", 3),  # like APTIMA (EI-ACI)
     ("ACI", "EI", 2),
     ("AI", "ACI", 2),
     ("ETTI", "AI", 2),
@@ -138,18 +154,30 @@ _COLLECTIVE_ISO: tuple[tuple[str, str, date, int], ...] = (
     ("ISO-COLL-2015-NPC", "NPC", date(2015, 3, 19), 3),
 )
 _ACCORD_GROUPE_COUNT = 190
-_DUES_UNPAID = 12   # paid nothing yet
+_DUES_UNPAID = 12  # paid nothing yet
 _DUES_PARTIAL = 14  # paid part of the call; everybody else (504, ~95 %) paid in full
 
 # Earliest plausible joining year per primary form (COORACE dates from 1985).
 _EARLIEST_JOIN = {
-    "AI": 1987, "ACI": 1985, "ETTI": 1990, "ETT-ESS": 2008,
-    "EI": 1985, "GES": 1998, "OSP": 2004, "other": 1985,
+    "AI": 1987,
+    "ACI": 1985,
+    "ETTI": 1990,
+    "ETT-ESS": 2008,
+    "EI": 1985,
+    "GES": 1998,
+    "OSP": 2004,
+    "other": 1985,
 }
 # Range of the 2015 dues call (euros) per primary form.
 _DUES_RANGE = {
-    "AI": (300, 1500), "ACI": (400, 2000), "ETTI": (600, 2500), "ETT-ESS": (600, 2500),
-    "EI": (500, 2200), "GES": (1500, 3000), "OSP": (300, 1200), "other": (300, 1000),
+    "AI": (300, 1500),
+    "ACI": (400, 2000),
+    "ETTI": (600, 2500),
+    "ETT-ESS": (600, 2500),
+    "EI": (500, 2200),
+    "GES": (1500, 3000),
+    "OSP": (300, 1200),
+    "other": (300, 1000),
 }
 
 # ---------------------------------------------------------------------------
@@ -157,42 +185,198 @@ _DUES_RANGE = {
 # ---------------------------------------------------------------------------
 
 _TOWNS: dict[str, tuple[str, ...]] = {
-    "NPC": ("Lille", "Roubaix", "Tourcoing", "Lens", "Arras", "Douai", "Valenciennes",
-            "Dunkerque", "Calais", "Boulogne-sur-Mer", "Béthune", "Maubeuge", "Cambrai",
-            "Saint-Omer", "Armentières", "Hazebrouck"),
-    "AUV": ("Clermont-Ferrand", "Vichy", "Montluçon", "Moulins", "Aurillac",
-            "Le Puy-en-Velay", "Issoire", "Thiers"),
+    "NPC": (
+        "Lille",
+        "Roubaix",
+        "Tourcoing",
+        "Lens",
+        "Arras",
+        "Douai",
+        "Valenciennes",
+        "Dunkerque",
+        "Calais",
+        "Boulogne-sur-Mer",
+        "Béthune",
+        "Maubeuge",
+        "Cambrai",
+        "Saint-Omer",
+        "Armentières",
+        "Hazebrouck",
+    ),
+    "AUV": ("Clermont-Ferrand", "Vichy", "Montluçon", "Moulins", "Aurillac", "Le Puy-en-Velay", "Issoire", "Thiers"),
     "HNO": ("Rouen", "Le Havre", "Évreux", "Dieppe", "Elbeuf", "Fécamp", "Vernon", "Louviers"),
     "BNO": ("Caen", "Cherbourg", "Saint-Lô", "Alençon", "Lisieux", "Flers", "Bayeux", "Argentan"),
-    "MPY": ("Toulouse", "Montauban", "Albi", "Castres", "Tarbes", "Rodez", "Cahors", "Auch",
-            "Foix", "Millau", "Figeac", "Pamiers"),
-    "CLI": ("Orléans", "Tours", "Bourges", "Blois", "Chartres", "Châteauroux", "Limoges",
-            "Brive-la-Gaillarde", "Guéret", "Tulle", "Vierzon", "Dreux"),
-    "PAC": ("Marseille", "Nice", "Toulon", "Avignon", "Aix-en-Provence", "Arles", "Gap",
-            "Digne-les-Bains", "Draguignan", "Cannes", "Manosque"),
-    "BRE": ("Rennes", "Brest", "Quimper", "Lorient", "Vannes", "Saint-Brieuc", "Saint-Malo",
-            "Morlaix", "Lannion", "Fougères", "Redon", "Pontivy"),
-    "PDL": ("Nantes", "Angers", "Le Mans", "Saint-Nazaire", "La Roche-sur-Yon", "Laval",
-            "Cholet", "Saumur", "Les Sables-d'Olonne", "Château-Gontier", "Mayenne", "Ancenis"),
-    "FCO": ("Besançon", "Belfort", "Montbéliard", "Dole", "Lons-le-Saunier", "Vesoul",
-            "Pontarlier", "Saint-Claude"),
-    "PCH": ("Poitiers", "La Rochelle", "Niort", "Angoulême", "Châtellerault", "Rochefort",
-            "Saintes", "Cognac", "Bressuire"),
-    "RAL": ("Lyon", "Grenoble", "Saint-Étienne", "Villeurbanne", "Chambéry", "Annecy",
-            "Valence", "Bourg-en-Bresse", "Roanne", "Vienne", "Annemasse", "Romans-sur-Isère",
-            "Vénissieux", "Montélimar", "Privas", "Aubenas"),
-    "IDF": ("Paris", "Saint-Denis", "Montreuil", "Créteil", "Nanterre", "Argenteuil", "Évry",
-            "Cergy", "Meaux", "Melun", "Versailles", "Aubervilliers", "Mantes-la-Jolie",
-            "Sarcelles", "Bobigny", "Vitry-sur-Seine"),
-    "AQU": ("Bordeaux", "Pau", "Bayonne", "Périgueux", "Agen", "Mont-de-Marsan", "Bergerac",
-            "Libourne", "Dax", "Villeneuve-sur-Lot", "Arcachon"),
-    "ACAL": ("Strasbourg", "Mulhouse", "Colmar", "Metz", "Nancy", "Reims", "Troyes",
-             "Charleville-Mézières", "Épinal", "Thionville", "Châlons-en-Champagne", "Forbach",
-             "Verdun", "Saint-Dizier", "Haguenau", "Chaumont"),
-    "LRO": ("Montpellier", "Nîmes", "Perpignan", "Béziers", "Narbonne", "Carcassonne", "Alès",
-            "Sète", "Mende", "Lunel"),
-    "BOU": ("Dijon", "Chalon-sur-Saône", "Nevers", "Auxerre", "Mâcon", "Sens", "Le Creusot",
-            "Beaune", "Montceau-les-Mines"),
+    "MPY": (
+        "Toulouse",
+        "Montauban",
+        "Albi",
+        "Castres",
+        "Tarbes",
+        "Rodez",
+        "Cahors",
+        "Auch",
+        "Foix",
+        "Millau",
+        "Figeac",
+        "Pamiers",
+    ),
+    "CLI": (
+        "Orléans",
+        "Tours",
+        "Bourges",
+        "Blois",
+        "Chartres",
+        "Châteauroux",
+        "Limoges",
+        "Brive-la-Gaillarde",
+        "Guéret",
+        "Tulle",
+        "Vierzon",
+        "Dreux",
+    ),
+    "PAC": (
+        "Marseille",
+        "Nice",
+        "Toulon",
+        "Avignon",
+        "Aix-en-Provence",
+        "Arles",
+        "Gap",
+        "Digne-les-Bains",
+        "Draguignan",
+        "Cannes",
+        "Manosque",
+    ),
+    "BRE": (
+        "Rennes",
+        "Brest",
+        "Quimper",
+        "Lorient",
+        "Vannes",
+        "Saint-Brieuc",
+        "Saint-Malo",
+        "Morlaix",
+        "Lannion",
+        "Fougères",
+        "Redon",
+        "Pontivy",
+    ),
+    "PDL": (
+        "Nantes",
+        "Angers",
+        "Le Mans",
+        "Saint-Nazaire",
+        "La Roche-sur-Yon",
+        "Laval",
+        "Cholet",
+        "Saumur",
+        "Les Sables-d'Olonne",
+        "Château-Gontier",
+        "Mayenne",
+        "Ancenis",
+    ),
+    "FCO": ("Besançon", "Belfort", "Montbéliard", "Dole", "Lons-le-Saunier", "Vesoul", "Pontarlier", "Saint-Claude"),
+    "PCH": (
+        "Poitiers",
+        "La Rochelle",
+        "Niort",
+        "Angoulême",
+        "Châtellerault",
+        "Rochefort",
+        "Saintes",
+        "Cognac",
+        "Bressuire",
+    ),
+    "RAL": (
+        "Lyon",
+        "Grenoble",
+        "Saint-Étienne",
+        "Villeurbanne",
+        "Chambéry",
+        "Annecy",
+        "Valence",
+        "Bourg-en-Bresse",
+        "Roanne",
+        "Vienne",
+        "Annemasse",
+        "Romans-sur-Isère",
+        "Vénissieux",
+        "Montélimar",
+        "Privas",
+        "Aubenas",
+    ),
+    "IDF": (
+        "Paris",
+        "Saint-Denis",
+        "Montreuil",
+        "Créteil",
+        "Nanterre",
+        "Argenteuil",
+        "Évry",
+        "Cergy",
+        "Meaux",
+        "Melun",
+        "Versailles",
+        "Aubervilliers",
+        "Mantes-la-Jolie",
+        "Sarcelles",
+        "Bobigny",
+        "Vitry-sur-Seine",
+    ),
+    "AQU": (
+        "Bordeaux",
+        "Pau",
+        "Bayonne",
+        "Périgueux",
+        "Agen",
+        "Mont-de-Marsan",
+        "Bergerac",
+        "Libourne",
+        "Dax",
+        "Villeneuve-sur-Lot",
+        "Arcachon",
+    ),
+    "ACAL": (
+        "Strasbourg",
+        "Mulhouse",
+        "Colmar",
+        "Metz",
+        "Nancy",
+        "Reims",
+        "Troyes",
+        "Charleville-Mézières",
+        "Épinal",
+        "Thionville",
+        "Châlons-en-Champagne",
+        "Forbach",
+        "Verdun",
+        "Saint-Dizier",
+        "Haguenau",
+        "Chaumont",
+    ),
+    "LRO": (
+        "Montpellier",
+        "Nîmes",
+        "Perpignan",
+        "Béziers",
+        "Narbonne",
+        "Carcassonne",
+        "Alès",
+        "Sète",
+        "Mende",
+        "Lunel",
+    ),
+    "BOU": (
+        "Dijon",
+        "Chalon-sur-Saône",
+        "Nevers",
+        "Auxerre",
+        "Mâcon",
+        "Sens",
+        "Le Creusot",
+        "Beaune",
+        "Montceau-les-Mines",
+    ),
     "GUY": ("Cayenne", "Kourou", "Saint-Laurent-du-Maroni", "Matoury"),
     "GLP": ("Pointe-à-Pitre", "Les Abymes", "Basse-Terre", "Le Gosier", "Sainte-Anne"),
     "REU": ("Saint-Pierre", "Saint-Paul", "Le Port", "Saint-Benoît", "Le Tampon", "Saint-André"),
@@ -268,37 +452,177 @@ _DOMAIN_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 )
 
 _FIRST_NAMES: tuple[str, ...] = (
-    "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Françoise", "Christine",
-    "Valérie", "Sandrine", "Véronique", "Anne", "Céline", "Sophie", "Claire", "Hélène",
-    "Martine", "Brigitte", "Patricia", "Agnès", "Émilie", "Aurélie", "Julie", "Camille",
-    "Laurence", "Monique", "Jean", "Philippe", "Michel", "Alain", "Patrick", "Nicolas",
-    "Christophe", "Pierre", "Éric", "Laurent", "Frédéric", "Stéphane", "Olivier", "David",
-    "Thierry", "Pascal", "Daniel", "Bernard", "Jérôme", "François", "Julien", "Sébastien",
-    "Didier", "Gilles", "Hervé", "Yves", "Bruno", "Denis", "Thomas", "Mathieu",
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Françoise",
+    "Christine",
+    "Valérie",
+    "Sandrine",
+    "Véronique",
+    "Anne",
+    "Céline",
+    "Sophie",
+    "Claire",
+    "Hélène",
+    "Martine",
+    "Brigitte",
+    "Patricia",
+    "Agnès",
+    "Émilie",
+    "Aurélie",
+    "Julie",
+    "Camille",
+    "Laurence",
+    "Monique",
+    "Jean",
+    "Philippe",
+    "Michel",
+    "Alain",
+    "Patrick",
+    "Nicolas",
+    "Christophe",
+    "Pierre",
+    "Éric",
+    "Laurent",
+    "Frédéric",
+    "Stéphane",
+    "Olivier",
+    "David",
+    "Thierry",
+    "Pascal",
+    "Daniel",
+    "Bernard",
+    "Jérôme",
+    "François",
+    "Julien",
+    "Sébastien",
+    "Didier",
+    "Gilles",
+    "Hervé",
+    "Yves",
+    "Bruno",
+    "Denis",
+    "Thomas",
+    "Mathieu",
 )
 _LAST_NAMES: tuple[str, ...] = (
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
-    "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David",
-    "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Lefebvre",
-    "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier",
-    "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas",
-    "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine",
-    "Chevalier", "Robin", "Masson", "Sanchez", "Gérard", "Nguyen", "Boyer", "Denis",
-    "Lemaire", "Duval", "Joly", "Gautier", "Roger", "Roche", "Roy", "Noël", "Meyer",
-    "Lucas", "Meunier", "Jean", "Perez", "Marchand", "Dufour", "Blanchard", "Marie",
-    "Barbier", "Brun", "Dumas", "Brunet", "Schmitt", "Leroux", "Colin", "Fernandez",
-    "Le Gall", "Le Goff", "Caron", "Renard", "Arnaud", "Giraud", "Baron", "Hoarau",
-    "Payet", "Jean-Louis", "Marie-Sainte",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Sanchez",
+    "Gérard",
+    "Nguyen",
+    "Boyer",
+    "Denis",
+    "Lemaire",
+    "Duval",
+    "Joly",
+    "Gautier",
+    "Roger",
+    "Roche",
+    "Roy",
+    "Noël",
+    "Meyer",
+    "Lucas",
+    "Meunier",
+    "Jean",
+    "Perez",
+    "Marchand",
+    "Dufour",
+    "Blanchard",
+    "Marie",
+    "Barbier",
+    "Brun",
+    "Dumas",
+    "Brunet",
+    "Schmitt",
+    "Leroux",
+    "Colin",
+    "Fernandez",
+    "Le Gall",
+    "Le Goff",
+    "Caron",
+    "Renard",
+    "Arnaud",
+    "Giraud",
+    "Baron",
+    "Hoarau",
+    "Payet",
+    "Jean-Louis",
+    "Marie-Sainte",
 )
 
 # Phone prefixes: metropolitan regions get their zone digit ("+33 3 …");
 # overseas departments their own country code and prefix.
 _PHONE_ZONE: dict[str, str] = {
     "IDF": "1",
-    "BRE": "2", "PDL": "2", "HNO": "2", "BNO": "2", "CLI": "2",
-    "NPC": "3", "ACAL": "3", "FCO": "3", "BOU": "3",
-    "RAL": "4", "AUV": "4", "PAC": "4", "LRO": "4",
-    "MPY": "5", "AQU": "5", "PCH": "5",
+    "BRE": "2",
+    "PDL": "2",
+    "HNO": "2",
+    "BNO": "2",
+    "CLI": "2",
+    "NPC": "3",
+    "ACAL": "3",
+    "FCO": "3",
+    "BOU": "3",
+    "RAL": "4",
+    "AUV": "4",
+    "PAC": "4",
+    "LRO": "4",
+    "MPY": "5",
+    "AQU": "5",
+    "PCH": "5",
 }
 _OVERSEAS_PHONE: dict[str, str] = {
     "GUY": "+594 594",
@@ -389,7 +713,7 @@ def _ascii_slug(text: str) -> str:
 def _domain_core(core: str) -> str:
     for article in ("Le ", "La ", "Les ", "L'"):
         if core.startswith(article):
-            return core[len(article):]
+            return core[len(article) :]
     return core
 
 
@@ -470,7 +794,7 @@ def network_2015() -> list[DemoMember]:
         slug = _ascii_slug(_domain_core(core))
         for short, abbrev in _DOMAIN_ABBREVIATIONS:
             if slug.startswith(short):
-                slug = abbrev + slug[len(short):]
+                slug = abbrev + slug[len(short) :]
         tld = rng.choice((".fr", ".fr", ".fr", ".org", ".asso.fr"))
         domain, k = slug + tld, 1
         while domain in used_domains:
@@ -500,28 +824,22 @@ def network_2015() -> list[DemoMember]:
     certifications: list[DemoCertification | None] = [None] * n
     for key, region, obtained, size in _COLLECTIVE_ISO:
         candidates = [
-            i for i in range(n)
-            if regions[i] == region and certifications[i] is None
-            and joined[i] <= obtained - timedelta(days=180)
+            i
+            for i in range(n)
+            if regions[i] == region and certifications[i] is None and joined[i] <= obtained - timedelta(days=180)
         ]
-        cert = DemoCertification("CEDRE_ISO_9001", "collective", obtained,
-                                 _add_years(obtained, 3), key)
+        cert = DemoCertification("CEDRE_ISO_9001", "collective", obtained, _add_years(obtained, 3), key)
         for i in rng.sample(candidates, size):
             certifications[i] = cert
 
     first_possible = date(2013, 1, 1)
     collective_size = sum(size for *_, size in _COLLECTIVE_ISO)
-    for scheme, count in (("CEDRE_ISO_9001", _ISO_COUNT - collective_size),
-                          ("CEDRE", _CEDRE_COUNT)):
-        candidates = [
-            i for i in range(n)
-            if certifications[i] is None and joined[i] <= date(2015, 6, 30)
-        ]
+    for scheme, count in (("CEDRE_ISO_9001", _ISO_COUNT - collective_size), ("CEDRE", _CEDRE_COUNT)):
+        candidates = [i for i in range(n) if certifications[i] is None and joined[i] <= date(2015, 6, 30)]
         for i in rng.sample(candidates, count):
             start = max(first_possible, joined[i] + timedelta(days=180))
             obtained = _random_date(rng, start, REGISTER_DATE)
-            certifications[i] = DemoCertification(scheme, "individual", obtained,
-                                                  _add_years(obtained, 3), None)
+            certifications[i] = DemoCertification(scheme, "individual", obtained, _add_years(obtained, 3), None)
 
     # -- Accord Groupe COORACE – AGEFOS PME --------------------------------
     accord: list[date | None] = [None] * n

@@ -27,8 +27,9 @@ def seed_membership_demo(platform: Platform, progress: Progress) -> None:
     app = platform.application("membership")
     assert isinstance(app, MembershipApplication)
     members = network_2015()
-    with command_context(actor_id="demo-seed", actor_role="national_staff", tenant_id=None,
-                         correlation_id="demo-seed-membership"):
+    with command_context(
+        actor_id="demo-seed", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-membership"
+    ):
         app.establish_regions()
         for done, demo in enumerate(members, start=1):
             if not _registered(app, demo.siret):
@@ -46,16 +47,23 @@ def _registered(app: MembershipApplication, siret: str) -> bool:
 
 def _register(app: MembershipApplication, demo: DemoMember) -> None:
     result = app.register_member(
-        name=demo.name, siret=demo.siret, forms=demo.forms, region=demo.region, joined_on=demo.joined_on,
+        name=demo.name,
+        siret=demo.siret,
+        forms=demo.forms,
+        region=demo.region,
+        joined_on=demo.joined_on,
         contact=Contact(name=demo.contact_name, email=demo.contact_email, phone=demo.contact_phone),
         city=demo.city,
     )
     member_id = UUID(result.id)
     if demo.certification is not None:
         c = demo.certification
-        app.certify(member_id, certification=Certification(
-            scheme=c.scheme, scope=c.scope, obtained_on=c.obtained_on, expires_on=c.expires_on,
-            group_id=c.group_key))
+        app.certify(
+            member_id,
+            certification=Certification(
+                scheme=c.scheme, scope=c.scope, obtained_on=c.obtained_on, expires_on=c.expires_on, group_id=c.group_key
+            ),
+        )
     if demo.accord_groupe_since is not None:
         app.join_accord_groupe(member_id, effective_on=demo.accord_groupe_since)
     app.call_dues(member_id, year=2015, amount=demo.dues_2015_called, effective_on=DUES_CALLED_ON)

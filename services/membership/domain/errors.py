@@ -20,8 +20,9 @@ class InvalidSiret(InvalidInput):
 
 class UnknownRegion(InvalidInput):
     def __init__(self, region: str) -> None:
-        super().__init__(f"region: {region!r} is not an active region (see GET /api/membership/regions)",
-                         field="region")
+        super().__init__(
+            f"region: {region!r} is not an active region (see GET /api/membership/regions)", field="region"
+        )
 
 
 class MemberRefused(CommandRefused):
@@ -32,4 +33,7 @@ class VersionMismatch(Conflict):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
             f"the record changed since you read it (you had version {expected}, it is now at {actual}); "
-            "reload it and try again", expected_version=expected, current_version=actual)
+            "reload it and try again",
+            expected_version=expected,
+            current_version=actual,
+        )

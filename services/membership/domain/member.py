@@ -67,8 +67,9 @@ class Certification:
 
 class Member(AuditedAggregate):
     @event("Registered")
-    def __init__(self, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date,
-                 contact: Contact, city: str) -> None:
+    def __init__(
+        self, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date, contact: Contact, city: str
+    ) -> None:
         self.name = name
         self.siret = siret
         self.forms = forms
@@ -139,8 +140,9 @@ class Member(AuditedAggregate):
             raise MemberRefused(f"no dues were called for {year}")
         called, paid = self.dues[year]
         if amount <= 0 or paid + amount > called:
-            raise MemberRefused(f"amount: {amount} would take {year}'s payments over the {called} called "
-                                f"({paid} paid already)")
+            raise MemberRefused(
+                f"amount: {amount} would take {year}'s payments over the {called} called ({paid} paid already)"
+            )
         self._dues_paid(year, amount, effective_on)
 
     def resign(self, effective_on: date, reason: str) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from shared.events import AuditedAggregate
 from eventsourcing.domain import event
+
+from shared.events import AuditedAggregate
 
 LA_POSTE_SIREN = "356000000"
 

@@ -56,7 +56,9 @@ class MemberHistoryProjection(Projection):
             r["member_id"]: r["region"]
             for r in await conn.fetch(
                 f"SELECT DISTINCT ON (member_id) member_id, region FROM {tables['member_history']} "
-                "WHERE member_id = ANY($1) ORDER BY member_id, version DESC", list(ids))
+                "WHERE member_id = ANY($1) ORDER BY member_id, version DESC",
+                list(ids),
+            )
         }
         moved: set[str] = set()
         rows = []
@@ -66,19 +68,21 @@ class MemberHistoryProjection(Projection):
             if kind in ("Registered", "MovedToRegion"):
                 regions[member_id] = event.region
                 moved.add(member_id)
-            rows.append({
-                "member_id": member_id,
-                "version": event.originator_version,
-                "tenant_id": member_id,
-                "region": regions[member_id],
-                "event": kind,
-                "effective_on": effective_on(event),
-                "recorded_at": event.timestamp,
-                "actor_id": event.meta.actor_id,
-                "actor_role": event.meta.actor_role,
-                "correlation_id": event.meta.correlation_id,
-                "details": event_details(event),
-            })
+            rows.append(
+                {
+                    "member_id": member_id,
+                    "version": event.originator_version,
+                    "tenant_id": member_id,
+                    "region": regions[member_id],
+                    "event": kind,
+                    "effective_on": effective_on(event),
+                    "recorded_at": event.timestamp,
+                    "actor_id": event.meta.actor_id,
+                    "actor_role": event.meta.actor_role,
+                    "correlation_id": event.meta.correlation_id,
+                    "details": event_details(event),
+                }
+            )
         for row in rows:
             row["region"] = regions[row["member_id"]]
         await append_rows(conn, tables["member_history"], MEMBER_HISTORY, rows)

@@ -78,15 +78,26 @@ _FIGURES = (
 
 REGION_DASHBOARD = Table(
     "region_dashboard",
-    (("region", "text NOT NULL"), ("tenant_id", "text"), ("name", "text NOT NULL"), *_FIGURES,
-     ("map_bucket", "text NOT NULL")),
+    (
+        ("region", "text NOT NULL"),
+        ("tenant_id", "text"),
+        ("name", "text NOT NULL"),
+        *_FIGURES,
+        ("map_bucket", "text NOT NULL"),
+    ),
     primary_key=("region",),
 )
 
 NETWORK_DASHBOARD = Table(
     "network_dashboard",
-    (("scope", "text NOT NULL"), ("tenant_id", "text"), ("region", "text"), *_FIGURES,
-     ("members_per_region", "jsonb NOT NULL"), ("regions_per_bucket", "jsonb NOT NULL")),
+    (
+        ("scope", "text NOT NULL"),
+        ("tenant_id", "text"),
+        ("region", "text"),
+        *_FIGURES,
+        ("members_per_region", "jsonb NOT NULL"),
+        ("regions_per_bucket", "jsonb NOT NULL"),
+    ),
     primary_key=("scope",),
 )
 
@@ -174,14 +185,17 @@ class RegisterProjection(Projection):
                     for other in await self._holders(conn, tables, group, members):
                         if other["member_id"] != member_id:
                             members[other["member_id"]] = changed[other["member_id"]] = {
-                                **other, "certificate_at_risk": True}
+                                **other,
+                                "certificate_at_risk": True,
+                            }
         await upsert_rows(conn, tables["members"], MEMBERS, list(changed.values()))
         if touched:
             await self._recount(conn, tables, touched)
 
     @staticmethod
-    async def _holders(conn: asyncpg.Connection, tables: TableNames, group: str,
-                       loaded: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    async def _holders(
+        conn: asyncpg.Connection, tables: TableNames, group: str, loaded: dict[str, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         for record in await conn.fetch(f"SELECT * FROM {tables['members']} WHERE certification_group = $1", group):
             loaded.setdefault(record["member_id"], dict(record))
         return [row for row in loaded.values() if row["certification_group"] == group]
@@ -192,8 +206,9 @@ class RegisterProjection(Projection):
         if kind == "Established":
             rows = [_region_row(code, name, "active", None) for code, name in event.regions]
         elif kind == "RegionsMerged":
-            names = await conn.fetch(f"SELECT code, name FROM {tables['regions']} WHERE code = ANY($1)",
-                                     list(event.merged))
+            names = await conn.fetch(
+                f"SELECT code, name FROM {tables['regions']} WHERE code = ANY($1)", list(event.merged)
+            )
             rows = [_region_row(r["code"], r["name"], "retired", event.new_code) for r in names]
             rows.append(_region_row(event.new_code, event.new_name, "active", None))
         await upsert_rows(conn, tables["regions"], REGIONS, rows)
@@ -214,23 +229,34 @@ class RegisterProjection(Projection):
             if region is not None and region["status"] == "retired" and region_figures["members"] == 0:
                 await conn.execute(f"DELETE FROM {tables['region_dashboard']} WHERE region = $1", code)
                 continue
-            rows.append({"region": code, "tenant_id": None, "name": region["name"] if region else code,
-                         **region_figures, "map_bucket": map_bucket(region_figures["active_members"])})
+            rows.append(
+                {
+                    "region": code,
+                    "tenant_id": None,
+                    "name": region["name"] if region else code,
+                    **region_figures,
+                    "map_bucket": map_bucket(region_figures["active_members"]),
+                }
+            )
         await upsert_rows(conn, tables["region_dashboard"], REGION_DASHBOARD, rows)
         await self._recount_network(conn, tables)
 
     async def _recount_network(self, conn: asyncpg.Connection, tables: TableNames) -> None:
         dashboards = [dict(r) for r in await conn.fetch(f"SELECT * FROM {tables['region_dashboard']}")]
         summed: dict[str, Any] = {"members": 0, "active_members": 0, "certificates_at_risk": 0, "accord_groupe": 0}
-        counters: dict[str, Counter[str]] = {k: Counter() for k in ("by_form", "by_carried_form", "by_status",
-                                                                     "certified")}
+        counters: dict[str, Counter[str]] = {
+            k: Counter() for k in ("by_form", "by_carried_form", "by_status", "certified")
+        }
         for d in dashboards:
             for key in summed:
                 summed[key] += d[key]
             for key, counter in counters.items():
                 counter.update(d[key])
         row = {
-            "scope": "network", "tenant_id": None, "region": None, **summed,
+            "scope": "network",
+            "tenant_id": None,
+            "region": None,
+            **summed,
             **{key: dict(sorted(counter.items())) for key, counter in counters.items()},
             "members_per_region": {d["region"]: d["active_members"] for d in sorted(dashboards, key=_region)},
             "regions_per_bucket": dict(sorted(Counter(d["map_bucket"] for d in dashboards).items())),
@@ -243,5 +269,12 @@ def _region(d: dict[str, Any]) -> str:
 
 
 def _region_row(code: str, name: str, status: str, merged_into: str | None) -> dict[str, Any]:
-    return {"code": code, "tenant_id": None, "region": code, "name": name, "status": status,
-            "merged_into": merged_into, "overseas": code in OVERSEAS}
+    return {
+        "code": code,
+        "tenant_id": None,
+        "region": code,
+        "name": name,
+        "status": status,
+        "merged_into": merged_into,
+        "overseas": code in OVERSEAS,
+    }

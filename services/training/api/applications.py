@@ -34,12 +34,13 @@ from shared.platform import Platform
 from shared.tenancy import scoped_connection
 
 
-def content_request(body: ContentIn, lead_id: str) -> ContentRequest:
+def content_request(body: ContentIn) -> ContentRequest:
+    """The content as sent; a training without `enterprise_id` trains the lead enterprise's employees."""
     return ContentRequest(
         title=body.title, summary=body.summary, partner_ids=tuple(body.partners), requested=body.requested,
         trainings=tuple(
             Training(title=t.title.strip(), priority=t.priority, hours=t.hours, trainees=t.trainees, cost=t.cost,
-                     enterprise_id=t.enterprise_id or lead_id, integration_pathway=t.integration_pathway)
+                     enterprise_id=t.enterprise_id or "", integration_pathway=t.integration_pathway)
             for t in body.trainings),
     )
 
@@ -62,7 +63,7 @@ class DraftController(Controller):
                     platform: NamedDependency[Platform]) -> CommandResult:
         app, lead = training(platform), tenant(request)
         return await run_command(request, app, lambda: app.draft_application(
-            call_id, lead_id=lead, content=content_request(data, lead), on=date.today()),
+            call_id, lead_id=lead, content=content_request(data), on=date.today()),
             name="draft_application", status_code=201)
 
 
@@ -91,7 +92,7 @@ class ApplicationController(Controller):
         app, member = training(platform), tenant(request)
         return await run_command(request, app, lambda: app.edit_draft(
             application_id, acting_for=member,
-            content=content_request(data, app.application(application_id, acting_for=member).lead.member_id),
+            content=content_request(data),
             on=date.today(), expected_version=expected_version(request)), name="edit_draft")
 
     @post("/{application_id:uuid}/submission", guards=[APPLICANTS],
@@ -110,7 +111,7 @@ class ApplicationController(Controller):
         app, member = training(platform), tenant(request)
         return await run_command(request, app, lambda: app.amend_application(
             application_id, acting_for=member,
-            content=content_request(data, app.application(application_id, acting_for=member).lead.member_id),
+            content=content_request(data),
             reason=data.reason, on=date.today(), expected_version=expected_version(request)),
             name="amend_application")
 

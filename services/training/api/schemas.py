@@ -274,6 +274,7 @@ class ApplicationPage(msgspec.Struct, kw_only=True):
 
 
 class DashboardFigures(msgspec.Struct, kw_only=True):
+    call_id: str
     breakdown: str
     key: str
     applications_answered: int

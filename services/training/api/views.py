@@ -45,14 +45,14 @@ def next_step(row: dict[str, Any]) -> tuple[str, str]:
     return _NEXT_STEPS[row["status"]]
 
 
-def _status(row: dict[str, Any], reader: Reader) -> str:
+def visible_status(row: dict[str, Any], reader: Reader) -> str:
     return row["status"] if reader.sees_deliberation else UNDER_REVIEW.get(row["status"], row["status"])
 
 
 def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationRecord.__struct_fields__ if name in row}
-    fields.update(status=_status(row, reader), next_step=code, next_step_label=label,
+    fields.update(status=visible_status(row, reader), next_step=code, next_step_label=label,
                   reviewers=None, scores=None, score=None, decision=None, review=None, decided_on=None)
     if reader.sees_deliberation:
         fields.update(reviewers=row["reviewers"], scores=row["scores"], score=row["score"], decision=row["decision"],
@@ -72,7 +72,7 @@ def _notified_decision(decision: dict[str, Any]) -> dict[str, Any]:
 def application_summary(row: dict[str, Any], reader: Reader) -> ApplicationSummary:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationSummary.__struct_fields__ if name in row}
-    fields.update(status=_status(row, reader), enterprises=len(row["enterprises"]), next_step=code,
+    fields.update(status=visible_status(row, reader), enterprises=len(row["enterprises"]), next_step=code,
                   next_step_label=label, score=row["score"] if reader.sees_deliberation else None)
     return ApplicationSummary(**fields)
 
@@ -85,5 +85,5 @@ def call_record(row: dict[str, Any], *, with_envelope: bool) -> CallRecord:
 
 
 def dashboard_figures(row: dict[str, Any]) -> DashboardFigures:
-    keep = (*FIGURE_NAMES, "breakdown", "key", "envelope_total", "committed", "paid", "available")
+    keep = (*FIGURE_NAMES, "call_id", "breakdown", "key", "envelope_total", "committed", "paid", "available")
     return DashboardFigures(**{name: row[name] for name in keep})

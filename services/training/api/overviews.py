@@ -1,0 +1,78 @@
+"""HTTP routes of the overviews: a member's applications (with what is expected of it next), a
+region's applications and figures, and a fund reviewer's assignments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from services.training import queries
+from services.training.api.access import reader_of
+from services.training.api.common import FUNDING, REVIEWERS, WaitFor
+from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
+from services.training.api.views import application_summary, dashboard_figures, visible_status
+from shared.auth import MEMBER_ROLES, Principal, Role, requires
+from shared.errors import NotFound
+from shared.platform import Platform
+from shared.tenancy import ReadScope, scope_of, scoped_connection
+
+MEMBER_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
+REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Offset = Annotated[int, QueryParameter(ge=0)]
+
+
+class OverviewController(Controller):
+    path = "/api/training"
+    tags = ["training: overviews"]
+
+    @get("/members/{member_id:uuid}/applications", guards=[MEMBER_READERS],
+         summary="A member's applications (as lead or partner): status, amounts, what is expected next")
+    async def member_applications(self, request: Request, member_id: FromPath[UUID],
+                                  platform: NamedDependency[Platform], wait_for: WaitFor = None,
+                                  limit: Limit = 100, offset: Offset = 0) -> ApplicationPage:
+        principal: Principal = request.user
+        if principal.roles & MEMBER_ROLES and not principal.has(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE) \
+                and principal.tenant != str(member_id):
+            raise NotFound(f"aucun adhérent {member_id}")  # another tenant: not there, as for any of its records
+        await platform.wait_for("training", wait_for, [FUNDING])
+        reader = await reader_of(platform, principal)
+        async with scoped_connection(platform.read_pool, reader.scope) as conn:
+            rows, total = await queries.applications(conn, enterprise_id=str(member_id), limit=limit, offset=offset)
+        return ApplicationPage(items=[application_summary(r, reader) for r in rows], total=total, limit=limit,
+                               offset=offset)
+
+    @get("/regions/{code:str}/overview", guards=[REGION_READERS],
+         summary="A region's part of each call, and the applications of its members")
+    async def region_overview(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
+                              wait_for: WaitFor = None, limit: Limit = 100, offset: Offset = 0) -> RegionOverview:
+        await platform.wait_for("training", wait_for, [FUNDING])
+        principal: Principal = request.user
+        scope = scope_of(principal)
+        if scope.kind == "region" and scope.region != code:
+            raise NotFound(f"aucune région {code} dans votre périmètre")
+        reader = await reader_of(platform, principal)
+        async with scoped_connection(platform.read_pool, scope) as conn:
+            figures = await queries.region_figures(conn, code)
+            rows, _ = await queries.applications(conn, region=code, limit=limit, offset=offset)
+        return RegionOverview(region=code, figures=[dashboard_figures(f) for f in figures],
+                              applications=[application_summary(r, reader) for r in rows])
+
+    @get("/reviewer/assignments", guards=[REVIEWERS], summary="The applications the caller must score")
+    async def assignments(self, request: Request, platform: NamedDependency[Platform],
+                          wait_for: WaitFor = None) -> list[Assignment]:
+        await platform.wait_for("training", wait_for, [FUNDING])
+        reader = await reader_of(platform, request.user)
+        assert reader.application_ids is not None
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            assigned = {a["application_id"]: a for a in await queries.assignments_of(conn, request.user.subject)}
+        async with scoped_connection(platform.read_pool, reader.scope) as conn:
+            rows, _ = await queries.applications(conn, application_ids=sorted(reader.application_ids), limit=500)
+        return [Assignment(application_id=r["application_id"], call_id=r["call_id"], title=r["title"],
+                           lead_name=r["lead_name"], status=visible_status(r, reader),
+                           scored=assigned[r["application_id"]]["scored"],
+                           assigned_at=assigned[r["application_id"]]["assigned_at"]) for r in rows]

@@ -1,0 +1,36 @@
+"""The training service's composition: what it plugs into the platform."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from services.training.api.applications import ApplicationController, DraftController
+from services.training.api.calls import CallController
+from services.training.api.decisions import DecisionController
+from services.training.api.overviews import OverviewController
+from services.training.application import TrainingApplication
+from services.training.demo.seed import seed_training_demo
+from services.training.events_log import SCHEMA
+from services.training.projections.decision_files import DecisionFileProjection
+from services.training.projections.funding import FundingProjection
+from services.training.projections.register_copy import RegisterCopyProjection
+from shared.migrations import service_schema_migration
+from shared.service import ServiceDefinition
+
+
+def create_router() -> Router:
+    return Router(path="/", route_handlers=[CallController, DraftController, ApplicationController,
+                                            DecisionController, OverviewController])
+
+
+TRAINING = ServiceDefinition(
+    name="training",
+    schema=SCHEMA,
+    application_class=TrainingApplication,
+    migrations=(service_schema_migration(SCHEMA),),
+    projections=lambda: [RegisterCopyProjection(), FundingProjection(), DecisionFileProjection()],
+    router=create_router,
+    seed_demo=seed_training_demo,
+    # Its copy of the register follows the membership log, which must exist first.
+    depends_on=("membership",),
+)
