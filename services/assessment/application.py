@@ -195,7 +195,9 @@ class AssessmentApplication(ServiceApplication):
                       expected_version: int | None) -> Assessment:
         assessment = self.assessment(assessment_id, expected_version)
         review = assessment.sheet.reviews.get(request_id)
-        named = review is not None and (by.subject == review.reviewer_id or by.tenant == review.reviewer_tenant)
+        named = review is not None and (
+            by.subject == review.reviewer_id if review.kind == "third_party"
+            else by.tenant is not None and by.tenant == review.reviewer_tenant)
         sees_it = (by.has(Role.NATIONAL_STAFF) or by.tenant == assessment.tenant_id
                    or (by.region is not None and by.region == assessment.sheet.region))
         if not named and not sees_it:

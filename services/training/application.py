@@ -65,7 +65,8 @@ class ContentRequest:
     requested: Decimal
 
 
-Decide = Callable[[FundingApplication, Call], Sequence[Any]]
+# Decides on the application (and the call); returns the other aggregates to save with it, if any.
+Decide = Callable[[FundingApplication, Call], Sequence[Any] | None]
 
 
 class TrainingApplication(ServiceApplication):
@@ -203,8 +204,9 @@ class TrainingApplication(ServiceApplication):
         return ApplicationContent(
             title=request.title.strip(), summary=request.summary.strip(),
             partners=tuple(as_enterprise(facts[i]) for i in request.partner_ids),
-            trainings=tuple(t if t.enterprise_id else replace(t, enterprise_id=lead_id) for t in request.trainings),
-            requested=request.requested)
+            trainings=tuple(replace(t, enterprise_id=t.enterprise_id or lead_id, cost=euros(t.cost, "cost"))
+                            for t in request.trainings),
+            requested=euros(request.requested, "requested"))
 
     # --- national staff: eligibility, reviewers, decisions, reviews, settlement --------------------
 
@@ -297,10 +299,10 @@ class TrainingApplication(ServiceApplication):
         for attempt in range(1, attempts + 1):
             app = self.application(application_id, acting_for=acting_for, expected_version=expected_version)
             if not saves_call:
-                extra = decide(app, self.call(app.call_id))
+                extra = decide(app, self.call(app.call_id)) or ()
                 return self.save_command(app, *extra)
             with self.call_locks.hold(app.call_id):
-                extra = decide(app, self.call(app.call_id))
+                extra = decide(app, self.call(app.call_id)) or ()
                 try:
                     return self.save_command(app, *extra)
                 except IntegrityError:

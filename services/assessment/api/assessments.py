@@ -96,8 +96,14 @@ class AssessmentController(Controller):
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             page = await queries.list_assessments(conn, who, tenant=tenant_id, status=status, limit=limit,
                                                   offset=offset)
-        for tenant in sorted({a.tenant_id for a in page.items}):
-            await record_audit_read(request, platform, who, tenant_id=tenant, assessment_id=None,
+        # An auditor's list is recorded once for each grant that let rows through.
+        through: dict[str, tuple[str, str]] = {}
+        for item in page.items:
+            grant = who.audit_grant(item.tenant_id, item.assessment_id)
+            if grant is not None:
+                through.setdefault(grant, (item.tenant_id, item.assessment_id))
+        for tenant, assessment in through.values():
+            await record_audit_read(request, platform, who, tenant_id=tenant, assessment_id=assessment,
                                     resource="assessment_list")
         return page
 

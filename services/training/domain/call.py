@@ -8,7 +8,7 @@ the call's version is what keeps the sum of awards within the envelope, whatever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -94,6 +94,11 @@ class CallTerms:
         if len(set(self.priority_trainings)) != len(self.priority_trainings):
             raise CallRefused("priority_trainings : une formation prioritaire figure deux fois dans la liste")
 
+    def in_cents(self) -> CallTerms:
+        """The same terms with every amount to the cent (after `check`)."""
+        criteria = replace(self.criteria, max_per_trainee=euros(self.criteria.max_per_trainee))
+        return replace(self, fund_amount=euros(self.fund_amount), envelope=euros(self.envelope), criteria=criteria)
+
     def criterion(self, code: str) -> ScoringCriterion | None:
         return next((c for c in self.grid if c.code == code), None)
 
@@ -115,7 +120,7 @@ class Call(AuditedAggregate):
         if not 2000 <= year <= 2100:
             raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100")
         terms.check()
-        return cls(year=year, terms=terms, opened_on=opened_on)
+        return cls(year=year, terms=terms.in_cents(), opened_on=opened_on)
 
     @event("Opened")
     def __init__(self, year: int, terms: CallTerms, opened_on: date) -> None:
@@ -152,6 +157,7 @@ class Call(AuditedAggregate):
         if self.applications_received:
             raise CallRefused("l'appel ne peut plus être modifié : une candidature a déjà été déposée")
         terms.check()
+        terms = terms.in_cents()
         if terms == self.terms:
             raise CallRefused("rien à modifier : l'appel a déjà ces conditions")
         self._amended(terms, reason)

@@ -1,0 +1,94 @@
+"""The `coorace` command, run as users run it (against the test's database)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import jwt
+import pytest
+from click.testing import CliRunner
+
+from services.cli import main
+from shared.database import DatabaseAddress
+
+SECRET = "cli-test-secret-" + "y" * 40
+
+
+@pytest.fixture
+def env(database: DatabaseAddress, tmp_path: Path) -> dict[str, str]:
+    return {"DATABASE_URL": database.url(), "COORACE_DATA_DIR": str(tmp_path), "COORACE_JWT_SECRET": SECRET,
+            "COORACE_LOG_LEVEL": "warning"}
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def test_token_prints_the_bare_signed_token(env: dict[str, str]) -> None:
+    code, out = run(env, "token", "--role", "regional_delegate", "--region", "BRE", "--subject", "delegue-1")
+    assert code == 0
+    assert len(out.strip().splitlines()) == 1
+    claims = jwt.decode(out.strip(), SECRET, algorithms=["HS256"], audience="coorace-platform")
+    assert claims["roles"] == ["regional_delegate"] and claims["region"] == "BRE" and claims["sub"] == "delegue-1"
+
+
+def test_token_is_refused_with_an_external_identity_provider(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["token", "--role", "national_staff"],
+                                env={**env, "COORACE_JWKS_URL": "https://idp.example/jwks"})
+    assert result.exit_code != 0
+    assert "external identity provider" in result.output
+
+
+def test_token_refuses_an_unknown_role(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["token", "--role", "mayor"], env=env)
+    assert result.exit_code != 0
+
+
+def test_demo_seed_reproduces_the_2015_network_and_is_idempotent(env: dict[str, str], database: DatabaseAddress) -> None:
+    assert run(env, "demo", "seed")[0] == 0
+    assert run(env, "demo", "seed")[0] == 0
+    dashboard, members = asyncio.run(_network(database))
+    assert members == 530
+    assert dashboard["active_members"] == 530
+    by_form = dashboard["by_form"]
+    assert (by_form["AI"], by_form["ACI"], by_form["OSP"], by_form["EI"], by_form["GES"], by_form["other"]) == (
+        292, 90, 28, 25, 22, 23)
+    assert by_form["ETTI"] + by_form["ETT-ESS"] == 50
+    assert dashboard["certified"] == {"CEDRE": 85, "CEDRE_ISO_9001": 31}
+
+    code, out = run(env, "projections", "status")
+    assert code == 0 and "register" in out and "member_history" in out
+
+    code, out = run(env, "projections", "rebuild", "--verify")
+    assert code == 0, out
+    assert "rebuilt generation equals the live one" in out
+
+    asyncio.run(_tamper(database))
+    code, out = run(env, "projections", "rebuild", "register", "--verify")
+    assert code == 1
+    assert "only in live read model" in out
+
+
+async def _network(database: DatabaseAddress) -> tuple[dict, int]:
+    from shared.platform import init_connection
+
+    conn = await asyncpg.connect(database.url())
+    try:
+        await init_connection(conn)
+        dashboard = dict(await conn.fetchrow("SELECT * FROM membership.network_dashboard"))
+        members = await conn.fetchval("SELECT count(*) FROM membership.members")
+    finally:
+        await conn.close()
+    return dashboard, members
+
+
+async def _tamper(database: DatabaseAddress) -> None:
+    conn = await asyncpg.connect(database.url())
+    try:
+        await conn.execute("UPDATE membership.members SET city = 'Atlantis' WHERE member_id = "
+                           "(SELECT min(member_id) FROM membership.members)")
+    finally:
+        await conn.close()
