@@ -66,6 +66,16 @@ class CommandRecorder(PostgresApplicationRecorder):
 
     idempotency_table = "idempotency_keys"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        table = {"schema": Identifier(self.datastore.schema), "table": Identifier(self.idempotency_table)}
+        self._insert_idempotency = SQL(
+            "INSERT INTO {schema}.{table} (scope, key, fingerprint, status_code, body) VALUES (%s, %s, %s, %s, %s)"
+        ).format(**table)
+        self._select_idempotency = SQL(
+            "SELECT fingerprint, status_code, body FROM {schema}.{table} WHERE scope = %s AND key = %s"
+        ).format(**table)
+
     def _fetch_ids_after_insert_events(
         self,
         curs: Cursor[DictRow],
@@ -78,11 +88,9 @@ class CommandRecorder(PostgresApplicationRecorder):
         if claim is not None and result is not None and notification_ids:
             body = msgspec.json.encode({**result, "notification_id": max(notification_ids)})
             curs.execute(
-                SQL(
-                    "INSERT INTO {schema}.{table} (scope, key, fingerprint, status_code, body) "
-                    "VALUES (%s, %s, %s, %s, %s)"
-                ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.idempotency_table)),
+                self._insert_idempotency,
                 (claim.scope, claim.key, claim.fingerprint, claim.status_code, body),
+                prepare=True,
             )
             # A duplicate key fails this statement, which aborts the whole transaction: the events
             # of a command that lost the race on its key are never committed.
@@ -91,12 +99,7 @@ class CommandRecorder(PostgresApplicationRecorder):
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
         """The fingerprint, status and body saved for a key, if a command used it already."""
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL("SELECT fingerprint, status_code, body FROM {schema}.{table} WHERE scope = %s AND key = %s").format(
-                    schema=Identifier(self.datastore.schema), table=Identifier(self.idempotency_table)
-                ),
-                (scope, key),
-            )
+            curs.execute(self._select_idempotency, (scope, key), prepare=True)
             row = curs.fetchone()
         if row is None:
             return None
@@ -117,8 +120,7 @@ class ServiceApplication(Application[UUID]):
     schema: ClassVar[str]
 
     def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
-        settings = database.eventsourcing_env(self.schema)
-        settings.update(env or {})
+        settings = {**type(self).env, **database.eventsourcing_env(self.schema), **(env or {})}
         super().__init__(env=settings)
 
     def construct_transcoder(self) -> Transcoder:

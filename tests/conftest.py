@@ -20,7 +20,8 @@ import pytest
 from shared.config import Settings
 from shared.database import DatabaseAddress
 
-TEMPLATE = "coorace_test_template"
+# One template per test session, so that sessions running side by side never share it.
+TEMPLATE = f"coorace_test_template_{os.getpid()}"
 
 
 def _docker_answers() -> bool:
@@ -70,7 +71,7 @@ def make_settings(data_dir: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def template(server: DatabaseAddress) -> DatabaseAddress:
+async def template(server: DatabaseAddress) -> AsyncIterator[DatabaseAddress]:
     """A database with every migration applied and every service's events table, to copy per test."""
     from services.bootstrap import build_platform
 
@@ -84,7 +85,12 @@ async def template(server: DatabaseAddress) -> DatabaseAddress:
     platform = build_platform(settings=make_settings(Path(tempfile.mkdtemp())), database=address)
     await platform.start()
     await platform.stop()
-    return address
+    yield address
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+    finally:
+        await admin.close()
 
 
 @pytest.fixture

@@ -25,12 +25,15 @@ from services.membership.domain.member import Certification, Contact, Form, Memb
 from services.membership.domain.regions import REGIONS_2015, RegionRegistry
 from services.membership.domain.siret import SiretIndex, normalise_siret, siret_is_valid
 from services.membership.events_log import SCHEMA
-from shared.eventstore import CommandResult, ServiceApplication
+from shared.eventstore import CommandResult, IntegrityError, ServiceApplication
 
 
 class MembershipApplication(ServiceApplication):
     name = "membership"
     schema = SCHEMA
+    # The library's aggregate cache: a cached aggregate is fast-forwarded with the events saved
+    # since (one indexed read), so it is never stale; it saves decoding the region list each time.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
 
     # --- reference data ---------------------------------------------------------------------
 
@@ -68,12 +71,6 @@ class MembershipApplication(ServiceApplication):
             raise InvalidSiret(siret)
         _check_forms(forms)
         self.regions().require_active(region)
-        try:
-            index: SiretIndex = self.repository.get(SiretIndex.create_id(siret))
-        except AggregateNotFoundError:
-            pass
-        else:
-            raise SiretAlreadyRegistered(siret, index.member_id)
         member = Member(
             name=name.strip(),
             siret=siret,
@@ -83,7 +80,22 @@ class MembershipApplication(ServiceApplication):
             contact=contact,
             city=city.strip(),
         )
-        return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
+        try:
+            # The index aggregate's id is derived from the SIRET: a second registration collides on
+            # it and the whole save fails, so no read is needed first, even under concurrency.
+            return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
+        except IntegrityError:
+            holder = self.member_with_siret(siret)
+            if holder is not None:
+                raise SiretAlreadyRegistered(siret, holder) from None
+            raise
+
+    def member_with_siret(self, siret: str) -> UUID | None:
+        try:
+            index: SiretIndex = self.repository.get(SiretIndex.create_id(normalise_siret(siret)))
+        except AggregateNotFoundError:
+            return None
+        return index.member_id
 
     def member(self, member_id: UUID, expected_version: int | None = None) -> Member:
         try:

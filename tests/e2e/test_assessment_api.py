@@ -74,16 +74,18 @@ async def given_started(api: Api, tenant: str) -> dict[str, Any]:
 
 
 def answer_everything(api: Api, tenant: str, assessment_id: str, level: Any = 2, participant: str | None = None,
-                      invite: bool = True) -> None:
-    """The team answers every indicator (`level`: a number, or a function of the code)."""
+                      invite: bool = True) -> Any:
+    """The team answers every indicator (`level`: a number, or a function of the code); the last
+    command's result (its notification id is what to wait for)."""
     app, by = cap_app(api), principal(tenant)
     participant = participant or by.subject
     if invite:
         app.invite_participant(UUID(assessment_id), by=by, participant_id=participant, name="Équipe", kind="staff",
                                sub_themes=())
     for code in CODES:
-        app.answer(UUID(assessment_id), by=by, indicator=code, participant_id=participant,
-                   level=level(code) if callable(level) else level)
+        result = app.answer(UUID(assessment_id), by=by, indicator=code, participant_id=participant,
+                            level=level(code) if callable(level) else level)
+    return result
 
 
 def given_submitted(api: Api, tenant: str, assessment_id: str, level: Any = 2) -> Any:
@@ -241,3 +243,406 @@ async def test_a_full_cycle_from_answers_to_a_validated_assessment_and_its_plan(
     assert history[0]["event"] == "Started" and history[-1]["event"] == "ActionAdopted"
     assert {(h["event"], h["actor_role"]) for h in history} >= {("ReviewCommented", "regional_delegate"),
                                                                  ("ProposalAccepted", "member_admin")}
+
+
+async def post(api: Api, path: str, headers: dict[str, str], body: Any = None, method: str = "POST") -> Any:
+    return await api.client.request(method, f"{BASE}{path}", headers=headers, json=body)
+
+
+# --- starting ----------------------------------------------------------------------------------------
+
+async def test_national_staff_start_an_assessment_for_a_named_member_only(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    assert (await post(api, "/assessments", api.staff, {})).status_code == 422
+    unknown = await post(api, "/assessments", api.staff, {"tenant_id": "00000000-0000-0000-0000-000000000000"})
+    assert unknown.status_code == 404
+    started = await post(api, "/assessments", api.staff, {"tenant_id": tenant})
+    assert started.status_code == 201, started.text
+    again = await post(api, "/assessments", admin(api, tenant), {})
+    assert again.status_code == 409 and again.json()["extra"]["assessment_id"] == started.json()["id"]
+
+
+async def test_only_a_ges_assesses_its_group_and_versions_must_be_published(api: Api) -> None:
+    given_referential(api)
+    ai, ges = given_member(api, "AI Hazebrouck"), given_member(api, "GES Flandre", forms=("GES", "AI"))
+    assert (await post(api, "/assessments", admin(api, ai), {"scope": "group"})).status_code == 422
+    unknown = await post(api, "/assessments", admin(api, ges), {"scope": "group", "referential_version": "1999.1"})
+    assert unknown.status_code == 404
+    group = await post(api, "/assessments", admin(api, ges), {"scope": "group"})
+    assert group.status_code == 201
+    record = await read(api, f"/assessments/{group.json()['id']}", admin(api, ges),
+                        wait_for=group.json()["notification_id"])
+    assert record["scope"] == "group"
+
+
+async def test_a_request_with_an_unknown_field_or_an_out_of_range_level_is_malformed(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    path = f"/assessments/{started['id']}"
+    assert (await post(api, "/assessments", admin(api, tenant), {"colour": "red"})).status_code == 400
+    assert (await post(api, f"{path}/answers/1.1.1", admin(api, tenant), {"level": 5})).status_code == 400
+    assert (await post(api, f"{path}/answers/1.1.1", admin(api, tenant), {"level": 2, "x": 1})).status_code == 400
+
+
+# --- participants and answers ---------------------------------------------------------------------------
+
+async def test_participants_are_invited_once_and_answer_only_their_sub_themes(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    path, boss = f"/assessments/{started['id']}", admin(api, tenant)
+    body = {"participant_id": "paul", "name": "Paul", "kind": "volunteer", "sub_themes": ["2.1"]}
+    assert (await post(api, f"{path}/participants", boss, body)).status_code == 200
+    assert (await post(api, f"{path}/participants", boss, body)).status_code == 422
+    paul = contributor(api, tenant, "paul")
+    refused = await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})
+    assert refused.status_code == 422 and "ne lui est pas confié" in refused.json()["detail"]
+    assigned = await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["1.1", "2.1"]},
+                          method="PUT")
+    assert assigned.status_code == 200
+    assert (await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})).status_code == 200
+    assert (await post(api, f"{path}/participants/nobody/sub-themes", boss, {"sub_themes": ["1.1"]},
+                       method="PUT")).status_code == 422
+    assert (await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["9.9"]},
+                       method="PUT")).status_code == 422
+    record = await read(api, path, boss, wait_for=assigned.json()["notification_id"])
+    assert [(p["participant_id"], p["sub_themes"]) for p in record["participant_list"]] == [("paul", ["1.1", "2.1"])]
+
+
+async def test_answers_that_do_not_fit_are_refused_clearly(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    path, boss = f"/assessments/{started['id']}", admin(api, tenant)
+    not_invited = await post(api, f"{path}/answers/1.1.1", boss, {"level": 2})
+    assert not_invited.status_code == 422 and "invité" in not_invited.json()["detail"]
+    await post(api, f"{path}/participants", boss, {"participant_id": f"admin-{tenant[:8]}", "name": "A", "kind": "staff"})
+    unknown = await post(api, f"{path}/answers/7.7.7", boss, {"level": 2})
+    assert unknown.status_code == 422 and unknown.json()["extra"]["indicator"] == "7.7.7"
+    assert (await post(api, f"{path}/answers/1.1.1/revisit", boss, {"revisit": True})).status_code == 422
+    assert (await post(api, f"{path}/answers/1.1.1/settlement", boss, {"level": 3})).status_code == 422
+    assert (await post(api, f"{path}/submission", boss)).status_code == 422
+    assert (await post(api, f"{path}/validation", boss)).status_code == 422
+    assert (await post(api, f"{path}/reopening", boss, {})).status_code == 422
+
+
+async def test_an_answer_marked_revisit_keeps_the_assessment_from_being_submitted(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    answer_everything(api, tenant, started["id"], level=3)
+    path, boss = f"/assessments/{started['id']}", admin(api, tenant)
+    assert (await post(api, f"{path}/answers/4.2.1/revisit", boss, {"revisit": True})).status_code == 200
+    refused = await post(api, f"{path}/submission", boss)
+    assert refused.status_code == 422 and refused.json()["extra"]["indicators"] == ["4.2.1"]
+    assert (await post(api, f"{path}/answers/4.2.1/revisit", boss, {"revisit": False})).status_code == 200
+    assert (await post(api, f"{path}/submission", boss)).status_code == 200
+
+
+async def test_a_retried_command_with_the_same_idempotency_key_is_applied_once(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    path = f"/assessments/{started['id']}/participants"
+    headers = {**admin(api, tenant), "Idempotency-Key": "invite-paul"}
+    body = {"participant_id": "paul", "name": "Paul", "kind": "staff"}
+    first, second = await post(api, path, headers, body), await post(api, path, headers, body)
+    assert first.status_code == second.status_code == 200 and first.json() == second.json()
+    other = await post(api, path, headers, {**body, "participant_id": "lea"})
+    assert other.status_code == 422
+
+
+# --- reviews ---------------------------------------------------------------------------------------------
+
+async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
+    given_referential(api)
+    tenant, newcomer = given_member(api), given_member(api, "AI Calais")
+    started = await given_started(api, tenant)
+    path, boss = f"/assessments/{started['id']}", admin(api, tenant)
+    third_party = {"kind": "third_party", "reviewer_id": "delegue", "reviewer_role": "regional_delegate"}
+    assert (await post(api, f"{path}/review-requests", boss, third_party)).status_code == 422  # not submitted
+    given_submitted(api, tenant, started["id"])
+    participant = {**third_party, "reviewer_id": f"admin-{tenant[:8]}"}
+    assert (await post(api, f"{path}/review-requests", boss, participant)).status_code == 422
+    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": tenant})
+            ).status_code == 422
+    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": newcomer})
+            ).status_code == 422  # has not validated an assessment
+    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": "nobody"})
+            ).status_code == 422
+    requested = await post(api, f"{path}/review-requests", boss, third_party)
+    assert requested.status_code == 201
+    assert (await post(api, f"{path}/review-requests", boss, third_party)).status_code == 422  # already open
+    delegate = api.token("regional_delegate", region="NPC", subject="delegue")
+    no_request = await post(api, f"{path}/review-requests/r999/comments", delegate, {"indicator": "1.1.1",
+                                                                                      "comment": "?"})
+    assert no_request.status_code == 422 and "aucune demande de relecture" in no_request.json()["detail"]
+    requests = await read(api, f"/assessments/{started['id']}/review-requests", boss,
+                          wait_for=requested.json()["notification_id"])
+    request_id = requests[0]["request_id"]
+    unknown = await post(api, f"{path}/review-requests/{request_id}/comments", delegate,
+                         {"indicator": "8.8.8", "comment": "?"})
+    assert unknown.status_code == 422
+    no_reason = await post(api, f"{path}/review-requests/{request_id}/comments", delegate,
+                           {"indicator": "1.1.1", "comment": "?", "proposed_level": 4})
+    assert no_reason.status_code == 422
+    assert (await post(api, f"{path}/review-requests/{request_id}/completion", delegate, {})).status_code == 200
+    assert (await post(api, f"{path}/review-requests/{request_id}/completion", delegate, {})).status_code == 422
+    assert (await post(api, f"{path}/proposals/p999/acceptance", boss)).status_code == 422
+    assert (await post(api, f"{path}/proposals/p999/rejection", boss, {"reason": ""})).status_code == 400
+    assert (await post(api, f"{path}/proposals/p999/rejection", boss, {"reason": "non"})).status_code == 422
+
+
+async def test_a_peer_that_validated_its_own_assessment_reviews_another_member(api: Api) -> None:
+    given_referential(api)
+    tenant, peer = given_member(api), given_member(api, "AI Dunkerque")
+    peer_assessment = UUID(cap_app(api).start_assessment(tenant_id=peer, region="NPC", forms=("AI",), scope="member",
+                                                          referential_version=None).id)
+    given_validated(api, peer, str(peer_assessment))
+    started = await given_started(api, tenant)
+    given_submitted(api, tenant, started["id"], level=2)
+    path, boss = f"/assessments/{started['id']}", admin(api, tenant)
+    requested = await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": peer})
+    assert requested.status_code == 201, requested.text
+    reviewer = api.token("peer_reviewer", tenant=peer, subject="pair")
+    requests = await read(api, f"/assessments/{started['id']}/review-requests", reviewer,
+                          wait_for=requested.json()["notification_id"])
+    commented = await post(api, f"{path}/review-requests/{requests[0]['request_id']}/comments", reviewer,
+                           {"indicator": "2.2.1", "comment": "chez nous c'est 3", "proposed_level": 3,
+                            "reason": "pratique comparable"})
+    assert commented.status_code == 200, commented.text
+    answers = await read(api, f"/assessments/{started['id']}/answers", boss,
+                         wait_for=commented.json()["notification_id"], sub_theme="2.2")
+    note = answers["answers"][0]["reviews"][0]
+    assert (note["reviewer_kind"], note["author_role"], note["proposed_level"]) == ("peer", "peer_reviewer", 3)
+
+
+# --- reopening, the referential's versions and the diffs -----------------------------------------------------
+
+def changed_indicator() -> dict[str, Any]:
+    import copy
+
+    indicator = copy.deepcopy(DOCUMENT["themes"][0]["sub_themes"][0]["indicators"][0])
+    indicator["question"]["fr"] = "Les instances associent-elles les salarié·e·s en parcours à leurs décisions ?"
+    return indicator
+
+
+async def test_staff_publish_a_new_referential_version_and_the_diff_marks_changed_indicators(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    given_validated(api, tenant, started["id"], level=2)
+    staff = api.staff
+    drafted = await post(api, "/referential/versions", staff, {"based_on": "2016.1", "version": "2017.1"})
+    assert drafted.status_code == 201, drafted.text
+    assert (await post(api, "/referential/versions", staff, {"based_on": "2016.1", "version": "2017.1"})
+            ).status_code == 409
+    in_use = await post(api, "/referential/versions/2016.1/indicators/1.1.1", staff, changed_indicator(), method="PUT")
+    assert in_use.status_code == 422 and "utilisée" in in_use.json()["detail"]
+    malformed = await post(api, "/referential/versions/2017.1/indicators/1.1.1", staff, {"question": {"fr": "?"}},
+                           method="PUT")
+    assert malformed.status_code == 422
+    stale = {**staff, "If-Match": "0"}
+    assert (await post(api, "/referential/versions/2017.1/indicators/1.1.1", stale, changed_indicator(),
+                       method="PUT")).status_code == 409
+    revised = await post(api, "/referential/versions/2017.1/indicators/1.1.1", staff, changed_indicator(),
+                         method="PUT")
+    assert revised.status_code == 200, revised.text
+    assert (await post(api, "/referential/versions/2017.1/indicators/1.2.3", staff, method="DELETE")).status_code == 200
+    incomplete = await post(api, "/referential/versions/2017.1/publication", staff)
+    assert incomplete.status_code == 422 and "1.2" in incomplete.json()["detail"]
+    restored = DOCUMENT["themes"][0]["sub_themes"][1]["indicators"][2]
+    assert (await post(api, "/referential/versions/2017.1/indicators/1.2.3", staff, restored,
+                       method="PUT")).status_code == 200
+    published = await post(api, "/referential/versions/2017.1/publication", staff)
+    assert published.status_code == 200, published.text
+    assert (await post(api, "/referential/versions/2017.1/publication", staff)).status_code == 422
+    versions = await read(api, "/referential/versions", staff, wait_for=published.json()["notification_id"])
+    assert [(v["code"], v["status"], v["in_use"]) for v in versions] == [("2016.1", "published", True),
+                                                                         ("2017.1", "published", False)]
+    help_ = await read(api, "/referential/versions/2017.1/indicators/1.1.1", admin(api, tenant))
+    assert help_["question"]["fr"].startswith("Les instances associent") and len(help_["levels"]) == 4
+    assert (await api.client.get(f"{BASE}/referential/versions/2017.1/indicators/9.9.9",
+                                 headers=staff)).status_code == 404
+    reopened = await post(api, f"/assessments/{started['id']}/reopening", admin(api, tenant), {})
+    assert reopened.status_code == 201, reopened.text
+    new_id = reopened.json()["id"]
+    answer_everything(api, tenant, new_id, level=lambda code: 3 if code.startswith("2.") else 2)
+    record = await read(api, f"/assessments/{new_id}", admin(api, tenant))
+    assert record["previous_assessment_id"] == started["id"] and record["referential_version"] == "2017.1"
+    previous = await read(api, f"/assessments/{started['id']}", admin(api, tenant))
+    assert previous["superseded_by"] == new_id
+    diff = await read(api, f"/assessments/{new_id}/diff/previous", admin(api, tenant))
+    changes = {c["indicator"]: c for c in diff["answers"]}
+    assert changes["1.1.1"]["change"] == "not_comparable" and diff["not_comparable"] == ["1.1.1"]
+    assert (changes["2.1.1"]["change"], changes["2.1.1"]["before"], changes["2.1.1"]["after"]) == ("changed", 2, 3)
+    assert any(m["code"] == "2" and m["score_delta"] > 0 for m in diff["positioning"])
+    assert {a["change"] for a in diff["actions"]} >= {"removed"}
+    first = await api.client.get(f"{BASE}/assessments/{started['id']}/diff/previous", headers=admin(api, tenant))
+    assert first.status_code == 404
+    assert (await post(api, f"/assessments/{started['id']}/plan/actions/1.1.1/adoption",
+                       admin(api, tenant))).status_code == 422  # superseded: its plan is closed
+
+
+async def test_the_diff_between_two_moments_shows_answers_positioning_and_actions(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    answered = answer_everything(api, tenant, started["id"], level=1)
+    boss = admin(api, tenant)
+    record = await read(api, f"/assessments/{started['id']}", boss, wait_for=answered.notification_id)
+    moment = record["version"]
+    changed = await post(api, f"/assessments/{started['id']}/answers/3.1.1", boss, {"level": 4})
+    assert changed.status_code == 200
+    assert (await api.client.get(f"{BASE}/assessments/{started['id']}/diff", headers=boss)).status_code == 422
+    diff = await read(api, f"/assessments/{started['id']}/diff", boss, from_version=moment)
+    assert diff["answers"] == [{"indicator": "3.1.1", "change": "changed", "before": 1, "after": 4,
+                                "improve_before": False, "improve_after": False}]
+    assert {m["code"] for m in diff["positioning"]} >= {"all", "3", "3.1"}
+    assert diff["actions"] == [{"indicator": "3.1.1", "change": "removed", "status_before": "proposed",
+                                "status_after": None}]
+
+
+async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    boss = admin(api, tenant)
+    answered = answer_everything(api, tenant, started["id"], level=1)
+    live_plan = await read(api, f"/assessments/{started['id']}/plan", boss, wait_for=answered.notification_id)
+    middle = await read(api, f"/assessments/{started['id']}", boss, version=10)
+    assert (middle["as_of_version"], middle["answered"]) == (10, 8)  # started, invited, then eight answers
+    history = await read(api, f"/assessments/{started['id']}/history", boss)
+    at_tenth = history[9]["at"]
+    as_of = await read(api, f"/assessments/{started['id']}/plan", boss, as_of=at_tenth)
+    by_version = await read(api, f"/assessments/{started['id']}/plan", boss, version=10)
+    assert [a["indicator"] for a in as_of["actions"]] == [a["indicator"] for a in by_version["actions"]]
+    assert len(by_version["actions"]) == 8
+    latest = await read(api, f"/assessments/{started['id']}/plan", boss, version=history[-1]["version"])
+    assert latest["actions"] == live_plan["actions"]
+    positioning = await read(api, f"/assessments/{started['id']}/positioning", boss, version=10)
+    assert positioning["overall"]["answered"] == 8
+    before_start = await api.client.get(f"{BASE}/assessments/{started['id']}", headers=boss,
+                                        params={"as_of": "2001-01-01T00:00:00Z"})
+    assert before_start.status_code == 422
+    assert (await api.client.get(f"{BASE}/assessments/{UUID(int=7)}", headers=boss,
+                                 params={"version": 2})).status_code == 404
+
+
+# --- the plan's follow-up ---------------------------------------------------------------------------------
+
+async def test_the_team_adopts_schedules_completes_and_drops_plan_actions(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    answer_everything(api, tenant, started["id"], level=lambda code: 4 if code == "4.1.1" else 1)
+    path = f"/assessments/{started['id']}/plan/actions"
+    team = contributor(api, tenant, "marie")
+    assert (await post(api, f"{path}/4.1.1/adoption", team)).status_code == 422  # at its objective: no action
+    assert (await post(api, f"{path}/3.1.1/completion", team, {})).status_code == 422  # not adopted yet
+    assert (await post(api, f"{path}/3.1.1/adoption", team)).status_code == 200
+    assert (await post(api, f"{path}/3.1.1/adoption", team)).status_code == 422
+    scheduled = await post(api, f"{path}/3.1.1/schedule", team, {"owner": "Marie", "due_on": "2016-06-30"})
+    assert scheduled.status_code == 200
+    assert (await post(api, f"{path}/3.1.1/completion", team, {"completed_on": "2016-06-01"})).status_code == 200
+    assert (await post(api, f"{path}/3.1.1/drop", team, {"reason": "non"})).status_code == 422
+    dropped = await post(api, f"{path}/2.1.1/drop", team, {"reason": "déjà couvert par le réseau"})
+    assert dropped.status_code == 200
+    plan = await read(api, f"/assessments/{started['id']}/plan", team, wait_for=dropped.json()["notification_id"])
+    by_code = {a["indicator"]: a for a in plan["actions"]}
+    assert (by_code["3.1.1"]["status"], by_code["3.1.1"]["owner"], by_code["3.1.1"]["completed_on"]) == (
+        "done", "Marie", "2016-06-01")
+    assert by_code["2.1.1"]["status"] == "dropped"
+    assert by_code["3.1.1"]["from_answers"][0]["kind"] == "answer"
+    overview = await read(api, f"/members/{tenant}/overview", admin(api, tenant))
+    assert "3.1.1" not in {a["indicator"] for a in overview["open_actions"]}
+    assert len(overview["assessments"]) == 1 and overview["name"] == "AI Le Relais"
+
+
+# --- positioning and figures across members ---------------------------------------------------------------
+
+async def test_benchmarks_show_only_where_at_least_five_other_members_of_the_form_contribute(api: Api) -> None:
+    given_referential(api)
+    members = [given_member(api, f"AI Nord {i}") for i in range(6)]
+    aci = given_member(api, "ACI Nord", forms=("ACI",))
+    for i, tenant in enumerate([*members, aci]):
+        assessment = cap_app(api).start_assessment(tenant_id=tenant, region="NPC", forms=("AI",), scope="member",
+                                                   referential_version=None).id
+        result = given_validated(api, tenant, assessment, level=1 + i % 3)
+    me = members[0]
+    overview = await read(api, f"/members/{me}/overview", admin(api, me), wait_for=result.notification_id)
+    mine = overview["assessments"][0]["assessment_id"]
+    positioning = await read(api, f"/assessments/{mine}/positioning", admin(api, me))
+    assert (positioning["benchmark_form"], positioning["benchmark_region"]) == ("AI", "NPC")
+    overall = next(b for b in positioning["benchmarks"] if b["code"] == "all")
+    assert overall["region_members"] == overall["network_members"] == 5  # the other five AI members
+    assert overall["region_average"] is not None and overall["network_average"] is not None
+    aci_assessment = (await read(api, f"/members/{aci}/overview", admin(api, aci)))["assessments"][0]
+    lonely = await read(api, f"/assessments/{aci_assessment['assessment_id']}/positioning", admin(api, aci))
+    assert all(b["region_average"] is None for b in lonely["benchmarks"])  # no other ACI: nothing shown
+    dashboard = await read(api, "/regions/NPC/dashboard", api.token("regional_delegate", region="NPC", subject="d"))
+    assert (dashboard["members"], dashboard["started"], dashboard["validated"]) == (7, 7, 7)
+    assert dashboard["themes"][0]["code"] == "all" and dashboard["themes"][0]["members"] == 7
+    assert dashboard["frequent_actions"] and dashboard["services"]
+    network = await read(api, "/network/dashboard", api.staff)
+    assert network["scope"] == "network" and network["validated"] == 7
+
+
+async def test_the_follow_up_feed_lists_stalled_assessments_overdue_actions_and_waiting_reviews(api: Api) -> None:
+    given_referential(api)
+    quiet, busy = given_member(api, "AI Silencieuse"), given_member(api, "AI Active")
+    app = cap_app(api)
+    long_ago = datetime.now(timezone.utc) - timedelta(days=90)
+    stalled = UUID(app.start_assessment(tenant_id=quiet, region="NPC", forms=("AI",), scope="member",
+                                        referential_version=None, at=long_ago).id)
+    app.invite_participant(stalled, by=principal(quiet), participant_id="x", name="X", kind="staff", sub_themes=(),
+                           at=long_ago)
+    app.answer(stalled, by=principal(quiet), indicator="1.1.1", participant_id="x", level=2, at=long_ago)
+    started = await given_started(api, busy)
+    given_validated(api, busy, started["id"], level=1)
+    app.adopt_action(UUID(started["id"]), "1.1.1", by=principal(busy))
+    result = app.schedule_action(UUID(started["id"]), "1.1.1", by=principal(busy), owner="Directrice",
+                                 due_on=date.today() - timedelta(days=10))
+    delegate = api.token("regional_delegate", region="NPC", subject="delegue")
+    feed = await read(api, "/regions/NPC/follow-up", delegate, wait_for=result.notification_id)
+    assert [s["assessment_id"] for s in feed["stalled"]] == [str(stalled)]
+    assert feed["stalled"][0]["days_idle"] >= 89 and feed["stalled"][0]["member_name"] == "AI Silencieuse"
+    assert [(o["indicator"], o["days_late"]) for o in feed["overdue_actions"]] == [("1.1.1", 10)]
+    assert feed["waiting_reviews"] == []
+    assert (await read(api, "/regions/NPC/follow-up", delegate, stalled_days=120))["stalled"] == []
+
+
+# --- auditors ------------------------------------------------------------------------------------------
+
+async def test_staff_grant_and_revoke_an_auditors_access(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    until = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
+    both = {"auditor_id": "x", "tenant_id": tenant, "assessment_id": started["id"], "valid_until": until,
+            "reason": "audit"}
+    assert (await post(api, "/access-grants", api.staff, both)).status_code == 422
+    assert (await post(api, "/access-grants", api.staff, {"auditor_id": "x", "tenant_id": "nobody",
+                                                          "valid_until": until, "reason": "audit"})).status_code == 404
+    assert (await post(api, "/access-grants", api.staff, {"auditor_id": "x", "assessment_id": str(UUID(int=3)),
+                                                          "valid_until": until, "reason": "audit"})).status_code == 404
+    backwards = {"auditor_id": "x", "tenant_id": tenant, "valid_until": "2001-01-01T00:00:00Z", "reason": "audit"}
+    assert (await post(api, "/access-grants", api.staff, backwards)).status_code == 422
+    granted = await post(api, "/access-grants", api.staff, {"auditor_id": "x", "assessment_id": started["id"],
+                                                            "valid_until": until, "reason": "contrôle"})
+    assert granted.status_code == 201, granted.text
+    auditor = api.token("auditor", subject="x")
+    grants = await read(api, "/access-grants", auditor, wait_for=granted.json()["notification_id"])
+    assert [g["tenant_id"] for g in grants] == [tenant]
+    assert (await api.client.get(f"{BASE}/assessments/{started['id']}", headers=auditor)).status_code == 200
+    revoked = await post(api, f"/access-grants/{granted.json()['id']}/revocation", api.staff, {"reason": "fini"})
+    assert revoked.status_code == 200
+    assert (await post(api, f"/access-grants/{granted.json()['id']}/revocation", api.staff,
+                       {"reason": "fini"})).status_code == 422
+    assert (await post(api, f"/access-grants/{UUID(int=5)}/revocation", api.staff, {"reason": "x"})).status_code == 404
+    await read(api, "/access-grants", api.staff, wait_for=revoked.json()["notification_id"])
+    assert (await api.client.get(f"{BASE}/assessments/{started['id']}", headers=auditor)).status_code == 404
+    reads = await read(api, "/audit-reads", api.staff, assessment_id=started["id"])
+    assert [(r["auditor_id"], r["resource"]) for r in reads] == [("x", "assessment")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+from anyio import to_thread
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -23,7 +24,6 @@ from services.assessment.api.common import (
     directory_entry,
     record_audit_read,
     replayed,
-    visible_summary,
     wait,
 )
 from services.assessment.api.schemas import (
@@ -129,10 +129,13 @@ class AssessmentController(Controller):
           summary="Reopen a validated assessment: starts a new one linked to it")
     async def reopen(self, request: Request, assessment_id: FromPath[UUID], data: JSONBody[Reopening],
                      platform: NamedDependency[Platform]) -> CommandResult:
-        who = await access(request, platform)
-        current = await visible_summary(platform, who, assessment_id)
-        member = await _member(platform, current.tenant_id)
         app = cap(platform)
+        # The write side's own record (not a read model that may lag): whose assessment it is.
+        current = await to_thread.run_sync(app.assessment, assessment_id)
+        principal: Principal = request.user
+        if not principal.has(Role.NATIONAL_STAFF) and principal.tenant != current.tenant_id:
+            raise AssessmentNotFound(assessment_id)
+        member = await _member(platform, current.tenant_id)
         return await run_command(request, app, lambda: app.reopen(
             assessment_id, by=request.user, region=member.region, forms=tuple(member.forms),
             referential_version=data.referential_version), name="reopen_assessment", status_code=201)

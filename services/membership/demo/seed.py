@@ -8,12 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from services.membership.application import MembershipApplication
 from services.membership.demo.network_2015 import DemoMember, network_2015
 from services.membership.domain.member import Certification, Contact
-from services.membership.domain.siret import SiretIndex
 from shared.events import command_context
 
 if TYPE_CHECKING:
@@ -32,17 +29,9 @@ def seed_membership_demo(platform: Platform, progress: Progress) -> None:
     ):
         app.establish_regions()
         for done, demo in enumerate(members, start=1):
-            if not _registered(app, demo.siret):
+            if app.member_with_siret(demo.siret) is None:
                 _register(app, demo)
             progress("membership: members of the 2015 network", done, len(members))
-
-
-def _registered(app: MembershipApplication, siret: str) -> bool:
-    try:
-        app.repository.get(SiretIndex.create_id(siret))
-    except AggregateNotFoundError:
-        return False
-    return True
 
 
 def _register(app: MembershipApplication, demo: DemoMember) -> None:

@@ -44,7 +44,7 @@ from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
 from shared.platform import Platform
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.tenancy import ReadScope, scope_of, scoped_connection
 
 EXPORTERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
@@ -190,8 +190,11 @@ class CallController(Controller):
     async def what_if(
         self, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None,
         envelope: Annotated[Decimal | None, QueryParameter(description="default: the call's whole envelope")] = None,
-        cutoff_score: Annotated[Decimal | None, QueryParameter(ge=0, le=100)] = None,
+        cutoff_score: Annotated[Decimal | None, QueryParameter(description="a score out of 100")] = None,
     ) -> WhatIf:
+        # (msgspec cannot bound a Decimal parameter: checked here.)
+        if cutoff_score is not None and not (cutoff_score.is_finite() and 0 <= cutoff_score <= 100):
+            raise InvalidInput("cutoff_score : une note est comprise entre 0 et 100", field="cutoff_score")
         row = await _call_row(platform, call_id, wait_for)
         budget = row["envelope_total"] if envelope is None else euros(envelope, "envelope")
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
