@@ -13,7 +13,7 @@ from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
 from shared.config import load_settings
 from shared.platform import Platform
-from shared.projection import catch_up, rebuild
+from shared.projection import catch_up, rebuild_together
 
 SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
 
@@ -164,23 +164,32 @@ def projections_rebuild(name: str | None, verify: bool) -> None:
     async def run() -> int:
         platform = build_platform()
         await platform.start()
-        failed = 0
+        failed = found = 0
         try:
-            pairs = [pair for pairs in platform.projections.values() for pair in pairs]
-            if name:
-                pairs = [p for p in pairs if p[1].name == name]
-                if not pairs:
-                    known = ", ".join(p.name for ps in platform.projections.values() for _, p in ps)
-                    raise click.ClickException(f"no projection {name}; known: {known}")
             assert platform.write_pool is not None
-            for store, projection in pairs:
-                head = await platform.head(next(s for s, d in platform.services.items() if d.schema == store.schema))
-                step = counting(ProgressLine(), f"rebuild {projection.name}", head)
-                report = await rebuild(platform.write_pool, store, projection, verify_only=verify, progress=step)
-                click.echo(f"{report.projection}: {report.events} events replayed; {report.reason}")
-                for line in report.differences:
-                    click.echo(f"  {line}")
-                failed += bool(report.differences)
+            for service, pairs in platform.projections.items():
+                chosen = [projection for _, projection in pairs if name is None or projection.name == name]
+                if not chosen:
+                    continue
+                store = pairs[0][0]
+                # Projections of one service follow one log: replayed together, decoded once.
+                for source in {p.source for p in chosen}:
+                    group = [p for p in chosen if p.source == source]
+                    head = await platform.write_pool.fetchval(
+                        f"SELECT coalesce(max(notification_id), 0) FROM {source.qualified}"
+                    )
+                    step = counting(ProgressLine(), f"rebuild {', '.join(p.name for p in group)}", head)
+                    for report in await rebuild_together(
+                        platform.write_pool, store, group, verify_only=verify, progress=step
+                    ):
+                        click.echo(f"{report.projection}: {report.events} events replayed; {report.reason}")
+                        for line in report.differences:
+                            click.echo(f"  {line}")
+                        failed += bool(report.differences)
+                        found += 1
+            if name is not None and not found:
+                known = ", ".join(p.name for ps in platform.projections.values() for _, p in ps)
+                raise click.ClickException(f"no projection {name}; known: {known}")
         finally:
             await platform.stop()
         return failed

@@ -285,9 +285,11 @@ async def catch_up(
 
 
 async def table_fingerprints(conn: asyncpg.Connection, physical: str) -> dict[str | None, tuple[int, str]]:
-    """Row count and an order-independent checksum of the rows, per tenant."""
+    """Row count and an order-independent checksum of the rows, per tenant: the sum of each row's
+    md5 taken as a 64-bit number (no sort, no concatenation: it scales with the table)."""
     rows = await conn.fetch(
-        f"SELECT t.tenant_id, count(*) AS n, md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))) AS sum "
+        f"SELECT t.tenant_id, count(*) AS n, "
+        f"sum(('x' || left(md5(t::text), 16))::bit(64)::bigint::numeric)::text AS sum "
         f"FROM {physical} t GROUP BY t.tenant_id"
     )
     return {r["tenant_id"]: (r["n"], r["sum"]) for r in rows}
@@ -328,57 +330,135 @@ async def rebuild(
     verify_only: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> RebuildReport:
-    """Replay the whole log into a new generation beside the live one, then switch or compare.
+    """Rebuild one projection (see `rebuild_together`)."""
+    [report] = await rebuild_together(pool, store, [projection], verify_only=verify_only, progress=progress)
+    return report
+
+
+async def rebuild_together(
+    pool: asyncpg.Pool,
+    store: ProjectionStore,
+    projections: Sequence[Projection],
+    *,
+    verify_only: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[RebuildReport]:
+    """Replay the whole log into a new generation of each projection, beside the live ones, then
+    switch or compare. Projections of one source are replayed together: each batch is read and
+    decoded once for all of them.
 
     - `verify_only`: compare with the live generation, report differences, drop the new one;
     - otherwise: switch the views over when the rebuilt generation equals the live one, or when the
       projection's code version is newer than the live generation's (its shape or logic changed).
     """
+    if len({p.source for p in projections}) > 1:
+        raise ValueError("projections rebuilt together must follow the same log")
     async with pool.acquire() as conn:
-        live_generation = await ensure_live_generation(conn, store, projection)
+        live_generations = [await ensure_live_generation(conn, store, p) for p in projections]
         async with conn.transaction():
-            names = await store.new_generation(conn, projection, "building")
-        events = await catch_up(conn, store, projection, names.generation, limit=REBUILD_BATCH_SIZE, progress=progress)
+            rebuilt = [await store.new_generation(conn, p, "building") for p in projections]
+        events = await _replay(pool, store, list(zip(projections, rebuilt, strict=True)), progress)
         async with conn.transaction():
-            # Hold the projection's lock: the live runner pauses while both reach the same position.
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key(store.schema, projection.name))
-            live = await store.live(conn, projection)
-            assert live is not None and live["generation"] == live_generation
-            head = await head_position(conn, projection.source)
-            for generation in (live_generation, names.generation):
-                while await _apply_unlocked(conn, store, projection, generation, stop=head):
-                    pass
-            live_names = store.names(projection, live_generation)
-            upgraded = live["projection_version"] != projection.version
-            differences = [] if upgraded else await compare_generations(conn, live_names, names)
-            switch = not verify_only and (upgraded or not differences)
-            if switch:
+            # Hold the projections' locks: live runners pause while both generations reach the
+            # same position, and the comparison and switch-over happen at that one position.
+            for key in sorted(lock_key(store.schema, p.name) for p in projections):
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", key)
+            head = await head_position(conn, projections[0].source)
+            return [
+                await _compare_and_switch(conn, store, projection, live_generation, names, head, events, verify_only)
+                for projection, live_generation, names in zip(projections, live_generations, rebuilt, strict=True)
+            ]
+
+
+async def _replay(
+    pool: asyncpg.Pool,
+    store: ProjectionStore,
+    targets: list[tuple[Projection, TableNames]],
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Apply the log from the start to new generations (nobody else writes them: no lock).
+
+    Reading and decoding the next batch (Python's work) overlaps with writing the current one
+    (PostgreSQL's work), on two connections."""
+    source = targets[0][0].source
+    kinds = {p.foreign for p, _ in targets}
+
+    async def read_after(conn: asyncpg.Connection, position: int) -> tuple[int, dict[bool, list[Notified]]]:
+        rows = await conn.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {source.qualified} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
+            position,
+            REBUILD_BATCH_SIZE,
+        )
+        decoded = {foreign: [(decode_foreign if foreign else decode)(r) for r in rows] for foreign in kinds}
+        return (rows[-1]["notification_id"] if rows else position), decoded
+
+    async def write(conn: asyncpg.Connection, position: int, batch: dict[bool, list[Notified]]) -> None:
+        async with conn.transaction():
+            for projection, names in targets:
+                await projection.apply_batch(conn, batch[projection.foreign], names)
                 await conn.execute(
-                    f"UPDATE {store.table} SET status = 'retired' WHERE projection = $1 AND generation = $2",
-                    projection.name,
-                    live_generation,
-                )
-                await conn.execute(
-                    f"UPDATE {store.table} SET status = 'live' WHERE projection = $1 AND generation = $2",
+                    f"UPDATE {store.table} SET position = $3, updated_at = now() "
+                    "WHERE projection = $1 AND generation = $2",
                     projection.name,
                     names.generation,
+                    position,
                 )
-                await point_views_at(conn, names)
-                await drop_generation_tables(conn, live_names)
-            else:
-                await conn.execute(
-                    f"UPDATE {store.table} SET status = 'retired' WHERE projection = $1 AND generation = $2",
-                    projection.name,
-                    names.generation,
-                )
-                await drop_generation_tables(conn, names)
-    reason = (
-        "code version changed: switched to the new generation"
-        if switch and upgraded
-        else "rebuilt generation equals the live one"
-        if not differences
-        else "rebuilt generation differs from the live one: live read model kept"
+
+    applied = 0
+    async with pool.acquire() as reader, pool.acquire() as writer:
+        position, batch = await read_after(reader, 0)
+        while any(batch.values()):
+            size = len(next(iter(batch.values())))
+            (next_position, next_batch), _ = await asyncio.gather(
+                read_after(reader, position), write(writer, position, batch)
+            )
+            applied += size
+            if progress:
+                progress(size)
+            position, batch = next_position, next_batch
+    return applied
+
+
+async def _compare_and_switch(
+    conn: asyncpg.Connection,
+    store: ProjectionStore,
+    projection: Projection,
+    live_generation: int,
+    names: TableNames,
+    head: int,
+    events: int,
+    verify_only: bool,
+) -> RebuildReport:
+    live = await store.live(conn, projection)
+    assert live is not None and live["generation"] == live_generation
+    for generation in (live_generation, names.generation):
+        while await _apply_unlocked(conn, store, projection, generation, stop=head):
+            pass
+    live_names = store.names(projection, live_generation)
+    upgraded = live["projection_version"] != projection.version
+    differences = [] if upgraded else await compare_generations(conn, live_names, names)
+    switch = not verify_only and (upgraded or not differences)
+    retired, kept = (live_names, names) if switch else (names, live_names)
+    await conn.execute(
+        f"UPDATE {store.table} SET status = 'retired' WHERE projection = $1 AND generation = $2",
+        projection.name,
+        retired.generation,
     )
+    if switch:
+        await conn.execute(
+            f"UPDATE {store.table} SET status = 'live' WHERE projection = $1 AND generation = $2",
+            projection.name,
+            kept.generation,
+        )
+        await point_views_at(conn, kept)
+    await drop_generation_tables(conn, retired)
+    if switch and upgraded:
+        reason = "code version changed: switched to the new generation"
+    elif not differences:
+        reason = "rebuilt generation equals the live one" + ("" if verify_only else ": switched to it")
+    else:
+        reason = "rebuilt generation differs from the live one: live read model kept"
     return RebuildReport(projection.name, events, switch, differences, reason)
 
 

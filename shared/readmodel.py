@@ -8,8 +8,10 @@ to a rebuilt generation is one transaction that replaces the views.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -29,9 +31,14 @@ class Table:
         if "tenant_id" not in names or "region" not in names:
             raise ValueError(f"read-model table {self.name} needs tenant_id and region columns for row-level security")
 
-    @property
+    @cached_property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c for c, _ in self.columns)
+
+    @cached_property
+    def as_record(self) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+        """A row dict to the tuple of its column values, in column order."""
+        return itemgetter(*self.column_names)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -94,13 +101,13 @@ async def upsert_rows(conn: asyncpg.Connection, physical: str, table: Table, row
     await conn.executemany(
         f"INSERT INTO {physical} ({', '.join(columns)}) VALUES ({placeholders}) "
         f"ON CONFLICT ({', '.join(table.primary_key)}) {conflict}",
-        [tuple(row[c] for c in columns) for row in rows],
+        [table.as_record(row) for row in rows],
     )
 
 
 async def append_rows(conn: asyncpg.Connection, physical: str, table: Table, rows: Iterable[dict[str, Any]]) -> None:
     """Append rows with COPY: the fast path for history tables that only grow."""
-    records = [tuple(row[c] for c in table.column_names) for row in rows]
+    records = [table.as_record(row) for row in rows]
     if records:
         schema, name = physical.split(".", 1)
         await conn.copy_records_to_table(name, schema_name=schema, records=records, columns=list(table.column_names))

@@ -6,16 +6,14 @@ from litestar import Router
 
 from services.assessment.application import AssessmentApplication
 from services.assessment.events_log import SCHEMA
-from services.assessment.projections.assessments import AssessmentsProjection
-from services.assessment.projections.audit_access import AuditAccessProjection
-from services.assessment.projections.history import AssessmentHistoryProjection
+from services.assessment.projections.cap import CapProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
-# The projections that follow le Cap's own log (`wait_for` takes their notification ids); the
-# member directory follows the member register's log.
-OWN_PROJECTIONS = ("assessments", "assessment_history", "audit_access")
+# The projection that follows le Cap's own log (`wait_for` takes its notification ids); the member
+# directory follows the member register's log.
+OWN_PROJECTIONS = ("cap",)
 
 
 def create_router() -> Router:
@@ -35,9 +33,8 @@ ASSESSMENT = ServiceDefinition(
     schema=SCHEMA,
     application_class=AssessmentApplication,
     migrations=(service_schema_migration(SCHEMA),),
-    # Own-log projections first: the platform reads a service's head from its first projection.
-    projections=lambda: [AssessmentsProjection(), AssessmentHistoryProjection(), AuditAccessProjection(),
-                         MemberDirectoryProjection()],
+    # Own log first: the platform reads a service's head from its first projection.
+    projections=lambda: [CapProjection(), MemberDirectoryProjection()],
     router=create_router,
     seed_demo=_seed,
     depends_on=("membership",),

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from services.assessment.domain.answers import Source, effective_answers
+from services.assessment.domain.answers import EffectiveAnswer, Source, effective_answers
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet, fold
 
@@ -66,8 +66,9 @@ def priority_label(score: int) -> str:
     return "high" if score >= HIGH else "medium" if score >= MEDIUM else "low"
 
 
-def plan_of(sheet: Sheet, referential: Referential) -> ProgressPlan:
-    answers = effective_answers(sheet)
+def plan_of(sheet: Sheet, referential: Referential, answers: dict[str, EffectiveAnswer] | None = None) -> ProgressPlan:
+    """The plan of a sheet (`answers`: the sheet's effective answers, when the caller has them)."""
+    answers = effective_answers(sheet) if answers is None else answers
     order = {code: i for i, code in enumerate(referential.indicators)}
     drafts: list[dict[str, Any]] = []
     for code, answer in answers.items():

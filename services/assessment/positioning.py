@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import msgspec
 
-from services.assessment.domain.answers import effective_answers
+from services.assessment.domain.answers import EffectiveAnswer, effective_answers
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
 
@@ -66,9 +66,10 @@ def _position(code: str, kind: str, title: str, codes: tuple[str, ...], levels: 
                     attainment=round(100 * reached / objective_sum, 1), answered=answered, indicators=len(codes))
 
 
-def positioning_of(sheet: Sheet, referential: Referential) -> Positioning:
-    levels = {code: answer.level for code, answer in effective_answers(sheet).items()
-              if code in referential.indicators}
+def positioning_of(sheet: Sheet, referential: Referential,
+                   answers: dict[str, EffectiveAnswer] | None = None) -> Positioning:
+    answers = effective_answers(sheet) if answers is None else answers
+    levels = {code: answer.level for code, answer in answers.items() if code in referential.indicators}
     themes, sub_themes = [], []
     for theme in referential.themes:
         theme_codes: tuple[str, ...] = ()

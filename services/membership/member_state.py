@@ -6,8 +6,8 @@ folds the same events, filtered by effective and recording dates. One function, 
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from services.membership.domain.member import Member
@@ -17,6 +17,10 @@ def _tenure_closed(row: dict[str, Any], on: date) -> None:
     tenures = row["tenures"]
     if tenures and tenures[-1]["left_on"] is None:
         tenures[-1] = {**tenures[-1], "left_on": on.isoformat()}
+
+
+def _contact(contact: Any) -> dict[str, str]:
+    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
 
 
 def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
@@ -35,7 +39,7 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
             "status": "active",
             "joined_on": event.joined_on,
             "left_on": None,
-            "contact": asdict(event.contact),
+            "contact": _contact(event.contact),
             "certification": None,
             "certification_scheme": None,
             "certification_group": None,
@@ -49,15 +53,15 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
             raise ValueError(f"{kind} for member {event.originator_id} before it was registered")
         row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
         if kind == "DetailsChanged":
-            row.update(name=event.name, contact=asdict(event.contact), city=event.city)
+            row.update(name=event.name, contact=_contact(event.contact), city=event.city)
         elif kind == "FormsChanged":
             row.update(forms=list(event.forms), primary_form=event.forms[0])
         elif kind == "MovedToRegion":
             row["region"] = event.region
         elif kind == "Certified":
-            certification = asdict(event.certification)
-            certification["obtained_on"] = event.certification.obtained_on.isoformat()
-            certification["expires_on"] = event.certification.expires_on.isoformat()
+            c = event.certification
+            certification = {"scheme": c.scheme, "scope": c.scope, "obtained_on": c.obtained_on.isoformat(),
+                             "expires_on": c.expires_on.isoformat(), "group_id": c.group_id}
             row.update(
                 certification=certification,
                 certification_scheme=event.certification.scheme,
@@ -76,8 +80,6 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
             row["dues"][str(event.year)] = {"called": str(event.amount), "paid": "0"}
         elif kind == "DuesPaid":
             year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            from decimal import Decimal
-
             row["dues"][str(event.year)] = {**year, "paid": str(Decimal(year["paid"]) + event.amount)}
         elif kind in ("Resigned", "Excluded"):
             row.update(status="resigned" if kind == "Resigned" else "excluded", left_on=event.effective_on)

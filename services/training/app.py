@@ -28,7 +28,9 @@ TRAINING = ServiceDefinition(
     schema=SCHEMA,
     application_class=TrainingApplication,
     migrations=(service_schema_migration(SCHEMA),),
-    projections=lambda: [RegisterCopyProjection(), FundingProjection(), DecisionFileProjection()],
+    # Its own log's projections first: the platform takes the first projection's source as the
+    # service's head (`Platform.head`).
+    projections=lambda: [FundingProjection(), DecisionFileProjection(), RegisterCopyProjection()],
     router=create_router,
     seed_demo=seed_training_demo,
     # Its copy of the register follows the membership log, which must exist first.

@@ -46,7 +46,7 @@ class AuditController(Controller):
     @get("/history", guards=[READERS], summary="Every event of the assessment: when, who, in which role")
     async def history(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
                       wait_for: WaitFor = None) -> list[HistoryEntry]:
-        await wait(platform, wait_for, "assessment_history")
+        await wait(platform, wait_for)
         who = await access(request, platform)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             entries = await queries.history(conn, str(assessment_id))
@@ -123,7 +123,7 @@ class AccessGrantController(Controller):
     @get("/access-grants", guards=[AUDIT_READERS], summary="Access grants (an auditor sees their own)")
     async def grants(self, request: Request, platform: NamedDependency[Platform],
                      wait_for: WaitFor = None) -> list[GrantView]:
-        await wait(platform, wait_for, "audit_access")
+        await wait(platform, wait_for)
         principal: Principal = request.user
         auditor = None if principal.has(Role.NATIONAL_STAFF) else principal.subject
         # Grants name the auditor: read across the network, filtered on the caller unless staff.
@@ -136,7 +136,7 @@ class AccessGrantController(Controller):
         assessment_id: FromQuery[str | None] = None, auditor_id: FromQuery[str | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100, offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[AuditReadView]:
-        await wait(platform, wait_for, "audit_access")
+        await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.audit_reads(conn, assessment_id=assessment_id, auditor_id=auditor_id, limit=limit,
                                              offset=offset)

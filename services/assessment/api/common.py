@@ -24,7 +24,7 @@ from shared.events import command_context
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
-ASSESSMENT_READ_MODELS = ("assessments",)
+ASSESSMENT_READ_MODELS = ("cap",)  # see projections/cap.py
 
 ANYONE = requires(*Role)
 READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER, Role.MEMBER_ADMIN,
@@ -51,8 +51,9 @@ def cap(platform: Platform) -> AssessmentApplication:
     return application
 
 
-async def wait(platform: Platform, wait_for: int | None, *read_models: str) -> None:
-    await platform.wait_for("assessment", wait_for, read_models or ASSESSMENT_READ_MODELS)
+async def wait(platform: Platform, wait_for: int | None) -> None:
+    """Wait until le Cap's read models have applied the notification a command answered."""
+    await platform.wait_for("assessment", wait_for, ASSESSMENT_READ_MODELS)
 
 
 async def access(request: Request, platform: Platform) -> Access:

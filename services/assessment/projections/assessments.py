@@ -18,6 +18,7 @@ from typing import Any
 
 import asyncpg
 
+from services.assessment.domain.answers import effective_answers
 from services.assessment.domain.referential import Referential, parsed_referential
 from services.assessment.domain.referential_version import ReferentialVersion, with_indicator, without_indicator
 from services.assessment.domain.sheet import Sheet, apply_event, load_sheet
@@ -143,9 +144,10 @@ class AssessmentsProjection(Projection):
         summaries, derived = [], {t.name: [] for t in DERIVED}
         for sheet in sheets:
             referential = referentials[sheet.referential_version]
-            plan, positioning = plan_of(sheet, referential), positioning_of(sheet, referential)
-            summaries.append(sheet_rows.summary_row(sheet, referential, plan, positioning))
-            derived["answers"] += sheet_rows.answer_rows(sheet, referential)
+            answers = effective_answers(sheet)
+            plan, positioning = plan_of(sheet, referential, answers), positioning_of(sheet, referential, answers)
+            summaries.append(sheet_rows.summary_row(sheet, referential, plan, positioning, answers))
+            derived["answers"] += sheet_rows.answer_rows(sheet, referential, answers)
             derived["positioning"] += sheet_rows.positioning_rows(sheet, positioning)
             derived["plan_actions"] += sheet_rows.plan_rows(sheet, plan)
             derived["review_requests"] += sheet_rows.review_rows(sheet)

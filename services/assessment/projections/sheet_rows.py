@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.assessment.domain.answers import divergent, effective_answers, to_revisit
+from services.assessment.domain.answers import EffectiveAnswer, divergent, effective_answers, to_revisit
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
 from services.assessment.plan import ProgressPlan
@@ -21,7 +21,9 @@ def _base(sheet: Sheet) -> dict[str, Any]:
     return {"assessment_id": sheet.assessment_id, "tenant_id": sheet.tenant_id, "region": sheet.region}
 
 
-def summary_row(sheet: Sheet, referential: Referential, plan: ProgressPlan, positioning: Positioning) -> dict[str, Any]:
+def summary_row(sheet: Sheet, referential: Referential, plan: ProgressPlan, positioning: Positioning,
+                answers: dict[str, EffectiveAnswer] | None = None) -> dict[str, Any]:
+    answers = effective_answers(sheet) if answers is None else answers
     overall = positioning.overall
     return {
         **_base(sheet),
@@ -40,7 +42,7 @@ def summary_row(sheet: Sheet, referential: Referential, plan: ProgressPlan, posi
         "last_answer_at": sheet.last_answer_at,
         "last_at": sheet.last_at,
         "participants": len(sheet.participants),
-        "answered": len(effective_answers(sheet)),
+        "answered": len(answers),
         "indicators": len(referential.indicators),
         "divergent": len(divergent(sheet)),
         "to_revisit": len(to_revisit(sheet)),
@@ -55,10 +57,11 @@ def summary_row(sheet: Sheet, referential: Referential, plan: ProgressPlan, posi
     }
 
 
-def answer_rows(sheet: Sheet, referential: Referential) -> list[dict[str, Any]]:
+def answer_rows(sheet: Sheet, referential: Referential,
+                answers: dict[str, EffectiveAnswer] | None = None) -> list[dict[str, Any]]:
     """One row per indicator of the version: the participants' answers, the assessment's answer,
     the self view as submitted, and what reviewers said (the reviewer view)."""
-    answers = effective_answers(sheet)
+    answers = effective_answers(sheet) if answers is None else answers
     split = set(divergent(sheet))
     comments_by_indicator: dict[str, list[dict[str, Any]]] = {}
     for comment in sheet.comments:

@@ -35,8 +35,9 @@ MEMBER_HISTORY = Table(
 _NOT_DETAILS = frozenset({"originator_id", "originator_version", "timestamp", "meta"})
 
 
-def event_details(event: Any) -> Any:
-    return msgspec.json.decode(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
+def event_details(event: Any) -> msgspec.Raw:
+    """The event's own fields as JSON, encoded once (the jsonb codec passes Raw through as is)."""
+    return msgspec.Raw(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
 
 
 class MemberHistoryProjection(Projection):
@@ -87,7 +88,10 @@ class MemberHistoryProjection(Projection):
             row["region"] = regions[row["member_id"]]
         await append_rows(conn, tables["member_history"], MEMBER_HISTORY, rows)
         if moved:
-            await conn.executemany(
-                f"UPDATE {tables['member_history']} SET region = $2 WHERE member_id = $1 AND region <> $2",
-                [(member_id, regions[member_id]) for member_id in sorted(moved)],
+            await conn.execute(
+                f"UPDATE {tables['member_history']} h SET region = m.region "
+                "FROM unnest($1::text[], $2::text[]) AS m(member_id, region) "
+                "WHERE h.member_id = m.member_id AND h.region <> m.region",
+                sorted(moved),
+                [regions[member_id] for member_id in sorted(moved)],
             )

@@ -57,11 +57,14 @@ class DecisionFileProjection(Projection):
         if not relevant:
             return
         owners = await self._owners(conn, tables, {a for _, a in relevant})
-        rows = []
+        # Drafted first: a save may hold an application's first event after the call's event about it.
         for notified, application_id in relevant:
             event = notified.event
             if type(event).__qualname__ == "FundingApplication.Drafted":
                 owners[application_id] = (event.lead.member_id, event.lead.region, str(event.call_id))
+        rows = []
+        for notified, application_id in relevant:
+            event = notified.event
             tenant, region, call_id = owners[application_id]
             rows.append({
                 "application_id": application_id, "notification_id": notified.notification_id,
