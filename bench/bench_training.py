@@ -31,8 +31,9 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
 import logging  # noqa: E402
+
+import httpx  # noqa: E402
 
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
@@ -75,17 +76,29 @@ def fresh_database() -> DatabaseAddress:
 
 
 def settings() -> Settings:
-    return Settings(database_url=None, data_dir=Path(tempfile.mkdtemp()), jwt_secret="bench-" + "x" * 40,
-                    jwks_url=None, jwt_issuer="coorace-embedded", jwt_audience="coorace-platform",
-                    log_format="json", log_level="error")
+    return Settings(
+        database_url=None,
+        data_dir=Path(tempfile.mkdtemp()),
+        jwt_secret="bench-" + "x" * 40,
+        jwks_url=None,
+        jwt_issuer="coorace-embedded",
+        jwt_audience="coorace-platform",
+        log_format="json",
+        log_level="error",
+    )
 
 
 def terms(envelope: Decimal) -> CallTerms:
     return CallTerms(
-        title="Appel de charge", fund_amount=envelope * 2, envelope=envelope, opens_on=TODAY - timedelta(days=30),
+        title="Appel de charge",
+        fund_amount=envelope * 2,
+        envelope=envelope,
+        opens_on=TODAY - timedelta(days=30),
         closes_on=TODAY + timedelta(days=30),
-        criteria=EligibilityCriteria(True, True, Decimal("0.50"), Decimal("0.70"), Decimal("800.00")), grid=GRID,
-        priority_trainings=())
+        criteria=EligibilityCriteria(True, True, Decimal("0.50"), Decimal("0.70"), Decimal("800.00")),
+        grid=GRID,
+        priority_trainings=(),
+    )
 
 
 def siret(n: int) -> str:
@@ -121,8 +134,14 @@ async def scored_applications(platform: Platform, year: int, count: int, envelop
         members = []
         for i in range(count):
             result = membership.register_member(
-                name=f"AI n°{year}-{i}", siret=siret(year * 10_000 + i), forms=("AI",), region=REGIONS[i % 14],
-                joined_on=date(2010, 1, 1), contact=Contact("Contact", "c@ai.fr", "+33 1 00 00 00 00"), city="Lille")
+                name=f"AI n°{year}-{i}",
+                siret=siret(year * 10_000 + i),
+                forms=("AI",),
+                region=REGIONS[i % 14],
+                joined_on=date(2010, 1, 1),
+                contact=Contact("Contact", "c@ai.fr", "+33 1 00 00 00 00"),
+                city="Lille",
+            )
             membership.join_accord_groupe(UUID(result.id), effective_on=date(2012, 1, 1))
             members.append(result.id)
     await catch_up_service(platform, "training")
@@ -130,8 +149,13 @@ async def scored_applications(platform: Platform, year: int, count: int, envelop
         call_id = UUID(training.open_call(year=year, terms=terms(envelope), on=TODAY).id)
     applications = []
     for lead in members:
-        content = ContentRequest(title="Projet", summary="", partner_ids=(), requested=Decimal("1000.00"), trainings=(
-            Training("Savoirs de base", False, 20, 5, Decimal("2500.00"), lead, True),))
+        content = ContentRequest(
+            title="Projet",
+            summary="",
+            partner_ids=(),
+            requested=Decimal("1000.00"),
+            trainings=(Training("Savoirs de base", False, 20, 5, Decimal("2500.00"), lead, True),),
+        )
         with command_context(actor_id=f"admin-{lead[:8]}", actor_role="member_admin", tenant_id=lead):
             application_id = UUID(training.draft_application(call_id, lead_id=lead, content=content, on=TODAY).id)
             training.submit(application_id, acting_for=lead, on=TODAY)
@@ -145,22 +169,32 @@ async def scored_applications(platform: Platform, year: int, count: int, envelop
 
 async def bench_decisions_over_http(platform: Platform, client: httpx.AsyncClient, tokens: TokenService) -> None:
     call_id, applications = await scored_applications(platform, 2030, 200, Decimal("150000.00"))
-    headers = [{"Authorization": "Bearer " + tokens.issue(role="national_staff", subject=f"staff-{i % 7 + 1}")}
-               for i in range(len(applications))]
+    headers = [
+        {"Authorization": "Bearer " + tokens.issue(role="national_staff", subject=f"staff-{i % 7 + 1}")}
+        for i in range(len(applications))
+    ]
     started = time.perf_counter()
-    answers = await asyncio.gather(*[
-        client.post(f"/api/training/applications/{a}/decision", headers=h,
-                    json={"outcome": "award", "amount": "1000.00", "reason": "Retenu"})
-        for a, h in zip(applications, headers, strict=True)])
+    answers = await asyncio.gather(
+        *[
+            client.post(
+                f"/api/training/applications/{a}/decision",
+                headers=h,
+                json={"outcome": "award", "amount": "1000.00", "reason": "Retenu"},
+            )
+            for a, h in zip(applications, headers, strict=True)
+        ]
+    )
     elapsed = time.perf_counter() - started
     codes: dict[str, int] = {}
     for answer in answers:
         key = str(answer.status_code) if answer.status_code == 200 else f"{answer.status_code} {answer.json()['error']}"
         codes[key] = codes.get(key, 0) + 1
     call = platform.application("training").call(call_id)  # type: ignore[attr-defined]
-    print(f"decisions over HTTP (1 process): {len(answers)} in {elapsed:.2f} s = {len(answers) / elapsed:.0f} "
-          f"decisions/s; answers {codes}; committed {call.committed} of {call.envelope_total} € "
-          f"({'no overspend' if call.committed <= call.envelope_total else 'OVERSPENT'})")
+    print(
+        f"decisions over HTTP (1 process): {len(answers)} in {elapsed:.2f} s = {len(answers) / elapsed:.0f} "
+        f"decisions/s; answers {codes}; committed {call.committed} of {call.envelope_total} € "
+        f"({'no overspend' if call.committed <= call.envelope_total else 'OVERSPENT'})"
+    )
 
 
 async def bench_decisions_two_writers(platform: Platform) -> None:
@@ -186,9 +220,11 @@ async def bench_decisions_two_writers(platform: Platform) -> None:
     second.close()
     call = first.call(call_id)  # type: ignore[attr-defined]
     counts = {k: outcomes.count(k) for k in sorted(set(outcomes))}
-    print(f"decisions, 2 writers × 16 threads: {len(outcomes)} in {elapsed:.2f} s = {len(outcomes) / elapsed:.0f} "
-          f"decisions/s; outcomes {counts}; committed {call.committed} of {call.envelope_total} € "
-          f"({'no overspend' if call.committed <= call.envelope_total else 'OVERSPENT'})")
+    print(
+        f"decisions, 2 writers × 16 threads: {len(outcomes)} in {elapsed:.2f} s = {len(outcomes) / elapsed:.0f} "
+        f"decisions/s; outcomes {counts}; committed {call.committed} of {call.envelope_total} € "
+        f"({'no overspend' if call.committed <= call.envelope_total else 'OVERSPENT'})"
+    )
 
 
 # --- the dashboard of a call of 5,000 applications --------------------------------------------------------
@@ -203,15 +239,21 @@ def a_call_of(training: TrainingApplication, count: int, year: int) -> UUID:
         batch: list[Any] = []
         for i in range(count):
             lead = Enterprise(str(uuid4()), f"Entreprise {i}", REGIONS[i % len(REGIONS)], (FORMS[i % len(FORMS)],))
-            partners = (Enterprise(str(uuid4()), f"Partenaire {i}", REGIONS[(i + 3) % len(REGIONS)], ("ACI",)),) \
-                if i % 10 == 0 else ()
-            trainings = tuple(Training("Savoirs de base", False, 20, 5, Decimal("2500.00"), e.member_id, True)
-                              for e in (lead, *partners))
+            partners = (
+                (Enterprise(str(uuid4()), f"Partenaire {i}", REGIONS[(i + 3) % len(REGIONS)], ("ACI",)),)
+                if i % 10 == 0
+                else ()
+            )
+            trainings = tuple(
+                Training("Savoirs de base", False, 20, 5, Decimal("2500.00"), e.member_id, True)
+                for e in (lead, *partners)
+            )
             content = ApplicationContent(f"Projet {i}", "", partners, trainings, Decimal("1000.00"))
             app = FundingApplication.draft(call, lead, content, TODAY)
             app.submit(call, TODAY)
-            app.record_eligibility((Check("cofunding_ceiling", "Plafonds", True, "", ""),), (), Decimal("1250.00"),
-                                   TODAY)
+            app.record_eligibility(
+                (Check("cofunding_ceiling", "Plafonds", True, "", ""),), (), Decimal("1250.00"), TODAY
+            )
             app.assign_reviewer("rev-1", None)
             app.score_by("rev-1", None, True, GRID, SCORES, TODAY)
             state = i % 20
@@ -240,8 +282,10 @@ async def bench_dashboard(platform: Platform, client: httpx.AsyncClient, tokens:
     written = time.perf_counter() - started
     events = await platform.head("training")
     projected = await catch_up_service(platform, "training")
-    print(f"a call of 5,000 applications: {events} events written in {written:.1f} s, projected in {projected:.1f} s "
-          f"({events / projected:.0f} events/s)")
+    print(
+        f"a call of 5,000 applications: {events} events written in {written:.1f} s, projected in {projected:.1f} s "
+        f"({events / projected:.0f} events/s)"
+    )
     headers = {"Authorization": "Bearer " + tokens.issue(role="national_staff", subject="staff-1")}
     url = f"/api/training/calls/{call_id}/dashboard"
     first = await client.get(url, headers=headers)
@@ -257,10 +301,12 @@ async def bench_dashboard(platform: Platform, client: httpx.AsyncClient, tokens:
         assert response.status_code == 200
     timings.sort()
     p50, p99 = statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
-    print(f"call dashboard (5,000 applications; {len(body['regions'])} regions, {len(body['forms'])} forms, "
-          f"{len(body['review_queue'])} decisions in the review queue): p50 {p50:.1f} ms, p99 {p99:.1f} ms over HTTP "
-          f"({'under' if p99 < 50 else 'OVER'} the 50 ms goal); answered {body['call']['applications_answered']} "
-          f"applications, {body['call']['applications_retained']} retained")
+    print(
+        f"call dashboard (5,000 applications; {len(body['regions'])} regions, {len(body['forms'])} forms, "
+        f"{len(body['review_queue'])} decisions in the review queue): p50 {p50:.1f} ms, p99 {p99:.1f} ms over HTTP "
+        f"({'under' if p99 < 50 else 'OVER'} the 50 ms goal); answered {body['call']['applications_answered']} "
+        f"applications, {body['call']['applications_retained']} retained"
+    )
 
 
 async def main(which: str) -> None:

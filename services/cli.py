@@ -215,3 +215,7 @@ def projections_run(service: str | None) -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+
+
+if __name__ == "__main__":
+    main()

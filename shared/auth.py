@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 import jwt
@@ -65,6 +65,9 @@ class Principal(msgspec.Struct, frozen=True):
         return "none"
 
 
+VERIFIED_TOKENS_KEPT = 10_000
+
+
 class TokenError(Exception):
     pass
 
@@ -76,6 +79,7 @@ class TokenService:
         self.settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
         self._secret = None if self._jwks else settings.signing_secret()
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def issue(
         self,
@@ -108,6 +112,19 @@ class TokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
+        """The token's principal; a token already verified is not verified again until it expires
+        (a client sends the same token with every request, and checking the signature each time
+        costs more than the rest of a simple read)."""
+        cached = self._verified.get(token)
+        if cached is not None and cached[1] > time.time():
+            return cached[0]
+        principal, expires_at = self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.clear()
+        self._verified[token] = (principal, expires_at)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             if self._jwks is not None:
                 key = self._jwks.get_signing_key_from_jwt(token).key
@@ -141,7 +158,8 @@ class TokenService:
             raise TokenError("a member role needs a tenant claim")
         if roles & REGIONAL_ROLES and not region:
             raise TokenError("a regional role needs a region claim")
-        return Principal(subject=str(claims["sub"]), roles=roles, tenant=tenant, region=region)
+        principal = Principal(subject=str(claims["sub"]), roles=roles, tenant=tenant, region=region)
+        return principal, float(claims["exp"])
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -164,12 +182,13 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
     """A Litestar guard: the caller must hold one of the roles."""
 
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    # Async on purpose: Litestar runs a synchronous guard in the thread pool, for every request.
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         principal: Principal = connection.user
         if not principal.roles & allowed:
             names = ", ".join(sorted(r.value for r in allowed))

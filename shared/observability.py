@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,7 +40,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        request_id = headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = headers.get("x-request-id") or os.urandom(16).hex()
         correlation_id = headers.get("x-correlation-id") or request_id
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id

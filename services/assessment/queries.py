@@ -125,7 +125,7 @@ async def plan_actions(conn: asyncpg.Connection, assessment_id: str) -> list[Pla
 async def history(conn: asyncpg.Connection, assessment_id: str) -> list[HistoryEntry]:
     rows = await conn.fetch(f"SELECT * FROM {S}.assessment_history WHERE assessment_id = $1 ORDER BY version",
                             assessment_id)
-    return [_convert(r, HistoryEntry) for r in rows]
+    return [_convert({**r, "details": msgspec.json.decode(r["details"])}, HistoryEntry) for r in rows]
 
 
 async def previous_of(conn: asyncpg.Connection, current: AssessmentSummary) -> str | None:

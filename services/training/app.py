@@ -19,8 +19,10 @@ from shared.service import ServiceDefinition
 
 
 def create_router() -> Router:
-    return Router(path="/", route_handlers=[CallController, DraftController, ApplicationController,
-                                            DecisionController, OverviewController])
+    return Router(
+        path="/",
+        route_handlers=[CallController, DraftController, ApplicationController, DecisionController, OverviewController],
+    )
 
 
 TRAINING = ServiceDefinition(

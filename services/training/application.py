@@ -92,8 +92,9 @@ class TrainingApplication(ServiceApplication):
         _check_version(call, expected_version)
         return call
 
-    def application(self, application_id: UUID, *, acting_for: str | None = None,
-                    expected_version: int | None = None) -> FundingApplication:
+    def application(
+        self, application_id: UUID, *, acting_for: str | None = None, expected_version: int | None = None
+    ) -> FundingApplication:
         application = self._get(application_id, FundingApplication)
         if application is None or (acting_for is not None and not application.involves(acting_for)):
             raise ApplicationNotFound(application_id)
@@ -117,12 +118,14 @@ class TrainingApplication(ServiceApplication):
             raise CallAlreadyOpened(year)
         return self.save_command(Call.open(year, terms, on))
 
-    def amend_call(self, call_id: UUID, *, terms: CallTerms, reason: str,
-                   expected_version: int | None = None) -> CommandResult:
+    def amend_call(
+        self, call_id: UUID, *, terms: CallTerms, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change_call(call_id, expected_version, lambda call: call.amend(terms, reason))
 
-    def top_up(self, call_id: UUID, *, amount: Decimal, reason: str, on: date,
-               expected_version: int | None = None) -> CommandResult:
+    def top_up(
+        self, call_id: UUID, *, amount: Decimal, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
         return self._change_call(call_id, expected_version, lambda call: call.top_up(amount, reason, on))
 
     def close_call(self, call_id: UUID, *, on: date, expected_version: int | None = None) -> CommandResult:
@@ -134,7 +137,9 @@ class TrainingApplication(ServiceApplication):
     def grant_audit(self, call_id: UUID, *, auditor_id: str, reason: str) -> CommandResult:
         return self._change_call(call_id, None, lambda call: call.grant_audit(auditor_id, reason))
 
-    def _change_call(self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None]) -> CommandResult:
+    def _change_call(
+        self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None]
+    ) -> CommandResult:
         with self.call_locks.hold(call_id):
             call = self.call(call_id, expected_version)
             change(call)
@@ -157,18 +162,32 @@ class TrainingApplication(ServiceApplication):
         call = self.call(call_id)
         lead = self.register.facts([lead_id]).get(lead_id)
         if lead is None:
-            raise ApplicationRefused("votre entreprise n'est pas (encore) connue du registre des adhérents du fonds ; "
-                                     "réessayez dans un instant ou contactez l'équipe nationale")
+            raise ApplicationRefused(
+                "votre entreprise n'est pas (encore) connue du registre des adhérents du fonds ; "
+                "réessayez dans un instant ou contactez l'équipe nationale"
+            )
         application = FundingApplication.draft(call, as_enterprise(lead), self._content(content, lead_id), on)
         return self.save_command(application)
 
-    def edit_draft(self, application_id: UUID, *, acting_for: str, content: ContentRequest, on: date,
-                   expected_version: int | None = None) -> CommandResult:
-        return self._decide(application_id, acting_for, expected_version,
-                            lambda app, call: app.edit(call, self._content(content, app.lead.member_id), on))
+    def edit_draft(
+        self,
+        application_id: UUID,
+        *,
+        acting_for: str,
+        content: ContentRequest,
+        on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._decide(
+            application_id,
+            acting_for,
+            expected_version,
+            lambda app, call: app.edit(call, self._content(content, app.lead.member_id), on),
+        )
 
-    def submit(self, application_id: UUID, *, acting_for: str, on: date,
-               expected_version: int | None = None) -> CommandResult:
+    def submit(
+        self, application_id: UUID, *, acting_for: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
         def decide(app: FundingApplication, call: Call) -> list[Any]:
             app.submit(call, on)
             self._check_eligibility(app, call, on)
@@ -177,8 +196,16 @@ class TrainingApplication(ServiceApplication):
 
         return self._decide(application_id, acting_for, expected_version, decide, saves_call=True)
 
-    def amend_application(self, application_id: UUID, *, acting_for: str, content: ContentRequest, reason: str,
-                          on: date, expected_version: int | None = None) -> CommandResult:
+    def amend_application(
+        self,
+        application_id: UUID,
+        *,
+        acting_for: str,
+        content: ContentRequest,
+        reason: str,
+        on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
         def decide(app: FundingApplication, call: Call) -> list[Any]:
             app.amend(call, self._content(content, app.lead.member_id), reason, on)
             self._check_eligibility(app, call, on)
@@ -186,15 +213,25 @@ class TrainingApplication(ServiceApplication):
 
         return self._decide(application_id, acting_for, expected_version, decide)
 
-    def withdraw(self, application_id: UUID, *, acting_for: str, reason: str, on: date,
-                 expected_version: int | None = None) -> CommandResult:
-        return self._decide(application_id, acting_for, expected_version,
-                            lambda app, call: app.withdraw(call, reason, on))
+    def withdraw(
+        self, application_id: UUID, *, acting_for: str, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        return self._decide(
+            application_id, acting_for, expected_version, lambda app, call: app.withdraw(call, reason, on)
+        )
 
-    def report_actuals(self, application_id: UUID, *, acting_for: str, actuals: tuple[TrainingActual, ...], on: date,
-                       expected_version: int | None = None) -> CommandResult:
-        return self._decide(application_id, acting_for, expected_version,
-                            lambda app, call: app.report_actuals(actuals, on))
+    def report_actuals(
+        self,
+        application_id: UUID,
+        *,
+        acting_for: str,
+        actuals: tuple[TrainingActual, ...],
+        on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._decide(
+            application_id, acting_for, expected_version, lambda app, call: app.report_actuals(actuals, on)
+        )
 
     def _content(self, request: ContentRequest, lead_id: str) -> ApplicationContent:
         """The content with its partners as the register copy knows them; a training that names no
@@ -202,35 +239,62 @@ class TrainingApplication(ServiceApplication):
         facts = self.register.facts(request.partner_ids)
         unknown = [i for i in request.partner_ids if i not in facts]
         if unknown:
-            raise ApplicationRefused(f"partners : entreprise(s) inconnue(s) du registre des adhérents : "
-                                     f"{', '.join(unknown)}")
+            raise ApplicationRefused(
+                f"partners : entreprise(s) inconnue(s) du registre des adhérents : {', '.join(unknown)}"
+            )
         return ApplicationContent(
-            title=request.title.strip(), summary=request.summary.strip(),
+            title=request.title.strip(),
+            summary=request.summary.strip(),
             partners=tuple(as_enterprise(facts[i]) for i in request.partner_ids),
-            trainings=tuple(replace(t, enterprise_id=t.enterprise_id or lead_id, cost=euros(t.cost, "cost"))
-                            for t in request.trainings),
-            requested=euros(request.requested, "requested"))
+            trainings=tuple(
+                replace(t, enterprise_id=t.enterprise_id or lead_id, cost=euros(t.cost, "cost"))
+                for t in request.trainings
+            ),
+            requested=euros(request.requested, "requested"),
+        )
 
     # --- national staff: eligibility, reviewers, decisions, reviews, settlement --------------------
 
-    def recheck_eligibility(self, application_id: UUID, *, on: date,
-                            expected_version: int | None = None) -> CommandResult:
-        return self._decide(application_id, None, expected_version,
-                            lambda app, call: self._check_eligibility(app, call, on))
+    def recheck_eligibility(
+        self, application_id: UUID, *, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        return self._decide(
+            application_id, None, expected_version, lambda app, call: self._check_eligibility(app, call, on)
+        )
 
-    def override_check(self, application_id: UUID, *, check: str, reason: str,
-                       expected_version: int | None = None) -> CommandResult:
+    def override_check(
+        self, application_id: UUID, *, check: str, reason: str, expected_version: int | None = None
+    ) -> CommandResult:
         actor = current_meta().actor_id
-        return self._decide(application_id, None, expected_version,
-                            lambda app, call: app.override_check(check, reason, actor))
+        return self._decide(
+            application_id, None, expected_version, lambda app, call: app.override_check(check, reason, actor)
+        )
 
-    def assign_reviewer(self, application_id: UUID, *, reviewer_id: str, reviewer_enterprise: str | None,
-                        expected_version: int | None = None) -> CommandResult:
-        return self._decide(application_id, None, expected_version,
-                            lambda app, call: app.assign_reviewer(reviewer_id, reviewer_enterprise))
+    def assign_reviewer(
+        self,
+        application_id: UUID,
+        *,
+        reviewer_id: str,
+        reviewer_enterprise: str | None,
+        expected_version: int | None = None,
+    ) -> CommandResult:
+        return self._decide(
+            application_id,
+            None,
+            expected_version,
+            lambda app, call: app.assign_reviewer(reviewer_id, reviewer_enterprise),
+        )
 
-    def score(self, application_id: UUID, *, reviewer_enterprise: str | None, no_conflict_declared: bool,
-              scores: tuple[CriterionScore, ...], on: date, expected_version: int | None = None) -> CommandResult:
+    def score(
+        self,
+        application_id: UUID,
+        *,
+        reviewer_enterprise: str | None,
+        no_conflict_declared: bool,
+        scores: tuple[CriterionScore, ...],
+        on: date,
+        expected_version: int | None = None,
+    ) -> CommandResult:
         reviewer = current_meta().actor_id
 
         def decide(app: FundingApplication, call: Call) -> list[Any]:
@@ -241,42 +305,49 @@ class TrainingApplication(ServiceApplication):
 
         return self._decide(application_id, None, expected_version, decide)
 
-    def decide_award(self, application_id: UUID, *, amount: Decimal, reason: str, on: date,
-                     expected_version: int | None = None) -> CommandResult:
+    def decide_award(
+        self, application_id: UUID, *, amount: Decimal, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
         decided_by = current_meta().actor_id
         amount = euros(amount)
 
         def decide(app: FundingApplication, call: Call) -> list[Any]:
             available = call.available_for(app.id)
-            envelope = EnvelopeView(total=call.envelope_total, available_before=available,
-                                    available_after=available - amount)
-            maximum = app.allowed_maximum if app.allowed_maximum is not None else allowed_maximum(app.content,
-                                                                                                  call.terms)
+            envelope = EnvelopeView(
+                total=call.envelope_total, available_before=available, available_after=available - amount
+            )
+            maximum = (
+                app.allowed_maximum if app.allowed_maximum is not None else allowed_maximum(app.content, call.terms)
+            )
             app.decide_award(amount, maximum, reason, envelope, decided_by, on)
             call.commit(app.id, amount)
             return [call]
 
         return self._decide(application_id, None, expected_version, decide, saves_call=True)
 
-    def decide_rejection(self, application_id: UUID, *, reason: str, on: date,
-                         expected_version: int | None = None) -> CommandResult:
+    def decide_rejection(
+        self, application_id: UUID, *, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
         decided_by = current_meta().actor_id
 
         def decide(app: FundingApplication, call: Call) -> list[Any]:
             held = call.commitment_of(app.id)
-            envelope = EnvelopeView(total=call.envelope_total, available_before=call.available,
-                                    available_after=call.available + held)
+            envelope = EnvelopeView(
+                total=call.envelope_total, available_before=call.available, available_after=call.available + held
+            )
             app.decide_rejection(reason, envelope, decided_by, on)
             call.release(app.id, "rejet de la candidature")
             return [call]
 
         return self._decide(application_id, None, expected_version, decide, saves_call=True)
 
-    def review_decision(self, application_id: UUID, *, approve: bool, comment: str, on: date,
-                        expected_version: int | None = None) -> CommandResult:
+    def review_decision(
+        self, application_id: UUID, *, approve: bool, comment: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
         reviewer = current_meta().actor_id
-        return self._decide(application_id, None, expected_version,
-                            lambda app, call: app.review(approve, comment, reviewer, on))
+        return self._decide(
+            application_id, None, expected_version, lambda app, call: app.review(approve, comment, reviewer, on)
+        )
 
     def settle(self, application_id: UUID, *, on: date, expected_version: int | None = None) -> CommandResult:
         def decide(app: FundingApplication, call: Call) -> list[Any]:
@@ -294,8 +365,15 @@ class TrainingApplication(ServiceApplication):
         seen = tuple(facts[e.member_id] for e in app.enterprises if e.member_id in facts)
         app.record_eligibility(checks, seen, allowed_maximum(app.content, call.terms), on)
 
-    def _decide(self, application_id: UUID, acting_for: str | None, expected_version: int | None,
-                decide: Decide, *, saves_call: bool = False) -> CommandResult:
+    def _decide(
+        self,
+        application_id: UUID,
+        acting_for: str | None,
+        expected_version: int | None,
+        decide: Decide,
+        *,
+        saves_call: bool = False,
+    ) -> CommandResult:
         """Load the application and its call, decide, save. When the call is saved too, hold the
         call's lock and decide again on fresh state if another process changed it meanwhile."""
         attempts = SAVE_ATTEMPTS if saves_call else 1

@@ -36,18 +36,31 @@ async def ledger(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]
 
 async def application(conn: asyncpg.Connection, application_id: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
-        f"SELECT * FROM {S}.applications WHERE application_id = $1 ORDER BY role <> 'lead' LIMIT 1", application_id)
+        f"SELECT * FROM {S}.applications WHERE application_id = $1 ORDER BY role <> 'lead' LIMIT 1", application_id
+    )
     return None if row is None else dict(row)
 
 
-async def applications(conn: asyncpg.Connection, *, call_id: str | None = None, enterprise_id: str | None = None,
-                       region: str | None = None, status: str | None = None, application_ids: list[str] | None = None,
-                       limit: int = 100, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+async def applications(
+    conn: asyncpg.Connection,
+    *,
+    call_id: str | None = None,
+    enterprise_id: str | None = None,
+    region: str | None = None,
+    status: str | None = None,
+    application_ids: list[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
     """The visible applications matching the filters, by title; and how many there are in all.
     `enterprise_id` and `region` filter on the applicant enterprises (any of them)."""
     where, args = ["true"], []
-    for column, value in (("call_id", call_id), ("enterprise_id", enterprise_id), ("region", region),
-                          ("status", status)):
+    for column, value in (
+        ("call_id", call_id),
+        ("enterprise_id", enterprise_id),
+        ("region", region),
+        ("status", status),
+    ):
         if value is not None:
             args.append(value)
             where.append(f"{column} = ${len(args)}")
@@ -57,26 +70,29 @@ async def applications(conn: asyncpg.Connection, *, call_id: str | None = None, 
     query = _ONE_PER_APPLICATION.format(where=" AND ".join(where))
     total = await conn.fetchval(f"SELECT count(*) FROM ({query}) a", *args)
     rows = await conn.fetch(
-        f"SELECT * FROM ({query}) a ORDER BY title, application_id LIMIT {int(limit)} OFFSET {int(offset)}", *args)
+        f"SELECT * FROM ({query}) a ORDER BY title, application_id LIMIT {int(limit)} OFFSET {int(offset)}", *args
+    )
     return [dict(r) for r in rows], total
 
 
 async def dashboard(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        f"SELECT * FROM {S}.call_dashboard WHERE call_id = $1 ORDER BY breakdown, key", call_id)
+    rows = await conn.fetch(f"SELECT * FROM {S}.call_dashboard WHERE call_id = $1 ORDER BY breakdown, key", call_id)
     return [dict(r) for r in rows]
 
 
 async def region_figures(conn: asyncpg.Connection, region: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        f"SELECT * FROM {S}.call_dashboard WHERE breakdown = 'region' AND key = $1 ORDER BY call_id", region)
+        f"SELECT * FROM {S}.call_dashboard WHERE breakdown = 'region' AND key = $1 ORDER BY call_id", region
+    )
     return [dict(r) for r in rows]
 
 
 async def review_queue(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"SELECT application_id, title, lead_name, decision, version FROM {S}.applications "
-        "WHERE call_id = $1 AND role = 'lead' AND status = 'decided' ORDER BY decided_on, title", call_id)
+        "WHERE call_id = $1 AND role = 'lead' AND status = 'decided' ORDER BY decided_on, title",
+        call_id,
+    )
     return [dict(r) for r in rows]
 
 
@@ -85,7 +101,9 @@ async def scored_candidates(conn: asyncpg.Connection, call_id: str) -> list[dict
     rows = await conn.fetch(
         f"SELECT application_id, title, lead_name, score, requested, allowed_maximum FROM {S}.applications "
         "WHERE call_id = $1 AND role = 'lead' AND eligibility = 'eligible' AND score IS NOT NULL "
-        "AND status NOT IN ('draft', 'withdrawn')", call_id)
+        "AND status NOT IN ('draft', 'withdrawn')",
+        call_id,
+    )
     return [dict(r) for r in rows]
 
 
@@ -93,13 +111,16 @@ async def decisions(conn: asyncpg.Connection, call_id: str) -> list[dict[str, An
     """Every submitted application of the call with its decision, for the exports."""
     rows = await conn.fetch(
         f"SELECT * FROM {S}.applications WHERE call_id = $1 AND role = 'lead' "
-        "AND status NOT IN ('draft', 'withdrawn') ORDER BY lead_region, title, application_id", call_id)
+        "AND status NOT IN ('draft', 'withdrawn') ORDER BY lead_region, title, application_id",
+        call_id,
+    )
     return [dict(r) for r in rows]
 
 
 async def decision_file(conn: asyncpg.Connection, application_id: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        f"SELECT * FROM {S}.decision_file WHERE application_id = $1 ORDER BY notification_id", application_id)
+        f"SELECT * FROM {S}.decision_file WHERE application_id = $1 ORDER BY notification_id", application_id
+    )
     return [dict(r) for r in rows]
 
 
@@ -110,7 +131,9 @@ async def decision_file(conn: asyncpg.Connection, application_id: str) -> list[d
 async def assignments_of(conn: asyncpg.Connection, reviewer_id: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"SELECT application_id, tenant_id, call_id, scored, assigned_at FROM {S}.reviewer_assignments "
-        "WHERE reviewer_id = $1 ORDER BY assigned_at, application_id", reviewer_id)
+        "WHERE reviewer_id = $1 ORDER BY assigned_at, application_id",
+        reviewer_id,
+    )
     return [dict(r) for r in rows]
 
 
@@ -121,5 +144,6 @@ async def granted_calls(conn: asyncpg.Connection, auditor_id: str) -> list[str]:
 
 async def lead_tenants(conn: asyncpg.Connection, call_ids: list[str]) -> list[str]:
     rows = await conn.fetch(
-        f"SELECT DISTINCT lead_id FROM {S}.applications WHERE call_id = ANY($1) AND role = 'lead'", call_ids)
+        f"SELECT DISTINCT lead_id FROM {S}.applications WHERE call_id = ANY($1) AND role = 'lead'", call_ids
+    )
     return [r["lead_id"] for r in rows]

@@ -30,13 +30,24 @@ class RegisterCopy:
         datastore = self.application.command_recorder.datastore
         with datastore.transaction(commit=False) as curs:
             curs.execute(
-                SQL("SELECT member_id, name, region, forms, status, accord_groupe_since FROM {schema}.enterprises "
-                    + clause).format(schema=Identifier(datastore.schema)),
+                SQL(
+                    "SELECT member_id, name, region, forms, status, accord_groupe_since FROM {schema}.enterprises "
+                    + clause
+                ).format(schema=Identifier(datastore.schema)),
                 args,
             )
             rows = curs.fetchall()
-        return [EnterpriseFacts(member_id=r["member_id"], name=r["name"], region=r["region"], forms=tuple(r["forms"]),
-                                status=r["status"], accord_groupe_since=r["accord_groupe_since"]) for r in rows]
+        return [
+            EnterpriseFacts(
+                member_id=r["member_id"],
+                name=r["name"],
+                region=r["region"],
+                forms=tuple(r["forms"]),
+                status=r["status"],
+                accord_groupe_since=r["accord_groupe_since"],
+            )
+            for r in rows
+        ]
 
 
 def as_enterprise(facts: EnterpriseFacts) -> Enterprise:

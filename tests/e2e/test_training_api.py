@@ -35,8 +35,10 @@ async def given_members(api: Api, count: int, *, accord: bool = True, region: st
     datastore = support.training_app(platform).command_recorder.datastore
     for _ in range(500):
         with datastore.transaction(commit=False) as curs:
-            curs.execute("SELECT position FROM training.projection_generations "
-                         "WHERE projection = 'register_copy' AND status = 'live'")
+            curs.execute(
+                "SELECT position FROM training.projection_generations "
+                "WHERE projection = 'register_copy' AND status = 'live'"
+            )
             row = curs.fetchone()
         if row is not None and row["position"] >= head:
             return ids
@@ -46,11 +48,17 @@ async def given_members(api: Api, count: int, *, accord: bool = True, region: st
 
 def call_body(year: int = 2015, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "year": year, "title": "Appel à projets FMS", "fund_amount": "250000.00", "envelope": "100000.00",
-        "opens_on": (TODAY - timedelta(days=10)).isoformat(), "closes_on": (TODAY + timedelta(days=30)).isoformat(),
+        "year": year,
+        "title": "Appel à projets FMS",
+        "fund_amount": "250000.00",
+        "envelope": "100000.00",
+        "opens_on": (TODAY - timedelta(days=10)).isoformat(),
+        "closes_on": (TODAY + timedelta(days=30)).isoformat(),
         "criteria": {"max_cofunding_rate": "0.50", "priority_cofunding_rate": "0.70", "max_per_trainee": "800.00"},
-        "grid": [{"code": "pertinence", "label": "Pertinence du projet", "weight": 3},
-                 {"code": "cout", "label": "Coût par stagiaire", "weight": 2}],
+        "grid": [
+            {"code": "pertinence", "label": "Pertinence du projet", "weight": 3},
+            {"code": "cout", "label": "Coût par stagiaire", "weight": 2},
+        ],
         "priority_trainings": [SST],
     }
     body.update(overrides)
@@ -65,11 +73,15 @@ def amendment_body(reason: str, **overrides: Any) -> dict[str, Any]:
 
 def application_body(*, partners: tuple[str, ...] = (), requested: str = "3000.00", **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "title": "Former les salariés en parcours", "summary": "Un projet de formation", "requested": requested,
+        "title": "Former les salariés en parcours",
+        "summary": "Un projet de formation",
+        "requested": requested,
         "partners": list(partners),
-        "trainings": [{"title": SST, "priority": True, "hours": 14, "trainees": 10, "cost": "8000.00"}] + [
+        "trainings": [{"title": SST, "priority": True, "hours": 14, "trainees": 10, "cost": "8000.00"}]
+        + [
             {"title": "Savoirs de base", "hours": 7, "trainees": 4, "cost": "1000.00", "enterprise_id": p}
-            for p in partners],
+            for p in partners
+        ],
     }
     body.update(overrides)
     return body
@@ -94,8 +106,9 @@ async def given_call(api: Api, **overrides: Any) -> dict[str, Any]:
 
 
 async def given_draft(api: Api, call: dict[str, Any], lead: str, **kwargs: Any) -> dict[str, Any]:
-    response = await api.client.post(f"{BASE}/calls/{call['id']}/applications", json=application_body(**kwargs),
-                                     headers=admin(api, lead))
+    response = await api.client.post(
+        f"{BASE}/calls/{call['id']}/applications", json=application_body(**kwargs), headers=admin(api, lead)
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -117,14 +130,17 @@ async def given_scored(api: Api, application: dict[str, Any], name: str = "evalu
 
 
 def scores_body(*, declared: bool = True, criteria: tuple[str, ...] = ("pertinence", "cout")) -> dict[str, Any]:
-    return {"no_conflict_of_interest": declared,
-            "scores": [{"criterion": c, "score": 4, "comment": "Bien argumenté"} for c in criteria]}
+    return {
+        "no_conflict_of_interest": declared,
+        "scores": [{"criterion": c, "score": 4, "comment": "Bien argumenté"} for c in criteria],
+    }
 
 
 async def given_awarded(api: Api, application: dict[str, Any], amount: str = "3000.00") -> dict[str, Any]:
     url = f"{BASE}/applications/{application['id']}"
-    decided = await api.client.post(f"{url}/decision", json={"outcome": "award", "amount": amount, "reason": "Retenu"},
-                                    headers=staff(api, "marie"))
+    decided = await api.client.post(
+        f"{url}/decision", json={"outcome": "award", "amount": amount, "reason": "Retenu"}, headers=staff(api, "marie")
+    )
     assert decided.status_code == 200, decided.text
     approved = await api.client.post(f"{url}/review", json={"outcome": "approve"}, headers=staff(api, "paul"))
     assert approved.status_code == 200, approved.text
@@ -141,8 +157,11 @@ async def read(api: Api, url: str, headers: dict[str, str], written: dict[str, A
 
 
 async def test_requests_without_a_valid_token_are_refused(api: Api) -> None:
-    for method, url in (("get", "/calls"), ("post", "/calls"), ("get", f"/applications/{'0' * 8}-0000-0000-0000-"
-                                                                       f"{'0' * 12}")):
+    for method, url in (
+        ("get", "/calls"),
+        ("post", "/calls"),
+        ("get", f"/applications/{'0' * 8}-0000-0000-0000-{'0' * 12}"),
+    ):
         response = await getattr(api.client, method)(f"{BASE}{url}", headers={"Authorization": "Bearer nope"})
         assert response.status_code == 401, (url, response.text)
     assert (await api.client.get(f"{BASE}/calls")).status_code == 401
@@ -176,11 +195,15 @@ async def test_a_call_is_amended_only_before_its_first_application(api: Api) -> 
     [lead] = await given_members(api, 1)
     call = await given_call(api)
     url = f"{BASE}/calls/{call['id']}/amendment"
-    amended = await api.client.post(url, json=amendment_body("Coquille", title="Appel 2015 (modifié)"),
-                                    headers={**api.staff, "If-Match": str(call["version"])})
+    amended = await api.client.post(
+        url,
+        json=amendment_body("Coquille", title="Appel 2015 (modifié)"),
+        headers={**api.staff, "If-Match": str(call["version"])},
+    )
     assert amended.status_code == 200, amended.text
-    stale = await api.client.post(url, json=amendment_body("Encore"),
-                                  headers={**api.staff, "If-Match": str(call["version"])})
+    stale = await api.client.post(
+        url, json=amendment_body("Encore"), headers={**api.staff, "If-Match": str(call["version"])}
+    )
     assert stale.status_code == 409
     await given_submitted(api, call, lead)
     frozen = await api.client.post(url, json=amendment_body("Trop tard", title="Autre titre"), headers=api.staff)
@@ -196,16 +219,23 @@ async def test_applicants_work_together_and_other_tenants_see_nothing(api: Api) 
     call = await given_call(api)
     draft = await given_draft(api, call, lead, partners=(partner,))
     url = f"/applications/{draft['id']}"
-    edited = await api.client.post(f"{BASE}{url}/draft", headers=admin(api, partner),
-                                   json=application_body(partners=(partner,), summary="Complété par le partenaire"))
+    edited = await api.client.post(
+        f"{BASE}{url}/draft",
+        headers=admin(api, partner),
+        json=application_body(partners=(partner,), summary="Complété par le partenaire"),
+    )
     assert edited.status_code == 200, edited.text
     seen_by_lead = await read(api, url, admin(api, lead), edited.json())
     assert seen_by_lead.json()["content"]["summary"] == "Complété par le partenaire"
     assert seen_by_lead.json()["next_step"] == "complete_and_submit"
     assert (await read(api, url, admin(api, partner))).status_code == 200
     assert (await read(api, url, api.token("regional_delegate", region="BRE"))).status_code == 200
-    for outsider in (admin(api, stranger), api.token("regional_delegate", region="NPC"), admin(api, elsewhere),
-                     reviewer(api, "evaluateur-1")):
+    for outsider in (
+        admin(api, stranger),
+        api.token("regional_delegate", region="NPC"),
+        admin(api, elsewhere),
+        reviewer(api, "evaluateur-1"),
+    ):
         assert (await read(api, url, outsider)).status_code == 404
     for command in ("submission", "withdrawal", "draft"):
         body = {"reason": "x"} if command == "withdrawal" else application_body() if command == "draft" else None
@@ -223,11 +253,15 @@ async def test_submission_freezes_the_content_and_amendments_show_the_difference
     call = await given_call(api)
     submitted = await given_submitted(api, call, lead)
     url = f"{BASE}/applications/{submitted['id']}"
-    no_reason = await api.client.post(f"{url}/amendments", json={**application_body(), "reason": " "},
-                                      headers=admin(api, lead))
+    no_reason = await api.client.post(
+        f"{url}/amendments", json={**application_body(), "reason": " "}, headers=admin(api, lead)
+    )
     assert no_reason.status_code == 422
-    amended = await api.client.post(f"{url}/amendments", headers=admin(api, lead),
-                                    json={**application_body(requested="2500.00"), "reason": "Devis révisé"})
+    amended = await api.client.post(
+        f"{url}/amendments",
+        headers=admin(api, lead),
+        json={**application_body(requested="2500.00"), "reason": "Devis révisé"},
+    )
     assert amended.status_code == 200, amended.text
     diff = (await read(api, f"/applications/{submitted['id']}/amendments", admin(api, lead), amended.json())).json()
     assert diff["amendments"] == 1
@@ -241,8 +275,11 @@ async def test_an_application_is_withdrawn_until_the_call_closes(api: Api) -> No
     first, second = await given_members(api, 2)
     call = await given_call(api)
     withdrawn = await given_submitted(api, call, first)
-    response = await api.client.post(f"{BASE}/applications/{withdrawn['id']}/withdrawal",
-                                     json={"reason": "Projet reporté"}, headers=admin(api, first))
+    response = await api.client.post(
+        f"{BASE}/applications/{withdrawn['id']}/withdrawal",
+        json={"reason": "Projet reporté"},
+        headers=admin(api, first),
+    )
     assert response.status_code == 200
     draft = await given_draft(api, call, second)
     closed = await api.client.post(f"{BASE}/calls/{call['id']}/closure", json={}, headers=api.staff)
@@ -266,10 +303,12 @@ async def test_a_failed_eligibility_check_is_overridden_by_staff_with_a_written_
     failed = [c for c in record["checks"] if not c["passed"]]
     assert [c["code"] for c in failed] == [f"accord_groupe:{outsider}"] and failed[0]["observed"] == "non membre"
     body = {"check": failed[0]["code"], "reason": "Adhésion signée, en cours d'enregistrement"}
-    assert (await api.client.post(f"{BASE}{url}/eligibility/overrides", json=body,
-                                  headers=admin(api, outsider))).status_code == 403
-    passed = await api.client.post(f"{BASE}{url}/eligibility/overrides", headers=api.staff,
-                                   json={"check": f"active:{outsider}", "reason": "x"})
+    assert (
+        await api.client.post(f"{BASE}{url}/eligibility/overrides", json=body, headers=admin(api, outsider))
+    ).status_code == 403
+    passed = await api.client.post(
+        f"{BASE}{url}/eligibility/overrides", headers=api.staff, json={"check": f"active:{outsider}", "reason": "x"}
+    )
     assert passed.status_code == 422
     overridden = await api.client.post(f"{BASE}{url}/eligibility/overrides", json=body, headers=api.staff)
     assert overridden.status_code == 200, overridden.text
@@ -289,8 +328,9 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     mine = await given_submitted(api, call, lead)
     other = await given_submitted(api, call, other_lead)
     url = f"{BASE}/applications/{mine['id']}"
-    conflicted = await api.client.post(f"{url}/reviewers", json={"reviewer_id": "rev-x", "reviewer_enterprise": lead},
-                                       headers=api.staff)
+    conflicted = await api.client.post(
+        f"{url}/reviewers", json={"reviewer_id": "rev-x", "reviewer_enterprise": lead}, headers=api.staff
+    )
     assert conflicted.status_code == 422 and "conflit" in conflicted.json()["detail"]
     assigned = await api.client.post(f"{url}/reviewers", json={"reviewer_id": "rev-1"}, headers=api.staff)
     assert assigned.status_code == 200
@@ -301,8 +341,9 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     assert [i["application_id"] for i in listed["items"]] == [mine["id"]]
     assignments = (await read(api, "/reviewer/assignments", rev)).json()
     assert [(a["application_id"], a["scored"]) for a in assignments] == [(mine["id"], False)]
-    assert (await api.client.post(f"{BASE}/applications/{other['id']}/scores", json=scores_body(),
-                                  headers=rev)).status_code == 404
+    assert (
+        await api.client.post(f"{BASE}/applications/{other['id']}/scores", json=scores_body(), headers=rev)
+    ).status_code == 404
     assert (await api.client.post(f"{url}/scores", json=scores_body(declared=False), headers=rev)).status_code == 422
     incomplete = await api.client.post(f"{url}/scores", json=scores_body(criteria=("pertinence",)), headers=rev)
     assert incomplete.status_code == 422 and "cout" in incomplete.json()["detail"]
@@ -312,8 +353,7 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     assert own.status_code == 200
     refused = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, "rev-2", lead))
     assert refused.status_code == 403
-    scored = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, "rev-3",
-                                                                                         reviewers_own))
+    scored = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, "rev-3", reviewers_own))
     assert scored.status_code == 404  # not assigned: not there for them
     scored = await api.client.post(f"{url}/scores", json=scores_body(), headers=rev)
     assert scored.status_code == 200, scored.text
@@ -332,13 +372,18 @@ async def test_a_decision_is_reviewed_by_another_staff_member_before_the_applica
     submitted = await given_submitted(api, call, lead)
     await given_scored(api, submitted)
     url = f"{BASE}/applications/{submitted['id']}"
-    too_much = await api.client.post(f"{url}/decision", json={"outcome": "award", "amount": "3500.00", "reason": "x"},
-                                     headers=staff(api, "marie"))
+    too_much = await api.client.post(
+        f"{url}/decision", json={"outcome": "award", "amount": "3500.00", "reason": "x"}, headers=staff(api, "marie")
+    )
     assert too_much.status_code == 422 and "demandé" in too_much.json()["detail"]
-    assert (await api.client.post(f"{url}/decision", json={"outcome": "award", "reason": "x"},
-                                  headers=staff(api, "marie"))).status_code == 422
-    decided = await api.client.post(f"{url}/decision", json={"outcome": "award", "amount": "3000.00",
-                                                             "reason": "Projet retenu"}, headers=staff(api, "marie"))
+    assert (
+        await api.client.post(f"{url}/decision", json={"outcome": "award", "reason": "x"}, headers=staff(api, "marie"))
+    ).status_code == 422
+    decided = await api.client.post(
+        f"{url}/decision",
+        json={"outcome": "award", "amount": "3000.00", "reason": "Projet retenu"},
+        headers=staff(api, "marie"),
+    )
     assert decided.status_code == 200, decided.text
     member_view = (await read(api, f"/applications/{submitted['id']}", admin(api, lead), decided.json())).json()
     assert member_view["status"] == "under_review" and member_view["decision"] is None
@@ -346,17 +391,22 @@ async def test_a_decision_is_reviewed_by_another_staff_member_before_the_applica
     assert own_review.status_code == 403
     silent = await api.client.post(f"{url}/review", json={"outcome": "send_back"}, headers=staff(api, "paul"))
     assert silent.status_code == 422
-    sent_back = await api.client.post(f"{url}/review", json={"outcome": "send_back", "comment": "Montant à revoir"},
-                                      headers=staff(api, "paul"))
+    sent_back = await api.client.post(
+        f"{url}/review", json={"outcome": "send_back", "comment": "Montant à revoir"}, headers=staff(api, "paul")
+    )
     assert sent_back.status_code == 200
     queue = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, sent_back.json())).json()["review_queue"]
     assert queue == []
-    redecided = await api.client.post(f"{url}/decision", json={"outcome": "award", "amount": "2800.00",
-                                                               "reason": "Montant ajusté"}, headers=staff(api, "marie"))
+    redecided = await api.client.post(
+        f"{url}/decision",
+        json={"outcome": "award", "amount": "2800.00", "reason": "Montant ajusté"},
+        headers=staff(api, "marie"),
+    )
     assert redecided.status_code == 200
     queue = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, redecided.json())).json()["review_queue"]
-    assert [(q["application_id"], q["amount"], q["decided_by"]) for q in queue] == [(submitted["id"], "2800.00",
-                                                                                     "marie")]
+    assert [(q["application_id"], q["amount"], q["decided_by"]) for q in queue] == [
+        (submitted["id"], "2800.00", "marie")
+    ]
     approved = await api.client.post(f"{url}/review", json={"outcome": "approve"}, headers=staff(api, "paul"))
     assert approved.status_code == 200
     member_view = (await read(api, f"/applications/{submitted['id']}", admin(api, lead), approved.json())).json()
@@ -365,7 +415,10 @@ async def test_a_decision_is_reviewed_by_another_staff_member_before_the_applica
     envelope = (await read(api, f"/calls/{call['id']}/envelope", api.staff)).json()
     assert envelope["committed"] == "2800.00"
     assert [(line["kind"], line["amount"], line["released"]) for line in envelope["lines"]] == [
-        ("initial", "100000.00", None), ("committed", "3000.00", None), ("committed", "2800.00", "3000.00")]
+        ("initial", "100000.00", None),
+        ("committed", "3000.00", None),
+        ("committed", "2800.00", "3000.00"),
+    ]
 
 
 async def test_a_rejection_releases_what_the_application_held(api: Api) -> None:
@@ -374,12 +427,15 @@ async def test_a_rejection_releases_what_the_application_held(api: Api) -> None:
     submitted = await given_submitted(api, call, lead)
     await given_scored(api, submitted)
     url = f"{BASE}/applications/{submitted['id']}"
-    await api.client.post(f"{url}/decision", json={"outcome": "award", "amount": "3000.00", "reason": "x"},
-                          headers=staff(api, "marie"))
-    await api.client.post(f"{url}/review", json={"outcome": "send_back", "comment": "Dossier incomplet"},
-                          headers=staff(api, "paul"))
-    rejected = await api.client.post(f"{url}/decision", json={"outcome": "reject", "reason": "Dossier incomplet"},
-                                     headers=staff(api, "marie"))
+    await api.client.post(
+        f"{url}/decision", json={"outcome": "award", "amount": "3000.00", "reason": "x"}, headers=staff(api, "marie")
+    )
+    await api.client.post(
+        f"{url}/review", json={"outcome": "send_back", "comment": "Dossier incomplet"}, headers=staff(api, "paul")
+    )
+    rejected = await api.client.post(
+        f"{url}/decision", json={"outcome": "reject", "reason": "Dossier incomplet"}, headers=staff(api, "marie")
+    )
     assert rejected.status_code == 200
     envelope = (await read(api, f"/calls/{call['id']}/envelope", api.staff, rejected.json())).json()
     assert envelope["available"] == "100000.00" and envelope["lines"][-1]["kind"] == "released"
@@ -390,14 +446,21 @@ async def test_settlement_pays_pro_rata_and_returns_the_rest_to_the_envelope(api
     call = await given_call(api)
     submitted = await given_submitted(api, call, lead, partners=(partner,))
     await given_scored(api, submitted)
-    approved = await given_awarded(api, submitted)
+    await given_awarded(api, submitted)
     url = f"{BASE}/applications/{submitted['id']}"
-    incomplete = await api.client.post(f"{url}/actuals", headers=admin(api, lead),
-                                       json={"trainings": [{"training": 0, "trainees": 8, "hours": 14, "cost": "6400.00"}]})
+    incomplete = await api.client.post(
+        f"{url}/actuals",
+        headers=admin(api, lead),
+        json={"trainings": [{"training": 0, "trainees": 8, "hours": 14, "cost": "6400.00"}]},
+    )
     assert incomplete.status_code == 422
     # 8 of 10 trainees on the first training, the partner's training as planned: 140 of 168 trainee-hours.
-    actuals = {"trainings": [{"training": 0, "trainees": 8, "hours": 14, "cost": "6400.00"},
-                             {"training": 1, "trainees": 4, "hours": 7, "cost": "1000.00"}]}
+    actuals = {
+        "trainings": [
+            {"training": 0, "trainees": 8, "hours": 14, "cost": "6400.00"},
+            {"training": 1, "trainees": 4, "hours": 7, "cost": "1000.00"},
+        ]
+    }
     assert (await api.client.post(f"{url}/actuals", json=actuals, headers=api.staff)).status_code == 403
     reported = await api.client.post(f"{url}/actuals", json=actuals, headers=admin(api, partner))
     assert reported.status_code == 200
@@ -408,10 +471,15 @@ async def test_settlement_pays_pro_rata_and_returns_the_rest_to_the_envelope(api
     assert (record["delivered_trainees"], record["delivered_hours"]) == (12, 21)
     envelope = (await read(api, f"/calls/{call['id']}/envelope", api.staff)).json()
     assert (envelope["paid"], envelope["committed"], envelope["available"]) == ("2500.00", "0.00", "97500.00")
-    assert envelope["lines"][-1] == {**envelope["lines"][-1], "kind": "settled", "amount": "2500.00",
-                                     "released": "500.00"}
-    before = (await read(api, f"/calls/{call['id']}/envelope?at={approved_time(envelope, 'committed')}",
-                         api.staff)).json()
+    assert envelope["lines"][-1] == {
+        **envelope["lines"][-1],
+        "kind": "settled",
+        "amount": "2500.00",
+        "released": "500.00",
+    }
+    before = (
+        await read(api, f"/calls/{call['id']}/envelope?at={approved_time(envelope, 'committed')}", api.staff)
+    ).json()
     assert (before["committed"], before["paid"]) == ("3000.00", "0.00")
     dashboard = (await read(api, f"/calls/{call['id']}/dashboard", api.staff)).json()
     figures = dashboard["call"]
@@ -419,11 +487,11 @@ async def test_settlement_pays_pro_rata_and_returns_the_rest_to_the_envelope(api
     assert (figures["trainees_planned"], figures["trainees_delivered"], figures["hours_delivered"]) == (14, 12, 21)
     assert figures["awarded"] == "3000.00" and figures["settled"] == "2500.00" and figures["available"] == "97500.00"
     assert [r["key"] for r in dashboard["regions"]] == ["BRE"] and [f["key"] for f in dashboard["forms"]] == ["AI"]
-    region = await read(api, f"/calls/{call['id']}/regions/BRE/dashboard", api.token("regional_delegate",
-                                                                                      region="BRE"))
+    region = await read(api, f"/calls/{call['id']}/regions/BRE/dashboard", api.token("regional_delegate", region="BRE"))
     assert region.status_code == 200 and region.json()["enterprises_retained"] == 2
-    assert (await read(api, f"/calls/{call['id']}/regions/BRE/dashboard",
-                       api.token("regional_delegate", region="NPC"))).status_code == 404
+    assert (
+        await read(api, f"/calls/{call['id']}/regions/BRE/dashboard", api.token("regional_delegate", region="NPC"))
+    ).status_code == 404
     overview = (await read(api, "/regions/BRE/overview", api.token("regional_delegate", region="BRE"))).json()
     assert [a["application_id"] for a in overview["applications"]] == [submitted["id"]]
     assert (await read(api, "/regions/BRE/overview", api.token("regional_delegate", region="NPC"))).status_code == 404
@@ -448,19 +516,33 @@ async def test_the_decision_file_explains_the_decision_to_staff_and_granted_audi
     url = f"/applications/{submitted['id']}/decision-file"
     record = (await read(api, url, api.staff, approved)).json()
     events = [e["event"] for e in record["entries"]]
-    assert events == ["Drafted", "Submitted", "EligibilityChecked", "ReviewerAssigned", "Scored", "AwardDecided",
-                      "AwardCommitted", "DecisionApproved"]
+    assert events == [
+        "Drafted",
+        "Submitted",
+        "EligibilityChecked",
+        "ReviewerAssigned",
+        "Scored",
+        "AwardDecided",
+        "AwardCommitted",
+        "DecisionApproved",
+    ]
     decided = next(e for e in record["entries"] if e["event"] == "AwardDecided")
     assert decided["actor_id"] == "marie" and decided["details"]["envelope"] == {
-        "total": "100000.00", "available_before": "100000.00", "available_after": "98000.00"}
+        "total": "100000.00",
+        "available_before": "100000.00",
+        "available_after": "98000.00",
+    }
     assert decided["details"]["score"] == "80.00" and decided["details"]["allowed_maximum"] == "5600.00"
     assert record["scores"][0]["scores"][0]["comment"] == "Bien argumenté"
     auditor = api.token("auditor", subject="auditrice-1")
     assert (await read(api, url, auditor)).status_code == 404
     assert (await read(api, f"/calls/{call['id']}/decisions.csv", auditor)).status_code == 404
     assert (await read(api, url, admin(api, lead))).status_code == 403
-    granted = await api.client.post(f"{BASE}/calls/{call['id']}/audit-grants", headers=api.staff,
-                                    json={"auditor_id": "auditrice-1", "reason": "Contrôle annuel du fonds"})
+    granted = await api.client.post(
+        f"{BASE}/calls/{call['id']}/audit-grants",
+        headers=api.staff,
+        json={"auditor_id": "auditrice-1", "reason": "Contrôle annuel du fonds"},
+    )
     assert granted.status_code == 201
     assert (await read(api, url, auditor, granted.json())).json()["decision"]["amount"] == "2000.00"
     csv = await read(api, f"/calls/{call['id']}/decisions.csv", auditor)
@@ -499,18 +581,29 @@ async def test_decisions_racing_over_http_never_overspend_and_each_refusal_says_
     applications = [await given_submitted(api, call, lead) for lead in leads]
     for application in applications:
         await given_scored(api, application)
-    answers = await asyncio.gather(*[
-        api.client.post(f"{BASE}/applications/{a['id']}/decision", headers=staff(api, f"staff-{i}"),
-                        json={"outcome": "award", "amount": "2500.00", "reason": "Retenu"})
-        for i, a in enumerate(applications)])
+    answers = await asyncio.gather(
+        *[
+            api.client.post(
+                f"{BASE}/applications/{a['id']}/decision",
+                headers=staff(api, f"staff-{i}"),
+                json={"outcome": "award", "amount": "2500.00", "reason": "Retenu"},
+            )
+            for i, a in enumerate(applications)
+        ]
+    )
     assert sorted(a.status_code for a in answers) == [200, 200, 409, 409, 409, 409]
     for refused in (a for a in answers if a.status_code == 409):
         assert refused.json()["error"] in ("envelope_exceeded", "concurrent_change")
         if refused.json()["error"] == "envelope_exceeded":
             assert refused.json()["extra"] == {"amount": "2500.00", "available": "1000.00"}
-    envelope = (await read(api, f"/calls/{call['id']}/envelope", api.staff,
-                           max((a.json() for a in answers if a.status_code == 200),
-                               key=lambda r: r["notification_id"]))).json()
+    envelope = (
+        await read(
+            api,
+            f"/calls/{call['id']}/envelope",
+            api.staff,
+            max((a.json() for a in answers if a.status_code == 200), key=lambda r: r["notification_id"]),
+        )
+    ).json()
     assert envelope["committed"] == "5000.00" and envelope["available"] == "1000.00"
 
 
@@ -526,10 +619,106 @@ async def test_a_retried_command_with_the_same_idempotency_key_is_applied_once(a
 
 async def test_unknown_calls_and_applications_are_404_and_malformed_ids_400(api: Api) -> None:
     unknown = "00000000-0000-4000-8000-000000000000"
-    for url in (f"/calls/{unknown}", f"/calls/{unknown}/dashboard", f"/applications/{unknown}",
-                f"/applications/{unknown}/decision-file", f"/calls/{unknown}/envelope"):
+    for url in (
+        f"/calls/{unknown}",
+        f"/calls/{unknown}/dashboard",
+        f"/applications/{unknown}",
+        f"/applications/{unknown}/decision-file",
+        f"/calls/{unknown}/envelope",
+    ):
         assert (await read(api, url, api.staff)).status_code == 404, url
-    decision = await api.client.post(f"{BASE}/applications/{unknown}/decision", headers=api.staff,
-                                     json={"outcome": "reject", "reason": "x"})
+    decision = await api.client.post(
+        f"{BASE}/applications/{unknown}/decision", headers=api.staff, json={"outcome": "reject", "reason": "x"}
+    )
     assert decision.status_code == 404
     assert (await read(api, "/applications/not-an-id", api.staff)).status_code in (400, 404)
+
+
+# --- every route, as someone who should not get through ---------------------------------------------------
+
+
+def routes(call: str, application: str, lead: str) -> list[tuple[str, str, Any]]:
+    """(method, url, body) of every training route that names a call, an application or a member."""
+    a = f"/applications/{application}"
+    c = f"/calls/{call}"
+    return [
+        ("get", a, None),
+        ("get", f"{a}/amendments", None),
+        ("get", f"{a}/decision-file", None),
+        ("post", f"{a}/draft", application_body()),
+        ("post", f"{a}/submission", None),
+        ("post", f"{a}/amendments", {**application_body(), "reason": "x"}),
+        ("post", f"{a}/withdrawal", {"reason": "x"}),
+        ("post", f"{a}/actuals", {"trainings": [{"training": 0, "trainees": 1, "hours": 1, "cost": "1.00"}]}),
+        ("post", f"{a}/eligibility", {}),
+        ("post", f"{a}/eligibility/overrides", {"check": "x", "reason": "x"}),
+        ("post", f"{a}/reviewers", {"reviewer_id": "x"}),
+        ("post", f"{a}/scores", scores_body()),
+        ("post", f"{a}/decision", {"outcome": "reject", "reason": "x"}),
+        ("post", f"{a}/review", {"outcome": "approve"}),
+        ("post", f"{a}/settlement", {}),
+        ("get", f"{c}/dashboard", None),
+        ("get", f"{c}/envelope", None),
+        ("get", f"{c}/what-if", None),
+        ("get", f"{c}/decisions.csv", None),
+        ("get", f"{c}/decisions.xlsx", None),
+        ("get", f"{c}/regions/BRE/dashboard", None),
+        ("post", f"{c}/amendment", amendment_body("x")),
+        ("post", f"{c}/top-ups", {"amount": "1.00", "reason": "x"}),
+        ("post", f"{c}/closure", {}),
+        ("post", f"{c}/results", {}),
+        ("post", f"{c}/audit-grants", {"auditor_id": "x", "reason": "x"}),
+        ("post", f"{c}/applications", application_body()),
+        ("get", f"/members/{lead}/applications", None),
+        ("get", "/regions/BRE/overview", None),
+        ("get", "/reviewer/assignments", None),
+    ]
+
+
+# What another tenant's member and a reviewer not assigned to the application get: 403 where their role
+# may not act at all, 404 where it may but the record is not theirs (it is simply not there).
+OTHER_MEMBER = {
+    "get /applications/{a}": 404,
+    "get /applications/{a}/amendments": 404,
+    "post /applications/{a}/draft": 404,
+    "post /applications/{a}/submission": 404,
+    "post /applications/{a}/amendments": 404,
+    "post /applications/{a}/withdrawal": 404,
+    "post /applications/{a}/actuals": 404,
+    "get /members/{m}/applications": 404,
+    "post /calls/{c}/applications": 201,
+}
+UNASSIGNED_REVIEWER = {
+    "get /applications/{a}": 404,
+    "get /applications/{a}/amendments": 404,
+    "post /applications/{a}/scores": 404,
+    "get /reviewer/assignments": 200,
+}
+
+
+async def test_no_route_lets_another_tenant_or_an_unassigned_reviewer_through(api: Api) -> None:
+    lead, stranger = await given_members(api, 2)
+    call = await given_call(api)
+    application = await given_submitted(api, call, lead)
+    await given_scored(api, application, "evaluateur-1")
+    mismatches = []
+    for who, headers, expected in (
+        ("other tenant", admin(api, stranger), OTHER_MEMBER),
+        ("unassigned reviewer", reviewer(api, "evaluateur-2"), UNASSIGNED_REVIEWER),
+    ):
+        for method, url, body in routes(call["id"], application["id"], lead):
+            key = f"{method} " + url.replace(application["id"], "{a}").replace(call["id"], "{c}").replace(lead, "{m}")
+            kwargs = {"json": body} if method == "post" else {}
+            response = await getattr(api.client, method)(f"{BASE}{url}", headers=headers, **kwargs)
+            if response.status_code != expected.get(key, 403):
+                mismatches.append((who, key, response.status_code, response.text[:120]))
+    assert mismatches == []
+    # The other tenant saw nothing of the lead's application through the call's list either.
+    listed = (await read(api, f"/calls/{call['id']}/applications", admin(api, stranger))).json()
+    assert [i["lead_id"] for i in listed["items"]] == [stranger]  # only the draft it just started
+
+
+async def test_the_training_routes_are_in_the_openapi_document(api: Api) -> None:
+    schema = (await api.client.get("/schema/openapi.json")).json()
+    paths = [p for p in schema["paths"] if p.startswith(BASE)]
+    assert len(paths) >= 25 and f"{BASE}/calls/{{call_id}}/dashboard" in paths

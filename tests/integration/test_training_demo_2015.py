@@ -11,9 +11,8 @@ import asyncpg
 import pytest
 
 from services.bootstrap import build_platform
-from shared.database import DatabaseAddress
-
 from services.training.domain.call import Call
+from shared.database import DatabaseAddress
 from shared.platform import Platform
 from shared.projection import catch_up, rebuild
 from shared.tenancy import ReadScope, scoped_connection
@@ -22,8 +21,11 @@ from tests.integration.test_training_support import training_app
 
 
 @pytest.fixture(scope="module")
-async def seeded(server: DatabaseAddress, template: DatabaseAddress, tmp_path_factory: pytest.TempPathFactory,
-                 ) -> AsyncIterator[Platform]:
+async def seeded(
+    server: DatabaseAddress,
+    template: DatabaseAddress,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Platform]:
     """One seeded platform for the module's tests (seeding takes seconds; the tests only read)."""
     name = f"coorace_test_training_demo_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server.url())
@@ -31,8 +33,9 @@ async def seeded(server: DatabaseAddress, template: DatabaseAddress, tmp_path_fa
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template.dbname}")
     finally:
         await admin.close()
-    platform = build_platform(settings=make_settings(tmp_path_factory.mktemp("training-demo")),
-                              database=server.with_dbname(name))
+    platform = build_platform(
+        settings=make_settings(tmp_path_factory.mktemp("training-demo")), database=server.with_dbname(name)
+    )
     await platform.start()
     try:
         await _seed(platform)
@@ -62,12 +65,16 @@ async def _seed(platform: Platform) -> None:
 async def test_the_dashboard_shows_the_figures_of_the_2015_report(seeded: Platform) -> None:
     call_id = str(Call.create_id(2015))
     async with scoped_connection(seeded.read_pool, ReadScope.network()) as conn:
-        call = dict(await conn.fetchrow(
-            "SELECT * FROM training.call_dashboard WHERE call_id = $1 AND breakdown = 'call'", call_id))
+        call = dict(
+            await conn.fetchrow(
+                "SELECT * FROM training.call_dashboard WHERE call_id = $1 AND breakdown = 'call'", call_id
+            )
+        )
         regions = await conn.fetch(
             "SELECT sum(applications_answered) a, sum(enterprises_answered) e, sum(awarded) m, "
             "sum(trainees_delivered) t FROM training.call_dashboard WHERE call_id = $1 AND breakdown = 'region'",
-            call_id)
+            call_id,
+        )
     assert (call["applications_answered"], call["enterprises_answered"]) == (51, 56)
     assert (call["applications_retained"], call["enterprises_retained"]) == (37, 38)
     assert call["awarded"] == call["settled"] == 280_153
@@ -79,10 +86,13 @@ async def test_the_dashboard_shows_the_figures_of_the_2015_report(seeded: Platfo
 
 async def test_each_decision_of_2015_explains_itself(seeded: Platform) -> None:
     async with scoped_connection(seeded.read_pool, ReadScope.network()) as conn:
-        events = {r["event"]: r["n"] for r in await conn.fetch(
-            "SELECT event, count(*) n FROM training.decision_file GROUP BY event")}
+        events = {
+            r["event"]: r["n"]
+            for r in await conn.fetch("SELECT event, count(*) n FROM training.decision_file GROUP BY event")
+        }
         overridden = await conn.fetchrow(
-            "SELECT a.* FROM training.applications a WHERE role = 'lead' AND checks::text LIKE '%\"override\": {%'")
+            "SELECT a.* FROM training.applications a WHERE role = 'lead' AND checks::text LIKE '%\"override\": {%'"
+        )
     assert events["AwardDecided"] == 38 and events["DecisionSentBack"] == 1  # one award was sent back once
     assert events["RejectionDecided"] == 14 and events["DecisionApproved"] == 51
     assert events["CheckOverridden"] == 1 and events["Settled"] == 37 and events["AwardSettled"] == 37

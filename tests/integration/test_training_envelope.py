@@ -85,8 +85,14 @@ async def test_a_decision_and_its_commitment_are_saved_together_or_not_at_all(pl
     awarded(platform, first)  # the call moves on: the stale copy's version is now behind
     application = app.application(second)
     with staff("staff-1"):
-        application.decide_award(Decimal("3000.00"), Decimal("6000.00"), "Projet retenu",
-                                 envelope=_view(stale_call), decided_by="staff-1", on=TODAY)
+        application.decide_award(
+            Decimal("3000.00"),
+            Decimal("6000.00"),
+            "Projet retenu",
+            envelope=_view(stale_call),
+            decided_by="staff-1",
+            on=TODAY,
+        )
         stale_call.commit(application.id, Decimal("3000.00"))
         with pytest.raises(IntegrityError):
             app.save_command(application, stale_call)
@@ -108,12 +114,16 @@ async def test_a_top_up_makes_room_for_more_awards(platform: Platform) -> None:
     call_id, (first, second) = await given_scored_applications(platform, 2, envelope="4000.00")
     awarded(platform, first)
     with staff():
-        training_app(platform).top_up(call_id, amount=Decimal("2000.00"), reason="Enveloppe complémentaire du partenaire",
-                                      on=TODAY)
+        training_app(platform).top_up(
+            call_id, amount=Decimal("2000.00"), reason="Enveloppe complémentaire du partenaire", on=TODAY
+        )
     awarded(platform, second)
     call = training_app(platform).call(call_id)
-    assert (call.envelope_total, call.committed, call.available) == (Decimal("6000.00"), Decimal("6000.00"),
-                                                                   Decimal("0.00"))
+    assert (call.envelope_total, call.committed, call.available) == (
+        Decimal("6000.00"),
+        Decimal("6000.00"),
+        Decimal("0.00"),
+    )
 
 
 def _view(call: Call):  # noqa: ANN202

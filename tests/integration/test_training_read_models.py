@@ -34,13 +34,16 @@ async def test_partners_see_the_application_and_other_tenants_do_not(platform: P
     application_id = submitted(platform, call_id, lead, partners=(partner, elsewhere))
     await catch_up_all(platform)
     sql = "SELECT enterprise_id FROM training.applications WHERE application_id = $1 ORDER BY enterprise_id"
-    assert [r["enterprise_id"] for r in await visible(platform, ReadScope.of_tenants([partner]), sql,
-                                                      str(application_id))] == [partner]
+    assert [
+        r["enterprise_id"] for r in await visible(platform, ReadScope.of_tenants([partner]), sql, str(application_id))
+    ] == [partner]
     assert await visible(platform, ReadScope.of_tenants([stranger]), sql, str(application_id)) == []
-    assert sorted(r["enterprise_id"] for r in await visible(platform, ReadScope.of_region("BRE"), sql,
-                                                            str(application_id))) == sorted([lead, partner])
-    assert [r["enterprise_id"] for r in await visible(platform, ReadScope.of_region("NPC"), sql,
-                                                      str(application_id))] == [elsewhere]
+    assert sorted(
+        r["enterprise_id"] for r in await visible(platform, ReadScope.of_region("BRE"), sql, str(application_id))
+    ) == sorted([lead, partner])
+    assert [
+        r["enterprise_id"] for r in await visible(platform, ReadScope.of_region("NPC"), sql, str(application_id))
+    ] == [elsewhere]
     assert await visible(platform, ReadScope("none"), sql, str(application_id)) == []
 
 
@@ -54,7 +57,8 @@ async def test_calls_envelopes_and_call_figures_are_for_the_network_scope_only(p
         assert await visible(platform, ReadScope.network(), f"SELECT * FROM training.{table}") != []
     dashboard = "SELECT breakdown, key FROM training.call_dashboard ORDER BY breakdown, key"
     assert [(r["breakdown"], r["key"]) for r in await visible(platform, ReadScope.of_region("BRE"), dashboard)] == [
-        ("region", "BRE")]
+        ("region", "BRE")
+    ]
     assert len(await visible(platform, ReadScope.network(), dashboard)) == 3  # the call, BRE, form AI
 
 
@@ -65,8 +69,9 @@ async def test_a_partner_removed_by_an_amendment_no_longer_sees_the_application(
     await catch_up_all(platform)
     alone: ContentRequest = content(lead)
     with member(lead):
-        training_app(platform).amend_application(application_id, acting_for=lead, content=alone,
-                                                 reason="Le partenaire se retire", on=TODAY)
+        training_app(platform).amend_application(
+            application_id, acting_for=lead, content=alone, reason="Le partenaire se retire", on=TODAY
+        )
     await catch_up_all(platform)
     sql = "SELECT enterprise_id FROM training.applications WHERE application_id = $1"
     assert await visible(platform, ReadScope.of_tenants([partner]), sql, str(application_id)) == []
@@ -81,8 +86,9 @@ async def test_a_member_leaving_the_accord_groupe_is_seen_at_the_next_check(plat
     await catch_up_all(platform)
     call_id = open_call(platform)
     with member(lead):
-        application_id = UUID(training_app(platform).draft_application(
-            call_id, lead_id=lead, content=content(lead), on=TODAY).id)
+        application_id = UUID(
+            training_app(platform).draft_application(call_id, lead_id=lead, content=content(lead), on=TODAY).id
+        )
     membership(platform).leave_accord_groupe(UUID(lead), effective_on=TODAY)
     await catch_up_all(platform)
     with member(lead):

@@ -25,12 +25,21 @@ TOP_SCORES = (CriterionScore("pertinence", 4, "Projet solide"), CriterionScore("
 
 def terms(**overrides: object) -> CallTerms:
     values: dict[str, object] = dict(
-        title="Appel à projets de test", fund_amount=Decimal("250000.00"), envelope=Decimal("100000.00"),
-        opens_on=TODAY - timedelta(days=10), closes_on=TODAY + timedelta(days=30),
-        criteria=EligibilityCriteria(accord_groupe_required=True, integration_pathway_required=True,
-                                     max_cofunding_rate=Decimal("0.50"), priority_cofunding_rate=Decimal("0.70"),
-                                     max_per_trainee=Decimal("800.00")),
-        grid=GRID, priority_trainings=("Sauveteur secouriste du travail (SST)",))
+        title="Appel à projets de test",
+        fund_amount=Decimal("250000.00"),
+        envelope=Decimal("100000.00"),
+        opens_on=TODAY - timedelta(days=10),
+        closes_on=TODAY + timedelta(days=30),
+        criteria=EligibilityCriteria(
+            accord_groupe_required=True,
+            integration_pathway_required=True,
+            max_cofunding_rate=Decimal("0.50"),
+            priority_cofunding_rate=Decimal("0.70"),
+            max_per_trainee=Decimal("800.00"),
+        ),
+        grid=GRID,
+        priority_trainings=("Sauveteur secouriste du travail (SST)",),
+    )
     values.update(overrides)
     return CallTerms(**values)  # type: ignore[arg-type]
 
@@ -55,8 +64,9 @@ def training_app(platform: Platform) -> TrainingApplication:
     return app
 
 
-def given_members(platform: Platform, count: int, *, accord: bool = True, region: str = "BRE",
-                  forms: tuple[str, ...] = ("AI",)) -> list[str]:
+def given_members(
+    platform: Platform, count: int, *, accord: bool = True, region: str = "BRE", forms: tuple[str, ...] = ("AI",)
+) -> list[str]:
     """Members registered (and in the Accord Groupe since 2012 unless `accord` is False)."""
     app = membership(platform)
     ids = []
@@ -76,14 +86,46 @@ async def catch_up_all(platform: Platform, service: str = "training") -> None:
             await catch_up(conn, store, projection, live["generation"])
 
 
-def content(lead: str, *, partners: tuple[str, ...] = (), requested: str = "3000.00", trainees: int = 10,
-            hours: int = 14, cost: str = "8000.00", title: str = "Former les salariés en parcours") -> ContentRequest:
-    trainings = [Training(title="Sauveteur secouriste du travail (SST)", priority=True, hours=hours, trainees=trainees,
-                          cost=Decimal(cost), enterprise_id=lead, integration_pathway=True)]
-    trainings += [Training(title=f"Savoirs de base ({p[:8]})", priority=False, hours=7, trainees=4,
-                           cost=Decimal("1000.00"), enterprise_id=p, integration_pathway=True) for p in partners]
-    return ContentRequest(title=title, summary="Un projet de formation", partner_ids=partners,
-                          trainings=tuple(trainings), requested=Decimal(requested))
+def content(
+    lead: str,
+    *,
+    partners: tuple[str, ...] = (),
+    requested: str = "3000.00",
+    trainees: int = 10,
+    hours: int = 14,
+    cost: str = "8000.00",
+    title: str = "Former les salariés en parcours",
+) -> ContentRequest:
+    trainings = [
+        Training(
+            title="Sauveteur secouriste du travail (SST)",
+            priority=True,
+            hours=hours,
+            trainees=trainees,
+            cost=Decimal(cost),
+            enterprise_id=lead,
+            integration_pathway=True,
+        )
+    ]
+    trainings += [
+        Training(
+            title=f"Savoirs de base ({p[:8]})",
+            priority=False,
+            hours=7,
+            trainees=4,
+            cost=Decimal("1000.00"),
+            enterprise_id=p,
+            integration_pathway=True,
+        )
+        for p in partners
+    ]
+    return ContentRequest(
+        title=title,
+        summary="Un projet de formation",
+        partner_ids=partners,
+        trainings=tuple(trainings),
+        requested=Decimal(requested),
+    )
 
 
 def open_call(platform: Platform, *, year: int = 2015, **overrides: object) -> UUID:
@@ -94,8 +136,14 @@ def open_call(platform: Platform, *, year: int = 2015, **overrides: object) -> U
 def submitted(platform: Platform, call_id: UUID, lead: str, **kwargs: object) -> UUID:
     app = training_app(platform)
     with member(lead):
-        application_id = UUID(app.draft_application(call_id, lead_id=lead, content=content(lead, **kwargs),  # type: ignore[arg-type]
-                                                    on=TODAY).id)
+        application_id = UUID(
+            app.draft_application(
+                call_id,
+                lead_id=lead,
+                content=content(lead, **kwargs),  # type: ignore[arg-type]
+                on=TODAY,
+            ).id
+        )
         app.submit(application_id, acting_for=lead, on=TODAY)
     return application_id
 

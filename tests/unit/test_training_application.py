@@ -21,7 +21,7 @@ from services.training.domain.values import (
     Training,
     TrainingActual,
 )
-from tests.unit.test_training_call import CLOSES, OPENS, opened
+from tests.unit.test_training_call import CLOSES, opened
 
 LEAD = Enterprise("lead", "AI du Relais", "BRE", ("AI",))
 PARTNER = Enterprise("partner", "ACI du Port", "BRE", ("ACI",))
@@ -33,10 +33,15 @@ ENVELOPE = EnvelopeView(Decimal(290_000), Decimal(290_000), Decimal(287_000))
 
 def content(**overrides: object) -> ApplicationContent:
     base = ApplicationContent(
-        title="Former les salariés en parcours", summary="Résumé", partners=(PARTNER,),
-        trainings=(Training(SST, True, 14, 10, Decimal("6000.00"), "lead", True),
-                   Training("Savoirs de base", False, 20, 5, Decimal("2000.00"), "partner", True)),
-        requested=Decimal("3000.00"))
+        title="Former les salariés en parcours",
+        summary="Résumé",
+        partners=(PARTNER,),
+        trainings=(
+            Training(SST, True, 14, 10, Decimal("6000.00"), "lead", True),
+            Training("Savoirs de base", False, 20, 5, Decimal("2000.00"), "partner", True),
+        ),
+        requested=Decimal("3000.00"),
+    )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
@@ -81,13 +86,16 @@ def test_a_draft_is_started_only_while_the_call_accepts_applications() -> None:
     assert drafted().status == "draft"
 
 
-@pytest.mark.parametrize(("overrides", "words"), [
-    ({"title": ""}, "titre"),
-    ({"partners": (LEAD,)}, "deux fois"),
-    ({"trainings": (Training(SST, True, 14, 10, Decimal(1), "stranger", True),)}, "entreprises candidates"),
-    ({"trainings": (Training("CACES", True, 14, 10, Decimal(1), "lead", True),)}, "formations prioritaires"),
-    ({"trainings": (Training(SST, True, 0, 10, Decimal(1), "lead", True),)}, "au moins une heure"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"title": ""}, "titre"),
+        ({"partners": (LEAD,)}, "deux fois"),
+        ({"trainings": (Training(SST, True, 14, 10, Decimal(1), "stranger", True),)}, "entreprises candidates"),
+        ({"trainings": (Training("CACES", True, 14, 10, Decimal(1), "lead", True),)}, "formations prioritaires"),
+        ({"trainings": (Training(SST, True, 0, 10, Decimal(1), "lead", True),)}, "au moins une heure"),
+    ],
+)
 def test_a_draft_that_makes_no_sense_is_refused(overrides: dict[str, object], words: str) -> None:
     with pytest.raises(ApplicationRefused, match=words):
         drafted(**overrides)
@@ -269,8 +277,9 @@ def test_actuals_are_reported_for_every_planned_training() -> None:
     app, _ = approved()
     with pytest.raises(ApplicationRefused, match="chacune des 2 formations"):
         app.report_actuals((TrainingActual(0, 10, 14, Decimal("6000.00")),), ON)
-    app.report_actuals((TrainingActual(0, 10, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))),
-                       ON)
+    app.report_actuals(
+        (TrainingActual(0, 10, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))), ON
+    )
     assert app.actuals is not None
 
 
@@ -279,8 +288,7 @@ def test_the_award_is_settled_pro_rata_of_the_trainee_hours_delivered() -> None:
     with pytest.raises(ApplicationRefused, match="pas encore été déclarées"):
         app.settle(call.terms.criteria, ON)
     # 8 of 10 trainees × 14 h, and the partner's training in full: 212 of 240 trainee-hours.
-    app.report_actuals((TrainingActual(0, 8, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))),
-                       ON)
+    app.report_actuals((TrainingActual(0, 8, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))), ON)
     settlement = app.settle(call.terms.criteria, ON)
     assert (settlement.planned_trainee_hours, settlement.delivered_trainee_hours) == (240, 212)
     assert settlement.amount == Decimal("2650.00") and settlement.released == Decimal("350.00")

@@ -17,10 +17,15 @@ OPENS, CLOSES = date(2015, 1, 26), date(2015, 3, 31)
 
 def terms(**overrides: object) -> CallTerms:
     base = CallTerms(
-        title="FMS 2015", fund_amount=Decimal(725_000), envelope=Decimal(290_000), opens_on=OPENS, closes_on=CLOSES,
+        title="FMS 2015",
+        fund_amount=Decimal(725_000),
+        envelope=Decimal(290_000),
+        opens_on=OPENS,
+        closes_on=CLOSES,
         criteria=EligibilityCriteria(True, True, Decimal("0.50"), Decimal("0.70"), Decimal(500)),
         grid=(ScoringCriterion("pertinence", "Pertinence", 3), ScoringCriterion("cout", "Coût", 2)),
-        priority_trainings=("Sauveteur secouriste du travail (SST)",))
+        priority_trainings=("Sauveteur secouriste du travail (SST)",),
+    )
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
@@ -32,25 +37,32 @@ def test_an_opened_call_records_its_terms_to_the_cent() -> None:
     call = opened()
     assert call.status == "open" and call.terms.envelope == Decimal("290000.00")
     assert (call.envelope_total, call.committed, call.paid, call.available) == (
-        Decimal("290000.00"), 0, 0, Decimal("290000.00"))
+        Decimal("290000.00"),
+        0,
+        0,
+        Decimal("290000.00"),
+    )
 
 
 def test_one_call_per_year_its_id_comes_from_the_year() -> None:
     assert opened().id == Call.create_id(2015) != Call.create_id(2016)
 
 
-@pytest.mark.parametrize(("overrides", "words"), [
-    ({"envelope": Decimal("289999.99")}, "40 %"),
-    ({"envelope": Decimal(800_000)}, "dépasser le fonds"),
-    ({"closes_on": OPENS}, "clôture"),
-    ({"grid": ()}, "grille"),
-    ({"grid": (ScoringCriterion("a", "A", 1), ScoringCriterion("a", "B", 1))}, "même code"),
-    ({"grid": (ScoringCriterion("a", "A", 0),)}, "poids"),
-    ({"title": " "}, "titre"),
-    ({"criteria": EligibilityCriteria(True, True, Decimal("0.80"), Decimal("0.70"), Decimal(500))}, "prioritaires"),
-    ({"criteria": EligibilityCriteria(True, True, Decimal("1.5"), Decimal("1.5"), Decimal(500))}, "taux"),
-    ({"criteria": EligibilityCriteria(True, True, Decimal("NaN"), Decimal("0.7"), Decimal(500))}, "taux"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"envelope": Decimal("289999.99")}, "40 %"),
+        ({"envelope": Decimal(800_000)}, "dépasser le fonds"),
+        ({"closes_on": OPENS}, "clôture"),
+        ({"grid": ()}, "grille"),
+        ({"grid": (ScoringCriterion("a", "A", 1), ScoringCriterion("a", "B", 1))}, "même code"),
+        ({"grid": (ScoringCriterion("a", "A", 0),)}, "poids"),
+        ({"title": " "}, "titre"),
+        ({"criteria": EligibilityCriteria(True, True, Decimal("0.80"), Decimal("0.70"), Decimal(500))}, "prioritaires"),
+        ({"criteria": EligibilityCriteria(True, True, Decimal("1.5"), Decimal("1.5"), Decimal(500))}, "taux"),
+        ({"criteria": EligibilityCriteria(True, True, Decimal("NaN"), Decimal("0.7"), Decimal(500))}, "taux"),
+    ],
+)
 def test_a_call_that_breaks_the_rules_is_refused(overrides: dict[str, object], words: str) -> None:
     with pytest.raises(CallRefused, match=words):
         opened(**overrides)
@@ -118,8 +130,11 @@ def test_a_new_decision_replaces_the_commitment_the_application_held() -> None:
     call.commit(application, Decimal("4000.00"))
     assert call.committed == Decimal("4000.00")
     event = call.collect_events()[-1]
-    assert (event.amount, event.replaced, event.available_after) == (Decimal("4000.00"), Decimal("5000.00"),
-                                                                     Decimal("286000.00"))
+    assert (event.amount, event.replaced, event.available_after) == (
+        Decimal("4000.00"),
+        Decimal("5000.00"),
+        Decimal("286000.00"),
+    )
 
 
 def test_a_rejection_releases_the_commitment() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -29,8 +29,10 @@ from shared.projection import ForeignEvent
 from tests.unit.test_training_application import ON, approved, content, scored
 from tests.unit.test_training_call import opened
 
-TRAININGS = (Training("SST", True, 10, 10, Decimal("5000.00"), "lead", True),
-             Training("Savoirs", False, 20, 5, Decimal("2000.00"), "partner", True))
+TRAININGS = (
+    Training("SST", True, 10, 10, Decimal("5000.00"), "lead", True),
+    Training("Savoirs", False, 20, 5, Decimal("2000.00"), "partner", True),
+)
 
 
 # --- settlement --------------------------------------------------------------------------------------
@@ -63,15 +65,22 @@ def candidate(name: str, score: str, requested: str, maximum: str = "100000") ->
 
 
 def test_what_if_funds_the_best_scores_first_and_the_last_one_partly() -> None:
-    outcomes = simulate([candidate("b", "60", "4000"), candidate("a", "80", "5000"), candidate("c", "40", "3000")],
-                        Decimal("7000"))
+    outcomes = simulate(
+        [candidate("b", "60", "4000"), candidate("a", "80", "5000"), candidate("c", "40", "3000")], Decimal("7000")
+    )
     assert [(o.candidate.application_id, o.funded, o.outcome) for o in outcomes] == [
-        ("a", Decimal("5000"), "full"), ("b", Decimal("2000"), "partial"), ("c", Decimal("0.00"), "unfunded")]
+        ("a", Decimal("5000"), "full"),
+        ("b", Decimal("2000"), "partial"),
+        ("c", Decimal("0.00"), "unfunded"),
+    ]
 
 
 def test_what_if_leaves_out_scores_under_the_cutoff_and_caps_at_the_criteria() -> None:
-    outcomes = simulate([candidate("a", "80", "5000", maximum="4500"), candidate("b", "49.99", "1000")],
-                        Decimal("100000"), Decimal("50"))
+    outcomes = simulate(
+        [candidate("a", "80", "5000", maximum="4500"), candidate("b", "49.99", "1000")],
+        Decimal("100000"),
+        Decimal("50"),
+    )
     assert [(o.funded, o.outcome) for o in outcomes] == [(Decimal("4500"), "full"), (Decimal("0.00"), "below_cutoff")]
 
 
@@ -104,16 +113,23 @@ def test_each_applicant_enterprise_gets_its_own_row_with_its_share_of_the_traini
     rows = {r["enterprise_id"]: r for r in enterprise_rows(fold(app))}
     assert set(rows) == {"lead", "partner"}
     assert (rows["lead"]["tenant_id"], rows["lead"]["role"], rows["lead"]["enterprise_planned_trainees"]) == (
-        "lead", "lead", 10)
+        "lead",
+        "lead",
+        10,
+    )
     assert (rows["partner"]["tenant_id"], rows["partner"]["role"], rows["partner"]["enterprise_planned_hours"]) == (
-        "partner", "partner", 20)
+        "partner",
+        "partner",
+        20,
+    )
     assert rows["partner"]["lead_name"] == "AI du Relais" and rows["partner"]["score"] == Decimal("72.00")
 
 
 def test_a_row_gives_back_the_state_it_was_made_from() -> None:
     app, call = approved()
-    app.report_actuals((TrainingActual(0, 10, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))),
-                       ON)
+    app.report_actuals(
+        (TrainingActual(0, 10, 14, Decimal("6000.00")), TrainingActual(1, 5, 20, Decimal("2000.00"))), ON
+    )
     app.settle(call.terms.criteria, ON)
     state = fold(app)
     for row in enterprise_rows(state):
@@ -123,47 +139,105 @@ def test_a_row_gives_back_the_state_it_was_made_from() -> None:
 
 
 def member_event(kind: str, version: int, member_id: uuid.UUID, **state: object) -> ForeignEvent:
-    return ForeignEvent(topic=f"services.membership.domain.member:{kind}", name=kind, originator_id=member_id,
-                        originator_version=version, timestamp=datetime(2015, 1, 1, tzinfo=timezone.utc), state=state)
+    return ForeignEvent(
+        topic=f"services.membership.domain.member:{kind}",
+        name=kind,
+        originator_id=member_id,
+        originator_version=version,
+        timestamp=datetime(2015, 1, 1, tzinfo=UTC),
+        state=state,
+    )
 
 
 def test_the_register_copy_follows_the_membership_events_it_needs() -> None:
     member_id = uuid.uuid4()
-    row = apply_member_fact(None, member_event("Member.Registered", 1, member_id, name="AI Lens", siret="x",
-                                               forms=("AI", "ETTI"), region="NPC", joined_on=date(2010, 1, 1),
-                                               contact={}, city="Lens"))
-    row = apply_member_fact(row, member_event("Member.JoinedAccordGroupe", 2, member_id,
-                                              effective_on=date(2012, 3, 1)))
-    row = apply_member_fact(row, member_event("Member.MovedToRegion", 3, member_id, region="HDF",
-                                              effective_on=date(2016, 1, 1), reason="fusion"))
-    row = apply_member_fact(row, member_event("Member.Resigned", 4, member_id, effective_on=date(2016, 6, 30),
-                                              reason="x"))
-    assert row == {"member_id": str(member_id), "tenant_id": str(member_id), "region": "HDF", "name": "AI Lens",
-                   "forms": ["AI", "ETTI"], "primary_form": "AI", "status": "resigned",
-                   "accord_groupe_since": date(2012, 3, 1), "version": 4}
-    assert apply_member_fact(None, member_event("Member.Resigned", 2, member_id, effective_on=date(2016, 1, 1))) \
-        is None
+    row = apply_member_fact(
+        None,
+        member_event(
+            "Member.Registered",
+            1,
+            member_id,
+            name="AI Lens",
+            siret="x",
+            forms=("AI", "ETTI"),
+            region="NPC",
+            joined_on=date(2010, 1, 1),
+            contact={},
+            city="Lens",
+        ),
+    )
+    row = apply_member_fact(row, member_event("Member.JoinedAccordGroupe", 2, member_id, effective_on=date(2012, 3, 1)))
+    row = apply_member_fact(
+        row,
+        member_event(
+            "Member.MovedToRegion", 3, member_id, region="HDF", effective_on=date(2016, 1, 1), reason="fusion"
+        ),
+    )
+    row = apply_member_fact(
+        row, member_event("Member.Resigned", 4, member_id, effective_on=date(2016, 6, 30), reason="x")
+    )
+    assert row == {
+        "member_id": str(member_id),
+        "tenant_id": str(member_id),
+        "region": "HDF",
+        "name": "AI Lens",
+        "forms": ["AI", "ETTI"],
+        "primary_form": "AI",
+        "status": "resigned",
+        "accord_groupe_since": date(2012, 3, 1),
+        "version": 4,
+    }
+    assert apply_member_fact(None, member_event("Member.Resigned", 2, member_id, effective_on=date(2016, 1, 1))) is None
 
 
 # --- exports --------------------------------------------------------------------------------------------
 
 
 def decision_row() -> dict:
-    return {"application_id": "a1", "title": "Projet", "lead_name": "AI Lens", "lead_region": "NPC",
-            "enterprises": [{"name": "AI Lens"}, {"name": "ACI du Port"}], "status": "awarded",
-            "eligibility": "eligible", "score": Decimal("72.00"), "requested": Decimal("3000.00"),
-            "decision": {"kind": "award", "amount": "2800.00", "reason": "Retenu", "decided_by": "marie",
-                         "on": "2015-05-12"},
-            "review": {"outcome": "approved", "reviewer_id": "paul"}, "awarded": Decimal("2800.00"),
-            "settled": None, "planned_trainees": 14, "planned_hours": 34, "delivered_trainees": None,
-            "delivered_hours": None}
+    return {
+        "application_id": "a1",
+        "title": "Projet",
+        "lead_name": "AI Lens",
+        "lead_region": "NPC",
+        "enterprises": [{"name": "AI Lens"}, {"name": "ACI du Port"}],
+        "status": "awarded",
+        "eligibility": "eligible",
+        "score": Decimal("72.00"),
+        "requested": Decimal("3000.00"),
+        "decision": {
+            "kind": "award",
+            "amount": "2800.00",
+            "reason": "Retenu",
+            "decided_by": "marie",
+            "on": "2015-05-12",
+        },
+        "review": {"outcome": "approved", "reviewer_id": "paul"},
+        "awarded": Decimal("2800.00"),
+        "settled": None,
+        "planned_trainees": 14,
+        "planned_hours": 34,
+        "delivered_trainees": None,
+        "delivered_hours": None,
+    }
 
 
 def test_decisions_export_as_a_french_csv() -> None:
     text = as_csv(decision_lines([decision_row()])).decode("utf-8-sig").splitlines()
     assert text[0].split(";") == list(HEADERS)
-    assert text[1].split(";")[:12] == ["a1", "Projet", "AI Lens", "NPC", "AI Lens, ACI du Port", "aide accordée",
-                                       "éligible", "72,00", "3000,00", "aide", "2800,00", "Retenu"]
+    assert text[1].split(";")[:12] == [
+        "a1",
+        "Projet",
+        "AI Lens",
+        "NPC",
+        "AI Lens, ACI du Port",
+        "aide accordée",
+        "éligible",
+        "72,00",
+        "3000,00",
+        "aide",
+        "2800,00",
+        "Retenu",
+    ]
 
 
 def test_decisions_export_as_an_xlsx_workbook() -> None:

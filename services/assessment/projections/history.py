@@ -26,7 +26,7 @@ ASSESSMENT_HISTORY = Table(
         ("actor_id", "text NOT NULL"),
         ("actor_role", "text NOT NULL"),
         ("correlation_id", "text NOT NULL"),
-        ("details", "jsonb NOT NULL"),
+        ("details", "text NOT NULL"),
     ),
     primary_key=("assessment_id", "version"),
 )
@@ -34,9 +34,9 @@ ASSESSMENT_HISTORY = Table(
 _NOT_DETAILS = frozenset({"originator_id", "originator_version", "timestamp", "meta", "at", "originator_topic"})
 
 
-def event_details(event: Any) -> msgspec.Raw:
-    """The event's own fields, as JSON (encoded once, written to the jsonb column as they are)."""
-    return msgspec.Raw(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
+def event_details(event: Any) -> str:
+    """The event's own fields, as JSON text."""
+    return msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}).decode()
 
 
 class AssessmentHistoryProjection(Projection):

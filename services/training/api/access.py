@@ -37,8 +37,9 @@ class Reader:
         return self.application_ids is not None
 
     def may_read(self, row: dict) -> bool:
-        return ((self.application_ids is None or row["application_id"] in self.application_ids)
-                and (self.call_ids is None or row["call_id"] in self.call_ids))
+        return (self.application_ids is None or row["application_id"] in self.application_ids) and (
+            self.call_ids is None or row["call_id"] in self.call_ids
+        )
 
 
 async def reader_of(platform: Platform, principal: Principal) -> Reader:

@@ -29,6 +29,7 @@ from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import Training, TrainingActual
 from shared.auth import Principal
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -37,11 +38,22 @@ from shared.tenancy import scoped_connection
 def content_request(body: ContentIn) -> ContentRequest:
     """The content as sent; a training without `enterprise_id` trains the lead enterprise's employees."""
     return ContentRequest(
-        title=body.title, summary=body.summary, partner_ids=tuple(body.partners), requested=body.requested,
+        title=body.title,
+        summary=body.summary,
+        partner_ids=tuple(body.partners),
+        requested=body.requested,
         trainings=tuple(
-            Training(title=t.title.strip(), priority=t.priority, hours=t.hours, trainees=t.trainees, cost=t.cost,
-                     enterprise_id=t.enterprise_id or "", integration_pathway=t.integration_pathway)
-            for t in body.trainings),
+            Training(
+                title=t.title.strip(),
+                priority=t.priority,
+                hours=t.hours,
+                trainees=t.trainees,
+                cost=t.cost,
+                enterprise_id=t.enterprise_id or "",
+                integration_pathway=t.integration_pathway,
+            )
+            for t in body.trainings
+        ),
     )
 
 
@@ -57,86 +69,202 @@ class DraftController(Controller):
     path = "/api/training/calls"
     tags = ["training: applications"]
 
-    @post("/{call_id:uuid}/applications", guards=[APPLICANTS], status_code=201,
-          summary="Start an application (a draft) for the caller's enterprise, alone or with partners")
-    async def draft(self, request: Request, call_id: FromPath[UUID], data: JSONBody[ContentIn],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{call_id:uuid}/applications",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        status_code=201,
+        summary="Start an application (a draft) for the caller's enterprise, alone or with partners",
+    )
+    async def draft(
+        self, request: Request, call_id: FromPath[UUID], data: JSONBody[ContentIn], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app, lead = training(platform), tenant(request)
-        return await run_command(request, app, lambda: app.draft_application(
-            call_id, lead_id=lead, content=content_request(data), on=date.today()),
-            name="draft_application", status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.draft_application(call_id, lead_id=lead, content=content_request(data), on=date.today()),
+            name="draft_application",
+            status_code=201,
+        )
 
 
 class ApplicationController(Controller):
     path = "/api/training/applications"
     tags = ["training: applications"]
 
-    @get("/{application_id:uuid}", guards=[READERS], summary="An application, as the caller may see it")
-    async def get_application(self, request: Request, application_id: FromPath[UUID],
-                              platform: NamedDependency[Platform], wait_for: WaitFor = None) -> ApplicationRecord:
+    @get(
+        "/{application_id:uuid}",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="An application, as the caller may see it",
+    )
+    async def get_application(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+    ) -> ApplicationRecord:
         row, reader = await visible_application(platform, request, application_id, wait_for)
         return application_record(row, reader)
 
-    @get("/{application_id:uuid}/amendments",
-         summary="What changed since the application was submitted", guards=[READERS])
-    async def amendments(self, request: Request, application_id: FromPath[UUID],
-                         platform: NamedDependency[Platform], wait_for: WaitFor = None) -> AmendmentDiff:
+    @get(
+        "/{application_id:uuid}/amendments",
+        summary="What changed since the application was submitted",
+        guards=[READERS],
+    )
+    async def amendments(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+    ) -> AmendmentDiff:
         row, _ = await visible_application(platform, request, application_id, wait_for)
         changes = content_changes(row["submitted_content"], row["content"]) if row["submitted_content"] else []
-        return AmendmentDiff(application_id=str(application_id), submitted_on=row["submitted_on"],
-                             amendments=row["amendments"], changes=[Change(**c) for c in changes])
+        return AmendmentDiff(
+            application_id=str(application_id),
+            submitted_on=row["submitted_on"],
+            amendments=row["amendments"],
+            changes=[Change(**c) for c in changes],
+        )
 
-    @post("/{application_id:uuid}/draft", guards=[APPLICANTS], summary="Edit the draft (any applicant enterprise)")
-    async def edit(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ContentIn],
-                   platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/draft",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        summary="Edit the draft (any applicant enterprise)",
+    )
+    async def edit(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[ContentIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app, member = training(platform), tenant(request)
-        return await run_command(request, app, lambda: app.edit_draft(
-            application_id, acting_for=member,
-            content=content_request(data),
-            on=date.today(), expected_version=expected_version(request)), name="edit_draft")
+        return await run_command(
+            request,
+            app,
+            lambda: app.edit_draft(
+                application_id,
+                acting_for=member,
+                content=content_request(data),
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="edit_draft",
+        )
 
-    @post("/{application_id:uuid}/submission", guards=[APPLICANTS],
-          summary="Submit the application (eligibility is checked at once)")
-    async def submit(self, request: Request, application_id: FromPath[UUID],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/submission",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        summary="Submit the application (eligibility is checked at once)",
+    )
+    async def submit(
+        self, request: Request, application_id: FromPath[UUID], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app, member = training(platform), tenant(request)
-        return await run_command(request, app, lambda: app.submit(
-            application_id, acting_for=member, on=date.today(), expected_version=expected_version(request)),
-            name="submit_application")
+        return await run_command(
+            request,
+            app,
+            lambda: app.submit(
+                application_id, acting_for=member, on=date.today(), expected_version=expected_version(request)
+            ),
+            name="submit_application",
+        )
 
-    @post("/{application_id:uuid}/amendments", guards=[APPLICANTS],
-          summary="Amend the submitted application (until the closing date, before it is scored)")
-    async def amend(self, request: Request, application_id: FromPath[UUID], data: JSONBody[AmendmentIn],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/amendments",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        summary="Amend the submitted application (until the closing date, before it is scored)",
+    )
+    async def amend(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[AmendmentIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app, member = training(platform), tenant(request)
-        return await run_command(request, app, lambda: app.amend_application(
-            application_id, acting_for=member,
-            content=content_request(data),
-            reason=data.reason, on=date.today(), expected_version=expected_version(request)),
-            name="amend_application")
+        return await run_command(
+            request,
+            app,
+            lambda: app.amend_application(
+                application_id,
+                acting_for=member,
+                content=content_request(data),
+                reason=data.reason,
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="amend_application",
+        )
 
-    @post("/{application_id:uuid}/withdrawal", guards=[APPLICANTS], summary="Withdraw the application")
-    async def withdraw(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ReasonIn],
-                       platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/withdrawal",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        summary="Withdraw the application",
+    )
+    async def withdraw(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[ReasonIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app, member = training(platform), tenant(request)
-        return await run_command(request, app, lambda: app.withdraw(
-            application_id, acting_for=member, reason=data.reason, on=date.today(),
-            expected_version=expected_version(request)), name="withdraw_application")
+        return await run_command(
+            request,
+            app,
+            lambda: app.withdraw(
+                application_id,
+                acting_for=member,
+                reason=data.reason,
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="withdraw_application",
+        )
 
-    @post("/{application_id:uuid}/actuals", guards=[APPLICANTS],
-          summary="Report what was delivered (trainees, hours, cost of each planned training)")
-    async def report_actuals(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ActualsIn],
-                             platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/actuals",
+        responses=COMMAND_ERRORS,
+        guards=[APPLICANTS],
+        summary="Report what was delivered (trainees, hours, cost of each planned training)",
+    )
+    async def report_actuals(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[ActualsIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app, member = training(platform), tenant(request)
-        actuals = tuple(TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=a.cost)
-                        for a in data.trainings)
-        return await run_command(request, app, lambda: app.report_actuals(
-            application_id, acting_for=member, actuals=actuals, on=date.today(),
-            expected_version=expected_version(request)), name="report_actuals")
+        actuals = tuple(
+            TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=a.cost) for a in data.trainings
+        )
+        return await run_command(
+            request,
+            app,
+            lambda: app.report_actuals(
+                application_id,
+                acting_for=member,
+                actuals=actuals,
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="report_actuals",
+        )
 
 
-async def visible_application(platform: Platform, request: Request, application_id: UUID,
-                              wait_for: int | None) -> tuple[dict, object]:
+async def visible_application(
+    platform: Platform, request: Request, application_id: UUID, wait_for: int | None
+) -> tuple[dict, object]:
     """The application's row if the caller may read it; 404 otherwise (another tenant's application
     and no application at all look the same)."""
     await platform.wait_for("training", wait_for, [FUNDING])

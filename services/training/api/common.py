@@ -16,8 +16,14 @@ APPLICANTS = requires(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 REVIEWERS = requires(Role.FUND_REVIEWER)
 ANYONE = requires(*Role)
 # Everyone who may read applications; what each sees is narrowed by `access.reader_of`.
-READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR, Role.FUND_REVIEWER, Role.REGIONAL_DELEGATE,
-                   Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
+READERS = requires(
+    Role.NATIONAL_STAFF,
+    Role.AUDITOR,
+    Role.FUND_REVIEWER,
+    Role.REGIONAL_DELEGATE,
+    Role.MEMBER_ADMIN,
+    Role.MEMBER_CONTRIBUTOR,
+)
 
 WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for (read your own write)")]
 

@@ -28,6 +28,7 @@ from services.training.domain.errors import ApplicationNotFound, ApplicationRefu
 from services.training.domain.values import CriterionScore
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -39,79 +40,205 @@ class DecisionController(Controller):
     path = "/api/training/applications"
     tags = ["training: decisions"]
 
-    @post("/{application_id:uuid}/eligibility", guards=[STAFF],
-          summary="Check eligibility again against the register as it is now")
-    async def recheck(self, request: Request, application_id: FromPath[UUID], data: JSONBody[DatedIn],
-                      platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/eligibility",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Check eligibility again against the register as it is now",
+    )
+    async def recheck(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[DatedIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
-        return await run_command(request, app, lambda: app.recheck_eligibility(
-            application_id, on=data.on or date.today(), expected_version=expected_version(request)),
-            name="recheck_eligibility")
+        return await run_command(
+            request,
+            app,
+            lambda: app.recheck_eligibility(
+                application_id, on=data.on or date.today(), expected_version=expected_version(request)
+            ),
+            name="recheck_eligibility",
+        )
 
-    @post("/{application_id:uuid}/eligibility/overrides", guards=[STAFF],
-          summary="Override one failed eligibility check, with a written reason")
-    async def override(self, request: Request, application_id: FromPath[UUID], data: JSONBody[OverrideIn],
-                       platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/eligibility/overrides",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Override one failed eligibility check, with a written reason",
+    )
+    async def override(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[OverrideIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
-        return await run_command(request, app, lambda: app.override_check(
-            application_id, check=data.check, reason=data.reason, expected_version=expected_version(request)),
-            name="override_check")
+        return await run_command(
+            request,
+            app,
+            lambda: app.override_check(
+                application_id, check=data.check, reason=data.reason, expected_version=expected_version(request)
+            ),
+            name="override_check",
+        )
 
-    @post("/{application_id:uuid}/reviewers", guards=[STAFF], summary="Assign a fund reviewer")
-    async def assign(self, request: Request, application_id: FromPath[UUID], data: JSONBody[AssignmentIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/reviewers", responses=COMMAND_ERRORS, guards=[STAFF], summary="Assign a fund reviewer"
+    )
+    async def assign(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[AssignmentIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
-        return await run_command(request, app, lambda: app.assign_reviewer(
-            application_id, reviewer_id=data.reviewer_id, reviewer_enterprise=data.reviewer_enterprise,
-            expected_version=expected_version(request)), name="assign_reviewer")
+        return await run_command(
+            request,
+            app,
+            lambda: app.assign_reviewer(
+                application_id,
+                reviewer_id=data.reviewer_id,
+                reviewer_enterprise=data.reviewer_enterprise,
+                expected_version=expected_version(request),
+            ),
+            name="assign_reviewer",
+        )
 
-    @post("/{application_id:uuid}/scores", guards=[REVIEWERS],
-          summary="Score every criterion of the grid, with a comment (assigned reviewers, no conflict of interest)")
-    async def score(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ScoreIn],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/scores",
+        responses=COMMAND_ERRORS,
+        guards=[REVIEWERS],
+        summary="Score every criterion of the grid, with a comment (assigned reviewers, no conflict of interest)",
+    )
+    async def score(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[ScoreIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
         principal: Principal = request.user
-        scores = tuple(CriterionScore(criterion=s.criterion, score=s.score, comment=s.comment.strip())
-                       for s in data.scores)
-        return await run_command(request, app, lambda: app.score(
-            application_id, reviewer_enterprise=principal.tenant, no_conflict_declared=data.no_conflict_of_interest,
-            scores=scores, on=date.today(), expected_version=expected_version(request)), name="score")
+        scores = tuple(
+            CriterionScore(criterion=s.criterion, score=s.score, comment=s.comment.strip()) for s in data.scores
+        )
+        return await run_command(
+            request,
+            app,
+            lambda: app.score(
+                application_id,
+                reviewer_enterprise=principal.tenant,
+                no_conflict_declared=data.no_conflict_of_interest,
+                scores=scores,
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="score",
+        )
 
-    @post("/{application_id:uuid}/decision", guards=[STAFF],
-          summary="Decide: award an amount (committed on the envelope at once) or reject, with a reason")
-    async def decide(self, request: Request, application_id: FromPath[UUID], data: JSONBody[DecisionIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/decision",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Decide: award an amount (committed on the envelope at once) or reject, with a reason",
+    )
+    async def decide(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[DecisionIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
         if data.outcome == "award":
             amount = _award_amount(data.amount)
-            return await run_command(request, app, lambda: app.decide_award(
-                application_id, amount=amount, reason=data.reason, on=date.today(),
-                expected_version=expected_version(request)), name="decide_award")
-        return await run_command(request, app, lambda: app.decide_rejection(
-            application_id, reason=data.reason, on=date.today(), expected_version=expected_version(request)),
-            name="decide_rejection")
+            return await run_command(
+                request,
+                app,
+                lambda: app.decide_award(
+                    application_id,
+                    amount=amount,
+                    reason=data.reason,
+                    on=date.today(),
+                    expected_version=expected_version(request),
+                ),
+                name="decide_award",
+            )
+        return await run_command(
+            request,
+            app,
+            lambda: app.decide_rejection(
+                application_id, reason=data.reason, on=date.today(), expected_version=expected_version(request)
+            ),
+            name="decide_rejection",
+        )
 
-    @post("/{application_id:uuid}/review", guards=[STAFF],
-          summary="Review a decision (another staff member than its maker): approve, or send back with a comment")
-    async def review(self, request: Request, application_id: FromPath[UUID], data: JSONBody[ReviewIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/review",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Review a decision (another staff member than its maker): approve, or send back with a comment",
+    )
+    async def review(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[ReviewIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
-        return await run_command(request, app, lambda: app.review_decision(
-            application_id, approve=data.outcome == "approve", comment=data.comment, on=date.today(),
-            expected_version=expected_version(request)), name="review_decision")
+        return await run_command(
+            request,
+            app,
+            lambda: app.review_decision(
+                application_id,
+                approve=data.outcome == "approve",
+                comment=data.comment,
+                on=date.today(),
+                expected_version=expected_version(request),
+            ),
+            name="review_decision",
+        )
 
-    @post("/{application_id:uuid}/settlement", guards=[STAFF],
-          summary="Settle the award on the reported actuals (pro rata where they fall short)")
-    async def settle(self, request: Request, application_id: FromPath[UUID], data: JSONBody[DatedIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{application_id:uuid}/settlement",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Settle the award on the reported actuals (pro rata where they fall short)",
+    )
+    async def settle(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        data: JSONBody[DatedIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = training(platform)
-        return await run_command(request, app, lambda: app.settle(
-            application_id, on=data.on or date.today(), expected_version=expected_version(request)), name="settle")
+        return await run_command(
+            request,
+            app,
+            lambda: app.settle(application_id, on=data.on or date.today(), expected_version=expected_version(request)),
+            name="settle",
+        )
 
-    @get("/{application_id:uuid}/decision-file", guards=[FILE_READERS],
-         summary="The application's whole story: checks, overrides, scores, decision, envelope, review, settlement")
-    async def decision_file(self, request: Request, application_id: FromPath[UUID],
-                            platform: NamedDependency[Platform], wait_for: WaitFor = None) -> DecisionFile:
+    @get(
+        "/{application_id:uuid}/decision-file",
+        responses=QUERY_ERRORS,
+        guards=[FILE_READERS],
+        summary="The application's whole story: checks, overrides, scores, decision, envelope, review, settlement",
+    )
+    async def decision_file(
+        self,
+        request: Request,
+        application_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+    ) -> DecisionFile:
         await platform.wait_for("training", wait_for, [FUNDING, DECISION_FILES])
         reader = await reader_of(platform, request.user)
         async with scoped_connection(platform.read_pool, reader.scope) as conn:
@@ -120,11 +247,21 @@ class DecisionController(Controller):
         if row is None or not reader.may_read(row):
             raise ApplicationNotFound(application_id)
         return DecisionFile(
-            application_id=row["application_id"], call_id=row["call_id"], title=row["title"],
-            lead_name=row["lead_name"], status=row["status"], eligibility=row["eligibility"], checks=row["checks"],
-            scores=row["scores"], score=row["score"], decision=row["decision"], review=row["review"],
-            awarded=row["awarded"], settled=row["settled"],
-            entries=[DecisionFileEntry(**{k: e[k] for k in DecisionFileEntry.__struct_fields__}) for e in entries])
+            application_id=row["application_id"],
+            call_id=row["call_id"],
+            title=row["title"],
+            lead_name=row["lead_name"],
+            status=row["status"],
+            eligibility=row["eligibility"],
+            checks=row["checks"],
+            scores=row["scores"],
+            score=row["score"],
+            decision=row["decision"],
+            review=row["review"],
+            awarded=row["awarded"],
+            settled=row["settled"],
+            entries=[DecisionFileEntry(**{k: e[k] for k in DecisionFileEntry.__struct_fields__}) for e in entries],
+        )
 
 
 def _award_amount(amount: Decimal | None) -> Decimal:

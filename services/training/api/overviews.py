@@ -16,7 +16,7 @@ from services.training.api.common import FUNDING, REVIEWERS, WaitFor
 from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
 from services.training.api.views import application_summary, dashboard_figures, visible_status
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
-from shared.errors import NotFound
+from shared.errors import QUERY_ERRORS, NotFound
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
 
@@ -30,26 +30,51 @@ class OverviewController(Controller):
     path = "/api/training"
     tags = ["training: overviews"]
 
-    @get("/members/{member_id:uuid}/applications", guards=[MEMBER_READERS],
-         summary="A member's applications (as lead or partner): status, amounts, what is expected next")
-    async def member_applications(self, request: Request, member_id: FromPath[UUID],
-                                  platform: NamedDependency[Platform], wait_for: WaitFor = None,
-                                  limit: Limit = 100, offset: Offset = 0) -> ApplicationPage:
+    @get(
+        "/members/{member_id:uuid}/applications",
+        responses=QUERY_ERRORS,
+        guards=[MEMBER_READERS],
+        summary="A member's applications (as lead or partner): status, amounts, what is expected next",
+    )
+    async def member_applications(
+        self,
+        request: Request,
+        member_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> ApplicationPage:
         principal: Principal = request.user
-        if principal.roles & MEMBER_ROLES and not principal.has(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE) \
-                and principal.tenant != str(member_id):
+        if (
+            principal.roles & MEMBER_ROLES
+            and not principal.has(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
+            and principal.tenant != str(member_id)
+        ):
             raise NotFound(f"aucun adhérent {member_id}")  # another tenant: not there, as for any of its records
         await platform.wait_for("training", wait_for, [FUNDING])
         reader = await reader_of(platform, principal)
         async with scoped_connection(platform.read_pool, reader.scope) as conn:
             rows, total = await queries.applications(conn, enterprise_id=str(member_id), limit=limit, offset=offset)
-        return ApplicationPage(items=[application_summary(r, reader) for r in rows], total=total, limit=limit,
-                               offset=offset)
+        return ApplicationPage(
+            items=[application_summary(r, reader) for r in rows], total=total, limit=limit, offset=offset
+        )
 
-    @get("/regions/{code:str}/overview", guards=[REGION_READERS],
-         summary="A region's part of each call, and the applications of its members")
-    async def region_overview(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
-                              wait_for: WaitFor = None, limit: Limit = 100, offset: Offset = 0) -> RegionOverview:
+    @get(
+        "/regions/{code:str}/overview",
+        responses=QUERY_ERRORS,
+        guards=[REGION_READERS],
+        summary="A region's part of each call, and the applications of its members",
+    )
+    async def region_overview(
+        self,
+        request: Request,
+        code: FromPath[str],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> RegionOverview:
         await platform.wait_for("training", wait_for, [FUNDING])
         principal: Principal = request.user
         scope = scope_of(principal)
@@ -59,12 +84,21 @@ class OverviewController(Controller):
         async with scoped_connection(platform.read_pool, scope) as conn:
             figures = await queries.region_figures(conn, code)
             rows, _ = await queries.applications(conn, region=code, limit=limit, offset=offset)
-        return RegionOverview(region=code, figures=[dashboard_figures(f) for f in figures],
-                              applications=[application_summary(r, reader) for r in rows])
+        return RegionOverview(
+            region=code,
+            figures=[dashboard_figures(f) for f in figures],
+            applications=[application_summary(r, reader) for r in rows],
+        )
 
-    @get("/reviewer/assignments", guards=[REVIEWERS], summary="The applications the caller must score")
-    async def assignments(self, request: Request, platform: NamedDependency[Platform],
-                          wait_for: WaitFor = None) -> list[Assignment]:
+    @get(
+        "/reviewer/assignments",
+        responses=QUERY_ERRORS,
+        guards=[REVIEWERS],
+        summary="The applications the caller must score",
+    )
+    async def assignments(
+        self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> list[Assignment]:
         await platform.wait_for("training", wait_for, [FUNDING])
         reader = await reader_of(platform, request.user)
         assert reader.application_ids is not None
@@ -72,7 +106,15 @@ class OverviewController(Controller):
             assigned = {a["application_id"]: a for a in await queries.assignments_of(conn, request.user.subject)}
         async with scoped_connection(platform.read_pool, reader.scope) as conn:
             rows, _ = await queries.applications(conn, application_ids=sorted(reader.application_ids), limit=500)
-        return [Assignment(application_id=r["application_id"], call_id=r["call_id"], title=r["title"],
-                           lead_name=r["lead_name"], status=visible_status(r, reader),
-                           scored=assigned[r["application_id"]]["scored"],
-                           assigned_at=assigned[r["application_id"]]["assigned_at"]) for r in rows]
+        return [
+            Assignment(
+                application_id=r["application_id"],
+                call_id=r["call_id"],
+                title=r["title"],
+                lead_name=r["lead_name"],
+                status=visible_status(r, reader),
+                scored=assigned[r["application_id"]]["scored"],
+                assigned_at=assigned[r["application_id"]]["assigned_at"],
+            )
+            for r in rows
+        ]

@@ -35,12 +35,17 @@ _NEXT_STEPS = {
 def next_step(row: dict[str, Any]) -> tuple[str, str]:
     """What the applicant is expected to do next."""
     if row["status"] == "submitted" and row["eligibility"] == "ineligible":
-        return ("review_eligibility", "Vérifier les critères d'éligibilité non remplis : la candidature peut être "
-                                      "modifiée jusqu'à la clôture de l'appel")
+        return (
+            "review_eligibility",
+            "Vérifier les critères d'éligibilité non remplis : la candidature peut être "
+            "modifiée jusqu'à la clôture de l'appel",
+        )
     if row["status"] == "awarded":
         if row["actuals"] is None:
-            return ("report_actuals", "Déclarer les réalisations (stagiaires formés, heures, coûts) pour le solde "
-                                      "de l'aide")
+            return (
+                "report_actuals",
+                "Déclarer les réalisations (stagiaires formés, heures, coûts) pour le solde de l'aide",
+            )
         return ("none", "Aucune action attendue : le solde de l'aide est en cours de calcul")
     return _NEXT_STEPS[row["status"]]
 
@@ -52,11 +57,26 @@ def visible_status(row: dict[str, Any], reader: Reader) -> str:
 def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationRecord.__struct_fields__ if name in row}
-    fields.update(status=visible_status(row, reader), next_step=code, next_step_label=label,
-                  reviewers=None, scores=None, score=None, decision=None, review=None, decided_on=None)
+    fields.update(
+        status=visible_status(row, reader),
+        next_step=code,
+        next_step_label=label,
+        reviewers=None,
+        scores=None,
+        score=None,
+        decision=None,
+        review=None,
+        decided_on=None,
+    )
     if reader.sees_deliberation:
-        fields.update(reviewers=row["reviewers"], scores=row["scores"], score=row["score"], decision=row["decision"],
-                      review=row["review"], decided_on=row["decided_on"])
+        fields.update(
+            reviewers=row["reviewers"],
+            scores=row["scores"],
+            score=row["score"],
+            decision=row["decision"],
+            review=row["review"],
+            decided_on=row["decided_on"],
+        )
     elif reader.is_reviewer:
         fields["scores"] = [s for s in row["scores"] if s["reviewer_id"] == reader.principal.subject]
     elif row["notified_on"] is not None:
@@ -65,22 +85,27 @@ def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord
 
 
 def _notified_decision(decision: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": decision["kind"], "amount": decision["amount"], "reason": decision["reason"],
-            "on": decision["on"]}
+    return {"kind": decision["kind"], "amount": decision["amount"], "reason": decision["reason"], "on": decision["on"]}
 
 
 def application_summary(row: dict[str, Any], reader: Reader) -> ApplicationSummary:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationSummary.__struct_fields__ if name in row}
-    fields.update(status=visible_status(row, reader), enterprises=len(row["enterprises"]), next_step=code,
-                  next_step_label=label, score=row["score"] if reader.sees_deliberation else None)
+    fields.update(
+        status=visible_status(row, reader),
+        enterprises=len(row["enterprises"]),
+        next_step=code,
+        next_step_label=label,
+        score=row["score"] if reader.sees_deliberation else None,
+    )
     return ApplicationSummary(**fields)
 
 
 def call_record(row: dict[str, Any], *, with_envelope: bool) -> CallRecord:
     fields = {name: row[name] for name in CallRecord.__struct_fields__ if name in row and name != "envelope"}
-    envelope = EnvelopeFigures(**{name: row[name] for name in EnvelopeFigures.__struct_fields__}) if with_envelope \
-        else None
+    envelope = (
+        EnvelopeFigures(**{name: row[name] for name in EnvelopeFigures.__struct_fields__}) if with_envelope else None
+    )
     return CallRecord(**fields, envelope=envelope)
 
 

@@ -140,12 +140,23 @@ def call_2015() -> list[DemoApplication]:
         # A partly funded project asked for more, within the ceiling per trainee.
         room = (MAX_PER_TRAINEE * trainees[i] - award) // 100 * 100
         requested = award + (min(Decimal(rng.randrange(8, 30) * 100), room) if i in partly_funded else 0)
-        applications.append(_application(
-            rng, key=i, partners=1 if i == 5 else 0, lead_kind="late" if i == 10 else "accord",
-            trainees=trainees[i], hours=hours[i], requested=requested, award=award,
-            reason="Aide accordée au montant demandé" if requested == award else
-            "Aide partielle : montant ramené au coût moyen par stagiaire retenu par le comité",
-            level="high", first_award=requested if i == 20 else None))
+        applications.append(
+            _application(
+                rng,
+                key=i,
+                partners=1 if i == 5 else 0,
+                lead_kind="late" if i == 10 else "accord",
+                trainees=trainees[i],
+                hours=hours[i],
+                requested=requested,
+                award=award,
+                reason="Aide accordée au montant demandé"
+                if requested == award
+                else "Aide partielle : montant ramené au coût moyen par stagiaire retenu par le comité",
+                level="high",
+                first_award=requested if i == 20 else None,
+            )
+        )
     for i in range(RETAINED, APPLICATIONS):
         n_trainees = rng.randint(10, 40)
         requested = Decimal(n_trainees * rng.randrange(250, 450) // 100 * 100)
@@ -155,21 +166,50 @@ def call_2015() -> list[DemoApplication]:
             # Each asked for more than the 9,847 € left once the better-ranked projects were funded.
             requested = Decimal(rng.randrange(101, 160) * 100)
             n_trainees = max(n_trainees, int(requested / 450) + 1)
-            level, reason = "mid", ("Projet éligible, classé après les projets retenus : l'enveloppe restante ne "
-                                    "couvre pas le projet et le comité n'a pas retenu de financement partiel")
+            level, reason = (
+                "mid",
+                (
+                    "Projet éligible, classé après les projets retenus : l'enveloppe restante ne "
+                    "couvre pas le projet et le comité n'a pas retenu de financement partiel"
+                ),
+            )
         else:
-            level, reason = "none", ("Candidature non éligible : une entreprise candidate n'est pas membre de "
-                                     "l'Accord Groupe")
-        applications.append(_application(
-            rng, key=i, partners={37: 2, 40: 1, 45: 1}.get(i, 0), lead_kind="outside" if i >= 48 else "accord",
-            trainees=n_trainees, hours=rng.randint(28, 120), requested=requested, award=None, reason=reason,
-            level=level, first_award=None))
+            level, reason = (
+                "none",
+                ("Candidature non éligible : une entreprise candidate n'est pas membre de l'Accord Groupe"),
+            )
+        applications.append(
+            _application(
+                rng,
+                key=i,
+                partners={37: 2, 40: 1, 45: 1}.get(i, 0),
+                lead_kind="outside" if i >= 48 else "accord",
+                trainees=n_trainees,
+                hours=rng.randint(28, 120),
+                requested=requested,
+                award=None,
+                reason=reason,
+                level=level,
+                first_award=None,
+            )
+        )
     return applications
 
 
-def _application(rng: random.Random, *, key: int, partners: int, lead_kind: str, trainees: int, hours: int,
-                 requested: Decimal, award: Decimal | None, reason: str, level: str,
-                 first_award: Decimal | None) -> DemoApplication:
+def _application(
+    rng: random.Random,
+    *,
+    key: int,
+    partners: int,
+    lead_kind: str,
+    trainees: int,
+    hours: int,
+    requested: Decimal,
+    award: Decimal | None,
+    reason: str,
+    level: str,
+    first_award: Decimal | None,
+) -> DemoApplication:
     count = min(rng.choice((1, 2, 2, 3)), trainees // 4, hours // 7)
     count = max(count, partners + 1)
     titles = rng.sample(PRIORITY_TRAININGS + OTHER_TRAININGS, count)
@@ -179,19 +219,37 @@ def _application(rng: random.Random, *, key: int, partners: int, lead_kind: str,
     cost = int(requested / MAX_COFUNDING_RATE * Decimal(str(rng.uniform(1.05, 1.35))))
     costs = _apportion(cost, [t * h for t, h in zip(split_trainees, split_hours, strict=True)])
     trainings = tuple(
-        DemoTraining(title=title, priority=title in PRIORITY_TRAININGS, hours=h, trainees=t, cost=Decimal(c),
-                     enterprise=k if k <= partners else 0)
-        for k, (title, t, h, c) in enumerate(zip(titles, split_trainees, split_hours, costs, strict=True)))
+        DemoTraining(
+            title=title,
+            priority=title in PRIORITY_TRAININGS,
+            hours=h,
+            trainees=t,
+            cost=Decimal(c),
+            enterprise=k if k <= partners else 0,
+        )
+        for k, (title, t, h, c) in enumerate(zip(titles, split_trainees, split_hours, costs, strict=True))
+    )
     drafted = OPENS_ON + timedelta(days=rng.randint(7, 45))
     return DemoApplication(
-        key=key, title=rng.choice(_TITLES).format(t=_lowercase_first(titles[0])),
-        summary=(f"{trainees} salariés en parcours d'insertion formés en {count} action(s) de formation, "
-                 "pour consolider leurs compétences et leur accès à un emploi durable."),
-        partners=partners, lead_kind=lead_kind, trainings=trainings, requested=requested, award=award,
-        reason=reason, scores=_scores(rng, level), first_award=first_award, drafted_on=drafted,
+        key=key,
+        title=rng.choice(_TITLES).format(t=_lowercase_first(titles[0])),
+        summary=(
+            f"{trainees} salariés en parcours d'insertion formés en {count} action(s) de formation, "
+            "pour consolider leurs compétences et leur accès à un emploi durable."
+        ),
+        partners=partners,
+        lead_kind=lead_kind,
+        trainings=trainings,
+        requested=requested,
+        award=award,
+        reason=reason,
+        scores=_scores(rng, level),
+        first_award=first_award,
+        drafted_on=drafted,
         submitted_on=min(drafted + timedelta(days=rng.randint(1, 14)), CLOSES_ON),
         decided_on=date(2015, 5, 11) + timedelta(days=key % 10),
-        actuals_on=date(2015, 12, 1) + timedelta(days=key) if award is not None else None)
+        actuals_on=date(2015, 12, 1) + timedelta(days=key) if award is not None else None,
+    )
 
 
 def _lowercase_first(title: str) -> str:

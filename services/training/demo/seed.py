@@ -88,14 +88,16 @@ class Cast:
 
 def _take(pools: dict[str, list[EnterpriseFacts]], kind: str) -> EnterpriseFacts:
     if not pools[kind]:
-        raise RuntimeError(f"the demo register has too few members of kind {kind!r} for the 2015 call "
-                           "(seed the membership demo first)")
+        raise RuntimeError(
+            f"the demo register has too few members of kind {kind!r} for the 2015 call (seed the membership demo first)"
+        )
     return pools[kind].pop()
 
 
 class Replay:
-    def __init__(self, app: TrainingApplication, applications: list[DemoApplication], cast: Cast,
-                 progress: Progress) -> None:
+    def __init__(
+        self, app: TrainingApplication, applications: list[DemoApplication], cast: Cast, progress: Progress
+    ) -> None:
         self.app = app
         self.applications = applications
         self.cast = cast
@@ -110,23 +112,36 @@ class Replay:
             self.progress(f"training: the 2015 call ({what})", step, 7)
 
     def _steps(self) -> list[tuple[str, Callable[[], None]]]:
-        return [("applications", self._apply), ("eligibility", self._override), ("scoring", self._score),
-                ("decisions", self._decide), ("reviews", self._review), ("results", self._publish),
-                ("settlements", self._settle)]
+        return [
+            ("applications", self._apply),
+            ("eligibility", self._override),
+            ("scoring", self._score),
+            ("decisions", self._decide),
+            ("reviews", self._review),
+            ("results", self._publish),
+            ("settlements", self._settle),
+        ]
 
     def _as(self, actor: str, role: str, tenant: str | None = None):  # noqa: ANN202 - a context manager
         return command_context(actor_id=actor, actor_role=role, tenant_id=tenant, correlation_id="demo-seed-training")
 
     def _open_call(self) -> None:
         terms = CallTerms(
-            title="Fonds Mutualisés Solidaires : appel à projets 2015", fund_amount=plan.FUND,
-            envelope=plan.ENVELOPE, opens_on=plan.OPENS_ON, closes_on=plan.CLOSES_ON,
-            criteria=EligibilityCriteria(accord_groupe_required=True, integration_pathway_required=True,
-                                         max_cofunding_rate=plan.MAX_COFUNDING_RATE,
-                                         priority_cofunding_rate=plan.PRIORITY_COFUNDING_RATE,
-                                         max_per_trainee=plan.MAX_PER_TRAINEE),
+            title="Fonds Mutualisés Solidaires : appel à projets 2015",
+            fund_amount=plan.FUND,
+            envelope=plan.ENVELOPE,
+            opens_on=plan.OPENS_ON,
+            closes_on=plan.CLOSES_ON,
+            criteria=EligibilityCriteria(
+                accord_groupe_required=True,
+                integration_pathway_required=True,
+                max_cofunding_rate=plan.MAX_COFUNDING_RATE,
+                priority_cofunding_rate=plan.PRIORITY_COFUNDING_RATE,
+                max_per_trainee=plan.MAX_PER_TRAINEE,
+            ),
             grid=tuple(ScoringCriterion(code=c, label=label, weight=w) for c, label, w in plan.GRID),
-            priority_trainings=plan.PRIORITY_TRAININGS)
+            priority_trainings=plan.PRIORITY_TRAININGS,
+        )
         with self._as(plan.DECIDER, "national_staff"):
             self.app.open_call(year=plan.YEAR, terms=terms, on=plan.OPENS_ON)
 
@@ -134,22 +149,42 @@ class Replay:
         for demo in sorted(self.applications, key=lambda a: (a.drafted_on, a.key)):
             lead, *partners = self.cast.enterprises[demo.key]
             content = ContentRequest(
-                title=demo.title, summary=demo.summary, partner_ids=tuple(p.member_id for p in partners),
-                trainings=tuple(Training(title=t.title, priority=t.priority, hours=t.hours, trainees=t.trainees,
-                                         cost=t.cost, enterprise_id=self.cast.enterprises[demo.key][t.enterprise]
-                                         .member_id, integration_pathway=True) for t in demo.trainings),
-                requested=demo.requested)
+                title=demo.title,
+                summary=demo.summary,
+                partner_ids=tuple(p.member_id for p in partners),
+                trainings=tuple(
+                    Training(
+                        title=t.title,
+                        priority=t.priority,
+                        hours=t.hours,
+                        trainees=t.trainees,
+                        cost=t.cost,
+                        enterprise_id=self.cast.enterprises[demo.key][t.enterprise].member_id,
+                        integration_pathway=True,
+                    )
+                    for t in demo.trainings
+                ),
+                requested=demo.requested,
+            )
             with self._as(f"admin.{lead.member_id[:8]}", "member_admin", lead.member_id):
-                result = self.app.draft_application(self.call_id, lead_id=lead.member_id, content=content,
-                                                    on=demo.drafted_on)
+                result = self.app.draft_application(
+                    self.call_id, lead_id=lead.member_id, content=content, on=demo.drafted_on
+                )
                 self.ids[demo.key] = UUID(result.id)
             if partners:
                 # The partner's contributor completes the shared draft before the lead submits it.
                 partner = partners[0]
                 with self._as(f"contrib.{partner.member_id[:8]}", "member_contributor", partner.member_id):
-                    self.app.edit_draft(self.ids[demo.key], acting_for=partner.member_id, on=demo.drafted_on,
-                                        content=replace(content, summary=f"{demo.summary} Projet porté en commun "
-                                                        f"avec {len(partners)} entreprise(s) partenaire(s)."))
+                    self.app.edit_draft(
+                        self.ids[demo.key],
+                        acting_for=partner.member_id,
+                        on=demo.drafted_on,
+                        content=replace(
+                            content,
+                            summary=f"{demo.summary} Projet porté en commun "
+                            f"avec {len(partners)} entreprise(s) partenaire(s).",
+                        ),
+                    )
             with self._as(f"admin.{lead.member_id[:8]}", "member_admin", lead.member_id):
                 self.app.submit(self.ids[demo.key], acting_for=lead.member_id, on=demo.submitted_on)
         with self._as(plan.DECIDER, "national_staff"):
@@ -163,9 +198,13 @@ class Replay:
             joined = f"le {lead.accord_groupe_since:%d/%m/%Y}" if lead.accord_groupe_since else "depuis"
             with self._as(plan.CHECKER, "national_staff"):
                 self.app.override_check(
-                    self.ids[demo.key], check=f"accord_groupe:{lead.member_id}",
-                    reason=(f"Bulletin d'adhésion à l'Accord Groupe signé avant le dépôt, enregistré {joined} par "
-                            "AGEFOS PME : critère levé par la commission du 8 avril 2015"))
+                    self.ids[demo.key],
+                    check=f"accord_groupe:{lead.member_id}",
+                    reason=(
+                        f"Bulletin d'adhésion à l'Accord Groupe signé avant le dépôt, enregistré {joined} par "
+                        "AGEFOS PME : critère levé par la commission du 8 avril 2015"
+                    ),
+                )
 
     def _score(self) -> None:
         for demo in self.applications:
@@ -174,10 +213,13 @@ class Replay:
                 with self._as(plan.DECIDER, "national_staff"):
                     self.app.assign_reviewer(self.ids[demo.key], reviewer_id=reviewer, reviewer_enterprise=None)
                 with self._as(reviewer, "fund_reviewer"):
-                    self.app.score(self.ids[demo.key], reviewer_enterprise=None, no_conflict_declared=True,
-                                   scores=tuple(CriterionScore(criterion=c, score=s, comment=text)
-                                                for c, s, text in review),
-                                   on=date(2015, 4, 15) + timedelta(days=demo.key % 14))
+                    self.app.score(
+                        self.ids[demo.key],
+                        reviewer_enterprise=None,
+                        no_conflict_declared=True,
+                        scores=tuple(CriterionScore(criterion=c, score=s, comment=text) for c, s, text in review),
+                        on=date(2015, 4, 15) + timedelta(days=demo.key % 14),
+                    )
 
     def _decide(self) -> None:
         for demo in self.applications:  # the retained ones first: they were ranked best
@@ -185,22 +227,34 @@ class Replay:
                 if demo.award is None:
                     self.app.decide_rejection(self.ids[demo.key], reason=demo.reason, on=demo.decided_on)
                 else:
-                    self.app.decide_award(self.ids[demo.key], amount=demo.first_award or demo.award,
-                                          reason=demo.reason, on=demo.decided_on)
+                    self.app.decide_award(
+                        self.ids[demo.key],
+                        amount=demo.first_award or demo.award,
+                        reason=demo.reason,
+                        on=demo.decided_on,
+                    )
             if demo.first_award is not None:
                 with self._as(plan.CHECKER, "national_staff"):
                     self.app.review_decision(
-                        self.ids[demo.key], approve=False, on=demo.decided_on + timedelta(days=2),
-                        comment="Montant à ramener au coût moyen par stagiaire retenu par le comité")
+                        self.ids[demo.key],
+                        approve=False,
+                        on=demo.decided_on + timedelta(days=2),
+                        comment="Montant à ramener au coût moyen par stagiaire retenu par le comité",
+                    )
                 with self._as(plan.DECIDER, "national_staff"):
-                    self.app.decide_award(self.ids[demo.key], amount=demo.award, reason=demo.reason,
-                                          on=demo.decided_on + timedelta(days=3))
+                    self.app.decide_award(
+                        self.ids[demo.key],
+                        amount=demo.award,
+                        reason=demo.reason,
+                        on=demo.decided_on + timedelta(days=3),
+                    )
 
     def _review(self) -> None:
         for demo in self.applications:
             with self._as(plan.CHECKER, "national_staff"):
-                self.app.review_decision(self.ids[demo.key], approve=True, comment="Conforme à l'avis du comité",
-                                         on=date(2015, 5, 27))
+                self.app.review_decision(
+                    self.ids[demo.key], approve=True, comment="Conforme à l'avis du comité", on=date(2015, 5, 27)
+                )
 
     def _publish(self) -> None:
         with self._as(plan.DECIDER, "national_staff"):
@@ -211,11 +265,13 @@ class Replay:
             if demo.award is None or demo.actuals_on is None:
                 continue
             lead = self.cast.enterprises[demo.key][0]
-            actuals = tuple(TrainingActual(training=i, trainees=t.trainees, hours=t.hours, cost=t.cost)
-                            for i, t in enumerate(demo.trainings))
+            actuals = tuple(
+                TrainingActual(training=i, trainees=t.trainees, hours=t.hours, cost=t.cost)
+                for i, t in enumerate(demo.trainings)
+            )
             with self._as(f"admin.{lead.member_id[:8]}", "member_admin", lead.member_id):
-                self.app.report_actuals(self.ids[demo.key], acting_for=lead.member_id, actuals=actuals,
-                                        on=demo.actuals_on)
+                self.app.report_actuals(
+                    self.ids[demo.key], acting_for=lead.member_id, actuals=actuals, on=demo.actuals_on
+                )
             with self._as(plan.CHECKER, "national_staff"):
                 self.app.settle(self.ids[demo.key], on=demo.actuals_on + timedelta(days=10))
-

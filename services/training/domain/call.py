@@ -69,19 +69,24 @@ class CallTerms:
         if self.envelope <= 0 or self.envelope < MIN_ENVELOPE_SHARE * self.fund_amount:
             raise CallRefused(
                 f"envelope : l'enveloppe ({self.envelope} €) doit représenter au moins 40 % du fonds mutualisé "
-                f"({self.fund_amount} €), soit {euros_min(self.fund_amount)} €")
+                f"({self.fund_amount} €), soit {euros_min(self.fund_amount)} €"
+            )
         if self.envelope > self.fund_amount:
             raise CallRefused("envelope : l'enveloppe ne peut dépasser le fonds mutualisé dont elle est tirée")
         if self.closes_on <= self.opens_on:
             raise CallRefused("closes_on : la date de clôture doit suivre la date d'ouverture")
         c = self.criteria
-        for name, rate in (("max_cofunding_rate", c.max_cofunding_rate),
-                           ("priority_cofunding_rate", c.priority_cofunding_rate)):
+        for name, rate in (
+            ("max_cofunding_rate", c.max_cofunding_rate),
+            ("priority_cofunding_rate", c.priority_cofunding_rate),
+        ):
             if not rate.is_finite() or not Decimal(0) < rate <= 1:
                 raise CallRefused(f"{name} : un taux de cofinancement est compris entre 0 (exclu) et 1")
         if c.priority_cofunding_rate < c.max_cofunding_rate:
-            raise CallRefused("priority_cofunding_rate : les formations prioritaires bénéficient d'un taux au moins "
-                              "égal au taux général")
+            raise CallRefused(
+                "priority_cofunding_rate : les formations prioritaires bénéficient d'un taux au moins "
+                "égal au taux général"
+            )
         if euros(c.max_per_trainee, "max_per_trainee") <= 0:
             raise CallRefused("max_per_trainee : le plafond par stagiaire doit être positif")
         if not self.grid:
@@ -207,7 +212,9 @@ class Call(AuditedAggregate):
 
     def commit(self, application_id: UUID, amount: Decimal) -> None:
         if self.status == CallStatus.RESULTS_PUBLISHED:
-            raise CallRefused("les résultats de l'appel sont publiés : plus aucune décision ne peut engager l'enveloppe")
+            raise CallRefused(
+                "les résultats de l'appel sont publiés : plus aucune décision ne peut engager l'enveloppe"
+            )
         available = self.available_for(application_id)
         if amount > available:
             raise EnvelopeExceeded(amount, available)
@@ -263,8 +270,9 @@ class Call(AuditedAggregate):
         self.commitments.pop(str(application_id), None)
 
     @event("AwardSettled")
-    def _settled(self, application_id: UUID, committed: Decimal, paid: Decimal, released: Decimal,
-                 available_after: Decimal) -> None:
+    def _settled(
+        self, application_id: UUID, committed: Decimal, paid: Decimal, released: Decimal, available_after: Decimal
+    ) -> None:
         self.commitments.pop(str(application_id), None)
         self.paid += paid
 

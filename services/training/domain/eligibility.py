@@ -15,7 +15,6 @@ from services.training.domain.call import CallTerms
 from services.training.domain.money import floor_cents
 from services.training.domain.values import ApplicationContent, Check, Enterprise, EnterpriseFacts
 
-
 MEMBER_STATUS_LABELS = {"active": "actif", "resigned": "démissionnaire", "excluded": "exclu"}
 
 
@@ -43,50 +42,63 @@ def check_eligibility(
         checks += _enterprise_checks(enterprise, facts.get(enterprise.member_id), terms, on)
     if terms.criteria.integration_pathway_required:
         others = [t.title for t in content.trainings if not t.integration_pathway]
-        checks.append(Check(
-            code="integration_pathway",
-            label="Stagiaires salariés en parcours d'insertion",
-            passed=not others,
-            expected="toutes les formations s'adressent à des salariés en parcours d'insertion",
-            observed="oui" if not others else f"formations pour d'autres publics : {', '.join(others)}",
-        ))
+        checks.append(
+            Check(
+                code="integration_pathway",
+                label="Stagiaires salariés en parcours d'insertion",
+                passed=not others,
+                expected="toutes les formations s'adressent à des salariés en parcours d'insertion",
+                observed="oui" if not others else f"formations pour d'autres publics : {', '.join(others)}",
+            )
+        )
     maximum = allowed_maximum(content, terms)
-    checks.append(Check(
-        code="cofunding_ceiling",
-        label="Cofinancement dans les plafonds de l'appel",
-        passed=content.requested <= maximum,
-        expected=(f"au plus {maximum} € (taux {terms.criteria.max_cofunding_rate:%}, formations prioritaires "
-                  f"{terms.criteria.priority_cofunding_rate:%}, {terms.criteria.max_per_trainee} € par stagiaire)"),
-        observed=f"{content.requested} € demandés pour {content.cost} € de coûts et {content.trainees} stagiaires",
-    ))
+    checks.append(
+        Check(
+            code="cofunding_ceiling",
+            label="Cofinancement dans les plafonds de l'appel",
+            passed=content.requested <= maximum,
+            expected=(
+                f"au plus {maximum} € (taux {terms.criteria.max_cofunding_rate:%}, formations prioritaires "
+                f"{terms.criteria.priority_cofunding_rate:%}, {terms.criteria.max_per_trainee} € par stagiaire)"
+            ),
+            observed=f"{content.requested} € demandés pour {content.cost} € de coûts et {content.trainees} stagiaires",
+        )
+    )
     return tuple(checks)
 
 
-def _enterprise_checks(enterprise: Enterprise, facts: EnterpriseFacts | None, terms: CallTerms,
-                       on: date) -> list[Check]:
+def _enterprise_checks(
+    enterprise: Enterprise, facts: EnterpriseFacts | None, terms: CallTerms, on: date
+) -> list[Check]:
     name = enterprise.name
     if facts is None:
-        return [Check(
-            code=f"registered:{enterprise.member_id}",
-            label=f"{name} : connue du registre des adhérents",
-            passed=False,
-            expected="une entreprise du registre",
-            observed="absente de la copie du registre du service formation",
-        )]
-    checks = [Check(
-        code=f"active:{enterprise.member_id}",
-        label=f"{facts.name} : adhérent actif",
-        passed=facts.status == "active",
-        expected="statut actif",
-        observed=f"statut {MEMBER_STATUS_LABELS.get(facts.status, facts.status)}",
-    )]
+        return [
+            Check(
+                code=f"registered:{enterprise.member_id}",
+                label=f"{name} : connue du registre des adhérents",
+                passed=False,
+                expected="une entreprise du registre",
+                observed="absente de la copie du registre du service formation",
+            )
+        ]
+    checks = [
+        Check(
+            code=f"active:{enterprise.member_id}",
+            label=f"{facts.name} : adhérent actif",
+            passed=facts.status == "active",
+            expected="statut actif",
+            observed=f"statut {MEMBER_STATUS_LABELS.get(facts.status, facts.status)}",
+        )
+    ]
     if terms.criteria.accord_groupe_required:
         since = facts.accord_groupe_since
-        checks.append(Check(
-            code=f"accord_groupe:{enterprise.member_id}",
-            label=f"{facts.name} : membre de l'Accord Groupe COORACE – AGEFOS PME",
-            passed=since is not None and since <= on,
-            expected=f"membre de l'Accord Groupe au {on:%d/%m/%Y}",
-            observed=f"membre depuis le {since:%d/%m/%Y}" if since else "non membre",
-        ))
+        checks.append(
+            Check(
+                code=f"accord_groupe:{enterprise.member_id}",
+                label=f"{facts.name} : membre de l'Accord Groupe COORACE – AGEFOS PME",
+                passed=since is not None and since <= on,
+                expected=f"membre de l'Accord Groupe au {on:%d/%m/%Y}",
+                observed=f"membre depuis le {since:%d/%m/%Y}" if since else "non membre",
+            )
+        )
     return checks

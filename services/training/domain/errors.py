@@ -45,7 +45,9 @@ class EnvelopeExceeded(Conflict):
         super().__init__(
             f"l'enveloppe ne permet plus cette décision : {amount} € demandés, {available} € encore disponibles "
             "(rien n'a été enregistré)",
-            amount=str(amount), available=str(available))
+            amount=str(amount),
+            available=str(available),
+        )
 
 
 class NotPermitted(DomainError):
@@ -59,4 +61,7 @@ class VersionMismatch(Conflict):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
             f"le dossier a changé depuis votre lecture (version {expected}, il est maintenant en version {actual}) ; "
-            "rechargez-le et recommencez", expected_version=expected, current_version=actual)
+            "rechargez-le et recommencez",
+            expected_version=expected,
+            current_version=actual,
+        )

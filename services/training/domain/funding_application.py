@@ -140,8 +140,10 @@ class FundingApplication(AuditedAggregate):
         self._require(ApplicationStatus.AWARDED, doing="déclarer les réalisations")
         planned = len(self.content.trainings)
         if sorted(a.training for a in actuals) != list(range(planned)):
-            raise ApplicationRefused(f"trainings : déclarez les réalisations de chacune des {planned} formations "
-                                     "prévues, une fois chacune (0 stagiaire si une formation n'a pas eu lieu)")
+            raise ApplicationRefused(
+                f"trainings : déclarez les réalisations de chacune des {planned} formations "
+                "prévues, une fois chacune (0 stagiaire si une formation n'a pas eu lieu)"
+            )
         for a in actuals:
             euros(a.cost, "cost")
             if a.trainees < 0 or a.hours < 0:
@@ -150,8 +152,9 @@ class FundingApplication(AuditedAggregate):
 
     # --- eligibility (automatic, and national staff's overrides) -------------------------------
 
-    def record_eligibility(self, checks: tuple[Check, ...], facts: tuple[EnterpriseFacts, ...],
-                           maximum: Decimal, on: date) -> None:
+    def record_eligibility(
+        self, checks: tuple[Check, ...], facts: tuple[EnterpriseFacts, ...], maximum: Decimal, on: date
+    ) -> None:
         self._require(*OPEN_TO_DECISION, doing="vérifier l'éligibilité")
         overrides = {code: reason for code, reason in self.overrides.items() if any(c.code == code for c in checks)}
         self._eligibility_checked(checks, facts, maximum, self._eligible_with(checks, overrides), on)
@@ -160,8 +163,10 @@ class FundingApplication(AuditedAggregate):
         self._require(*OPEN_TO_DECISION, doing="lever un critère d'éligibilité")
         check = next((c for c in self.checks if c.code == code), None)
         if check is None:
-            raise ApplicationRefused(f"check : aucun critère « {code} » dans la dernière vérification "
-                                     f"(critères : {', '.join(c.code for c in self.checks) or 'aucun'})")
+            raise ApplicationRefused(
+                f"check : aucun critère « {code} » dans la dernière vérification "
+                f"(critères : {', '.join(c.code for c in self.checks) or 'aucun'})"
+            )
         if check.passed or code in self.overrides:
             raise ApplicationRefused(f"check : le critère « {code} » n'est pas en échec")
         if not reason.strip():
@@ -179,14 +184,23 @@ class FundingApplication(AuditedAggregate):
             raise ApplicationRefused("conflit d'intérêts : l'évaluateur appartient à une entreprise candidate")
         self._reviewer_assigned(reviewer_id, reviewer_enterprise)
 
-    def score_by(self, reviewer_id: str, reviewer_enterprise: str | None, no_conflict_declared: bool,
-                 grid: tuple[ScoringCriterion, ...], scores: tuple[CriterionScore, ...], on: date) -> None:
+    def score_by(
+        self,
+        reviewer_id: str,
+        reviewer_enterprise: str | None,
+        no_conflict_declared: bool,
+        grid: tuple[ScoringCriterion, ...],
+        scores: tuple[CriterionScore, ...],
+        on: date,
+    ) -> None:
         if reviewer_id not in self.reviewers:
             raise NotPermitted("vous n'êtes pas affecté à l'évaluation de cette candidature")
         if self.involves(reviewer_enterprise) or self.involves(self.reviewers[reviewer_id]):
             raise NotPermitted("vous ne pouvez pas noter une candidature de votre propre entreprise")
         if not no_conflict_declared:
-            raise ApplicationRefused("no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter")
+            raise ApplicationRefused(
+                "no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter"
+            )
         self._require(*OPEN_TO_DECISION, doing="noter la candidature")
         if self.eligibility != Eligibility.ELIGIBLE:
             raise ApplicationRefused("seules les candidatures éligibles sont notées")
@@ -195,8 +209,9 @@ class FundingApplication(AuditedAggregate):
 
     # --- the decision and its review ---------------------------------------------------------
 
-    def decide_award(self, amount: Decimal, maximum: Decimal, reason: str, envelope: EnvelopeView,
-                     decided_by: str, on: date) -> None:
+    def decide_award(
+        self, amount: Decimal, maximum: Decimal, reason: str, envelope: EnvelopeView, decided_by: str, on: date
+    ) -> None:
         self._require(*OPEN_TO_DECISION, doing="décider d'une aide")
         amount = euros(amount)
         if self.eligibility != Eligibility.ELIGIBLE:
@@ -206,10 +221,13 @@ class FundingApplication(AuditedAggregate):
         if amount <= 0:
             raise ApplicationRefused("amount : une aide est un montant positif (sinon, décidez un rejet)")
         if amount > self.content.requested:
-            raise ApplicationRefused(f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)")
+            raise ApplicationRefused(
+                f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)"
+            )
         if amount > maximum:
-            raise ApplicationRefused(f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel "
-                                     f"({maximum} €)")
+            raise ApplicationRefused(
+                f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel ({maximum} €)"
+            )
         self._award_decided(amount, self.content.requested, maximum, self.score, reason, envelope, decided_by, on)
 
     def decide_rejection(self, reason: str, envelope: EnvelopeView, decided_by: str, on: date) -> None:
@@ -237,10 +255,17 @@ class FundingApplication(AuditedAggregate):
         delivered = self.actuals
         settlement = settle(self.decision_amount, self.content.trainings, delivered, criteria)
         self._settled(
-            settlement.amount, settlement.released, settlement.ratio, settlement.planned_trainee_hours,
-            settlement.delivered_trainee_hours, settlement.ceiling_on_actuals,
-            sum(a.trainees for a in delivered), sum(a.hours for a in delivered),
-            sum((a.cost for a in delivered), Decimal(0)), on)
+            settlement.amount,
+            settlement.released,
+            settlement.ratio,
+            settlement.planned_trainee_hours,
+            settlement.delivered_trainee_hours,
+            settlement.ceiling_on_actuals,
+            sum(a.trainees for a in delivered),
+            sum(a.hours for a in delivered),
+            sum((a.cost for a in delivered), Decimal(0)),
+            on,
+        )
         return settlement
 
     # --- events ----------------------------------------------------------------------------
@@ -264,8 +289,14 @@ class FundingApplication(AuditedAggregate):
         self.status = ApplicationStatus.WITHDRAWN.value
 
     @event("EligibilityChecked")
-    def _eligibility_checked(self, checks: tuple[Check, ...], facts: tuple[EnterpriseFacts, ...],
-                             allowed_maximum: Decimal, eligible: bool, on: date) -> None:
+    def _eligibility_checked(
+        self,
+        checks: tuple[Check, ...],
+        facts: tuple[EnterpriseFacts, ...],
+        allowed_maximum: Decimal,
+        eligible: bool,
+        on: date,
+    ) -> None:
         self.checks = checks
         self.overrides = {code: r for code, r in self.overrides.items() if any(c.code == code for c in checks)}
         self.allowed_maximum = allowed_maximum
@@ -281,19 +312,30 @@ class FundingApplication(AuditedAggregate):
         self.reviewers[reviewer_id] = reviewer_enterprise
 
     @event("Scored")
-    def _scored(self, reviewer_id: str, scores: tuple[CriterionScore, ...], total: Decimal,
-                no_conflict_declared: bool, on: date) -> None:
+    def _scored(
+        self, reviewer_id: str, scores: tuple[CriterionScore, ...], total: Decimal, no_conflict_declared: bool, on: date
+    ) -> None:
         self.score_totals[reviewer_id] = total
 
     @event("AwardDecided")
-    def _award_decided(self, amount: Decimal, requested: Decimal, allowed_maximum: Decimal, score: Decimal | None,
-                       reason: str, envelope: EnvelopeView, decided_by: str, on: date) -> None:
+    def _award_decided(
+        self,
+        amount: Decimal,
+        requested: Decimal,
+        allowed_maximum: Decimal,
+        score: Decimal | None,
+        reason: str,
+        envelope: EnvelopeView,
+        decided_by: str,
+        on: date,
+    ) -> None:
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "award", amount, decided_by
 
     @event("RejectionDecided")
-    def _rejection_decided(self, reason: str, score: Decimal | None, envelope: EnvelopeView, decided_by: str,
-                           on: date) -> None:
+    def _rejection_decided(
+        self, reason: str, score: Decimal | None, envelope: EnvelopeView, decided_by: str, on: date
+    ) -> None:
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "reject", None, decided_by
 
@@ -310,9 +352,19 @@ class FundingApplication(AuditedAggregate):
         self.actuals = actuals
 
     @event("Settled")
-    def _settled(self, amount: Decimal, released: Decimal, ratio: Decimal, planned_trainee_hours: int,
-                 delivered_trainee_hours: int, ceiling_on_actuals: Decimal, delivered_trainees: int,
-                 delivered_hours: int, delivered_cost: Decimal, on: date) -> None:
+    def _settled(
+        self,
+        amount: Decimal,
+        released: Decimal,
+        ratio: Decimal,
+        planned_trainee_hours: int,
+        delivered_trainee_hours: int,
+        ceiling_on_actuals: Decimal,
+        delivered_trainees: int,
+        delivered_hours: int,
+        delivered_cost: Decimal,
+        on: date,
+    ) -> None:
         self.status = ApplicationStatus.SETTLED.value
         self.settled_amount = amount
 
@@ -331,14 +383,17 @@ def check_content(lead: Enterprise, content: ApplicationContent, terms: CallTerm
         if not training.title.strip():
             raise ApplicationRefused(f"{where}.title : une formation a un intitulé")
         if training.enterprise_id not in members:
-            raise ApplicationRefused(f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises "
-                                     "candidates")
+            raise ApplicationRefused(
+                f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises candidates"
+            )
         if training.hours <= 0 or training.trainees <= 0:
             raise ApplicationRefused(f"{where} : une formation compte au moins une heure et un stagiaire")
         euros(training.cost, f"{where}.cost")
         if training.priority and training.title not in terms.priority_trainings:
-            raise ApplicationRefused(f"{where}.priority : « {training.title} » ne figure pas dans la liste des "
-                                     "formations prioritaires de l'appel")
+            raise ApplicationRefused(
+                f"{where}.priority : « {training.title} » ne figure pas dans la liste des "
+                "formations prioritaires de l'appel"
+            )
     if complete:
         if not content.trainings:
             raise ApplicationRefused("trainings : une candidature déposée prévoit au moins une formation")

@@ -19,11 +19,16 @@ def check_scores(grid: tuple[ScoringCriterion, ...], scores: tuple[CriterionScor
     if sorted(codes) != sorted(expected):
         missing = sorted(set(expected) - set(codes))
         unknown = sorted(set(codes) - set(expected))
-        detail = "; ".join(filter(None, [
-            f"critères manquants : {', '.join(missing)}" if missing else "",
-            f"critères inconnus : {', '.join(unknown)}" if unknown else "",
-            "un critère est noté deux fois" if len(set(codes)) != len(codes) else "",
-        ]))
+        detail = "; ".join(
+            filter(
+                None,
+                [
+                    f"critères manquants : {', '.join(missing)}" if missing else "",
+                    f"critères inconnus : {', '.join(unknown)}" if unknown else "",
+                    "un critère est noté deux fois" if len(set(codes)) != len(codes) else "",
+                ],
+            )
+        )
         raise ApplicationRefused(f"scores : chaque critère de la grille est noté une fois ({detail})")
     for s in scores:
         if not 0 <= s.score <= MAX_SCORE:

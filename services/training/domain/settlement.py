@@ -25,14 +25,18 @@ class Settlement:
     released: Decimal  # what returns to the envelope
 
 
-def settle(award: Decimal, trainings: tuple[Training, ...], actuals: tuple[TrainingActual, ...],
-           criteria: EligibilityCriteria) -> Settlement:
+def settle(
+    award: Decimal, trainings: tuple[Training, ...], actuals: tuple[TrainingActual, ...], criteria: EligibilityCriteria
+) -> Settlement:
     planned = sum(t.trainee_hours for t in trainings)
     delivered = sum(min(a.trainees * a.hours, trainings[a.training].trainee_hours) for a in actuals)
     ratio = min(Decimal(1), Decimal(delivered) / Decimal(planned)) if planned else Decimal(0)
     by_rate = sum(
-        (a.cost * (criteria.priority_cofunding_rate if trainings[a.training].priority else criteria.max_cofunding_rate)
-         for a in actuals),
+        (
+            a.cost
+            * (criteria.priority_cofunding_rate if trainings[a.training].priority else criteria.max_cofunding_rate)
+            for a in actuals
+        ),
         ZERO,
     )
     ceiling = floor_cents(min(by_rate, criteria.max_per_trainee * sum(a.trainees for a in actuals)))

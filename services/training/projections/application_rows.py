@@ -18,9 +18,18 @@ from services.training.domain.scoring import mean_score
 SUBMITTED = ("submitted", "decided", "sent_back", "awarded", "rejected", "settled")
 
 # The columns that differ from one applicant enterprise's row to another's.
-ENTERPRISE_COLUMNS = ("enterprise_id", "tenant_id", "region", "role", "enterprise_name", "enterprise_form",
-                      "enterprise_planned_trainees", "enterprise_planned_hours",
-                      "enterprise_delivered_trainees", "enterprise_delivered_hours")
+ENTERPRISE_COLUMNS = (
+    "enterprise_id",
+    "tenant_id",
+    "region",
+    "role",
+    "enterprise_name",
+    "enterprise_form",
+    "enterprise_planned_trainees",
+    "enterprise_planned_hours",
+    "enterprise_delivered_trainees",
+    "enterprise_delivered_hours",
+)
 
 
 def as_json(value: Any) -> Any:
@@ -76,7 +85,8 @@ def _set_content(state: dict[str, Any], content: Any) -> None:
     state["planned_hours"] = content.hours
     state["planned_cost"] = content.cost
     state["enterprises"] = [{**state["lead"], "role": "lead"}] + [
-        {**as_json(p), "role": "partner"} for p in content.partners]
+        {**as_json(p), "role": "partner"} for p in content.partners
+    ]
 
 
 def _edited(state: dict[str, Any], event: Any) -> None:
@@ -110,14 +120,24 @@ def _check_overridden(state: dict[str, Any], event: Any) -> None:
 
 
 def _reviewer_assigned(state: dict[str, Any], event: Any) -> None:
-    state["reviewers"] = [*state["reviewers"], {"reviewer_id": event.reviewer_id,
-                                                "enterprise": event.reviewer_enterprise,
-                                                "assigned_at": event.timestamp.isoformat()}]
+    state["reviewers"] = [
+        *state["reviewers"],
+        {
+            "reviewer_id": event.reviewer_id,
+            "enterprise": event.reviewer_enterprise,
+            "assigned_at": event.timestamp.isoformat(),
+        },
+    ]
 
 
 def _scored(state: dict[str, Any], event: Any) -> None:
-    entry = {"reviewer_id": event.reviewer_id, "total": str(event.total), "on": event.on.isoformat(),
-             "no_conflict_declared": event.no_conflict_declared, "scores": as_json(event.scores)}
+    entry = {
+        "reviewer_id": event.reviewer_id,
+        "total": str(event.total),
+        "on": event.on.isoformat(),
+        "no_conflict_declared": event.no_conflict_declared,
+        "scores": as_json(event.scores),
+    }
     others = [s for s in state["scores"] if s["reviewer_id"] != event.reviewer_id]
     position = next((i for i, s in enumerate(state["scores"]) if s["reviewer_id"] == event.reviewer_id), len(others))
     state["scores"] = others[:position] + [entry] + others[position:]
@@ -125,31 +145,66 @@ def _scored(state: dict[str, Any], event: Any) -> None:
 
 
 def _award_decided(state: dict[str, Any], event: Any) -> None:
-    state.update(status="decided", decided_on=event.on, review=None, decision={
-        "kind": "award", "amount": str(event.amount), "requested": str(event.requested),
-        "allowed_maximum": str(event.allowed_maximum), "score": None if event.score is None else str(event.score),
-        "reason": event.reason, "envelope": as_json(event.envelope), "decided_by": event.decided_by,
-        "on": event.on.isoformat()})
+    state.update(
+        status="decided",
+        decided_on=event.on,
+        review=None,
+        decision={
+            "kind": "award",
+            "amount": str(event.amount),
+            "requested": str(event.requested),
+            "allowed_maximum": str(event.allowed_maximum),
+            "score": None if event.score is None else str(event.score),
+            "reason": event.reason,
+            "envelope": as_json(event.envelope),
+            "decided_by": event.decided_by,
+            "on": event.on.isoformat(),
+        },
+    )
 
 
 def _rejection_decided(state: dict[str, Any], event: Any) -> None:
-    state.update(status="decided", decided_on=event.on, review=None, decision={
-        "kind": "reject", "amount": None, "reason": event.reason,
-        "score": None if event.score is None else str(event.score), "envelope": as_json(event.envelope),
-        "decided_by": event.decided_by, "on": event.on.isoformat()})
+    state.update(
+        status="decided",
+        decided_on=event.on,
+        review=None,
+        decision={
+            "kind": "reject",
+            "amount": None,
+            "reason": event.reason,
+            "score": None if event.score is None else str(event.score),
+            "envelope": as_json(event.envelope),
+            "decided_by": event.decided_by,
+            "on": event.on.isoformat(),
+        },
+    )
 
 
 def _decision_approved(state: dict[str, Any], event: Any) -> None:
     award = state["decision"]["kind"] == "award"
-    state.update(status="awarded" if award else "rejected", notified_on=event.on,
-                 awarded=Decimal(state["decision"]["amount"]) if award else Decimal(0),
-                 review={"outcome": "approved", "reviewer_id": event.reviewer_id, "comment": event.comment,
-                         "on": event.on.isoformat()})
+    state.update(
+        status="awarded" if award else "rejected",
+        notified_on=event.on,
+        awarded=Decimal(state["decision"]["amount"]) if award else Decimal(0),
+        review={
+            "outcome": "approved",
+            "reviewer_id": event.reviewer_id,
+            "comment": event.comment,
+            "on": event.on.isoformat(),
+        },
+    )
 
 
 def _decision_sent_back(state: dict[str, Any], event: Any) -> None:
-    state.update(status="sent_back", review={"outcome": "sent_back", "reviewer_id": event.reviewer_id,
-                                             "comment": event.comment, "on": event.on.isoformat()})
+    state.update(
+        status="sent_back",
+        review={
+            "outcome": "sent_back",
+            "reviewer_id": event.reviewer_id,
+            "comment": event.comment,
+            "on": event.on.isoformat(),
+        },
+    )
 
 
 def _actuals_reported(state: dict[str, Any], event: Any) -> None:
@@ -157,8 +212,13 @@ def _actuals_reported(state: dict[str, Any], event: Any) -> None:
 
 
 def _settled(state: dict[str, Any], event: Any) -> None:
-    state.update(status="settled", settled=event.amount, delivered_trainees=event.delivered_trainees,
-                 delivered_hours=event.delivered_hours, delivered_cost=event.delivered_cost)
+    state.update(
+        status="settled",
+        settled=event.amount,
+        delivered_trainees=event.delivered_trainees,
+        delivered_hours=event.delivered_hours,
+        delivered_cost=event.delivered_cost,
+    )
 
 
 _APPLY = {
@@ -187,31 +247,38 @@ def enterprise_rows(state: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for enterprise in state["enterprises"]:
         mine = [i for i, t in enumerate(trainings) if t["enterprise_id"] == enterprise["member_id"]]
-        rows.append({
-            **{k: v for k, v in state.items() if k != "lead"},
-            "enterprise_id": enterprise["member_id"],
-            "tenant_id": enterprise["member_id"],
-            "region": enterprise["region"],
-            "role": enterprise["role"],
-            "enterprise_name": enterprise["name"],
-            "enterprise_form": enterprise["forms"][0] if enterprise["forms"] else "other",
-            "enterprise_planned_trainees": sum(trainings[i]["trainees"] for i in mine),
-            "enterprise_planned_hours": sum(trainings[i]["hours"] for i in mine),
-            "enterprise_delivered_trainees": None if delivered is None else sum(
-                delivered[i]["trainees"] for i in mine if i in delivered),
-            "enterprise_delivered_hours": None if delivered is None else sum(
-                delivered[i]["hours"] for i in mine if i in delivered),
-            "lead_id": lead["member_id"],
-            "lead_name": lead["name"],
-            "lead_region": lead["region"],
-            "lead_form": lead["forms"][0] if lead["forms"] else "other",
-        })
+        rows.append(
+            {
+                **{k: v for k, v in state.items() if k != "lead"},
+                "enterprise_id": enterprise["member_id"],
+                "tenant_id": enterprise["member_id"],
+                "region": enterprise["region"],
+                "role": enterprise["role"],
+                "enterprise_name": enterprise["name"],
+                "enterprise_form": enterprise["forms"][0] if enterprise["forms"] else "other",
+                "enterprise_planned_trainees": sum(trainings[i]["trainees"] for i in mine),
+                "enterprise_planned_hours": sum(trainings[i]["hours"] for i in mine),
+                "enterprise_delivered_trainees": None
+                if delivered is None
+                else sum(delivered[i]["trainees"] for i in mine if i in delivered),
+                "enterprise_delivered_hours": None
+                if delivered is None
+                else sum(delivered[i]["hours"] for i in mine if i in delivered),
+                "lead_id": lead["member_id"],
+                "lead_name": lead["name"],
+                "lead_region": lead["region"],
+                "lead_form": lead["forms"][0] if lead["forms"] else "other",
+            }
+        )
     return rows
 
 
 def state_from_row(row: dict[str, Any]) -> dict[str, Any]:
     """The application's state back from one of its rows (any: they share the application's columns)."""
-    state = {k: v for k, v in row.items() if k not in ENTERPRISE_COLUMNS
-             and k not in ("lead_id", "lead_name", "lead_region", "lead_form")}
+    state = {
+        k: v
+        for k, v in row.items()
+        if k not in ENTERPRISE_COLUMNS and k not in ("lead_id", "lead_name", "lead_region", "lead_form")
+    }
     state["lead"] = next({k: v for k, v in e.items() if k != "role"} for e in row["enterprises"] if e["role"] == "lead")
     return state

@@ -104,14 +104,17 @@ async def recount_dashboards(conn: asyncpg.Connection, tables: TableNames, call_
 
 async def _recount(conn: asyncpg.Connection, tables: TableNames, call_id: str) -> None:
     rows: dict[tuple[str, str], dict[str, Any]] = {("call", ""): _empty(call_id, "call", "")}
-    for query, region_column, form_column in ((_BY_APPLICATION, "lead_region", "lead_form"),
-                                              (_BY_ENTERPRISE, "region", "enterprise_form")):
+    for query, region_column, form_column in (
+        (_BY_APPLICATION, "lead_region", "lead_form"),
+        (_BY_ENTERPRISE, "region", "enterprise_form"),
+    ):
         for record in await conn.fetch(query.format(applications=tables["applications"]), call_id):
             key = _key(record, region_column, form_column)
             row = rows.setdefault(key, _empty(call_id, *key))
             row.update({k: v for k, v in dict(record).items() if k in FIGURE_NAMES})
     call = await conn.fetchrow(
-        f"SELECT envelope_total, committed, paid, available FROM {tables['calls']} WHERE call_id = $1", call_id)
+        f"SELECT envelope_total, committed, paid, available FROM {tables['calls']} WHERE call_id = $1", call_id
+    )
     if call is not None:
         rows[("call", "")].update(dict(call))
     await conn.execute(f"DELETE FROM {tables['call_dashboard']} WHERE call_id = $1", call_id)
@@ -122,7 +125,15 @@ def _empty(call_id: str, breakdown: str, key: str) -> dict[str, Any]:
     row: dict[str, Any] = {name: 0 for name in FIGURE_NAMES}
     for money in ("requested", "awarded", "settled"):
         row[money] = Decimal(0)
-    row.update(call_id=call_id, breakdown=breakdown, key=key, tenant_id=None,
-               region=key if breakdown == "region" else None,
-               envelope_total=None, committed=None, paid=None, available=None)
+    row.update(
+        call_id=call_id,
+        breakdown=breakdown,
+        key=key,
+        tenant_id=None,
+        region=key if breakdown == "region" else None,
+        envelope_total=None,
+        committed=None,
+        paid=None,
+        available=None,
+    )
     return row

@@ -14,10 +14,21 @@ ZERO = Decimal("0.00")
 def apply_call_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
     kind = type(event).__name__
     if kind == "Opened":
-        row = {"call_id": str(event.originator_id), "tenant_id": None, "region": None, "year": event.year,
-               "status": "open", "opened_on": event.opened_on,
-               "closed_on": None, "results_published_on": None, "top_ups": ZERO, "commitments": {},
-               "paid": ZERO, "applications_received": False, "auditors": []}
+        row = {
+            "call_id": str(event.originator_id),
+            "tenant_id": None,
+            "region": None,
+            "year": event.year,
+            "status": "open",
+            "opened_on": event.opened_on,
+            "closed_on": None,
+            "results_published_on": None,
+            "top_ups": ZERO,
+            "commitments": {},
+            "paid": ZERO,
+            "applications_received": False,
+            "auditors": [],
+        }
         _set_terms(row, event.terms)
     else:
         if row is None:
@@ -52,8 +63,14 @@ def apply_call_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
 
 
 def _set_terms(row: dict[str, Any], terms: Any) -> None:
-    row.update(title=terms.title, opens_on=terms.opens_on, closes_on=terms.closes_on,
-               fund_amount=terms.fund_amount, envelope_initial=terms.envelope, terms=as_json(terms))
+    row.update(
+        title=terms.title,
+        opens_on=terms.opens_on,
+        closes_on=terms.closes_on,
+        fund_amount=terms.fund_amount,
+        envelope_initial=terms.envelope,
+        terms=as_json(terms),
+    )
 
 
 def _released(kind: str, event: Any) -> Decimal | None:
@@ -92,12 +109,19 @@ def ledger_line(row: dict[str, Any], event: Any) -> dict[str, Any] | None:
         "AwardSettled": lambda: event.paid,
     }[kind]()
     return {
-        "call_id": row["call_id"], "entry": event.originator_version, "tenant_id": None, "region": None,
+        "call_id": row["call_id"],
+        "entry": event.originator_version,
+        "tenant_id": None,
+        "region": None,
         "kind": _LEDGER_KINDS[kind],
         "application_id": str(event.application_id) if hasattr(event, "application_id") else None,
         "amount": amount,
         "released": _released(kind, event),
         "reason": getattr(event, "reason", None),
-        "envelope_total": row["envelope_total"], "committed": row["committed"], "paid": row["paid"],
-        "available": row["available"], "actor_id": event.meta.actor_id, "recorded_at": event.timestamp,
+        "envelope_total": row["envelope_total"],
+        "committed": row["committed"],
+        "paid": row["paid"],
+        "available": row["available"],
+        "actor_id": event.meta.actor_id,
+        "recorded_at": event.timestamp,
     }

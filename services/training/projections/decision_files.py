@@ -66,14 +66,22 @@ class DecisionFileProjection(Projection):
         for notified, application_id in relevant:
             event = notified.event
             tenant, region, call_id = owners[application_id]
-            rows.append({
-                "application_id": application_id, "notification_id": notified.notification_id,
-                "tenant_id": tenant, "region": region, "call_id": call_id,
-                "source": "envelope" if type(event).__qualname__.startswith("Call.") else "application",
-                "event": type(event).__name__, "recorded_at": event.timestamp, "actor_id": event.meta.actor_id,
-                "actor_role": event.meta.actor_role, "correlation_id": event.meta.correlation_id,
-                "details": event_details(event),
-            })
+            rows.append(
+                {
+                    "application_id": application_id,
+                    "notification_id": notified.notification_id,
+                    "tenant_id": tenant,
+                    "region": region,
+                    "call_id": call_id,
+                    "source": "envelope" if type(event).__qualname__.startswith("Call.") else "application",
+                    "event": type(event).__name__,
+                    "recorded_at": event.timestamp,
+                    "actor_id": event.meta.actor_id,
+                    "actor_role": event.meta.actor_role,
+                    "correlation_id": event.meta.correlation_id,
+                    "details": event_details(event),
+                }
+            )
         await append_rows(conn, tables["decision_file"], DECISION_FILE, rows)
 
     @staticmethod
@@ -86,10 +94,12 @@ class DecisionFileProjection(Projection):
         return None
 
     @staticmethod
-    async def _owners(conn: asyncpg.Connection, tables: TableNames,
-                      application_ids: set[str]) -> dict[str, tuple[str, str, str]]:
+    async def _owners(
+        conn: asyncpg.Connection, tables: TableNames, application_ids: set[str]
+    ) -> dict[str, tuple[str, str, str]]:
         records = await conn.fetch(
             f"SELECT DISTINCT ON (application_id) application_id, tenant_id, region, call_id "
             f"FROM {tables['decision_file']} WHERE application_id = ANY($1) ORDER BY application_id, notification_id",
-            sorted(application_ids))
+            sorted(application_ids),
+        )
         return {r["application_id"]: (r["tenant_id"], r["region"], r["call_id"]) for r in records}

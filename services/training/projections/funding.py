@@ -177,7 +177,8 @@ class FundingProjection(Projection):
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
         touched = await self._apply_call_events(conn, [n.event for n in events if _is(n, "Call")], tables)
         touched |= await self._apply_application_events(
-            conn, [n.event for n in events if _is(n, "FundingApplication")], tables)
+            conn, [n.event for n in events if _is(n, "FundingApplication")], tables
+        )
         await recount_dashboards(conn, tables, touched)
 
     async def _apply_call_events(self, conn: asyncpg.Connection, events: list[Any], tables: TableNames) -> set[str]:
@@ -195,16 +196,25 @@ class FundingProjection(Projection):
             if line is not None:
                 ledger.append(line)
             if type(event).__name__ == "AuditGranted":
-                grants.append({"call_id": call_id, "auditor_id": event.auditor_id, "tenant_id": None, "region": None,
-                               "reason": event.reason, "granted_by": event.meta.actor_id,
-                               "granted_at": event.timestamp})
+                grants.append(
+                    {
+                        "call_id": call_id,
+                        "auditor_id": event.auditor_id,
+                        "tenant_id": None,
+                        "region": None,
+                        "reason": event.reason,
+                        "granted_by": event.meta.actor_id,
+                        "granted_at": event.timestamp,
+                    }
+                )
         await upsert_rows(conn, tables["calls"], CALLS, list(changed.values()))
         await append_rows(conn, tables["envelope_ledger"], ENVELOPE_LEDGER, ledger)
         await append_rows(conn, tables["audit_grants"], AUDIT_GRANTS, grants)
         return set(changed)
 
-    async def _apply_application_events(self, conn: asyncpg.Connection, events: list[Any],
-                                        tables: TableNames) -> set[str]:
+    async def _apply_application_events(
+        self, conn: asyncpg.Connection, events: list[Any], tables: TableNames
+    ) -> set[str]:
         if not events:
             return set()
         ids = sorted({str(e.originator_id) for e in events})
@@ -221,21 +231,39 @@ class FundingProjection(Projection):
             states[application_id] = apply_application_event(states.get(application_id), event)
             changed.add(application_id)
         rows = [row for application_id in sorted(changed) for row in enterprise_rows(states[application_id])]
-        gone = [(a, e) for a in sorted(changed) for e in sorted(before.get(a, set()))
-                if e not in {r["member_id"] for r in states[a]["enterprises"]}]
+        gone = [
+            (a, e)
+            for a in sorted(changed)
+            for e in sorted(before.get(a, set()))
+            if e not in {r["member_id"] for r in states[a]["enterprises"]}
+        ]
         if gone:
             await conn.executemany(
-                f"DELETE FROM {tables['applications']} WHERE application_id = $1 AND enterprise_id = $2", gone)
+                f"DELETE FROM {tables['applications']} WHERE application_id = $1 AND enterprise_id = $2", gone
+            )
         await upsert_rows(conn, tables["applications"], APPLICATIONS, rows)
-        await upsert_rows(conn, tables["reviewer_assignments"], REVIEWER_ASSIGNMENTS,
-                          [row for a in sorted(changed) for row in assignment_rows(states[a])])
+        await upsert_rows(
+            conn,
+            tables["reviewer_assignments"],
+            REVIEWER_ASSIGNMENTS,
+            [row for a in sorted(changed) for row in assignment_rows(states[a])],
+        )
         return {states[a]["call_id"] for a in changed}
 
 
 def assignment_rows(state: dict[str, Any]) -> list[dict[str, Any]]:
     """Who must score the application: read by reviewers to find it (tenant and region of its lead)."""
     scored = {s["reviewer_id"] for s in state["scores"]}
-    return [{"application_id": state["application_id"], "reviewer_id": r["reviewer_id"],
-             "tenant_id": state["lead"]["member_id"], "region": state["lead"]["region"], "call_id": state["call_id"],
-             "reviewer_enterprise": r["enterprise"], "scored": r["reviewer_id"] in scored,
-             "assigned_at": datetime.fromisoformat(r["assigned_at"])} for r in state["reviewers"]]
+    return [
+        {
+            "application_id": state["application_id"],
+            "reviewer_id": r["reviewer_id"],
+            "tenant_id": state["lead"]["member_id"],
+            "region": state["lead"]["region"],
+            "call_id": state["call_id"],
+            "reviewer_enterprise": r["enterprise"],
+            "scored": r["reviewer_id"] in scored,
+            "assigned_at": datetime.fromisoformat(r["assigned_at"]),
+        }
+        for r in state["reviewers"]
+    ]

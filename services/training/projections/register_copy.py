@@ -38,9 +38,16 @@ def apply_member_fact(row: dict[str, Any] | None, event: ForeignEvent) -> dict[s
     state = event.state
     if event.name == "Member.Registered":
         member_id = str(event.originator_id)
-        row = {"member_id": member_id, "tenant_id": member_id, "region": state["region"], "name": state["name"],
-               "forms": list(state["forms"]), "primary_form": state["forms"][0], "status": "active",
-               "accord_groupe_since": None}
+        row = {
+            "member_id": member_id,
+            "tenant_id": member_id,
+            "region": state["region"],
+            "name": state["name"],
+            "forms": list(state["forms"]),
+            "primary_form": state["forms"][0],
+            "status": "active",
+            "accord_groupe_since": None,
+        }
     elif row is None:
         return None
     else:
@@ -72,8 +79,9 @@ class RegisterCopyProjection(Projection):
         member_events = [n.event for n in events if n.event.name.startswith("Member.")]
         if not member_events:
             return
-        rows = await fetch_rows_by_key(conn, tables["enterprises"], "member_id",
-                                       [str(e.originator_id) for e in member_events])
+        rows = await fetch_rows_by_key(
+            conn, tables["enterprises"], "member_id", [str(e.originator_id) for e in member_events]
+        )
         changed: dict[str, dict[str, Any]] = {}
         for event in member_events:
             member_id = str(event.originator_id)
