@@ -167,7 +167,7 @@ def projections_rebuild(name: str | None, verify: bool) -> None:
         failed = found = 0
         try:
             assert platform.write_pool is not None
-            for service, pairs in platform.projections.items():
+            for pairs in platform.projections.values():
                 chosen = [projection for _, projection in pairs if name is None or projection.name == name]
                 if not chosen:
                     continue
