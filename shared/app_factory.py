@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, MediaType, Response, get
-from litestar.config.response_cache import ResponseCacheConfig
+from litestar import Litestar, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -56,11 +55,6 @@ def create_app(
 ) -> Litestar:
     tokens = TokenService(platform.settings)
 
-    class Auth(BearerAuthMiddleware):
-        pass
-
-    Auth.tokens = tokens
-
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await platform.start(run_projections=run_projections)
@@ -80,7 +74,7 @@ def create_app(
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
         middleware=[
             RequestContextMiddleware,
-            DefineMiddleware(Auth, exclude=PUBLIC_PATHS),
+            DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
         ],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         openapi_config=OpenAPIConfig(
@@ -94,9 +88,6 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
-        response_cache_config=ResponseCacheConfig(),
         debug=False,
     )
 
-
-JSON = MediaType.JSON

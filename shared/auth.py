@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
+from typing import Any
 
 import jwt
 import msgspec
@@ -19,6 +20,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
 
 from shared.config import Settings
 
@@ -165,7 +167,9 @@ class TokenService:
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
     """Turns the Authorization header into `request.user` (a Principal); 401 when absent or bad."""
 
-    tokens: TokenService  # set by the app factory
+    def __init__(self, app: ASGIApp, tokens: TokenService, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.tokens = tokens
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
