@@ -513,9 +513,11 @@ class ProjectionRunner:
             self._wake.clear()
             try:
                 busy = await self.run_once()
-            except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError) as error:
+            except Exception as error:
+                # The batch rolled back with its position: nothing is skipped. Keep the runner alive
+                # and retry after a pause; a projection stuck on one event shows in its lag.
                 self.errors += 1
-                log.error("projection.batch_failed", error=str(error))
+                log.exception("projection.batch_failed", error=repr(error))
                 busy = False
                 await asyncio.sleep(1.0)
             if busy:
