@@ -518,8 +518,8 @@ class ProjectionRunner:
                 # and retry after a pause; a projection stuck on one event shows in its lag.
                 self.errors += 1
                 log.exception("projection.batch_failed", error=repr(error))
-                busy = False
                 await asyncio.sleep(1.0)
+                continue
             if busy:
                 continue
             try:

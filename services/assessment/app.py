@@ -6,14 +6,17 @@ from litestar import Router
 
 from services.assessment.application import AssessmentApplication
 from services.assessment.events_log import SCHEMA
-from services.assessment.projections.cap import CapProjection
+from services.assessment.projections.assessments import AssessmentsProjection
+from services.assessment.projections.audit_access import AuditAccessProjection
+from services.assessment.projections.history import AssessmentHistoryProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
-# The projection that follows le Cap's own log (`wait_for` takes its notification ids); the member
-# directory follows the member register's log.
-OWN_PROJECTIONS = ("cap",)
+# The projections that follow le Cap's own log (`wait_for` takes its notification ids); the member
+# directory follows the member register's log. `coorace projections rebuild` replays the three
+# together, decoding each batch once.
+OWN_PROJECTIONS = ("assessments", "assessment_history", "audit_access")
 
 
 def create_router() -> Router:
@@ -34,7 +37,8 @@ ASSESSMENT = ServiceDefinition(
     application_class=AssessmentApplication,
     migrations=(service_schema_migration(SCHEMA),),
     # Own log first: the platform reads a service's head from its first projection.
-    projections=lambda: [CapProjection(), MemberDirectoryProjection()],
+    projections=lambda: [AssessmentsProjection(), AssessmentHistoryProjection(), AuditAccessProjection(),
+                         MemberDirectoryProjection()],
     router=create_router,
     seed_demo=_seed,
     depends_on=("membership",),

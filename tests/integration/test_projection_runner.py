@@ -16,6 +16,7 @@ from services.membership.projections.register import RegisterProjection
 from shared.platform import Platform
 from shared.projection import (
     Notified,
+    ProjectionRunner,
     ProjectionStore,
     apply_next_batch,
     catch_up,
@@ -157,3 +158,29 @@ async def catch_up_everything(platform: Platform) -> None:
         for store, projection in platform.projections["membership"]:
             live = await store.live(conn, projection)
             await catch_up(conn, store, projection, live["generation"])
+
+
+async def test_the_runner_retries_a_failing_batch_without_skipping_it(platform: Platform) -> None:
+    app = membership(platform)
+    for _ in range(3):
+        register(app)
+
+    class FailsOnce(RegisterProjection):
+        failures = 0
+
+        async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
+            if FailsOnce.failures == 0:
+                FailsOnce.failures += 1
+                raise RuntimeError("a passing fault")
+            await super().apply_batch(conn, events, tables)
+
+    store = ProjectionStore("membership")
+    runner = ProjectionRunner(platform.write_pool, lambda: asyncpg.connect(platform.database.url()),
+                              [(store, FailsOnce())])
+    await runner.start()
+    try:
+        await platform.wait_for("membership", app.recorder.max_notification_id(), ["register"])
+    finally:
+        await runner.stop()
+    assert runner.errors == 1
+    assert await live_state(platform) == (app.recorder.max_notification_id(), 3)

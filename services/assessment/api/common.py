@@ -14,6 +14,7 @@ from litestar.params import QueryParameter
 from services.assessment import queries
 from services.assessment.access import Access, access_of
 from services.assessment.api.schemas import AssessmentSummary
+from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.application import AssessmentApplication
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
@@ -24,7 +25,6 @@ from shared.events import command_context
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
-ASSESSMENT_READ_MODELS = ("cap",)  # see projections/cap.py
 
 ANYONE = requires(*Role)
 READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER, Role.MEMBER_ADMIN,
@@ -53,7 +53,7 @@ def cap(platform: Platform) -> AssessmentApplication:
 
 async def wait(platform: Platform, wait_for: int | None) -> None:
     """Wait until le Cap's read models have applied the notification a command answered."""
-    await platform.wait_for("assessment", wait_for, ASSESSMENT_READ_MODELS)
+    await platform.wait_for("assessment", wait_for, OWN_PROJECTIONS)
 
 
 async def access(request: Request, platform: Platform) -> Access:
