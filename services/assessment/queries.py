@@ -56,7 +56,7 @@ async def summary(conn: asyncpg.Connection, assessment_id: str) -> AssessmentSum
 
 
 async def sheet(conn: asyncpg.Connection, assessment_id: str) -> Sheet | None:
-    text = await conn.fetchval(f"SELECT sheet::text FROM {S}.sheets WHERE assessment_id = $1", assessment_id)
+    text = await conn.fetchval(f"SELECT sheet FROM {S}.sheets WHERE assessment_id = $1", assessment_id)
     return None if text is None else load_sheet(text)
 
 

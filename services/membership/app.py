@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from services.membership.api.member_commands import MemberCommandController
 from services.membership.api.members import MemberController
 from services.membership.api.regions import RegionController
 from services.membership.application import MembershipApplication
@@ -16,7 +17,7 @@ from shared.service import ServiceDefinition
 
 
 def create_router() -> Router:
-    return Router(path="/", route_handlers=[MemberController, RegionController])
+    return Router(path="/", route_handlers=[MemberController, MemberCommandController, RegionController])
 
 
 MEMBERSHIP = ServiceDefinition(

@@ -21,7 +21,7 @@ import asyncpg
 from services.assessment.domain.answers import effective_answers
 from services.assessment.domain.referential import Referential, parsed_referential
 from services.assessment.domain.referential_version import ReferentialVersion, with_indicator, without_indicator
-from services.assessment.domain.sheet import Sheet, apply_event, load_sheet
+from services.assessment.domain.sheet import Sheet, apply_event, dump_sheet, load_sheet
 from services.assessment.events_log import ASSESSMENT_LOG
 from services.assessment.plan import plan_of
 from services.assessment.positioning import positioning_of
@@ -40,9 +40,11 @@ REFERENTIAL_VERSIONS = Table(
     primary_key=("code",),
 )
 
+# The sheet as JSON text: loaded only by this projection, written whole each time it changes
+# (text is not parsed on the way in, as jsonb would be).
 SHEETS = Table(
     "sheets",
-    (("assessment_id", "text NOT NULL"), *_ROW, ("sheet", "jsonb NOT NULL")),
+    (("assessment_id", "text NOT NULL"), *_ROW, ("sheet", "text NOT NULL")),
     primary_key=("assessment_id",),
 )
 
@@ -130,7 +132,7 @@ class AssessmentsProjection(Projection):
         ids = list(dict.fromkeys(str(e.originator_id) for e in assessment_events))
         sheets: dict[str, Sheet] = {
             r["assessment_id"]: load_sheet(r["sheet"])
-            for r in await conn.fetch(f"SELECT assessment_id, sheet::text AS sheet FROM {tables['sheets']} "
+            for r in await conn.fetch(f"SELECT assessment_id, sheet FROM {tables['sheets']} "
                                       "WHERE assessment_id = ANY($1)", ids)
         }
         for event in assessment_events:
@@ -153,7 +155,8 @@ class AssessmentsProjection(Projection):
             derived["review_requests"] += sheet_rows.review_rows(sheet)
         ids = [s.assessment_id for s in sheets]
         await upsert_rows(conn, tables["sheets"], SHEETS, [
-            {"assessment_id": s.assessment_id, "tenant_id": s.tenant_id, "region": s.region, "sheet": s}
+            {"assessment_id": s.assessment_id, "tenant_id": s.tenant_id, "region": s.region,
+             "sheet": dump_sheet(s).decode()}
             for s in sheets])
         await upsert_rows(conn, tables["assessments"], ASSESSMENTS, summaries)
         for table in DERIVED:

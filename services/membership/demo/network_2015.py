@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from services.membership.domain.regions import REGIONS_2015
+
 __all__ = [
     "DemoCertification",
     "DemoMember",
@@ -66,30 +68,7 @@ class DemoMember:
 
 FORMS: tuple[str, ...] = ("AI", "ACI", "ETTI", "ETT-ESS", "EI", "GES", "OSP", "other")
 
-REGIONS: tuple[tuple[str, str], ...] = (
-    ("NPC", "Nord-Pas-de-Calais"),
-    ("AUV", "Auvergne"),
-    ("HNO", "Haute-Normandie"),
-    ("BNO", "Basse-Normandie"),
-    ("MPY", "Midi-Pyrénées"),
-    ("CLI", "Centre-Limousin"),
-    ("PAC", "Provence-Alpes-Côte d'Azur"),
-    ("BRE", "Bretagne"),
-    ("PDL", "Pays de la Loire"),
-    ("FCO", "Franche-Comté"),
-    ("PCH", "Poitou-Charentes"),
-    ("RAL", "Rhône-Alpes"),
-    ("IDF", "Île-de-France"),
-    ("AQU", "Aquitaine"),
-    ("ACAL", "Alsace-Champagne-Ardenne-Lorraine"),
-    ("LRO", "Languedoc-Roussillon"),
-    ("BOU", "Bourgogne"),
-    ("GUY", "Guyane"),
-    ("GLP", "Guadeloupe"),
-    ("REU", "La Réunion"),
-    ("MTQ", "Martinique"),
-    ("MYT", "Mayotte"),
-)
+REGIONS = REGIONS_2015  # the register's own reference list
 
 # ---------------------------------------------------------------------------
 # Fixed figures
