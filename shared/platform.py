@@ -154,11 +154,9 @@ class Platform:
                 await projection_status(conn, store, p) for pairs in self.projections.values() for store, p in pairs
             ]
 
-    async def max_lag(self) -> int:
-        return max((s["lag"] for s in await self.status()), default=0)  # type: ignore[type-var]
-
     async def head(self, service: str) -> int:
+        """The last notification id of the service's own log."""
         assert self.write_pool is not None
-        store, projection = self.projections[service][0]
-        async with self.write_pool.acquire() as conn:
-            return await head_position(conn, projection.source)
+        application = self.application(service)
+        table = f"{self.services[service].schema}.{application.name.lower()}_events"
+        return await self.write_pool.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {table}")

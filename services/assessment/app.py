@@ -8,15 +8,15 @@ from services.assessment.application import AssessmentApplication
 from services.assessment.events_log import SCHEMA
 from services.assessment.projections.assessments import AssessmentsProjection
 from services.assessment.projections.audit_access import AuditAccessProjection
-from services.assessment.projections.history import AssessmentHistoryProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
 # The projections that follow le Cap's own log (`wait_for` takes its notification ids); the member
-# directory follows the member register's log. `coorace projections rebuild` replays the three
-# together, decoding each batch once.
-OWN_PROJECTIONS = ("assessments", "assessment_history", "audit_access")
+# directory follows the member register's log. `coorace projections rebuild` replays the two
+# together, decoding each batch once. (An assessment's history is read from its events themselves:
+# see `replay.history`.)
+OWN_PROJECTIONS = ("assessments", "audit_access")
 
 
 def create_router() -> Router:
@@ -37,8 +37,7 @@ ASSESSMENT = ServiceDefinition(
     application_class=AssessmentApplication,
     migrations=(service_schema_migration(SCHEMA),),
     # Own log first: the platform reads a service's head from its first projection.
-    projections=lambda: [AssessmentsProjection(), AssessmentHistoryProjection(), AuditAccessProjection(),
-                         MemberDirectoryProjection()],
+    projections=lambda: [AssessmentsProjection(), AuditAccessProjection(), MemberDirectoryProjection()],
     router=create_router,
     seed_demo=_seed,
     depends_on=("membership",),

@@ -17,15 +17,16 @@ from services.assessment.api.schemas import (
     AssessmentSummary,
     AuditReadView,
     GrantView,
-    HistoryEntry,
     ParticipantView,
     ReferentialRecord,
     ReferentialSummary,
     ReviewRequestView,
 )
+from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet, load_sheet
 from services.assessment.plan import PlanAction
 from services.assessment.positioning import Position
+from services.assessment.projections.sheet_rows import answer_rows
 
 S = "assessment"
 SUMMARY_COLUMNS = ", ".join(AssessmentSummary.__struct_fields__)
@@ -61,7 +62,7 @@ async def sheet(conn: asyncpg.Connection, assessment_id: str) -> Sheet | None:
 
 
 def record_of(summary_row: dict[str, Any], sheet_: Sheet, **as_of: Any) -> AssessmentRecord:
-    participants = [msgspec.convert(msgspec.to_builtins(p), ParticipantView, strict=False)
+    participants = [msgspec.convert(msgspec.structs.asdict(p), ParticipantView, strict=False)
                     for p in sheet_.participants.values()]
     return _convert({**summary_row, "participant_list": participants, **as_of}, AssessmentRecord)
 
@@ -98,10 +99,10 @@ async def list_assessments(conn: asyncpg.Connection, access: Access, *, tenant: 
                           offset=offset)
 
 
-async def answers(conn: asyncpg.Connection, assessment_id: str, sub_theme: str | None = None) -> list[AnswerView]:
-    rows = await conn.fetch(f"SELECT * FROM {S}.answers WHERE assessment_id = $1 AND ($2::text IS NULL OR "
-                            "sub_theme = $2) ORDER BY string_to_array(indicator, '.')::int[]", assessment_id, sub_theme)
-    return [_convert(r, AnswerView) for r in rows]
+def answer_views(sheet_: Sheet, referential: Referential, sub_theme: str | None = None) -> list[AnswerView]:
+    """The answers view of a sheet (stored by the read model, or replayed as of a moment)."""
+    return [msgspec.convert(r, AnswerView, strict=False) for r in answer_rows(sheet_, referential)
+            if sub_theme in (None, r["sub_theme"])]
 
 
 async def review_requests(conn: asyncpg.Connection, assessment_id: str) -> list[ReviewRequestView]:
@@ -120,12 +121,6 @@ async def positions(conn: asyncpg.Connection, assessment_id: str) -> list[Positi
 async def plan_actions(conn: asyncpg.Connection, assessment_id: str) -> list[PlanAction]:
     rows = await conn.fetch(f"SELECT * FROM {S}.plan_actions WHERE assessment_id = $1 ORDER BY rank", assessment_id)
     return [_convert(r, PlanAction) for r in rows]
-
-
-async def history(conn: asyncpg.Connection, assessment_id: str) -> list[HistoryEntry]:
-    rows = await conn.fetch(f"SELECT * FROM {S}.assessment_history WHERE assessment_id = $1 ORDER BY version",
-                            assessment_id)
-    return [_convert({**r, "details": msgspec.json.decode(r["details"])}, HistoryEntry) for r in rows]
 
 
 async def previous_of(conn: asyncpg.Connection, current: AssessmentSummary) -> str | None:

@@ -1,4 +1,5 @@
-"""The auditor's replay: an assessment as of a past moment, computed from its events.
+"""The auditor's replay: an assessment's history, and the assessment as of a past moment, both
+computed from its events (the store is the audit trail: nothing in between can lag or differ).
 
 "As of" a version keeps the events up to that version; "as of" a time keeps those that happened
 by then (`at` never goes backwards within an assessment, so either way it is a prefix of the
@@ -12,6 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from itertools import takewhile
 from typing import Any
+
+import msgspec
 
 from services.assessment.domain.errors import AssessmentRefused
 from services.assessment.domain.sheet import Sheet, fold
@@ -38,3 +41,25 @@ def sheet_as_of(events: Sequence[Any], *, version: int | None = None, at: dateti
     if sheet is None:
         raise AssessmentRefused("l'évaluation n'avait pas encore commencé à ce moment-là")
     return sheet
+
+
+class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    event: str
+    at: datetime  # when it happened
+    recorded_at: datetime  # when the store recorded it
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+    details: dict[str, Any]
+
+
+_NOT_DETAILS = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp", "meta", "at"})
+
+
+def history(events: Sequence[Any]) -> list[HistoryEntry]:
+    """Every event: its time, its actor and role, and its own fields."""
+    return [HistoryEntry(version=e.originator_version, event=type(e).__name__, at=e.at, recorded_at=e.timestamp,
+                         actor_id=e.meta.actor_id, actor_role=e.meta.actor_role, correlation_id=e.meta.correlation_id,
+                         details=msgspec.to_builtins({k: v for k, v in vars(e).items() if k not in _NOT_DETAILS}))
+            for e in events]

@@ -47,6 +47,7 @@ from services.training.domain.values import (
 from services.training.events_log import SCHEMA
 from services.training.register_copy import RegisterCopy, as_enterprise
 from shared.database import DatabaseAddress
+from shared.errors import NotFound
 from shared.events import current_meta
 from shared.eventstore import CommandResult, IntegrityError, ServiceApplication
 
@@ -145,15 +146,17 @@ class TrainingApplication(ServiceApplication):
             change(call)
             return self.save_command(call)
 
-    def call_as_at(self, call_id: UUID, at: datetime) -> Call | None:
-        """The call (and so its envelope) as its events had made it at a moment."""
+    def call_as_at(self, call_id: UUID, at: datetime) -> Call:
+        """The call (and so its envelope) as its events had made it at a moment (recording time)."""
         call: Any = None
         for domain_event in self.events.get(call_id):
             if domain_event.timestamp > at:
                 break
             call = domain_event.mutate(call)
-        if call is None and self._get(call_id, Call) is None:
-            raise CallNotFound(call_id)
+        if call is None:
+            if self._get(call_id, Call) is None:
+                raise CallNotFound(call_id)
+            raise NotFound(f"l'appel {call_id} n'était pas encore ouvert le {at:%d/%m/%Y à %H:%M:%S} (UTC)")
         return call
 
     # --- the applicant's commands ----------------------------------------------------------

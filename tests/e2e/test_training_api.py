@@ -14,7 +14,7 @@ from typing import Any
 
 from shared.platform import Platform
 from tests.conftest import Api
-from tests.integration import test_training_support as support
+from tests.integration import training_helpers as support
 
 BASE = "/api/training"
 TODAY = date.today()

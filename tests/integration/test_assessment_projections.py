@@ -230,10 +230,10 @@ async def test_row_level_security_keeps_each_member_to_its_own_assessments(platf
     built = Scenario(platform).build()
     await catch_up_all(platform)
     async with scoped_connection(platform.read_pool, ReadScope.of_tenants([built["b"]])) as conn:
-        for table in ("assessments", "answers", "positioning", "plan_actions", "sheets", "assessment_history",
-                      "member_directory"):
+        for table in ("assessments", "sheets", "positioning", "plan_actions", "member_directory"):
             tenants = {r["tenant_id"] for r in await conn.fetch(f"SELECT DISTINCT tenant_id FROM assessment.{table}")}
             assert tenants == {built["b"]}, table
+        assert await conn.fetchval("SELECT count(*) FROM assessment.review_requests") == 0  # only A's exist
         assert await conn.fetchval("SELECT count(*) FROM assessment.access_grants") == 0
         assert await conn.fetchval("SELECT count(*) FROM assessment.referential_versions") == 0
     async with scoped_connection(platform.read_pool, ReadScope("none")) as conn:

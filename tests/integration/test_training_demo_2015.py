@@ -17,7 +17,7 @@ from shared.platform import Platform
 from shared.projection import catch_up, rebuild
 from shared.tenancy import ReadScope, scoped_connection
 from tests.conftest import make_settings
-from tests.integration.test_training_support import training_app
+from tests.integration.training_helpers import training_app
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from services.training.domain.call import Call
 from services.training.domain.errors import EnvelopeExceeded
 from shared.eventstore import IntegrityError
 from shared.platform import Platform
-from tests.integration.test_training_support import (
+from tests.integration.training_helpers import (
     TODAY,
     awarded,
     catch_up_all,

@@ -9,7 +9,7 @@ from uuid import UUID
 from services.training.application import ContentRequest
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from tests.integration.test_training_support import (
+from tests.integration.training_helpers import (
     TODAY,
     catch_up_all,
     content,

@@ -230,7 +230,10 @@ def test_unregistered_builtin_subclasses_encode_as_base() -> None:
 def _states() -> Any:
     from hypothesis import strategies as st
 
-    offsets = st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23))
+    # Whole-minute UTC offsets, as real time zones have: CPython 3.11's datetime.fromisoformat
+    # itself rounds a sub-second offset ("+00:00:00.000001") to UTC, for the library's
+    # JSONTranscoder as for ours, so such offsets cannot round-trip through ISO strings at all.
+    offsets = st.integers(min_value=-23 * 60, max_value=23 * 60).map(lambda m: timedelta(minutes=m))
     leaves = st.one_of(
         st.none(),
         st.booleans(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
+from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -24,8 +24,8 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AnswerIn, AnswerSheet, AnswerView, RevisitIn, SettlementIn
-from services.assessment.projections.sheet_rows import answer_rows
+from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
+from services.assessment.domain.errors import AssessmentNotFound
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -43,20 +43,23 @@ class AnswerController(Controller):
                       wait_for: WaitFor = None, sub_theme: FromQuery[str | None] = None, as_of: AsOf = None,
                       version: AtVersion = None) -> AnswerSheet:
         who = await access(request, platform)
+        app = cap(platform)
         if as_of is not None or version is not None:
             sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
-            rows = [r for r in answer_rows(sheet, referential) if sub_theme in (None, r["sub_theme"])]
-            tenant_id, current = sheet.tenant_id, sheet.version
-            items = [msgspec.convert(r, AnswerView, strict=False) for r in rows]
-            result = AnswerSheet(assessment_id=str(assessment_id), version=current, answers=items, as_of=as_of,
-                                 as_of_version=current)
+            result = AnswerSheet(assessment_id=str(assessment_id), version=sheet.version,
+                                 answers=queries.answer_views(sheet, referential, sub_theme), as_of=as_of,
+                                 as_of_version=sheet.version)
         else:
             await wait(platform, wait_for)
-            summary = await visible_summary(platform, who, assessment_id)
+            await visible_summary(platform, who, assessment_id)
             async with scoped_connection(platform.read_pool, who.scope) as conn:
-                items = await queries.answers(conn, str(assessment_id), sub_theme)
-            tenant_id = summary.tenant_id
-            result = AnswerSheet(assessment_id=str(assessment_id), version=summary.version, answers=items)
+                sheet = await queries.sheet(conn, str(assessment_id))
+            if sheet is None:
+                raise AssessmentNotFound(assessment_id)
+            referential = await to_thread.run_sync(app.referential, sheet.referential_version)
+            result = AnswerSheet(assessment_id=str(assessment_id), version=sheet.version,
+                                 answers=queries.answer_views(sheet, referential, sub_theme))
+        tenant_id = sheet.tenant_id
         await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
                                 resource="answers")
         return result

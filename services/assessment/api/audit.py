@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Annotated
 from uuid import UUID
 
+from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -25,8 +26,10 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, HistoryEntry, ReasonIn
+from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, ReasonIn
 from services.assessment.diff import AssessmentDiff, diff
+from services.assessment.replay import HistoryEntry
+from services.assessment.replay import history as history_of
 from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
@@ -44,19 +47,16 @@ class AuditController(Controller):
     tags = ["assessment: audit"]
 
     @get("/history", guards=[READERS], summary="Every event of the assessment: when, who, in which role")
-    async def history(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                      wait_for: WaitFor = None) -> list[HistoryEntry]:
-        await wait(platform, wait_for)
+    async def history(self, request: Request, assessment_id: FromPath[UUID],
+                      platform: NamedDependency[Platform]) -> list[HistoryEntry]:
         who = await access(request, platform)
-        async with scoped_connection(platform.read_pool, who.scope) as conn:
-            entries = await queries.history(conn, str(assessment_id))
-            tenant_id = await conn.fetchval("SELECT tenant_id FROM assessment.assessment_history "
-                                            "WHERE assessment_id = $1 LIMIT 1", str(assessment_id))
-        if not entries or not who.sees_assessment(str(assessment_id), tenant_id):
+        events = await to_thread.run_sync(cap(platform).assessment_events, assessment_id)
+        tenant_id = events[0].tenant_id
+        if not who.sees_assessment(str(assessment_id), tenant_id):
             raise AssessmentNotFound(assessment_id)
         await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
                                 resource="history")
-        return entries
+        return history_of(events)
 
     @get("/diff", guards=[READERS],
          summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)")

@@ -330,17 +330,6 @@ class PlanView(msgspec.Struct, kw_only=True):
     as_of_version: int | None = None
 
 
-class HistoryEntry(msgspec.Struct, kw_only=True):
-    version: int
-    event: str
-    at: datetime
-    recorded_at: datetime
-    actor_id: str
-    actor_role: str
-    correlation_id: str
-    details: dict[str, Any]
-
-
 class OpenAction(msgspec.Struct, kw_only=True):
     assessment_id: str
     indicator: str

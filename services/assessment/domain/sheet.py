@@ -7,7 +7,8 @@ positioning are functions of a sheet and the referential version: so live, rebui
 answers cannot disagree.
 
 A sheet is made of msgspec Structs with JSON-native fields, so that storing it between batches
-(JSON) and loading it back gives an equal sheet. The fold only reads the events; it never looks at
+(JSON) and loading it back gives an equal sheet; its parts are stored as arrays rather than objects
+(a sheet is written at every change: a third of the size). The fold only reads the events; it never looks at
 the clock or anything else.
 """
 
@@ -22,7 +23,7 @@ import msgspec
 from services.assessment.domain.answers import effective_answer, effective_answers
 
 
-class Participant(msgspec.Struct, kw_only=True):
+class Participant(msgspec.Struct, kw_only=True, array_like=True):
     participant_id: str
     name: str
     kind: str  # "staff" or "volunteer"
@@ -31,7 +32,7 @@ class Participant(msgspec.Struct, kw_only=True):
     invited_by: str
 
 
-class Answer(msgspec.Struct, kw_only=True):
+class Answer(msgspec.Struct, kw_only=True, array_like=True):
     """One participant's latest answer to one indicator."""
 
     participant_id: str
@@ -46,7 +47,7 @@ class Answer(msgspec.Struct, kw_only=True):
     author_role: str
 
 
-class Settlement(msgspec.Struct, kw_only=True):
+class Settlement(msgspec.Struct, kw_only=True, array_like=True):
     """The assessment's answer to an indicator, decided explicitly."""
 
     level: int
@@ -62,7 +63,7 @@ class Settlement(msgspec.Struct, kw_only=True):
     proposal_id: str | None = None
 
 
-class ReviewRequest(msgspec.Struct, kw_only=True):
+class ReviewRequest(msgspec.Struct, kw_only=True, array_like=True):
     request_id: str
     kind: str  # "third_party" or "peer"
     reviewer_id: str | None  # third party: the reviewer's user id
@@ -77,7 +78,7 @@ class ReviewRequest(msgspec.Struct, kw_only=True):
     summary: str | None = None
 
 
-class ReviewComment(msgspec.Struct, kw_only=True):
+class ReviewComment(msgspec.Struct, kw_only=True, array_like=True):
     request_id: str
     indicator: str
     comment: str
@@ -88,7 +89,7 @@ class ReviewComment(msgspec.Struct, kw_only=True):
     proposal_id: str | None = None
 
 
-class Proposal(msgspec.Struct, kw_only=True):
+class Proposal(msgspec.Struct, kw_only=True, array_like=True):
     """A reviewer's proposal of another level, and the team's decision on it."""
 
     proposal_id: str
@@ -108,7 +109,7 @@ class Proposal(msgspec.Struct, kw_only=True):
     decision_version: int | None = None
 
 
-class ActionFollowUp(msgspec.Struct, kw_only=True):
+class ActionFollowUp(msgspec.Struct, kw_only=True, array_like=True):
     """What the team decided about one progress-plan action."""
 
     status: str  # "adopted", "scheduled", "done" or "dropped"

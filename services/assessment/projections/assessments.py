@@ -1,10 +1,12 @@
-"""Read model of le Cap: the referential versions, and for each assessment its summary, answers,
+"""Read model of le Cap: the referential versions, and for each assessment its sheet, summary,
 positioning, progress plan and review requests.
 
-Between batches the projection keeps each assessment's sheet (`sheets`, the fold of its events).
-A batch folds its events into the sheets it touches, then recomputes every row of those
-assessments from sheet and referential alone (`sheet_rows`): the rows do not depend on where
-batches start and end, so a rebuild by replay equals the live read model row for row.
+Each assessment's sheet (`sheets`: the fold of its events) is kept between batches; it is also what
+the answers view is computed from when read (per indicator: participants' answers, the assessment's
+answer, self view and reviewers' view), the same way the as-of replay computes it. A batch folds
+its events into the sheets it touches, then recomputes every row of those assessments from sheet
+and referential alone (`sheet_rows`): the rows do not depend on where batches start and end, so a
+rebuild by replay equals the live read model row for row.
 
 Rows carry the member's tenant and the region recorded when the assessment started. Figures across
 members (per region, network, peer benchmarks) are grouped at read time by the members' current
@@ -64,16 +66,6 @@ ASSESSMENTS = Table(
     indexes=(("tenant_id", "started_at"), ("status",)),
 )
 
-ANSWERS = Table(
-    "answers",
-    (("assessment_id", "text NOT NULL"), ("indicator", "text NOT NULL"), *_ROW, ("theme", "text NOT NULL"),
-     ("sub_theme", "text NOT NULL"), ("level", "int"), ("source", "text"), ("practice", "text"),
-     ("improve", "boolean NOT NULL"), ("self_level", "int"), ("divergent", "boolean NOT NULL"),
-     ("reviewers_diverge", "boolean NOT NULL"), ("revisit", "boolean NOT NULL"),
-     ("participant_answers", "jsonb NOT NULL"), ("settlement", "jsonb"), ("reviews", "jsonb NOT NULL")),
-    primary_key=("assessment_id", "indicator"),
-)
-
 POSITIONING = Table(
     "positioning",
     (("assessment_id", "text NOT NULL"), ("code", "text NOT NULL"), *_ROW, ("kind", "text NOT NULL"),
@@ -109,7 +101,7 @@ REVIEW_REQUESTS = Table(
 )
 
 # Rows recomputed whole for each touched assessment.
-DERIVED = (ANSWERS, POSITIONING, PLAN_ACTIONS, REVIEW_REQUESTS)
+DERIVED = (POSITIONING, PLAN_ACTIONS, REVIEW_REQUESTS)
 
 
 def _kind(notified: Notified) -> tuple[str, str]:
@@ -149,7 +141,6 @@ class AssessmentsProjection(Projection):
             answers = effective_answers(sheet)
             plan, positioning = plan_of(sheet, referential, answers), positioning_of(sheet, referential, answers)
             summaries.append(sheet_rows.summary_row(sheet, referential, plan, positioning, answers))
-            derived["answers"] += sheet_rows.answer_rows(sheet, referential, answers)
             derived["positioning"] += sheet_rows.positioning_rows(sheet, positioning)
             derived["plan_actions"] += sheet_rows.plan_rows(sheet, plan)
             derived["review_requests"] += sheet_rows.review_rows(sheet)

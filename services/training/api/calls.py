@@ -239,8 +239,6 @@ class CallController(Controller):
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
         call = await to_thread.run_sync(training(platform).call_as_at, call_id, at)
-        if call is None:
-            raise CallNotFound(call_id)
         return EnvelopeLedger(
             call_id=str(call_id),
             as_at=at,

@@ -69,9 +69,9 @@ SELECT GROUPING(lead_region) = 0 AS by_region, GROUPING(lead_form) = 0 AS by_for
   count(*) FILTER (WHERE status = 'withdrawn') AS applications_withdrawn,
   count(*) FILTER (WHERE status = 'draft') AS applications_draft,
   count(*) FILTER (WHERE status = 'decided') AS pending_review,
-  coalesce(sum(requested) FILTER (WHERE status NOT IN ('draft', 'withdrawn')), 0) AS requested,
-  coalesce(sum(awarded), 0) AS awarded,
-  coalesce(sum(settled), 0) AS settled
+  coalesce(sum(requested) FILTER (WHERE status NOT IN ('draft', 'withdrawn')), 0.00) AS requested,
+  coalesce(sum(awarded), 0.00) AS awarded,
+  coalesce(sum(settled), 0.00) AS settled
 FROM {applications} WHERE call_id = $1 AND role = 'lead'
 GROUP BY GROUPING SETS ((), (lead_region), (lead_form))
 """
@@ -124,7 +124,7 @@ async def _recount(conn: asyncpg.Connection, tables: TableNames, call_id: str) -
 def _empty(call_id: str, breakdown: str, key: str) -> dict[str, Any]:
     row: dict[str, Any] = {name: 0 for name in FIGURE_NAMES}
     for money in ("requested", "awarded", "settled"):
-        row[money] = Decimal(0)
+        row[money] = Decimal("0.00")
     row.update(
         call_id=call_id,
         breakdown=breakdown,

@@ -170,7 +170,7 @@ def _is(notified: Notified, aggregate: str) -> bool:
 
 class FundingProjection(Projection):
     name = "funding"
-    version = 1
+    version = 2  # 2: amounts of the dashboards to the cent
     source = TRAINING_LOG
     tables = (CALLS, ENVELOPE_LEDGER, AUDIT_GRANTS, APPLICATIONS, REVIEWER_ASSIGNMENTS, CALL_DASHBOARD)
 
