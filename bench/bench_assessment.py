@@ -17,7 +17,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +52,23 @@ def assessment_with(events: int, seed: int) -> Assessment:
     """An assessment with about `events` events: collective answers (with changes of mind), settled
     divergences, submission, a review with proposals decided, validation, then plan follow-up."""
     rng = random.Random(seed)
-    clock = datetime(2016, 3, 1, tzinfo=timezone.utc)
+    clock = datetime(2016, 3, 1, tzinfo=UTC)
 
     def at() -> datetime:
         nonlocal clock
         clock += timedelta(minutes=5)
         return clock
 
-    a = Assessment.start(tenant_id=f"member-{seed}", region="RAL", forms=("AI",), scope="member",
-                         referential=REFERENTIAL, previous=None, started_on=date(2016, 3, 1), at=at())
+    a = Assessment.start(
+        tenant_id=f"member-{seed}",
+        region="RAL",
+        forms=("AI",),
+        scope="member",
+        referential=REFERENTIAL,
+        previous=None,
+        started_on=date(2016, 3, 1),
+        at=at(),
+    )
     for person in PEOPLE:
         a.invite(participant_id=person, name=person, kind="staff", sub_themes=(), referential=REFERENTIAL, at=at())
     answering = max(events - 40 - len(CODES) // 2, len(CODES))
@@ -69,21 +77,48 @@ def assessment_with(events: int, seed: int) -> Assessment:
     while a.version < answering or i < len(CODES):
         code = CODES[i % len(CODES)]
         level = level_of[code] if rng.random() < 0.7 else rng.randint(1, 4)
-        a.answer(indicator=code, participant_id=PEOPLE[i % 3], level=level, comment="", practice="in_place",
-                 improve=rng.random() < 0.1, revisit=False, referential=REFERENTIAL, at=at())
+        a.answer(
+            indicator=code,
+            participant_id=PEOPLE[i % 3],
+            level=level,
+            comment="",
+            practice="in_place",
+            improve=rng.random() < 0.1,
+            revisit=False,
+            referential=REFERENTIAL,
+            at=at(),
+        )
         i += 1
     for code, given in sorted(a.sheet.answers.items()):
         if len({x.level for x in given.values()}) > 1:
-            a.settle(indicator=code, level=level_of[code], practice="in_place", improve=False, comment="",
-                     referential=REFERENTIAL, at=at())
+            a.settle(
+                indicator=code,
+                level=level_of[code],
+                practice="in_place",
+                improve=False,
+                comment="",
+                referential=REFERENTIAL,
+                at=at(),
+            )
     a.submit(referential=REFERENTIAL, at=at())
-    request = a.request_review(kind="third_party", reviewer_id="delegue", reviewer_role="regional_delegate",
-                               reviewer_tenant=None, at=at())
+    request = a.request_review(
+        kind="third_party", reviewer_id="delegue", reviewer_role="regional_delegate", reviewer_tenant=None, at=at()
+    )
     proposals = []
     for code in rng.sample(CODES, 6):
         level = a.sheet.self_view[code] % 4 + 1
-        proposals.append(a.comment(request_id=request, reviewer=DELEGATE, indicator=code, comment="vu",
-                                   proposed_level=level, reason="sur pièces", referential=REFERENTIAL, at=at()))
+        proposals.append(
+            a.comment(
+                request_id=request,
+                reviewer=DELEGATE,
+                indicator=code,
+                comment="vu",
+                proposed_level=level,
+                reason="sur pièces",
+                referential=REFERENTIAL,
+                at=at(),
+            )
+        )
     a.complete_review(request_id=request, reviewer=DELEGATE, summary="", at=at())
     for n, proposal in enumerate(p for p in proposals if p):
         if n % 3:
@@ -96,8 +131,13 @@ def assessment_with(events: int, seed: int) -> Assessment:
         a.adopt_action(indicator=code, referential=REFERENTIAL, at=at())
     k = 0
     while a.version < events and actions:  # rescheduling, as teams do over the year
-        a.schedule_action(indicator=actions[k % min(3, len(actions))], owner="Directrice",
-                          due_on=date(2016, 6, 1) + timedelta(days=k), referential=REFERENTIAL, at=at())
+        a.schedule_action(
+            indicator=actions[k % min(3, len(actions))],
+            owner="Directrice",
+            due_on=date(2016, 6, 1) + timedelta(days=k),
+            referential=REFERENTIAL,
+            at=at(),
+        )
         k += 1
     return a
 
@@ -160,7 +200,9 @@ async def run(database: DatabaseAddress, members: int, per_member: int) -> None:
         async with platform.write_pool.acquire() as conn:
             rows = await conn.fetch(
                 "SELECT notification_id, originator_id, originator_version, topic, state "
-                "FROM assessment.assessment_events WHERE originator_id = $1 ORDER BY originator_version", big.id)
+                "FROM assessment.assessment_events WHERE originator_id = $1 ORDER BY originator_version",
+                big.id,
+            )
         return progress_plan([decode(r).event for r in rows], referential)
 
     ms, plan = await atimed(read_and_rebuild, 30)
@@ -192,16 +234,22 @@ async def run(database: DatabaseAddress, members: int, per_member: int) -> None:
     store = platform.projections["assessment"][0][0]
     async with platform.write_pool.acquire() as conn:  # the live read models, as a running platform has them
         for projection in own:
-            await catch_up(conn, store, projection, await ensure_live_generation(conn, store, projection),
-                           limit=REBUILD_BATCH_SIZE)
+            await catch_up(
+                conn, store, projection, await ensure_live_generation(conn, store, projection), limit=REBUILD_BATCH_SIZE
+            )
     for verify in (True, False):
         started = time.perf_counter()
         reports = await rebuild_together(platform.write_pool, store, own, verify_only=verify)
         seconds = time.perf_counter() - started
         assert all(not r.differences for r in reports), [r.differences[:2] for r in reports]
         what = "rebuild --verify" if verify else "rebuild (switching over)"
-        line(f"{what}: {', '.join(p.name for p in own)}", total_events / seconds, "events/s", ">= 20,000/s",
-             total_events / seconds >= 20_000)
+        line(
+            f"{what}: {', '.join(p.name for p in own)}",
+            total_events / seconds,
+            "events/s",
+            ">= 20,000/s",
+            total_events / seconds >= 20_000,
+        )
         print(f"    {total_events} log events in {seconds:.2f} s, all {len(own)} read models, compared with live")
     await platform.stop()
 

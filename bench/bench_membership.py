@@ -119,7 +119,13 @@ async def bench_commands(n: int = 2000) -> None:
     pooled = await asyncio.to_thread(bare_library_rate, database, n, {"POSTGRES_POOL_SIZE": "2",
                                                                         "POSTGRES_MAX_OVERFLOW": "0"})
     functions = await asyncio.to_thread(bare_library_rate, database, n, {"POSTGRES_ENABLE_DB_FUNCTIONS": "y"})
+    pure_python = float(subprocess.run(
+        [sys.executable, __file__, "bare-rate", str(n)], env={**os.environ, "PSYCOPG_IMPL": "python",
+                                                             "DATABASE_URL": database.url()},
+        capture_output=True, text=True, check=True).stdout)
     print(f"  bare library, locked (safe) path, one event per save:  {bare:8.0f} saves/s  (baseline)")
+    print(f"  bare library, pure-Python psycopg:                     {pure_python:8.0f} saves/s  "
+          f"(x{pure_python / bare:.2f})")
     print(f"  bare library, pool of 2 connections:                   {pooled:8.0f} saves/s  (x{pooled / bare:.2f})")
     print(f"  bare library, POSTGRES_ENABLE_DB_FUNCTIONS (unsafe):   {functions:8.0f} saves/s  (x{functions / bare:.2f})")
     print(f"  register_member (member + SIRET index + metadata + idempotency record):")
@@ -301,6 +307,9 @@ async def _member_ids(database: DatabaseAddress) -> list[str]:
 
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if what == "bare-rate":  # a child process, with another psycopg implementation
+        print(bare_library_rate(SERVER, int(sys.argv[2]), {}))
+        sys.exit(0)
     if what in ("commands", "all"):
         asyncio.run(bench_commands())
     if what in ("rebuild", "all"):

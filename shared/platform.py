@@ -23,10 +23,10 @@ from shared.projection import (
     ProjectionRunner,
     ProjectionStore,
     ensure_live_generation,
-    head_position,
     projection_status,
 )
 from shared.service import ServiceDefinition
+from shared.tenancy import ReaderConnection
 
 log = structlog.get_logger(__name__)
 
@@ -73,7 +73,12 @@ class Platform:
             for service in self.services.values():
                 await apply_migrations(conn, service.name, service.migrations)
         self.read_pool = await asyncpg.create_pool(
-            dsn, min_size=2, max_size=32, server_settings={"role": READER_ROLE}, init=init_connection
+            dsn,
+            min_size=2,
+            max_size=32,
+            server_settings={"role": READER_ROLE},
+            init=init_connection,
+            connection_class=ReaderConnection,
         )
         for service in self.services.values():
             self.application(service.name)

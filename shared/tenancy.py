@@ -1,9 +1,12 @@
 """What a principal may read, as the settings that row-level security checks.
 
 Reads run on a pool that logs in as the unprivileged `coorace_reader` role (row-level security
-does not apply to superusers or table owners). Each read first sets `coorace.scope`,
-`coorace.region` and `coorace.tenants` on its connection; the pool's reset on release (`RESET ALL`)
-clears them, so a connection that skips this step sees no rows at all.
+does not apply to superusers or table owners). A new connection has no `coorace.scope` setting and
+sees no rows at all. `scoped_connection` sets `coorace.scope`, `coorace.region` and
+`coorace.tenants` on the connection it leases out, unless that connection already holds exactly
+that scope: each `ReaderConnection` remembers the scope it last set, so a read costs no extra round
+trip when the same scope comes back, and the pool skips its `RESET ALL` on release (settings are
+always overwritten before a read in another scope).
 """
 
 from __future__ import annotations
@@ -54,14 +57,34 @@ def scope_of(principal: Principal, granted_tenants: Iterable[str] = ()) -> ReadS
     return ReadScope.of_tenants(sorted(tenants)) if tenants else ReadScope("none")
 
 
+class ReaderConnection(asyncpg.Connection):
+    """A read-pool connection that knows which scope its settings hold."""
+
+    _scope: ReadScope | None = None
+
+    def get_reset_query(self) -> str:
+        # The pool's default reset (RESET ALL, ...) would cost a round trip per read and clear the
+        # scope that the next read most likely wants again; open transactions are still rolled back.
+        return ""
+
+    def holds_scope(self, scope: ReadScope) -> bool:
+        return self._scope == scope
+
+    def remember_scope(self, scope: ReadScope | None) -> None:
+        self._scope = scope
+
+
 @asynccontextmanager
 async def scoped_connection(pool: asyncpg.Pool, scope: ReadScope) -> AsyncIterator[asyncpg.Connection]:
     async with pool.acquire() as conn:
-        await conn.execute(
-            "SELECT set_config('coorace.scope', $1, false), set_config('coorace.region', $2, false), "
-            "set_config('coorace.tenants', $3, false)",
-            scope.kind,
-            scope.region,
-            ",".join(scope.tenants),
-        )
+        if not conn.holds_scope(scope):
+            conn.remember_scope(None)  # unknown until the settings are in place
+            await conn.execute(
+                "SELECT set_config('coorace.scope', $1, false), set_config('coorace.region', $2, false), "
+                "set_config('coorace.tenants', $3, false)",
+                scope.kind,
+                scope.region,
+                ",".join(scope.tenants),
+            )
+            conn.remember_scope(scope)
         yield conn

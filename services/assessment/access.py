@@ -16,7 +16,7 @@ rules (a review, a grant naming one assessment) are checked on the rows that com
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 
@@ -72,15 +72,18 @@ async def access_of(read_pool: asyncpg.Pool, principal: Principal, *, at: dateti
             for r in await conn.fetch(
                 "SELECT assessment_id, tenant_id FROM assessment.review_requests "
                 "WHERE (kind = 'third_party' AND reviewer_id = $1) OR (kind = 'peer' AND reviewer_tenant = $2)",
-                principal.subject, principal.tenant if principal.has(Role.PEER_REVIEWER) else None,
+                principal.subject,
+                principal.tenant if principal.has(Role.PEER_REVIEWER) else None,
             ):
                 assessments[r["assessment_id"]] = r["tenant_id"]
         if principal.has(Role.AUDITOR):
-            moment = at or datetime.now(timezone.utc)
+            moment = at or datetime.now(UTC)
             for r in await conn.fetch(
                 "SELECT grant_id, tenant_id, assessment_id FROM assessment.access_grants "
                 "WHERE auditor_id = $1 AND NOT revoked AND valid_from <= $2 AND valid_until > $2 "
-                "ORDER BY granted_at, grant_id", principal.subject, moment,
+                "ORDER BY granted_at, grant_id",
+                principal.subject,
+                moment,
             ):
                 if r["assessment_id"] is None:
                     tenants.add(r["tenant_id"])
@@ -90,7 +93,16 @@ async def access_of(read_pool: asyncpg.Pool, principal: Principal, *, at: dateti
                     grants_by_assessment.setdefault(r["assessment_id"], r["grant_id"])
     if principal.roles & REGIONAL_ROLES and principal.region:
         async with scoped_connection(read_pool, ReadScope.of_region(principal.region)) as conn:
-            tenants.update(r["tenant_id"] for r in await conn.fetch(
-                "SELECT tenant_id FROM assessment.member_directory WHERE region = $1", principal.region))
-    return Access(principal, tenants=frozenset(tenants), assessments=assessments,
-                  grants_by_tenant=grants_by_tenant, grants_by_assessment=grants_by_assessment)
+            tenants.update(
+                r["tenant_id"]
+                for r in await conn.fetch(
+                    "SELECT tenant_id FROM assessment.member_directory WHERE region = $1", principal.region
+                )
+            )
+    return Access(
+        principal,
+        tenants=frozenset(tenants),
+        assessments=assessments,
+        grants_by_tenant=grants_by_tenant,
+        grants_by_assessment=grants_by_assessment,
+    )

@@ -38,8 +38,12 @@ def load_referential(path: Path | None) -> None:
         try:
             app = platform.application("assessment")
             assert isinstance(app, AssessmentApplication)
-            with command_context(actor_id=f"cli:{getpass.getuser()}", actor_role="national_staff", tenant_id=None,
-                                 correlation_id="cli-load-referential"):
+            with command_context(
+                actor_id=f"cli:{getpass.getuser()}",
+                actor_role="national_staff",
+                tenant_id=None,
+                correlation_id="cli-load-referential",
+            ):
                 result = await asyncio.to_thread(app.load_referential, document)
         finally:
             await platform.stop()

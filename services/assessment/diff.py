@@ -29,7 +29,9 @@ class Side(msgspec.Struct, frozen=True, kw_only=True):
 
 class AnswerChange(msgspec.Struct, frozen=True, kw_only=True):
     indicator: str
-    change: str  # "changed", "answered", "unanswered", "not_comparable", "added_to_referential", "removed_from_referential"
+    change: (
+        str  # "changed", "answered", "unanswered", "not_comparable", "added_to_referential", "removed_from_referential"
+    )
     before: int | None = None
     after: int | None = None
     improve_before: bool | None = None
@@ -65,8 +67,13 @@ class AssessmentDiff(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _side(sheet: Sheet) -> Side:
-    return Side(assessment_id=sheet.assessment_id, version=sheet.version, at=sheet.last_at,
-                referential_version=sheet.referential_version, status=sheet.status)
+    return Side(
+        assessment_id=sheet.assessment_id,
+        version=sheet.version,
+        at=sheet.last_at,
+        referential_version=sheet.referential_version,
+        status=sheet.status,
+    )
 
 
 def _delta(a: float | None, b: float | None) -> float | None:
@@ -81,8 +88,9 @@ def diff(before: Sheet, before_ref: Referential, after: Sheet, after_ref: Refere
     for code in codes:
         a, b = before_ref.indicators.get(code), after_ref.indicators.get(code)
         if a is None or b is None:
-            answers.append(AnswerChange(indicator=code,
-                                        change="added_to_referential" if a is None else "removed_from_referential"))
+            answers.append(
+                AnswerChange(indicator=code, change="added_to_referential" if a is None else "removed_from_referential")
+            )
             continue
         if a.definition != b.definition:
             not_comparable.append(code)
@@ -92,12 +100,27 @@ def diff(before: Sheet, before_ref: Referential, after: Sheet, after_ref: Refere
         if x is None and y is None:
             continue
         if x is None or y is None:
-            answers.append(AnswerChange(indicator=code, change="answered" if x is None else "unanswered",
-                                        before=x.level if x else None, after=y.level if y else None,
-                                        improve_before=x.improve if x else None, improve_after=y.improve if y else None))
+            answers.append(
+                AnswerChange(
+                    indicator=code,
+                    change="answered" if x is None else "unanswered",
+                    before=x.level if x else None,
+                    after=y.level if y else None,
+                    improve_before=x.improve if x else None,
+                    improve_after=y.improve if y else None,
+                )
+            )
         elif (x.level, x.improve) != (y.level, y.improve):
-            answers.append(AnswerChange(indicator=code, change="changed", before=x.level, after=y.level,
-                                        improve_before=x.improve, improve_after=y.improve))
+            answers.append(
+                AnswerChange(
+                    indicator=code,
+                    change="changed",
+                    before=x.level,
+                    after=y.level,
+                    improve_before=x.improve,
+                    improve_after=y.improve,
+                )
+            )
     p, q = positioning_of(before, before_ref), positioning_of(after, after_ref)
     old_positions = {x.code: x for x in p.all()}
     moves = []
@@ -105,11 +128,19 @@ def diff(before: Sheet, before_ref: Referential, after: Sheet, after_ref: Refere
         was = old_positions.get(position.code)
         score_before, attainment_before = (was.score, was.attainment) if was else (None, None)
         if (score_before, attainment_before) != (position.score, position.attainment):
-            moves.append(PositionMove(
-                code=position.code, kind=position.kind, title=position.title, score_before=score_before,
-                score_after=position.score, score_delta=_delta(score_before, position.score),
-                attainment_before=attainment_before, attainment_after=position.attainment,
-                attainment_delta=_delta(attainment_before, position.attainment)))
+            moves.append(
+                PositionMove(
+                    code=position.code,
+                    kind=position.kind,
+                    title=position.title,
+                    score_before=score_before,
+                    score_after=position.score,
+                    score_delta=_delta(score_before, position.score),
+                    attainment_before=attainment_before,
+                    attainment_after=position.attainment,
+                    attainment_delta=_delta(attainment_before, position.attainment),
+                )
+            )
     old_actions = {a.indicator: a for a in plan_of(before, before_ref).actions}
     new_actions = {a.indicator: a for a in plan_of(after, after_ref).actions}
     actions = []
@@ -118,10 +149,28 @@ def diff(before: Sheet, before_ref: Referential, after: Sheet, after_ref: Refere
         if x is None and y is None:
             continue
         if x is None or y is None:
-            actions.append(ActionChange(indicator=code, change="added" if x is None else "removed",
-                                        status_before=x.status if x else None, status_after=y.status if y else None))
+            actions.append(
+                ActionChange(
+                    indicator=code,
+                    change="added" if x is None else "removed",
+                    status_before=x.status if x else None,
+                    status_after=y.status if y else None,
+                )
+            )
         elif x.status != y.status:
-            actions.append(ActionChange(indicator=code, change="done" if y.status == "done" else "status_changed",
-                                        status_before=x.status, status_after=y.status))
-    return AssessmentDiff(before=_side(before), after=_side(after), answers=answers, positioning=moves,
-                          actions=actions, not_comparable=not_comparable)
+            actions.append(
+                ActionChange(
+                    indicator=code,
+                    change="done" if y.status == "done" else "status_changed",
+                    status_before=x.status,
+                    status_after=y.status,
+                )
+            )
+    return AssessmentDiff(
+        before=_side(before),
+        after=_side(after),
+        answers=answers,
+        positioning=moves,
+        actions=actions,
+        not_comparable=not_comparable,
+    )

@@ -14,6 +14,7 @@ average reveals one member's answers.
 from __future__ import annotations
 
 from datetime import date, datetime
+
 import asyncpg
 
 from services.assessment.api.schemas import (
@@ -61,21 +62,33 @@ async def benchmarks(conn: asyncpg.Connection, *, form: str, region: str, exclud
         FROM latest l JOIN {S}.positioning p ON p.assessment_id = l.assessment_id
         WHERE l.primary_form = $1 AND l.tenant_id <> $3
         GROUP BY p.code ORDER BY p.code
-        """, form, region, exclude_tenant)
+        """,
+        form,
+        region,
+        exclude_tenant,
+    )
 
     def shown(average: float | None, members: int) -> float | None:
         return round(average, 2) if average is not None and members >= BENCHMARK_MINIMUM else None
 
-    return [Benchmark(code=r["code"], region_average=shown(r["region_average"], r["region_members"]),
-                      region_members=r["region_members"], network_average=shown(r["network_average"],
-                                                                                 r["network_members"]),
-                      network_members=r["network_members"]) for r in rows]
+    return [
+        Benchmark(
+            code=r["code"],
+            region_average=shown(r["region_average"], r["region_members"]),
+            region_members=r["region_members"],
+            network_average=shown(r["network_average"], r["network_members"]),
+            network_members=r["network_members"],
+        )
+        for r in rows
+    ]
 
 
 async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
     """Figures of the members now in `region` (None: the whole network) that the connection sees."""
-    members = await conn.fetchval(f"SELECT count(*) FROM {S}.member_directory WHERE status = 'active' "
-                                  "AND ($1::text IS NULL OR region = $1)", region)
+    members = await conn.fetchval(
+        f"SELECT count(*) FROM {S}.member_directory WHERE status = 'active' AND ($1::text IS NULL OR region = $1)",
+        region,
+    )
     stages = await conn.fetchrow(
         f"""
         SELECT count(*) AS started,
@@ -88,7 +101,9 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
                count(a.validated_at) AS validated
         FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
         WHERE $1::text IS NULL OR d.region = $1
-        """, region)
+        """,
+        region,
+    )
     themes = await conn.fetch(
         f"""
         WITH latest AS ({_LATEST_VALIDATED})
@@ -97,7 +112,9 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         FROM latest l JOIN {S}.positioning p ON p.assessment_id = l.assessment_id
         WHERE p.kind IN ('overall', 'theme') AND ($1::text IS NULL OR l.region = $1)
         GROUP BY p.code ORDER BY p.code = 'all' DESC, p.code
-        """, region)
+        """,
+        region,
+    )
     actions = await conn.fetch(
         f"""
         WITH latest AS ({_LATEST})
@@ -108,7 +125,9 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         FROM latest l JOIN {S}.plan_actions x ON x.assessment_id = l.assessment_id
         WHERE x.status <> 'dropped' AND ($1::text IS NULL OR l.region = $1)
         GROUP BY x.indicator ORDER BY count(*) DESC, x.indicator LIMIT {FREQUENT_ACTIONS}
-        """, region)
+        """,
+        region,
+    )
     services = await conn.fetch(
         f"""
         WITH latest AS ({_LATEST})
@@ -117,11 +136,18 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         FROM latest l JOIN {S}.plan_actions x ON x.assessment_id = l.assessment_id
         WHERE x.status <> 'dropped' AND ($1::text IS NULL OR l.region = $1)
         GROUP BY x.service ORDER BY count(*) DESC, x.service
-        """, region)
-    return Dashboard(scope="region" if region else "network", region=region, members=members, **dict(stages),
-                     themes=[ThemeAverage(**dict(r)) for r in themes],
-                     frequent_actions=[ActionFrequency(**dict(r)) for r in actions],
-                     services=[ServiceDemand(**dict(r)) for r in services])
+        """,
+        region,
+    )
+    return Dashboard(
+        scope="region" if region else "network",
+        region=region,
+        members=members,
+        **dict(stages),
+        themes=[ThemeAverage(**dict(r)) for r in themes],
+        frequent_actions=[ActionFrequency(**dict(r)) for r in actions],
+        services=[ServiceDemand(**dict(r)) for r in services],
+    )
 
 
 async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int, now: datetime) -> FollowUpFeed:
@@ -134,7 +160,11 @@ async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int,
         WHERE d.region = $1 AND a.status = 'in_progress'
           AND coalesce(a.last_answer_at, a.started_at) < $2 - make_interval(days => $3)
         ORDER BY coalesce(a.last_answer_at, a.started_at), a.assessment_id
-        """, region, now, stalled_days)
+        """,
+        region,
+        now,
+        stalled_days,
+    )
     overdue = await conn.fetch(
         f"""
         SELECT x.assessment_id, x.tenant_id, d.name AS member_name, x.indicator, x.suggested_action, x.owner,
@@ -144,7 +174,10 @@ async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int,
         WHERE d.region = $1 AND a.superseded_by IS NULL AND x.status IN ('adopted', 'scheduled')
           AND x.due_on < $2::date
         ORDER BY x.due_on, x.assessment_id, x.indicator
-        """, region, today)
+        """,
+        region,
+        today,
+    )
     waiting = await conn.fetch(
         f"""
         SELECT r.assessment_id, r.tenant_id, d.name AS member_name, r.request_id, r.kind, r.reviewer_id,
@@ -152,8 +185,14 @@ async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int,
         FROM {S}.review_requests r JOIN {S}.member_directory d ON d.member_id = r.tenant_id
         WHERE d.region = $1 AND r.status = 'requested'
         ORDER BY r.requested_at, r.assessment_id
-        """, region, now)
-    return FollowUpFeed(region=region, stalled_days=stalled_days,
-                        stalled=[StalledAssessment(**dict(r)) for r in stalled],
-                        overdue_actions=[OverdueAction(**dict(r)) for r in overdue],
-                        waiting_reviews=[WaitingReview(**dict(r)) for r in waiting])
+        """,
+        region,
+        now,
+    )
+    return FollowUpFeed(
+        region=region,
+        stalled_days=stalled_days,
+        stalled=[StalledAssessment(**dict(r)) for r in stalled],
+        overdue_actions=[OverdueAction(**dict(r)) for r in overdue],
+        waiting_reviews=[WaitingReview(**dict(r)) for r in waiting],
+    )

@@ -80,23 +80,37 @@ def plan_of(sheet: Sheet, referential: Referential, answers: dict[str, Effective
             continue
         score = priority_score(indicator.weight, gap, answer.improve)
         follow_up = sheet.actions.get(code)
-        drafts.append({
-            "indicator": code, "theme": indicator.theme, "sub_theme": indicator.sub_theme,
-            "question": indicator.question["fr"], "level": answer.level, "objective": indicator.objective_level,
-            "gap": gap, "weight": indicator.weight, "improve": answer.improve, "score": score,
-            "priority": priority_label(score), "suggested_action": indicator.action_for(answer.level),
-            "service": indicator.service, "service_label": referential.service_label(indicator.service),
-            "status": follow_up.status if follow_up else "proposed",
-            "owner": follow_up.owner if follow_up else None,
-            "due_on": follow_up.due_on if follow_up else None,
-            "completed_on": follow_up.completed_on if follow_up else None,
-            "dropped_reason": follow_up.reason if follow_up and follow_up.status == "dropped" else None,
-            "from_answers": answer.sources,
-        })
+        drafts.append(
+            {
+                "indicator": code,
+                "theme": indicator.theme,
+                "sub_theme": indicator.sub_theme,
+                "question": indicator.question["fr"],
+                "level": answer.level,
+                "objective": indicator.objective_level,
+                "gap": gap,
+                "weight": indicator.weight,
+                "improve": answer.improve,
+                "score": score,
+                "priority": priority_label(score),
+                "suggested_action": indicator.action_for(answer.level),
+                "service": indicator.service,
+                "service_label": referential.service_label(indicator.service),
+                "status": follow_up.status if follow_up else "proposed",
+                "owner": follow_up.owner if follow_up else None,
+                "due_on": follow_up.due_on if follow_up else None,
+                "completed_on": follow_up.completed_on if follow_up else None,
+                "dropped_reason": follow_up.reason if follow_up and follow_up.status == "dropped" else None,
+                "from_answers": answer.sources,
+            }
+        )
     drafts.sort(key=lambda d: (-d["score"], -d["weight"], order[d["indicator"]]))
     return ProgressPlan(
-        assessment_id=sheet.assessment_id, referential_version=sheet.referential_version, version=sheet.version,
-        actions=tuple(PlanAction(rank=i, **d) for i, d in enumerate(drafts, start=1)))
+        assessment_id=sheet.assessment_id,
+        referential_version=sheet.referential_version,
+        version=sheet.version,
+        actions=tuple(PlanAction(rank=i, **d) for i, d in enumerate(drafts, start=1)),
+    )
 
 
 def progress_plan(events: Iterable[Any], referential: Referential) -> ProgressPlan:

@@ -42,8 +42,9 @@ class Positioning(msgspec.Struct, frozen=True, kw_only=True):
         return (self.overall, *self.themes, *self.sub_themes)
 
 
-def _position(code: str, kind: str, title: str, codes: tuple[str, ...], levels: dict[str, int],
-              referential: Referential) -> Position:
+def _position(
+    code: str, kind: str, title: str, codes: tuple[str, ...], levels: dict[str, int], referential: Referential
+) -> Position:
     weight = level_sum = objective_sum = shortfall = reached = 0
     answered = 0
     for code_ in codes:
@@ -59,15 +60,33 @@ def _position(code: str, kind: str, title: str, codes: tuple[str, ...], levels: 
         shortfall += w * max(objective - level, 0)
         reached += w * min(level, objective)
     if not answered:
-        return Position(code=code, kind=kind, title=title, score=None, objective=None, gap=None, attainment=None,
-                        answered=0, indicators=len(codes))
-    return Position(code=code, kind=kind, title=title, score=round(level_sum / weight, 2),
-                    objective=round(objective_sum / weight, 2), gap=round(shortfall / weight, 2),
-                    attainment=round(100 * reached / objective_sum, 1), answered=answered, indicators=len(codes))
+        return Position(
+            code=code,
+            kind=kind,
+            title=title,
+            score=None,
+            objective=None,
+            gap=None,
+            attainment=None,
+            answered=0,
+            indicators=len(codes),
+        )
+    return Position(
+        code=code,
+        kind=kind,
+        title=title,
+        score=round(level_sum / weight, 2),
+        objective=round(objective_sum / weight, 2),
+        gap=round(shortfall / weight, 2),
+        attainment=round(100 * reached / objective_sum, 1),
+        answered=answered,
+        indicators=len(codes),
+    )
 
 
-def positioning_of(sheet: Sheet, referential: Referential,
-                   answers: dict[str, EffectiveAnswer] | None = None) -> Positioning:
+def positioning_of(
+    sheet: Sheet, referential: Referential, answers: dict[str, EffectiveAnswer] | None = None
+) -> Positioning:
     answers = effective_answers(sheet) if answers is None else answers
     levels = {code: answer.level for code, answer in answers.items() if code in referential.indicators}
     themes, sub_themes = [], []
@@ -78,5 +97,11 @@ def positioning_of(sheet: Sheet, referential: Referential,
             theme_codes += codes
         themes.append(_position(theme.code, "theme", theme.title["fr"], theme_codes, levels, referential))
     overall = _position("all", "overall", referential.title["fr"], tuple(referential.indicators), levels, referential)
-    return Positioning(assessment_id=sheet.assessment_id, referential_version=sheet.referential_version,
-                       version=sheet.version, overall=overall, themes=tuple(themes), sub_themes=tuple(sub_themes))
+    return Positioning(
+        assessment_id=sheet.assessment_id,
+        referential_version=sheet.referential_version,
+        version=sheet.version,
+        overall=overall,
+        themes=tuple(themes),
+        sub_themes=tuple(sub_themes),
+    )

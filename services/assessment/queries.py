@@ -38,6 +38,7 @@ def _convert(row: asyncpg.Record | dict[str, Any], cls: type) -> Any:
 
 # --- the referential --------------------------------------------------------------------------
 
+
 async def referential_versions(conn: asyncpg.Connection) -> list[ReferentialSummary]:
     rows = await conn.fetch(f"SELECT * FROM {S}.referential_versions ORDER BY code")
     return [_convert(r, ReferentialSummary) for r in rows]
@@ -50,9 +51,9 @@ async def referential_record(conn: asyncpg.Connection, code: str) -> Referential
 
 # --- one assessment -----------------------------------------------------------------------------
 
+
 async def summary(conn: asyncpg.Connection, assessment_id: str) -> AssessmentSummary | None:
-    row = await conn.fetchrow(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE assessment_id = $1",
-                              assessment_id)
+    row = await conn.fetchrow(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE assessment_id = $1", assessment_id)
     return None if row is None else _convert(row, AssessmentSummary)
 
 
@@ -62,14 +63,14 @@ async def sheet(conn: asyncpg.Connection, assessment_id: str) -> Sheet | None:
 
 
 def record_of(summary_row: dict[str, Any], sheet_: Sheet, **as_of: Any) -> AssessmentRecord:
-    participants = [msgspec.convert(msgspec.structs.asdict(p), ParticipantView, strict=False)
-                    for p in sheet_.participants.values()]
+    participants = [
+        msgspec.convert(msgspec.structs.asdict(p), ParticipantView, strict=False) for p in sheet_.participants.values()
+    ]
     return _convert({**summary_row, "participant_list": participants, **as_of}, AssessmentRecord)
 
 
 async def record(conn: asyncpg.Connection, assessment_id: str) -> AssessmentRecord | None:
-    row = await conn.fetchrow(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE assessment_id = $1",
-                              assessment_id)
+    row = await conn.fetchrow(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE assessment_id = $1", assessment_id)
     found = await sheet(conn, assessment_id)
     return None if row is None or found is None else record_of(dict(row), found)
 
@@ -83,8 +84,9 @@ def _visible(access: Access, args: list[Any]) -> str:
     return f"(tenant_id = ANY(${len(args) - 1}) OR assessment_id = ANY(${len(args)}))"
 
 
-async def list_assessments(conn: asyncpg.Connection, access: Access, *, tenant: str | None, status: str | None,
-                           limit: int, offset: int) -> AssessmentPage:
+async def list_assessments(
+    conn: asyncpg.Connection, access: Access, *, tenant: str | None, status: str | None, limit: int, offset: int
+) -> AssessmentPage:
     args: list[Any] = []
     where = [_visible(access, args)]
     for column, value in (("tenant_id", tenant), ("status", status)):
@@ -93,28 +95,36 @@ async def list_assessments(conn: asyncpg.Connection, access: Access, *, tenant: 
             where.append(f"{column} = ${len(args)}")
     condition = " AND ".join(where)
     total = await conn.fetchval(f"SELECT count(*) FROM {S}.assessments WHERE {condition}", *args)
-    rows = await conn.fetch(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE {condition} "
-                            f"ORDER BY started_at DESC, assessment_id LIMIT {int(limit)} OFFSET {int(offset)}", *args)
-    return AssessmentPage(items=[_convert(r, AssessmentSummary) for r in rows], total=total, limit=limit,
-                          offset=offset)
+    rows = await conn.fetch(
+        f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE {condition} "
+        f"ORDER BY started_at DESC, assessment_id LIMIT {int(limit)} OFFSET {int(offset)}",
+        *args,
+    )
+    return AssessmentPage(items=[_convert(r, AssessmentSummary) for r in rows], total=total, limit=limit, offset=offset)
 
 
 def answer_views(sheet_: Sheet, referential: Referential, sub_theme: str | None = None) -> list[AnswerView]:
     """The answers view of a sheet (stored by the read model, or replayed as of a moment)."""
-    return [msgspec.convert(r, AnswerView, strict=False) for r in answer_rows(sheet_, referential)
-            if sub_theme in (None, r["sub_theme"])]
+    return [
+        msgspec.convert(r, AnswerView, strict=False)
+        for r in answer_rows(sheet_, referential)
+        if sub_theme in (None, r["sub_theme"])
+    ]
 
 
 async def review_requests(conn: asyncpg.Connection, assessment_id: str) -> list[ReviewRequestView]:
-    rows = await conn.fetch(f"SELECT * FROM {S}.review_requests WHERE assessment_id = $1 ORDER BY requested_at, "
-                            "request_id", assessment_id)
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.review_requests WHERE assessment_id = $1 ORDER BY requested_at, request_id", assessment_id
+    )
     return [_convert(r, ReviewRequestView) for r in rows]
 
 
 async def positions(conn: asyncpg.Connection, assessment_id: str) -> list[Position]:
-    rows = await conn.fetch(f"SELECT * FROM {S}.positioning WHERE assessment_id = $1 "
-                            "ORDER BY kind <> 'overall', kind, string_to_array(nullif(code, 'all'), '.')::int[]",
-                            assessment_id)
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.positioning WHERE assessment_id = $1 "
+        "ORDER BY kind <> 'overall', kind, string_to_array(nullif(code, 'all'), '.')::int[]",
+        assessment_id,
+    )
     return [_convert(r, Position) for r in rows]
 
 
@@ -129,27 +139,38 @@ async def previous_of(conn: asyncpg.Connection, current: AssessmentSummary) -> s
         return current.previous_assessment_id
     return await conn.fetchval(
         f"SELECT assessment_id FROM {S}.assessments WHERE tenant_id = $1 AND started_at < $2 "
-        "ORDER BY started_at DESC LIMIT 1", current.tenant_id, current.started_at)
+        "ORDER BY started_at DESC LIMIT 1",
+        current.tenant_id,
+        current.started_at,
+    )
 
 
 # --- auditors -------------------------------------------------------------------------------
 
+
 async def grants(conn: asyncpg.Connection, auditor_id: str | None) -> list[GrantView]:
-    rows = await conn.fetch(f"SELECT * FROM {S}.access_grants WHERE $1::text IS NULL OR auditor_id = $1 "
-                            "ORDER BY granted_at DESC, grant_id", auditor_id)
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.access_grants WHERE $1::text IS NULL OR auditor_id = $1 ORDER BY granted_at DESC, grant_id",
+        auditor_id,
+    )
     return [_convert(r, GrantView) for r in rows]
 
 
-async def audit_reads(conn: asyncpg.Connection, *, assessment_id: str | None, auditor_id: str | None,
-                      limit: int, offset: int) -> list[AuditReadView]:
+async def audit_reads(
+    conn: asyncpg.Connection, *, assessment_id: str | None, auditor_id: str | None, limit: int, offset: int
+) -> list[AuditReadView]:
     rows = await conn.fetch(
         f"SELECT * FROM {S}.audit_reads WHERE ($1::text IS NULL OR assessment_id = $1) "
         f"AND ($2::text IS NULL OR auditor_id = $2) ORDER BY read_at DESC, read_id "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}", assessment_id, auditor_id)
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        assessment_id,
+        auditor_id,
+    )
     return [_convert(r, AuditReadView) for r in rows]
 
 
 # --- members (the directory followed from the member register) ------------------------------
+
 
 class DirectoryEntry(msgspec.Struct, kw_only=True):
     member_id: str
@@ -168,16 +189,24 @@ async def directory_entry(conn: asyncpg.Connection, tenant_id: str) -> Directory
 async def member_overview(conn: asyncpg.Connection, tenant_id: str) -> dict[str, Any]:
     """A member's assessments, the positioning of its latest validated one (else its latest), and
     the open actions of its current plan."""
-    rows = await conn.fetch(f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE tenant_id = $1 "
-                            "ORDER BY started_at DESC, assessment_id", tenant_id)
+    rows = await conn.fetch(
+        f"SELECT {SUMMARY_COLUMNS} FROM {S}.assessments WHERE tenant_id = $1 ORDER BY started_at DESC, assessment_id",
+        tenant_id,
+    )
     items = [_convert(r, AssessmentSummary) for r in rows]
     validated = [a for a in items if a.status == "validated"]
     reference = validated[0] if validated else (items[0] if items else None)
     current = items[0] if items else None
-    open_actions = [] if current is None else await conn.fetch(
-        f"SELECT assessment_id, indicator, rank, priority, status, suggested_action, service, owner, due_on "
-        f"FROM {S}.plan_actions WHERE assessment_id = $1 AND status IN ('proposed', 'adopted', 'scheduled') "
-        "ORDER BY rank", current.assessment_id)
+    open_actions = (
+        []
+        if current is None
+        else await conn.fetch(
+            f"SELECT assessment_id, indicator, rank, priority, status, suggested_action, service, owner, due_on "
+            f"FROM {S}.plan_actions WHERE assessment_id = $1 AND status IN ('proposed', 'adopted', 'scheduled') "
+            "ORDER BY rank",
+            current.assessment_id,
+        )
+    )
     return {
         "assessments": items,
         "latest_positioning": [] if reference is None else await positions(conn, reference.assessment_id),

@@ -10,7 +10,7 @@ positioning come from the same functions too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import takewhile
 from typing import Any
 
@@ -21,7 +21,7 @@ from services.assessment.domain.sheet import Sheet, fold
 
 
 def as_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def prefix(events: Sequence[Any], *, version: int | None = None, at: datetime | None = None) -> list[Any]:
@@ -59,7 +59,16 @@ _NOT_DETAILS = frozenset({"originator_id", "originator_version", "originator_top
 
 def history(events: Sequence[Any]) -> list[HistoryEntry]:
     """Every event: its time, its actor and role, and its own fields."""
-    return [HistoryEntry(version=e.originator_version, event=type(e).__name__, at=e.at, recorded_at=e.timestamp,
-                         actor_id=e.meta.actor_id, actor_role=e.meta.actor_role, correlation_id=e.meta.correlation_id,
-                         details=msgspec.to_builtins({k: v for k, v in vars(e).items() if k not in _NOT_DETAILS}))
-            for e in events]
+    return [
+        HistoryEntry(
+            version=e.originator_version,
+            event=type(e).__name__,
+            at=e.at,
+            recorded_at=e.timestamp,
+            actor_id=e.meta.actor_id,
+            actor_role=e.meta.actor_role,
+            correlation_id=e.meta.correlation_id,
+            details=msgspec.to_builtins({k: v for k, v in vars(e).items() if k not in _NOT_DETAILS}),
+        )
+        for e in events
+    ]

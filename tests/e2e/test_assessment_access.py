@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -84,37 +84,87 @@ async def _build(api: Api) -> World:
     c = given_member(api, "ACI Caen", forms=("ACI",), region="BNO")
     ids = {}
     for tenant in (a, b, c, p):
-        ids[tenant] = UUID(app.start_assessment(tenant_id=tenant, region="BNO" if tenant == c else "NPC",
-                                                forms=("AI",), scope="member", referential_version=None).id)
+        ids[tenant] = UUID(
+            app.start_assessment(
+                tenant_id=tenant,
+                region="BNO" if tenant == c else "NPC",
+                forms=("AI",),
+                scope="member",
+                referential_version=None,
+            ).id
+        )
     given_validated(api, p, str(ids[p]), level=3)
     p2 = app.reopen(ids[p], by=principal(p), region="NPC", forms=("AI",), referential_version=None).id
     answer_everything(api, a, str(ids[a]), level=2)
     app.submit(ids[a], by=principal(a))
-    app.request_review(ids[a], by=principal(a), kind="third_party", reviewer_id="delegue-npc",
-                       reviewer_role="regional_delegate")
+    app.request_review(
+        ids[a], by=principal(a), kind="third_party", reviewer_id="delegue-npc", reviewer_role="regional_delegate"
+    )
     app.request_review(ids[a], by=principal(a), kind="peer", reviewer_tenant=p)
     request_id = next(iter(app.assessment(ids[a]).sheet.reviews))
     delegate = Principal(subject="delegue-npc", roles=frozenset({Role.REGIONAL_DELEGATE}), region="NPC")
     with command_context(actor_id="delegue-npc", actor_role="regional_delegate", tenant_id=None):
-        app.comment_review(ids[a], request_id, by=delegate, indicator="1.1.1", comment="à revoir", proposed_level=3,
-                           reason="vu sur place")
+        app.comment_review(
+            ids[a],
+            request_id,
+            by=delegate,
+            indicator="1.1.1",
+            comment="à revoir",
+            proposed_level=3,
+            reason="vu sur place",
+        )
     proposal_id = next(iter(app.assessment(ids[a]).sheet.proposals))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with command_context(actor_id="staff-1", actor_role="national_staff", tenant_id=None):
-        grant = app.grant_access(auditor_id="auditrice", tenant_id=None, assessment_id=ids[a],
-                                 valid_from=now - timedelta(hours=1), valid_until=now + timedelta(days=7),
-                                 reason="audit de la démarche")
-        app.grant_access(auditor_id="auditeur-b", tenant_id=b, assessment_id=None, valid_from=now - timedelta(hours=1),
-                         valid_until=now + timedelta(days=7), reason="audit de l'adhérent")
-        app.grant_access(auditor_id="auditeur-passe", tenant_id=None, assessment_id=ids[a],
-                         valid_from=now - timedelta(days=10), valid_until=now - timedelta(days=1), reason="fini")
-        revoked = app.grant_access(auditor_id="auditeur-revoque", tenant_id=None, assessment_id=ids[a],
-                                   valid_from=now - timedelta(hours=1), valid_until=now + timedelta(days=7),
-                                   reason="erreur")
+        grant = app.grant_access(
+            auditor_id="auditrice",
+            tenant_id=None,
+            assessment_id=ids[a],
+            valid_from=now - timedelta(hours=1),
+            valid_until=now + timedelta(days=7),
+            reason="audit de la démarche",
+        )
+        app.grant_access(
+            auditor_id="auditeur-b",
+            tenant_id=b,
+            assessment_id=None,
+            valid_from=now - timedelta(hours=1),
+            valid_until=now + timedelta(days=7),
+            reason="audit de l'adhérent",
+        )
+        app.grant_access(
+            auditor_id="auditeur-passe",
+            tenant_id=None,
+            assessment_id=ids[a],
+            valid_from=now - timedelta(days=10),
+            valid_until=now - timedelta(days=1),
+            reason="fini",
+        )
+        revoked = app.grant_access(
+            auditor_id="auditeur-revoque",
+            tenant_id=None,
+            assessment_id=ids[a],
+            valid_from=now - timedelta(hours=1),
+            valid_until=now + timedelta(days=7),
+            reason="erreur",
+        )
         app.revoke_access(UUID(revoked.id), reason="habilitation donnée par erreur")
     await caught_up(platform_of(api).database.url())
-    return World(api=api, a=a, b=b, c=c, p=p, a1=str(ids[a]), b1=str(ids[b]), c1=str(ids[c]), p1=str(ids[p]), p2=p2,
-                 request_id=request_id, proposal_id=proposal_id, grant_id=grant.id)
+    return World(
+        api=api,
+        a=a,
+        b=b,
+        c=c,
+        p=p,
+        a1=str(ids[a]),
+        b1=str(ids[b]),
+        c1=str(ids[c]),
+        p1=str(ids[p]),
+        p2=p2,
+        request_id=request_id,
+        proposal_id=proposal_id,
+        grant_id=grant.id,
+    )
 
 
 async def caught_up(url: str) -> None:
@@ -123,14 +173,23 @@ async def caught_up(url: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         for _ in range(500):
-            heads = {"assessment": await conn.fetchval("SELECT coalesce(max(notification_id), 0) "
-                                                       "FROM assessment.assessment_events"),
-                     "membership": await conn.fetchval("SELECT coalesce(max(notification_id), 0) "
-                                                       "FROM membership.membership_events")}
-            positions = dict(await conn.fetch("SELECT projection, position FROM assessment.projection_generations "
-                                              "WHERE status = 'live'"))
-            wanted = {**{name: heads["assessment"] for name in OWN_PROJECTIONS},
-                      "member_directory": heads["membership"]}
+            heads = {
+                "assessment": await conn.fetchval(
+                    "SELECT coalesce(max(notification_id), 0) FROM assessment.assessment_events"
+                ),
+                "membership": await conn.fetchval(
+                    "SELECT coalesce(max(notification_id), 0) FROM membership.membership_events"
+                ),
+            }
+            positions = dict(
+                await conn.fetch(
+                    "SELECT projection, position FROM assessment.projection_generations WHERE status = 'live'"
+                )
+            )
+            wanted = {
+                **{name: heads["assessment"] for name in OWN_PROJECTIONS},
+                "member_directory": heads["membership"],
+            }
             if all(positions.get(name, 0) >= head for name, head in wanted.items()):
                 return
             await asyncio.sleep(0.02)
@@ -142,9 +201,19 @@ async def caught_up(url: str) -> None:
 def reads(w: World) -> list[str]:
     """Every read route about assessment a1 (of member A)."""
     x = f"/assessments/{w.a1}"
-    return [x, f"{x}?version=3", f"{x}/answers", f"{x}/answers?as_of=2100-01-01T00:00:00Z", f"{x}/review-requests",
-            f"{x}/positioning", f"{x}/positioning?version=5", f"{x}/plan", f"{x}/plan?version=40", f"{x}/history",
-            f"{x}/diff?from_version=2"]
+    return [
+        x,
+        f"{x}?version=3",
+        f"{x}/answers",
+        f"{x}/answers?as_of=2100-01-01T00:00:00Z",
+        f"{x}/review-requests",
+        f"{x}/positioning",
+        f"{x}/positioning?version=5",
+        f"{x}/plan",
+        f"{x}/plan?version=40",
+        f"{x}/history",
+        f"{x}/diff?from_version=2",
+    ]
 
 
 def commands(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
@@ -171,8 +240,10 @@ def commands(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
 
 def review_commands(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
     x = f"/assessments/{w.a1}/review-requests/{w.request_id}"
-    return [("POST", f"{x}/comments", {"indicator": "1.1.2", "comment": "vu"}),
-            ("POST", f"{x}/completion", {"summary": "fin"})]
+    return [
+        ("POST", f"{x}/comments", {"indicator": "1.1.2", "comment": "vu"}),
+        ("POST", f"{x}/completion", {"summary": "fin"}),
+    ]
 
 
 def staff_commands(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
@@ -182,25 +253,46 @@ def staff_commands(w: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("PUT", "/referential/versions/2016.1/indicators/1.1.1", indicator),
         ("DELETE", "/referential/versions/2016.1/indicators/1.1.1", None),
         ("POST", "/referential/versions/2016.1/publication", None),
-        ("POST", "/access-grants", {"auditor_id": "x", "tenant_id": w.a, "valid_until": "2100-01-01T00:00:00Z",
-                                    "reason": "audit"}),
+        (
+            "POST",
+            "/access-grants",
+            {"auditor_id": "x", "tenant_id": w.a, "valid_until": "2100-01-01T00:00:00Z", "reason": "audit"},
+        ),
         ("POST", f"/access-grants/{w.grant_id}/revocation", {"reason": "fin"}),
     ]
 
 
 async def send(api: Api, method: str, path: str, headers: dict[str, str] | None, body: Any = None) -> int:
-    response = await api.client.request(method, f"{BASE}{path}", headers=headers or {},
-                                         json=body if body is not None else None)
+    response = await api.client.request(
+        method, f"{BASE}{path}", headers=headers or {}, json=body if body is not None else None
+    )
     return response.status_code
 
 
 async def test_every_route_needs_a_bearer_token(world: World) -> None:
-    routes = [("GET", path, None) for path in reads(world)] + commands(world) + review_commands(world) + \
-        staff_commands(world) + [("GET", p, None) for p in (
-            "/assessments", f"/members/{world.a}/overview", "/regions/NPC/dashboard", "/network/dashboard",
-            "/regions/NPC/follow-up", "/access-grants", "/audit-reads", "/referential/versions",
-            "/referential/versions/2016.1", "/referential/versions/2016.1/indicators/1.1.1",
-            f"/assessments/{world.p2}/diff/previous")] + [("POST", "/assessments", {})]
+    routes = (
+        [("GET", path, None) for path in reads(world)]
+        + commands(world)
+        + review_commands(world)
+        + staff_commands(world)
+        + [
+            ("GET", p, None)
+            for p in (
+                "/assessments",
+                f"/members/{world.a}/overview",
+                "/regions/NPC/dashboard",
+                "/network/dashboard",
+                "/regions/NPC/follow-up",
+                "/access-grants",
+                "/audit-reads",
+                "/referential/versions",
+                "/referential/versions/2016.1",
+                "/referential/versions/2016.1/indicators/1.1.1",
+                f"/assessments/{world.p2}/diff/previous",
+            )
+        ]
+        + [("POST", "/assessments", {})]
+    )
     for method, path, body in routes:
         assert await send(world.api, method, path, None, body) == 401, (method, path)
 
@@ -228,8 +320,15 @@ async def test_a_member_admin_cannot_start_another_members_assessment(world: Wor
 async def test_roles_a_route_is_not_for_are_refused_with_403(world: World) -> None:
     api = world.api
     fund = api.token("fund_reviewer", subject="fonds")
-    for path in reads(world) + ["/assessments", f"/members/{world.a}/overview", "/regions/NPC/dashboard",
-                                "/network/dashboard", "/regions/NPC/follow-up", "/access-grants", "/audit-reads"]:
+    for path in reads(world) + [
+        "/assessments",
+        f"/members/{world.a}/overview",
+        "/regions/NPC/dashboard",
+        "/network/dashboard",
+        "/regions/NPC/follow-up",
+        "/access-grants",
+        "/audit-reads",
+    ]:
         assert await send(api, "GET", path, fund) == 403, path
     staff = api.staff
     for method, path, body in [c for c in commands(world) if "reopening" not in c[1]] + review_commands(world):
@@ -237,8 +336,13 @@ async def test_roles_a_route_is_not_for_are_refused_with_403(world: World) -> No
     member = api.token("member_admin", tenant=world.a, subject="admin-a")
     for method, path, body in staff_commands(world):
         assert await send(api, method, path, member, body) == 403, (method, path)
-    for path in ("/network/dashboard", "/regions/NPC/dashboard", "/regions/NPC/follow-up", "/audit-reads",
-                 "/access-grants"):
+    for path in (
+        "/network/dashboard",
+        "/regions/NPC/dashboard",
+        "/regions/NPC/follow-up",
+        "/audit-reads",
+        "/access-grants",
+    ):
         assert await send(api, "GET", path, member) == 403, path
     delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
     assert await send(api, "GET", "/network/dashboard", delegate) == 403
@@ -286,12 +390,17 @@ async def test_a_peer_reviewer_sees_the_assessment_it_reviews_and_nothing_else_o
 async def test_an_auditor_reads_only_what_a_current_grant_names_and_every_read_is_recorded(world: World) -> None:
     api = world.api
     auditor = api.token("auditor", subject="auditrice")
-    before = len((await api.client.get(f"{BASE}/audit-reads", headers=api.staff,
-                                       params={"auditor_id": "auditrice"})).json())
+    before = len(
+        (await api.client.get(f"{BASE}/audit-reads", headers=api.staff, params={"auditor_id": "auditrice"})).json()
+    )
     for path in reads(world):
         assert await send(api, "GET", path, auditor) == 200, path
-    for path in (f"/assessments/{world.b1}", f"/assessments/{world.p2}/plan", f"/members/{world.a}/overview",
-                 f"/assessments/{world.p2}/diff/previous"):
+    for path in (
+        f"/assessments/{world.b1}",
+        f"/assessments/{world.p2}/plan",
+        f"/members/{world.a}/overview",
+        f"/assessments/{world.p2}/diff/previous",
+    ):
         assert await send(api, "GET", path, auditor) == 404, path
     for path in ("/regions/NPC/dashboard", "/network/dashboard", "/regions/NPC/follow-up", "/audit-reads"):
         assert await send(api, "GET", path, auditor) == 403, path
@@ -302,8 +411,9 @@ async def test_an_auditor_reads_only_what_a_current_grant_names_and_every_read_i
     grants = (await api.client.get(f"{BASE}/access-grants", headers=auditor)).json()
     assert [g["assessment_id"] for g in grants] == [world.a1]
     await caught_up(platform_of(api).database.url())
-    recorded = (await api.client.get(f"{BASE}/audit-reads", headers=api.staff,
-                                     params={"auditor_id": "auditrice"})).json()
+    recorded = (
+        await api.client.get(f"{BASE}/audit-reads", headers=api.staff, params={"auditor_id": "auditrice"})
+    ).json()
     assert len(recorded) - before == len(reads(world)) + 1  # every read above, and the list
     assert {r["grant_id"] for r in recorded} == {world.grant_id}
     assert {r["resource"] for r in recorded} >= {"assessment", "answers", "plan", "positioning", "history", "diff"}
@@ -328,8 +438,14 @@ async def test_an_expired_or_revoked_grant_gives_no_access(world: World) -> None
 
 async def test_the_referential_is_readable_by_every_signed_in_user(world: World) -> None:
     api = world.api
-    for headers in (api.token("fund_reviewer", subject="f"), api.token("auditor", subject="x"),
-                    api.token("member_contributor", tenant=world.c, subject="c")):
-        for path in ("/referential/versions", "/referential/versions/2016.1",
-                     "/referential/versions/2016.1/indicators/1.1.1"):
+    for headers in (
+        api.token("fund_reviewer", subject="f"),
+        api.token("auditor", subject="x"),
+        api.token("member_contributor", tenant=world.c, subject="c"),
+    ):
+        for path in (
+            "/referential/versions",
+            "/referential/versions/2016.1",
+            "/referential/versions/2016.1/indicators/1.1.1",
+        ):
             assert await send(api, "GET", path, headers) == 200, path

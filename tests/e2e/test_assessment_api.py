@@ -7,7 +7,7 @@ application directly (as the demo seeder does), which keeps each test quick.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -46,8 +46,14 @@ def given_member(api: Api, name: str = "AI Le Relais", forms: tuple[str, ...] = 
     membership = platform_of(api).application("membership")
     membership.establish_regions()
     result = membership.register_member(
-        name=name, siret=make_siret(), forms=forms, region=region, joined_on=date(2012, 1, 1),
-        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"), city="Lens")
+        name=name,
+        siret=make_siret(),
+        forms=forms,
+        region=region,
+        joined_on=date(2012, 1, 1),
+        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        city="Lens",
+    )
     return result.id
 
 
@@ -73,18 +79,25 @@ async def given_started(api: Api, tenant: str) -> dict[str, Any]:
     return response.json()
 
 
-def answer_everything(api: Api, tenant: str, assessment_id: str, level: Any = 2, participant: str | None = None,
-                      invite: bool = True) -> Any:
+def answer_everything(
+    api: Api, tenant: str, assessment_id: str, level: Any = 2, participant: str | None = None, invite: bool = True
+) -> Any:
     """The team answers every indicator (`level`: a number, or a function of the code); the last
     command's result (its notification id is what to wait for)."""
     app, by = cap_app(api), principal(tenant)
     participant = participant or by.subject
     if invite:
-        app.invite_participant(UUID(assessment_id), by=by, participant_id=participant, name="Équipe", kind="staff",
-                               sub_themes=())
+        app.invite_participant(
+            UUID(assessment_id), by=by, participant_id=participant, name="Équipe", kind="staff", sub_themes=()
+        )
     for code in CODES:
-        result = app.answer(UUID(assessment_id), by=by, indicator=code, participant_id=participant,
-                            level=level(code) if callable(level) else level)
+        result = app.answer(
+            UUID(assessment_id),
+            by=by,
+            indicator=code,
+            participant_id=participant,
+            level=level(code) if callable(level) else level,
+        )
     return result
 
 
@@ -106,6 +119,7 @@ async def read(api: Api, path: str, headers: dict[str, str], **params: Any) -> A
 
 # --- the collective self-assessment ----------------------------------------------------------------
 
+
 async def test_member_admin_starts_an_assessment_on_the_latest_referential(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
@@ -124,27 +138,38 @@ async def test_participants_answer_collectively_and_the_team_settles_where_they_
     path = f"{BASE}/assessments/{started['id']}"
     boss = admin(api, tenant)
     for participant, kind in (("marie", "staff"), ("paul", "volunteer")):
-        response = await api.client.post(f"{path}/participants", headers=boss,
-                                         json={"participant_id": participant, "name": participant.title(),
-                                               "kind": kind})
+        response = await api.client.post(
+            f"{path}/participants",
+            headers=boss,
+            json={"participant_id": participant, "name": participant.title(), "kind": kind},
+        )
         assert response.status_code == 200, response.text
     marie, paul = contributor(api, tenant, "marie"), contributor(api, tenant, "paul")
-    assert (await api.client.post(f"{path}/answers/1.1.1", headers=marie,
-                                  json={"level": 2, "comment": "CA peu ouvert"})).status_code == 200
-    response = await api.client.post(f"{path}/answers/1.1.1", headers=paul,
-                                     json={"level": 3, "practice": "planned", "improve": True})
+    assert (
+        await api.client.post(f"{path}/answers/1.1.1", headers=marie, json={"level": 2, "comment": "CA peu ouvert"})
+    ).status_code == 200
+    response = await api.client.post(
+        f"{path}/answers/1.1.1", headers=paul, json={"level": 3, "practice": "planned", "improve": True}
+    )
     assert response.status_code == 200
-    sheet = await read(api, f"/assessments/{started['id']}/answers", boss, wait_for=response.json()["notification_id"],
-                       sub_theme="1.1")
+    sheet = await read(
+        api, f"/assessments/{started['id']}/answers", boss, wait_for=response.json()["notification_id"], sub_theme="1.1"
+    )
     first = sheet["answers"][0]
     assert first["indicator"] == "1.1.1" and first["divergent"] is True and first["level"] is None
     assert {(a["participant_id"], a["level"], a["author_role"]) for a in first["participant_answers"]} == {
-        ("marie", 2, "member_contributor"), ("paul", 3, "member_contributor")}
-    settled = await api.client.post(f"{path}/answers/1.1.1/settlement", headers=boss,
-                                    json={"level": 2, "improve": True, "comment": "arbitré en réunion"})
+        ("marie", 2, "member_contributor"),
+        ("paul", 3, "member_contributor"),
+    }
+    settled = await api.client.post(
+        f"{path}/answers/1.1.1/settlement",
+        headers=boss,
+        json={"level": 2, "improve": True, "comment": "arbitré en réunion"},
+    )
     assert settled.status_code == 200, settled.text
-    sheet = await read(api, f"/assessments/{started['id']}/answers", boss, wait_for=settled.json()["notification_id"],
-                       sub_theme="1.1")
+    sheet = await read(
+        api, f"/assessments/{started['id']}/answers", boss, wait_for=settled.json()["notification_id"], sub_theme="1.1"
+    )
     first = sheet["answers"][0]
     assert (first["level"], first["source"], first["divergent"]) == (2, "settled", False)
     assert first["settlement"]["author_role"] == "member_admin"
@@ -158,17 +183,22 @@ async def test_concurrent_answers_on_one_indicator_are_all_kept(api: Api) -> Non
     path = f"{BASE}/assessments/{started['id']}"
     names = [f"p{i}" for i in range(6)]
     for name in names:
-        await api.client.post(f"{path}/participants", headers=admin(api, tenant),
-                              json={"participant_id": name, "name": name, "kind": "staff"})
-    responses = await asyncio.gather(*(
-        api.client.post(f"{path}/answers/2.1.1", headers=contributor(api, tenant, name), json={"level": 1 + i % 4})
-        for i, name in enumerate(names)))
+        await api.client.post(
+            f"{path}/participants",
+            headers=admin(api, tenant),
+            json={"participant_id": name, "name": name, "kind": "staff"},
+        )
+    responses = await asyncio.gather(
+        *(
+            api.client.post(f"{path}/answers/2.1.1", headers=contributor(api, tenant, name), json={"level": 1 + i % 4})
+            for i, name in enumerate(names)
+        )
+    )
     saved = [r for r in responses if r.status_code == 200]
     assert all(r.status_code in (200, 409) for r in responses)
     assert len(saved) >= 1
     last = max(r.json()["notification_id"] for r in saved)
-    sheet = await read(api, f"/assessments/{started['id']}/answers", admin(api, tenant), wait_for=last,
-                       sub_theme="2.1")
+    sheet = await read(api, f"/assessments/{started['id']}/answers", admin(api, tenant), wait_for=last, sub_theme="2.1")
     kept = {a["participant_id"] for a in sheet["answers"][0]["participant_answers"]}
     refused = len(responses) - len(saved)
     # Every answer saved is there; any that lost a race was told so (409), none vanished.
@@ -180,8 +210,11 @@ async def test_answer_with_a_stale_version_is_refused_with_409(api: Api) -> None
     tenant = given_member(api)
     started = await given_started(api, tenant)
     path = f"{BASE}/assessments/{started['id']}"
-    await api.client.post(f"{path}/participants", headers=admin(api, tenant),
-                          json={"participant_id": f"admin-{tenant[:8]}", "name": "Admin", "kind": "staff"})
+    await api.client.post(
+        f"{path}/participants",
+        headers=admin(api, tenant),
+        json={"participant_id": f"admin-{tenant[:8]}", "name": "Admin", "kind": "staff"},
+    )
     stale = {**admin(api, tenant), "If-Match": str(started["version"])}
     response = await api.client.post(f"{path}/answers/1.1.1", headers=stale, json={"level": 2})
     assert response.status_code == 409
@@ -199,23 +232,38 @@ async def test_a_full_cycle_from_answers_to_a_validated_assessment_and_its_plan(
     assert response.status_code == 200, response.text
     refused = await api.client.post(f"{path}/answers/1.1.1", headers=boss, json={"level": 4})
     assert refused.status_code == 422 and "soumise" in refused.json()["detail"]
-    request = await api.client.post(f"{path}/review-requests", headers=boss, json={
-        "kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"})
+    request = await api.client.post(
+        f"{path}/review-requests",
+        headers=boss,
+        json={"kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"},
+    )
     assert request.status_code == 201, request.text
     delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
     plan = await read(api, f"/assessments/{aid}/plan", boss, wait_for=request.json()["notification_id"])
     assert {a["indicator"] for a in plan["actions"]} >= {"3.4.1", "3.4.2", "3.4.3", "3.4.4"}
     requests = await read(api, f"/assessments/{aid}/review-requests", delegate)
     request_id = requests[0]["request_id"]
-    proposal = await api.client.post(f"{path}/review-requests/{request_id}/comments", headers=delegate, json={
-        "indicator": "3.4.1", "comment": "Les contrats sont à jour", "proposed_level": 3, "reason": "vu sur place"})
+    proposal = await api.client.post(
+        f"{path}/review-requests/{request_id}/comments",
+        headers=delegate,
+        json={
+            "indicator": "3.4.1",
+            "comment": "Les contrats sont à jour",
+            "proposed_level": 3,
+            "reason": "vu sur place",
+        },
+    )
     assert proposal.status_code == 200, proposal.text
-    second = await api.client.post(f"{path}/review-requests/{request_id}/comments", headers=delegate, json={
-        "indicator": "1.1.1", "comment": "Gouvernance fermée", "proposed_level": 2, "reason": "AG sans débat"})
+    second = await api.client.post(
+        f"{path}/review-requests/{request_id}/comments",
+        headers=delegate,
+        json={"indicator": "1.1.1", "comment": "Gouvernance fermée", "proposed_level": 2, "reason": "AG sans débat"},
+    )
     assert second.status_code == 200
     assert (await api.client.post(f"{path}/validation", headers=boss)).status_code == 422  # review still open
-    done = await api.client.post(f"{path}/review-requests/{request_id}/completion", headers=delegate,
-                                 json={"summary": "Relecture faite"})
+    done = await api.client.post(
+        f"{path}/review-requests/{request_id}/completion", headers=delegate, json={"summary": "Relecture faite"}
+    )
     assert done.status_code == 200, done.text
     answers = await read(api, f"/assessments/{aid}/answers", boss, wait_for=done.json()["notification_id"])
     by_code = {a["indicator"]: a for a in answers["answers"]}
@@ -223,8 +271,9 @@ async def test_a_full_cycle_from_answers_to_a_validated_assessment_and_its_plan(
     proposals = [r["proposal_id"] for code in ("3.4.1", "1.1.1") for r in by_code[code]["reviews"]]
     assert (await api.client.post(f"{path}/validation", headers=boss)).status_code == 422  # proposals undecided
     assert (await api.client.post(f"{path}/proposals/{proposals[0]}/acceptance", headers=boss)).status_code == 200
-    rejected = await api.client.post(f"{path}/proposals/{proposals[1]}/rejection", headers=boss,
-                                     json={"reason": "notre AG débat vraiment"})
+    rejected = await api.client.post(
+        f"{path}/proposals/{proposals[1]}/rejection", headers=boss, json={"reason": "notre AG débat vraiment"}
+    )
     assert rejected.status_code == 200
     validated = await api.client.post(f"{path}/validation", headers=boss)
     assert validated.status_code == 200, validated.text
@@ -241,8 +290,10 @@ async def test_a_full_cycle_from_answers_to_a_validated_assessment_and_its_plan(
     assert adopted.status_code == 200, adopted.text
     history = await read(api, f"/assessments/{aid}/history", boss, wait_for=adopted.json()["notification_id"])
     assert history[0]["event"] == "Started" and history[-1]["event"] == "ActionAdopted"
-    assert {(h["event"], h["actor_role"]) for h in history} >= {("ReviewCommented", "regional_delegate"),
-                                                                 ("ProposalAccepted", "member_admin")}
+    assert {(h["event"], h["actor_role"]) for h in history} >= {
+        ("ReviewCommented", "regional_delegate"),
+        ("ProposalAccepted", "member_admin"),
+    }
 
 
 async def post(api: Api, path: str, headers: dict[str, str], body: Any = None, method: str = "POST") -> Any:
@@ -250,6 +301,7 @@ async def post(api: Api, path: str, headers: dict[str, str], body: Any = None, m
 
 
 # --- starting ----------------------------------------------------------------------------------------
+
 
 async def test_national_staff_start_an_assessment_for_a_named_member_only(api: Api) -> None:
     given_referential(api)
@@ -271,8 +323,9 @@ async def test_only_a_ges_assesses_its_group_and_versions_must_be_published(api:
     assert unknown.status_code == 404
     group = await post(api, "/assessments", admin(api, ges), {"scope": "group"})
     assert group.status_code == 201
-    record = await read(api, f"/assessments/{group.json()['id']}", admin(api, ges),
-                        wait_for=group.json()["notification_id"])
+    record = await read(
+        api, f"/assessments/{group.json()['id']}", admin(api, ges), wait_for=group.json()["notification_id"]
+    )
     assert record["scope"] == "group"
 
 
@@ -288,6 +341,7 @@ async def test_a_request_with_an_unknown_field_or_an_out_of_range_level_is_malfo
 
 # --- participants and answers ---------------------------------------------------------------------------
 
+
 async def test_participants_are_invited_once_and_answer_only_their_sub_themes(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
@@ -299,14 +353,17 @@ async def test_participants_are_invited_once_and_answer_only_their_sub_themes(ap
     paul = contributor(api, tenant, "paul")
     refused = await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})
     assert refused.status_code == 422 and "ne lui est pas confié" in refused.json()["detail"]
-    assigned = await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["1.1", "2.1"]},
-                          method="PUT")
+    assigned = await post(
+        api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["1.1", "2.1"]}, method="PUT"
+    )
     assert assigned.status_code == 200
     assert (await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})).status_code == 200
-    assert (await post(api, f"{path}/participants/nobody/sub-themes", boss, {"sub_themes": ["1.1"]},
-                       method="PUT")).status_code == 422
-    assert (await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["9.9"]},
-                       method="PUT")).status_code == 422
+    assert (
+        await post(api, f"{path}/participants/nobody/sub-themes", boss, {"sub_themes": ["1.1"]}, method="PUT")
+    ).status_code == 422
+    assert (
+        await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["9.9"]}, method="PUT")
+    ).status_code == 422
     record = await read(api, path, boss, wait_for=assigned.json()["notification_id"])
     assert [(p["participant_id"], p["sub_themes"]) for p in record["participant_list"]] == [("paul", ["1.1", "2.1"])]
 
@@ -318,7 +375,9 @@ async def test_answers_that_do_not_fit_are_refused_clearly(api: Api) -> None:
     path, boss = f"/assessments/{started['id']}", admin(api, tenant)
     not_invited = await post(api, f"{path}/answers/1.1.1", boss, {"level": 2})
     assert not_invited.status_code == 422 and "invité" in not_invited.json()["detail"]
-    await post(api, f"{path}/participants", boss, {"participant_id": f"admin-{tenant[:8]}", "name": "A", "kind": "staff"})
+    await post(
+        api, f"{path}/participants", boss, {"participant_id": f"admin-{tenant[:8]}", "name": "A", "kind": "staff"}
+    )
     unknown = await post(api, f"{path}/answers/7.7.7", boss, {"level": 2})
     assert unknown.status_code == 422 and unknown.json()["extra"]["indicator"] == "7.7.7"
     assert (await post(api, f"{path}/answers/1.1.1/revisit", boss, {"revisit": True})).status_code == 422
@@ -356,6 +415,7 @@ async def test_a_retried_command_with_the_same_idempotency_key_is_applied_once(a
 
 # --- reviews ---------------------------------------------------------------------------------------------
 
+
 async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
     given_referential(api)
     tenant, newcomer = given_member(api), given_member(api, "AI Calais")
@@ -366,27 +426,37 @@ async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
     given_submitted(api, tenant, started["id"])
     participant = {**third_party, "reviewer_id": f"admin-{tenant[:8]}"}
     assert (await post(api, f"{path}/review-requests", boss, participant)).status_code == 422
-    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": tenant})
-            ).status_code == 422
-    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": newcomer})
-            ).status_code == 422  # has not validated an assessment
-    assert (await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": "nobody"})
-            ).status_code == 422
+    assert (
+        await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": tenant})
+    ).status_code == 422
+    assert (
+        await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": newcomer})
+    ).status_code == 422  # has not validated an assessment
+    assert (
+        await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": "nobody"})
+    ).status_code == 422
     requested = await post(api, f"{path}/review-requests", boss, third_party)
     assert requested.status_code == 201
     assert (await post(api, f"{path}/review-requests", boss, third_party)).status_code == 422  # already open
     delegate = api.token("regional_delegate", region="NPC", subject="delegue")
-    no_request = await post(api, f"{path}/review-requests/r999/comments", delegate, {"indicator": "1.1.1",
-                                                                                      "comment": "?"})
+    no_request = await post(
+        api, f"{path}/review-requests/r999/comments", delegate, {"indicator": "1.1.1", "comment": "?"}
+    )
     assert no_request.status_code == 422 and "aucune demande de relecture" in no_request.json()["detail"]
-    requests = await read(api, f"/assessments/{started['id']}/review-requests", boss,
-                          wait_for=requested.json()["notification_id"])
+    requests = await read(
+        api, f"/assessments/{started['id']}/review-requests", boss, wait_for=requested.json()["notification_id"]
+    )
     request_id = requests[0]["request_id"]
-    unknown = await post(api, f"{path}/review-requests/{request_id}/comments", delegate,
-                         {"indicator": "8.8.8", "comment": "?"})
+    unknown = await post(
+        api, f"{path}/review-requests/{request_id}/comments", delegate, {"indicator": "8.8.8", "comment": "?"}
+    )
     assert unknown.status_code == 422
-    no_reason = await post(api, f"{path}/review-requests/{request_id}/comments", delegate,
-                           {"indicator": "1.1.1", "comment": "?", "proposed_level": 4})
+    no_reason = await post(
+        api,
+        f"{path}/review-requests/{request_id}/comments",
+        delegate,
+        {"indicator": "1.1.1", "comment": "?", "proposed_level": 4},
+    )
     assert no_reason.status_code == 422
     assert (await post(api, f"{path}/review-requests/{request_id}/completion", delegate, {})).status_code == 200
     assert (await post(api, f"{path}/review-requests/{request_id}/completion", delegate, {})).status_code == 422
@@ -398,8 +468,11 @@ async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
 async def test_a_peer_that_validated_its_own_assessment_reviews_another_member(api: Api) -> None:
     given_referential(api)
     tenant, peer = given_member(api), given_member(api, "AI Dunkerque")
-    peer_assessment = UUID(cap_app(api).start_assessment(tenant_id=peer, region="NPC", forms=("AI",), scope="member",
-                                                          referential_version=None).id)
+    peer_assessment = UUID(
+        cap_app(api)
+        .start_assessment(tenant_id=peer, region="NPC", forms=("AI",), scope="member", referential_version=None)
+        .id
+    )
     given_validated(api, peer, str(peer_assessment))
     started = await given_started(api, tenant)
     given_submitted(api, tenant, started["id"], level=2)
@@ -407,19 +480,29 @@ async def test_a_peer_that_validated_its_own_assessment_reviews_another_member(a
     requested = await post(api, f"{path}/review-requests", boss, {"kind": "peer", "reviewer_tenant": peer})
     assert requested.status_code == 201, requested.text
     reviewer = api.token("peer_reviewer", tenant=peer, subject="pair")
-    requests = await read(api, f"/assessments/{started['id']}/review-requests", reviewer,
-                          wait_for=requested.json()["notification_id"])
-    commented = await post(api, f"{path}/review-requests/{requests[0]['request_id']}/comments", reviewer,
-                           {"indicator": "2.2.1", "comment": "chez nous c'est 3", "proposed_level": 3,
-                            "reason": "pratique comparable"})
+    requests = await read(
+        api, f"/assessments/{started['id']}/review-requests", reviewer, wait_for=requested.json()["notification_id"]
+    )
+    commented = await post(
+        api,
+        f"{path}/review-requests/{requests[0]['request_id']}/comments",
+        reviewer,
+        {"indicator": "2.2.1", "comment": "chez nous c'est 3", "proposed_level": 3, "reason": "pratique comparable"},
+    )
     assert commented.status_code == 200, commented.text
-    answers = await read(api, f"/assessments/{started['id']}/answers", boss,
-                         wait_for=commented.json()["notification_id"], sub_theme="2.2")
+    answers = await read(
+        api,
+        f"/assessments/{started['id']}/answers",
+        boss,
+        wait_for=commented.json()["notification_id"],
+        sub_theme="2.2",
+    )
     note = answers["answers"][0]["reviews"][0]
     assert (note["reviewer_kind"], note["author_role"], note["proposed_level"]) == ("peer", "peer_reviewer", 3)
 
 
 # --- reopening, the referential's versions and the diffs -----------------------------------------------------
+
 
 def changed_indicator() -> dict[str, Any]:
     import copy
@@ -437,35 +520,42 @@ async def test_staff_publish_a_new_referential_version_and_the_diff_marks_change
     staff = api.staff
     drafted = await post(api, "/referential/versions", staff, {"based_on": "2016.1", "version": "2017.1"})
     assert drafted.status_code == 201, drafted.text
-    assert (await post(api, "/referential/versions", staff, {"based_on": "2016.1", "version": "2017.1"})
-            ).status_code == 409
+    assert (
+        await post(api, "/referential/versions", staff, {"based_on": "2016.1", "version": "2017.1"})
+    ).status_code == 409
     in_use = await post(api, "/referential/versions/2016.1/indicators/1.1.1", staff, changed_indicator(), method="PUT")
     assert in_use.status_code == 422 and "utilisée" in in_use.json()["detail"]
-    malformed = await post(api, "/referential/versions/2017.1/indicators/1.1.1", staff, {"question": {"fr": "?"}},
-                           method="PUT")
+    malformed = await post(
+        api, "/referential/versions/2017.1/indicators/1.1.1", staff, {"question": {"fr": "?"}}, method="PUT"
+    )
     assert malformed.status_code == 422
     stale = {**staff, "If-Match": "0"}
-    assert (await post(api, "/referential/versions/2017.1/indicators/1.1.1", stale, changed_indicator(),
-                       method="PUT")).status_code == 409
-    revised = await post(api, "/referential/versions/2017.1/indicators/1.1.1", staff, changed_indicator(),
-                         method="PUT")
+    assert (
+        await post(api, "/referential/versions/2017.1/indicators/1.1.1", stale, changed_indicator(), method="PUT")
+    ).status_code == 409
+    revised = await post(api, "/referential/versions/2017.1/indicators/1.1.1", staff, changed_indicator(), method="PUT")
     assert revised.status_code == 200, revised.text
     assert (await post(api, "/referential/versions/2017.1/indicators/1.2.3", staff, method="DELETE")).status_code == 200
     incomplete = await post(api, "/referential/versions/2017.1/publication", staff)
     assert incomplete.status_code == 422 and "1.2" in incomplete.json()["detail"]
     restored = DOCUMENT["themes"][0]["sub_themes"][1]["indicators"][2]
-    assert (await post(api, "/referential/versions/2017.1/indicators/1.2.3", staff, restored,
-                       method="PUT")).status_code == 200
+    assert (
+        await post(api, "/referential/versions/2017.1/indicators/1.2.3", staff, restored, method="PUT")
+    ).status_code == 200
     published = await post(api, "/referential/versions/2017.1/publication", staff)
     assert published.status_code == 200, published.text
     assert (await post(api, "/referential/versions/2017.1/publication", staff)).status_code == 422
     versions = await read(api, "/referential/versions", staff, wait_for=published.json()["notification_id"])
-    assert [(v["code"], v["status"], v["in_use"]) for v in versions] == [("2016.1", "published", True),
-                                                                         ("2017.1", "published", False)]
+    assert [(v["code"], v["status"], v["in_use"]) for v in versions] == [
+        ("2016.1", "published", True),
+        ("2017.1", "published", False),
+    ]
     help_ = await read(api, "/referential/versions/2017.1/indicators/1.1.1", admin(api, tenant))
     assert help_["question"]["fr"].startswith("Les instances associent") and len(help_["levels"]) == 4
-    assert (await api.client.get(f"{BASE}/referential/versions/2017.1/indicators/9.9.9",
-                                 headers=staff)).status_code == 404
+    assert (
+        await api.client.get(f"{BASE}/referential/versions/2017.1/indicators/9.9.9", headers=staff)
+    ).status_code == 404
+    assert (await api.client.get(f"{BASE}/referential/versions/1999.9", headers=staff)).status_code == 404
     reopened = await post(api, f"/assessments/{started['id']}/reopening", admin(api, tenant), {})
     assert reopened.status_code == 201, reopened.text
     new_id = reopened.json()["id"]
@@ -482,8 +572,9 @@ async def test_staff_publish_a_new_referential_version_and_the_diff_marks_change
     assert {a["change"] for a in diff["actions"]} >= {"removed"}
     first = await api.client.get(f"{BASE}/assessments/{started['id']}/diff/previous", headers=admin(api, tenant))
     assert first.status_code == 404
-    assert (await post(api, f"/assessments/{started['id']}/plan/actions/1.1.1/adoption",
-                       admin(api, tenant))).status_code == 422  # superseded: its plan is closed
+    assert (
+        await post(api, f"/assessments/{started['id']}/plan/actions/1.1.1/adoption", admin(api, tenant))
+    ).status_code == 422  # superseded: its plan is closed
 
 
 async def test_the_diff_between_two_moments_shows_answers_positioning_and_actions(api: Api) -> None:
@@ -498,11 +589,20 @@ async def test_the_diff_between_two_moments_shows_answers_positioning_and_action
     assert changed.status_code == 200
     assert (await api.client.get(f"{BASE}/assessments/{started['id']}/diff", headers=boss)).status_code == 422
     diff = await read(api, f"/assessments/{started['id']}/diff", boss, from_version=moment)
-    assert diff["answers"] == [{"indicator": "3.1.1", "change": "changed", "before": 1, "after": 4,
-                                "improve_before": False, "improve_after": False}]
+    assert diff["answers"] == [
+        {
+            "indicator": "3.1.1",
+            "change": "changed",
+            "before": 1,
+            "after": 4,
+            "improve_before": False,
+            "improve_after": False,
+        }
+    ]
     assert {m["code"] for m in diff["positioning"]} >= {"all", "3", "3.1"}
-    assert diff["actions"] == [{"indicator": "3.1.1", "change": "removed", "status_before": "proposed",
-                                "status_after": None}]
+    assert diff["actions"] == [
+        {"indicator": "3.1.1", "change": "removed", "status_before": "proposed", "status_after": None}
+    ]
 
 
 async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
@@ -524,14 +624,17 @@ async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(
     assert latest["actions"] == live_plan["actions"]
     positioning = await read(api, f"/assessments/{started['id']}/positioning", boss, version=10)
     assert positioning["overall"]["answered"] == 8
-    before_start = await api.client.get(f"{BASE}/assessments/{started['id']}", headers=boss,
-                                        params={"as_of": "2001-01-01T00:00:00Z"})
+    before_start = await api.client.get(
+        f"{BASE}/assessments/{started['id']}", headers=boss, params={"as_of": "2001-01-01T00:00:00Z"}
+    )
     assert before_start.status_code == 422
-    assert (await api.client.get(f"{BASE}/assessments/{UUID(int=7)}", headers=boss,
-                                 params={"version": 2})).status_code == 404
+    assert (
+        await api.client.get(f"{BASE}/assessments/{UUID(int=7)}", headers=boss, params={"version": 2})
+    ).status_code == 404
 
 
 # --- the plan's follow-up ---------------------------------------------------------------------------------
+
 
 async def test_the_team_adopts_schedules_completes_and_drops_plan_actions(api: Api) -> None:
     given_referential(api)
@@ -553,7 +656,10 @@ async def test_the_team_adopts_schedules_completes_and_drops_plan_actions(api: A
     plan = await read(api, f"/assessments/{started['id']}/plan", team, wait_for=dropped.json()["notification_id"])
     by_code = {a["indicator"]: a for a in plan["actions"]}
     assert (by_code["3.1.1"]["status"], by_code["3.1.1"]["owner"], by_code["3.1.1"]["completed_on"]) == (
-        "done", "Marie", "2016-06-01")
+        "done",
+        "Marie",
+        "2016-06-01",
+    )
     assert by_code["2.1.1"]["status"] == "dropped"
     assert by_code["3.1.1"]["from_answers"][0]["kind"] == "answer"
     overview = await read(api, f"/members/{tenant}/overview", admin(api, tenant))
@@ -563,13 +669,17 @@ async def test_the_team_adopts_schedules_completes_and_drops_plan_actions(api: A
 
 # --- positioning and figures across members ---------------------------------------------------------------
 
+
 async def test_benchmarks_show_only_where_at_least_five_other_members_of_the_form_contribute(api: Api) -> None:
     given_referential(api)
     members = [given_member(api, f"AI Nord {i}") for i in range(6)]
     aci = given_member(api, "ACI Nord", forms=("ACI",))
     for i, tenant in enumerate([*members, aci]):
-        assessment = cap_app(api).start_assessment(tenant_id=tenant, region="NPC", forms=("AI",), scope="member",
-                                                   referential_version=None).id
+        assessment = (
+            cap_app(api)
+            .start_assessment(tenant_id=tenant, region="NPC", forms=("AI",), scope="member", referential_version=None)
+            .id
+        )
         result = given_validated(api, tenant, assessment, level=1 + i % 3)
     me = members[0]
     overview = await read(api, f"/members/{me}/overview", admin(api, me), wait_for=result.notification_id)
@@ -594,17 +704,22 @@ async def test_the_follow_up_feed_lists_stalled_assessments_overdue_actions_and_
     given_referential(api)
     quiet, busy = given_member(api, "AI Silencieuse"), given_member(api, "AI Active")
     app = cap_app(api)
-    long_ago = datetime.now(timezone.utc) - timedelta(days=90)
-    stalled = UUID(app.start_assessment(tenant_id=quiet, region="NPC", forms=("AI",), scope="member",
-                                        referential_version=None, at=long_ago).id)
-    app.invite_participant(stalled, by=principal(quiet), participant_id="x", name="X", kind="staff", sub_themes=(),
-                           at=long_ago)
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    stalled = UUID(
+        app.start_assessment(
+            tenant_id=quiet, region="NPC", forms=("AI",), scope="member", referential_version=None, at=long_ago
+        ).id
+    )
+    app.invite_participant(
+        stalled, by=principal(quiet), participant_id="x", name="X", kind="staff", sub_themes=(), at=long_ago
+    )
     app.answer(stalled, by=principal(quiet), indicator="1.1.1", participant_id="x", level=2, at=long_ago)
     started = await given_started(api, busy)
     given_validated(api, busy, started["id"], level=1)
     app.adopt_action(UUID(started["id"]), "1.1.1", by=principal(busy))
-    result = app.schedule_action(UUID(started["id"]), "1.1.1", by=principal(busy), owner="Directrice",
-                                 due_on=date.today() - timedelta(days=10))
+    result = app.schedule_action(
+        UUID(started["id"]), "1.1.1", by=principal(busy), owner="Directrice", due_on=date.today() - timedelta(days=10)
+    )
     delegate = api.token("regional_delegate", region="NPC", subject="delegue")
     feed = await read(api, "/regions/NPC/follow-up", delegate, wait_for=result.notification_id)
     assert [s["assessment_id"] for s in feed["stalled"]] == [str(stalled)]
@@ -616,22 +731,44 @@ async def test_the_follow_up_feed_lists_stalled_assessments_overdue_actions_and_
 
 # --- auditors ------------------------------------------------------------------------------------------
 
+
 async def test_staff_grant_and_revoke_an_auditors_access(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
     started = await given_started(api, tenant)
-    until = (datetime.now(timezone.utc) + timedelta(days=7)).isoformat()
-    both = {"auditor_id": "x", "tenant_id": tenant, "assessment_id": started["id"], "valid_until": until,
-            "reason": "audit"}
+    until = (datetime.now(UTC) + timedelta(days=7)).isoformat()
+    both = {
+        "auditor_id": "x",
+        "tenant_id": tenant,
+        "assessment_id": started["id"],
+        "valid_until": until,
+        "reason": "audit",
+    }
     assert (await post(api, "/access-grants", api.staff, both)).status_code == 422
-    assert (await post(api, "/access-grants", api.staff, {"auditor_id": "x", "tenant_id": "nobody",
-                                                          "valid_until": until, "reason": "audit"})).status_code == 404
-    assert (await post(api, "/access-grants", api.staff, {"auditor_id": "x", "assessment_id": str(UUID(int=3)),
-                                                          "valid_until": until, "reason": "audit"})).status_code == 404
+    assert (
+        await post(
+            api,
+            "/access-grants",
+            api.staff,
+            {"auditor_id": "x", "tenant_id": "nobody", "valid_until": until, "reason": "audit"},
+        )
+    ).status_code == 404
+    assert (
+        await post(
+            api,
+            "/access-grants",
+            api.staff,
+            {"auditor_id": "x", "assessment_id": str(UUID(int=3)), "valid_until": until, "reason": "audit"},
+        )
+    ).status_code == 404
     backwards = {"auditor_id": "x", "tenant_id": tenant, "valid_until": "2001-01-01T00:00:00Z", "reason": "audit"}
     assert (await post(api, "/access-grants", api.staff, backwards)).status_code == 422
-    granted = await post(api, "/access-grants", api.staff, {"auditor_id": "x", "assessment_id": started["id"],
-                                                            "valid_until": until, "reason": "contrôle"})
+    granted = await post(
+        api,
+        "/access-grants",
+        api.staff,
+        {"auditor_id": "x", "assessment_id": started["id"], "valid_until": until, "reason": "contrôle"},
+    )
     assert granted.status_code == 201, granted.text
     auditor = api.token("auditor", subject="x")
     grants = await read(api, "/access-grants", auditor, wait_for=granted.json()["notification_id"])
@@ -639,8 +776,9 @@ async def test_staff_grant_and_revoke_an_auditors_access(api: Api) -> None:
     assert (await api.client.get(f"{BASE}/assessments/{started['id']}", headers=auditor)).status_code == 200
     revoked = await post(api, f"/access-grants/{granted.json()['id']}/revocation", api.staff, {"reason": "fini"})
     assert revoked.status_code == 200
-    assert (await post(api, f"/access-grants/{granted.json()['id']}/revocation", api.staff,
-                       {"reason": "fini"})).status_code == 422
+    assert (
+        await post(api, f"/access-grants/{granted.json()['id']}/revocation", api.staff, {"reason": "fini"})
+    ).status_code == 422
     assert (await post(api, f"/access-grants/{UUID(int=5)}/revocation", api.staff, {"reason": "x"})).status_code == 404
     await read(api, "/access-grants", api.staff, wait_for=revoked.json()["notification_id"])
     assert (await api.client.get(f"{BASE}/assessments/{started['id']}", headers=auditor)).status_code == 404

@@ -6,7 +6,7 @@ time, and row-level security keeps members apart."""
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -44,9 +44,15 @@ def member(platform: Any, name: str, region: str = "NPC", forms: tuple[str, ...]
 
     app = platform.application("membership")
     app.establish_regions()
-    return app.register_member(name=name, siret=make_siret(), forms=forms, region=region, joined_on=date(2011, 5, 1),
-                               contact=Contact(name="Jeanne", email="j@exemple.fr", phone="0102030405"),
-                               city="Arras").id
+    return app.register_member(
+        name=name,
+        siret=make_siret(),
+        forms=forms,
+        region=region,
+        joined_on=date(2011, 5, 1),
+        contact=Contact(name="Jeanne", email="j@exemple.fr", phone="0102030405"),
+        city="Arras",
+    ).id
 
 
 def team(tenant: str) -> Principal:
@@ -59,7 +65,7 @@ class Scenario:
     def __init__(self, platform: Any) -> None:
         self.platform = platform
         self.app: AssessmentApplication = platform.application("assessment")
-        self.clock = datetime(2016, 3, 1, 9, tzinfo=timezone.utc)
+        self.clock = datetime(2016, 3, 1, 9, tzinfo=UTC)
 
     def at(self) -> datetime:
         self.clock += timedelta(hours=1)
@@ -67,19 +73,42 @@ class Scenario:
 
     def start(self, tenant: str, region: str = "NPC") -> UUID:
         with command_context(actor_id=team(tenant).subject, actor_role="member_admin", tenant_id=tenant):
-            return UUID(self.app.start_assessment(tenant_id=tenant, region=region, forms=("AI",), scope="member",
-                                                  referential_version="2016.1", at=self.at()).id)
+            return UUID(
+                self.app.start_assessment(
+                    tenant_id=tenant,
+                    region=region,
+                    forms=("AI",),
+                    scope="member",
+                    referential_version="2016.1",
+                    at=self.at(),
+                ).id
+            )
 
     def answer_all(self, tenant: str, assessment: UUID, level: Any) -> None:
         by = team(tenant)
         with command_context(actor_id=by.subject, actor_role="member_admin", tenant_id=tenant):
-            self.app.invite_participant(assessment, by=by, participant_id=by.subject, name="Admin", kind="staff",
-                                        sub_themes=(), at=self.at())
-            self.app.invite_participant(assessment, by=by, participant_id="benevole", name="Bénévole",
-                                        kind="volunteer", sub_themes=("1.1", "1.2"), at=self.at())
+            self.app.invite_participant(
+                assessment, by=by, participant_id=by.subject, name="Admin", kind="staff", sub_themes=(), at=self.at()
+            )
+            self.app.invite_participant(
+                assessment,
+                by=by,
+                participant_id="benevole",
+                name="Bénévole",
+                kind="volunteer",
+                sub_themes=("1.1", "1.2"),
+                at=self.at(),
+            )
             for code in CODES:
-                self.app.answer(assessment, by=by, indicator=code, participant_id=by.subject, level=level(code),
-                                improve=code.endswith(".3"), at=self.at())
+                self.app.answer(
+                    assessment,
+                    by=by,
+                    indicator=code,
+                    participant_id=by.subject,
+                    level=level(code),
+                    improve=code.endswith(".3"),
+                    at=self.at(),
+                )
             self.app.answer(assessment, by=by, indicator="1.1.1", participant_id="benevole", level=4, at=self.at())
             self.app.settle(assessment, by=by, indicator="1.1.1", level=3, at=self.at())
 
@@ -88,15 +117,29 @@ class Scenario:
         delegate = Principal(subject="delegue", roles=frozenset({Role.REGIONAL_DELEGATE}), region="NPC")
         with command_context(actor_id=by.subject, actor_role="member_admin", tenant_id=tenant):
             self.app.submit(assessment, by=by, at=self.at())
-            self.app.request_review(assessment, by=by, kind="third_party", reviewer_id="delegue",
-                                    reviewer_role="regional_delegate", at=self.at())
+            self.app.request_review(
+                assessment,
+                by=by,
+                kind="third_party",
+                reviewer_id="delegue",
+                reviewer_role="regional_delegate",
+                at=self.at(),
+            )
         with command_context(actor_id="delegue", actor_role="regional_delegate", tenant_id=None):
             for code, level in (("2.1.1", 4), ("3.1.1", 1)):
-                self.app.comment_review(assessment, "r" + str(self._request_version(assessment)), by=delegate,
-                                        indicator=code, comment="vu", proposed_level=level, reason="sur pièces",
-                                        at=self.at())
-            self.app.complete_review(assessment, "r" + str(self._request_version(assessment)), by=delegate,
-                                     summary="ok", at=self.at())
+                self.app.comment_review(
+                    assessment,
+                    "r" + str(self._request_version(assessment)),
+                    by=delegate,
+                    indicator=code,
+                    comment="vu",
+                    proposed_level=level,
+                    reason="sur pièces",
+                    at=self.at(),
+                )
+            self.app.complete_review(
+                assessment, "r" + str(self._request_version(assessment)), by=delegate, summary="ok", at=self.at()
+            )
         with command_context(actor_id=by.subject, actor_role="member_admin", tenant_id=tenant):
             proposals = sorted(self.app.assessment(assessment).sheet.proposals)
             self.app.accept_proposal(assessment, proposals[0], by=by, at=self.at())
@@ -111,17 +154,22 @@ class Scenario:
             self.app.validate(assessment, by=by, at=self.at())
             actions = plan_of(self.app.assessment(assessment).sheet, REFERENTIAL).actions
             self.app.adopt_action(assessment, actions[0].indicator, by=by, at=self.at())
-            self.app.schedule_action(assessment, actions[1].indicator, by=by, owner="Directrice",
-                                     due_on=date(2016, 6, 30), at=self.at())
-            self.app.complete_action(assessment, actions[0].indicator, by=by, completed_on=date(2016, 5, 1),
-                                     at=self.at())
+            self.app.schedule_action(
+                assessment, actions[1].indicator, by=by, owner="Directrice", due_on=date(2016, 6, 30), at=self.at()
+            )
+            self.app.complete_action(
+                assessment, actions[0].indicator, by=by, completed_on=date(2016, 5, 1), at=self.at()
+            )
             self.app.drop_action(assessment, actions[2].indicator, by=by, reason="plus tard", at=self.at())
 
     def build(self) -> dict[str, Any]:
         with command_context(actor_id="staff", actor_role="national_staff", tenant_id=None):
             self.app.load_referential(DOCUMENT)
-        a, b, c = member(self.platform, "AI Arras"), member(self.platform, "AI Lens"), member(self.platform, "ACI Caen",
-                                                                                           region="BNO")
+        a, b, c = (
+            member(self.platform, "AI Arras"),
+            member(self.platform, "AI Lens"),
+            member(self.platform, "ACI Caen", region="BNO"),
+        )
         first = self.start(a)
         self.answer_all(a, first, lambda code: 1 + int(code[-1]) % 4)
         self.submit_and_review(a, first)
@@ -132,8 +180,14 @@ class Scenario:
         self.answer_all(b, other, lambda code: 2)
         third = self.start(c, region="BNO")
         with command_context(actor_id="staff", actor_role="national_staff", tenant_id=None):
-            self.app.grant_access(auditor_id="auditrice", tenant_id=None, assessment_id=first,
-                                  valid_from=self.clock, valid_until=self.clock + timedelta(days=30), reason="audit")
+            self.app.grant_access(
+                auditor_id="auditrice",
+                tenant_id=None,
+                assessment_id=first,
+                valid_from=self.clock,
+                valid_until=self.clock + timedelta(days=30),
+                reason="audit",
+            )
         return {"a": a, "b": b, "c": c, "first": first, "second": second, "other": other, "third": third}
 
 
@@ -182,7 +236,8 @@ async def test_the_plan_and_positioning_read_are_the_pure_functions_of_the_store
             positions = await queries.positions(conn, str(built[key]))
         assert tuple(actions) == expected.actions
         assert sorted(positions, key=lambda p: p.code) == sorted(
-            positioning_of(sheet_as_of(events), REFERENTIAL).all(), key=lambda p: p.code)
+            positioning_of(sheet_as_of(events), REFERENTIAL).all(), key=lambda p: p.code
+        )
 
 
 async def test_the_replay_as_of_a_version_is_what_the_read_model_said_then(platform: Any) -> None:
@@ -210,8 +265,10 @@ async def test_a_referential_version_in_use_can_no_longer_change(platform: Any) 
     scenario.build()
     indicator = copy.deepcopy(DOCUMENT["themes"][0]["sub_themes"][0]["indicators"][0])
     indicator["question"]["fr"] = "Une autre question ?"
-    with pytest.raises(ReferentialRefused, match="utilisée"), command_context(
-            actor_id="staff", actor_role="national_staff", tenant_id=None):
+    with (
+        pytest.raises(ReferentialRefused, match="utilisée"),
+        command_context(actor_id="staff", actor_role="national_staff", tenant_id=None),
+    ):
         scenario.app.revise_indicator("2016.1", indicator)
     await catch_up_all(platform)
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:

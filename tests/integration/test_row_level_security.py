@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scoped_connection
+from shared.tenancy import ReaderConnection, ReadScope, scoped_connection
 from tests.integration.membership_helpers import membership, register
 from tests.integration.test_projection_runner import catch_up_everything
 
@@ -21,7 +21,7 @@ async def given_three_members(platform: Platform) -> tuple[str, str, str]:
 async def test_a_query_without_scope_settings_sees_no_rows(platform: Platform) -> None:
     await given_three_members(platform)
     assert platform.read_pool is not None
-    async with platform.read_pool.acquire() as conn:
+    async with platform.read_pool.acquire() as conn:  # a pooled reader connection never scoped yet
         assert await conn.fetchval("SELECT current_user") == "coorace_reader"
         for table in ("members", "member_history", "region_dashboard", "network_dashboard"):
             assert await conn.fetchval(f"SELECT count(*) FROM membership.{table}") == 0, table
@@ -47,14 +47,27 @@ async def test_a_region_sees_its_members_and_its_dashboard_only(platform: Platfo
     assert network == 0
 
 
-async def test_scope_settings_do_not_outlive_the_connection_lease(platform: Platform) -> None:
-    await given_three_members(platform)
-    assert platform.read_pool is not None
-    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        assert await conn.fetchval("SELECT count(*) FROM membership.members") == 3
-    # The same pooled connection, leased again without settings, sees nothing.
-    async with platform.read_pool.acquire() as conn:
-        assert await conn.fetchval("SELECT count(*) FROM membership.members") == 0
+async def test_a_connection_serving_another_scope_gets_that_scope_s_settings(platform: Platform) -> None:
+    first, _, third = await given_three_members(platform)
+    pool = await asyncpg.create_pool(
+        platform.database.url(),
+        min_size=1,
+        max_size=1,
+        server_settings={"role": "coorace_reader"},
+        connection_class=ReaderConnection,
+    )
+    try:
+        for tenant in (first, third, first):
+            async with scoped_connection(pool, ReadScope.of_tenants([tenant])) as conn:
+                assert [r["member_id"] for r in await conn.fetch("SELECT member_id FROM membership.members")] == [
+                    tenant
+                ]
+        async with scoped_connection(pool, ReadScope.of_region("BRE")) as conn:
+            assert await conn.fetchval("SELECT count(*) FROM membership.members") == 2
+        async with scoped_connection(pool, ReadScope("none")) as conn:
+            assert await conn.fetchval("SELECT count(*) FROM membership.members") == 0
+    finally:
+        await pool.close()
 
 
 async def test_the_reader_role_cannot_write_read_models(platform: Platform) -> None:

@@ -3,7 +3,7 @@ its events or a refusal. No database."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,28 +16,50 @@ from services.assessment.domain.sheet import fold
 
 REFERENTIAL = Referential.parse(load_document())
 CODES = list(REFERENTIAL.indicators)
-T0 = datetime(2016, 3, 1, 9, tzinfo=timezone.utc)
+T0 = datetime(2016, 3, 1, 9, tzinfo=UTC)
 TENANT = "member-1"
 DELEGATE = Reviewer(subject="delegue-npc", roles=frozenset({"regional_delegate"}), tenant=None)
 
 
 def started(forms: tuple[str, ...] = ("AI",), scope: str = "member") -> Assessment:
-    return Assessment.start(tenant_id=TENANT, region="NPC", forms=forms, scope=scope, referential=REFERENTIAL,
-                            previous=None, started_on=T0.date(), at=T0)
+    return Assessment.start(
+        tenant_id=TENANT,
+        region="NPC",
+        forms=forms,
+        scope=scope,
+        referential=REFERENTIAL,
+        previous=None,
+        started_on=T0.date(),
+        at=T0,
+    )
 
 
 def with_participants(*names: str, sub_themes: dict[str, tuple[str, ...]] | None = None) -> Assessment:
     assessment = started()
     for name in names:
-        assessment.invite(participant_id=name, name=name.title(), kind="staff",
-                          sub_themes=(sub_themes or {}).get(name, ()), referential=REFERENTIAL, at=T0)
+        assessment.invite(
+            participant_id=name,
+            name=name.title(),
+            kind="staff",
+            sub_themes=(sub_themes or {}).get(name, ()),
+            referential=REFERENTIAL,
+            at=T0,
+        )
     return assessment
 
 
 def answer(assessment: Assessment, code: str, level: int, participant: str = "marie", **flags: bool) -> None:
-    assessment.answer(indicator=code, participant_id=participant, level=level, comment="", practice="in_place",
-                      improve=flags.get("improve", False), revisit=flags.get("revisit", False),
-                      referential=REFERENTIAL, at=T0)
+    assessment.answer(
+        indicator=code,
+        participant_id=participant,
+        level=level,
+        comment="",
+        practice="in_place",
+        improve=flags.get("improve", False),
+        revisit=flags.get("revisit", False),
+        referential=REFERENTIAL,
+        at=T0,
+    )
 
 
 def answered(level: int = 2) -> Assessment:
@@ -55,8 +77,9 @@ def submitted(level: int = 2) -> Assessment:
 
 def under_review(level: int = 2) -> tuple[Assessment, str]:
     assessment = submitted(level)
-    request_id = assessment.request_review(kind="third_party", reviewer_id=DELEGATE.subject,
-                                           reviewer_role="regional_delegate", reviewer_tenant=None, at=T0)
+    request_id = assessment.request_review(
+        kind="third_party", reviewer_id=DELEGATE.subject, reviewer_role="regional_delegate", reviewer_tenant=None, at=T0
+    )
     return assessment, request_id
 
 
@@ -65,6 +88,7 @@ def new_event_names(assessment: Assessment) -> list[str]:
 
 
 # --- starting -------------------------------------------------------------------------------------
+
 
 def test_an_assessment_keeps_the_referential_version_it_started_with() -> None:
     assessment = started()
@@ -90,6 +114,7 @@ def test_a_member_has_one_assessment_in_progress_at_a_time() -> None:
 
 
 # --- participants and answers -----------------------------------------------------------------------
+
 
 def test_a_participant_must_be_invited_before_answering() -> None:
     assessment = started()
@@ -130,13 +155,15 @@ def test_participants_who_agree_give_the_assessment_its_answer() -> None:
 
 def test_diverging_answers_block_submission_until_the_team_settles() -> None:
     assessment = answered(2)
-    assessment.invite(participant_id="paul", name="Paul", kind="volunteer", sub_themes=(), referential=REFERENTIAL,
-                      at=T0)
+    assessment.invite(
+        participant_id="paul", name="Paul", kind="volunteer", sub_themes=(), referential=REFERENTIAL, at=T0
+    )
     answer(assessment, "1.1.1", 4, participant="paul")
     with pytest.raises(AssessmentRefused, match="pas d'accord sur : 1.1.1"):
         assessment.submit(referential=REFERENTIAL, at=T0)
-    assessment.settle(indicator="1.1.1", level=3, practice="in_place", improve=False, comment="", referential=REFERENTIAL,
-                      at=T0)
+    assessment.settle(
+        indicator="1.1.1", level=3, practice="in_place", improve=False, comment="", referential=REFERENTIAL, at=T0
+    )
     assessment.submit(referential=REFERENTIAL, at=T0)
     assert assessment.status == "submitted"
 
@@ -145,8 +172,15 @@ def test_a_settled_answer_is_an_event_and_survives_a_later_change_of_mind() -> N
     assessment = with_participants("marie", "paul")
     answer(assessment, "1.1.1", 2, participant="marie")
     answer(assessment, "1.1.1", 3, participant="paul")
-    assessment.settle(indicator="1.1.1", level=2, practice="in_place", improve=False, comment="arbitré",
-                      referential=REFERENTIAL, at=T0)
+    assessment.settle(
+        indicator="1.1.1",
+        level=2,
+        practice="in_place",
+        improve=False,
+        comment="arbitré",
+        referential=REFERENTIAL,
+        at=T0,
+    )
     answer(assessment, "1.1.1", 4, participant="paul")
     found = effective_answer(assessment.sheet, "1.1.1")
     assert found is not None and (found.level, found.source) == (2, "settled")
@@ -177,17 +211,28 @@ def test_answers_cannot_change_after_submission() -> None:
 
 def test_event_times_never_go_backwards() -> None:
     assessment = with_participants("marie")
-    assessment.answer(indicator="1.1.1", participant_id="marie", level=2, comment="", practice="in_place",
-                      improve=False, revisit=False, referential=REFERENTIAL, at=T0 - timedelta(days=3))
+    assessment.answer(
+        indicator="1.1.1",
+        participant_id="marie",
+        level=2,
+        comment="",
+        practice="in_place",
+        improve=False,
+        revisit=False,
+        referential=REFERENTIAL,
+        at=T0 - timedelta(days=3),
+    )
     assert [e.at for e in assessment.collect_events()][-1] == T0
 
 
 # --- reviews ---------------------------------------------------------------------------------------
 
+
 def test_a_review_cannot_be_requested_before_submission() -> None:
     with pytest.raises(AssessmentRefused, match="avant de demander une relecture"):
-        answered().request_review(kind="third_party", reviewer_id="d", reviewer_role="trainer", reviewer_tenant=None,
-                                  at=T0)
+        answered().request_review(
+            kind="third_party", reviewer_id="d", reviewer_role="trainer", reviewer_tenant=None, at=T0
+        )
 
 
 def test_a_peer_reviewer_comes_from_another_member() -> None:
@@ -197,50 +242,108 @@ def test_a_peer_reviewer_comes_from_another_member() -> None:
 
 def test_a_third_party_reviewer_is_not_a_participant() -> None:
     with pytest.raises(AssessmentRefused, match="participe"):
-        submitted().request_review(kind="third_party", reviewer_id="marie", reviewer_role="trainer",
-                                   reviewer_tenant=None, at=T0)
+        submitted().request_review(
+            kind="third_party", reviewer_id="marie", reviewer_role="trainer", reviewer_tenant=None, at=T0
+        )
 
 
 def test_a_comment_without_a_review_request_is_refused() -> None:
     with pytest.raises(AssessmentRefused, match="aucune demande de relecture r99"):
-        submitted().comment(request_id="r99", reviewer=DELEGATE, indicator="1.1.1", comment="?", proposed_level=None,
-                            reason=None, referential=REFERENTIAL, at=T0)
+        submitted().comment(
+            request_id="r99",
+            reviewer=DELEGATE,
+            indicator="1.1.1",
+            comment="?",
+            proposed_level=None,
+            reason=None,
+            referential=REFERENTIAL,
+            at=T0,
+        )
 
 
 def test_only_the_named_reviewer_comments() -> None:
     assessment, request_id = under_review()
     other = Reviewer(subject="delegue-autre", roles=frozenset({"regional_delegate"}), tenant=None)
     with pytest.raises(Forbidden):
-        assessment.comment(request_id=request_id, reviewer=other, indicator="1.1.1", comment="?", proposed_level=None,
-                           reason=None, referential=REFERENTIAL, at=T0)
+        assessment.comment(
+            request_id=request_id,
+            reviewer=other,
+            indicator="1.1.1",
+            comment="?",
+            proposed_level=None,
+            reason=None,
+            referential=REFERENTIAL,
+            at=T0,
+        )
 
 
 def test_a_reviewer_from_the_assessed_member_itself_is_refused() -> None:
     assessment = submitted()
-    request_id = assessment.request_review(kind="peer", reviewer_id=None, reviewer_role=None,
-                                           reviewer_tenant="member-2", at=T0)
+    request_id = assessment.request_review(
+        kind="peer", reviewer_id=None, reviewer_role=None, reviewer_tenant="member-2", at=T0
+    )
     insider = Reviewer(subject="x", roles=frozenset({"peer_reviewer"}), tenant=TENANT)
     with pytest.raises(Forbidden, match="adhérent évalué"):
-        assessment.comment(request_id=request_id, reviewer=insider, indicator="1.1.1", comment="?",
-                           proposed_level=None, reason=None, referential=REFERENTIAL, at=T0)
+        assessment.comment(
+            request_id=request_id,
+            reviewer=insider,
+            indicator="1.1.1",
+            comment="?",
+            proposed_level=None,
+            reason=None,
+            referential=REFERENTIAL,
+            at=T0,
+        )
 
 
 def test_a_proposal_needs_a_reason_and_another_level() -> None:
     assessment, request_id = under_review(2)
     with pytest.raises(AssessmentRefused, match="raison"):
-        assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.1", comment="à revoir",
-                           proposed_level=3, reason="", referential=REFERENTIAL, at=T0)
+        assessment.comment(
+            request_id=request_id,
+            reviewer=DELEGATE,
+            indicator="1.1.1",
+            comment="à revoir",
+            proposed_level=3,
+            reason="",
+            referential=REFERENTIAL,
+            at=T0,
+        )
     with pytest.raises(AssessmentRefused, match="déjà le niveau 2"):
-        assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.1", comment="à revoir",
-                           proposed_level=2, reason="vu", referential=REFERENTIAL, at=T0)
+        assessment.comment(
+            request_id=request_id,
+            reviewer=DELEGATE,
+            indicator="1.1.1",
+            comment="à revoir",
+            proposed_level=2,
+            reason="vu",
+            referential=REFERENTIAL,
+            at=T0,
+        )
 
 
 def test_an_accepted_proposal_becomes_the_answer_and_a_rejected_one_does_not() -> None:
     assessment, request_id = under_review(2)
-    accepted = assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.1", comment="mieux",
-                                  proposed_level=3, reason="vu", referential=REFERENTIAL, at=T0)
-    rejected = assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.2", comment="moins bien",
-                                  proposed_level=1, reason="vu", referential=REFERENTIAL, at=T0)
+    accepted = assessment.comment(
+        request_id=request_id,
+        reviewer=DELEGATE,
+        indicator="1.1.1",
+        comment="mieux",
+        proposed_level=3,
+        reason="vu",
+        referential=REFERENTIAL,
+        at=T0,
+    )
+    rejected = assessment.comment(
+        request_id=request_id,
+        reviewer=DELEGATE,
+        indicator="1.1.2",
+        comment="moins bien",
+        proposed_level=1,
+        reason="vu",
+        referential=REFERENTIAL,
+        at=T0,
+    )
     assert accepted and rejected
     assessment.complete_review(request_id=request_id, reviewer=DELEGATE, summary="ok", at=T0)
     assessment.accept_proposal(proposal_id=accepted, at=T0)
@@ -255,8 +358,16 @@ def test_an_accepted_proposal_becomes_the_answer_and_a_rejected_one_does_not() -
 
 def test_validation_waits_for_open_reviews_and_undecided_proposals() -> None:
     assessment, request_id = under_review(2)
-    proposal = assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.1", comment="mieux",
-                                  proposed_level=3, reason="vu", referential=REFERENTIAL, at=T0)
+    proposal = assessment.comment(
+        request_id=request_id,
+        reviewer=DELEGATE,
+        indicator="1.1.1",
+        comment="mieux",
+        proposed_level=3,
+        reason="vu",
+        referential=REFERENTIAL,
+        at=T0,
+    )
     with pytest.raises(AssessmentRefused, match="relectures sont en cours"):
         assessment.validate(at=T0)
     assessment.complete_review(request_id=request_id, reviewer=DELEGATE, summary="ok", at=T0)
@@ -273,18 +384,35 @@ def test_a_validated_assessment_is_read_only() -> None:
     with pytest.raises(AssessmentRefused, match="validée"):
         answer(assessment, "1.1.1", 3)
     with pytest.raises(AssessmentRefused, match="validée"):
-        assessment.request_review(kind="third_party", reviewer_id="d", reviewer_role="trainer", reviewer_tenant=None,
-                                  at=T0)
+        assessment.request_review(
+            kind="third_party", reviewer_id="d", reviewer_role="trainer", reviewer_tenant=None, at=T0
+        )
 
 
 def test_a_validated_assessment_can_be_replaced_once() -> None:
     previous = submitted()
     with pytest.raises(AssessmentRefused, match="validée"):
-        Assessment.start(tenant_id=TENANT, region="NPC", forms=("AI",), scope="member", referential=REFERENTIAL,
-                         previous=previous, started_on=date(2017, 3, 1), at=T0)
+        Assessment.start(
+            tenant_id=TENANT,
+            region="NPC",
+            forms=("AI",),
+            scope="member",
+            referential=REFERENTIAL,
+            previous=previous,
+            started_on=date(2017, 3, 1),
+            at=T0,
+        )
     previous.validate(at=T0)
-    following = Assessment.start(tenant_id=TENANT, region="NPC", forms=("AI",), scope="member",
-                                 referential=REFERENTIAL, previous=previous, started_on=date(2017, 3, 1), at=T0)
+    following = Assessment.start(
+        tenant_id=TENANT,
+        region="NPC",
+        forms=("AI",),
+        scope="member",
+        referential=REFERENTIAL,
+        previous=previous,
+        started_on=date(2017, 3, 1),
+        at=T0,
+    )
     previous.supersede(by=following.id, at=T0)
     assert following.sheet.previous_assessment_id == str(previous.id)
     with pytest.raises(AssessmentRefused, match="déjà été rouverte"):
@@ -292,6 +420,7 @@ def test_a_validated_assessment_can_be_replaced_once() -> None:
 
 
 # --- the plan's follow-up ------------------------------------------------------------------------------
+
 
 def test_a_plan_action_exists_only_for_an_indicator_in_the_plan() -> None:
     assessment = answered(4)  # everything at or above its objective: an empty plan
@@ -304,8 +433,9 @@ def test_a_plan_action_goes_from_adopted_to_scheduled_to_done() -> None:
     with pytest.raises(AssessmentRefused, match="adoptez"):
         assessment.complete_action(indicator="1.1.1", completed_on=date(2016, 6, 1), referential=REFERENTIAL, at=T0)
     assessment.adopt_action(indicator="1.1.1", referential=REFERENTIAL, at=T0)
-    assessment.schedule_action(indicator="1.1.1", owner="Directrice", due_on=date(2016, 9, 1),
-                               referential=REFERENTIAL, at=T0)
+    assessment.schedule_action(
+        indicator="1.1.1", owner="Directrice", due_on=date(2016, 9, 1), referential=REFERENTIAL, at=T0
+    )
     assessment.complete_action(indicator="1.1.1", completed_on=date(2016, 8, 1), referential=REFERENTIAL, at=T0)
     with pytest.raises(AssessmentRefused, match="déjà réalisée"):
         assessment.drop_action(indicator="1.1.1", reason="trop tard", referential=REFERENTIAL, at=T0)
@@ -315,6 +445,14 @@ def test_a_plan_action_goes_from_adopted_to_scheduled_to_done() -> None:
 
 def test_the_aggregate_state_is_the_fold_of_its_events() -> None:
     assessment, request_id = under_review(2)
-    assessment.comment(request_id=request_id, reviewer=DELEGATE, indicator="1.1.1", comment="mieux",
-                       proposed_level=3, reason="vu", referential=REFERENTIAL, at=T0)
+    assessment.comment(
+        request_id=request_id,
+        reviewer=DELEGATE,
+        indicator="1.1.1",
+        comment="mieux",
+        proposed_level=3,
+        reason="vu",
+        referential=REFERENTIAL,
+        at=T0,
+    )
     assert fold(assessment.collect_events()) == assessment.sheet

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Mapper
@@ -46,17 +46,46 @@ CODES = list(REFERENTIAL.indicators)
 PARTICIPANTS = ("marie", "paul", "lea")
 DELEGATE = Reviewer(subject="delegue", roles=frozenset({"regional_delegate"}), tenant=None)
 PEER = Reviewer(subject="pair", roles=frozenset({"peer_reviewer"}), tenant="member-2")
-T0 = datetime(2016, 3, 1, 9, tzinfo=timezone.utc)
-COMMANDS = ("invite", "answer", "answer", "answer", "answer_all", "settle", "settle", "revisit", "submit", "submit",
-            "request", "comment", "comment", "comment", "complete", "decide", "decide", "validate", "adopt",
-            "schedule", "done", "drop")
+T0 = datetime(2016, 3, 1, 9, tzinfo=UTC)
+COMMANDS = (
+    "invite",
+    "answer",
+    "answer",
+    "answer",
+    "answer_all",
+    "settle",
+    "settle",
+    "revisit",
+    "submit",
+    "submit",
+    "request",
+    "comment",
+    "comment",
+    "comment",
+    "complete",
+    "decide",
+    "decide",
+    "validate",
+    "adopt",
+    "schedule",
+    "done",
+    "drop",
+)
 
 
 def run(choices: list[tuple[str, int]]) -> tuple[Assessment, list[Any]]:
     """Apply the commands a random sequence names; return the aggregate and its events."""
     clock = iter(T0 + timedelta(minutes=i) for i in range(10_000))
-    assessment = Assessment.start(tenant_id="member-1", region="NPC", forms=("AI",), scope="member",
-                                  referential=REFERENTIAL, previous=None, started_on=date(2016, 3, 1), at=next(clock))
+    assessment = Assessment.start(
+        tenant_id="member-1",
+        region="NPC",
+        forms=("AI",),
+        scope="member",
+        referential=REFERENTIAL,
+        previous=None,
+        started_on=date(2016, 3, 1),
+        at=next(clock),
+    )
     for name, seed in choices:
         rng = random.Random(seed)
         try:
@@ -70,37 +99,80 @@ def _apply(a: Assessment, name: str, rng: random.Random, clock: Any) -> None:
     code, participant, level = rng.choice(CODES), rng.choice(PARTICIPANTS), rng.randint(1, 4)
     sheet = a.sheet
     if name == "invite":
-        a.invite(participant_id=participant, name=participant, kind="staff", sub_themes=(), referential=REFERENTIAL,
-                 at=next(clock))
+        a.invite(
+            participant_id=participant,
+            name=participant,
+            kind="staff",
+            sub_themes=(),
+            referential=REFERENTIAL,
+            at=next(clock),
+        )
     elif name == "answer":
-        a.answer(indicator=code, participant_id=participant, level=level, comment="", practice="in_place",
-                 improve=rng.random() < 0.2, revisit=rng.random() < 0.1, referential=REFERENTIAL, at=next(clock))
+        a.answer(
+            indicator=code,
+            participant_id=participant,
+            level=level,
+            comment="",
+            practice="in_place",
+            improve=rng.random() < 0.2,
+            revisit=rng.random() < 0.1,
+            referential=REFERENTIAL,
+            at=next(clock),
+        )
     elif name == "answer_all":
         for each in CODES:
-            a.answer(indicator=each, participant_id=participant, level=rng.randint(1, 4), comment="",
-                     practice="planned", improve=rng.random() < 0.2, revisit=False, referential=REFERENTIAL,
-                     at=next(clock))
+            a.answer(
+                indicator=each,
+                participant_id=participant,
+                level=rng.randint(1, 4),
+                comment="",
+                practice="planned",
+                improve=rng.random() < 0.2,
+                revisit=False,
+                referential=REFERENTIAL,
+                at=next(clock),
+            )
     elif name == "settle":
-        a.settle(indicator=code, level=level, practice="in_place", improve=rng.random() < 0.3, comment="",
-                 referential=REFERENTIAL, at=next(clock))
+        a.settle(
+            indicator=code,
+            level=level,
+            practice="in_place",
+            improve=rng.random() < 0.3,
+            comment="",
+            referential=REFERENTIAL,
+            at=next(clock),
+        )
     elif name == "revisit":
         a.mark_revisit(indicator=code, participant_id=participant, revisit=rng.random() < 0.5, at=next(clock))
     elif name == "submit":
         a.submit(referential=REFERENTIAL, at=next(clock))
     elif name == "request":
         if rng.random() < 0.5:
-            a.request_review(kind="third_party", reviewer_id="delegue", reviewer_role="regional_delegate",
-                             reviewer_tenant=None, at=next(clock))
+            a.request_review(
+                kind="third_party",
+                reviewer_id="delegue",
+                reviewer_role="regional_delegate",
+                reviewer_tenant=None,
+                at=next(clock),
+            )
         else:
-            a.request_review(kind="peer", reviewer_id=None, reviewer_role=None, reviewer_tenant="member-2",
-                             at=next(clock))
+            a.request_review(
+                kind="peer", reviewer_id=None, reviewer_role=None, reviewer_tenant="member-2", at=next(clock)
+            )
     elif name in ("comment", "complete") and sheet.reviews:
         review = rng.choice(sorted(sheet.reviews.values(), key=lambda r: r.request_id))
         reviewer = DELEGATE if review.kind == "third_party" else PEER
         if name == "comment":
-            a.comment(request_id=review.request_id, reviewer=reviewer, indicator=code, comment="vu",
-                      proposed_level=level if rng.random() < 0.7 else None, reason="constaté",
-                      referential=REFERENTIAL, at=next(clock))
+            a.comment(
+                request_id=review.request_id,
+                reviewer=reviewer,
+                indicator=code,
+                comment="vu",
+                proposed_level=level if rng.random() < 0.7 else None,
+                reason="constaté",
+                referential=REFERENTIAL,
+                at=next(clock),
+            )
         else:
             a.complete_review(request_id=review.request_id, reviewer=reviewer, summary="", at=next(clock))
     elif name == "decide" and sheet.proposals:
@@ -114,8 +186,9 @@ def _apply(a: Assessment, name: str, rng: random.Random, clock: Any) -> None:
     elif name == "adopt":
         a.adopt_action(indicator=code, referential=REFERENTIAL, at=next(clock))
     elif name == "schedule":
-        a.schedule_action(indicator=code, owner="Directrice", due_on=date(2016, 9, 1), referential=REFERENTIAL,
-                          at=next(clock))
+        a.schedule_action(
+            indicator=code, owner="Directrice", due_on=date(2016, 9, 1), referential=REFERENTIAL, at=next(clock)
+        )
     elif name == "done":
         a.complete_action(indicator=code, completed_on=date(2016, 8, 1), referential=REFERENTIAL, at=next(clock))
     elif name == "drop":

@@ -8,5 +8,13 @@ from services.assessment.api.referential import ReferentialController
 from services.assessment.api.reviews import ReviewController
 from services.assessment.api.views import ViewsController
 
-ROUTE_HANDLERS = (ReferentialController, AssessmentController, AnswerController, ReviewController, PlanController,
-                  AuditController, AccessGrantController, ViewsController)
+ROUTE_HANDLERS = (
+    ReferentialController,
+    AssessmentController,
+    AnswerController,
+    ReviewController,
+    PlanController,
+    AuditController,
+    AccessGrantController,
+    ViewsController,
+)

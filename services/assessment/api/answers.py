@@ -27,6 +27,7 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -36,19 +37,34 @@ class AnswerController(Controller):
     path = "/api/assessment/assessments/{assessment_id:uuid}/answers"
     tags = ["assessment: answers"]
 
-    @get("/", guards=[READERS],
-         summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
-                 "(as_of / version: replayed)")
-    async def answers(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                      wait_for: WaitFor = None, sub_theme: FromQuery[str | None] = None, as_of: AsOf = None,
-                      version: AtVersion = None) -> AnswerSheet:
+    @get(
+        "/",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
+        "(as_of / version: replayed)",
+    )
+    async def answers(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        sub_theme: FromQuery[str | None] = None,
+        as_of: AsOf = None,
+        version: AtVersion = None,
+    ) -> AnswerSheet:
         who = await access(request, platform)
         app = cap(platform)
         if as_of is not None or version is not None:
             sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
-            result = AnswerSheet(assessment_id=str(assessment_id), version=sheet.version,
-                                 answers=queries.answer_views(sheet, referential, sub_theme), as_of=as_of,
-                                 as_of_version=sheet.version)
+            result = AnswerSheet(
+                assessment_id=str(assessment_id),
+                version=sheet.version,
+                answers=queries.answer_views(sheet, referential, sub_theme),
+                as_of=as_of,
+                as_of_version=sheet.version,
+            )
         else:
             await wait(platform, wait_for)
             await visible_summary(platform, who, assessment_id)
@@ -57,37 +73,106 @@ class AnswerController(Controller):
             if sheet is None:
                 raise AssessmentNotFound(assessment_id)
             referential = await to_thread.run_sync(app.referential, sheet.referential_version)
-            result = AnswerSheet(assessment_id=str(assessment_id), version=sheet.version,
-                                 answers=queries.answer_views(sheet, referential, sub_theme))
+            result = AnswerSheet(
+                assessment_id=str(assessment_id),
+                version=sheet.version,
+                answers=queries.answer_views(sheet, referential, sub_theme),
+            )
         tenant_id = sheet.tenant_id
-        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
-                                resource="answers")
+        await record_audit_read(
+            request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="answers"
+        )
         return result
 
-    @post("/{indicator:str}", guards=[TEAM],
-          summary="Answer an indicator (as a participant; another participant's answer is kept beside it)")
-    async def answer(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                     data: JSONBody[AnswerIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{indicator:str}",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Answer an indicator (as a participant; another participant's answer is kept beside it)",
+    )
+    async def answer(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[AnswerIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.answer(
-            assessment_id, by=request.user, indicator=indicator, participant_id=data.participant_id,
-            level=data.level, comment=data.comment, practice=data.practice, improve=data.improve,
-            revisit=data.revisit, expected_version=expected_version(request)), name="answer")
+        return await run_command(
+            request,
+            app,
+            lambda: app.answer(
+                assessment_id,
+                by=request.user,
+                indicator=indicator,
+                participant_id=data.participant_id,
+                level=data.level,
+                comment=data.comment,
+                practice=data.practice,
+                improve=data.improve,
+                revisit=data.revisit,
+                expected_version=expected_version(request),
+            ),
+            name="answer",
+        )
 
-    @post("/{indicator:str}/revisit", guards=[TEAM], summary="Mark (or unmark) an answer \"revisit this\"")
-    async def revisit(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                      data: JSONBody[RevisitIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{indicator:str}/revisit",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary='Mark (or unmark) an answer "revisit this"',
+    )
+    async def revisit(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[RevisitIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.mark_revisit(
-            assessment_id, by=request.user, indicator=indicator, participant_id=data.participant_id,
-            revisit=data.revisit, expected_version=expected_version(request)), name="mark_revisit")
+        return await run_command(
+            request,
+            app,
+            lambda: app.mark_revisit(
+                assessment_id,
+                by=request.user,
+                indicator=indicator,
+                participant_id=data.participant_id,
+                revisit=data.revisit,
+                expected_version=expected_version(request),
+            ),
+            name="mark_revisit",
+        )
 
-    @post("/{indicator:str}/settlement", guards=[TEAM],
-          summary="Settle the assessment's answer where participants diverge (an explicit event)")
-    async def settle(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                     data: JSONBody[SettlementIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{indicator:str}/settlement",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Settle the assessment's answer where participants diverge (an explicit event)",
+    )
+    async def settle(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[SettlementIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.settle(
-            assessment_id, by=request.user, indicator=indicator, level=data.level, practice=data.practice,
-            improve=data.improve, comment=data.comment, expected_version=expected_version(request)),
-            name="settle_answer")
+        return await run_command(
+            request,
+            app,
+            lambda: app.settle(
+                assessment_id,
+                by=request.user,
+                indicator=indicator,
+                level=data.level,
+                practice=data.practice,
+                improve=data.improve,
+                comment=data.comment,
+                expected_version=expected_version(request),
+            ),
+            name="settle_answer",
+        )

@@ -42,7 +42,7 @@ from services.assessment.positioning import positioning_of
 from services.assessment.projections.sheet_rows import summary_row
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import InvalidInput
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -66,10 +66,16 @@ class AssessmentController(Controller):
     path = "/api/assessment/assessments"
     tags = ["assessment: assessments"]
 
-    @post("/", guards=[ADMIN_OR_STAFF], status_code=201,
-          summary="Start an assessment (a member admin for its member; national staff name the member)")
-    async def start(self, request: Request, data: JSONBody[AssessmentStart],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN_OR_STAFF],
+        status_code=201,
+        summary="Start an assessment (a member admin for its member; national staff name the member)",
+    )
+    async def start(
+        self, request: Request, data: JSONBody[AssessmentStart], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         principal: Principal = request.user
         if principal.has(Role.NATIONAL_STAFF):
             if data.tenant_id is None:
@@ -81,21 +87,42 @@ class AssessmentController(Controller):
             tenant_id = str(principal.tenant)
         member = await _member(platform, tenant_id)
         app = cap(platform)
-        return await run_command(request, app, lambda: app.start_assessment(
-            tenant_id=tenant_id, region=member.region, forms=tuple(member.forms), scope=data.scope,
-            referential_version=data.referential_version), name="start_assessment", status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.start_assessment(
+                tenant_id=tenant_id,
+                region=member.region,
+                forms=tuple(member.forms),
+                scope=data.scope,
+                referential_version=data.referential_version,
+            ),
+            name="start_assessment",
+            status_code=201,
+        )
 
-    @get("/", guards=[READERS], summary="The assessments the caller may see (filtered, paginated)")
+    @get(
+        "/",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="The assessments the caller may see (filtered, paginated)",
+    )
     async def list_assessments(
-        self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None,
-        tenant_id: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50, offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        self,
+        request: Request,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        tenant_id: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> AssessmentPage:
         await wait(platform, wait_for)
         who = await access(request, platform)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
-            page = await queries.list_assessments(conn, who, tenant=tenant_id, status=status, limit=limit,
-                                                  offset=offset)
+            page = await queries.list_assessments(
+                conn, who, tenant=tenant_id, status=status, limit=limit, offset=offset
+            )
         # An auditor's list is recorded once for each grant that let rows through.
         through: dict[str, tuple[str, str]] = {}
         for item in page.items:
@@ -103,14 +130,26 @@ class AssessmentController(Controller):
             if grant is not None:
                 through.setdefault(grant, (item.tenant_id, item.assessment_id))
         for tenant, assessment in through.values():
-            await record_audit_read(request, platform, who, tenant_id=tenant, assessment_id=assessment,
-                                    resource="assessment_list")
+            await record_audit_read(
+                request, platform, who, tenant_id=tenant, assessment_id=assessment, resource="assessment_list"
+            )
         return page
 
-    @get("/{assessment_id:uuid}", guards=[READERS],
-         summary="An assessment (as_of / version: as it stood then, replayed from its events)")
-    async def record(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                     wait_for: WaitFor = None, as_of: AsOf = None, version: AtVersion = None) -> AssessmentRecord:
+    @get(
+        "/{assessment_id:uuid}",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="An assessment (as_of / version: as it stood then, replayed from its events)",
+    )
+    async def record(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        version: AtVersion = None,
+    ) -> AssessmentRecord:
         who = await access(request, platform)
         if as_of is not None or version is not None:
             sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
@@ -121,14 +160,25 @@ class AssessmentController(Controller):
                 found = await queries.record(conn, str(assessment_id))
             if found is None or not who.sees_assessment(found.assessment_id, found.tenant_id):
                 raise AssessmentNotFound(assessment_id)
-        await record_audit_read(request, platform, who, tenant_id=found.tenant_id,
-                                assessment_id=found.assessment_id, resource="assessment")
+        await record_audit_read(
+            request, platform, who, tenant_id=found.tenant_id, assessment_id=found.assessment_id, resource="assessment"
+        )
         return found
 
-    @post("/{assessment_id:uuid}/reopening", guards=[ADMIN_OR_STAFF], status_code=201,
-          summary="Reopen a validated assessment: starts a new one linked to it")
-    async def reopen(self, request: Request, assessment_id: FromPath[UUID], data: JSONBody[Reopening],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{assessment_id:uuid}/reopening",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN_OR_STAFF],
+        status_code=201,
+        summary="Reopen a validated assessment: starts a new one linked to it",
+    )
+    async def reopen(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        data: JSONBody[Reopening],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
         # The write side's own record (not a read model that may lag): whose assessment it is.
         current = await to_thread.run_sync(app.assessment, assessment_id)
@@ -136,39 +186,107 @@ class AssessmentController(Controller):
         if not principal.has(Role.NATIONAL_STAFF) and principal.tenant != current.tenant_id:
             raise AssessmentNotFound(assessment_id)
         member = await _member(platform, current.tenant_id)
-        return await run_command(request, app, lambda: app.reopen(
-            assessment_id, by=request.user, region=member.region, forms=tuple(member.forms),
-            referential_version=data.referential_version), name="reopen_assessment", status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.reopen(
+                assessment_id,
+                by=request.user,
+                region=member.region,
+                forms=tuple(member.forms),
+                referential_version=data.referential_version,
+            ),
+            name="reopen_assessment",
+            status_code=201,
+        )
 
-    @post("/{assessment_id:uuid}/participants", guards=[ADMIN],
-          summary="Invite a participant (an employee or a volunteer) to answer collectively")
-    async def invite(self, request: Request, assessment_id: FromPath[UUID], data: JSONBody[ParticipantIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{assessment_id:uuid}/participants",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Invite a participant (an employee or a volunteer) to answer collectively",
+    )
+    async def invite(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        data: JSONBody[ParticipantIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.invite_participant(
-            assessment_id, by=request.user, participant_id=data.participant_id, name=data.name, kind=data.kind,
-            sub_themes=tuple(data.sub_themes), expected_version=expected_version(request)), name="invite_participant")
+        return await run_command(
+            request,
+            app,
+            lambda: app.invite_participant(
+                assessment_id,
+                by=request.user,
+                participant_id=data.participant_id,
+                name=data.name,
+                kind=data.kind,
+                sub_themes=tuple(data.sub_themes),
+                expected_version=expected_version(request),
+            ),
+            name="invite_participant",
+        )
 
-    @put("/{assessment_id:uuid}/participants/{participant_id:str}/sub-themes", guards=[ADMIN],
-         summary="Assign sub-themes to a participant")
-    async def assign(self, request: Request, assessment_id: FromPath[UUID], participant_id: FromPath[str],
-                     data: JSONBody[SubThemesIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @put(
+        "/{assessment_id:uuid}/participants/{participant_id:str}/sub-themes",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Assign sub-themes to a participant",
+    )
+    async def assign(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        participant_id: FromPath[str],
+        data: JSONBody[SubThemesIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.assign_sub_themes(
-            assessment_id, by=request.user, participant_id=participant_id, sub_themes=tuple(data.sub_themes),
-            expected_version=expected_version(request)), name="assign_sub_themes")
+        return await run_command(
+            request,
+            app,
+            lambda: app.assign_sub_themes(
+                assessment_id,
+                by=request.user,
+                participant_id=participant_id,
+                sub_themes=tuple(data.sub_themes),
+                expected_version=expected_version(request),
+            ),
+            name="assign_sub_themes",
+        )
 
-    @post("/{assessment_id:uuid}/submission", guards=[ADMIN], summary="Submit the self-assessment")
-    async def submit(self, request: Request, assessment_id: FromPath[UUID],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{assessment_id:uuid}/submission",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Submit the self-assessment",
+    )
+    async def submit(
+        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.submit(
-            assessment_id, by=request.user, expected_version=expected_version(request)), name="submit_assessment")
+        return await run_command(
+            request,
+            app,
+            lambda: app.submit(assessment_id, by=request.user, expected_version=expected_version(request)),
+            name="submit_assessment",
+        )
 
-    @post("/{assessment_id:uuid}/validation", guards=[ADMIN],
-          summary="Validate the assessment (after reviews): it becomes read-only")
-    async def validate(self, request: Request, assessment_id: FromPath[UUID],
-                       platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{assessment_id:uuid}/validation",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Validate the assessment (after reviews): it becomes read-only",
+    )
+    async def validate(
+        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.validate(
-            assessment_id, by=request.user, expected_version=expected_version(request)), name="validate_assessment")
+        return await run_command(
+            request,
+            app,
+            lambda: app.validate(assessment_id, by=request.user, expected_version=expected_version(request)),
+            name="validate_assessment",
+        )

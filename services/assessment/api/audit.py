@@ -3,7 +3,7 @@ assessments, and the access grants (with every audit read recorded)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -28,12 +28,12 @@ from services.assessment.api.common import (
 )
 from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, ReasonIn
 from services.assessment.diff import AssessmentDiff, diff
+from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
 from services.assessment.replay import HistoryEntry
 from services.assessment.replay import history as history_of
-from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import InvalidInput
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -46,36 +46,60 @@ class AuditController(Controller):
     path = "/api/assessment/assessments/{assessment_id:uuid}"
     tags = ["assessment: audit"]
 
-    @get("/history", guards=[READERS], summary="Every event of the assessment: when, who, in which role")
-    async def history(self, request: Request, assessment_id: FromPath[UUID],
-                      platform: NamedDependency[Platform]) -> list[HistoryEntry]:
+    @get(
+        "/history",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="Every event of the assessment: when, who, in which role",
+    )
+    async def history(
+        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+    ) -> list[HistoryEntry]:
         who = await access(request, platform)
         events = await to_thread.run_sync(cap(platform).assessment_events, assessment_id)
         tenant_id = events[0].tenant_id
         if not who.sees_assessment(str(assessment_id), tenant_id):
             raise AssessmentNotFound(assessment_id)
-        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
-                                resource="history")
+        await record_audit_read(
+            request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="history"
+        )
         return history_of(events)
 
-    @get("/diff", guards=[READERS],
-         summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)")
-    async def diff_moments(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                           from_version: MomentVersion = None, from_time: Moment = None,
-                           to_version: MomentVersion = None, to_time: Moment = None) -> AssessmentDiff:
+    @get(
+        "/diff",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)",
+    )
+    async def diff_moments(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        from_version: MomentVersion = None,
+        from_time: Moment = None,
+        to_version: MomentVersion = None,
+        to_time: Moment = None,
+    ) -> AssessmentDiff:
         if from_version is None and from_time is None:
             raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?")
         who = await access(request, platform)
         before, before_ref = await replayed(platform, who, assessment_id, as_of=from_time, version=from_version)
         after, after_ref = await replayed(platform, who, assessment_id, as_of=to_time, version=to_version)
-        await record_audit_read(request, platform, who, tenant_id=after.tenant_id, assessment_id=str(assessment_id),
-                                resource="diff")
+        await record_audit_read(
+            request, platform, who, tenant_id=after.tenant_id, assessment_id=str(assessment_id), resource="diff"
+        )
         return diff(before, before_ref, after, after_ref)
 
-    @get("/diff/previous", guards=[READERS],
-         summary="This assessment against the member's previous one (e.g. last year's against this year's)")
-    async def diff_previous(self, request: Request, assessment_id: FromPath[UUID],
-                            platform: NamedDependency[Platform]) -> AssessmentDiff:
+    @get(
+        "/diff/previous",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="This assessment against the member's previous one (e.g. last year's against this year's)",
+    )
+    async def diff_previous(
+        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+    ) -> AssessmentDiff:
         who = await access(request, platform)
         current = await visible_summary(platform, who, assessment_id)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
@@ -84,8 +108,14 @@ class AuditController(Controller):
             raise AssessmentNotFound(f"précédant {assessment_id} : c'est la première évaluation de l'adhérent")
         before, before_ref = await replayed(platform, who, UUID(previous), as_of=None, version=None)
         after, after_ref = await replayed(platform, who, assessment_id, as_of=None, version=None)
-        await record_audit_read(request, platform, who, tenant_id=current.tenant_id,
-                                assessment_id=str(assessment_id), resource="diff_previous")
+        await record_audit_read(
+            request,
+            platform,
+            who,
+            tenant_id=current.tenant_id,
+            assessment_id=str(assessment_id),
+            resource="diff_previous",
+        )
         return diff(before, before_ref, after, after_ref)
 
 
@@ -93,9 +123,16 @@ class AccessGrantController(Controller):
     path = "/api/assessment"
     tags = ["assessment: audit"]
 
-    @post("/access-grants", guards=[STAFF], status_code=201,
-          summary="Grant an auditor read-only access to one assessment or one member, for a period")
-    async def grant(self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/access-grants",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Grant an auditor read-only access to one assessment or one member, for a period",
+    )
+    async def grant(
+        self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         if (data.tenant_id is None) == (data.assessment_id is None):
             raise InvalidInput("nommez soit une évaluation (assessment_id), soit un adhérent (tenant_id)")
         assessment_id = None
@@ -106,23 +143,49 @@ class AccessGrantController(Controller):
                 raise InvalidInput("assessment_id : un identifiant d'évaluation (UUID) est attendu") from None
         elif await directory_entry(platform, str(data.tenant_id)) is None:
             raise MemberNotFound(data.tenant_id)
-        valid_from = data.valid_from or datetime.now(timezone.utc)
+        valid_from = data.valid_from or datetime.now(UTC)
         app = cap(platform)
-        return await run_command(request, app, lambda: app.grant_access(
-            auditor_id=data.auditor_id, tenant_id=data.tenant_id, assessment_id=assessment_id,
-            valid_from=valid_from, valid_until=data.valid_until, reason=data.reason), name="grant_access",
-            status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.grant_access(
+                auditor_id=data.auditor_id,
+                tenant_id=data.tenant_id,
+                assessment_id=assessment_id,
+                valid_from=valid_from,
+                valid_until=data.valid_until,
+                reason=data.reason,
+            ),
+            name="grant_access",
+            status_code=201,
+        )
 
-    @post("/access-grants/{grant_id:uuid}/revocation", guards=[STAFF], summary="Revoke an auditor's access grant")
-    async def revoke(self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/access-grants/{grant_id:uuid}/revocation",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Revoke an auditor's access grant",
+    )
+    async def revoke(
+        self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.revoke_access(
-            grant_id, reason=data.reason, expected_version=expected_version(request)), name="revoke_access")
+        return await run_command(
+            request,
+            app,
+            lambda: app.revoke_access(grant_id, reason=data.reason, expected_version=expected_version(request)),
+            name="revoke_access",
+        )
 
-    @get("/access-grants", guards=[AUDIT_READERS], summary="Access grants (an auditor sees their own)")
-    async def grants(self, request: Request, platform: NamedDependency[Platform],
-                     wait_for: WaitFor = None) -> list[GrantView]:
+    @get(
+        "/access-grants",
+        responses=QUERY_ERRORS,
+        guards=[AUDIT_READERS],
+        summary="Access grants (an auditor sees their own)",
+    )
+    async def grants(
+        self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> list[GrantView]:
         await wait(platform, wait_for)
         principal: Principal = request.user
         auditor = None if principal.has(Role.NATIONAL_STAFF) else principal.subject
@@ -130,14 +193,18 @@ class AccessGrantController(Controller):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.grants(conn, auditor)
 
-    @get("/audit-reads", guards=[STAFF], summary="Every read made by auditors under a grant")
+    @get("/audit-reads", responses=QUERY_ERRORS, guards=[STAFF], summary="Every read made by auditors under a grant")
     async def audit_reads(
-        self, platform: NamedDependency[Platform], wait_for: WaitFor = None,
-        assessment_id: FromQuery[str | None] = None, auditor_id: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100, offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        self,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        assessment_id: FromQuery[str | None] = None,
+        auditor_id: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[AuditReadView]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            return await queries.audit_reads(conn, assessment_id=assessment_id, auditor_id=auditor_id, limit=limit,
-                                             offset=offset)
-
+            return await queries.audit_reads(
+                conn, assessment_id=assessment_id, auditor_id=auditor_id, limit=limit, offset=offset
+            )

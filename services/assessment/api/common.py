@@ -25,10 +25,16 @@ from shared.events import command_context
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
-
 ANYONE = requires(*Role)
-READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER, Role.MEMBER_ADMIN,
-                   Role.MEMBER_CONTRIBUTOR, Role.PEER_REVIEWER, Role.AUDITOR)
+READERS = requires(
+    Role.NATIONAL_STAFF,
+    Role.REGIONAL_DELEGATE,
+    Role.TRAINER,
+    Role.MEMBER_ADMIN,
+    Role.MEMBER_CONTRIBUTOR,
+    Role.PEER_REVIEWER,
+    Role.AUDITOR,
+)
 TEAM = requires(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 ADMIN = requires(Role.MEMBER_ADMIN)
 ADMIN_OR_STAFF = requires(Role.MEMBER_ADMIN, Role.NATIONAL_STAFF)
@@ -37,12 +43,17 @@ STAFF = requires(Role.NATIONAL_STAFF)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
 AUDIT_READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 
-WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id (from a command's answer) "
-                                                                 "to wait for before reading")]
-AsOf = Annotated[datetime | None, QueryParameter(description="replay: the assessment as it stood at this time "
-                                                             "(computed from its events)")]
-AtVersion = Annotated[int | None, QueryParameter(ge=1, description="replay: the assessment as of this version "
-                                                                   "(its first N events)")]
+WaitFor = Annotated[
+    int | None,
+    QueryParameter(ge=1, description="a notification id (from a command's answer) to wait for before reading"),
+]
+AsOf = Annotated[
+    datetime | None,
+    QueryParameter(description="replay: the assessment as it stood at this time (computed from its events)"),
+]
+AtVersion = Annotated[
+    int | None, QueryParameter(ge=1, description="replay: the assessment as of this version (its first N events)")
+]
 
 
 def cap(platform: Platform) -> AssessmentApplication:
@@ -69,8 +80,9 @@ async def visible_summary(platform: Platform, who: Access, assessment_id: UUID) 
     return found
 
 
-async def replayed(platform: Platform, who: Access, assessment_id: UUID, *, as_of: datetime | None,
-                   version: int | None) -> tuple[Sheet, Referential]:
+async def replayed(
+    platform: Platform, who: Access, assessment_id: UUID, *, as_of: datetime | None, version: int | None
+) -> tuple[Sheet, Referential]:
     """The assessment's sheet as of a time or a version, folded from its events, and its referential."""
     app = cap(platform)
     events = await to_thread.run_sync(app.assessment_events, assessment_id)
@@ -82,8 +94,9 @@ async def replayed(platform: Platform, who: Access, assessment_id: UUID, *, as_o
     return sheet, referential
 
 
-async def record_audit_read(request: Request, platform: Platform, who: Access, *, tenant_id: str,
-                            assessment_id: str | None, resource: str) -> None:
+async def record_audit_read(
+    request: Request, platform: Platform, who: Access, *, tenant_id: str, assessment_id: str | None, resource: str
+) -> None:
     """Record the read when only an access grant allowed it (auditors): reads are events too."""
     grant_id = who.audit_grant(tenant_id, assessment_id)
     if grant_id is None:
@@ -92,12 +105,22 @@ async def record_audit_read(request: Request, platform: Platform, who: Access, *
     app = cap(platform)
 
     def record() -> None:
-        with command_context(actor_id=principal.subject, actor_role=principal.main_role, tenant_id=None,
-                             correlation_id=request.scope["state"].get("correlation_id"),
-                             causation_id=request.scope["state"].get("request_id")):
-            app.record_audit_read(auditor_id=principal.subject, grant_id=grant_id, tenant_id=tenant_id,
-                                  assessment_id=assessment_id, resource=resource, path=request.url.path,
-                                  query=request.url.query or "")
+        with command_context(
+            actor_id=principal.subject,
+            actor_role=principal.main_role,
+            tenant_id=None,
+            correlation_id=request.scope["state"].get("correlation_id"),
+            causation_id=request.scope["state"].get("request_id"),
+        ):
+            app.record_audit_read(
+                auditor_id=principal.subject,
+                grant_id=grant_id,
+                tenant_id=tenant_id,
+                assessment_id=assessment_id,
+                resource=resource,
+                path=request.url.path,
+                query=request.url.query or "",
+            )
 
     await to_thread.run_sync(record)
 

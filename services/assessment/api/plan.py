@@ -28,33 +28,52 @@ from services.assessment.api.schemas import CompletionIn, PlanView, PositioningV
 from services.assessment.plan import plan_of
 from services.assessment.positioning import Position, positioning_of
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
 
 def _split(positions: list[Position] | tuple[Position, ...]) -> dict[str, object]:
-    return {"overall": next(p for p in positions if p.kind == "overall"),
-            "themes": [p for p in positions if p.kind == "theme"],
-            "sub_themes": [p for p in positions if p.kind == "sub_theme"]}
+    return {
+        "overall": next(p for p in positions if p.kind == "overall"),
+        "themes": [p for p in positions if p.kind == "theme"],
+        "sub_themes": [p for p in positions if p.kind == "sub_theme"],
+    }
 
 
 class PlanController(Controller):
     path = "/api/assessment/assessments/{assessment_id:uuid}"
     tags = ["assessment: positioning and plan"]
 
-    @get("/positioning", guards=[READERS],
-         summary="Score against the objectives per theme and sub-theme, with peer benchmarks "
-                 "(as_of / version: replayed)")
-    async def positioning(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                          wait_for: WaitFor = None, as_of: AsOf = None, version: AtVersion = None) -> PositioningView:
+    @get(
+        "/positioning",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="Score against the objectives per theme and sub-theme, with peer benchmarks "
+        "(as_of / version: replayed)",
+    )
+    async def positioning(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        version: AtVersion = None,
+    ) -> PositioningView:
         who = await access(request, platform)
         if as_of is not None or version is not None:
             sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
             computed = positioning_of(sheet, referential)
-            view = PositioningView(assessment_id=str(assessment_id), referential_version=sheet.referential_version,
-                                   version=sheet.version, **_split(computed.all()), as_of=as_of,
-                                   as_of_version=sheet.version)
+            view = PositioningView(
+                assessment_id=str(assessment_id),
+                referential_version=sheet.referential_version,
+                version=sheet.version,
+                **_split(computed.all()),
+                as_of=as_of,
+                as_of_version=sheet.version,
+            )
             tenant_id = sheet.tenant_id
         else:
             await wait(platform, wait_for)
@@ -69,65 +88,167 @@ class PlanController(Controller):
             # and only averages of at least `BENCHMARK_MINIMUM` members are shown.
             async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
                 benchmarks = await figures.benchmarks(conn, form=form, region=region, exclude_tenant=tenant_id)
-            view = PositioningView(assessment_id=str(assessment_id), referential_version=summary.referential_version,
-                                   version=summary.version, **_split(positions), benchmark_form=form,
-                                   benchmark_region=region, benchmark_minimum=figures.BENCHMARK_MINIMUM,
-                                   benchmarks=benchmarks)
-        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
-                                resource="positioning")
+            view = PositioningView(
+                assessment_id=str(assessment_id),
+                referential_version=summary.referential_version,
+                version=summary.version,
+                **_split(positions),
+                benchmark_form=form,
+                benchmark_region=region,
+                benchmark_minimum=figures.BENCHMARK_MINIMUM,
+                benchmarks=benchmarks,
+            )
+        await record_audit_read(
+            request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="positioning"
+        )
         return view
 
-    @get("/plan", guards=[READERS], summary="The progress plan, by priority (as_of / version: replayed)")
-    async def plan(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                   wait_for: WaitFor = None, as_of: AsOf = None, version: AtVersion = None) -> PlanView:
+    @get(
+        "/plan",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="The progress plan, by priority (as_of / version: replayed)",
+    )
+    async def plan(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        version: AtVersion = None,
+    ) -> PlanView:
         who = await access(request, platform)
         if as_of is not None or version is not None:
             sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
             computed = plan_of(sheet, referential)
-            view = PlanView(assessment_id=str(assessment_id), referential_version=computed.referential_version,
-                            version=computed.version, actions=list(computed.actions), as_of=as_of,
-                            as_of_version=computed.version)
+            view = PlanView(
+                assessment_id=str(assessment_id),
+                referential_version=computed.referential_version,
+                version=computed.version,
+                actions=list(computed.actions),
+                as_of=as_of,
+                as_of_version=computed.version,
+            )
             tenant_id = sheet.tenant_id
         else:
             await wait(platform, wait_for)
             summary = await visible_summary(platform, who, assessment_id)
             async with scoped_connection(platform.read_pool, who.scope) as conn:
                 actions = await queries.plan_actions(conn, str(assessment_id))
-            view = PlanView(assessment_id=str(assessment_id), referential_version=summary.referential_version,
-                            version=summary.version, actions=actions)
+            view = PlanView(
+                assessment_id=str(assessment_id),
+                referential_version=summary.referential_version,
+                version=summary.version,
+                actions=actions,
+            )
             tenant_id = summary.tenant_id
-        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id),
-                                resource="plan")
+        await record_audit_read(
+            request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="plan"
+        )
         return view
 
-    @post("/plan/actions/{indicator:str}/adoption", guards=[TEAM], summary="Adopt a plan action")
-    async def adopt(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/plan/actions/{indicator:str}/adoption", responses=COMMAND_ERRORS, guards=[TEAM], summary="Adopt a plan action"
+    )
+    async def adopt(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.adopt_action(
-            assessment_id, indicator, by=request.user, expected_version=expected_version(request)),
-            name="adopt_action")
+        return await run_command(
+            request,
+            app,
+            lambda: app.adopt_action(
+                assessment_id, indicator, by=request.user, expected_version=expected_version(request)
+            ),
+            name="adopt_action",
+        )
 
-    @post("/plan/actions/{indicator:str}/schedule", guards=[TEAM], summary="Schedule a plan action: owner, due date")
-    async def schedule(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                       data: JSONBody[ScheduleIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/plan/actions/{indicator:str}/schedule",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Schedule a plan action: owner, due date",
+    )
+    async def schedule(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[ScheduleIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.schedule_action(
-            assessment_id, indicator, by=request.user, owner=data.owner, due_on=data.due_on,
-            expected_version=expected_version(request)), name="schedule_action")
+        return await run_command(
+            request,
+            app,
+            lambda: app.schedule_action(
+                assessment_id,
+                indicator,
+                by=request.user,
+                owner=data.owner,
+                due_on=data.due_on,
+                expected_version=expected_version(request),
+            ),
+            name="schedule_action",
+        )
 
-    @post("/plan/actions/{indicator:str}/completion", guards=[TEAM], summary="Record a plan action as done")
-    async def complete(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                       data: JSONBody[CompletionIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/plan/actions/{indicator:str}/completion",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Record a plan action as done",
+    )
+    async def complete(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[CompletionIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.complete_action(
-            assessment_id, indicator, by=request.user, completed_on=data.completed_on,
-            expected_version=expected_version(request)), name="complete_action")
+        return await run_command(
+            request,
+            app,
+            lambda: app.complete_action(
+                assessment_id,
+                indicator,
+                by=request.user,
+                completed_on=data.completed_on,
+                expected_version=expected_version(request),
+            ),
+            name="complete_action",
+        )
 
-    @post("/plan/actions/{indicator:str}/drop", guards=[TEAM], summary="Drop a plan action, saying why")
-    async def drop(self, request: Request, assessment_id: FromPath[UUID], indicator: FromPath[str],
-                   data: JSONBody[ReasonIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/plan/actions/{indicator:str}/drop",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Drop a plan action, saying why",
+    )
+    async def drop(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        indicator: FromPath[str],
+        data: JSONBody[ReasonIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.drop_action(
-            assessment_id, indicator, by=request.user, reason=data.reason,
-            expected_version=expected_version(request)), name="drop_action")
+        return await run_command(
+            request,
+            app,
+            lambda: app.drop_action(
+                assessment_id,
+                indicator,
+                by=request.user,
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="drop_action",
+        )

@@ -14,7 +14,7 @@ from services.assessment.api.schemas import IndicatorHelp, ReferentialDraft, Ref
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
 from shared.commands import expected_version, run_command
-from shared.errors import NotFound
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -33,68 +33,140 @@ class ReferentialController(Controller):
     path = "/api/assessment/referential/versions"
     tags = ["assessment: referential"]
 
-    @get("/", guards=[ANYONE], summary="The referential's versions")
+    @get("/", responses=QUERY_ERRORS, guards=[ANYONE], summary="The referential's versions")
     async def versions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[ReferentialSummary]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.referential_versions(conn)
 
-    @get("/{code:str}", guards=[ANYONE], summary="One version: themes, sub-themes and indicators")
-    async def version(self, code: FromPath[str], platform: NamedDependency[Platform],
-                      wait_for: WaitFor = None) -> ReferentialRecord:
+    @get(
+        "/{code:str}", responses=QUERY_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
+    )
+    async def version(
+        self, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> ReferentialRecord:
         await wait(platform, wait_for)
         return await _record(platform, code)
 
-    @get("/{code:str}/indicators/{indicator:str}", guards=[ANYONE],
-         summary="Help on one indicator: what each level means, an example, the suggested actions")
-    async def indicator(self, code: FromPath[str], indicator: FromPath[str], platform: NamedDependency[Platform],
-                        wait_for: WaitFor = None) -> IndicatorHelp:
+    @get(
+        "/{code:str}/indicators/{indicator:str}",
+        responses=QUERY_ERRORS,
+        guards=[ANYONE],
+        summary="Help on one indicator: what each level means, an example, the suggested actions",
+    )
+    async def indicator(
+        self,
+        code: FromPath[str],
+        indicator: FromPath[str],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+    ) -> IndicatorHelp:
         await wait(platform, wait_for)
         record = await _record(platform, code)
         parsed = Referential.parse(record.document, complete=False)
         found = parsed.indicator(indicator)
         if found is None:
             raise NotFound(f"l'indicateur {indicator} n'existe pas dans la version {code} du référentiel")
-        raw = next(i for t in record.document["themes"] for s in t["sub_themes"] for i in s["indicators"]
-                   if i["code"] == indicator)
-        return IndicatorHelp(referential_version=code, code=indicator, theme=found.theme, sub_theme=found.sub_theme,
-                             question=raw["question"], help=raw["help"], example=raw["example"],
-                             levels=raw["levels"], objective_level=raw["objective_level"], weight=raw["weight"],
-                             actions=raw["actions"], service=raw["service"],
-                             service_label=parsed.services.get(raw["service"], {"fr": raw["service"]}))
+        raw = next(
+            i
+            for t in record.document["themes"]
+            for s in t["sub_themes"]
+            for i in s["indicators"]
+            if i["code"] == indicator
+        )
+        return IndicatorHelp(
+            referential_version=code,
+            code=indicator,
+            theme=found.theme,
+            sub_theme=found.sub_theme,
+            question=raw["question"],
+            help=raw["help"],
+            example=raw["example"],
+            levels=raw["levels"],
+            objective_level=raw["objective_level"],
+            weight=raw["weight"],
+            actions=raw["actions"],
+            service=raw["service"],
+            service_label=parsed.services.get(raw["service"], {"fr": raw["service"]}),
+        )
 
     # --- national staff -------------------------------------------------------------------------
 
-    @post("/", guards=[STAFF], status_code=201,
-          summary="Draft a new version: a whole document, or a copy of an earlier version")
-    async def draft(self, request: Request, data: JSONBody[ReferentialDraft],
-                    platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Draft a new version: a whole document, or a copy of an earlier version",
+    )
+    async def draft(
+        self, request: Request, data: JSONBody[ReferentialDraft], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.draft_referential(
-            document=data.document, based_on=data.based_on, code=data.version), name="draft_referential",
-            status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.draft_referential(document=data.document, based_on=data.based_on, code=data.version),
+            name="draft_referential",
+            status_code=201,
+        )
 
-    @put("/{code:str}/indicators/{indicator:str}", guards=[STAFF],
-         summary="Write or rewrite an indicator (refused once an assessment uses the version)")
-    async def revise(self, request: Request, code: FromPath[str], indicator: FromPath[str],
-                     data: JSONBody[dict[str, Any]], platform: NamedDependency[Platform]) -> CommandResult:
+    @put(
+        "/{code:str}/indicators/{indicator:str}",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Write or rewrite an indicator (refused once an assessment uses the version)",
+    )
+    async def revise(
+        self,
+        request: Request,
+        code: FromPath[str],
+        indicator: FromPath[str],
+        data: JSONBody[dict[str, Any]],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
         body = {**data, "code": data.get("code", indicator)}
         if body["code"] != indicator:
             raise InvalidReferential(f"code : le corps nomme {body['code']}, le chemin {indicator}")
-        return await run_command(request, app, lambda: app.revise_indicator(
-            code, body, expected_version=expected_version(request)), name="revise_indicator")
+        return await run_command(
+            request,
+            app,
+            lambda: app.revise_indicator(code, body, expected_version=expected_version(request)),
+            name="revise_indicator",
+        )
 
-    @delete("/{code:str}/indicators/{indicator:str}", guards=[STAFF], status_code=200,
-            summary="Remove an indicator from a version not yet in use")
-    async def remove(self, request: Request, code: FromPath[str], indicator: FromPath[str],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @delete(
+        "/{code:str}/indicators/{indicator:str}",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Remove an indicator from a version not yet in use",
+    )
+    async def remove(
+        self, request: Request, code: FromPath[str], indicator: FromPath[str], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.remove_indicator(
-            code, indicator, expected_version=expected_version(request)), name="remove_indicator")
+        return await run_command(
+            request,
+            app,
+            lambda: app.remove_indicator(code, indicator, expected_version=expected_version(request)),
+            name="remove_indicator",
+        )
 
-    @post("/{code:str}/publication", guards=[STAFF], summary="Publish a version: new assessments may start on it")
-    async def publish(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/{code:str}/publication",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        summary="Publish a version: new assessments may start on it",
+    )
+    async def publish(
+        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform]
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.publish_referential(
-            code, expected_version=expected_version(request)), name="publish_referential")
+        return await run_command(
+            request,
+            app,
+            lambda: app.publish_referential(code, expected_version=expected_version(request)),
+            name="publish_referential",
+        )

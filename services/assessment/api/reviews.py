@@ -32,6 +32,7 @@ from services.assessment.api.schemas import (
 )
 from services.assessment.domain.errors import AssessmentRefused
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -41,64 +42,175 @@ class ReviewController(Controller):
     path = "/api/assessment/assessments/{assessment_id:uuid}"
     tags = ["assessment: reviews"]
 
-    @get("/review-requests", guards=[READERS], summary="The assessment's review requests and their outcome")
-    async def requests(self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform],
-                       wait_for: WaitFor = None) -> list[ReviewRequestView]:
+    @get(
+        "/review-requests",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="The assessment's review requests and their outcome",
+    )
+    async def requests(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+    ) -> list[ReviewRequestView]:
         await wait(platform, wait_for)
         who = await access(request, platform)
         summary = await visible_summary(platform, who, assessment_id)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             found = await queries.review_requests(conn, str(assessment_id))
-        await record_audit_read(request, platform, who, tenant_id=summary.tenant_id,
-                                assessment_id=summary.assessment_id, resource="review_requests")
+        await record_audit_read(
+            request,
+            platform,
+            who,
+            tenant_id=summary.tenant_id,
+            assessment_id=summary.assessment_id,
+            resource="review_requests",
+        )
         return found
 
-    @post("/review-requests", guards=[ADMIN], status_code=201,
-          summary="Request a review by a third party (regional delegate, trainer) or a peer member")
-    async def request_review(self, request: Request, assessment_id: FromPath[UUID], data: JSONBody[ReviewRequestIn],
-                             platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/review-requests",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        status_code=201,
+        summary="Request a review by a third party (regional delegate, trainer) or a peer member",
+    )
+    async def request_review(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        data: JSONBody[ReviewRequestIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         if data.kind == "peer" and data.reviewer_tenant:
             peer = await directory_entry(platform, data.reviewer_tenant)
             if peer is None or peer.status != "active":
                 raise AssessmentRefused(f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}")
         app = cap(platform)
-        return await run_command(request, app, lambda: app.request_review(
-            assessment_id, by=request.user, kind=data.kind, reviewer_id=data.reviewer_id,
-            reviewer_role=data.reviewer_role, reviewer_tenant=data.reviewer_tenant,
-            expected_version=expected_version(request)), name="request_review", status_code=201)
+        return await run_command(
+            request,
+            app,
+            lambda: app.request_review(
+                assessment_id,
+                by=request.user,
+                kind=data.kind,
+                reviewer_id=data.reviewer_id,
+                reviewer_role=data.reviewer_role,
+                reviewer_tenant=data.reviewer_tenant,
+                expected_version=expected_version(request),
+            ),
+            name="request_review",
+            status_code=201,
+        )
 
-    @post("/review-requests/{request_id:str}/comments", guards=[REVIEWERS],
-          summary="Comment an indicator, and possibly propose another level with a reason (the named reviewer)")
-    async def comment(self, request: Request, assessment_id: FromPath[UUID], request_id: FromPath[str],
-                      data: JSONBody[ReviewCommentIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/review-requests/{request_id:str}/comments",
+        responses=COMMAND_ERRORS,
+        guards=[REVIEWERS],
+        summary="Comment an indicator, and possibly propose another level with a reason (the named reviewer)",
+    )
+    async def comment(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        request_id: FromPath[str],
+        data: JSONBody[ReviewCommentIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.comment_review(
-            assessment_id, request_id, by=request.user, indicator=data.indicator, comment=data.comment,
-            proposed_level=data.proposed_level, reason=data.reason, expected_version=expected_version(request)),
-            name="comment_review")
+        return await run_command(
+            request,
+            app,
+            lambda: app.comment_review(
+                assessment_id,
+                request_id,
+                by=request.user,
+                indicator=data.indicator,
+                comment=data.comment,
+                proposed_level=data.proposed_level,
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="comment_review",
+        )
 
-    @post("/review-requests/{request_id:str}/completion", guards=[REVIEWERS],
-          summary="Complete the review (the named reviewer)")
-    async def complete(self, request: Request, assessment_id: FromPath[UUID], request_id: FromPath[str],
-                       data: JSONBody[ReviewCompletion], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/review-requests/{request_id:str}/completion",
+        responses=COMMAND_ERRORS,
+        guards=[REVIEWERS],
+        summary="Complete the review (the named reviewer)",
+    )
+    async def complete(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        request_id: FromPath[str],
+        data: JSONBody[ReviewCompletion],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.complete_review(
-            assessment_id, request_id, by=request.user, summary=data.summary,
-            expected_version=expected_version(request)), name="complete_review")
+        return await run_command(
+            request,
+            app,
+            lambda: app.complete_review(
+                assessment_id,
+                request_id,
+                by=request.user,
+                summary=data.summary,
+                expected_version=expected_version(request),
+            ),
+            name="complete_review",
+        )
 
-    @post("/proposals/{proposal_id:str}/acceptance", guards=[ADMIN],
-          summary="Accept a reviewer's proposal: it becomes the assessment's answer (an explicit event)")
-    async def accept(self, request: Request, assessment_id: FromPath[UUID], proposal_id: FromPath[str],
-                     platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/proposals/{proposal_id:str}/acceptance",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Accept a reviewer's proposal: it becomes the assessment's answer (an explicit event)",
+    )
+    async def accept(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        proposal_id: FromPath[str],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.accept_proposal(
-            assessment_id, proposal_id, by=request.user, expected_version=expected_version(request)),
-            name="accept_proposal")
+        return await run_command(
+            request,
+            app,
+            lambda: app.accept_proposal(
+                assessment_id, proposal_id, by=request.user, expected_version=expected_version(request)
+            ),
+            name="accept_proposal",
+        )
 
-    @post("/proposals/{proposal_id:str}/rejection", guards=[ADMIN], summary="Reject a reviewer's proposal, saying why")
-    async def reject(self, request: Request, assessment_id: FromPath[UUID], proposal_id: FromPath[str],
-                     data: JSONBody[ReasonIn], platform: NamedDependency[Platform]) -> CommandResult:
+    @post(
+        "/proposals/{proposal_id:str}/rejection",
+        responses=COMMAND_ERRORS,
+        guards=[ADMIN],
+        summary="Reject a reviewer's proposal, saying why",
+    )
+    async def reject(
+        self,
+        request: Request,
+        assessment_id: FromPath[UUID],
+        proposal_id: FromPath[str],
+        data: JSONBody[ReasonIn],
+        platform: NamedDependency[Platform],
+    ) -> CommandResult:
         app = cap(platform)
-        return await run_command(request, app, lambda: app.reject_proposal(
-            assessment_id, proposal_id, by=request.user, reason=data.reason,
-            expected_version=expected_version(request)), name="reject_proposal")
+        return await run_command(
+            request,
+            app,
+            lambda: app.reject_proposal(
+                assessment_id,
+                proposal_id,
+                by=request.user,
+                reason=data.reason,
+                expected_version=expected_version(request),
+            ),
+            name="reject_proposal",
+        )

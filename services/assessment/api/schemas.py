@@ -32,6 +32,7 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 
 # --- requests -------------------------------------------------------------------------------
 
+
 class ReferentialDraft(Strict):
     """A new version: a whole document, or a copy of `based_on` numbered `version`."""
 
@@ -123,6 +124,7 @@ class GrantIn(Strict):
 
 
 # --- responses ------------------------------------------------------------------------------
+
 
 class ReferentialSummary(msgspec.Struct, kw_only=True):
     code: str

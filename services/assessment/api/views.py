@@ -3,7 +3,7 @@ dashboards, and the regional delegates' follow-up feed."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -15,7 +15,7 @@ from services.assessment.api.common import READERS, REGION_READERS, STAFF, WaitF
 from services.assessment.api.schemas import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from services.assessment.domain.errors import MemberNotFound
 from shared.auth import Principal, Role
-from shared.errors import NotFound
+from shared.errors import QUERY_ERRORS, NotFound
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -32,10 +32,15 @@ class ViewsController(Controller):
     path = "/api/assessment"
     tags = ["assessment: views"]
 
-    @get("/members/{tenant_id:str}/overview", guards=[READERS],
-         summary="A member's assessments, latest positioning and open plan actions")
-    async def member_overview(self, request: Request, tenant_id: FromPath[str], platform: NamedDependency[Platform],
-                              wait_for: WaitFor = None) -> MemberOverview:
+    @get(
+        "/members/{tenant_id:str}/overview",
+        responses=QUERY_ERRORS,
+        guards=[READERS],
+        summary="A member's assessments, latest positioning and open plan actions",
+    )
+    async def member_overview(
+        self, request: Request, tenant_id: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> MemberOverview:
         await wait(platform, wait_for)
         who = await access(request, platform)
         if not who.sees_tenant(tenant_id):
@@ -45,36 +50,57 @@ class ViewsController(Controller):
             overview = await queries.member_overview(conn, tenant_id)
         if member is None and not overview["assessments"]:
             raise MemberNotFound(tenant_id)
-        await record_audit_read(request, platform, who, tenant_id=tenant_id, assessment_id=None,
-                                resource="member_overview")
-        return MemberOverview(tenant_id=tenant_id, name=member.name if member else None,
-                              region=member.region if member else None, forms=member.forms if member else [],
-                              assessments=overview["assessments"], latest_positioning=overview["latest_positioning"],
-                              latest_positioning_of=overview["latest_positioning_of"],
-                              open_actions=[OpenAction(**a) for a in overview["open_actions"]])
+        await record_audit_read(
+            request, platform, who, tenant_id=tenant_id, assessment_id=None, resource="member_overview"
+        )
+        return MemberOverview(
+            tenant_id=tenant_id,
+            name=member.name if member else None,
+            region=member.region if member else None,
+            forms=member.forms if member else [],
+            assessments=overview["assessments"],
+            latest_positioning=overview["latest_positioning"],
+            latest_positioning_of=overview["latest_positioning_of"],
+            open_actions=[OpenAction(**a) for a in overview["open_actions"]],
+        )
 
-    @get("/regions/{code:str}/dashboard", guards=[REGION_READERS],
-         summary="A region's figures: assessments by stage, average positioning, frequent actions and services")
-    async def region_dashboard(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
-                               wait_for: WaitFor = None) -> Dashboard:
+    @get(
+        "/regions/{code:str}/dashboard",
+        responses=QUERY_ERRORS,
+        guards=[REGION_READERS],
+        summary="A region's figures: assessments by stage, average positioning, frequent actions and services",
+    )
+    async def region_dashboard(
+        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+    ) -> Dashboard:
         _own_region(request.user, code)
         await wait(platform, wait_for)
         who = await access(request, platform)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             return await figures.dashboard(conn, code)
 
-    @get("/network/dashboard", guards=[STAFF], summary="The network's figures")
+    @get("/network/dashboard", responses=QUERY_ERRORS, guards=[STAFF], summary="The network's figures")
     async def network_dashboard(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> Dashboard:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await figures.dashboard(conn, None)
 
-    @get("/regions/{code:str}/follow-up", guards=[REGION_READERS],
-         summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting")
-    async def follow_up(self, request: Request, code: FromPath[str], platform: NamedDependency[Platform],
-                        wait_for: WaitFor = None, stalled_days: StalledDays = 30) -> FollowUpFeed:
+    @get(
+        "/regions/{code:str}/follow-up",
+        responses=QUERY_ERRORS,
+        guards=[REGION_READERS],
+        summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting",
+    )
+    async def follow_up(
+        self,
+        request: Request,
+        code: FromPath[str],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        stalled_days: StalledDays = 30,
+    ) -> FollowUpFeed:
         _own_region(request.user, code)
         await wait(platform, wait_for)
         who = await access(request, platform)
         async with scoped_connection(platform.read_pool, who.scope) as conn:
-            return await figures.follow_up(conn, code, stalled_days=stalled_days, now=datetime.now(timezone.utc))
+            return await figures.follow_up(conn, code, stalled_days=stalled_days, now=datetime.now(UTC))

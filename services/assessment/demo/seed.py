@@ -20,7 +20,7 @@ import asyncio
 import random
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -32,7 +32,7 @@ from services.assessment.plan import plan_of
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.platform import init_connection
-from shared.projection import ProjectionStore, catch_up, ensure_live_generation
+from shared.projection import catch_up, ensure_live_generation
 
 if TYPE_CHECKING:
     from shared.platform import Platform
@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 
 AUDITOR = "auditrice-demo"
 STAGES = ("validated",) * 8 + ("reviewed", "under_review", "submitted", "in_progress", "stalled")
-PARTICIPANTS = (("direction", "Directrice", "staff", ()),
-                ("accompagnement", "Chargé d'accompagnement", "staff", ("2.1", "2.2", "2.3", "4.2")),
-                ("benevole", "Administratrice bénévole", "volunteer", ("1.1", "1.2", "3.2", "3.3")))
+PARTICIPANTS = (
+    ("direction", "Directrice", "staff", ()),
+    ("accompagnement", "Chargé d'accompagnement", "staff", ("2.1", "2.2", "2.3", "4.2")),
+    ("benevole", "Administratrice bénévole", "volunteer", ("1.1", "1.2", "3.2", "3.3")),
+)
 
 
 @dataclass(frozen=True)
@@ -56,22 +58,24 @@ class DemoMember:
 def seed_assessment_demo(platform: Platform, progress: Progress) -> None:
     app = platform.application("assessment")
     assert isinstance(app, AssessmentApplication)
-    with command_context(actor_id="demo-seed", actor_role="national_staff", tenant_id=None,
-                         correlation_id="demo-seed-assessment"):
+    with command_context(
+        actor_id="demo-seed", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-assessment"
+    ):
         app.load_referential(load_document())
     members = asyncio.run(_directory(platform))
     if not members:
         return
     region, form = Counter((m.region, m.forms[0]) for m in members).most_common(1)[0][0]
     chosen = sorted((m for m in members if (m.region, m.forms[0]) == (region, form)), key=lambda m: m.name)
-    stories = list(zip(chosen, STAGES))
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    stories = list(zip(chosen, STAGES, strict=False))  # fewer members than stages: fewer stories
+    now = datetime.now(UTC).replace(microsecond=0)
     referential = app.referential(app.catalogue().latest or "2016.1")
     peer = chosen[0].member_id
     for done, (member, stage) in enumerate(stories, start=1):
         if not app.member_assessments(member.member_id).assessments:
             Story(app, referential, member, now, random.Random(member.member_id)).tell(
-                stage, twice=done == 1, peer=peer if done in (3, 10) else None)
+                stage, twice=done == 1, peer=peer if done in (3, 10) else None
+            )
         progress(f"assessment: le Cap in {region} ({form})", done, len(stories))
     _grant_auditor(app, chosen[0], now)
 
@@ -85,42 +89,69 @@ async def _directory(platform: Platform) -> list[DemoMember]:
         await init_connection(conn)
         generation = await ensure_live_generation(conn, store, projection)
         await catch_up(conn, store, projection, generation)
-        rows = await conn.fetch("SELECT member_id, name, region, forms FROM assessment.member_directory "
-                                "WHERE status = 'active'")
+        rows = await conn.fetch(
+            "SELECT member_id, name, region, forms FROM assessment.member_directory WHERE status = 'active'"
+        )
     finally:
         await conn.close()
     return [DemoMember(r["member_id"], r["name"], r["region"], tuple(r["forms"])) for r in rows]
 
 
 def _grant_auditor(app: AssessmentApplication, member: DemoMember, now: datetime) -> None:
-    if any(True for _ in app.repository.event_store.recorder.select_notifications(
-            start=1, limit=1, topics=["services.assessment.domain.access_grant:AccessGrant.Granted"])):
+    if any(
+        True
+        for _ in app.repository.event_store.recorder.select_notifications(
+            start=1, limit=1, topics=["services.assessment.domain.access_grant:AccessGrant.Granted"]
+        )
+    ):
         return
-    with command_context(actor_id="staff-demo", actor_role="national_staff", tenant_id=None,
-                         correlation_id="demo-seed-audit"):
-        app.grant_access(auditor_id=AUDITOR, tenant_id=member.member_id, assessment_id=None,
-                         valid_from=now - timedelta(days=1), valid_until=now + timedelta(days=90),
-                         reason="Audit annuel du réseau : suivi de la démarche le Cap")
+    with command_context(
+        actor_id="staff-demo", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-audit"
+    ):
+        app.grant_access(
+            auditor_id=AUDITOR,
+            tenant_id=member.member_id,
+            assessment_id=None,
+            valid_from=now - timedelta(days=1),
+            valid_until=now + timedelta(days=90),
+            reason="Audit annuel du réseau : suivi de la démarche le Cap",
+        )
 
 
 class Story:
     """One member's assessment(s), told through the application's commands."""
 
-    def __init__(self, app: AssessmentApplication, referential: Referential, member: DemoMember, now: datetime,
-                 rng: random.Random) -> None:
+    def __init__(
+        self,
+        app: AssessmentApplication,
+        referential: Referential,
+        member: DemoMember,
+        now: datetime,
+        rng: random.Random,
+    ) -> None:
         self.app, self.referential, self.member, self.now, self.rng = app, referential, member, now, rng
-        self.team = Principal(subject=f"direction-{member.member_id[:8]}", roles=frozenset({Role.MEMBER_ADMIN}),
-                              tenant=member.member_id)
+        self.team = Principal(
+            subject=f"direction-{member.member_id[:8]}", roles=frozenset({Role.MEMBER_ADMIN}), tenant=member.member_id
+        )
         self.clock = now
 
     def tell(self, stage: str, *, twice: bool, peer: str | None) -> None:
-        days_ago = {"validated": 120, "reviewed": 50, "under_review": 40, "submitted": 25, "in_progress": 6,
-                    "stalled": 75}[stage]
+        days_ago = {
+            "validated": 120,
+            "reviewed": 50,
+            "under_review": 40,
+            "submitted": 25,
+            "in_progress": 6,
+            "stalled": 75,
+        }[stage]
         if twice:  # last year's assessment, validated, a year before this year's
             last_year = self._assessment(self.now - timedelta(days=days_ago + 365), maturity=-0.6)
             self._complete(last_year, third_party=True, plan=True)
-        assessment = self._assessment(self.now - timedelta(days=days_ago), maturity=self.rng.uniform(-0.3, 0.5),
-                                      partial=stage in ("in_progress", "stalled"))
+        assessment = self._assessment(
+            self.now - timedelta(days=days_ago),
+            maturity=self.rng.uniform(-0.3, 0.5),
+            partial=stage in ("in_progress", "stalled"),
+        )
         if stage in ("in_progress", "stalled"):
             return
         self._as_team(lambda: self.app.submit(assessment, by=self.team, at=self._tick(days=2)))
@@ -145,24 +176,46 @@ class Story:
         return min(self.clock, self.now)
 
     def _as_team(self, command, subject: str | None = None, role: str = "member_admin"):  # noqa: ANN001, ANN202
-        with command_context(actor_id=subject or self.team.subject, actor_role=role,
-                             tenant_id=self.member.member_id, correlation_id=f"demo-{self.member.member_id[:8]}"):
+        with command_context(
+            actor_id=subject or self.team.subject,
+            actor_role=role,
+            tenant_id=self.member.member_id,
+            correlation_id=f"demo-{self.member.member_id[:8]}",
+        ):
             return command()
 
     def _assessment(self, started: datetime, *, maturity: float, partial: bool = False) -> UUID:
         self.clock = started
-        result = self._as_team(lambda: self.app.start_assessment(
-            tenant_id=self.member.member_id, region=self.member.region, forms=self.member.forms, scope="member",
-            referential_version=self.referential.version, at=self._tick()))
+        result = self._as_team(
+            lambda: self.app.start_assessment(
+                tenant_id=self.member.member_id,
+                region=self.member.region,
+                forms=self.member.forms,
+                scope="member",
+                referential_version=self.referential.version,
+                at=self._tick(),
+            )
+        )
         assessment = UUID(result.id)
         people = [(f"{key}-{self.member.member_id[:8]}", name, kind, subs) for key, name, kind, subs in PARTICIPANTS]
         for participant_id, name, kind, sub_themes in people:
             if participant_id != self.team.subject:
-                self._as_team(lambda p=participant_id, n=name, k=kind, s=sub_themes: self.app.invite_participant(
-                    assessment, by=self.team, participant_id=p, name=n, kind=k, sub_themes=s, at=self._tick(hours=1)))
-        self._as_team(lambda: self.app.invite_participant(
-            assessment, by=self.team, participant_id=self.team.subject, name="Directrice", kind="staff",
-            sub_themes=(), at=self._tick(hours=1)))
+                self._as_team(
+                    lambda p=participant_id, n=name, k=kind, s=sub_themes: self.app.invite_participant(
+                        assessment, by=self.team, participant_id=p, name=n, kind=k, sub_themes=s, at=self._tick(hours=1)
+                    )
+                )
+        self._as_team(
+            lambda: self.app.invite_participant(
+                assessment,
+                by=self.team,
+                participant_id=self.team.subject,
+                name="Directrice",
+                kind="staff",
+                sub_themes=(),
+                at=self._tick(hours=1),
+            )
+        )
         codes = list(self.referential.indicators)
         if partial:
             codes = codes[: len(codes) // 2]
@@ -183,30 +236,62 @@ class Story:
                 continue
             given = level if self.rng.random() < 0.8 else max(1, min(4, level + self.rng.choice((-1, 1))))
             answered.append(given)
-            self._as_team(lambda p=participant, g=given: self.app.answer(
-                assessment, by=self.team, indicator=code, participant_id=p, level=g,
-                comment=self.rng.choice(("", "", "À confirmer avec le conseil d'administration",
-                                         "Pratique en place depuis 2014", "Point discuté en réunion d'équipe")),
-                practice="planned" if g <= 2 and self.rng.random() < 0.4 else "in_place",
-                improve=self.rng.random() < 0.1, at=self._tick(hours=2)),
-                subject=participant, role="member_contributor" if participant != self.team.subject else "member_admin")
+            self._as_team(
+                lambda p=participant, g=given: self.app.answer(
+                    assessment,
+                    by=self.team,
+                    indicator=code,
+                    participant_id=p,
+                    level=g,
+                    comment=self.rng.choice(
+                        (
+                            "",
+                            "",
+                            "À confirmer avec le conseil d'administration",
+                            "Pratique en place depuis 2014",
+                            "Point discuté en réunion d'équipe",
+                        )
+                    ),
+                    practice="planned" if g <= 2 and self.rng.random() < 0.4 else "in_place",
+                    improve=self.rng.random() < 0.1,
+                    at=self._tick(hours=2),
+                ),
+                subject=participant,
+                role="member_contributor" if participant != self.team.subject else "member_admin",
+            )
         if len(set(answered)) > 1:  # the team settles where its participants diverge
-            self._as_team(lambda: self.app.settle(
-                assessment, by=self.team, indicator=code, level=round(sum(answered) / len(answered)),
-                comment="Arbitré collectivement en réunion", at=self._tick(hours=1)))
+            self._as_team(
+                lambda: self.app.settle(
+                    assessment,
+                    by=self.team,
+                    indicator=code,
+                    level=round(sum(answered) / len(answered)),
+                    comment="Arbitré collectivement en réunion",
+                    at=self._tick(hours=1),
+                )
+            )
 
     def _review(self, assessment: UUID, *, peer: str | None, complete: bool) -> str:
         delegate = f"delegue-{self.member.region.lower()}"
         if peer:
-            self._as_team(lambda: self.app.request_review(assessment, by=self.team, kind="peer",
-                                                          reviewer_tenant=peer, at=self._tick(days=3)))
+            self._as_team(
+                lambda: self.app.request_review(
+                    assessment, by=self.team, kind="peer", reviewer_tenant=peer, at=self._tick(days=3)
+                )
+            )
             reviewer = Principal(subject=f"pair-{peer[:8]}", roles=frozenset({Role.PEER_REVIEWER}), tenant=peer)
         else:
-            self._as_team(lambda: self.app.request_review(
-                assessment, by=self.team, kind="third_party", reviewer_id=delegate,
-                reviewer_role="regional_delegate", at=self._tick(days=3)))
-            reviewer = Principal(subject=delegate, roles=frozenset({Role.REGIONAL_DELEGATE}),
-                                 region=self.member.region)
+            self._as_team(
+                lambda: self.app.request_review(
+                    assessment,
+                    by=self.team,
+                    kind="third_party",
+                    reviewer_id=delegate,
+                    reviewer_role="regional_delegate",
+                    at=self._tick(days=3),
+                )
+            )
+            reviewer = Principal(subject=delegate, roles=frozenset({Role.REGIONAL_DELEGATE}), region=self.member.region)
         request_id = next(iter(self.app.assessment(assessment).sheet.reviews))
         if not complete:
             return request_id
@@ -214,29 +299,54 @@ class Story:
         for code in self.rng.sample(sorted(sheet.self_view), 3):
             current = sheet.self_view[code]
             proposed = current + 1 if current < 4 else current - 1
-            with command_context(actor_id=reviewer.subject, actor_role=reviewer.main_role, tenant_id=reviewer.tenant,
-                                 correlation_id=f"demo-review-{self.member.member_id[:8]}"):
-                self.app.comment_review(assessment, request_id, by=reviewer, indicator=code,
-                                        comment="Échange avec l'équipe lors de la visite",
-                                        proposed_level=proposed, reason="Constaté sur pièces lors de la relecture",
-                                        at=self._tick(days=1))
-        with command_context(actor_id=reviewer.subject, actor_role=reviewer.main_role, tenant_id=reviewer.tenant,
-                             correlation_id=f"demo-review-{self.member.member_id[:8]}"):
-            self.app.complete_review(assessment, request_id, by=reviewer,
-                                     summary="Démarche sérieuse et collective ; trois points discutés.",
-                                     at=self._tick(days=1))
+            with command_context(
+                actor_id=reviewer.subject,
+                actor_role=reviewer.main_role,
+                tenant_id=reviewer.tenant,
+                correlation_id=f"demo-review-{self.member.member_id[:8]}",
+            ):
+                self.app.comment_review(
+                    assessment,
+                    request_id,
+                    by=reviewer,
+                    indicator=code,
+                    comment="Échange avec l'équipe lors de la visite",
+                    proposed_level=proposed,
+                    reason="Constaté sur pièces lors de la relecture",
+                    at=self._tick(days=1),
+                )
+        with command_context(
+            actor_id=reviewer.subject,
+            actor_role=reviewer.main_role,
+            tenant_id=reviewer.tenant,
+            correlation_id=f"demo-review-{self.member.member_id[:8]}",
+        ):
+            self.app.complete_review(
+                assessment,
+                request_id,
+                by=reviewer,
+                summary="Démarche sérieuse et collective ; trois points discutés.",
+                at=self._tick(days=1),
+            )
         return request_id
 
     def _decide_proposals(self, assessment: UUID) -> None:
         proposals = sorted(self.app.assessment(assessment).sheet.proposals)
         for i, proposal_id in enumerate(proposals):
             if i % 3 == 2:
-                self._as_team(lambda p=proposal_id: self.app.reject_proposal(
-                    assessment, p, by=self.team, reason="L'équipe maintient sa réponse : pratique déjà en place",
-                    at=self._tick(days=1)))
+                self._as_team(
+                    lambda p=proposal_id: self.app.reject_proposal(
+                        assessment,
+                        p,
+                        by=self.team,
+                        reason="L'équipe maintient sa réponse : pratique déjà en place",
+                        at=self._tick(days=1),
+                    )
+                )
             else:
-                self._as_team(lambda p=proposal_id: self.app.accept_proposal(assessment, p, by=self.team,
-                                                                              at=self._tick(days=1)))
+                self._as_team(
+                    lambda p=proposal_id: self.app.accept_proposal(assessment, p, by=self.team, at=self._tick(days=1))
+                )
 
     def _validate(self, assessment: UUID) -> None:
         self._as_team(lambda: self.app.validate(assessment, by=self.team, at=self._tick(days=2)))
@@ -256,15 +366,22 @@ class Story:
             code = action.indicator
             self._as_team(lambda c=code: self.app.adopt_action(assessment, c, by=self.team, at=self._tick(days=1)))
             due = (self.now + timedelta(days=self.rng.choice((-20, 30, 90, 180)))).date()
-            self._as_team(lambda c=code, d=due: self.app.schedule_action(
-                assessment, c, by=self.team, owner=self.rng.choice(("Directrice", "Chargé d'accompagnement",
-                                                                     "Conseil d'administration")),
-                due_on=d, at=self._tick(hours=2)))
+            self._as_team(
+                lambda c=code, d=due: self.app.schedule_action(
+                    assessment,
+                    c,
+                    by=self.team,
+                    owner=self.rng.choice(("Directrice", "Chargé d'accompagnement", "Conseil d'administration")),
+                    due_on=d,
+                    at=self._tick(hours=2),
+                )
+            )
         if len(actions) > 5:
             first = actions[0].indicator
-            self._as_team(lambda: self.app.complete_action(assessment, first, by=self.team,
-                                                           at=self._tick(days=20)))
+            self._as_team(lambda: self.app.complete_action(assessment, first, by=self.team, at=self._tick(days=20)))
             last = actions[-1].indicator
-            self._as_team(lambda: self.app.drop_action(assessment, last, by=self.team,
-                                                       reason="Priorité reportée à l'an prochain",
-                                                       at=self._tick(days=1)))
+            self._as_team(
+                lambda: self.app.drop_action(
+                    assessment, last, by=self.team, reason="Priorité reportée à l'an prochain", at=self._tick(days=1)
+                )
+            )

@@ -15,8 +15,15 @@ class AccessGrant(AuditedAggregate):
     """National staff grant an auditor read-only access, for a period."""
 
     @event("Granted")
-    def __init__(self, auditor_id: str, tenant_id: str, assessment_id: str | None, valid_from: datetime,
-                 valid_until: datetime, reason: str) -> None:
+    def __init__(
+        self,
+        auditor_id: str,
+        tenant_id: str,
+        assessment_id: str | None,
+        valid_from: datetime,
+        valid_until: datetime,
+        reason: str,
+    ) -> None:
         self.auditor_id = auditor_id
         self.tenant_id = tenant_id
         self.assessment_id = assessment_id
@@ -25,14 +32,28 @@ class AccessGrant(AuditedAggregate):
         self.revoked = False
 
     @classmethod
-    def grant(cls, *, auditor_id: str, tenant_id: str, assessment_id: str | None, valid_from: datetime,
-              valid_until: datetime, reason: str) -> AccessGrant:
+    def grant(
+        cls,
+        *,
+        auditor_id: str,
+        tenant_id: str,
+        assessment_id: str | None,
+        valid_from: datetime,
+        valid_until: datetime,
+        reason: str,
+    ) -> AccessGrant:
         if valid_until <= valid_from:
             raise AssessmentRefused("valid_until : la fin de l'habilitation doit suivre son début")
         if not reason.strip():
             raise AssessmentRefused("reason : dites pourquoi l'auditeur·rice a besoin de cet accès")
-        return cls(auditor_id=auditor_id, tenant_id=tenant_id, assessment_id=assessment_id, valid_from=valid_from,
-                   valid_until=valid_until, reason=reason.strip())
+        return cls(
+            auditor_id=auditor_id,
+            tenant_id=tenant_id,
+            assessment_id=assessment_id,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            reason=reason.strip(),
+        )
 
     def revoke(self, reason: str) -> None:
         if self.revoked:
@@ -49,6 +70,14 @@ class AuditRead(AuditedAggregate):
     never contend with one another)."""
 
     @event("Recorded")
-    def __init__(self, auditor_id: str, grant_id: str, tenant_id: str, assessment_id: str | None, resource: str,
-                 path: str, query: str) -> None:
+    def __init__(
+        self,
+        auditor_id: str,
+        grant_id: str,
+        tenant_id: str,
+        assessment_id: str | None,
+        resource: str,
+        path: str,
+        query: str,
+    ) -> None:
         pass

@@ -57,12 +57,24 @@ def effective_answer(sheet: Sheet, code: str) -> EffectiveAnswer | None:
         return None
     answers = sorted(given.values(), key=lambda a: a.version)
     return EffectiveAnswer(
-        indicator=code, level=answers[0].level,
+        indicator=code,
+        level=answers[0].level,
         # The most cautious reading when the participants agree on the level but not on the rest.
         practice="planned" if any(a.practice == "planned" for a in answers) else "in_place",
-        improve=any(a.improve for a in answers), source="consensus",
-        sources=tuple(Source(version=a.version, kind="answer", author_id=a.author_id, author_role=a.author_role,
-                             participant_id=a.participant_id, level=a.level) for a in answers))
+        improve=any(a.improve for a in answers),
+        source="consensus",
+        sources=tuple(
+            Source(
+                version=a.version,
+                kind="answer",
+                author_id=a.author_id,
+                author_role=a.author_role,
+                participant_id=a.participant_id,
+                level=a.level,
+            )
+            for a in answers
+        ),
+    )
 
 
 def _from_settlement(sheet: Sheet, code: str, settled: Settlement) -> EffectiveAnswer:
@@ -70,26 +82,56 @@ def _from_settlement(sheet: Sheet, code: str, settled: Settlement) -> EffectiveA
     sources: list[Source] = []
     if settled.source == "review" and settled.proposal_id is not None:
         proposal = sheet.proposals[settled.proposal_id]
-        sources.append(Source(version=proposal.version, kind="proposal", author_id=proposal.author_id,
-                              author_role=proposal.author_role, level=proposal.level))
+        sources.append(
+            Source(
+                version=proposal.version,
+                kind="proposal",
+                author_id=proposal.author_id,
+                author_role=proposal.author_role,
+                level=proposal.level,
+            )
+        )
         kind = "acceptance"
     else:
         for version in settled.from_versions:
             a = by_version.get(version)
-            sources.append(Source(version=version, kind="answer", author_id=a.author_id if a else "",
-                                  author_role=a.author_role if a else "", participant_id=a.participant_id if a else None,
-                                  level=a.level if a else None))
+            sources.append(
+                Source(
+                    version=version,
+                    kind="answer",
+                    author_id=a.author_id if a else "",
+                    author_role=a.author_role if a else "",
+                    participant_id=a.participant_id if a else None,
+                    level=a.level if a else None,
+                )
+            )
         kind = "settlement"
-    sources.append(Source(version=settled.version, kind=kind, author_id=settled.author_id,
-                          author_role=settled.author_role, level=settled.level))
-    return EffectiveAnswer(indicator=code, level=settled.level, practice=settled.practice, improve=settled.improve,
-                           source="review" if settled.source == "review" else "settled", sources=tuple(sources))
+    sources.append(
+        Source(
+            version=settled.version,
+            kind=kind,
+            author_id=settled.author_id,
+            author_role=settled.author_role,
+            level=settled.level,
+        )
+    )
+    return EffectiveAnswer(
+        indicator=code,
+        level=settled.level,
+        practice=settled.practice,
+        improve=settled.improve,
+        source="review" if settled.source == "review" else "settled",
+        sources=tuple(sources),
+    )
 
 
 def divergent(sheet: Sheet) -> list[str]:
     """Indicators whose participants disagree on the level and that no one has settled."""
-    return sorted(code for code, given in sheet.answers.items()
-                  if code not in sheet.settled and len({a.level for a in given.values()}) > 1)
+    return sorted(
+        code
+        for code, given in sheet.answers.items()
+        if code not in sheet.settled and len({a.level for a in given.values()}) > 1
+    )
 
 
 def to_revisit(sheet: Sheet) -> list[str]:

@@ -57,13 +57,32 @@ class Assessment(AuditedAggregate):
         pass
 
     @event("Started")
-    def __init__(self, tenant_id: str, region: str, forms: tuple[str, ...], scope: str, referential_version: str,
-                 previous_assessment_id: str | None, started_on: date, at: datetime) -> None:
+    def __init__(
+        self,
+        tenant_id: str,
+        region: str,
+        forms: tuple[str, ...],
+        scope: str,
+        referential_version: str,
+        previous_assessment_id: str | None,
+        started_on: date,
+        at: datetime,
+    ) -> None:
         pass
 
     @classmethod
-    def start(cls, *, tenant_id: str, region: str, forms: tuple[str, ...], scope: str, referential: Referential,
-              previous: Assessment | None, started_on: date, at: datetime) -> Assessment:
+    def start(
+        cls,
+        *,
+        tenant_id: str,
+        region: str,
+        forms: tuple[str, ...],
+        scope: str,
+        referential: Referential,
+        previous: Assessment | None,
+        started_on: date,
+        at: datetime,
+    ) -> Assessment:
         if scope not in SCOPES:
             raise AssessmentRefused(f"scope : « member » ou « group » attendu, pas {scope!r}")
         if scope == "group" and "GES" not in forms:
@@ -71,9 +90,16 @@ class Assessment(AuditedAggregate):
         if previous is not None:
             previous.require_replaceable()
             at = max(at, previous.sheet.last_at or at)
-        return cls(tenant_id=tenant_id, region=region, forms=tuple(forms), scope=scope,
-                   referential_version=referential.version,
-                   previous_assessment_id=str(previous.id) if previous else None, started_on=started_on, at=at)
+        return cls(
+            tenant_id=tenant_id,
+            region=region,
+            forms=tuple(forms),
+            scope=scope,
+            referential_version=referential.version,
+            previous_assessment_id=str(previous.id) if previous else None,
+            started_on=started_on,
+            at=at,
+        )
 
     # --- state checks ----------------------------------------------------------------------
 
@@ -98,8 +124,10 @@ class Assessment(AuditedAggregate):
     def _require_drafting(self) -> None:
         self._require_open()
         if self.status != "in_progress":
-            raise AssessmentRefused("l'auto-évaluation est soumise : ses réponses ne peuvent plus changer "
-                                    "(un relecteur peut proposer un autre niveau)")
+            raise AssessmentRefused(
+                "l'auto-évaluation est soumise : ses réponses ne peuvent plus changer "
+                "(un relecteur peut proposer un autre niveau)"
+            )
 
     def _indicator(self, referential: Referential, code: str) -> Any:
         indicator = referential.indicator(code)
@@ -111,8 +139,9 @@ class Assessment(AuditedAggregate):
         known = referential.sub_theme_codes()
         unknown = [s for s in sub_themes if s not in known]
         if unknown:
-            raise AssessmentRefused(f"sous-thème(s) inconnu(s) : {', '.join(unknown)} ; "
-                                    f"sous-thèmes : {', '.join(known)}")
+            raise AssessmentRefused(
+                f"sous-thème(s) inconnu(s) : {', '.join(unknown)} ; sous-thèmes : {', '.join(known)}"
+            )
         return tuple(sorted(set(sub_themes), key=known.index))
 
     def require_replaceable(self) -> None:
@@ -123,18 +152,28 @@ class Assessment(AuditedAggregate):
 
     # --- participants and answers ------------------------------------------------------------
 
-    def invite(self, *, participant_id: str, name: str, kind: str, sub_themes: tuple[str, ...],
-               referential: Referential, at: datetime) -> None:
+    def invite(
+        self,
+        *,
+        participant_id: str,
+        name: str,
+        kind: str,
+        sub_themes: tuple[str, ...],
+        referential: Referential,
+        at: datetime,
+    ) -> None:
         self._require_drafting()
         if participant_id in self.sheet.participants:
             raise AssessmentRefused(f"{participant_id} participe déjà à cette évaluation")
         if kind not in PARTICIPANT_KINDS:
             raise AssessmentRefused("kind : « staff » (salarié·e) ou « volunteer » (bénévole) attendu")
-        self._participant_invited(participant_id, name.strip(), kind, self._sub_themes(referential, sub_themes),
-                                  self._at(at))
+        self._participant_invited(
+            participant_id, name.strip(), kind, self._sub_themes(referential, sub_themes), self._at(at)
+        )
 
-    def assign(self, *, participant_id: str, sub_themes: tuple[str, ...], referential: Referential,
-               at: datetime) -> None:
+    def assign(
+        self, *, participant_id: str, sub_themes: tuple[str, ...], referential: Referential, at: datetime
+    ) -> None:
         self._require_drafting()
         participant = self._participant(participant_id)
         sub_themes = self._sub_themes(referential, sub_themes)
@@ -145,18 +184,33 @@ class Assessment(AuditedAggregate):
     def _participant(self, participant_id: str) -> Any:
         participant = self.sheet.participants.get(participant_id)
         if participant is None:
-            raise AssessmentRefused(f"{participant_id} n'est pas invité·e à cette évaluation : "
-                                    "l'administrateur de l'adhérent doit d'abord l'inviter")
+            raise AssessmentRefused(
+                f"{participant_id} n'est pas invité·e à cette évaluation : "
+                "l'administrateur de l'adhérent doit d'abord l'inviter"
+            )
         return participant
 
-    def answer(self, *, indicator: str, participant_id: str, level: int, comment: str, practice: str,
-               improve: bool, revisit: bool, referential: Referential, at: datetime) -> None:
+    def answer(
+        self,
+        *,
+        indicator: str,
+        participant_id: str,
+        level: int,
+        comment: str,
+        practice: str,
+        improve: bool,
+        revisit: bool,
+        referential: Referential,
+        at: datetime,
+    ) -> None:
         self._require_drafting()
         definition = self._indicator(referential, indicator)
         participant = self._participant(participant_id)
         if participant.sub_themes and definition.sub_theme not in participant.sub_themes:
-            raise AssessmentRefused(f"{participant_id} répond aux sous-thèmes {', '.join(participant.sub_themes)} : "
-                                    f"l'indicateur {indicator} ({definition.sub_theme}) ne lui est pas confié")
+            raise AssessmentRefused(
+                f"{participant_id} répond aux sous-thèmes {', '.join(participant.sub_themes)} : "
+                f"l'indicateur {indicator} ({definition.sub_theme}) ne lui est pas confié"
+            )
         self._check_level(level)
         if practice not in PRACTICES:
             raise AssessmentRefused("practice : « in_place » (en place) ou « planned » (prévue) attendu")
@@ -171,14 +225,24 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused("la réponse est déjà marquée ainsi")
         self._revisit_marked(indicator, participant_id, revisit, self._at(at))
 
-    def settle(self, *, indicator: str, level: int, practice: str, improve: bool, comment: str,
-               referential: Referential, at: datetime) -> None:
+    def settle(
+        self,
+        *,
+        indicator: str,
+        level: int,
+        practice: str,
+        improve: bool,
+        comment: str,
+        referential: Referential,
+        at: datetime,
+    ) -> None:
         self._require_drafting()
         self._indicator(referential, indicator)
         given = self.sheet.answers.get(indicator)
         if not given:
-            raise AssessmentRefused(f"aucun participant n'a encore répondu à l'indicateur {indicator} : "
-                                    "il n'y a rien à arbitrer")
+            raise AssessmentRefused(
+                f"aucun participant n'a encore répondu à l'indicateur {indicator} : il n'y a rien à arbitrer"
+            )
         self._check_level(level)
         if practice not in PRACTICES:
             raise AssessmentRefused("practice : « in_place » (en place) ou « planned » (prévue) attendu")
@@ -198,8 +262,11 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused(f"il reste des indicateurs sans réponse : {_codes(missing)}", indicators=missing)
         split = divergent(self.sheet)
         if split:
-            raise AssessmentRefused(f"les participants ne sont pas d'accord sur : {_codes(split)} ; "
-                                    "arbitrez la réponse de l'équipe avant de soumettre", indicators=split)
+            raise AssessmentRefused(
+                f"les participants ne sont pas d'accord sur : {_codes(split)} ; "
+                "arbitrez la réponse de l'équipe avant de soumettre",
+                indicators=split,
+            )
         revisit = to_revisit(self.sheet)
         if revisit:
             raise AssessmentRefused(f"des réponses sont marquées « à revoir » : {_codes(revisit)}", indicators=revisit)
@@ -207,15 +274,24 @@ class Assessment(AuditedAggregate):
 
     # --- reviews -----------------------------------------------------------------------------
 
-    def request_review(self, *, kind: str, reviewer_id: str | None, reviewer_role: str | None,
-                       reviewer_tenant: str | None, at: datetime) -> str:
+    def request_review(
+        self,
+        *,
+        kind: str,
+        reviewer_id: str | None,
+        reviewer_role: str | None,
+        reviewer_tenant: str | None,
+        at: datetime,
+    ) -> str:
         self._require_open()
         if self.status == "in_progress":
             raise AssessmentRefused("soumettez l'auto-évaluation avant de demander une relecture")
         if kind == "third_party":
             if not reviewer_id or reviewer_role not in THIRD_PARTY_ROLES:
-                raise AssessmentRefused("une relecture par un tiers nomme son relecteur (reviewer_id) et son rôle : "
-                                        "délégué·e régional·e (regional_delegate) ou formateur·rice (trainer)")
+                raise AssessmentRefused(
+                    "une relecture par un tiers nomme son relecteur (reviewer_id) et son rôle : "
+                    "délégué·e régional·e (regional_delegate) ou formateur·rice (trainer)"
+                )
             if reviewer_id in self.sheet.participants:
                 raise AssessmentRefused(f"{reviewer_id} participe à l'évaluation : un relecteur vient d'ailleurs")
             reviewer_tenant = None
@@ -228,8 +304,10 @@ class Assessment(AuditedAggregate):
         else:
             raise AssessmentRefused("kind : « third_party » (délégué·e ou formateur·rice) ou « peer » (un pair)")
         for review in self.sheet.reviews.values():
-            if review.status == "requested" and (review.reviewer_id, review.reviewer_tenant) == (reviewer_id,
-                                                                                                   reviewer_tenant):
+            if review.status == "requested" and (review.reviewer_id, review.reviewer_tenant) == (
+                reviewer_id,
+                reviewer_tenant,
+            ):
                 raise AssessmentRefused(f"une relecture par ce relecteur est déjà en cours ({review.request_id})")
         request_id = f"r{self.version + 1}"
         self._review_requested(request_id, kind, reviewer_id, reviewer_role, reviewer_tenant, self._at(at))
@@ -242,16 +320,29 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused(f"aucune demande de relecture {request_id} pour cette évaluation")
         if reviewer.tenant is not None and reviewer.tenant == self.tenant_id:
             raise Forbidden("un relecteur ne peut pas venir de l'adhérent évalué")
-        named = (reviewer.subject == review.reviewer_id if review.kind == "third_party"
-                 else reviewer.tenant == review.reviewer_tenant and "peer_reviewer" in reviewer.roles)
+        named = (
+            reviewer.subject == review.reviewer_id
+            if review.kind == "third_party"
+            else reviewer.tenant == review.reviewer_tenant and "peer_reviewer" in reviewer.roles
+        )
         if not named:
             raise Forbidden(f"la relecture {request_id} est confiée à un autre relecteur")
         if review.status != "requested":
             raise AssessmentRefused(f"la relecture {request_id} est terminée")
         return review
 
-    def comment(self, *, request_id: str, reviewer: Reviewer, indicator: str, comment: str,
-                proposed_level: int | None, reason: str | None, referential: Referential, at: datetime) -> str | None:
+    def comment(
+        self,
+        *,
+        request_id: str,
+        reviewer: Reviewer,
+        indicator: str,
+        comment: str,
+        proposed_level: int | None,
+        reason: str | None,
+        referential: Referential,
+        at: datetime,
+    ) -> str | None:
         self._open_review(request_id, reviewer)
         self._indicator(referential, indicator)
         if not comment.strip():
@@ -264,14 +355,25 @@ class Assessment(AuditedAggregate):
             current = effective_answer(self.sheet, indicator)
             if current is not None and current.level == proposed_level:
                 raise AssessmentRefused(f"l'évaluation a déjà le niveau {proposed_level} pour {indicator}")
-            pending = [p for p in self.sheet.proposals.values()
-                       if p.request_id == request_id and p.indicator == indicator and p.decision is None]
+            pending = [
+                p
+                for p in self.sheet.proposals.values()
+                if p.request_id == request_id and p.indicator == indicator and p.decision is None
+            ]
             if pending:
-                raise AssessmentRefused(f"une proposition sur {indicator} attend déjà la décision de l'équipe "
-                                        f"({pending[0].proposal_id})")
+                raise AssessmentRefused(
+                    f"une proposition sur {indicator} attend déjà la décision de l'équipe ({pending[0].proposal_id})"
+                )
             proposal_id = f"p{self.version + 1}"
-        self._review_commented(request_id, indicator, comment.strip(), proposal_id, proposed_level,
-                               (reason or "").strip() or None, self._at(at))
+        self._review_commented(
+            request_id,
+            indicator,
+            comment.strip(),
+            proposal_id,
+            proposed_level,
+            (reason or "").strip() or None,
+            self._at(at),
+        )
         return proposal_id
 
     def complete_review(self, *, request_id: str, reviewer: Reviewer, summary: str, at: datetime) -> None:
@@ -284,7 +386,8 @@ class Assessment(AuditedAggregate):
         if proposal is None:
             raise AssessmentRefused(f"aucune proposition {proposal_id} pour cette évaluation")
         if proposal.decision is not None:
-            raise AssessmentRefused(f"la proposition {proposal_id} a déjà été {'acceptée' if proposal.decision == 'accepted' else 'refusée'}")
+            decided = "acceptée" if proposal.decision == "accepted" else "refusée"
+            raise AssessmentRefused(f"la proposition {proposal_id} a déjà été {decided}")
         return proposal
 
     def accept_proposal(self, *, proposal_id: str, at: datetime) -> None:
@@ -306,8 +409,9 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused(f"des relectures sont en cours : {', '.join(waiting)}")
         undecided = sorted(p.proposal_id for p in self.sheet.proposals.values() if p.decision is None)
         if undecided:
-            raise AssessmentRefused(f"l'équipe n'a pas encore accepté ou refusé les propositions : "
-                                    f"{_codes(undecided)}", proposals=undecided)
+            raise AssessmentRefused(
+                f"l'équipe n'a pas encore accepté ou refusé les propositions : {_codes(undecided)}", proposals=undecided
+            )
         self._validated(self._at(at))
 
     def supersede(self, *, by: UUID, at: datetime) -> None:
@@ -323,12 +427,15 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused("cette évaluation a été remplacée par une nouvelle : son plan est clos")
         self._indicator(referential, indicator)
         if indicator not in {a.indicator for a in plan_of(self.sheet, referential).actions}:
-            raise AssessmentRefused(f"le plan de progrès ne contient pas d'action pour l'indicateur {indicator} "
-                                    "(il atteint son objectif et n'est pas marqué « à améliorer »)")
+            raise AssessmentRefused(
+                f"le plan de progrès ne contient pas d'action pour l'indicateur {indicator} "
+                "(il atteint son objectif et n'est pas marqué « à améliorer »)"
+            )
         follow_up = self.sheet.actions.get(indicator)
         if follow_up is not None and follow_up.status in ("done", "dropped"):
-            raise AssessmentRefused(f"l'action sur {indicator} est déjà "
-                                    f"{'réalisée' if follow_up.status == 'done' else 'abandonnée'}")
+            raise AssessmentRefused(
+                f"l'action sur {indicator} est déjà {'réalisée' if follow_up.status == 'done' else 'abandonnée'}"
+            )
         return follow_up
 
     def adopt_action(self, *, indicator: str, referential: Referential, at: datetime) -> None:
@@ -336,15 +443,15 @@ class Assessment(AuditedAggregate):
             raise AssessmentRefused(f"l'action sur {indicator} est déjà adoptée")
         self._action_adopted(indicator, self._at(at))
 
-    def schedule_action(self, *, indicator: str, owner: str, due_on: date, referential: Referential,
-                        at: datetime) -> None:
+    def schedule_action(
+        self, *, indicator: str, owner: str, due_on: date, referential: Referential, at: datetime
+    ) -> None:
         self._plan_action(referential, indicator)
         if not owner.strip():
             raise AssessmentRefused("owner : qui porte l'action ?")
         self._action_scheduled(indicator, owner.strip(), due_on, self._at(at))
 
-    def complete_action(self, *, indicator: str, completed_on: date, referential: Referential,
-                        at: datetime) -> None:
+    def complete_action(self, *, indicator: str, completed_on: date, referential: Referential, at: datetime) -> None:
         if self._plan_action(referential, indicator) is None:
             raise AssessmentRefused(f"adoptez l'action sur {indicator} avant de la déclarer réalisée")
         self._action_completed(indicator, completed_on, self._at(at))
@@ -358,8 +465,9 @@ class Assessment(AuditedAggregate):
     # --- events (their state change is the sheet fold) -------------------------------------------
 
     @event("ParticipantInvited")
-    def _participant_invited(self, participant_id: str, name: str, kind: str, sub_themes: tuple[str, ...],
-                             at: datetime) -> None:
+    def _participant_invited(
+        self, participant_id: str, name: str, kind: str, sub_themes: tuple[str, ...], at: datetime
+    ) -> None:
         pass
 
     @event("SubThemesAssigned")
@@ -367,8 +475,17 @@ class Assessment(AuditedAggregate):
         pass
 
     @event("Answered")
-    def _answered(self, indicator: str, participant_id: str, level: int, comment: str, practice: str,
-                  improve: bool, revisit: bool, at: datetime) -> None:
+    def _answered(
+        self,
+        indicator: str,
+        participant_id: str,
+        level: int,
+        comment: str,
+        practice: str,
+        improve: bool,
+        revisit: bool,
+        at: datetime,
+    ) -> None:
         pass
 
     @event("RevisitMarked")
@@ -376,8 +493,16 @@ class Assessment(AuditedAggregate):
         pass
 
     @event("AnswerSettled")
-    def _answer_settled(self, indicator: str, level: int, practice: str, improve: bool, comment: str,
-                        from_versions: tuple[int, ...], at: datetime) -> None:
+    def _answer_settled(
+        self,
+        indicator: str,
+        level: int,
+        practice: str,
+        improve: bool,
+        comment: str,
+        from_versions: tuple[int, ...],
+        at: datetime,
+    ) -> None:
         pass
 
     @event("Submitted")
@@ -385,13 +510,28 @@ class Assessment(AuditedAggregate):
         pass
 
     @event("ReviewRequested")
-    def _review_requested(self, request_id: str, kind: str, reviewer_id: str | None, reviewer_role: str | None,
-                          reviewer_tenant: str | None, at: datetime) -> None:
+    def _review_requested(
+        self,
+        request_id: str,
+        kind: str,
+        reviewer_id: str | None,
+        reviewer_role: str | None,
+        reviewer_tenant: str | None,
+        at: datetime,
+    ) -> None:
         pass
 
     @event("ReviewCommented")
-    def _review_commented(self, request_id: str, indicator: str, comment: str, proposal_id: str | None,
-                          proposed_level: int | None, reason: str | None, at: datetime) -> None:
+    def _review_commented(
+        self,
+        request_id: str,
+        indicator: str,
+        comment: str,
+        proposal_id: str | None,
+        proposed_level: int | None,
+        reason: str | None,
+        at: datetime,
+    ) -> None:
         pass
 
     @event("ReviewCompleted")

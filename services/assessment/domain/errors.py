@@ -34,8 +34,9 @@ class GrantNotFound(NotFound):
 
 class ReferentialVersionExists(Conflict):
     def __init__(self, version: str) -> None:
-        super().__init__(f"la version {version} du référentiel existe déjà : choisissez un autre numéro",
-                         referential_version=version)
+        super().__init__(
+            f"la version {version} du référentiel existe déjà : choisissez un autre numéro", referential_version=version
+        )
 
 
 class InvalidReferential(InvalidInput):
@@ -52,18 +53,27 @@ class AssessmentRefused(CommandRefused):
 
 class UnknownIndicator(CommandRefused):
     def __init__(self, code: str, version: str) -> None:
-        super().__init__(f"l'indicateur {code} n'existe pas dans la version {version} du référentiel",
-                         indicator=code, referential_version=version)
+        super().__init__(
+            f"l'indicateur {code} n'existe pas dans la version {version} du référentiel",
+            indicator=code,
+            referential_version=version,
+        )
 
 
 class AlreadyInProgress(Conflict):
     def __init__(self, assessment_id: str) -> None:
-        super().__init__(f"une évaluation est déjà en cours pour cet adhérent ({assessment_id}) : "
-                         "terminez-la avant d'en commencer une autre", assessment_id=assessment_id)
+        super().__init__(
+            f"une évaluation est déjà en cours pour cet adhérent ({assessment_id}) : "
+            "terminez-la avant d'en commencer une autre",
+            assessment_id=assessment_id,
+        )
 
 
 class VersionMismatch(Conflict):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
             f"l'enregistrement a changé depuis votre lecture (version {expected}, elle est maintenant {actual}) ; "
-            "rechargez-le et recommencez", expected_version=expected, current_version=actual)
+            "rechargez-le et recommencez",
+            expected_version=expected,
+            current_version=actual,
+        )

@@ -21,8 +21,9 @@ LEVELS = (1, 2, 3, 4)
 WEIGHTS = (1, 2, 3)
 INDICATORS_PER_SUB_THEME = 3
 FIRST_VERSION_FILE = Path(__file__).resolve().parents[1] / "referential" / "cap-2016.1.json"
-INDICATOR_KEYS = frozenset({"code", "question", "help", "example", "levels", "objective_level", "weight",
-                            "actions", "service"})
+INDICATOR_KEYS = frozenset(
+    {"code", "question", "help", "example", "levels", "objective_level", "weight", "actions", "service"}
+)
 
 Text = dict[str, str]
 
@@ -77,7 +78,7 @@ class Referential:
 
 def _text(value: Any, where: str) -> Text:
     if not isinstance(value, dict) or not isinstance(value.get("fr"), str) or not value["fr"].strip():
-        raise InvalidReferential(f"{where} : un texte {{\"fr\": ..., \"en\": ...}} avec le français est attendu")
+        raise InvalidReferential(f'{where} : un texte {{"fr": ..., "en": ...}} avec le français est attendu')
     if "en" in value and not isinstance(value["en"], str):
         raise InvalidReferential(f"{where} : la traduction anglaise doit être un texte")
     return {k: v for k, v in value.items() if k in ("fr", "en")}
@@ -105,7 +106,7 @@ def check_indicator(indicator: Any, sub_theme: str, services: dict[str, Any]) ->
     if not isinstance(indicator, dict):
         raise InvalidReferential(f"sous-thème {sub_theme} : un indicateur doit être un objet")
     code = indicator.get("code")
-    if not isinstance(code, str) or not code.startswith(sub_theme + ".") or not code[len(sub_theme) + 1:].isdigit():
+    if not isinstance(code, str) or not code.startswith(sub_theme + ".") or not code[len(sub_theme) + 1 :].isdigit():
         raise InvalidReferential(f"indicateur {code!r} : le code doit être « {sub_theme}.<numéro> »")
     if set(indicator) != INDICATOR_KEYS:
         missing, extra = INDICATOR_KEYS - set(indicator), set(indicator) - INDICATOR_KEYS
@@ -113,7 +114,9 @@ def check_indicator(indicator: Any, sub_theme: str, services: dict[str, Any]) ->
     for key in ("question", "help", "example"):
         _text(indicator[key], f"indicateur {code}, {key}")
     levels = indicator["levels"]
-    if not isinstance(levels, list) or [lv.get("level") if isinstance(lv, dict) else None for lv in levels] != list(LEVELS):
+    if not isinstance(levels, list) or [lv.get("level") if isinstance(lv, dict) else None for lv in levels] != list(
+        LEVELS
+    ):
         raise InvalidReferential(f"indicateur {code} : quatre niveaux numérotés de 1 à 4 sont attendus")
     for level in levels:
         _text(level.get("label"), f"indicateur {code}, niveau {level['level']}, libellé")
@@ -128,8 +131,9 @@ def check_indicator(indicator: Any, sub_theme: str, services: dict[str, Any]) ->
     for level, action in actions.items():
         _text(action, f"indicateur {code}, action du niveau {level}")
     if indicator["service"] not in services:
-        raise InvalidReferential(f"indicateur {code} : service {indicator['service']!r} inconnu ; "
-                                 f"services : {', '.join(sorted(services))}")
+        raise InvalidReferential(
+            f"indicateur {code} : service {indicator['service']!r} inconnu ; services : {', '.join(sorted(services))}"
+        )
 
 
 def _parse(document: Any, complete: bool) -> Referential:
@@ -153,7 +157,9 @@ def _parse(document: Any, complete: bool) -> Referential:
         for sub in theme.get("sub_themes", []):
             sub_code = sub.get("code")
             if not isinstance(sub_code, str) or not sub_code.startswith(f"{theme.get('code')}."):
-                raise InvalidReferential(f"sous-thème {sub_code!r} : le code doit commencer par « {theme.get('code')}. »")
+                raise InvalidReferential(
+                    f"sous-thème {sub_code!r} : le code doit commencer par « {theme.get('code')}. »"
+                )
             codes = []
             for raw in sub.get("indicators", []):
                 check_indicator(raw, sub_code, services)
@@ -162,18 +168,37 @@ def _parse(document: Any, complete: bool) -> Referential:
                 seen.add(raw["code"])
                 codes.append(raw["code"])
                 indicators[raw["code"]] = Indicator(
-                    code=raw["code"], theme=theme["code"], sub_theme=sub_code, question=raw["question"],
-                    objective_level=raw["objective_level"], weight=raw["weight"],
+                    code=raw["code"],
+                    theme=theme["code"],
+                    sub_theme=sub_code,
+                    question=raw["question"],
+                    objective_level=raw["objective_level"],
+                    weight=raw["weight"],
                     actions={int(level): text for level, text in raw["actions"].items()},
-                    service=raw["service"], definition=definition_of(raw))
+                    service=raw["service"],
+                    definition=definition_of(raw),
+                )
             if complete and len(codes) < INDICATORS_PER_SUB_THEME:
-                raise InvalidReferential(f"sous-thème {sub_code} : au moins {INDICATORS_PER_SUB_THEME} indicateurs "
-                                         f"sont attendus ({len(codes)} actuellement)")
+                raise InvalidReferential(
+                    f"sous-thème {sub_code} : au moins {INDICATORS_PER_SUB_THEME} indicateurs "
+                    f"sont attendus ({len(codes)} actuellement)"
+                )
             sub_themes.append((sub_code, _text(sub.get("title"), f"sous-thème {sub_code}"), tuple(codes)))
-        themes.append(Theme(code=theme.get("code"), title=_text(theme.get("title"), f"thème {theme.get('code')}"),
-                            sub_themes=tuple(sub_themes)))
-    return Referential(version=version, title=_text(document["title"], "title"), services=services,
-                       themes=tuple(themes), indicators=indicators, document=document)
+        themes.append(
+            Theme(
+                code=theme.get("code"),
+                title=_text(theme.get("title"), f"thème {theme.get('code')}"),
+                sub_themes=tuple(sub_themes),
+            )
+        )
+    return Referential(
+        version=version,
+        title=_text(document["title"], "title"),
+        services=services,
+        themes=tuple(themes),
+        indicators=indicators,
+        document=document,
+    )
 
 
 def load_document(path: Path = FIRST_VERSION_FILE) -> dict[str, Any]:

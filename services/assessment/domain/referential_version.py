@@ -46,7 +46,8 @@ class ReferentialVersion(AuditedAggregate):
         if self.in_use:
             raise ReferentialRefused(
                 f"la version {self.version_code} du référentiel est utilisée par au moins une évaluation : "
-                "elle ne peut plus changer ; créez une nouvelle version")
+                "elle ne peut plus changer ; créez une nouvelle version"
+            )
 
     def revise_indicator(self, indicator: dict[str, Any]) -> None:
         self._require_changeable()
@@ -116,8 +117,9 @@ def with_indicator(document: dict[str, Any], indicator: dict[str, Any]) -> dict[
         for sub in theme["sub_themes"]:
             if sub["code"] == sub_code:
                 others = [i for i in sub["indicators"] if i["code"] != indicator["code"]]
-                sub["indicators"] = sorted([*others, copy.deepcopy(indicator)],
-                                           key=lambda i: int(i["code"].rsplit(".", 1)[1]))
+                sub["indicators"] = sorted(
+                    [*others, copy.deepcopy(indicator)], key=lambda i: int(i["code"].rsplit(".", 1)[1])
+                )
     return document
 
 

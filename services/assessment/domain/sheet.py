@@ -150,22 +150,36 @@ class Sheet(msgspec.Struct, kw_only=True):
 
 # --- the fold -----------------------------------------------------------------------------
 
+
 def _who(event: Any) -> tuple[str, str]:
     return event.meta.actor_id, event.meta.actor_role
 
 
 def _started(_: Sheet | None, e: Any) -> Sheet:
     actor, _role = _who(e)
-    return Sheet(assessment_id=str(e.originator_id), tenant_id=e.tenant_id, region=e.region, forms=list(e.forms),
-                 scope=e.scope, referential_version=e.referential_version,
-                 previous_assessment_id=e.previous_assessment_id, started_on=e.started_on, started_at=e.at,
-                 started_by=actor)
+    return Sheet(
+        assessment_id=str(e.originator_id),
+        tenant_id=e.tenant_id,
+        region=e.region,
+        forms=list(e.forms),
+        scope=e.scope,
+        referential_version=e.referential_version,
+        previous_assessment_id=e.previous_assessment_id,
+        started_on=e.started_on,
+        started_at=e.at,
+        started_by=actor,
+    )
 
 
 def _participant_invited(s: Sheet, e: Any) -> None:
     s.participants[e.participant_id] = Participant(
-        participant_id=e.participant_id, name=e.name, kind=e.kind, sub_themes=list(e.sub_themes),
-        invited_at=e.at, invited_by=e.meta.actor_id)
+        participant_id=e.participant_id,
+        name=e.name,
+        kind=e.kind,
+        sub_themes=list(e.sub_themes),
+        invited_at=e.at,
+        invited_by=e.meta.actor_id,
+    )
 
 
 def _sub_themes_assigned(s: Sheet, e: Any) -> None:
@@ -175,8 +189,17 @@ def _sub_themes_assigned(s: Sheet, e: Any) -> None:
 def _answered(s: Sheet, e: Any) -> None:
     author, role = _who(e)
     s.answers.setdefault(e.indicator, {})[e.participant_id] = Answer(
-        participant_id=e.participant_id, level=e.level, comment=e.comment, practice=e.practice, improve=e.improve,
-        revisit=e.revisit, version=e.originator_version, at=e.at, author_id=author, author_role=role)
+        participant_id=e.participant_id,
+        level=e.level,
+        comment=e.comment,
+        practice=e.practice,
+        improve=e.improve,
+        revisit=e.revisit,
+        version=e.originator_version,
+        at=e.at,
+        author_id=author,
+        author_role=role,
+    )
     s.last_answer_at = e.at
 
 
@@ -187,9 +210,17 @@ def _revisit_marked(s: Sheet, e: Any) -> None:
 def _answer_settled(s: Sheet, e: Any) -> None:
     author, role = _who(e)
     s.settled[e.indicator] = Settlement(
-        level=e.level, practice=e.practice, improve=e.improve, comment=e.comment, source="team",
-        version=e.originator_version, at=e.at, author_id=author, author_role=role,
-        from_versions=list(e.from_versions))
+        level=e.level,
+        practice=e.practice,
+        improve=e.improve,
+        comment=e.comment,
+        source="team",
+        version=e.originator_version,
+        at=e.at,
+        author_id=author,
+        author_role=role,
+        from_versions=list(e.from_versions),
+    )
     s.last_answer_at = e.at
 
 
@@ -201,27 +232,56 @@ def _submitted(s: Sheet, e: Any) -> None:
 
 def _review_requested(s: Sheet, e: Any) -> None:
     s.reviews[e.request_id] = ReviewRequest(
-        request_id=e.request_id, kind=e.kind, reviewer_id=e.reviewer_id, reviewer_role=e.reviewer_role,
-        reviewer_tenant=e.reviewer_tenant, status="requested", requested_at=e.at, requested_by=e.meta.actor_id,
-        version=e.originator_version)
+        request_id=e.request_id,
+        kind=e.kind,
+        reviewer_id=e.reviewer_id,
+        reviewer_role=e.reviewer_role,
+        reviewer_tenant=e.reviewer_tenant,
+        status="requested",
+        requested_at=e.at,
+        requested_by=e.meta.actor_id,
+        version=e.originator_version,
+    )
     s.status = "under_review"
 
 
 def _review_commented(s: Sheet, e: Any) -> None:
     author, role = _who(e)
-    s.comments.append(ReviewComment(request_id=e.request_id, indicator=e.indicator, comment=e.comment,
-                                    author_id=author, author_role=role, version=e.originator_version, at=e.at,
-                                    proposal_id=e.proposal_id))
+    s.comments.append(
+        ReviewComment(
+            request_id=e.request_id,
+            indicator=e.indicator,
+            comment=e.comment,
+            author_id=author,
+            author_role=role,
+            version=e.originator_version,
+            at=e.at,
+            proposal_id=e.proposal_id,
+        )
+    )
     if e.proposal_id is not None:
         s.proposals[e.proposal_id] = Proposal(
-            proposal_id=e.proposal_id, request_id=e.request_id, indicator=e.indicator, level=e.proposed_level,
-            reason=e.reason or "", reviewer_kind=s.reviews[e.request_id].kind, author_id=author, author_role=role,
-            version=e.originator_version, at=e.at)
+            proposal_id=e.proposal_id,
+            request_id=e.request_id,
+            indicator=e.indicator,
+            level=e.proposed_level,
+            reason=e.reason or "",
+            reviewer_kind=s.reviews[e.request_id].kind,
+            author_id=author,
+            author_role=role,
+            version=e.originator_version,
+            at=e.at,
+        )
 
 
 def _review_completed(s: Sheet, e: Any) -> None:
     review = s.reviews[e.request_id]
-    review.status, review.completed_at, review.completed_by, review.summary = "completed", e.at, e.meta.actor_id, e.summary
+    review.status, review.completed_at, review.completed_by, review.summary = (
+        "completed",
+        e.at,
+        e.meta.actor_id,
+        e.summary,
+    )
     if all(r.status == "completed" for r in s.reviews.values()):
         s.status = "reviewed"
 
@@ -238,10 +298,18 @@ def _proposal_accepted(s: Sheet, e: Any) -> None:
     before = effective_answer(s, proposal.indicator)
     author, role = _who(e)
     s.settled[proposal.indicator] = Settlement(
-        level=proposal.level, practice=before.practice if before else "in_place",
-        improve=before.improve if before else False, comment=proposal.reason, source="review",
-        version=e.originator_version, at=e.at, author_id=author, author_role=role,
-        from_versions=[proposal.version], proposal_id=proposal.proposal_id)
+        level=proposal.level,
+        practice=before.practice if before else "in_place",
+        improve=before.improve if before else False,
+        comment=proposal.reason,
+        source="review",
+        version=e.originator_version,
+        at=e.at,
+        author_id=author,
+        author_role=role,
+        from_versions=[proposal.version],
+        proposal_id=proposal.proposal_id,
+    )
 
 
 def _proposal_rejected(s: Sheet, e: Any) -> None:

@@ -35,10 +35,20 @@ _ROW = (("tenant_id", "text NOT NULL"), ("region", "text NOT NULL"))
 
 REFERENTIAL_VERSIONS = Table(
     "referential_versions",
-    (("code", "text NOT NULL"), ("tenant_id", "text"), ("region", "text"), ("title", "text NOT NULL"),
-     ("status", "text NOT NULL"), ("in_use", "boolean NOT NULL"), ("based_on", "text"),
-     ("published_at", "timestamptz"), ("indicators", "int NOT NULL"), ("document", "jsonb NOT NULL"),
-     ("version", "int NOT NULL"), ("updated_at", "timestamptz NOT NULL")),
+    (
+        ("code", "text NOT NULL"),
+        ("tenant_id", "text"),
+        ("region", "text"),
+        ("title", "text NOT NULL"),
+        ("status", "text NOT NULL"),
+        ("in_use", "boolean NOT NULL"),
+        ("based_on", "text"),
+        ("published_at", "timestamptz"),
+        ("indicators", "int NOT NULL"),
+        ("document", "jsonb NOT NULL"),
+        ("version", "int NOT NULL"),
+        ("updated_at", "timestamptz NOT NULL"),
+    ),
     primary_key=("code",),
 )
 
@@ -52,50 +62,111 @@ SHEETS = Table(
 
 ASSESSMENTS = Table(
     "assessments",
-    (("assessment_id", "text NOT NULL"), *_ROW, ("scope", "text NOT NULL"), ("forms", "text[] NOT NULL"),
-     ("primary_form", "text NOT NULL"), ("referential_version", "text NOT NULL"), ("status", "text NOT NULL"),
-     ("previous_assessment_id", "text"), ("superseded_by", "text"), ("started_on", "date NOT NULL"),
-     ("started_at", "timestamptz NOT NULL"), ("started_by", "text NOT NULL"), ("submitted_at", "timestamptz"),
-     ("validated_at", "timestamptz"), ("last_answer_at", "timestamptz"), ("last_at", "timestamptz"),
-     ("participants", "int NOT NULL"), ("answered", "int NOT NULL"), ("indicators", "int NOT NULL"),
-     ("divergent", "int NOT NULL"), ("to_revisit", "int NOT NULL"), ("reviews_waiting", "int NOT NULL"),
-     ("proposals_pending", "int NOT NULL"), ("plan_actions", "int NOT NULL"), ("open_actions", "int NOT NULL"),
-     ("score", "double precision"), ("attainment", "double precision"), ("gap", "double precision"),
-     ("version", "int NOT NULL")),
+    (
+        ("assessment_id", "text NOT NULL"),
+        *_ROW,
+        ("scope", "text NOT NULL"),
+        ("forms", "text[] NOT NULL"),
+        ("primary_form", "text NOT NULL"),
+        ("referential_version", "text NOT NULL"),
+        ("status", "text NOT NULL"),
+        ("previous_assessment_id", "text"),
+        ("superseded_by", "text"),
+        ("started_on", "date NOT NULL"),
+        ("started_at", "timestamptz NOT NULL"),
+        ("started_by", "text NOT NULL"),
+        ("submitted_at", "timestamptz"),
+        ("validated_at", "timestamptz"),
+        ("last_answer_at", "timestamptz"),
+        ("last_at", "timestamptz"),
+        ("participants", "int NOT NULL"),
+        ("answered", "int NOT NULL"),
+        ("indicators", "int NOT NULL"),
+        ("divergent", "int NOT NULL"),
+        ("to_revisit", "int NOT NULL"),
+        ("reviews_waiting", "int NOT NULL"),
+        ("proposals_pending", "int NOT NULL"),
+        ("plan_actions", "int NOT NULL"),
+        ("open_actions", "int NOT NULL"),
+        ("score", "double precision"),
+        ("attainment", "double precision"),
+        ("gap", "double precision"),
+        ("version", "int NOT NULL"),
+    ),
     primary_key=("assessment_id",),
     indexes=(("tenant_id", "started_at"), ("status",)),
 )
 
 POSITIONING = Table(
     "positioning",
-    (("assessment_id", "text NOT NULL"), ("code", "text NOT NULL"), *_ROW, ("kind", "text NOT NULL"),
-     ("title", "text NOT NULL"), ("score", "double precision"), ("objective", "double precision"),
-     ("gap", "double precision"), ("attainment", "double precision"), ("answered", "int NOT NULL"),
-     ("indicators", "int NOT NULL")),
+    (
+        ("assessment_id", "text NOT NULL"),
+        ("code", "text NOT NULL"),
+        *_ROW,
+        ("kind", "text NOT NULL"),
+        ("title", "text NOT NULL"),
+        ("score", "double precision"),
+        ("objective", "double precision"),
+        ("gap", "double precision"),
+        ("attainment", "double precision"),
+        ("answered", "int NOT NULL"),
+        ("indicators", "int NOT NULL"),
+    ),
     primary_key=("assessment_id", "code"),
 )
 
 PLAN_ACTIONS = Table(
     "plan_actions",
-    (("assessment_id", "text NOT NULL"), ("indicator", "text NOT NULL"), *_ROW, ("rank", "int NOT NULL"),
-     ("theme", "text NOT NULL"), ("sub_theme", "text NOT NULL"), ("question", "text NOT NULL"),
-     ("level", "int NOT NULL"), ("objective", "int NOT NULL"), ("gap", "int NOT NULL"), ("weight", "int NOT NULL"),
-     ("improve", "boolean NOT NULL"), ("score", "int NOT NULL"), ("priority", "text NOT NULL"),
-     ("suggested_action", "text NOT NULL"), ("service", "text NOT NULL"), ("service_label", "text NOT NULL"),
-     ("status", "text NOT NULL"), ("owner", "text"), ("due_on", "date"), ("completed_on", "date"),
-     ("dropped_reason", "text"), ("from_answers", "jsonb NOT NULL")),
+    (
+        ("assessment_id", "text NOT NULL"),
+        ("indicator", "text NOT NULL"),
+        *_ROW,
+        ("rank", "int NOT NULL"),
+        ("theme", "text NOT NULL"),
+        ("sub_theme", "text NOT NULL"),
+        ("question", "text NOT NULL"),
+        ("level", "int NOT NULL"),
+        ("objective", "int NOT NULL"),
+        ("gap", "int NOT NULL"),
+        ("weight", "int NOT NULL"),
+        ("improve", "boolean NOT NULL"),
+        ("score", "int NOT NULL"),
+        ("priority", "text NOT NULL"),
+        ("suggested_action", "text NOT NULL"),
+        ("service", "text NOT NULL"),
+        ("service_label", "text NOT NULL"),
+        ("status", "text NOT NULL"),
+        ("owner", "text"),
+        ("due_on", "date"),
+        ("completed_on", "date"),
+        ("dropped_reason", "text"),
+        ("from_answers", "jsonb NOT NULL"),
+    ),
     primary_key=("assessment_id", "indicator"),
     indexes=(("status", "due_on"),),
 )
 
 REVIEW_REQUESTS = Table(
     "review_requests",
-    (("assessment_id", "text NOT NULL"), ("request_id", "text NOT NULL"), *_ROW, ("kind", "text NOT NULL"),
-     ("reviewer_id", "text"), ("reviewer_role", "text"), ("reviewer_tenant", "text"), ("status", "text NOT NULL"),
-     ("requested_at", "timestamptz NOT NULL"), ("requested_by", "text NOT NULL"), ("completed_at", "timestamptz"),
-     ("summary", "text"), ("comments", "int NOT NULL"), ("proposals", "int NOT NULL"),
-     ("proposals_accepted", "int NOT NULL"), ("proposals_rejected", "int NOT NULL"),
-     ("proposals_pending", "int NOT NULL")),
+    (
+        ("assessment_id", "text NOT NULL"),
+        ("request_id", "text NOT NULL"),
+        *_ROW,
+        ("kind", "text NOT NULL"),
+        ("reviewer_id", "text"),
+        ("reviewer_role", "text"),
+        ("reviewer_tenant", "text"),
+        ("status", "text NOT NULL"),
+        ("requested_at", "timestamptz NOT NULL"),
+        ("requested_by", "text NOT NULL"),
+        ("completed_at", "timestamptz"),
+        ("summary", "text"),
+        ("comments", "int NOT NULL"),
+        ("proposals", "int NOT NULL"),
+        ("proposals_accepted", "int NOT NULL"),
+        ("proposals_rejected", "int NOT NULL"),
+        ("proposals_pending", "int NOT NULL"),
+    ),
     primary_key=("assessment_id", "request_id"),
     indexes=(("reviewer_id",), ("reviewer_tenant",)),
 )
@@ -116,16 +187,18 @@ class AssessmentsProjection(Projection):
     tables = (REFERENTIAL_VERSIONS, SHEETS, ASSESSMENTS, *DERIVED)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        await self._apply_referential_events(conn, [n.event for n in events if _kind(n)[0] == "ReferentialVersion"],
-                                             tables)
+        await self._apply_referential_events(
+            conn, [n.event for n in events if _kind(n)[0] == "ReferentialVersion"], tables
+        )
         assessment_events = [n.event for n in events if _kind(n)[0] == "Assessment"]
         if not assessment_events:
             return
         ids = list(dict.fromkeys(str(e.originator_id) for e in assessment_events))
         sheets: dict[str, Sheet] = {
             r["assessment_id"]: load_sheet(r["sheet"])
-            for r in await conn.fetch(f"SELECT assessment_id, sheet FROM {tables['sheets']} "
-                                      "WHERE assessment_id = ANY($1)", ids)
+            for r in await conn.fetch(
+                f"SELECT assessment_id, sheet FROM {tables['sheets']} WHERE assessment_id = ANY($1)", ids
+            )
         }
         for event in assessment_events:
             key = str(event.originator_id)
@@ -133,8 +206,9 @@ class AssessmentsProjection(Projection):
         referentials = await self._referentials(conn, tables, {s.referential_version for s in sheets.values()})
         await self._write(conn, tables, [sheets[i] for i in ids], referentials)
 
-    async def _write(self, conn: asyncpg.Connection, tables: TableNames, sheets: list[Sheet],
-                     referentials: dict[str, Referential]) -> None:
+    async def _write(
+        self, conn: asyncpg.Connection, tables: TableNames, sheets: list[Sheet], referentials: dict[str, Referential]
+    ) -> None:
         summaries, derived = [], {t.name: [] for t in DERIVED}
         for sheet in sheets:
             referential = referentials[sheet.referential_version]
@@ -145,18 +219,31 @@ class AssessmentsProjection(Projection):
             derived["plan_actions"] += sheet_rows.plan_rows(sheet, plan)
             derived["review_requests"] += sheet_rows.review_rows(sheet)
         ids = [s.assessment_id for s in sheets]
-        await upsert_rows(conn, tables["sheets"], SHEETS, [
-            {"assessment_id": s.assessment_id, "tenant_id": s.tenant_id, "region": s.region,
-             "sheet": dump_sheet(s).decode()}
-            for s in sheets])
+        await upsert_rows(
+            conn,
+            tables["sheets"],
+            SHEETS,
+            [
+                {
+                    "assessment_id": s.assessment_id,
+                    "tenant_id": s.tenant_id,
+                    "region": s.region,
+                    "sheet": dump_sheet(s).decode(),
+                }
+                for s in sheets
+            ],
+        )
         await upsert_rows(conn, tables["assessments"], ASSESSMENTS, summaries)
         for table in DERIVED:
             await conn.execute(f"DELETE FROM {tables[table.name]} WHERE assessment_id = ANY($1)", ids)
             await append_rows(conn, tables[table.name], table, derived[table.name])
 
-    async def _referentials(self, conn: asyncpg.Connection, tables: TableNames, codes: set[str]) -> dict[str, Referential]:
-        rows = await conn.fetch(f"SELECT code, document FROM {tables['referential_versions']} WHERE code = ANY($1)",
-                                sorted(codes))
+    async def _referentials(
+        self, conn: asyncpg.Connection, tables: TableNames, codes: set[str]
+    ) -> dict[str, Referential]:
+        rows = await conn.fetch(
+            f"SELECT code, document FROM {tables['referential_versions']} WHERE code = ANY($1)", sorted(codes)
+        )
         found = {r["code"]: parsed_referential(r["document"]) for r in rows}
         missing = codes - found.keys()
         if missing:
@@ -167,15 +254,25 @@ class AssessmentsProjection(Projection):
         if not events:
             return
         # A handful of versions at most: load them all, keyed like their events (by aggregate id).
-        known = {str(ReferentialVersion.create_id(r["code"])): dict(r)
-                 for r in await conn.fetch(f"SELECT * FROM {tables['referential_versions']}")}
+        known = {
+            str(ReferentialVersion.create_id(r["code"])): dict(r)
+            for r in await conn.fetch(f"SELECT * FROM {tables['referential_versions']}")
+        }
         changed: dict[str, dict[str, Any]] = {}
         for event in events:
             kind, key = type(event).__name__, str(event.originator_id)
             if kind == "Drafted":
-                row = {"code": event.code, "tenant_id": None, "region": None,
-                       "title": event.document["title"]["fr"], "status": "draft", "in_use": False,
-                       "based_on": event.based_on, "published_at": None, "document": event.document}
+                row = {
+                    "code": event.code,
+                    "tenant_id": None,
+                    "region": None,
+                    "title": event.document["title"]["fr"],
+                    "status": "draft",
+                    "in_use": False,
+                    "based_on": event.based_on,
+                    "published_at": None,
+                    "document": event.document,
+                }
             else:
                 row = dict(known[key])
                 if kind == "IndicatorRevised":

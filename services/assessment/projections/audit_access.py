@@ -62,24 +62,55 @@ class AuditAccessProjection(Projection):
         grant_events = [n.event for n in events if type(n.event).__qualname__.startswith("AccessGrant.")]
         reads = [n.event for n in events if type(n.event).__qualname__ == "AuditRead.Recorded"]
         if grant_events:
-            grants = await fetch_rows_by_key(conn, tables["access_grants"], "grant_id",
-                                             [str(e.originator_id) for e in grant_events])
+            grants = await fetch_rows_by_key(
+                conn, tables["access_grants"], "grant_id", [str(e.originator_id) for e in grant_events]
+            )
             changed = {}
             for event in grant_events:
                 key = str(event.originator_id)
                 if type(event).__name__ == "Granted":
-                    row = {"grant_id": key, "tenant_id": event.tenant_id, "region": None,
-                           "auditor_id": event.auditor_id, "assessment_id": event.assessment_id,
-                           "valid_from": event.valid_from, "valid_until": event.valid_until, "reason": event.reason,
-                           "granted_by": event.meta.actor_id, "granted_at": event.timestamp, "revoked": False,
-                           "revoked_reason": None, "revoked_by": None}
+                    row = {
+                        "grant_id": key,
+                        "tenant_id": event.tenant_id,
+                        "region": None,
+                        "auditor_id": event.auditor_id,
+                        "assessment_id": event.assessment_id,
+                        "valid_from": event.valid_from,
+                        "valid_until": event.valid_until,
+                        "reason": event.reason,
+                        "granted_by": event.meta.actor_id,
+                        "granted_at": event.timestamp,
+                        "revoked": False,
+                        "revoked_reason": None,
+                        "revoked_by": None,
+                    }
                 else:  # Revoked
-                    row = {**grants[key], "revoked": True, "revoked_reason": event.reason,
-                           "revoked_by": event.meta.actor_id}
+                    row = {
+                        **grants[key],
+                        "revoked": True,
+                        "revoked_reason": event.reason,
+                        "revoked_by": event.meta.actor_id,
+                    }
                 row["version"] = event.originator_version
                 grants[key] = changed[key] = row
             await upsert_rows(conn, tables["access_grants"], ACCESS_GRANTS, list(changed.values()))
-        await append_rows(conn, tables["audit_reads"], AUDIT_READS, [
-            {"read_id": str(e.originator_id), "tenant_id": e.tenant_id, "region": None, "auditor_id": e.auditor_id,
-             "grant_id": e.grant_id, "assessment_id": e.assessment_id, "resource": e.resource, "path": e.path,
-             "query": e.query, "read_at": e.timestamp} for e in reads])
+        await append_rows(
+            conn,
+            tables["audit_reads"],
+            AUDIT_READS,
+            [
+                {
+                    "read_id": str(e.originator_id),
+                    "tenant_id": e.tenant_id,
+                    "region": None,
+                    "auditor_id": e.auditor_id,
+                    "grant_id": e.grant_id,
+                    "assessment_id": e.assessment_id,
+                    "resource": e.resource,
+                    "path": e.path,
+                    "query": e.query,
+                    "read_at": e.timestamp,
+                }
+                for e in reads
+            ],
+        )

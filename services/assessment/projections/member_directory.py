@@ -40,9 +40,15 @@ def _changed(row: dict[str, Any] | None, event: ForeignEvent) -> dict[str, Any] 
     state = event.state
     if event.name == "Member.Registered":
         forms = list(state["forms"])
-        return {"member_id": str(event.originator_id), "tenant_id": str(event.originator_id),
-                "region": state["region"], "name": state["name"], "forms": forms, "primary_form": forms[0],
-                "status": "active"}
+        return {
+            "member_id": str(event.originator_id),
+            "tenant_id": str(event.originator_id),
+            "region": state["region"],
+            "name": state["name"],
+            "forms": forms,
+            "primary_form": forms[0],
+            "status": "active",
+        }
     if row is None:
         return None
     kind = event.name.removeprefix("Member.")
@@ -69,8 +75,9 @@ class MemberDirectoryProjection(Projection):
         member_events: list[ForeignEvent] = [n.event for n in events if n.event.name.startswith("Member.")]
         if not member_events:
             return
-        rows = await fetch_rows_by_key(conn, tables["member_directory"], "member_id",
-                                       [str(e.originator_id) for e in member_events])
+        rows = await fetch_rows_by_key(
+            conn, tables["member_directory"], "member_id", [str(e.originator_id) for e in member_events]
+        )
         changed = {}
         for event in member_events:
             key = str(event.originator_id)
