@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -58,6 +59,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await platform.start(run_projections=run_projections)
+        # Everything loaded at start-up lives as long as the process: keep it out of the garbage
+        # collector's generations, which shortens the pauses that show in tail latency.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

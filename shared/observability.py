@@ -39,9 +39,14 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        request_id = headers.get("x-request-id") or os.urandom(16).hex()
-        correlation_id = headers.get("x-correlation-id") or request_id
+        request_id = correlation_id = None
+        for name, value in scope.get("headers", ()):  # ASGI header names are lower-case bytes
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")
+            elif name == b"x-correlation-id":
+                correlation_id = value.decode("latin-1")
+        request_id = request_id or os.urandom(16).hex()
+        correlation_id = correlation_id or request_id
         scope.setdefault("state", {})
         scope["state"]["request_id"] = request_id
         scope["state"]["correlation_id"] = correlation_id
