@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import click
 
+from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
 from shared.config import load_settings
@@ -215,6 +216,10 @@ def projections_run(service: str | None) -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+
+
+# Service-specific commands: `coorace assessment load-referential [FILE]`.
+main.add_command(assessment_commands, name="assessment")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,6 @@
-"""`python -m services.assessment.cli load-referential [FILE]`: load a version of the Cap referential
-from its versioned file (default: the first version, `referential/cap-2016.1.json`) through the same
-command national staff use. Loading a version already published with the same content does nothing.
-
-(Meant to be wired into the `coorace` command as `coorace assessment load-referential`.)
+"""`coorace assessment load-referential [FILE]`: load a version of the Cap referential from its
+versioned file (default: the first version, `referential/cap-2016.1.json`) through the same command
+national staff use. Loading a version already published with the same content does nothing.
 """
 
 from __future__ import annotations
