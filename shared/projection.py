@@ -139,15 +139,6 @@ class Projection:
         raise NotImplementedError
 
 
-class ProjectionDiffers(Exception):
-    """A rebuilt generation does not match the live one."""
-
-    def __init__(self, projection: str, differences: list[str]) -> None:
-        super().__init__(f"{projection}: {len(differences)} difference(s)")
-        self.projection = projection
-        self.differences = differences
-
-
 _mappers: dict[int, Mapper[Any]] = {}
 
 
