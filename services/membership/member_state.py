@@ -95,11 +95,8 @@ def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]
 
 
 def effective_on(event: Any) -> date:
-    return (
-        event.joined_on
-        if type(event).__name__ == "Registered"
-        else (event.certification.obtained_on if type(event).__name__ == "Certified" else event.effective_on)
-    )
+    """The date a change takes effect: a registration's join date, every other event's own date."""
+    return event.joined_on if type(event).__name__ == "Registered" else event.effective_on
 
 
 def fold_as_of(events: list[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from services.membership.domain.errors import MemberRefused
+from services.membership.domain.errors import MemberRefused, UnknownRegion
 from shared.events import AuditedAggregate
 
 # The 17 regional federations named for 2015, then the overseas regions.
@@ -58,8 +58,6 @@ class RegionRegistry(AuditedAggregate):
 
     def require_active(self, code: str) -> None:
         if code not in self.active:
-            from services.membership.domain.errors import UnknownRegion
-
             raise UnknownRegion(code)
 
     def merge(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
