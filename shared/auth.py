@@ -193,7 +193,10 @@ def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Await
 
     # Async on purpose: Litestar runs a synchronous guard in the thread pool, for every request.
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        principal: Principal = connection.user
+        principal = connection.scope.get("user")
+        if not isinstance(principal, Principal):
+            # The authentication middleware skips OPTIONS and HEAD requests: no principal, no entry.
+            raise NotAuthorizedException("a bearer token is required (Authorization: Bearer <token>)")
         if not principal.roles & allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise PermissionDeniedException(f"this action needs one of the roles: {names}")

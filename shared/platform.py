@@ -15,7 +15,7 @@ import structlog
 
 from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
-from shared.errors import NotCaughtUp
+from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.migrations import PLATFORM_MIGRATIONS, READER_ROLE, apply_migrations
 from shared.projection import (
@@ -23,6 +23,7 @@ from shared.projection import (
     ProjectionRunner,
     ProjectionStore,
     ensure_live_generation,
+    head_position,
     projection_status,
 )
 from shared.service import ServiceDefinition
@@ -137,12 +138,16 @@ class Platform:
         table = f"{self.services[service].schema}.projection_generations"
         deadline = asyncio.get_running_loop().time() + WAIT_FOR_TIMEOUT_SECONDS
         delay = 0.005
+        checked_head = False
         while True:
             reached = await self.write_pool.fetchval(
                 f"SELECT coalesce(min(position), 0) FROM {table} WHERE status = 'live' AND projection = ANY($1)", names
             )
             if reached >= notification_id:
                 return
+            if not checked_head:
+                await self._check_notification_exists(service, names, notification_id)
+                checked_head = True
             if asyncio.get_running_loop().time() > deadline:
                 raise NotCaughtUp(
                     f"the read model has not yet applied notification {notification_id} (it is at {reached}); "
@@ -151,6 +156,18 @@ class Platform:
                 )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.1)
+
+    async def _check_notification_exists(self, service: str, names: Sequence[str], notification_id: int) -> None:
+        """Waiting for an id the log has not reached would only time out: say so at once."""
+        assert self.write_pool is not None
+        sources = {p.source for _, p in self.projections[service] if p.name in names}
+        async with self.write_pool.acquire() as conn:
+            head = max([await head_position(conn, source) for source in sources], default=0)
+        if notification_id > head:
+            raise InvalidInput(
+                f"wait_for: notification {notification_id} does not exist (the log ends at {head})",
+                field="wait_for",
+            )
 
     async def status(self) -> list[dict[str, object]]:
         assert self.write_pool is not None

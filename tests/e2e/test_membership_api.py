@@ -392,3 +392,16 @@ async def test_keys_are_scoped_to_the_tenant_or_user(api: Api) -> None:
     second = await api.client.post("/api/membership/members", json=registration(name="B", siret=OTHER_SIRET),
                                    headers=two)
     assert second.status_code == 201
+
+
+async def test_waiting_for_a_notification_the_log_has_not_reached_is_a_422(api: Api) -> None:
+    created = await given_registered_member(api)
+    response = await api.client.get(f"/api/membership/members/{created['id']}",
+                                    params={"wait_for": created["notification_id"] + 1000}, headers=api.staff)
+    assert response.status_code == 422
+    assert "does not exist" in response.json()["detail"]
+
+
+async def test_an_options_request_on_a_guarded_route_is_never_a_500(api: Api) -> None:
+    response = await api.client.options(f"/api/membership/members/{UNKNOWN_MEMBER}/accord-groupe/join")
+    assert response.status_code in (204, 401), response.text
