@@ -2,18 +2,18 @@
 PostgreSQL and rebuilt, the pure plan function, the as-of replay, and rebuilding every assessment
 projection for 500 members x 200 events.
 
-Run by hand from the repo root (uses DATABASE_URL, else the embedded server; creates and drops a
-scratch database):  .venv/bin/python bench/bench_assessment.py [MEMBERS] [EVENTS_PER_MEMBER]
+Run by hand from the repo root (uses DATABASE_URL, else the local PostgreSQL at 127.0.0.1:5432;
+creates and drops a scratch database):  .venv/bin/python bench/bench_assessment.py [MEMBERS] [EVENTS_PER_MEMBER]
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -32,8 +32,7 @@ from services.assessment.plan import plan_of, progress_plan  # noqa: E402
 from services.assessment.positioning import positioning_of  # noqa: E402
 from services.assessment.replay import sheet_as_of  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
-from shared.config import load_settings  # noqa: E402
-from shared.database import DatabaseAddress, resolve_database  # noqa: E402
+from shared.database import DatabaseAddress  # noqa: E402
 from shared.projection import (  # noqa: E402
     REBUILD_BATCH_SIZE,
     catch_up,
@@ -167,8 +166,8 @@ def line(what: str, value: float, unit: str, goal: str, ok: bool) -> None:
 
 
 async def main(members: int, per_member: int) -> None:
-    settings = load_settings()
-    server = resolve_database(settings.database_url, Path(tempfile.mkdtemp(prefix="coorace-bench-")))
+    # Like the other benchmarks: DATABASE_URL, else the local PostgreSQL (a scratch database on it).
+    server = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     name = f"coorace_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server.url())
     await admin.execute(f"CREATE DATABASE {name}")
