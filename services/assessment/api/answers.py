@@ -19,6 +19,7 @@ from services.assessment.api.common import (
     WaitFor,
     access,
     cap,
+    cap_command,
     record_audit_read,
     replayed,
     visible_summary,
@@ -26,7 +27,6 @@ from services.assessment.api.common import (
 )
 from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
-from shared.commands import expected_version, run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -98,13 +98,13 @@ class AnswerController(Controller):
         data: JSONBody[AnswerIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.answer(
+            platform,
+            "answer",
+            lambda app, by, version: app.answer(
                 assessment_id,
-                by=request.user,
+                by=by,
                 indicator=indicator,
                 participant_id=data.participant_id,
                 level=data.level,
@@ -112,9 +112,8 @@ class AnswerController(Controller):
                 practice=data.practice,
                 improve=data.improve,
                 revisit=data.revisit,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="answer",
         )
 
     @post(
@@ -131,19 +130,18 @@ class AnswerController(Controller):
         data: JSONBody[RevisitIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.mark_revisit(
+            platform,
+            "mark_revisit",
+            lambda app, by, version: app.mark_revisit(
                 assessment_id,
-                by=request.user,
+                by=by,
                 indicator=indicator,
                 participant_id=data.participant_id,
                 revisit=data.revisit,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="mark_revisit",
         )
 
     @post(
@@ -160,19 +158,18 @@ class AnswerController(Controller):
         data: JSONBody[SettlementIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.settle(
+            platform,
+            "settle_answer",
+            lambda app, by, version: app.settle(
                 assessment_id,
-                by=request.user,
+                by=by,
                 indicator=indicator,
                 level=data.level,
                 practice=data.practice,
                 improve=data.improve,
                 comment=data.comment,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="settle_answer",
         )

@@ -21,6 +21,7 @@ from services.assessment.api.common import (
     WaitFor,
     access,
     cap,
+    cap_command,
     directory_entry,
     record_audit_read,
     replayed,
@@ -86,18 +87,17 @@ class AssessmentController(Controller):
                 raise Forbidden("un adhérent ne commence que sa propre évaluation")
             tenant_id = str(principal.tenant)
         member = await _member(platform, tenant_id)
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.start_assessment(
+            platform,
+            "start_assessment",
+            lambda app, by, version: app.start_assessment(
                 tenant_id=tenant_id,
                 region=member.region,
                 forms=tuple(member.forms),
                 scope=data.scope,
                 referential_version=data.referential_version,
             ),
-            name="start_assessment",
             status_code=201,
         )
 
@@ -213,20 +213,19 @@ class AssessmentController(Controller):
         data: JSONBody[ParticipantIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.invite_participant(
+            platform,
+            "invite_participant",
+            lambda app, by, version: app.invite_participant(
                 assessment_id,
-                by=request.user,
+                by=by,
                 participant_id=data.participant_id,
                 name=data.name,
                 kind=data.kind,
                 sub_themes=tuple(data.sub_themes),
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="invite_participant",
         )
 
     @put(
@@ -243,18 +242,17 @@ class AssessmentController(Controller):
         data: JSONBody[SubThemesIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.assign_sub_themes(
+            platform,
+            "assign_sub_themes",
+            lambda app, by, version: app.assign_sub_themes(
                 assessment_id,
-                by=request.user,
+                by=by,
                 participant_id=participant_id,
                 sub_themes=tuple(data.sub_themes),
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="assign_sub_themes",
         )
 
     @post(

@@ -20,6 +20,7 @@ from services.assessment.api.common import (
     WaitFor,
     access,
     cap,
+    cap_command,
     directory_entry,
     record_audit_read,
     replayed,
@@ -144,11 +145,11 @@ class AccessGrantController(Controller):
         elif await directory_entry(platform, str(data.tenant_id)) is None:
             raise MemberNotFound(data.tenant_id)
         valid_from = data.valid_from or datetime.now(UTC)
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.grant_access(
+            platform,
+            "grant_access",
+            lambda app, by, version: app.grant_access(
                 auditor_id=data.auditor_id,
                 tenant_id=data.tenant_id,
                 assessment_id=assessment_id,
@@ -156,7 +157,6 @@ class AccessGrantController(Controller):
                 valid_until=data.valid_until,
                 reason=data.reason,
             ),
-            name="grant_access",
             status_code=201,
         )
 

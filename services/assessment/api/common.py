@@ -3,12 +3,13 @@ the caller may see it (live or as of a past moment), and the record of auditors'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
 from anyio import to_thread
-from litestar import Request
+from litestar import Request, Response
 from litestar.params import QueryParameter
 
 from services.assessment import queries
@@ -21,7 +22,9 @@ from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
 from services.assessment.replay import sheet_as_of
 from shared.auth import Principal, Role, requires
+from shared.commands import expected_version, run_command
 from shared.events import command_context
+from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -60,6 +63,19 @@ def cap(platform: Platform) -> AssessmentApplication:
     application = platform.application("assessment")
     assert isinstance(application, AssessmentApplication)
     return application
+
+
+AssessmentCommand = Callable[[AssessmentApplication, Principal, int | None], CommandResult]
+
+
+async def cap_command(
+    request: Request, platform: Platform, name: str, command: AssessmentCommand, *, status_code: int = 200
+) -> Response[CommandResult]:
+    """Run a le Cap command as the caller, with the version the caller last read (`If-Match`)."""
+    app = cap(platform)
+    return await run_command(
+        request, app, lambda: command(app, request.user, expected_version(request)), name=name, status_code=status_code
+    )
 
 
 async def wait(platform: Platform, wait_for: int | None) -> None:

@@ -17,7 +17,7 @@ from services.assessment.api.common import (
     AtVersion,
     WaitFor,
     access,
-    cap,
+    cap_command,
     directory_entry,
     record_audit_read,
     replayed,
@@ -27,7 +27,6 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import CompletionIn, PlanView, PositioningView, ReasonIn, ScheduleIn
 from services.assessment.plan import plan_of
 from services.assessment.positioning import Position, positioning_of
-from shared.commands import expected_version, run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -158,14 +157,11 @@ class PlanController(Controller):
         indicator: FromPath[str],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.adopt_action(
-                assessment_id, indicator, by=request.user, expected_version=expected_version(request)
-            ),
-            name="adopt_action",
+            platform,
+            "adopt_action",
+            lambda app, by, version: app.adopt_action(assessment_id, indicator, by=by, expected_version=version),
         )
 
     @post(
@@ -182,19 +178,18 @@ class PlanController(Controller):
         data: JSONBody[ScheduleIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.schedule_action(
+            platform,
+            "schedule_action",
+            lambda app, by, version: app.schedule_action(
                 assessment_id,
                 indicator,
-                by=request.user,
+                by=by,
                 owner=data.owner,
                 due_on=data.due_on,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="schedule_action",
         )
 
     @post(
@@ -211,18 +206,17 @@ class PlanController(Controller):
         data: JSONBody[CompletionIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.complete_action(
+            platform,
+            "complete_action",
+            lambda app, by, version: app.complete_action(
                 assessment_id,
                 indicator,
-                by=request.user,
+                by=by,
                 completed_on=data.completed_on,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="complete_action",
         )
 
     @post(
@@ -239,16 +233,15 @@ class PlanController(Controller):
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.drop_action(
+            platform,
+            "drop_action",
+            lambda app, by, version: app.drop_action(
                 assessment_id,
                 indicator,
-                by=request.user,
+                by=by,
                 reason=data.reason,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="drop_action",
         )

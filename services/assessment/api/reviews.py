@@ -17,7 +17,7 @@ from services.assessment.api.common import (
     REVIEWERS,
     WaitFor,
     access,
-    cap,
+    cap_command,
     directory_entry,
     record_audit_read,
     visible_summary,
@@ -31,7 +31,6 @@ from services.assessment.api.schemas import (
     ReviewRequestView,
 )
 from services.assessment.domain.errors import AssessmentRefused
-from shared.commands import expected_version, run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -88,20 +87,19 @@ class ReviewController(Controller):
             peer = await directory_entry(platform, data.reviewer_tenant)
             if peer is None or peer.status != "active":
                 raise AssessmentRefused(f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}")
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.request_review(
+            platform,
+            "request_review",
+            lambda app, by, version: app.request_review(
                 assessment_id,
-                by=request.user,
+                by=by,
                 kind=data.kind,
                 reviewer_id=data.reviewer_id,
                 reviewer_role=data.reviewer_role,
                 reviewer_tenant=data.reviewer_tenant,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="request_review",
             status_code=201,
         )
 
@@ -119,21 +117,20 @@ class ReviewController(Controller):
         data: JSONBody[ReviewCommentIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.comment_review(
+            platform,
+            "comment_review",
+            lambda app, by, version: app.comment_review(
                 assessment_id,
                 request_id,
-                by=request.user,
+                by=by,
                 indicator=data.indicator,
                 comment=data.comment,
                 proposed_level=data.proposed_level,
                 reason=data.reason,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="comment_review",
         )
 
     @post(
@@ -150,18 +147,17 @@ class ReviewController(Controller):
         data: JSONBody[ReviewCompletion],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.complete_review(
+            platform,
+            "complete_review",
+            lambda app, by, version: app.complete_review(
                 assessment_id,
                 request_id,
-                by=request.user,
+                by=by,
                 summary=data.summary,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="complete_review",
         )
 
     @post(
@@ -177,14 +173,11 @@ class ReviewController(Controller):
         proposal_id: FromPath[str],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.accept_proposal(
-                assessment_id, proposal_id, by=request.user, expected_version=expected_version(request)
-            ),
-            name="accept_proposal",
+            platform,
+            "accept_proposal",
+            lambda app, by, version: app.accept_proposal(assessment_id, proposal_id, by=by, expected_version=version),
         )
 
     @post(
@@ -201,16 +194,15 @@ class ReviewController(Controller):
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
-        app = cap(platform)
-        return await run_command(
+        return await cap_command(
             request,
-            app,
-            lambda: app.reject_proposal(
+            platform,
+            "reject_proposal",
+            lambda app, by, version: app.reject_proposal(
                 assessment_id,
                 proposal_id,
-                by=request.user,
+                by=by,
                 reason=data.reason,
-                expected_version=expected_version(request),
+                expected_version=version,
             ),
-            name="reject_proposal",
         )
