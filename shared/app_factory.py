@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
-from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
+from shared.observability import RequestContextMiddleware, record_projection_statuses, registry
 from shared.platform import Platform
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
@@ -28,24 +28,22 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", tags=["operations"], summary="The database answers; projections' lag")
+@get("/ready", tags=["operations"], summary="The database answers; projections' lag, parked events, runners")
 async def ready(state: State) -> Response[dict[str, Any]]:
     platform: Platform = state.platform
     try:
-        statuses = await platform.status()
+        read_side = await platform.projection_readiness()
     except Exception as error:  # the database is unreachable: not ready, say why
         return Response({"status": "unavailable", "error": str(error)}, status_code=503)
-    return Response({"status": "ready", "projections": statuses})
+    # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
+    return Response(read_side)
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
 async def metrics(state: State) -> Response[bytes]:
     platform: Platform = state.platform
     try:
-        for status in await platform.status():
-            labels = (str(status["service"]), str(status["projection"]))
-            PROJECTION_LAG.labels(*labels).set(float(status["lag"]))  # type: ignore[arg-type]
-            PROJECTION_POSITION.labels(*labels).set(float(status["position"]))  # type: ignore[arg-type]
+        record_projection_statuses(await platform.status())
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

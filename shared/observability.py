@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,6 +28,31 @@ PROJECTION_LAG = Gauge(
 PROJECTION_POSITION = Gauge(
     "coorace_projection_position", "Last applied notification id", ["service", "projection"], registry=registry
 )
+PROJECTION_ERRORS = Counter(
+    "coorace_projection_errors_total",
+    "Batches or events a projection failed to apply (by this process's runner)",
+    ["service", "projection"],
+    registry=registry,
+)
+PROJECTION_PARKED = Gauge(
+    "coorace_projection_parked_events",
+    "Events parked by a projection (it waits at the event before for an operator)",
+    ["service", "projection"],
+    registry=registry,
+)
+PROJECTION_RUNNERS_ALIVE = Gauge(
+    "coorace_projection_runners_alive", "Projection runners with a fresh heartbeat", ["service"], registry=registry
+)
+
+
+def record_projection_statuses(statuses: Iterable[Mapping[str, Any]]) -> None:
+    """Set the projection gauges from `Platform.status()` (the database's view, all processes)."""
+    for status in statuses:
+        labels = (str(status["service"]), str(status["projection"]))
+        PROJECTION_LAG.labels(*labels).set(float(status["lag"]))
+        PROJECTION_POSITION.labels(*labels).set(float(status["position"]))
+        PROJECTION_PARKED.labels(*labels).set(1.0 if status["state"] == "parked" else 0.0)
+        PROJECTION_RUNNERS_ALIVE.labels(labels[0]).set(float(status["runners_alive"]))
 
 
 class RequestContextMiddleware:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import asyncpg
 import msgspec
@@ -22,10 +23,15 @@ from shared.projection import (
     Projection,
     ProjectionRunner,
     ProjectionStore,
+    RunnerPolicy,
+    drop_abandoned_rebuilds,
     ensure_live_generation,
     head_position,
-    projection_status,
+    migrate_projection_tables,
+    readiness,
+    service_status,
 )
+from shared.projection.log import EventLog
 from shared.service import ServiceDefinition
 from shared.tenancy import ReaderConnection
 
@@ -63,6 +69,7 @@ class Platform:
         self.write_pool: asyncpg.Pool | None = None
         self.read_pool: asyncpg.Pool | None = None
         self.runner: ProjectionRunner | None = None
+        self.runner_policy = RunnerPolicy()
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -73,6 +80,7 @@ class Platform:
             await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS)
             for service in self.services.values():
                 await apply_migrations(conn, service.name, service.migrations)
+                await migrate_projection_tables(conn, service.schema)
         self.read_pool = await asyncpg.create_pool(
             dsn,
             min_size=2,
@@ -86,19 +94,21 @@ class Platform:
             store = ProjectionStore(service.schema)
             self.projections[service.name] = [(store, p) for p in service.projections()]
         async with self.write_pool.acquire() as conn:
-            # Every read model exists (an empty first generation at worst) before anyone queries it.
+            # Every read model exists (an empty first generation at worst) before anyone queries it,
+            # and what a rebuild killed half-way left behind is dropped.
             for pairs in self.projections.values():
                 for store, projection in pairs:
                     await ensure_live_generation(conn, store, projection)
+                    await drop_abandoned_rebuilds(conn, store, projection)
         if run_projections:
             await self.start_projection_runner()
 
     async def start_projection_runner(self) -> None:
-        assert self.write_pool is not None
         self.runner = ProjectionRunner(
-            self.write_pool,
+            self._pool(),
             lambda: asyncpg.connect(self.database.url()),
             [pair for pairs in self.projections.values() for pair in pairs],
+            self.runner_policy,
         )
         await self.runner.start()
 
@@ -113,6 +123,11 @@ class Platform:
         for application in self.applications.values():
             application.close()
         self.applications.clear()
+
+    def _pool(self) -> asyncpg.Pool:
+        if self.write_pool is None:
+            raise RuntimeError("the platform is not started")
+        return self.write_pool
 
     # --- what services use ----------------------------------------------------------------
 
@@ -133,21 +148,37 @@ class Platform:
         """Wait until the service's read models (or the named ones) have applied `notification_id`."""
         if not notification_id:
             return
-        assert self.write_pool is not None
+        pool = self._pool()
         names = list(projections) or [p.name for _, p in self.projections[service]]
-        table = f"{self.services[service].schema}.projection_generations"
+        schema = self.services[service].schema
         deadline = asyncio.get_running_loop().time() + WAIT_FOR_TIMEOUT_SECONDS
         delay = 0.005
         checked_head = False
         while True:
-            reached = await self.write_pool.fetchval(
-                f"SELECT coalesce(min(position), 0) FROM {table} WHERE status = 'live' AND projection = ANY($1)", names
+            reached = await pool.fetchval(
+                f"SELECT coalesce(min(position), 0) FROM {schema}.projection_generations "
+                "WHERE status = 'live' AND projection = ANY($1)",
+                names,
             )
             if reached >= notification_id:
                 return
             if not checked_head:
                 await self._check_notification_exists(service, names, notification_id)
                 checked_head = True
+                # A projection parked on an event at or before this one will not get there by itself.
+                parked = await pool.fetchrow(
+                    f"SELECT projection, notification_id FROM {schema}.projection_parked_events "
+                    "WHERE status = 'parked' AND projection = ANY($1) AND notification_id <= $2 LIMIT 1",
+                    names,
+                    notification_id,
+                )
+                if parked is not None:
+                    raise NotCaughtUp(
+                        f"la vue {parked['projection']} est arrêtée sur l'événement {parked['notification_id']} "
+                        f"(en attente d'un opérateur) : la notification {notification_id} n'est pas encore "
+                        f"appliquée (elle en est à {reached})",
+                        position=reached,
+                    )
             if asyncio.get_running_loop().time() > deadline:
                 raise NotCaughtUp(
                     f"the read model has not yet applied notification {notification_id} (it is at {reached}); "
@@ -159,9 +190,8 @@ class Platform:
 
     async def _check_notification_exists(self, service: str, names: Sequence[str], notification_id: int) -> None:
         """Waiting for an id the log has not reached would only time out: say so at once."""
-        assert self.write_pool is not None
         sources = {p.source for _, p in self.projections[service] if p.name in names}
-        async with self.write_pool.acquire() as conn:
+        async with self._pool().acquire() as conn:
             head = max([await head_position(conn, source) for source in sources], default=0)
         if notification_id > head:
             raise InvalidInput(
@@ -169,16 +199,23 @@ class Platform:
                 field="wait_for",
             )
 
-    async def status(self) -> list[dict[str, object]]:
-        assert self.write_pool is not None
-        async with self.write_pool.acquire() as conn:
-            return [
-                await projection_status(conn, store, p) for pairs in self.projections.values() for store, p in pairs
-            ]
+    async def status(self) -> list[dict[str, Any]]:
+        """Each projection's position, lag, failure or parked event, abandoned rebuilds, runners."""
+        heads: dict[EventLog, int] = {}
+        statuses: list[dict[str, Any]] = []
+        async with self._pool().acquire() as conn:
+            for pairs in self.projections.values():
+                if pairs:
+                    service_statuses, _ = await service_status(conn, pairs[0][0], [p for _, p in pairs], heads)
+                    statuses += service_statuses
+        return statuses
+
+    async def projection_readiness(self) -> dict[str, Any]:
+        """The read side's part of `/ready` (see `shared.projection.health`)."""
+        return readiness(await self.status())
 
     async def head(self, service: str) -> int:
         """The last notification id of the service's own log."""
-        assert self.write_pool is not None
         application = self.application(service)
         table = f"{self.services[service].schema}.{application.name.lower()}_events"
-        return await self.write_pool.fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {table}")
+        return await self._pool().fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {table}")
