@@ -14,7 +14,16 @@ from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
 from shared.config import load_settings
 from shared.platform import Platform
-from shared.projection import catch_up, rebuild_together
+from shared.projection import (
+    ParkingError,
+    Projection,
+    ProjectionStore,
+    RebuildAlreadyRunning,
+    catch_up,
+    rebuild_together,
+)
+from shared.projection import retry as retry_parked
+from shared.projection import skip as skip_parked
 
 SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
 
@@ -136,20 +145,110 @@ def projections() -> None:
 @projections.command("status")
 @click.option("--service", type=SERVICE_CHOICE, default=None)
 def projections_status(service: str | None) -> None:
-    """Each projection's position and lag."""
+    """Each projection's position and lag, failing or parked events, abandoned rebuilds, runners."""
 
     async def run() -> None:
         platform = build_platform([service] if service else None)
         await platform.start()
         try:
             click.echo(
-                f"{'service':<12} {'projection':<22} {'generation':>10} {'position':>10} {'head':>10} {'lag':>8}"
+                f"{'service':<12} {'projection':<22} {'generation':>10} {'position':>10} {'head':>10} {'lag':>8} "
+                f"{'state':<8} {'runners':>7}"
             )
             for s in await platform.status():
                 click.echo(
                     f"{s['service']:<12} {s['projection']:<22} {s['generation']!s:>10} "
-                    f"{s['position']:>10} {s['head']:>10} {s['lag']:>8}"
+                    f"{s['position']:>10} {s['head']:>10} {s['lag']:>8} {s['state']:<8} {s['runners_alive']:>7}"
                 )
+                if s["failure"] is not None:
+                    f = s["failure"]
+                    click.echo(
+                        f"  {s['state']} on event {f['event']} ({f['topic']}) after {f['attempts']} attempt(s), "
+                        f"first {f['first_failed_at']}, last {f['last_failed_at']}: {f['error']}"
+                    )
+                    if s["state"] == "parked":
+                        click.echo(
+                            f"  fix the cause, then: coorace projections retry {s['projection']}; or skip it: "
+                            f"coorace projections skip {s['projection']} --event {f['event']} --reason TEXT"
+                        )
+                for b in s["building"]:
+                    click.echo(
+                        f"  rebuild in progress or abandoned: generation {b['generation']} at {b['position']} "
+                        "(an abandoned one is dropped at the next start or rebuild)"
+                    )
+        finally:
+            await platform.stop()
+
+    asyncio.run(run())
+
+
+def _find_projection(platform: Platform, name: str, service: str | None) -> tuple[ProjectionStore, Projection]:
+    found = [
+        (store, projection)
+        for service_name, pairs in platform.projections.items()
+        if service is None or service_name == service
+        for store, projection in pairs
+        if projection.name == name
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise click.ClickException(f"{name} exists in several services: say which with --service")
+    known = ", ".join(sorted(p.name for pairs in platform.projections.values() for _, p in pairs))
+    raise click.ClickException(f"no projection {name}; known: {known}")
+
+
+def _operator() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (a container without one)
+        return "unknown"
+
+
+@projections.command("retry")
+@click.argument("name")
+@click.option("--service", type=SERVICE_CHOICE, default=None, help="when the name exists in several services")
+@click.option("--by", default=None, help="who asks (default: the system user name)")
+def projections_retry(name: str, service: str | None, by: str | None) -> None:
+    """Clear a projection's parked event: its runner tries it again (after you fixed the cause)."""
+
+    async def run() -> None:
+        platform = build_platform([service] if service else None)
+        await platform.start()
+        try:
+            store, projection = _find_projection(platform, name, service)
+            async with platform.write_pool.acquire() as conn:  # type: ignore[union-attr]
+                event = await retry_parked(conn, store, projection, by=by or _operator())
+            click.echo(f"{name}: event {event} unparked; the runner tries it again")
+        except ParkingError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            await platform.stop()
+
+    asyncio.run(run())
+
+
+@projections.command("skip")
+@click.argument("name")
+@click.option("--event", "event", required=True, type=int, help="the parked event's notification id")
+@click.option("--reason", required=True, help="why it is skipped (recorded with who and when)")
+@click.option("--service", type=SERVICE_CHOICE, default=None, help="when the name exists in several services")
+@click.option("--by", default=None, help="who decides (default: the system user name)")
+def projections_skip(name: str, event: int, reason: str, service: str | None, by: str | None) -> None:
+    """Skip a projection's parked event for good: recorded with who, when and why; rebuilds skip it too."""
+
+    async def run() -> None:
+        platform = build_platform([service] if service else None)
+        await platform.start()
+        try:
+            store, projection = _find_projection(platform, name, service)
+            async with platform.write_pool.acquire() as conn:  # type: ignore[union-attr]
+                await skip_parked(conn, store, projection, notification_id=event, reason=reason, by=by or _operator())
+            click.echo(f"{name}: event {event} skipped; the projection goes on after it")
+        except ParkingError as error:
+            raise click.ClickException(str(error)) from error
         finally:
             await platform.stop()
 
@@ -180,9 +279,13 @@ def projections_rebuild(name: str | None, verify: bool) -> None:
                         f"SELECT coalesce(max(notification_id), 0) FROM {source.qualified}"
                     )
                     step = counting(ProgressLine(), f"rebuild {', '.join(p.name for p in group)}", head)
-                    for report in await rebuild_together(
-                        platform.write_pool, store, group, verify_only=verify, progress=step
-                    ):
+                    try:
+                        reports = await rebuild_together(
+                            platform.write_pool, store, group, verify_only=verify, progress=step
+                        )
+                    except RebuildAlreadyRunning as error:
+                        raise click.ClickException(str(error)) from error
+                    for report in reports:
                         click.echo(f"{report.projection}: {report.events} events replayed; {report.reason}")
                         for line in report.differences:
                             click.echo(f"  {line}")

@@ -131,6 +131,7 @@ class ProjectionRunner:
         async with self.pool.acquire() as conn:
             await self._load_failures(conn)
         await self._upgrade_changed_projections()
+        await self._beat_if_due()
         self._task = asyncio.create_task(self._run(), name="projection-runner")
 
     async def stop(self) -> None:
@@ -313,7 +314,12 @@ class ProjectionRunner:
                 continue
             failure = failures.get(follower.name)
             if failure is None or not failure.parked:
-                log.info("projection.resumed", projection=follower.name, service=store.schema, event=follower.parked_at)
+                log.info(
+                    "projection.resumed",
+                    projection=follower.name,
+                    service=store.schema,
+                    notification_id=follower.parked_at,
+                )
                 follower.parked_at = None
                 follower.retry_at = 0.0
 
@@ -405,7 +411,7 @@ class ProjectionRunner:
             error=f"{type(error).__name__}: {error}"[:2000],
             max_attempts=self.policy.max_attempts,
         )
-        where = {"projection": follower.name, "service": follower.store.schema, "event": notification_id}
+        where = {"projection": follower.name, "service": follower.store.schema, "notification_id": notification_id}
         if failure.parked:
             follower.parked_at = notification_id
             log.error("projection.parked", **where, topic=topic, attempts=failure.attempts, error=failure.error)
