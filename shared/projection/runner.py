@@ -84,7 +84,8 @@ class _Live:
 
 def is_database_fault(error: BaseException, conn: asyncpg.Connection) -> bool:
     """A fault of the database or the connection (no projection is to blame)."""
-    if conn.is_closed() or isinstance(error, OSError | asyncpg.InterfaceError | TimeoutError):
+    client_side = OSError | TimeoutError | asyncpg.InterfaceError | asyncpg.exceptions.InternalClientError
+    if conn.is_closed() or isinstance(error, client_side):
         return True
     sqlstate = getattr(error, "sqlstate", None) or ""
     # 08: connection lost; 53: out of resources; 57: shutting down (but 57014 is a statement
@@ -334,14 +335,17 @@ class ProjectionRunner:
                 break
             last = rows[-1]["notification_id"]
             decoded: dict[bool, DecodedBatch] = {}
-            for follower in [f for f in pending if live[f].position < last]:
+            served = [f for f in pending if live[f].position < last]
+            for follower in served:
                 kind = follower.projection.foreign
                 if kind not in decoded:
                     decoded[kind] = decode_rows(rows, foreign=kind)
                 busy |= await self._apply(conn, follower, live[follower], decoded[kind], rows)
             if len(rows) < self.batch_size:
                 break  # the log ends in this batch: every projection got what there is
-            pending = [f for f in pending if live[f].position >= last]
+            # Those ahead of this read get one of their own; those served wait for the next round, so
+            # that one far behind takes a batch per round like the others.
+            pending = [f for f in pending if f not in served]
         return busy
 
     async def _apply(

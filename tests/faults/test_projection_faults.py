@@ -17,8 +17,8 @@ import structlog
 import structlog.testing
 from click.testing import CliRunner, Result
 
-from services.bootstrap import ALL_SERVICES, build_platform
 import shared.projection.runner
+from services.bootstrap import ALL_SERVICES, build_platform
 from services.cli import main as coorace
 from shared.app_factory import create_app
 from shared.config import Settings
