@@ -43,6 +43,7 @@ log = structlog.get_logger(__name__)
 SAFETY_POLL_SECONDS = 5.0
 HEARTBEAT_SECONDS = 5.0
 LISTEN_RETRY_CAP_SECONDS = 2.0
+STOP_GRACE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,13 @@ class ProjectionRunner:
         self._stopping.set()
         self._wake.set()
         if self._task is not None:
-            await self._task
+            try:
+                # A round stuck on a database that does not answer must not hold the process.
+                await asyncio.wait_for(self._task, timeout=STOP_GRACE_SECONDS)
+            except TimeoutError:
+                log.warning("projection.runner_stop_forced", after_seconds=STOP_GRACE_SECONDS)
+            except Exception as error:
+                log.error("projection.runner_crashed", error=repr(error))
             self._task = None
         if self._listener is not None:
             try:

@@ -327,3 +327,16 @@ async def test_ready_says_when_events_wait_and_no_projection_runner_is_alive(
         body = (await client.get("/ready")).json()
         assert body["status"] == "ready", body["problems"]
         assert all(p["runners_alive"] >= 1 for p in body["projections"])
+
+
+async def test_a_parked_event_stays_parked_when_the_runner_restarts(served: Any) -> None:
+    _, platform = served
+    _, _, status = await park_a_poison_event(platform)
+    await platform.runner.stop()
+    await platform.start_projection_runner()
+
+    later = register(membership(platform))
+    await platform.wait_for("membership", later.notification_id, ["register"])
+    # The new runner went round (register applied a new event) without trying the parked one again.
+    assert len(PoisonProbe.attempts_on_poison) == 3
+    assert (await probe_status(platform))["failure"] == status["failure"]
