@@ -340,3 +340,32 @@ async def test_a_parked_event_stays_parked_when_the_runner_restarts(served: Any)
     # The new runner went round (register applied a new event) without trying the parked one again.
     assert len(PoisonProbe.attempts_on_poison) == 3
     assert (await probe_status(platform))["failure"] == status["failure"]
+
+
+async def test_an_event_the_code_cannot_decode_is_parked_by_the_projections_that_decode_it(
+    platform: Platform,
+) -> None:
+    app = membership(platform)
+    register(app)
+    # An event of a kind this code does not know (written by a newer version, say).
+    state = b'{"timestamp": {"_type_": "datetime_iso", "_data_": "2026-01-01T00:00:00+00:00"}}'
+    unknown = await platform.write_pool.fetchval(
+        "INSERT INTO membership.membership_events (originator_id, originator_version, topic, state) "
+        "VALUES (gen_random_uuid(), 1, 'services.membership.domain.member:Member.FromTheFuture', $1) "
+        "RETURNING notification_id",
+        state,
+    )
+    later = register(app)
+    platform.runner_policy = POLICY
+    await platform.start_projection_runner()
+
+    async def both_parked() -> list[dict[str, Any]] | None:
+        statuses = [s for s in await platform.status() if s["projection"] in ("register", "member_history")]
+        return statuses if all(s["state"] == "parked" for s in statuses) else None
+
+    for status in await eventually(both_parked, "membership's own projections park the unknown event"):
+        assert status["failure"]["event"] == unknown and "FromTheFuture" in status["failure"]["topic"]
+        assert status["position"] == unknown - 1
+    # The other services follow the same log as published JSON: they are not stopped by it.
+    await platform.wait_for("assessment", later.notification_id, ["member_directory"])
+    await platform.wait_for("training", later.notification_id, ["register_copy"])
