@@ -239,9 +239,15 @@ async def _replay(
     async with pool.acquire() as reader, pool.acquire() as writer:
         position, size, batch = await read_after(reader, 0)
         while size:
-            (next_position, next_size, next_batch), _ = await asyncio.gather(
-                read_after(reader, position), write(writer, position, batch)
+            # Both finish before a failure of either is raised: a connection goes back to the pool
+            # only once its query is over.
+            read, written = await asyncio.gather(
+                read_after(reader, position), write(writer, position, batch), return_exceptions=True
             )
+            for outcome in (written, read):
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            next_position, next_size, next_batch = read  # type: ignore[misc]
             applied += size
             if progress:
                 progress(size)
