@@ -12,13 +12,25 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import ANYONE, FUNDING, READERS, STAFF, WaitFor, training
+from services.training.api.common import (
+    ANYONE,
+    FUNDING,
+    READ_ERRORS,
+    READERS,
+    STAFF,
+    WRITE_ERRORS,
+    Limit,
+    Offset,
+    WaitFor,
+    training,
+)
 from services.training.api.schemas import (
     ApplicationPage,
+    ApplicationStatusCode,
     AuditGrantIn,
     CallAmendment,
     CallDashboard,
@@ -29,23 +41,26 @@ from services.training.api.schemas import (
     DatedIn,
     EnvelopeLedger,
     LedgerLine,
+    RegionCode,
     ReviewItem,
+    ScoreOutOf100,
     TopUpIn,
+    TopUpRecorded,
     WhatIf,
     WhatIfLine,
 )
 from services.training.api.views import application_summary, call_record, dashboard_figures
 from services.training.domain.call import CallTerms, EligibilityCriteria, ScoringCriterion
 from services.training.domain.errors import CallNotFound
-from services.training.domain.money import euros
 from services.training.domain.what_if import Candidate, simulate
 from services.training.exports import as_csv, as_xlsx, decision_lines
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput, NotFound
+from shared.errors import NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.values import MoneyText
 
 EXPORTERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
@@ -55,16 +70,16 @@ def call_terms(body: CallTermsIn) -> CallTerms:
     c = body.criteria
     return CallTerms(
         title=body.title.strip(),
-        fund_amount=body.fund_amount,
-        envelope=body.envelope,
+        fund_amount=Decimal(body.fund_amount),
+        envelope=Decimal(body.envelope),
         opens_on=body.opens_on,
         closes_on=body.closes_on,
         criteria=EligibilityCriteria(
             accord_groupe_required=c.accord_groupe_required,
             integration_pathway_required=c.integration_pathway_required,
-            max_cofunding_rate=c.max_cofunding_rate,
-            priority_cofunding_rate=c.priority_cofunding_rate,
-            max_per_trainee=c.max_per_trainee,
+            max_cofunding_rate=Decimal(c.max_cofunding_rate),
+            priority_cofunding_rate=Decimal(c.priority_cofunding_rate),
+            max_per_trainee=Decimal(c.max_per_trainee),
         ),
         grid=tuple(ScoringCriterion(code=g.code, label=g.label, weight=g.weight) for g in body.grid),
         priority_trainings=tuple(t.strip() for t in body.priority_trainings),
@@ -75,7 +90,7 @@ class CallController(Controller):
     path = "/api/training/calls"
     tags = ["training: calls"]
 
-    @post("/", responses=COMMAND_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
+    @post("/", responses=WRITE_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
     async def open(
         self, request: Request, data: JSONBody[CallOpening], platform: NamedDependency[Platform]
     ) -> CommandResult:
@@ -90,7 +105,7 @@ class CallController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[ANYONE],
         summary="The calls for projects (the envelope's figures for national staff)",
     )
@@ -104,7 +119,7 @@ class CallController(Controller):
         staff = request.user.has(Role.NATIONAL_STAFF)
         return [call_record(r, with_envelope=staff) for r in rows]
 
-    @get("/{call_id:uuid}", responses=QUERY_ERRORS, guards=[ANYONE], summary="A call: terms, dates, status")
+    @get("/{call_id:uuid}", responses=READ_ERRORS, guards=[ANYONE], summary="A call: terms, dates, status")
     async def get_call(
         self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> CallRecord:
@@ -113,8 +128,9 @@ class CallController(Controller):
 
     @post(
         "/{call_id:uuid}/amendment",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Amend the call (before its first application)",
     )
     async def amend(
@@ -136,28 +152,40 @@ class CallController(Controller):
 
     @post(
         "/{call_id:uuid}/top-ups",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
-        summary="Top up the envelope (a partner's complement)",
+        status_code=201,
+        summary="Top up the envelope (a partner's complement); answers the top-up's ledger entry",
     )
     async def top_up(
         self, request: Request, call_id: FromPath[UUID], data: JSONBody[TopUpIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[TopUpRecorded]:
         app = training(platform)
-        return await run_command(
+        answer = await run_command(
             request,
             app,
             lambda: app.top_up(
                 call_id,
-                amount=data.amount,
+                amount=Decimal(data.amount),
                 reason=data.reason,
                 on=data.on or date.today(),
                 expected_version=expected_version(request),
             ),
             name="top_up",
+            status_code=201,
+        )
+        # A top-up is one event on the call: its ledger entry is the call's version it produced
+        # (the same on an idempotent retry, which answers the first version).
+        result = answer.content
+        return Response(
+            TopUpRecorded(
+                id=result.id, version=result.version, notification_id=result.notification_id, entry=result.version
+            ),
+            status_code=answer.status_code,
+            headers=answer.headers,
         )
 
-    @post("/{call_id:uuid}/closure", responses=COMMAND_ERRORS, guards=[STAFF], summary="Close the call")
+    @post("/{call_id:uuid}/closure", responses=WRITE_ERRORS, guards=[STAFF], status_code=200, summary="Close the call")
     async def close(
         self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
@@ -169,7 +197,13 @@ class CallController(Controller):
             name="close_call",
         )
 
-    @post("/{call_id:uuid}/results", responses=COMMAND_ERRORS, guards=[STAFF], summary="Publish the call's results")
+    @post(
+        "/{call_id:uuid}/results",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Publish the call's results",
+    )
     async def publish(
         self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
@@ -185,7 +219,7 @@ class CallController(Controller):
 
     @post(
         "/{call_id:uuid}/audit-grants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Let an auditor read the call's decision files",
@@ -208,7 +242,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/envelope",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="The envelope's ledger and balance (now, or `at` a past moment, from the call's events)",
     )
@@ -254,7 +288,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="The call's figures, per region and per member form, and the decisions awaiting review",
     )
@@ -296,7 +330,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/regions/{code:str}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="A region's part of the call's figures (regional delegates: their own region)",
     )
@@ -304,7 +338,7 @@ class CallController(Controller):
         self,
         request: Request,
         call_id: FromPath[UUID],
-        code: FromPath[str],
+        code: FromPath[RegionCode],
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> DashboardFigures:
@@ -317,7 +351,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/what-if",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="Rank the scored applications and show what an envelope or a cut-off score would fund "
         "(decides nothing)",
@@ -327,22 +361,24 @@ class CallController(Controller):
         call_id: FromPath[UUID],
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        envelope: Annotated[Decimal | None, QueryParameter(description="default: the call's whole envelope")] = None,
-        cutoff_score: Annotated[Decimal | None, QueryParameter(description="a score out of 100")] = None,
+        envelope: Annotated[
+            MoneyText | None, QueryParameter(description="the envelope to simulate, in euros (default: the call's)")
+        ] = None,
+        cutoff_score: Annotated[
+            ScoreOutOf100 | None, QueryParameter(description="the lowest score funded, out of 100")
+        ] = None,
     ) -> WhatIf:
-        # (msgspec cannot bound a Decimal parameter: checked here.)
-        if cutoff_score is not None and not (cutoff_score.is_finite() and 0 <= cutoff_score <= 100):
-            raise InvalidInput("cutoff_score : une note est comprise entre 0 et 100", field="cutoff_score")
         row = await _call_row(platform, call_id, wait_for)
-        budget = row["envelope_total"] if envelope is None else euros(envelope, "envelope")
+        budget = row["envelope_total"] if envelope is None else Decimal(envelope)
+        cutoff = None if cutoff_score is None else Decimal(cutoff_score)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, str(call_id))]
-        outcomes = simulate(candidates, budget, cutoff_score)
+        outcomes = simulate(candidates, budget, cutoff)
         count = Counter(o.outcome for o in outcomes)
         return WhatIf(
             call_id=str(call_id),
             envelope=budget,
-            cutoff_score=cutoff_score,
+            cutoff_score=cutoff,
             funded_total=sum((o.funded for o in outcomes), Decimal(0)),
             fully_funded=count["full"],
             partly_funded=count["partial"],
@@ -366,7 +402,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/applications",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The call's applications the caller may see (staff: all; members: their own; delegates: their "
         "region's; reviewers: those assigned to them)",
@@ -377,9 +413,11 @@ class CallController(Controller):
         call_id: FromPath[UUID],
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        status: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        status: Annotated[
+            ApplicationStatusCode | None, QueryParameter(description="only the applications in this status")
+        ] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
     ) -> ApplicationPage:
         await platform.wait_for("training", wait_for, [FUNDING])
         reader = await reader_of(platform, request.user)
@@ -396,7 +434,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/decisions.csv",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[EXPORTERS],
         summary="The call's decisions as CSV",
         media_type="text/csv",
@@ -413,7 +451,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/decisions.xlsx",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[EXPORTERS],
         summary="The call's decisions as an XLSX workbook",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -13,7 +13,16 @@ from litestar.params import FromPath, JSONBody
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import DECISION_FILES, FUNDING, REVIEWERS, STAFF, WaitFor, training
+from services.training.api.common import (
+    DECISION_FILES,
+    FUNDING,
+    READ_ERRORS,
+    REVIEWERS,
+    STAFF,
+    WRITE_ERRORS,
+    WaitFor,
+    training,
+)
 from services.training.api.schemas import (
     AssignmentIn,
     DatedIn,
@@ -24,11 +33,11 @@ from services.training.api.schemas import (
     ReviewIn,
     ScoreIn,
 )
-from services.training.domain.errors import ApplicationNotFound, ApplicationRefused
+from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -42,8 +51,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/eligibility",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Check eligibility again against the register as it is now",
     )
     async def recheck(
@@ -65,8 +75,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/eligibility/overrides",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Override one failed eligibility check, with a written reason",
     )
     async def override(
@@ -87,7 +98,11 @@ class DecisionController(Controller):
         )
 
     @post(
-        "/{application_id:uuid}/reviewers", responses=COMMAND_ERRORS, guards=[STAFF], summary="Assign a fund reviewer"
+        "/{application_id:uuid}/reviewers",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Assign a fund reviewer",
     )
     async def assign(
         self,
@@ -111,8 +126,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/scores",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
+        status_code=200,
         summary="Score every criterion of the grid, with a comment (assigned reviewers, no conflict of interest)",
     )
     async def score(
@@ -143,8 +159,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/decision",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Decide: award an amount (committed on the envelope at once) or reject, with a reason",
     )
     async def decide(
@@ -180,8 +197,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/review",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Review a decision (another staff member than its maker): approve, or send back with a comment",
     )
     async def review(
@@ -207,8 +225,9 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/settlement",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Settle the award on the reported actuals (pro rata where they fall short)",
     )
     async def settle(
@@ -228,7 +247,7 @@ class DecisionController(Controller):
 
     @get(
         "/{application_id:uuid}/decision-file",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[FILE_READERS],
         summary="The application's whole story: checks, overrides, scores, decision, envelope, review, settlement",
     )
@@ -264,7 +283,7 @@ class DecisionController(Controller):
         )
 
 
-def _award_amount(amount: Decimal | None) -> Decimal:
+def _award_amount(amount: str | None) -> Decimal:
     if amount is None:
-        raise ApplicationRefused("amount : une décision d'aide indique son montant")
-    return amount
+        raise InvalidInput("le champ « amount » est requis : une décision d'aide indique son montant", field="amount")
+    return Decimal(amount)
