@@ -24,7 +24,10 @@ from services.training.api.common import (
     STAFF,
     WRITE_ERRORS,
     Limit,
+    MoneyQuery,
     Offset,
+    RegionCode,
+    ScoreQuery,
     WaitFor,
     training,
 )
@@ -41,9 +44,7 @@ from services.training.api.schemas import (
     DatedIn,
     EnvelopeLedger,
     LedgerLine,
-    RegionCode,
     ReviewItem,
-    ScoreOutOf100,
     TopUpIn,
     TopUpRecorded,
     WhatIf,
@@ -60,7 +61,6 @@ from shared.errors import NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
-from shared.values import MoneyText
 
 EXPORTERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
@@ -338,7 +338,7 @@ class CallController(Controller):
         self,
         request: Request,
         call_id: FromPath[UUID],
-        code: FromPath[RegionCode],
+        code: RegionCode,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> DashboardFigures:
@@ -361,12 +361,8 @@ class CallController(Controller):
         call_id: FromPath[UUID],
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        envelope: Annotated[
-            MoneyText | None, QueryParameter(description="the envelope to simulate, in euros (default: the call's)")
-        ] = None,
-        cutoff_score: Annotated[
-            ScoreOutOf100 | None, QueryParameter(description="the lowest score funded, out of 100")
-        ] = None,
+        envelope: MoneyQuery = None,
+        cutoff_score: ScoreQuery = None,
     ) -> WhatIf:
         row = await _call_row(platform, call_id, wait_for)
         budget = row["envelope_total"] if envelope is None else Decimal(envelope)

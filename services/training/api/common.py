@@ -3,18 +3,20 @@ paging parameters, and the errors each kind of operation documents."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, get_args
 
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
+from services.training.api.schemas import SCORE_PATTERN
 from services.training.application import TrainingApplication
 from shared.auth import Role, requires
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, ErrorBody
 from shared.platform import Platform
-from shared.values import Limit as LimitValue
-from shared.values import Offset as OffsetValue
+from shared.values import MONEY_PATTERN
+from shared.values import Limit as SharedLimit
+from shared.values import Offset as SharedOffset
 
 STAFF = requires(Role.NATIONAL_STAFF)
 APPLICANTS = requires(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
@@ -34,8 +36,23 @@ WaitFor = Annotated[
     int | None,
     QueryParameter(ge=1, le=2**63 - 1, description="a notification id to wait for (read your own write)"),
 ]
-Limit = Annotated[LimitValue, QueryParameter(description="page size (1 to 500)")]
-Offset = Annotated[OffsetValue, QueryParameter(description="rank of the page's first item (0 to 1,000,000)")]
+# Litestar checks a parameter against the constraints of its `QueryParameter`/`PathParameter` (not
+# against a `Meta` inside the type): the bounds are copied from the shared paging types.
+_LIMIT, _OFFSET = get_args(SharedLimit)[1], get_args(SharedOffset)[1]
+Limit = Annotated[int, QueryParameter(ge=_LIMIT.ge, le=_LIMIT.le, description=_LIMIT.description)]
+Offset = Annotated[int, QueryParameter(ge=_OFFSET.ge, le=_OFFSET.le, description=_OFFSET.description)]
+REGION_PATTERN = r"^[A-Z]{2,8}(?!\n)$"
+RegionCode = Annotated[
+    str, PathParameter(min_length=2, max_length=8, pattern=REGION_PATTERN, description="a region's code, e.g. BRE")
+]
+MoneyQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=MONEY_PATTERN, description="euros, at most two decimals, e.g. 5000.50"),
+]
+ScoreQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=SCORE_PATTERN, description="a score out of 100, at most two decimals, e.g. 75.5"),
+]
 
 # Commands: the shared list (400, 401, 403, 404, 409, 422).
 WRITE_ERRORS = COMMAND_ERRORS

@@ -11,8 +11,8 @@ from litestar.params import FromPath
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, Offset, WaitFor
-from services.training.api.schemas import ApplicationPage, Assignment, RegionCode, RegionOverview
+from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, Offset, RegionCode, WaitFor
+from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
 from services.training.api.views import application_summary, dashboard_figures, visible_status
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
 from shared.errors import NotFound
@@ -66,7 +66,7 @@ class OverviewController(Controller):
     async def region_overview(
         self,
         request: Request,
-        code: FromPath[RegionCode],
+        code: RegionCode,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         limit: Limit = 100,

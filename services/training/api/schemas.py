@@ -44,7 +44,7 @@ CheckCode = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[a-z_]+
 MemberId = Annotated[str, Meta(pattern=_UUID)]
 RegionCode = Annotated[str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$")]
 Rate = Annotated[str, Meta(pattern=RATE_PATTERN, examples=["0.50"])]
-_SCORE = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)(?!\n)$"
+SCORE_PATTERN = _SCORE = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)(?!\n)$"
 PATTERN_MEANINGS.setdefault(_SCORE, 'doit être une note sur 100, avec au plus deux décimales (ex. "75.5")')
 ScoreOutOf100 = Annotated[str, Meta(pattern=_SCORE, examples=["75.5"])]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
