@@ -10,7 +10,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.training import queries
 from services.training.api.access import reader_of
@@ -20,6 +20,8 @@ from services.training.api.common import (
     READ_ERRORS,
     READERS,
     WRITE_ERRORS,
+    ApplicationId,
+    CallId,
     WaitFor,
     training,
 )
@@ -89,7 +91,7 @@ class DraftController(Controller):
         summary="Start an application (a draft) for the caller's enterprise, alone or with partners",
     )
     async def draft(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[ContentIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[ContentIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app, lead = training(platform), tenant(request)
         return await run_command(
@@ -114,7 +116,7 @@ class ApplicationController(Controller):
     async def get_application(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> ApplicationRecord:
@@ -130,7 +132,7 @@ class ApplicationController(Controller):
     async def amendments(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> AmendmentDiff:
@@ -153,7 +155,7 @@ class ApplicationController(Controller):
     async def edit(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ContentIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -179,7 +181,7 @@ class ApplicationController(Controller):
         summary="Submit the application (eligibility is checked at once)",
     )
     async def submit(
-        self, request: Request, application_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, application_id: ApplicationId, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app, member = training(platform), tenant(request)
         return await run_command(
@@ -202,7 +204,7 @@ class ApplicationController(Controller):
     async def amend(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[AmendmentIn],
         platform: NamedDependency[Platform],
     ) -> Response[AmendmentRecorded]:
@@ -243,7 +245,7 @@ class ApplicationController(Controller):
     async def withdraw(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -271,7 +273,7 @@ class ApplicationController(Controller):
     async def report_actuals(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ActualsIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

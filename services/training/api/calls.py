@@ -12,7 +12,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.training import queries
 from services.training.api.access import reader_of
@@ -23,6 +23,7 @@ from services.training.api.common import (
     READERS,
     STAFF,
     WRITE_ERRORS,
+    CallId,
     Limit,
     MoneyQuery,
     Offset,
@@ -121,7 +122,7 @@ class CallController(Controller):
 
     @get("/{call_id:uuid}", responses=READ_ERRORS, guards=[ANYONE], summary="A call: terms, dates, status")
     async def get_call(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> CallRecord:
         row = await _call_row(platform, call_id, wait_for)
         return call_record(row, with_envelope=request.user.has(Role.NATIONAL_STAFF))
@@ -136,7 +137,7 @@ class CallController(Controller):
     async def amend(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         data: JSONBody[CallAmendment],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -158,7 +159,7 @@ class CallController(Controller):
         summary="Top up the envelope (a partner's complement); answers the top-up's ledger entry",
     )
     async def top_up(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[TopUpIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[TopUpIn], platform: NamedDependency[Platform]
     ) -> Response[TopUpRecorded]:
         app = training(platform)
         answer = await run_command(
@@ -187,7 +188,7 @@ class CallController(Controller):
 
     @post("/{call_id:uuid}/closure", responses=WRITE_ERRORS, guards=[STAFF], status_code=200, summary="Close the call")
     async def close(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = training(platform)
         return await run_command(
@@ -205,7 +206,7 @@ class CallController(Controller):
         summary="Publish the call's results",
     )
     async def publish(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = training(platform)
         return await run_command(
@@ -227,7 +228,7 @@ class CallController(Controller):
     async def grant_audit(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         data: JSONBody[AuditGrantIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -248,7 +249,7 @@ class CallController(Controller):
     )
     async def envelope(
         self,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         at: Annotated[datetime | None, QueryParameter(description="a past moment")] = None,
@@ -293,7 +294,7 @@ class CallController(Controller):
         summary="The call's figures, per region and per member form, and the decisions awaiting review",
     )
     async def dashboard(
-        self, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> CallDashboard:
         row = await _call_row(platform, call_id, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
@@ -337,7 +338,7 @@ class CallController(Controller):
     async def region_dashboard(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         code: RegionCode,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
@@ -358,7 +359,7 @@ class CallController(Controller):
     )
     async def what_if(
         self,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         envelope: MoneyQuery = None,
@@ -406,7 +407,7 @@ class CallController(Controller):
     async def applications(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         status: Annotated[
@@ -436,7 +437,7 @@ class CallController(Controller):
         media_type="text/csv",
     )
     async def decisions_csv(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Response[bytes]:
         row, lines = await _decisions(platform, request.user, call_id, wait_for)
         return Response(
@@ -453,7 +454,7 @@ class CallController(Controller):
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     async def decisions_xlsx(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Response[bytes]:
         row, lines = await _decisions(platform, request.user, call_id, wait_for)
         content = await to_thread.run_sync(as_xlsx, lines, f"Décisions {row['year']}")

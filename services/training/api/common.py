@@ -4,6 +4,7 @@ paging parameters, and the errors each kind of operation documents."""
 from __future__ import annotations
 
 from typing import Annotated, get_args
+from uuid import UUID
 
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
@@ -41,6 +42,9 @@ WaitFor = Annotated[
 _LIMIT, _OFFSET = get_args(SharedLimit)[1], get_args(SharedOffset)[1]
 Limit = Annotated[int, QueryParameter(ge=_LIMIT.ge, le=_LIMIT.le, description=_LIMIT.description)]
 Offset = Annotated[int, QueryParameter(ge=_OFFSET.ge, le=_OFFSET.le, description=_OFFSET.description)]
+CallId = Annotated[UUID, PathParameter(description="the call's id")]
+ApplicationId = Annotated[UUID, PathParameter(description="the application's id")]
+MemberId = Annotated[UUID, PathParameter(description="the member's id (its tenant id)")]
 REGION_PATTERN = r"^[A-Z]{2,8}(?!\n)$"
 RegionCode = Annotated[
     str, PathParameter(min_length=2, max_length=8, pattern=REGION_PATTERN, description="a region's code, e.g. BRE")

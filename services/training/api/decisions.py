@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.training import queries
 from services.training.api.access import reader_of
@@ -20,6 +19,7 @@ from services.training.api.common import (
     REVIEWERS,
     STAFF,
     WRITE_ERRORS,
+    ApplicationId,
     WaitFor,
     training,
 )
@@ -59,7 +59,7 @@ class DecisionController(Controller):
     async def recheck(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -83,7 +83,7 @@ class DecisionController(Controller):
     async def override(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[OverrideIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -107,7 +107,7 @@ class DecisionController(Controller):
     async def assign(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[AssignmentIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -134,7 +134,7 @@ class DecisionController(Controller):
     async def score(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ScoreIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -167,7 +167,7 @@ class DecisionController(Controller):
     async def decide(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DecisionIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -205,7 +205,7 @@ class DecisionController(Controller):
     async def review(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ReviewIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -233,7 +233,7 @@ class DecisionController(Controller):
     async def settle(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -254,7 +254,7 @@ class DecisionController(Controller):
     async def decision_file(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> DecisionFile:

@@ -3,15 +3,12 @@ region's applications and figures, and a fund reviewer's assignments."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, Offset, RegionCode, WaitFor
+from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, MemberId, Offset, RegionCode, WaitFor
 from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
 from services.training.api.views import application_summary, dashboard_figures, visible_status
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
@@ -36,7 +33,7 @@ class OverviewController(Controller):
     async def member_applications(
         self,
         request: Request,
-        member_id: FromPath[UUID],
+        member_id: MemberId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         limit: Limit = 100,

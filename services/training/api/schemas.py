@@ -132,9 +132,10 @@ class TrainingIn(Strict):
     trainees: Annotated[Positive, doc("Number of trainees (1 to 100,000)")]
     cost: Annotated[MoneyText, doc("The training's cost, in euros")]
     priority: Annotated[bool, doc("One of the call's priority trainings (better co-funding terms)")] = False
-    enterprise_id: Annotated[
-        MemberId | None, doc("The applicant enterprise whose employees are trained (default: the lead)")
-    ] = None
+    # (The constraint stays inside the optional type: Litestar documents it only there.)
+    enterprise_id: (
+        Annotated[MemberId, doc("The applicant enterprise whose employees are trained (default: the lead)")] | None
+    ) = None
     integration_pathway: Annotated[bool, doc("The trainees are employees on integration pathways")] = True
 
 
@@ -163,9 +164,9 @@ class OverrideIn(Strict):
 
 class AssignmentIn(Strict):
     reviewer_id: Annotated[Text, doc("The fund reviewer's user id (the `sub` of their token)")]
-    reviewer_enterprise: Annotated[
-        MemberId | None, doc("The reviewer's own enterprise, if they belong to one (checked for conflicts)")
-    ] = None
+    reviewer_enterprise: (
+        Annotated[MemberId, doc("The reviewer's own enterprise, if they belong to one (checked for conflicts)")] | None
+    ) = None
 
 
 class CriterionScoreIn(Strict):
@@ -184,7 +185,7 @@ class ScoreIn(Strict):
 class DecisionIn(Strict):
     outcome: Annotated[DecisionKind, doc("Award an amount, or reject")]
     reason: Annotated[OptionalText, doc("Why (required for a rejection)")] = ""
-    amount: Annotated[MoneyText | None, doc("The amount awarded, in euros (required for an award)")] = None
+    amount: Annotated[MoneyText, doc("The amount awarded, in euros (required for an award)")] | None = None
 
 
 class ReviewIn(Strict):
