@@ -24,7 +24,9 @@ from services.training.api.common import (
     training,
 )
 from services.training.api.schemas import (
+    ApprovalIn,
     AssignmentIn,
+    AwardIn,
     DatedIn,
     DecisionFile,
     DecisionFileEntry,
@@ -37,7 +39,6 @@ from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -172,8 +173,8 @@ class DecisionController(Controller):
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         app = training(platform)
-        if data.outcome == "award":
-            amount = _award_amount(data.amount)
+        if isinstance(data, AwardIn):
+            amount = Decimal(data.amount)
             return await run_command(
                 request,
                 app,
@@ -215,7 +216,7 @@ class DecisionController(Controller):
             app,
             lambda: app.review_decision(
                 application_id,
-                approve=data.outcome == "approve",
+                approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
                 on=date.today(),
                 expected_version=expected_version(request),
@@ -281,9 +282,3 @@ class DecisionController(Controller):
             settled=row["settled"],
             entries=[DecisionFileEntry(**{k: e[k] for k in DecisionFileEntry.__struct_fields__}) for e in entries],
         )
-
-
-def _award_amount(amount: str | None) -> Decimal:
-    if amount is None:
-        raise InvalidInput("le champ « amount » est requis : une décision d'aide indique son montant", field="amount")
-    return Decimal(amount)

@@ -182,15 +182,31 @@ class ScoreIn(Strict):
     ]
 
 
-class DecisionIn(Strict):
-    outcome: Annotated[DecisionKind, doc("Award an amount, or reject")]
-    reason: Annotated[OptionalText, doc("Why (required for a rejection)")] = ""
-    amount: Annotated[MoneyText, doc("The amount awarded, in euros (required for an award)")] | None = None
+# A decision and a review are tagged by their `outcome`: each outcome has exactly the fields it needs,
+# so that the schema (not a rule at run time) says that an award has an amount and a rejection a reason.
 
 
-class ReviewIn(Strict):
-    outcome: Annotated[Literal["approve", "send_back"], doc("Approve the decision, or send it back")]
-    comment: Annotated[OptionalText, doc("What must be looked at again (required to send back)")] = ""
+class AwardIn(Strict, tag_field="outcome", tag="award"):
+    amount: Annotated[MoneyText, doc("The amount awarded, in euros (committed on the envelope at once)")]
+    reason: Annotated[OptionalText, doc("Why")] = ""
+
+
+class RejectionIn(Strict, tag_field="outcome", tag="reject"):
+    reason: Annotated[Reason, doc("Why the application is rejected (a rejection is always motivated)")]
+
+
+DecisionIn = AwardIn | RejectionIn
+
+
+class ApprovalIn(Strict, tag_field="outcome", tag="approve"):
+    comment: Annotated[OptionalText, doc("A comment, if any")] = ""
+
+
+class SendBackIn(Strict, tag_field="outcome", tag="send_back"):
+    comment: Annotated[LongText, doc("What must be looked at again")]
+
+
+ReviewIn = ApprovalIn | SendBackIn
 
 
 class ActualIn(Strict):
