@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
-from services.training.api.schemas import SCORE_PATTERN
+from services.training.api.schemas import REGION_PATTERN, SCORE_PATTERN
 from services.training.application import TrainingApplication
 from shared.auth import Role, requires
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, ErrorBody
@@ -45,7 +45,6 @@ Offset = Annotated[int, QueryParameter(ge=_OFFSET.ge, le=_OFFSET.le, description
 CallId = Annotated[UUID, PathParameter(description="the call's id")]
 ApplicationId = Annotated[UUID, PathParameter(description="the application's id")]
 MemberId = Annotated[UUID, PathParameter(description="the member's id (its tenant id)")]
-REGION_PATTERN = r"^[A-Z]{2,8}(?!\n)$"
 RegionCode = Annotated[
     str, PathParameter(min_length=2, max_length=8, pattern=REGION_PATTERN, description="a region's code, e.g. BRE")
 ]

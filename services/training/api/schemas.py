@@ -25,11 +25,24 @@ def doc(text: str) -> Meta:
     return Meta(description=text)
 
 
-# The validation errors name a pattern by its meaning: the rate pattern is this service's own.
-PATTERN_MEANINGS.setdefault(RATE_PATTERN, RATE_MEANING)
+# This service's own patterns (`(?!\n)$`: Python's `$` would also match before a final newline).
+CODE_PATTERN = r"^[a-z0-9_]+(?!\n)$"
+CHECK_CODE_PATTERN = r"^[a-z_]+(:[0-9a-f-]{36})?(?!\n)$"
+MEMBER_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!\n)$"
+REGION_PATTERN = r"^[A-Z]{2,8}(?!\n)$"
+SCORE_PATTERN = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)(?!\n)$"
 
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!\n)$"
-PATTERN_MEANINGS.setdefault(_UUID, "doit être l'identifiant d'un adhérent (UUID en minuscules)")
+# A validation error says what a pattern means (in the words of "le champ `x` <meaning>"): the shared
+# table learns this service's patterns, which shared/values.py does not know.
+for _pattern, _meaning in {
+    RATE_PATTERN: RATE_MEANING,
+    CODE_PATTERN: "ne doit contenir que des minuscules sans accent, des chiffres et des tirets bas",
+    CHECK_CODE_PATTERN: "doit être le code d'un critère d'éligibilité (ex. « active:<identifiant d'adhérent> »)",
+    MEMBER_ID_PATTERN: "doit être l'identifiant d'un adhérent (UUID en minuscules)",
+    REGION_PATTERN: "doit être le code d'une région : 2 à 8 majuscules sans accent (ex. « BRE »)",
+    SCORE_PATTERN: 'doit être une note sur 100, avec au plus deux décimales (ex. "75.5")',
+}.items():
+    PATTERN_MEANINGS.setdefault(_pattern, _meaning)
 
 Reason = Annotated[
     str,
@@ -39,14 +52,10 @@ OptionalText = Annotated[
     str,
     Meta(max_length=4000, pattern=MULTI_LINE_PATTERN, description="Texte libre, 0 à 4 000 caractères"),
 ]
-Code = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+(?!\n)$")]
-CheckCode = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[a-z_]+(:[0-9a-f-]{36})?(?!\n)$")]
-MemberId = Annotated[str, Meta(pattern=_UUID)]
-RegionCode = Annotated[str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$")]
+Code = Annotated[str, Meta(min_length=1, max_length=40, pattern=CODE_PATTERN)]
+CheckCode = Annotated[str, Meta(min_length=1, max_length=100, pattern=CHECK_CODE_PATTERN)]
+MemberId = Annotated[str, Meta(pattern=MEMBER_ID_PATTERN)]
 Rate = Annotated[str, Meta(pattern=RATE_PATTERN, examples=["0.50"])]
-SCORE_PATTERN = _SCORE = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)(?!\n)$"
-PATTERN_MEANINGS.setdefault(_SCORE, 'doit être une note sur 100, avec au plus deux décimales (ex. "75.5")')
-ScoreOutOf100 = Annotated[str, Meta(pattern=_SCORE, examples=["75.5"])]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 Count = Annotated[int, Meta(ge=0, le=100_000)]
 Positive = Annotated[int, Meta(ge=1, le=100_000)]
