@@ -7,6 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from services.training.api.schemas import (
+    AmendmentDiff,
+    ApplicationPage,
+    ApplicationRecord,
+    Assignment,
+    CallDashboard,
+    CallRecord,
+    DashboardFigures,
+    DecisionFile,
+    EnvelopeLedger,
+    RegionOverview,
+    WhatIf,
+)
 from services.training.domain.money import RATE_PATTERN
 from shared.values import MONEY_PATTERN
 from tests.conftest import Api
@@ -14,10 +29,13 @@ from tests.e2e.test_training_api import (
     BASE,
     admin,
     application_body,
+    given_awarded,
     given_call,
     given_members,
+    given_scored,
     given_submitted,
     read,
+    reviewer,
 )
 
 # The commands that create something: 201 with its id; every other command answers 200.
@@ -162,3 +180,68 @@ async def test_an_amendment_answers_its_number_and_a_retry_answers_the_same(api:
     assert numbers == [1, 2, 2]
     record = (await read(api, f"/applications/{submitted['id']}", admin(api, lead), answer.json())).json()
     assert record["amendments"] == 2
+
+
+# --- every answer is what the document says it is ------------------------------------------------------
+
+
+async def test_every_answer_decodes_into_its_documented_type_for_every_reader(api: Api) -> None:
+    lead, partner = await given_members(api, 2)
+    call = await given_call(api)
+    submitted = await given_submitted(api, call, lead, partners=(partner,))
+    a, c = f"/applications/{submitted['id']}", f"/calls/{call['id']}"
+    overridden = await api.client.post(
+        f"{BASE}{a}/eligibility/overrides", json={"check": "x", "reason": "motif"}, headers=api.staff
+    )
+    assert overridden.status_code == 422  # (no such check: only to exercise the refusal's shape)
+    await given_scored(api, submitted)
+    await given_awarded(api, submitted)
+    actuals = {
+        "trainings": [
+            {"training": 0, "trainees": 8, "hours": 14, "cost": "6400.00"},
+            {"training": 1, "trainees": 4, "hours": 7, "cost": "1000.00"},
+        ]
+    }
+    assert (await api.client.post(f"{BASE}{a}/actuals", json=actuals, headers=admin(api, lead))).status_code == 200
+    settled = await api.client.post(f"{BASE}{a}/settlement", json={}, headers=api.staff)
+    granted = await api.client.post(
+        f"{BASE}{c}/audit-grants", json={"auditor_id": "auditrice-1", "reason": "Contrôle"}, headers=api.staff
+    )
+    await read(api, a, api.staff, granted.json())
+    assert settled.status_code == 200
+    readers = {
+        "staff": api.staff,
+        "lead": admin(api, lead),
+        "partner": admin(api, partner),
+        "reviewer": reviewer(api, "evaluateur-1"),
+        "auditor": api.token("auditor", subject="auditrice-1"),
+        "delegate": api.token("regional_delegate", region="BRE"),
+    }
+    reads = [
+        ("/calls", list[CallRecord]),
+        (c, CallRecord),
+        (f"{c}/envelope", EnvelopeLedger),
+        (f"{c}/dashboard", CallDashboard),
+        (f"{c}/regions/BRE/dashboard", DashboardFigures),
+        (f"{c}/what-if", WhatIf),
+        (f"{c}/applications", ApplicationPage),
+        (a, ApplicationRecord),
+        (f"{a}/amendments", AmendmentDiff),
+        (f"{a}/decision-file", DecisionFile),
+        (f"/members/{lead}/applications", ApplicationPage),
+        ("/regions/BRE/overview", RegionOverview),
+        ("/reviewer/assignments", list[Assignment]),
+    ]
+    decoded = 0
+    for who, headers in readers.items():
+        for url, answer_type in reads:
+            response = await read(api, url, headers)
+            if response.status_code == 200:
+                msgspec.json.decode(response.content, type=answer_type)  # raises if it is not that type
+                decoded += 1
+            else:
+                assert response.status_code in (403, 404), (who, url, response.text)
+    assert decoded >= 40
+    record = msgspec.json.decode((await read(api, a, readers["lead"])).content, type=ApplicationRecord)
+    assert record.decision is not None and record.decision.decided_by is None  # applicants see the notified part
+    assert [e.role for e in record.enterprises] == ["lead", "partner"] and record.actuals is not None

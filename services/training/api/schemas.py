@@ -249,6 +249,127 @@ class AmendmentRecorded(msgspec.Struct, frozen=True, kw_only=True):
 
 
 # --- responses -----------------------------------------------------------------------------------
+# The read models keep an application's parts as JSON (amounts and dates as strings); these Structs
+# document their shape, and the tests decode every answer into them.
+
+
+class CriteriaOut(msgspec.Struct, kw_only=True):
+    accord_groupe_required: Annotated[bool, doc("Every applicant enterprise must be in the Accord Groupe")]
+    integration_pathway_required: Annotated[bool, doc("Trainees must be employees on integration pathways")]
+    max_cofunding_rate: Annotated[Decimal, doc("Share of a training's cost the fund may pay")]
+    priority_cofunding_rate: Annotated[Decimal, doc("Share paid for the priority trainings")]
+    max_per_trainee: Annotated[Decimal, doc("Ceiling of the co-funding per trainee, in euros")]
+
+
+class GridCriterionOut(msgspec.Struct, kw_only=True):
+    code: Annotated[str, doc("The criterion's code")]
+    label: Annotated[str, doc("The criterion as reviewers read it")]
+    weight: Annotated[int, doc("Its weight in the total")]
+
+
+class TermsOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The call's title")]
+    fund_amount: Annotated[Decimal, doc("The mutualised fund, in euros")]
+    envelope: Annotated[Decimal, doc("The initial envelope, in euros")]
+    opens_on: Annotated[date, doc("First day applications are accepted")]
+    closes_on: Annotated[date, doc("Last day applications are accepted")]
+    criteria: Annotated[CriteriaOut, doc("The eligibility and co-funding criteria")]
+    grid: Annotated[list[GridCriterionOut], doc("The scoring grid")]
+    priority_trainings: Annotated[list[str], doc("The board's priority trainings")]
+
+
+class EnterpriseOut(msgspec.Struct, kw_only=True):
+    member_id: Annotated[str, doc("The enterprise's member id")]
+    name: Annotated[str, doc("Its name, as the register showed it when it was named on the application")]
+    region: Annotated[str, doc("Its region, as recorded then")]
+    forms: Annotated[list[str], doc("Its member forms (AI, ACI, ETTI…)")]
+    role: Annotated[Literal["lead", "partner"] | None, doc("Lead or partner (absent inside `content`)")] = None
+
+
+class TrainingOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The training's title")]
+    priority: Annotated[bool, doc("One of the call's priority trainings")]
+    hours: Annotated[int, doc("Length, in hours")]
+    trainees: Annotated[int, doc("Trainees planned")]
+    cost: Annotated[Decimal, doc("Cost, in euros")]
+    enterprise_id: Annotated[str, doc("The enterprise whose employees are trained")]
+    integration_pathway: Annotated[bool, doc("The trainees are employees on integration pathways")]
+
+
+class ContentOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The application's title")]
+    summary: Annotated[str, doc("What the project is about")]
+    partners: Annotated[list[EnterpriseOut], doc("The partner enterprises")]
+    trainings: Annotated[list[TrainingOut], doc("The planned trainings")]
+    requested: Annotated[Decimal, doc("The co-funding requested, in euros")]
+
+
+class OverrideOut(msgspec.Struct, kw_only=True):
+    reason: Annotated[str, doc("Why national staff overrode the check")]
+    by: Annotated[str, doc("Who overrode it")]
+    recorded_at: Annotated[datetime, doc("When")]
+
+
+class CheckOut(msgspec.Struct, kw_only=True):
+    code: Annotated[str, doc("The check's code (`active:<member id>`, `cofunding_ceiling`…)")]
+    label: Annotated[str, doc("What is checked, in French")]
+    passed: Annotated[bool, doc("The check passed")]
+    expected: Annotated[str, doc("What the call's criteria expect, in French")]
+    observed: Annotated[str, doc("What was seen, in French")]
+    override: Annotated[OverrideOut | None, doc("National staff's override of a failed check, if any")] = None
+
+
+class ReviewerOut(msgspec.Struct, kw_only=True):
+    reviewer_id: Annotated[str, doc("The fund reviewer's user id")]
+    enterprise: Annotated[str | None, doc("The reviewer's own enterprise, if any")]
+    assigned_at: Annotated[datetime, doc("When they were assigned")]
+
+
+class CriterionScoreOut(msgspec.Struct, kw_only=True):
+    criterion: Annotated[str, doc("The criterion's code")]
+    score: Annotated[int, doc("The score, 0 to 5")]
+    comment: Annotated[str, doc("Why this score")]
+
+
+class ScoreSheetOut(msgspec.Struct, kw_only=True):
+    reviewer_id: Annotated[str, doc("The fund reviewer's user id")]
+    total: Annotated[Decimal, doc("The weighted total, out of 100")]
+    on: Annotated[date, doc("When the application was scored")]
+    no_conflict_declared: Annotated[bool, doc("The reviewer declared no conflict of interest")]
+    scores: Annotated[list[CriterionScoreOut], doc("One score per criterion of the grid")]
+
+
+class EnvelopeViewOut(msgspec.Struct, kw_only=True):
+    total: Annotated[Decimal, doc("The envelope when the decision was taken")]
+    available_before: Annotated[Decimal, doc("Available before the decision")]
+    available_after: Annotated[Decimal, doc("Available after it")]
+
+
+class DecisionOut(msgspec.Struct, kw_only=True):
+    kind: Annotated[DecisionKind, doc("An award or a rejection")]
+    amount: Annotated[Decimal | None, doc("The amount awarded (null for a rejection)")]
+    reason: Annotated[str, doc("The decision's reason")]
+    on: Annotated[date, doc("When it was decided")]
+    # what national staff and auditors see besides (an applicant sees the four fields above)
+    requested: Annotated[Decimal | None, doc("The co-funding requested when decided (awards)")] = None
+    allowed_maximum: Annotated[Decimal | None, doc("The ceiling the criteria allowed (awards)")] = None
+    score: Annotated[Decimal | None, doc("The mean score when decided")] = None
+    envelope: Annotated[EnvelopeViewOut | None, doc("The envelope as the decision saw it")] = None
+    decided_by: Annotated[str | None, doc("Who decided")] = None
+
+
+class ReviewOut(msgspec.Struct, kw_only=True):
+    outcome: Annotated[Literal["approved", "sent_back"], doc("Approved, or sent back")]
+    reviewer_id: Annotated[str, doc("The staff member who reviewed the decision")]
+    comment: Annotated[str, doc("Their comment")]
+    on: Annotated[date, doc("When")]
+
+
+class ActualOut(msgspec.Struct, kw_only=True):
+    training: Annotated[int, doc("Position of the planned training")]
+    trainees: Annotated[int, doc("Trainees trained")]
+    hours: Annotated[int, doc("Hours delivered")]
+    cost: Annotated[Decimal, doc("Actual cost, in euros")]
 
 
 class EnvelopeFigures(msgspec.Struct, kw_only=True):
@@ -271,7 +392,7 @@ class CallRecord(msgspec.Struct, kw_only=True):
     opened_on: Annotated[date, doc("When the call was opened")]
     closed_on: Annotated[date | None, doc("When the call was closed")]
     results_published_on: Annotated[date | None, doc("When its results were published")]
-    terms: Annotated[dict[str, Any], doc("The call's terms: amounts, criteria, grid, priority trainings")]
+    terms: Annotated[TermsOut, doc("The call's terms: amounts, criteria, grid, priority trainings")]
     applications_received: Annotated[bool, doc("An application was submitted: the terms are frozen")]
     version: Annotated[int, doc("The call's version (its ETag)")]
     envelope: Annotated[EnvelopeFigures | None, doc("The envelope's figures (national staff only)")] = None
@@ -314,11 +435,11 @@ class ApplicationRecord(msgspec.Struct, kw_only=True):
     lead_id: Annotated[str, doc("The lead enterprise's member id")]
     lead_name: Annotated[str, doc("The lead enterprise's name")]
     lead_region: Annotated[str, doc("The lead enterprise's region, as recorded when it applied")]
-    enterprises: Annotated[list[dict[str, Any]], doc("The applicant enterprises (lead and partners)")]
-    content: Annotated[dict[str, Any], doc("The current content (title, summary, partners, trainings, requested)")]
-    submitted_content: Annotated[dict[str, Any] | None, doc("The content as submitted, before any amendment")]
+    enterprises: Annotated[list[EnterpriseOut], doc("The applicant enterprises (lead and partners)")]
+    content: Annotated[ContentOut, doc("The current content")]
+    submitted_content: Annotated[ContentOut | None, doc("The content as submitted, before any amendment")]
     amendments: Annotated[int, doc("How many amendments since the submission")]
-    checks: Annotated[list[dict[str, Any]], doc("The eligibility checks: expected, observed, passed, override")]
+    checks: Annotated[list[CheckOut], doc("The eligibility checks: expected, observed, passed, override")]
     allowed_maximum: Annotated[Decimal | None, doc("The most the call's criteria allow for this content")]
     requested: Annotated[Decimal, doc("The co-funding requested")]
     awarded: Annotated[Decimal, doc("The amount awarded (once approved)")]
@@ -326,7 +447,7 @@ class ApplicationRecord(msgspec.Struct, kw_only=True):
     planned_trainees: Annotated[int, doc("Trainees planned")]
     planned_hours: Annotated[int, doc("Hours planned")]
     planned_cost: Annotated[Decimal, doc("Cost planned")]
-    actuals: Annotated[list[dict[str, Any]] | None, doc("What was delivered, per planned training")]
+    actuals: Annotated[list[ActualOut] | None, doc("What was delivered, per planned training")]
     delivered_trainees: Annotated[int | None, doc("Trainees trained")]
     delivered_hours: Annotated[int | None, doc("Hours delivered")]
     delivered_cost: Annotated[Decimal | None, doc("Actual cost")]
@@ -338,11 +459,11 @@ class ApplicationRecord(msgspec.Struct, kw_only=True):
     version: Annotated[int, doc("The application's version (its ETag)")]
     updated_at: Annotated[datetime, doc("When it last changed")]
     # what the roles that take part in the decision see (others get None)
-    reviewers: Annotated[list[dict[str, Any]] | None, doc("Assigned reviewers (staff and auditors)")] = None
-    scores: Annotated[list[dict[str, Any]] | None, doc("Scores (staff and auditors; a reviewer: their own)")] = None
+    reviewers: Annotated[list[ReviewerOut] | None, doc("Assigned reviewers (staff and auditors)")] = None
+    scores: Annotated[list[ScoreSheetOut] | None, doc("Scores (staff and auditors; a reviewer: their own)")] = None
     score: Annotated[Decimal | None, doc("Mean score out of 100 (staff and auditors)")] = None
-    decision: Annotated[dict[str, Any] | None, doc("The decision (applicants: once notified)")] = None
-    review: Annotated[dict[str, Any] | None, doc("The decision's review (staff and auditors)")] = None
+    decision: Annotated[DecisionOut | None, doc("The decision (applicants: once notified)")] = None
+    review: Annotated[ReviewOut | None, doc("The decision's review (staff and auditors)")] = None
     decided_on: Annotated[date | None, doc("When the decision was taken (staff and auditors)")] = None
 
 
@@ -483,11 +604,11 @@ class DecisionFile(msgspec.Struct, kw_only=True):
     lead_name: Annotated[str, doc("The lead enterprise's name")]
     status: Annotated[ApplicationStatusCode, doc("Where it stands")]
     eligibility: Annotated[EligibilityCode, doc("The outcome of the last eligibility check")]
-    checks: Annotated[list[dict[str, Any]], doc("The eligibility checks")]
-    scores: Annotated[list[dict[str, Any]], doc("The reviewers' scores")]
+    checks: Annotated[list[CheckOut], doc("The eligibility checks")]
+    scores: Annotated[list[ScoreSheetOut], doc("The reviewers' scores")]
     score: Annotated[Decimal | None, doc("Mean score out of 100")]
-    decision: Annotated[dict[str, Any] | None, doc("The decision")]
-    review: Annotated[dict[str, Any] | None, doc("The decision's review")]
+    decision: Annotated[DecisionOut | None, doc("The decision")]
+    review: Annotated[ReviewOut | None, doc("The decision's review")]
     awarded: Annotated[Decimal, doc("The amount awarded (once approved)")]
     settled: Annotated[Decimal | None, doc("The amount paid at settlement")]
     entries: Annotated[list[DecisionFileEntry], doc("Every event of the application, and the envelope's for it")]
