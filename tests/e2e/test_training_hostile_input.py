@@ -312,3 +312,24 @@ async def test_wait_for_beyond_any_notification_is_refused_not_a_server_error(ap
         assert_refused(await read(api, f"/calls/{call['id']}?wait_for={value}", api.staff), "wait_for")
     beyond = await read(api, f"/calls/{call['id']}?wait_for={2**63 - 1}", api.staff)
     assert_refused(beyond, "wait_for", status=422)
+
+
+# --- a rule broken by a field names it too ---------------------------------------------------------------
+
+
+async def test_a_rule_broken_by_one_field_is_a_422_naming_it_in_french(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    for body, field, words in (
+        (call_body(envelope="90000.00"), "envelope", "40 %"),
+        (with_value(call_body(), "criteria.max_cofunding_rate", "0"), "criteria.max_cofunding_rate", "taux"),
+        (with_value(call_body(), "criteria.max_per_trainee", "0"), "criteria.max_per_trainee", "plafond"),
+        (with_value(call_body(), "grid.0.label", " "), "grid[0].label", "libellé"),
+    ):
+        refused = await api.client.post(f"{BASE}/calls", json=body, headers=api.staff)
+        assert refused.status_code == 422, (field, refused.text)
+        assert refused.json()["extra"]["field"] == field and words in refused.json()["detail"], refused.text
+    call = await given_call(api)
+    priority = with_value(application_body(), "trainings.0.title", "Autre formation")
+    refused = await api.client.post(f"{BASE}/calls/{call['id']}/applications", json=priority, headers=admin(api, lead))
+    assert refused.status_code == 422 and refused.json()["extra"]["field"] == "trainings[0].priority", refused.text
+    assert "prioritaires" in refused.json()["detail"]

@@ -106,6 +106,8 @@ class CallTerms:
         for i, criterion in enumerate(self.grid):
             check_text(criterion.code, f"grid[{i}].code")
             check_text(criterion.label, f"grid[{i}].label")
+            if not criterion.label.strip():
+                raise CallRefused(f"grid[{i}].label : un critère de la grille a un libellé", field=f"grid[{i}].label")
         for i, training in enumerate(self.priority_trainings):
             check_text(training, f"priority_trainings[{i}]")
         codes = [criterion.code for criterion in self.grid]

@@ -209,7 +209,8 @@ class FundingApplication(AuditedAggregate):
             raise NotPermitted("vous ne pouvez pas noter une candidature de votre propre entreprise")
         if not no_conflict_declared:
             raise ApplicationRefused(
-                "no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter"
+                "no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter",
+                field="no_conflict_of_interest",
             )
         self._require(*OPEN_TO_DECISION, doing="noter la candidature")
         if self.eligibility != Eligibility.ELIGIBLE:
@@ -235,11 +236,12 @@ class FundingApplication(AuditedAggregate):
             )
         if amount > self.content.requested:
             raise ApplicationRefused(
-                f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)"
+                f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)", field="amount"
             )
         if amount > maximum:
             raise ApplicationRefused(
-                f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel ({maximum} €)"
+                f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel ({maximum} €)",
+                field="amount",
             )
         self._award_decided(amount, self.content.requested, maximum, self.score, reason, envelope, decided_by, on)
 
@@ -404,17 +406,17 @@ def check_content(lead: Enterprise, content: ApplicationContent, terms: CallTerm
             raise ApplicationRefused(f"{where}.title : une formation a un intitulé", field=f"{where}.title")
         if training.enterprise_id not in members:
             raise ApplicationRefused(
-                f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises candidates"
+                f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises candidates",
+                field=f"{where}.enterprise_id",
             )
         if training.hours <= 0 or training.trainees <= 0:
-            raise ApplicationRefused(
-                f"{where} : une formation compte au moins une heure et un stagiaire", field=f"{where}"
-            )
+            raise ApplicationRefused(f"{where} : une formation compte au moins une heure et un stagiaire", field=where)
         euros(training.cost, f"{where}.cost")
         if training.priority and training.title not in terms.priority_trainings:
             raise ApplicationRefused(
                 f"{where}.priority : « {training.title} » ne figure pas dans la liste des "
-                "formations prioritaires de l'appel"
+                "formations prioritaires de l'appel",
+                field=f"{where}.priority",
             )
     if complete:
         if not content.trainings:
