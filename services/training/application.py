@@ -236,6 +236,11 @@ class TrainingApplication(ServiceApplication):
             application_id, acting_for, expected_version, lambda app, call: app.report_actuals(actuals, on)
         )
 
+    def amendments_until(self, application_id: UUID, version: int) -> int:
+        """How many amendments the application had at that version: the number of the latest one."""
+        events = self.events.get(application_id, lte=version)
+        return sum(1 for e in events if isinstance(e, FundingApplication.Amended))
+
     def _content(self, request: ContentRequest, lead_id: str) -> ApplicationContent:
         """The content with its partners as the register copy knows them; a training that names no
         enterprise trains the lead's employees."""
@@ -243,15 +248,16 @@ class TrainingApplication(ServiceApplication):
         unknown = [i for i in request.partner_ids if i not in facts]
         if unknown:
             raise ApplicationRefused(
-                f"partners : entreprise(s) inconnue(s) du registre des adhérents : {', '.join(unknown)}"
+                f"partners : entreprise(s) inconnue(s) du registre des adhérents : {', '.join(unknown)}",
+                field="partners",
             )
         return ApplicationContent(
             title=request.title.strip(),
             summary=request.summary.strip(),
             partners=tuple(as_enterprise(facts[i]) for i in request.partner_ids),
             trainings=tuple(
-                replace(t, enterprise_id=t.enterprise_id or lead_id, cost=euros(t.cost, "cost"))
-                for t in request.trainings
+                replace(t, enterprise_id=t.enterprise_id or lead_id, cost=euros(t.cost, f"trainings[{i}].cost"))
+                for i, t in enumerate(request.trainings)
             ),
             requested=euros(request.requested, "requested"),
         )

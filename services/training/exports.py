@@ -1,5 +1,9 @@
 """The decisions of a call as national staff file them: CSV (semicolon-separated, UTF-8 with BOM, as
-French spreadsheets expect) and XLSX (openpyxl, a maintained library for the format)."""
+French spreadsheets expect) and XLSX (openpyxl, a maintained library for the format).
+
+Titles, names and reasons are written by applicants and staff: a text that a spreadsheet would take
+for a formula (`=HYPERLINK(...)`, `+`, `-`, `@`…) is written as text, never as a formula — in the CSV
+with a leading apostrophe (the usual neutralisation), in the XLSX as a string cell."""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADERS = (
     "Candidature",
@@ -90,7 +99,7 @@ def as_csv(lines: list[list[Any]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS)
     for line in lines:
-        writer.writerow(["" if v is None else str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in line])
+        writer.writerow([_csv_value(v) for v in line])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -100,7 +109,27 @@ def as_xlsx(lines: list[list[Any]], title: str) -> bytes:
     sheet.append(list(HEADERS))
     for line in lines:
         # Amounts as numbers (two decimals are exact in a double for any fund's figures).
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
+        sheet.append([_xlsx_value(sheet, v) for v in line])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _xlsx_value(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
+        return cell
+    return value

@@ -10,7 +10,7 @@ import pytest
 
 from services.training.domain.call import Call
 from services.training.domain.eligibility import allowed_maximum, check_eligibility
-from services.training.domain.errors import ApplicationRefused, CallRefused, InvalidAmount, NotPermitted
+from services.training.domain.errors import ApplicationRefused, CallRefused, NotPermitted
 from services.training.domain.funding_application import FundingApplication
 from services.training.domain.values import (
     ApplicationContent,
@@ -21,6 +21,7 @@ from services.training.domain.values import (
     Training,
     TrainingActual,
 )
+from shared.errors import InvalidInput
 from tests.unit.test_training_call import CLOSES, opened
 
 LEAD = Enterprise("lead", "AI du Relais", "BRE", ("AI",))
@@ -102,8 +103,9 @@ def test_a_draft_that_makes_no_sense_is_refused(overrides: dict[str, object], wo
 
 
 def test_a_cost_finer_than_a_cent_is_refused() -> None:
-    with pytest.raises(InvalidAmount, match="centime"):
+    with pytest.raises(InvalidInput, match="deux décimales") as refused:
         drafted(trainings=(Training(SST, True, 14, 10, Decimal("1.001"), "lead", True),))
+    assert refused.value.details == {"field": "trainings[0].cost"}
 
 
 def test_submission_needs_trainings_and_a_request() -> None:
@@ -293,3 +295,60 @@ def test_the_award_is_settled_pro_rata_of_the_trainee_hours_delivered() -> None:
     assert (settlement.planned_trainee_hours, settlement.delivered_trainee_hours) == (240, 212)
     assert settlement.amount == Decimal("2650.00") and settlement.released == Decimal("350.00")
     assert app.status == "settled" and app.settled_amount == Decimal("2650.00")
+
+
+# --- hostile text: refused by the domain too, so that the CLI and the demo cannot store it --------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": "Former\x00"}, "title"),
+        ({"title": "Former\nles salariés"}, "title"),
+        ({"summary": "Résumé\x1b[31m"}, "summary"),
+        ({"trainings": (Training("SST\x08", False, 14, 10, Decimal("6000.00"), "lead", True),)}, "trainings[0].title"),
+    ],
+)
+def test_control_characters_in_the_content_are_refused_naming_the_field(overrides: dict, field: str) -> None:
+    with pytest.raises(InvalidInput, match="caractère interdit") as refused:
+        drafted(**overrides)
+    assert refused.value.details == {"field": field}
+
+
+def test_a_summary_may_hold_line_breaks_and_tabs() -> None:
+    assert drafted(summary="Deux lignes\n\tet une tabulation").content.summary.count("\n") == 1
+
+
+def test_control_characters_in_every_recorded_text_are_refused_and_nothing_is_recorded() -> None:
+    bad = "a\x00b"
+    call = opened()
+    app = submitted(call)
+    version = app.version
+    for command, field in (
+        (lambda: app.amend(call, content(summary="Autre"), bad, ON), "reason"),
+        (lambda: app.override_check("active:lead", bad, "staff-1"), "reason"),
+        (lambda: app.override_check(bad, "motif", "staff-1"), "check"),
+        (lambda: app.assign_reviewer(bad, None), "reviewer_id"),
+        (lambda: app.score_by("rev-1", None, True, call.terms.grid, (CriterionScore("x", 1, bad),), ON), None),
+        (lambda: app.decide_rejection(bad, ENVELOPE, "staff-1", ON), "reason"),
+        (lambda: app.withdraw(call, bad, ON), "reason"),
+    ):
+        with pytest.raises((InvalidInput, NotPermitted, ApplicationRefused)) as refused:
+            command()
+        if field is not None:
+            assert isinstance(refused.value, InvalidInput) and refused.value.details == {"field": field}
+    assert app.version == version
+
+
+def test_control_characters_in_a_score_comment_or_a_review_comment_are_refused() -> None:
+    call = opened()
+    app = submitted(call)
+    app.assign_reviewer("rev-1", None)
+    comments = (CriterionScore("pertinence", 4, "Solide"), CriterionScore("cout", 3, "Rai\x00sonnable"))
+    with pytest.raises(InvalidInput) as refused:
+        app.score_by("rev-1", None, True, call.terms.grid, comments, ON)
+    assert refused.value.details == {"field": "scores[1].comment"}
+    decided_app, _ = decided()
+    with pytest.raises(InvalidInput) as refused:
+        decided_app.review(False, "à revoir\x00", "staff-2", ON)
+    assert refused.value.details == {"field": "comment"}

@@ -10,7 +10,8 @@ from uuid import uuid4
 import pytest
 
 from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion
-from services.training.domain.errors import CallRefused, EnvelopeExceeded, InvalidAmount
+from services.training.domain.errors import CallRefused, EnvelopeExceeded
+from shared.errors import InvalidInput
 
 OPENS, CLOSES = date(2015, 1, 26), date(2015, 3, 31)
 
@@ -59,8 +60,7 @@ def test_one_call_per_year_its_id_comes_from_the_year() -> None:
         ({"grid": (ScoringCriterion("a", "A", 0),)}, "poids"),
         ({"title": " "}, "titre"),
         ({"criteria": EligibilityCriteria(True, True, Decimal("0.80"), Decimal("0.70"), Decimal(500))}, "prioritaires"),
-        ({"criteria": EligibilityCriteria(True, True, Decimal("1.5"), Decimal("1.5"), Decimal(500))}, "taux"),
-        ({"criteria": EligibilityCriteria(True, True, Decimal("NaN"), Decimal("0.7"), Decimal(500))}, "taux"),
+        ({"criteria": EligibilityCriteria(True, True, Decimal("0"), Decimal("0.7"), Decimal(500))}, "taux"),
     ],
 )
 def test_a_call_that_breaks_the_rules_is_refused(overrides: dict[str, object], words: str) -> None:
@@ -69,8 +69,54 @@ def test_a_call_that_breaks_the_rules_is_refused(overrides: dict[str, object], w
 
 
 def test_amounts_finer_than_a_cent_are_refused() -> None:
-    with pytest.raises(InvalidAmount, match="centime"):
+    with pytest.raises(InvalidInput, match="deux décimales") as refused:
         opened(envelope=Decimal("290000.001"))
+    assert refused.value.details == {"field": "envelope"}
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-Infinity", "1E+1000000", "-1", "1.5", "0.12345"])
+def test_a_rate_that_is_not_a_share_of_one_with_four_decimals_is_refused(value: str) -> None:
+    criteria = EligibilityCriteria(True, True, Decimal(value), Decimal("0.70"), Decimal(500))
+    with pytest.raises(InvalidInput, match="taux compris entre 0 et 1") as refused:
+        opened(criteria=criteria)
+    assert refused.value.details == {"field": "criteria.max_cofunding_rate"}
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "1E+1000000", "-0.01", "1000000000.00"])
+def test_an_amount_that_is_not_finite_positive_and_bounded_is_refused(value: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        opened(fund_amount=Decimal(value))
+    assert refused.value.details == {"field": "fund_amount"} and "montant" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"title": "FMS\x002015"}, "title"),
+        ({"title": "FMS\n2015"}, "title"),
+        ({"grid": (ScoringCriterion("pertinence", "Perti\x1bnence", 3),)}, "grid[0].label"),
+        ({"priority_trainings": ("SST\x85",)}, "priority_trainings[0]"),
+    ],
+)
+def test_control_characters_in_the_terms_are_refused_naming_the_field(overrides: dict, field: str) -> None:
+    with pytest.raises(InvalidInput, match="caractère interdit") as refused:
+        opened(**overrides)
+    assert refused.value.details == {"field": field}
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "a\x7fb", "a\u009fb"])
+def test_control_characters_in_reasons_and_ids_recorded_on_the_call_are_refused(text: str) -> None:
+    call = opened()
+    for command, field in (
+        (lambda: call.top_up(Decimal(10), text, OPENS), "reason"),
+        (lambda: call.grant_audit(text, "contrôle"), "auditor_id"),
+        (lambda: call.grant_audit("auditrice", text), "reason"),
+        (lambda: call.amend(terms(title="Autre"), text), "reason"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            command()
+        assert refused.value.details == {"field": field}
+    assert call.version == 1  # nothing was recorded
 
 
 def test_terms_are_amended_until_the_first_application_is_received() -> None:

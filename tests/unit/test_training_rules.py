@@ -247,6 +247,20 @@ def test_decisions_export_as_an_xlsx_workbook() -> None:
     assert sheet["K2"].value == 2800.0
 
 
+def test_texts_a_spreadsheet_would_take_for_formulas_are_exported_as_text() -> None:
+    hostile = {
+        **decision_row(),
+        "title": '=HYPERLINK("http://exemple.invalid","Cliquez")',
+        "lead_name": "+33 AI",
+        "decision": {**decision_row()["decision"], "reason": "@SUM(A1)"},
+    }
+    lines = decision_lines([hostile])
+    csv_line = as_csv(lines).decode("utf-8-sig").splitlines()[1].split(";")
+    assert (csv_line[2], csv_line[11]) == ("'+33 AI", "'@SUM(A1)") and csv_line[1].startswith("\"'=HYPERLINK")
+    sheet = load_workbook(io.BytesIO(as_xlsx(lines, "Décisions")))["Décisions"]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == (hostile["title"], "s")
+
+
 # --- the 2015 demo data ---------------------------------------------------------------------------------
 
 

@@ -4,19 +4,32 @@ report actuals; and reading it back (what each reader may see of it)."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
-from litestar import Controller, Request, get, post
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import APPLICANTS, FUNDING, READERS, WaitFor, training
+from services.training.api.common import (
+    APPLICANTS,
+    FUNDING,
+    READ_ERRORS,
+    READERS,
+    WRITE_ERRORS,
+    ApplicationId,
+    CallId,
+    WaitFor,
+    training,
+)
 from services.training.api.schemas import (
     ActualsIn,
     AmendmentDiff,
     AmendmentIn,
+    AmendmentRecorded,
     ApplicationRecord,
     Change,
     ContentIn,
@@ -29,7 +42,7 @@ from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import Training, TrainingActual
 from shared.auth import Principal
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
+from shared.errors import CommandRefused
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -41,14 +54,14 @@ def content_request(body: ContentIn) -> ContentRequest:
         title=body.title,
         summary=body.summary,
         partner_ids=tuple(body.partners),
-        requested=body.requested,
+        requested=Decimal(body.requested),
         trainings=tuple(
             Training(
                 title=t.title.strip(),
                 priority=t.priority,
                 hours=t.hours,
                 trainees=t.trainees,
-                cost=t.cost,
+                cost=Decimal(t.cost),
                 enterprise_id=t.enterprise_id or "",
                 integration_pathway=t.integration_pathway,
             )
@@ -59,7 +72,8 @@ def content_request(body: ContentIn) -> ContentRequest:
 
 def tenant(request: Request) -> str:
     principal: Principal = request.user
-    assert principal.tenant is not None  # member roles always carry a tenant claim (checked on the token)
+    if principal.tenant is None:  # member roles always carry a tenant claim (checked on the token)
+        raise CommandRefused("votre jeton ne nomme pas votre entreprise (claim « tenant ») : reconnectez-vous")
     return principal.tenant
 
 
@@ -71,13 +85,13 @@ class DraftController(Controller):
 
     @post(
         "/{call_id:uuid}/applications",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
         status_code=201,
         summary="Start an application (a draft) for the caller's enterprise, alone or with partners",
     )
     async def draft(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[ContentIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[ContentIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app, lead = training(platform), tenant(request)
         return await run_command(
@@ -95,14 +109,14 @@ class ApplicationController(Controller):
 
     @get(
         "/{application_id:uuid}",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="An application, as the caller may see it",
     )
     async def get_application(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> ApplicationRecord:
@@ -111,13 +125,14 @@ class ApplicationController(Controller):
 
     @get(
         "/{application_id:uuid}/amendments",
-        summary="What changed since the application was submitted",
+        responses=READ_ERRORS,
         guards=[READERS],
+        summary="What changed since the application was submitted",
     )
     async def amendments(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> AmendmentDiff:
@@ -132,14 +147,15 @@ class ApplicationController(Controller):
 
     @post(
         "/{application_id:uuid}/draft",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
+        status_code=200,
         summary="Edit the draft (any applicant enterprise)",
     )
     async def edit(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ContentIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -159,12 +175,13 @@ class ApplicationController(Controller):
 
     @post(
         "/{application_id:uuid}/submission",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
+        status_code=200,
         summary="Submit the application (eligibility is checked at once)",
     )
     async def submit(
-        self, request: Request, application_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, application_id: ApplicationId, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app, member = training(platform), tenant(request)
         return await run_command(
@@ -178,19 +195,21 @@ class ApplicationController(Controller):
 
     @post(
         "/{application_id:uuid}/amendments",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
-        summary="Amend the submitted application (until the closing date, before it is scored)",
+        status_code=201,
+        summary="Amend the submitted application (until the closing date, before it is scored); answers the "
+        "amendment's number",
     )
     async def amend(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[AmendmentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[AmendmentRecorded]:
         app, member = training(platform), tenant(request)
-        return await run_command(
+        answer = await run_command(
             request,
             app,
             lambda: app.amend_application(
@@ -202,18 +221,31 @@ class ApplicationController(Controller):
                 expected_version=expected_version(request),
             ),
             name="amend_application",
+            status_code=201,
+        )
+        # Counted from the application's events up to the version answered: an idempotent retry,
+        # which answers the first command's version, gets the same number.
+        result = answer.content
+        number = await to_thread.run_sync(app.amendments_until, application_id, result.version)
+        return Response(
+            AmendmentRecorded(
+                id=result.id, version=result.version, notification_id=result.notification_id, amendment=number
+            ),
+            status_code=answer.status_code,
+            headers=answer.headers,
         )
 
     @post(
         "/{application_id:uuid}/withdrawal",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
+        status_code=200,
         summary="Withdraw the application",
     )
     async def withdraw(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -233,20 +265,22 @@ class ApplicationController(Controller):
 
     @post(
         "/{application_id:uuid}/actuals",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[APPLICANTS],
+        status_code=200,
         summary="Report what was delivered (trainees, hours, cost of each planned training)",
     )
     async def report_actuals(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ActualsIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         app, member = training(platform), tenant(request)
         actuals = tuple(
-            TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=a.cost) for a in data.trainings
+            TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=Decimal(a.cost))
+            for a in data.trainings
         )
         return await run_command(
             request,

@@ -12,13 +12,29 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import ANYONE, FUNDING, READERS, STAFF, WaitFor, training
+from services.training.api.common import (
+    ANYONE,
+    FUNDING,
+    READ_ERRORS,
+    READERS,
+    STAFF,
+    WRITE_ERRORS,
+    CallId,
+    Limit,
+    MoneyQuery,
+    Offset,
+    RegionCode,
+    ScoreQuery,
+    WaitFor,
+    training,
+)
 from services.training.api.schemas import (
     ApplicationPage,
+    ApplicationStatusCode,
     AuditGrantIn,
     CallAmendment,
     CallDashboard,
@@ -31,18 +47,18 @@ from services.training.api.schemas import (
     LedgerLine,
     ReviewItem,
     TopUpIn,
+    TopUpRecorded,
     WhatIf,
     WhatIfLine,
 )
 from services.training.api.views import application_summary, call_record, dashboard_figures
 from services.training.domain.call import CallTerms, EligibilityCriteria, ScoringCriterion
 from services.training.domain.errors import CallNotFound
-from services.training.domain.money import euros
 from services.training.domain.what_if import Candidate, simulate
 from services.training.exports import as_csv, as_xlsx, decision_lines
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput, NotFound
+from shared.errors import NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
@@ -55,16 +71,16 @@ def call_terms(body: CallTermsIn) -> CallTerms:
     c = body.criteria
     return CallTerms(
         title=body.title.strip(),
-        fund_amount=body.fund_amount,
-        envelope=body.envelope,
+        fund_amount=Decimal(body.fund_amount),
+        envelope=Decimal(body.envelope),
         opens_on=body.opens_on,
         closes_on=body.closes_on,
         criteria=EligibilityCriteria(
             accord_groupe_required=c.accord_groupe_required,
             integration_pathway_required=c.integration_pathway_required,
-            max_cofunding_rate=c.max_cofunding_rate,
-            priority_cofunding_rate=c.priority_cofunding_rate,
-            max_per_trainee=c.max_per_trainee,
+            max_cofunding_rate=Decimal(c.max_cofunding_rate),
+            priority_cofunding_rate=Decimal(c.priority_cofunding_rate),
+            max_per_trainee=Decimal(c.max_per_trainee),
         ),
         grid=tuple(ScoringCriterion(code=g.code, label=g.label, weight=g.weight) for g in body.grid),
         priority_trainings=tuple(t.strip() for t in body.priority_trainings),
@@ -75,7 +91,7 @@ class CallController(Controller):
     path = "/api/training/calls"
     tags = ["training: calls"]
 
-    @post("/", responses=COMMAND_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
+    @post("/", responses=WRITE_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
     async def open(
         self, request: Request, data: JSONBody[CallOpening], platform: NamedDependency[Platform]
     ) -> CommandResult:
@@ -90,7 +106,7 @@ class CallController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[ANYONE],
         summary="The calls for projects (the envelope's figures for national staff)",
     )
@@ -104,23 +120,24 @@ class CallController(Controller):
         staff = request.user.has(Role.NATIONAL_STAFF)
         return [call_record(r, with_envelope=staff) for r in rows]
 
-    @get("/{call_id:uuid}", responses=QUERY_ERRORS, guards=[ANYONE], summary="A call: terms, dates, status")
+    @get("/{call_id:uuid}", responses=READ_ERRORS, guards=[ANYONE], summary="A call: terms, dates, status")
     async def get_call(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> CallRecord:
         row = await _call_row(platform, call_id, wait_for)
         return call_record(row, with_envelope=request.user.has(Role.NATIONAL_STAFF))
 
     @post(
         "/{call_id:uuid}/amendment",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Amend the call (before its first application)",
     )
     async def amend(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         data: JSONBody[CallAmendment],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -136,30 +153,42 @@ class CallController(Controller):
 
     @post(
         "/{call_id:uuid}/top-ups",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
-        summary="Top up the envelope (a partner's complement)",
+        status_code=201,
+        summary="Top up the envelope (a partner's complement); answers the top-up's ledger entry",
     )
     async def top_up(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[TopUpIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+        self, request: Request, call_id: CallId, data: JSONBody[TopUpIn], platform: NamedDependency[Platform]
+    ) -> Response[TopUpRecorded]:
         app = training(platform)
-        return await run_command(
+        answer = await run_command(
             request,
             app,
             lambda: app.top_up(
                 call_id,
-                amount=data.amount,
+                amount=Decimal(data.amount),
                 reason=data.reason,
                 on=data.on or date.today(),
                 expected_version=expected_version(request),
             ),
             name="top_up",
+            status_code=201,
+        )
+        # A top-up is one event on the call: its ledger entry is the call's version it produced
+        # (the same on an idempotent retry, which answers the first version).
+        result = answer.content
+        return Response(
+            TopUpRecorded(
+                id=result.id, version=result.version, notification_id=result.notification_id, entry=result.version
+            ),
+            status_code=answer.status_code,
+            headers=answer.headers,
         )
 
-    @post("/{call_id:uuid}/closure", responses=COMMAND_ERRORS, guards=[STAFF], summary="Close the call")
+    @post("/{call_id:uuid}/closure", responses=WRITE_ERRORS, guards=[STAFF], status_code=200, summary="Close the call")
     async def close(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = training(platform)
         return await run_command(
@@ -169,9 +198,15 @@ class CallController(Controller):
             name="close_call",
         )
 
-    @post("/{call_id:uuid}/results", responses=COMMAND_ERRORS, guards=[STAFF], summary="Publish the call's results")
+    @post(
+        "/{call_id:uuid}/results",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Publish the call's results",
+    )
     async def publish(
-        self, request: Request, call_id: FromPath[UUID], data: JSONBody[DatedIn], platform: NamedDependency[Platform]
+        self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = training(platform)
         return await run_command(
@@ -185,7 +220,7 @@ class CallController(Controller):
 
     @post(
         "/{call_id:uuid}/audit-grants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Let an auditor read the call's decision files",
@@ -193,7 +228,7 @@ class CallController(Controller):
     async def grant_audit(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         data: JSONBody[AuditGrantIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -208,13 +243,13 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/envelope",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="The envelope's ledger and balance (now, or `at` a past moment, from the call's events)",
     )
     async def envelope(
         self,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         at: Annotated[datetime | None, QueryParameter(description="a past moment")] = None,
@@ -254,12 +289,12 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="The call's figures, per region and per member form, and the decisions awaiting review",
     )
     async def dashboard(
-        self, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> CallDashboard:
         row = await _call_row(platform, call_id, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
@@ -296,15 +331,15 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/regions/{code:str}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="A region's part of the call's figures (regional delegates: their own region)",
     )
     async def region_dashboard(
         self,
         request: Request,
-        call_id: FromPath[UUID],
-        code: FromPath[str],
+        call_id: CallId,
+        code: RegionCode,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> DashboardFigures:
@@ -317,32 +352,30 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/what-if",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[STAFF],
         summary="Rank the scored applications and show what an envelope or a cut-off score would fund "
         "(decides nothing)",
     )
     async def what_if(
         self,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        envelope: Annotated[Decimal | None, QueryParameter(description="default: the call's whole envelope")] = None,
-        cutoff_score: Annotated[Decimal | None, QueryParameter(description="a score out of 100")] = None,
+        envelope: MoneyQuery = None,
+        cutoff_score: ScoreQuery = None,
     ) -> WhatIf:
-        # (msgspec cannot bound a Decimal parameter: checked here.)
-        if cutoff_score is not None and not (cutoff_score.is_finite() and 0 <= cutoff_score <= 100):
-            raise InvalidInput("cutoff_score : une note est comprise entre 0 et 100", field="cutoff_score")
         row = await _call_row(platform, call_id, wait_for)
-        budget = row["envelope_total"] if envelope is None else euros(envelope, "envelope")
+        budget = row["envelope_total"] if envelope is None else Decimal(envelope)
+        cutoff = None if cutoff_score is None else Decimal(cutoff_score)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, str(call_id))]
-        outcomes = simulate(candidates, budget, cutoff_score)
+        outcomes = simulate(candidates, budget, cutoff)
         count = Counter(o.outcome for o in outcomes)
         return WhatIf(
             call_id=str(call_id),
             envelope=budget,
-            cutoff_score=cutoff_score,
+            cutoff_score=cutoff,
             funded_total=sum((o.funded for o in outcomes), Decimal(0)),
             fully_funded=count["full"],
             partly_funded=count["partial"],
@@ -366,7 +399,7 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/applications",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The call's applications the caller may see (staff: all; members: their own; delegates: their "
         "region's; reviewers: those assigned to them)",
@@ -374,12 +407,14 @@ class CallController(Controller):
     async def applications(
         self,
         request: Request,
-        call_id: FromPath[UUID],
+        call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        status: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        status: Annotated[
+            ApplicationStatusCode | None, QueryParameter(description="only the applications in this status")
+        ] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
     ) -> ApplicationPage:
         await platform.wait_for("training", wait_for, [FUNDING])
         reader = await reader_of(platform, request.user)
@@ -396,13 +431,13 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/decisions.csv",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[EXPORTERS],
         summary="The call's decisions as CSV",
         media_type="text/csv",
     )
     async def decisions_csv(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Response[bytes]:
         row, lines = await _decisions(platform, request.user, call_id, wait_for)
         return Response(
@@ -413,13 +448,13 @@ class CallController(Controller):
 
     @get(
         "/{call_id:uuid}/decisions.xlsx",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[EXPORTERS],
         summary="The call's decisions as an XLSX workbook",
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     async def decisions_xlsx(
-        self, request: Request, call_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Response[bytes]:
         row, lines = await _decisions(platform, request.user, call_id, wait_for)
         content = await to_thread.run_sync(as_xlsx, lines, f"Décisions {row['year']}")

@@ -5,17 +5,28 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import DECISION_FILES, FUNDING, REVIEWERS, STAFF, WaitFor, training
+from services.training.api.common import (
+    DECISION_FILES,
+    FUNDING,
+    READ_ERRORS,
+    REVIEWERS,
+    STAFF,
+    WRITE_ERRORS,
+    ApplicationId,
+    WaitFor,
+    training,
+)
 from services.training.api.schemas import (
+    ApprovalIn,
     AssignmentIn,
+    AwardIn,
     DatedIn,
     DecisionFile,
     DecisionFileEntry,
@@ -24,11 +35,10 @@ from services.training.api.schemas import (
     ReviewIn,
     ScoreIn,
 )
-from services.training.domain.errors import ApplicationNotFound, ApplicationRefused
+from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -42,14 +52,15 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/eligibility",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Check eligibility again against the register as it is now",
     )
     async def recheck(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -65,14 +76,15 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/eligibility/overrides",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Override one failed eligibility check, with a written reason",
     )
     async def override(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[OverrideIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -87,12 +99,16 @@ class DecisionController(Controller):
         )
 
     @post(
-        "/{application_id:uuid}/reviewers", responses=COMMAND_ERRORS, guards=[STAFF], summary="Assign a fund reviewer"
+        "/{application_id:uuid}/reviewers",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Assign a fund reviewer",
     )
     async def assign(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[AssignmentIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -111,14 +127,15 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/scores",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
+        status_code=200,
         summary="Score every criterion of the grid, with a comment (assigned reviewers, no conflict of interest)",
     )
     async def score(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ScoreIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -143,20 +160,21 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/decision",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Decide: award an amount (committed on the envelope at once) or reject, with a reason",
     )
     async def decide(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DecisionIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         app = training(platform)
-        if data.outcome == "award":
-            amount = _award_amount(data.amount)
+        if isinstance(data, AwardIn):
+            amount = Decimal(data.amount)
             return await run_command(
                 request,
                 app,
@@ -180,14 +198,15 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/review",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Review a decision (another staff member than its maker): approve, or send back with a comment",
     )
     async def review(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[ReviewIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -197,7 +216,7 @@ class DecisionController(Controller):
             app,
             lambda: app.review_decision(
                 application_id,
-                approve=data.outcome == "approve",
+                approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
                 on=date.today(),
                 expected_version=expected_version(request),
@@ -207,14 +226,15 @@ class DecisionController(Controller):
 
     @post(
         "/{application_id:uuid}/settlement",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
+        status_code=200,
         summary="Settle the award on the reported actuals (pro rata where they fall short)",
     )
     async def settle(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -228,14 +248,14 @@ class DecisionController(Controller):
 
     @get(
         "/{application_id:uuid}/decision-file",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[FILE_READERS],
         summary="The application's whole story: checks, overrides, scores, decision, envelope, review, settlement",
     )
     async def decision_file(
         self,
         request: Request,
-        application_id: FromPath[UUID],
+        application_id: ApplicationId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> DecisionFile:
@@ -262,9 +282,3 @@ class DecisionController(Controller):
             settled=row["settled"],
             entries=[DecisionFileEntry(**{k: e[k] for k in DecisionFileEntry.__struct_fields__}) for e in entries],
         )
-
-
-def _award_amount(amount: Decimal | None) -> Decimal:
-    if amount is None:
-        raise ApplicationRefused("amount : une décision d'aide indique son montant")
-    return amount

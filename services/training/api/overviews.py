@@ -3,27 +3,21 @@ region's applications and figures, and a fund reviewer's assignments."""
 
 from __future__ import annotations
 
-from typing import Annotated
-from uuid import UUID
-
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
 
 from services.training import queries
 from services.training.api.access import reader_of
-from services.training.api.common import FUNDING, REVIEWERS, WaitFor
+from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, MemberId, Offset, RegionCode, WaitFor
 from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
 from services.training.api.views import application_summary, dashboard_figures, visible_status
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
-from shared.errors import QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
 
 MEMBER_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Offset = Annotated[int, QueryParameter(ge=0)]
 
 
 class OverviewController(Controller):
@@ -32,14 +26,14 @@ class OverviewController(Controller):
 
     @get(
         "/members/{member_id:uuid}/applications",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[MEMBER_READERS],
         summary="A member's applications (as lead or partner): status, amounts, what is expected next",
     )
     async def member_applications(
         self,
         request: Request,
-        member_id: FromPath[UUID],
+        member_id: MemberId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         limit: Limit = 100,
@@ -62,14 +56,14 @@ class OverviewController(Controller):
 
     @get(
         "/regions/{code:str}/overview",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="A region's part of each call, and the applications of its members",
     )
     async def region_overview(
         self,
         request: Request,
-        code: FromPath[str],
+        code: RegionCode,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         limit: Limit = 100,
@@ -92,7 +86,7 @@ class OverviewController(Controller):
 
     @get(
         "/reviewer/assignments",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REVIEWERS],
         summary="The applications the caller must score",
     )
@@ -101,11 +95,11 @@ class OverviewController(Controller):
     ) -> list[Assignment]:
         await platform.wait_for("training", wait_for, [FUNDING])
         reader = await reader_of(platform, request.user)
-        assert reader.application_ids is not None
+        assigned_ids = sorted(reader.application_ids or ())  # a fund reviewer's reader always lists them
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             assigned = {a["application_id"]: a for a in await queries.assignments_of(conn, request.user.subject)}
         async with scoped_connection(platform.read_pool, reader.scope) as conn:
-            rows, _ = await queries.applications(conn, application_ids=sorted(reader.application_ids), limit=500)
+            rows, _ = await queries.applications(conn, application_ids=assigned_ids, limit=500)
         return [
             Assignment(
                 application_id=r["application_id"],

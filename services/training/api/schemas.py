@@ -1,7 +1,10 @@
 """Request and response bodies of the training API (msgspec Structs; unknown fields refused).
 
-Amounts are decimals (JSON strings like "1500.00", or numbers); the domain refuses negative amounts
-and more than two decimals with a message naming the field.
+Every field says what it is (its description is in the OpenAPI document). Amounts are euros written
+as strings ("1500.00": at most two decimals, no sign, no exponent, no NaN), rates are shares of 1
+written as strings ("0.50": at most four decimals), counts are bounded integers, texts refuse control
+characters, and coded values are enums. The domain checks the same rules again (`check_text`,
+`euros`, `rate`), so the CLI and the demo cannot store what the API refuses.
 """
 
 from __future__ import annotations
@@ -13,14 +16,64 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta
 
-Text = Annotated[str, Meta(min_length=1, max_length=300)]
-LongText = Annotated[str, Meta(max_length=5000)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
-Code = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
-MemberId = Annotated[str, Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+from services.training.domain.money import RATE_MEANING, RATE_PATTERN
+from shared.values import MULTI_LINE_PATTERN, PATTERN_MEANINGS, LongText, MoneyText, Text
+
+
+def doc(text: str) -> Meta:
+    """A field's one-line description."""
+    return Meta(description=text)
+
+
+# This service's own patterns (`(?!\n)$`: Python's `$` would also match before a final newline).
+CODE_PATTERN = r"^[a-z0-9_]+(?!\n)$"
+CHECK_CODE_PATTERN = r"^[a-z_]+(:[0-9a-f-]{36})?(?!\n)$"
+MEMBER_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!\n)$"
+REGION_PATTERN = r"^[A-Z]{2,8}(?!\n)$"
+SCORE_PATTERN = r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)(?!\n)$"
+
+# A validation error says what a pattern means (in the words of "le champ `x` <meaning>"): the shared
+# table learns this service's patterns, which shared/values.py does not know.
+for _pattern, _meaning in {
+    RATE_PATTERN: RATE_MEANING,
+    CODE_PATTERN: "ne doit contenir que des minuscules sans accent, des chiffres et des tirets bas",
+    CHECK_CODE_PATTERN: "doit être le code d'un critère d'éligibilité (ex. « active:<identifiant d'adhérent> »)",
+    MEMBER_ID_PATTERN: "doit être l'identifiant d'un adhérent (UUID en minuscules)",
+    REGION_PATTERN: "doit être le code d'une région : 2 à 8 majuscules sans accent (ex. « BRE »)",
+    SCORE_PATTERN: 'doit être une note sur 100, avec au plus deux décimales (ex. "75.5")',
+}.items():
+    PATTERN_MEANINGS.setdefault(_pattern, _meaning)
+
+Reason = Annotated[
+    str,
+    Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN, description="Texte libre, 1 à 2 000 caractères"),
+]
+OptionalText = Annotated[
+    str,
+    Meta(max_length=4000, pattern=MULTI_LINE_PATTERN, description="Texte libre, 0 à 4 000 caractères"),
+]
+Code = Annotated[str, Meta(min_length=1, max_length=40, pattern=CODE_PATTERN)]
+CheckCode = Annotated[str, Meta(min_length=1, max_length=100, pattern=CHECK_CODE_PATTERN)]
+MemberId = Annotated[str, Meta(pattern=MEMBER_ID_PATTERN)]
+Rate = Annotated[str, Meta(pattern=RATE_PATTERN, examples=["0.50"])]
 Year = Annotated[int, Meta(ge=2000, le=2100)]
 Count = Annotated[int, Meta(ge=0, le=100_000)]
 Positive = Annotated[int, Meta(ge=1, le=100_000)]
+
+CallStatusCode = Literal["open", "closed", "results_published"]
+ApplicationStatusCode = Literal[
+    "draft", "submitted", "withdrawn", "decided", "sent_back", "awarded", "rejected", "settled"
+]
+# What a reader sees: applicants and delegates see "under_review" until a decision is approved.
+VisibleStatus = Literal[
+    "draft", "submitted", "withdrawn", "decided", "sent_back", "under_review", "awarded", "rejected", "settled"
+]
+EligibilityCode = Literal["pending", "eligible", "ineligible"]
+NextStep = Literal["complete_and_submit", "review_eligibility", "report_actuals", "none"]
+LedgerKind = Literal["initial", "top_up", "committed", "released", "settled"]
+Breakdown = Literal["call", "region", "form"]
+DecisionKind = Literal["award", "reject"]
+WhatIfOutcome = Literal["full", "partial", "unfunded", "below_cutoff"]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -31,372 +84,541 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class CriteriaIn(Strict):
-    max_cofunding_rate: Decimal
-    priority_cofunding_rate: Decimal
-    max_per_trainee: Decimal
-    accord_groupe_required: bool = True
-    integration_pathway_required: bool = True
+    max_cofunding_rate: Annotated[Rate, doc('Share of a training\'s cost the fund may pay, 0 to 1 (e.g. "0.50")')]
+    priority_cofunding_rate: Annotated[
+        Rate, doc("Share paid for the call's priority trainings, 0 to 1, at least the general rate")
+    ]
+    max_per_trainee: Annotated[MoneyText, doc("Ceiling of the co-funding per trainee, in euros")]
+    accord_groupe_required: Annotated[bool, doc("Every applicant enterprise must be in the Accord Groupe")] = True
+    integration_pathway_required: Annotated[bool, doc("Trainees must be employees on integration pathways")] = True
 
 
 class GridCriterionIn(Strict):
-    code: Code
-    label: Text
-    weight: Annotated[int, Meta(ge=1, le=100)]
+    code: Annotated[Code, doc("The criterion's code (lower-case letters, digits, underscores)")]
+    label: Annotated[Text, doc("The criterion as reviewers read it")]
+    weight: Annotated[int, Meta(ge=1, le=100), doc("The criterion's weight in the total (1 to 100)")]
 
 
 class CallTermsIn(Strict):
-    title: Text
-    fund_amount: Decimal
-    envelope: Decimal
-    opens_on: date
-    closes_on: date
-    criteria: CriteriaIn
-    grid: Annotated[list[GridCriterionIn], Meta(min_length=1, max_length=20)]
-    priority_trainings: Annotated[list[Text], Meta(max_length=200)] = []
+    title: Annotated[Text, doc("The call's title")]
+    fund_amount: Annotated[MoneyText, doc("The mutualised fund the envelope is drawn from, in euros")]
+    envelope: Annotated[MoneyText, doc("The call's initial envelope, in euros (at least 40 % of the fund)")]
+    opens_on: Annotated[date, doc("First day applications are accepted")]
+    closes_on: Annotated[date, doc("Last day applications are accepted")]
+    criteria: Annotated[CriteriaIn, doc("The eligibility and co-funding criteria")]
+    grid: Annotated[list[GridCriterionIn], Meta(min_length=1, max_length=20), doc("The scoring grid")]
+    priority_trainings: Annotated[
+        list[Text], Meta(max_length=200), doc("Titles of the trainings the board made a priority")
+    ] = []
 
 
 class CallOpening(CallTermsIn, kw_only=True):
-    year: Year
+    year: Annotated[Year, doc("The call's year (one call per year)")]
 
 
 class CallAmendment(CallTermsIn, kw_only=True):
-    reason: Reason
+    reason: Annotated[Reason, doc("Why the call is amended")]
 
 
 class TopUpIn(Strict):
-    amount: Decimal
-    reason: Reason
-    on: date | None = None
+    amount: Annotated[MoneyText, doc("The amount added to the envelope, in euros (more than zero)")]
+    reason: Annotated[Reason, doc("Where the money comes from (e.g. the partner who pays it)")]
+    on: Annotated[date | None, doc("Date of the top-up (default: today)")] = None
 
 
 class DatedIn(Strict):
-    on: date | None = None
+    on: Annotated[date | None, doc("Date of the act (default: today)")] = None
 
 
 class AuditGrantIn(Strict):
-    auditor_id: Text
-    reason: Reason
+    auditor_id: Annotated[Text, doc("The auditor's user id (the `sub` of their token)")]
+    reason: Annotated[Reason, doc("Why the auditor may read the call's decision files")]
 
 
 class TrainingIn(Strict):
-    title: Text
-    hours: Positive
-    trainees: Positive
-    cost: Decimal
-    priority: bool = False
-    enterprise_id: MemberId | None = None  # whose employees are trained (default: the lead enterprise)
-    integration_pathway: bool = True
+    title: Annotated[Text, doc("The training's title (for a priority training: as listed in the call)")]
+    hours: Annotated[Positive, doc("Length of the training, in hours (1 to 100,000)")]
+    trainees: Annotated[Positive, doc("Number of trainees (1 to 100,000)")]
+    cost: Annotated[MoneyText, doc("The training's cost, in euros")]
+    priority: Annotated[bool, doc("One of the call's priority trainings (better co-funding terms)")] = False
+    # (The constraint stays inside the optional type: Litestar documents it only there.)
+    enterprise_id: (
+        Annotated[MemberId, doc("The applicant enterprise whose employees are trained (default: the lead)")] | None
+    ) = None
+    integration_pathway: Annotated[bool, doc("The trainees are employees on integration pathways")] = True
 
 
 class ContentIn(Strict):
-    title: Text
-    requested: Decimal
-    summary: LongText = ""
-    partners: Annotated[list[MemberId], Meta(max_length=20)] = []
-    trainings: Annotated[list[TrainingIn], Meta(max_length=100)] = []
+    title: Annotated[Text, doc("The application's title")]
+    requested: Annotated[MoneyText, doc("The co-funding requested, in euros")]
+    summary: Annotated[OptionalText, doc("What the project is about")] = ""
+    partners: Annotated[
+        list[MemberId], Meta(max_length=20), doc("Member ids of the partner enterprises (besides the lead)")
+    ] = []
+    trainings: Annotated[list[TrainingIn], Meta(max_length=100), doc("The planned trainings")] = []
 
 
 class AmendmentIn(ContentIn, kw_only=True):
-    reason: Reason
+    reason: Annotated[Reason, doc("Why the submitted application is amended")]
 
 
 class ReasonIn(Strict):
-    reason: Reason
+    reason: Annotated[Reason, doc("Why")]
 
 
 class OverrideIn(Strict):
-    check: Annotated[str, Meta(min_length=1, max_length=100)]
-    reason: Reason
+    check: Annotated[CheckCode, doc("Code of the failed check, as in the application's `checks` (e.g. `active:<id>`)")]
+    reason: Annotated[Reason, doc("The written reason for overriding it")]
 
 
 class AssignmentIn(Strict):
-    reviewer_id: Text
-    reviewer_enterprise: MemberId | None = None  # the reviewer's own enterprise, if they belong to one
+    reviewer_id: Annotated[Text, doc("The fund reviewer's user id (the `sub` of their token)")]
+    reviewer_enterprise: (
+        Annotated[MemberId, doc("The reviewer's own enterprise, if they belong to one (checked for conflicts)")] | None
+    ) = None
 
 
 class CriterionScoreIn(Strict):
-    criterion: Code
-    score: Annotated[int, Meta(ge=0, le=5)]
-    comment: LongText
+    criterion: Annotated[Code, doc("Code of a criterion of the call's grid")]
+    score: Annotated[int, Meta(ge=0, le=5), doc("The score, 0 to 5")]
+    comment: Annotated[LongText, doc("Why this score")]
 
 
 class ScoreIn(Strict):
-    no_conflict_of_interest: bool
-    scores: Annotated[list[CriterionScoreIn], Meta(min_length=1, max_length=20)]
+    no_conflict_of_interest: Annotated[bool, doc("The reviewer declares no conflict of interest (must be true)")]
+    scores: Annotated[
+        list[CriterionScoreIn], Meta(min_length=1, max_length=20), doc("One score per criterion of the grid")
+    ]
 
 
-class DecisionIn(Strict):
-    outcome: Literal["award", "reject"]
-    reason: LongText = ""
-    amount: Decimal | None = None
+# A decision and a review are tagged by their `outcome`: each outcome has exactly the fields it needs,
+# so that the schema (not a rule at run time) says that an award has an amount and a rejection a reason.
 
 
-class ReviewIn(Strict):
-    outcome: Literal["approve", "send_back"]
-    comment: LongText = ""
+class AwardIn(Strict, tag_field="outcome", tag="award"):
+    amount: Annotated[MoneyText, doc("The amount awarded, in euros (committed on the envelope at once)")]
+    reason: Annotated[OptionalText, doc("Why")] = ""
+
+
+class RejectionIn(Strict, tag_field="outcome", tag="reject"):
+    reason: Annotated[Reason, doc("Why the application is rejected (a rejection is always motivated)")]
+
+
+DecisionIn = AwardIn | RejectionIn
+
+
+class ApprovalIn(Strict, tag_field="outcome", tag="approve"):
+    comment: Annotated[OptionalText, doc("A comment, if any")] = ""
+
+
+class SendBackIn(Strict, tag_field="outcome", tag="send_back"):
+    comment: Annotated[LongText, doc("What must be looked at again")]
+
+
+ReviewIn = ApprovalIn | SendBackIn
 
 
 class ActualIn(Strict):
-    training: Annotated[int, Meta(ge=0, le=99)]
-    trainees: Count
-    hours: Count
-    cost: Decimal
+    training: Annotated[int, Meta(ge=0, le=99), doc("Position of the planned training (0 for the first)")]
+    trainees: Annotated[Count, doc("Trainees actually trained (0 if the training did not take place)")]
+    hours: Annotated[Count, doc("Hours actually delivered")]
+    cost: Annotated[MoneyText, doc("The actual cost, in euros")]
 
 
 class ActualsIn(Strict):
-    trainings: Annotated[list[ActualIn], Meta(min_length=1, max_length=100)]
+    trainings: Annotated[
+        list[ActualIn], Meta(min_length=1, max_length=100), doc("What was delivered, once for each planned training")
+    ]
+
+
+# --- command answers that name what they created inside an aggregate -----------------------------
+
+
+class TopUpRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    id: Annotated[str, doc("The call's id")]
+    version: Annotated[int, doc("The call's new version (its ETag, for the next If-Match)")]
+    notification_id: Annotated[int, doc("Pass it as `wait_for` to read your own write")]
+    entry: Annotated[int, doc("The top-up's id: its line in the envelope ledger (`lines[].entry` of the envelope)")]
+
+
+class AmendmentRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    id: Annotated[str, doc("The application's id")]
+    version: Annotated[int, doc("The application's new version (its ETag, for the next If-Match)")]
+    notification_id: Annotated[int, doc("Pass it as `wait_for` to read your own write")]
+    amendment: Annotated[int, doc("The amendment's id: its number among the application's amendments (1, 2…)")]
 
 
 # --- responses -----------------------------------------------------------------------------------
+# The read models keep an application's parts as JSON (amounts and dates as strings); these Structs
+# document their shape, and the tests decode every answer into them.
+
+
+class CriteriaOut(msgspec.Struct, kw_only=True):
+    accord_groupe_required: Annotated[bool, doc("Every applicant enterprise must be in the Accord Groupe")]
+    integration_pathway_required: Annotated[bool, doc("Trainees must be employees on integration pathways")]
+    max_cofunding_rate: Annotated[Decimal, doc("Share of a training's cost the fund may pay")]
+    priority_cofunding_rate: Annotated[Decimal, doc("Share paid for the priority trainings")]
+    max_per_trainee: Annotated[Decimal, doc("Ceiling of the co-funding per trainee, in euros")]
+
+
+class GridCriterionOut(msgspec.Struct, kw_only=True):
+    code: Annotated[str, doc("The criterion's code")]
+    label: Annotated[str, doc("The criterion as reviewers read it")]
+    weight: Annotated[int, doc("Its weight in the total")]
+
+
+class TermsOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The call's title")]
+    fund_amount: Annotated[Decimal, doc("The mutualised fund, in euros")]
+    envelope: Annotated[Decimal, doc("The initial envelope, in euros")]
+    opens_on: Annotated[date, doc("First day applications are accepted")]
+    closes_on: Annotated[date, doc("Last day applications are accepted")]
+    criteria: Annotated[CriteriaOut, doc("The eligibility and co-funding criteria")]
+    grid: Annotated[list[GridCriterionOut], doc("The scoring grid")]
+    priority_trainings: Annotated[list[str], doc("The board's priority trainings")]
+
+
+class EnterpriseOut(msgspec.Struct, kw_only=True):
+    member_id: Annotated[str, doc("The enterprise's member id")]
+    name: Annotated[str, doc("Its name, as the register showed it when it was named on the application")]
+    region: Annotated[str, doc("Its region, as recorded then")]
+    forms: Annotated[list[str], doc("Its member forms (AI, ACI, ETTI…)")]
+    role: Annotated[Literal["lead", "partner"] | None, doc("Lead or partner (absent inside `content`)")] = None
+
+
+class TrainingOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The training's title")]
+    priority: Annotated[bool, doc("One of the call's priority trainings")]
+    hours: Annotated[int, doc("Length, in hours")]
+    trainees: Annotated[int, doc("Trainees planned")]
+    cost: Annotated[Decimal, doc("Cost, in euros")]
+    enterprise_id: Annotated[str, doc("The enterprise whose employees are trained")]
+    integration_pathway: Annotated[bool, doc("The trainees are employees on integration pathways")]
+
+
+class ContentOut(msgspec.Struct, kw_only=True):
+    title: Annotated[str, doc("The application's title")]
+    summary: Annotated[str, doc("What the project is about")]
+    partners: Annotated[list[EnterpriseOut], doc("The partner enterprises")]
+    trainings: Annotated[list[TrainingOut], doc("The planned trainings")]
+    requested: Annotated[Decimal, doc("The co-funding requested, in euros")]
+
+
+class OverrideOut(msgspec.Struct, kw_only=True):
+    reason: Annotated[str, doc("Why national staff overrode the check")]
+    by: Annotated[str, doc("Who overrode it")]
+    recorded_at: Annotated[datetime, doc("When")]
+
+
+class CheckOut(msgspec.Struct, kw_only=True):
+    code: Annotated[str, doc("The check's code (`active:<member id>`, `cofunding_ceiling`…)")]
+    label: Annotated[str, doc("What is checked, in French")]
+    passed: Annotated[bool, doc("The check passed")]
+    expected: Annotated[str, doc("What the call's criteria expect, in French")]
+    observed: Annotated[str, doc("What was seen, in French")]
+    override: Annotated[OverrideOut | None, doc("National staff's override of a failed check, if any")] = None
+
+
+class ReviewerOut(msgspec.Struct, kw_only=True):
+    reviewer_id: Annotated[str, doc("The fund reviewer's user id")]
+    enterprise: Annotated[str | None, doc("The reviewer's own enterprise, if any")]
+    assigned_at: Annotated[datetime, doc("When they were assigned")]
+
+
+class CriterionScoreOut(msgspec.Struct, kw_only=True):
+    criterion: Annotated[str, doc("The criterion's code")]
+    score: Annotated[int, doc("The score, 0 to 5")]
+    comment: Annotated[str, doc("Why this score")]
+
+
+class ScoreSheetOut(msgspec.Struct, kw_only=True):
+    reviewer_id: Annotated[str, doc("The fund reviewer's user id")]
+    total: Annotated[Decimal, doc("The weighted total, out of 100")]
+    on: Annotated[date, doc("When the application was scored")]
+    no_conflict_declared: Annotated[bool, doc("The reviewer declared no conflict of interest")]
+    scores: Annotated[list[CriterionScoreOut], doc("One score per criterion of the grid")]
+
+
+class EnvelopeViewOut(msgspec.Struct, kw_only=True):
+    total: Annotated[Decimal, doc("The envelope when the decision was taken")]
+    available_before: Annotated[Decimal, doc("Available before the decision")]
+    available_after: Annotated[Decimal, doc("Available after it")]
+
+
+class DecisionOut(msgspec.Struct, kw_only=True):
+    kind: Annotated[DecisionKind, doc("An award or a rejection")]
+    amount: Annotated[Decimal | None, doc("The amount awarded (null for a rejection)")]
+    reason: Annotated[str, doc("The decision's reason")]
+    on: Annotated[date, doc("When it was decided")]
+    # what national staff and auditors see besides (an applicant sees the four fields above)
+    requested: Annotated[Decimal | None, doc("The co-funding requested when decided (awards)")] = None
+    allowed_maximum: Annotated[Decimal | None, doc("The ceiling the criteria allowed (awards)")] = None
+    score: Annotated[Decimal | None, doc("The mean score when decided")] = None
+    envelope: Annotated[EnvelopeViewOut | None, doc("The envelope as the decision saw it")] = None
+    decided_by: Annotated[str | None, doc("Who decided")] = None
+
+
+class ReviewOut(msgspec.Struct, kw_only=True):
+    outcome: Annotated[Literal["approved", "sent_back"], doc("Approved, or sent back")]
+    reviewer_id: Annotated[str, doc("The staff member who reviewed the decision")]
+    comment: Annotated[str, doc("Their comment")]
+    on: Annotated[date, doc("When")]
+
+
+class ActualOut(msgspec.Struct, kw_only=True):
+    training: Annotated[int, doc("Position of the planned training")]
+    trainees: Annotated[int, doc("Trainees trained")]
+    hours: Annotated[int, doc("Hours delivered")]
+    cost: Annotated[Decimal, doc("Actual cost, in euros")]
 
 
 class EnvelopeFigures(msgspec.Struct, kw_only=True):
-    fund_amount: Decimal
-    envelope_initial: Decimal
-    top_ups: Decimal
-    envelope_total: Decimal
-    committed: Decimal
-    paid: Decimal
-    available: Decimal
+    fund_amount: Annotated[Decimal, doc("The mutualised fund, in euros")]
+    envelope_initial: Annotated[Decimal, doc("The call's initial envelope")]
+    top_ups: Annotated[Decimal, doc("The sum of the top-ups")]
+    envelope_total: Annotated[Decimal, doc("Initial envelope plus top-ups")]
+    committed: Annotated[Decimal, doc("Awarded and not yet settled")]
+    paid: Annotated[Decimal, doc("Paid at settlement")]
+    available: Annotated[Decimal, doc("What is left to award")]
 
 
 class CallRecord(msgspec.Struct, kw_only=True):
-    call_id: str
-    year: int
-    title: str
-    status: str
-    opens_on: date
-    closes_on: date
-    opened_on: date
-    closed_on: date | None
-    results_published_on: date | None
-    terms: dict[str, Any]
-    applications_received: bool
-    version: int
-    envelope: EnvelopeFigures | None = None  # national staff only
+    call_id: Annotated[str, doc("The call's id")]
+    year: Annotated[int, doc("The call's year")]
+    title: Annotated[str, doc("The call's title")]
+    status: Annotated[CallStatusCode, doc("Where the call stands")]
+    opens_on: Annotated[date, doc("First day applications are accepted")]
+    closes_on: Annotated[date, doc("Last day applications are accepted")]
+    opened_on: Annotated[date, doc("When the call was opened")]
+    closed_on: Annotated[date | None, doc("When the call was closed")]
+    results_published_on: Annotated[date | None, doc("When its results were published")]
+    terms: Annotated[TermsOut, doc("The call's terms: amounts, criteria, grid, priority trainings")]
+    applications_received: Annotated[bool, doc("An application was submitted: the terms are frozen")]
+    version: Annotated[int, doc("The call's version (its ETag)")]
+    envelope: Annotated[EnvelopeFigures | None, doc("The envelope's figures (national staff only)")] = None
 
 
 class LedgerLine(msgspec.Struct, kw_only=True):
-    entry: int
-    kind: str
-    application_id: str | None
-    amount: Decimal
-    released: Decimal | None
-    reason: str | None
-    envelope_total: Decimal
-    committed: Decimal
-    paid: Decimal
-    available: Decimal
-    actor_id: str
-    recorded_at: datetime
+    entry: Annotated[int, doc("The line's id: the call's version when it was recorded")]
+    kind: Annotated[LedgerKind, doc("What moved the envelope")]
+    application_id: Annotated[str | None, doc("The application concerned, if any")]
+    amount: Annotated[Decimal, doc("The amount of the movement, in euros")]
+    released: Annotated[Decimal | None, doc("What went back to the envelope, if anything")]
+    reason: Annotated[str | None, doc("Why, as recorded")]
+    envelope_total: Annotated[Decimal, doc("The envelope after this line")]
+    committed: Annotated[Decimal, doc("Committed after this line")]
+    paid: Annotated[Decimal, doc("Paid after this line")]
+    available: Annotated[Decimal, doc("Available after this line")]
+    actor_id: Annotated[str, doc("Who recorded it")]
+    recorded_at: Annotated[datetime, doc("When it was recorded")]
 
 
 class EnvelopeLedger(msgspec.Struct, kw_only=True):
-    call_id: str
-    as_at: datetime | None
-    version: int
-    envelope_initial: Decimal
-    top_ups: Decimal
-    envelope_total: Decimal
-    committed: Decimal
-    paid: Decimal
-    available: Decimal
-    lines: list[LedgerLine]
+    call_id: Annotated[str, doc("The call's id")]
+    as_at: Annotated[datetime | None, doc("The moment asked for (`at`), or null for now")]
+    version: Annotated[int, doc("The call's version at that moment")]
+    envelope_initial: Annotated[Decimal, doc("The initial envelope")]
+    top_ups: Annotated[Decimal, doc("The sum of the top-ups")]
+    envelope_total: Annotated[Decimal, doc("Initial envelope plus top-ups")]
+    committed: Annotated[Decimal, doc("Awarded and not yet settled")]
+    paid: Annotated[Decimal, doc("Paid at settlement")]
+    available: Annotated[Decimal, doc("What is left to award")]
+    lines: Annotated[list[LedgerLine], doc("Every movement of the envelope, in order")]
 
 
 class ApplicationRecord(msgspec.Struct, kw_only=True):
-    application_id: str
-    call_id: str
-    title: str
-    status: str
-    eligibility: str
-    lead_id: str
-    lead_name: str
-    lead_region: str
-    enterprises: list[dict[str, Any]]
-    content: dict[str, Any]
-    submitted_content: dict[str, Any] | None
-    amendments: int
-    checks: list[dict[str, Any]]
-    allowed_maximum: Decimal | None
-    requested: Decimal
-    awarded: Decimal
-    settled: Decimal | None
-    planned_trainees: int
-    planned_hours: int
-    planned_cost: Decimal
-    actuals: list[dict[str, Any]] | None
-    delivered_trainees: int | None
-    delivered_hours: int | None
-    delivered_cost: Decimal | None
-    drafted_on: date
-    submitted_on: date | None
-    notified_on: date | None
-    next_step: str
-    next_step_label: str
-    version: int
-    updated_at: datetime
+    application_id: Annotated[str, doc("The application's id")]
+    call_id: Annotated[str, doc("The call it answers")]
+    title: Annotated[str, doc("The application's title")]
+    status: Annotated[VisibleStatus, doc("Where it stands, as the caller may see it")]
+    eligibility: Annotated[EligibilityCode, doc("The outcome of the last eligibility check")]
+    lead_id: Annotated[str, doc("The lead enterprise's member id")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    lead_region: Annotated[str, doc("The lead enterprise's region, as recorded when it applied")]
+    enterprises: Annotated[list[EnterpriseOut], doc("The applicant enterprises (lead and partners)")]
+    content: Annotated[ContentOut, doc("The current content")]
+    submitted_content: Annotated[ContentOut | None, doc("The content as submitted, before any amendment")]
+    amendments: Annotated[int, doc("How many amendments since the submission")]
+    checks: Annotated[list[CheckOut], doc("The eligibility checks: expected, observed, passed, override")]
+    allowed_maximum: Annotated[Decimal | None, doc("The most the call's criteria allow for this content")]
+    requested: Annotated[Decimal, doc("The co-funding requested")]
+    awarded: Annotated[Decimal, doc("The amount awarded (once approved)")]
+    settled: Annotated[Decimal | None, doc("The amount paid at settlement")]
+    planned_trainees: Annotated[int, doc("Trainees planned")]
+    planned_hours: Annotated[int, doc("Hours planned")]
+    planned_cost: Annotated[Decimal, doc("Cost planned")]
+    actuals: Annotated[list[ActualOut] | None, doc("What was delivered, per planned training")]
+    delivered_trainees: Annotated[int | None, doc("Trainees trained")]
+    delivered_hours: Annotated[int | None, doc("Hours delivered")]
+    delivered_cost: Annotated[Decimal | None, doc("Actual cost")]
+    drafted_on: Annotated[date, doc("When the draft was started")]
+    submitted_on: Annotated[date | None, doc("When it was submitted")]
+    notified_on: Annotated[date | None, doc("When the decision was notified")]
+    next_step: Annotated[NextStep, doc("What the applicant is expected to do next")]
+    next_step_label: Annotated[str, doc("The next step, in French")]
+    version: Annotated[int, doc("The application's version (its ETag)")]
+    updated_at: Annotated[datetime, doc("When it last changed")]
     # what the roles that take part in the decision see (others get None)
-    reviewers: list[dict[str, Any]] | None = None
-    scores: list[dict[str, Any]] | None = None
-    score: Decimal | None = None
-    decision: dict[str, Any] | None = None
-    review: dict[str, Any] | None = None
-    decided_on: date | None = None
+    reviewers: Annotated[list[ReviewerOut] | None, doc("Assigned reviewers (staff and auditors)")] = None
+    scores: Annotated[list[ScoreSheetOut] | None, doc("Scores (staff and auditors; a reviewer: their own)")] = None
+    score: Annotated[Decimal | None, doc("Mean score out of 100 (staff and auditors)")] = None
+    decision: Annotated[DecisionOut | None, doc("The decision (applicants: once notified)")] = None
+    review: Annotated[ReviewOut | None, doc("The decision's review (staff and auditors)")] = None
+    decided_on: Annotated[date | None, doc("When the decision was taken (staff and auditors)")] = None
 
 
 class ApplicationSummary(msgspec.Struct, kw_only=True):
-    application_id: str
-    call_id: str
-    title: str
-    status: str
-    eligibility: str
-    lead_id: str
-    lead_name: str
-    lead_region: str
-    enterprises: int
-    requested: Decimal
-    awarded: Decimal
-    settled: Decimal | None
-    planned_trainees: int
-    planned_hours: int
-    next_step: str
-    next_step_label: str
-    version: int
-    score: Decimal | None = None
+    application_id: Annotated[str, doc("The application's id")]
+    call_id: Annotated[str, doc("The call it answers")]
+    title: Annotated[str, doc("The application's title")]
+    status: Annotated[VisibleStatus, doc("Where it stands, as the caller may see it")]
+    eligibility: Annotated[EligibilityCode, doc("The outcome of the last eligibility check")]
+    lead_id: Annotated[str, doc("The lead enterprise's member id")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    lead_region: Annotated[str, doc("The lead enterprise's region, as recorded when it applied")]
+    enterprises: Annotated[int, doc("How many enterprises apply together")]
+    requested: Annotated[Decimal, doc("The co-funding requested")]
+    awarded: Annotated[Decimal, doc("The amount awarded (once approved)")]
+    settled: Annotated[Decimal | None, doc("The amount paid at settlement")]
+    planned_trainees: Annotated[int, doc("Trainees planned")]
+    planned_hours: Annotated[int, doc("Hours planned")]
+    next_step: Annotated[NextStep, doc("What the applicant is expected to do next")]
+    next_step_label: Annotated[str, doc("The next step, in French")]
+    version: Annotated[int, doc("The application's version (its ETag)")]
+    score: Annotated[Decimal | None, doc("Mean score out of 100 (staff and auditors)")] = None
 
 
 class ApplicationPage(msgspec.Struct, kw_only=True):
-    items: list[ApplicationSummary]
-    total: int
-    limit: int
-    offset: int
+    items: Annotated[list[ApplicationSummary], doc("The applications of this page, by title")]
+    total: Annotated[int, doc("How many applications match, in all")]
+    limit: Annotated[int, doc("The page size asked for")]
+    offset: Annotated[int, doc("The rank of the page's first item")]
 
 
 class DashboardFigures(msgspec.Struct, kw_only=True):
-    call_id: str
-    breakdown: str
-    key: str
-    applications_answered: int
-    enterprises_answered: int
-    applications_retained: int
-    enterprises_retained: int
-    applications_rejected: int
-    applications_ineligible: int
-    applications_withdrawn: int
-    applications_draft: int
-    pending_review: int
-    requested: Decimal
-    awarded: Decimal
-    settled: Decimal
-    trainees_planned: int
-    hours_planned: int
-    trainees_delivered: int
-    hours_delivered: int
-    envelope_total: Decimal | None = None
-    committed: Decimal | None = None
-    paid: Decimal | None = None
-    available: Decimal | None = None
+    call_id: Annotated[str, doc("The call's id")]
+    breakdown: Annotated[Breakdown, doc("The whole call, one region, or one member form")]
+    key: Annotated[str, doc("The call's id, the region's code or the form's code")]
+    applications_answered: Annotated[int, doc("Applications submitted")]
+    enterprises_answered: Annotated[int, doc("Enterprises in submitted applications")]
+    applications_retained: Annotated[int, doc("Applications awarded")]
+    enterprises_retained: Annotated[int, doc("Enterprises in awarded applications")]
+    applications_rejected: Annotated[int, doc("Applications rejected")]
+    applications_ineligible: Annotated[int, doc("Applications found ineligible")]
+    applications_withdrawn: Annotated[int, doc("Applications withdrawn")]
+    applications_draft: Annotated[int, doc("Applications still in draft")]
+    pending_review: Annotated[int, doc("Decisions awaiting their review")]
+    requested: Annotated[Decimal, doc("Co-funding requested")]
+    awarded: Annotated[Decimal, doc("Co-funding awarded")]
+    settled: Annotated[Decimal, doc("Paid at settlement")]
+    trainees_planned: Annotated[int, doc("Trainees planned")]
+    hours_planned: Annotated[int, doc("Hours planned")]
+    trainees_delivered: Annotated[int, doc("Trainees trained")]
+    hours_delivered: Annotated[int, doc("Hours delivered")]
+    envelope_total: Annotated[Decimal | None, doc("The envelope (whole call only)")] = None
+    committed: Annotated[Decimal | None, doc("Committed (whole call only)")] = None
+    paid: Annotated[Decimal | None, doc("Paid (whole call only)")] = None
+    available: Annotated[Decimal | None, doc("Available (whole call only)")] = None
 
 
 class ReviewItem(msgspec.Struct, kw_only=True):
-    application_id: str
-    title: str
-    lead_name: str
-    kind: str
-    amount: Decimal | None
-    reason: str
-    decided_by: str
-    decided_on: date | None
-    version: int
+    application_id: Annotated[str, doc("The application's id")]
+    title: Annotated[str, doc("The application's title")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    kind: Annotated[DecisionKind, doc("An award or a rejection")]
+    amount: Annotated[Decimal | None, doc("The amount awarded, for an award")]
+    reason: Annotated[str, doc("The decision's reason")]
+    decided_by: Annotated[str, doc("Who decided (another staff member must review)")]
+    decided_on: Annotated[date | None, doc("When")]
+    version: Annotated[int, doc("The application's version (for If-Match)")]
 
 
 class CallDashboard(msgspec.Struct, kw_only=True):
-    call_id: str
-    year: int
-    title: str
-    status: str
-    call: DashboardFigures
-    regions: list[DashboardFigures]
-    forms: list[DashboardFigures]
-    review_queue: list[ReviewItem]
+    call_id: Annotated[str, doc("The call's id")]
+    year: Annotated[int, doc("The call's year")]
+    title: Annotated[str, doc("The call's title")]
+    status: Annotated[CallStatusCode, doc("Where the call stands")]
+    call: Annotated[DashboardFigures, doc("The whole call's figures")]
+    regions: Annotated[list[DashboardFigures], doc("Figures per region")]
+    forms: Annotated[list[DashboardFigures], doc("Figures per member form")]
+    review_queue: Annotated[list[ReviewItem], doc("Decisions awaiting their review")]
 
 
 class RegionOverview(msgspec.Struct, kw_only=True):
-    region: str
-    figures: list[DashboardFigures]  # one per call: the region's part of each call
-    applications: list[ApplicationSummary]
+    region: Annotated[str, doc("The region's code")]
+    figures: Annotated[list[DashboardFigures], doc("The region's part of each call")]
+    applications: Annotated[list[ApplicationSummary], doc("Applications of the region's members (one page)")]
 
 
 class WhatIfLine(msgspec.Struct, kw_only=True):
-    rank: int
-    application_id: str
-    title: str
-    lead_name: str
-    score: Decimal
-    requested: Decimal
-    fundable: Decimal
-    funded: Decimal
-    outcome: str
+    rank: Annotated[int, doc("Rank by score")]
+    application_id: Annotated[str, doc("The application's id")]
+    title: Annotated[str, doc("The application's title")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    score: Annotated[Decimal, doc("Mean score out of 100")]
+    requested: Annotated[Decimal, doc("Co-funding requested")]
+    fundable: Annotated[Decimal, doc("What the criteria allow (requested, within the ceilings)")]
+    funded: Annotated[Decimal, doc("What this envelope would fund")]
+    outcome: Annotated[WhatIfOutcome, doc("Fully, partly, not funded, or below the cut-off score")]
 
 
 class WhatIf(msgspec.Struct, kw_only=True):
-    call_id: str
-    envelope: Decimal
-    cutoff_score: Decimal | None
-    funded_total: Decimal
-    fully_funded: int
-    partly_funded: int
-    unfunded: int
-    below_cutoff: int
-    lines: list[WhatIfLine]
+    call_id: Annotated[str, doc("The call's id")]
+    envelope: Annotated[Decimal, doc("The envelope simulated")]
+    cutoff_score: Annotated[Decimal | None, doc("The cut-off score simulated")]
+    funded_total: Annotated[Decimal, doc("What would be funded in all")]
+    fully_funded: Annotated[int, doc("Applications fully funded")]
+    partly_funded: Annotated[int, doc("Applications partly funded")]
+    unfunded: Annotated[int, doc("Applications left unfunded (envelope spent)")]
+    below_cutoff: Annotated[int, doc("Applications below the cut-off score")]
+    lines: Annotated[list[WhatIfLine], doc("Every scored application, by rank")]
 
 
 class Change(msgspec.Struct, kw_only=True):
-    field: str
-    before: Any
-    after: Any
+    field: Annotated[str, doc("What changed (e.g. `requested`, `trainings[0].cost`)")]
+    before: Annotated[Any, doc("Its value as submitted")]
+    after: Annotated[Any, doc("Its value now")]
 
 
 class AmendmentDiff(msgspec.Struct, kw_only=True):
-    application_id: str
-    submitted_on: date | None
-    amendments: int
-    changes: list[Change]
+    application_id: Annotated[str, doc("The application's id")]
+    submitted_on: Annotated[date | None, doc("When it was submitted")]
+    amendments: Annotated[int, doc("How many amendments since the submission")]
+    changes: Annotated[list[Change], doc("What differs from the submitted content")]
 
 
 class DecisionFileEntry(msgspec.Struct, kw_only=True):
-    event: str
-    source: str
-    recorded_at: datetime
-    actor_id: str
-    actor_role: str
-    correlation_id: str
-    details: dict[str, Any]
+    event: Annotated[str, doc("The event's name (e.g. `AwardDecided`)")]
+    source: Annotated[str, doc("Where it was recorded: the application or the call")]
+    recorded_at: Annotated[datetime, doc("When")]
+    actor_id: Annotated[str, doc("Who")]
+    actor_role: Annotated[str, doc("In which role")]
+    correlation_id: Annotated[str, doc("The request it came from")]
+    details: Annotated[dict[str, Any], doc("What the event recorded")]
 
 
 class DecisionFile(msgspec.Struct, kw_only=True):
-    application_id: str
-    call_id: str
-    title: str
-    lead_name: str
-    status: str
-    eligibility: str
-    checks: list[dict[str, Any]]
-    scores: list[dict[str, Any]]
-    score: Decimal | None
-    decision: dict[str, Any] | None
-    review: dict[str, Any] | None
-    awarded: Decimal
-    settled: Decimal | None
-    entries: list[DecisionFileEntry]
+    application_id: Annotated[str, doc("The application's id")]
+    call_id: Annotated[str, doc("The call it answers")]
+    title: Annotated[str, doc("The application's title")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    status: Annotated[ApplicationStatusCode, doc("Where it stands")]
+    eligibility: Annotated[EligibilityCode, doc("The outcome of the last eligibility check")]
+    checks: Annotated[list[CheckOut], doc("The eligibility checks")]
+    scores: Annotated[list[ScoreSheetOut], doc("The reviewers' scores")]
+    score: Annotated[Decimal | None, doc("Mean score out of 100")]
+    decision: Annotated[DecisionOut | None, doc("The decision")]
+    review: Annotated[ReviewOut | None, doc("The decision's review")]
+    awarded: Annotated[Decimal, doc("The amount awarded (once approved)")]
+    settled: Annotated[Decimal | None, doc("The amount paid at settlement")]
+    entries: Annotated[list[DecisionFileEntry], doc("Every event of the application, and the envelope's for it")]
 
 
 class Assignment(msgspec.Struct, kw_only=True):
-    application_id: str
-    call_id: str
-    title: str
-    lead_name: str
-    status: str
-    scored: bool
-    assigned_at: datetime
+    application_id: Annotated[str, doc("The application's id")]
+    call_id: Annotated[str, doc("The call it answers")]
+    title: Annotated[str, doc("The application's title")]
+    lead_name: Annotated[str, doc("The lead enterprise's name")]
+    status: Annotated[VisibleStatus, doc("Where it stands")]
+    scored: Annotated[bool, doc("The caller has scored it")]
+    assigned_at: Annotated[datetime, doc("When it was assigned to the caller")]

@@ -17,8 +17,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from services.training.domain.errors import CallRefused, EnvelopeExceeded
-from services.training.domain.money import ZERO, euros
+from services.training.domain.money import ZERO, euros, rate
 from shared.events import AuditedAggregate, event_value
+from shared.values import check_text
 
 # The Accord Groupe's rule: at least 40 % of the mutualised fund goes to the calls for projects.
 MIN_ENVELOPE_SHARE = Decimal("0.40")
@@ -62,42 +63,63 @@ class CallTerms:
     priority_trainings: tuple[str, ...]
 
     def check(self) -> None:
+        check_text(self.title, "title")
         euros(self.fund_amount, "fund_amount")
         euros(self.envelope, "envelope")
         if not self.title.strip():
-            raise CallRefused("title : un appel à projets a un titre")
+            raise CallRefused("title : un appel à projets a un titre", field="title")
         if self.envelope <= 0 or self.envelope < MIN_ENVELOPE_SHARE * self.fund_amount:
             raise CallRefused(
                 f"envelope : l'enveloppe ({self.envelope} €) doit représenter au moins 40 % du fonds mutualisé "
-                f"({self.fund_amount} €), soit {euros_min(self.fund_amount)} €"
+                f"({self.fund_amount} €), soit {euros_min(self.fund_amount)} €",
+                field="envelope",
             )
         if self.envelope > self.fund_amount:
-            raise CallRefused("envelope : l'enveloppe ne peut dépasser le fonds mutualisé dont elle est tirée")
+            raise CallRefused(
+                "envelope : l'enveloppe ne peut dépasser le fonds mutualisé dont elle est tirée", field="envelope"
+            )
         if self.closes_on <= self.opens_on:
-            raise CallRefused("closes_on : la date de clôture doit suivre la date d'ouverture")
+            raise CallRefused("closes_on : la date de clôture doit suivre la date d'ouverture", field="closes_on")
         c = self.criteria
-        for name, rate in (
+        for name, share in (
             ("max_cofunding_rate", c.max_cofunding_rate),
             ("priority_cofunding_rate", c.priority_cofunding_rate),
         ):
-            if not rate.is_finite() or not Decimal(0) < rate <= 1:
-                raise CallRefused(f"{name} : un taux de cofinancement est compris entre 0 (exclu) et 1")
+            if not rate(share, f"criteria.{name}") > 0:
+                raise CallRefused(
+                    f"criteria.{name} : un taux de cofinancement est compris entre 0 (exclu) et 1",
+                    field=f"criteria.{name}",
+                )
         if c.priority_cofunding_rate < c.max_cofunding_rate:
             raise CallRefused(
-                "priority_cofunding_rate : les formations prioritaires bénéficient d'un taux au moins "
-                "égal au taux général"
+                "criteria.priority_cofunding_rate : les formations prioritaires bénéficient d'un taux au moins "
+                "égal au taux général",
+                field="criteria.priority_cofunding_rate",
             )
-        if euros(c.max_per_trainee, "max_per_trainee") <= 0:
-            raise CallRefused("max_per_trainee : le plafond par stagiaire doit être positif")
+        if euros(c.max_per_trainee, "criteria.max_per_trainee") <= 0:
+            raise CallRefused(
+                "criteria.max_per_trainee : le plafond par stagiaire doit être positif",
+                field="criteria.max_per_trainee",
+            )
         if not self.grid:
-            raise CallRefused("grid : la grille de notation a au moins un critère")
+            raise CallRefused("grid : la grille de notation a au moins un critère", field="grid")
+        for i, criterion in enumerate(self.grid):
+            check_text(criterion.code, f"grid[{i}].code")
+            check_text(criterion.label, f"grid[{i}].label")
+            if not criterion.label.strip():
+                raise CallRefused(f"grid[{i}].label : un critère de la grille a un libellé", field=f"grid[{i}].label")
+        for i, training in enumerate(self.priority_trainings):
+            check_text(training, f"priority_trainings[{i}]")
         codes = [criterion.code for criterion in self.grid]
         if len(set(codes)) != len(codes):
-            raise CallRefused("grid : deux critères de la grille portent le même code")
+            raise CallRefused("grid : deux critères de la grille portent le même code", field="grid")
         if any(criterion.weight <= 0 for criterion in self.grid):
-            raise CallRefused("grid : le poids d'un critère est un entier positif")
+            raise CallRefused("grid : le poids d'un critère est un entier positif", field="grid")
         if len(set(self.priority_trainings)) != len(self.priority_trainings):
-            raise CallRefused("priority_trainings : une formation prioritaire figure deux fois dans la liste")
+            raise CallRefused(
+                "priority_trainings : une formation prioritaire figure deux fois dans la liste",
+                field="priority_trainings",
+            )
 
     def in_cents(self) -> CallTerms:
         """The same terms with every amount to the cent (after `check`)."""
@@ -123,7 +145,7 @@ class Call(AuditedAggregate):
     @classmethod
     def open(cls, year: int, terms: CallTerms, opened_on: date) -> Call:
         if not 2000 <= year <= 2100:
-            raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100")
+            raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100", field="year")
         terms.check()
         return cls(year=year, terms=terms.in_cents(), opened_on=opened_on)
 
@@ -161,6 +183,7 @@ class Call(AuditedAggregate):
         self._require_status(CallStatus.OPEN, "modifier l'appel")
         if self.applications_received:
             raise CallRefused("l'appel ne peut plus être modifié : une candidature a déjà été déposée")
+        check_text(reason, "reason", multi_line=True)
         terms.check()
         terms = terms.in_cents()
         if terms == self.terms:
@@ -183,11 +206,13 @@ class Call(AuditedAggregate):
     def top_up(self, amount: Decimal, reason: str, on: date) -> None:
         amount = euros(amount)
         if amount <= 0:
-            raise CallRefused("amount : un abondement doit être positif")
+            raise CallRefused("amount : un abondement doit être positif", field="amount")
         if self.status == CallStatus.RESULTS_PUBLISHED:
             raise CallRefused("les résultats de l'appel sont publiés : l'enveloppe ne peut plus être abondée")
-        if not reason.strip():
-            raise CallRefused("reason : un abondement indique son origine (par exemple le partenaire qui le verse)")
+        if not check_text(reason, "reason", multi_line=True).strip():
+            raise CallRefused(
+                "reason : un abondement indique son origine (par exemple le partenaire qui le verse)", field="reason"
+            )
         self._topped_up(amount, reason, on)
 
     def close(self, on: date) -> None:
@@ -199,6 +224,13 @@ class Call(AuditedAggregate):
         self._results_published(on)
 
     def grant_audit(self, auditor_id: str, reason: str) -> None:
+        check_text(auditor_id, "auditor_id")
+        check_text(reason, "reason", multi_line=True)
+        if not auditor_id.strip() or not reason.strip():
+            raise CallRefused(
+                "auditor_id : l'accès d'un auditeur nomme l'auditeur, et sa raison",
+                field="auditor_id" if not auditor_id.strip() else "reason",
+            )
         if auditor_id in self.auditors:
             raise CallRefused(f"l'auditeur {auditor_id} a déjà accès aux dossiers de décision de cet appel")
         self._audit_granted(auditor_id, reason)

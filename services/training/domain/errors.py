@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from shared.errors import CommandRefused, Conflict, DomainError, InvalidInput, NotFound
+from shared.errors import CommandRefused, Conflict, DomainError, NotFound
 
 
 class CallNotFound(NotFound):
@@ -28,11 +28,6 @@ class CallRefused(CommandRefused):
 
 class ApplicationRefused(CommandRefused):
     """A command that does not fit the application's current state."""
-
-
-class InvalidAmount(InvalidInput):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field=field)
 
 
 class EnvelopeExceeded(Conflict):

@@ -30,6 +30,7 @@ from services.training.domain.values import (
     TrainingActual,
 )
 from shared.events import AuditedAggregate
+from shared.values import check_text
 
 
 class ApplicationStatus(StrEnum):
@@ -124,14 +125,15 @@ class FundingApplication(AuditedAggregate):
         call.require_accepting_applications(on)
         if self.score_totals:
             raise ApplicationRefused("la candidature a déjà été notée : elle ne peut plus être modifiée")
-        if not reason.strip():
-            raise ApplicationRefused("reason : une modification après dépôt indique sa raison")
+        if not check_text(reason, "reason", multi_line=True).strip():
+            raise ApplicationRefused("reason : une modification après dépôt indique sa raison", field="reason")
         check_content(self.lead, content, call.terms, complete=True)
         if content == self.content:
             raise ApplicationRefused("rien à modifier : la candidature contient déjà ces éléments")
         self._amended(content, reason, on)
 
     def withdraw(self, call: Call, reason: str, on: date) -> None:
+        check_text(reason, "reason", multi_line=True)
         self._require(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, doing="retirer la candidature")
         call.require_accepting_applications(on)
         self._withdrawn(reason, on)
@@ -142,12 +144,15 @@ class FundingApplication(AuditedAggregate):
         if sorted(a.training for a in actuals) != list(range(planned)):
             raise ApplicationRefused(
                 f"trainings : déclarez les réalisations de chacune des {planned} formations "
-                "prévues, une fois chacune (0 stagiaire si une formation n'a pas eu lieu)"
+                "prévues, une fois chacune (0 stagiaire si une formation n'a pas eu lieu)",
+                field="trainings",
             )
-        for a in actuals:
-            euros(a.cost, "cost")
+        for i, a in enumerate(actuals):
+            euros(a.cost, f"trainings[{i}].cost")
             if a.trainees < 0 or a.hours < 0:
-                raise ApplicationRefused("trainings : stagiaires et heures réalisés sont positifs ou nuls")
+                raise ApplicationRefused(
+                    "trainings : stagiaires et heures réalisés sont positifs ou nuls", field="trainings"
+                )
         self._actuals_reported(actuals, on)
 
     # --- eligibility (automatic, and national staff's overrides) -------------------------------
@@ -160,23 +165,28 @@ class FundingApplication(AuditedAggregate):
         self._eligibility_checked(checks, facts, maximum, self._eligible_with(checks, overrides), on)
 
     def override_check(self, code: str, reason: str, by: str) -> None:
+        check_text(code, "check")
+        check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="lever un critère d'éligibilité")
         check = next((c for c in self.checks if c.code == code), None)
         if check is None:
             raise ApplicationRefused(
                 f"check : aucun critère « {code} » dans la dernière vérification "
-                f"(critères : {', '.join(c.code for c in self.checks) or 'aucun'})"
+                f"(critères : {', '.join(c.code for c in self.checks) or 'aucun'})",
+                field="check",
             )
         if check.passed or code in self.overrides:
-            raise ApplicationRefused(f"check : le critère « {code} » n'est pas en échec")
+            raise ApplicationRefused(f"check : le critère « {code} » n'est pas en échec", field="check")
         if not reason.strip():
-            raise ApplicationRefused("reason : la levée d'un critère est motivée par écrit")
+            raise ApplicationRefused("reason : la levée d'un critère est motivée par écrit", field="reason")
         eligible = self._eligible_with(self.checks, {**self.overrides, code: reason})
         self._check_overridden(code, reason, by, eligible)
 
     # --- scoring -------------------------------------------------------------------------
 
     def assign_reviewer(self, reviewer_id: str, reviewer_enterprise: str | None) -> None:
+        if not check_text(reviewer_id, "reviewer_id").strip():
+            raise ApplicationRefused("reviewer_id : nommez l'évaluateur", field="reviewer_id")
         self._require(*OPEN_TO_DECISION, doing="affecter un évaluateur")
         if reviewer_id in self.reviewers:
             raise ApplicationRefused(f"l'évaluateur {reviewer_id} est déjà affecté à cette candidature")
@@ -199,7 +209,8 @@ class FundingApplication(AuditedAggregate):
             raise NotPermitted("vous ne pouvez pas noter une candidature de votre propre entreprise")
         if not no_conflict_declared:
             raise ApplicationRefused(
-                "no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter"
+                "no_conflict_of_interest : déclarez l'absence de conflit d'intérêts avant de noter",
+                field="no_conflict_of_interest",
             )
         self._require(*OPEN_TO_DECISION, doing="noter la candidature")
         if self.eligibility != Eligibility.ELIGIBLE:
@@ -212,6 +223,7 @@ class FundingApplication(AuditedAggregate):
     def decide_award(
         self, amount: Decimal, maximum: Decimal, reason: str, envelope: EnvelopeView, decided_by: str, on: date
     ) -> None:
+        check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="décider d'une aide")
         amount = euros(amount)
         if self.eligibility != Eligibility.ELIGIBLE:
@@ -219,31 +231,36 @@ class FundingApplication(AuditedAggregate):
         if not self.score_totals:
             raise ApplicationRefused("la candidature n'a pas encore été notée")
         if amount <= 0:
-            raise ApplicationRefused("amount : une aide est un montant positif (sinon, décidez un rejet)")
+            raise ApplicationRefused(
+                "amount : une aide est un montant positif (sinon, décidez un rejet)", field="amount"
+            )
         if amount > self.content.requested:
             raise ApplicationRefused(
-                f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)"
+                f"amount : {amount} € dépasse le cofinancement demandé ({self.content.requested} €)", field="amount"
             )
         if amount > maximum:
             raise ApplicationRefused(
-                f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel ({maximum} €)"
+                f"amount : {amount} € dépasse le plafond que permettent les critères de l'appel ({maximum} €)",
+                field="amount",
             )
         self._award_decided(amount, self.content.requested, maximum, self.score, reason, envelope, decided_by, on)
 
     def decide_rejection(self, reason: str, envelope: EnvelopeView, decided_by: str, on: date) -> None:
+        check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="rejeter la candidature")
         if not reason.strip():
-            raise ApplicationRefused("reason : un rejet est motivé")
+            raise ApplicationRefused("reason : un rejet est motivé", field="reason")
         self._rejection_decided(reason, self.score, envelope, decided_by, on)
 
     def review(self, approve: bool, comment: str, reviewer_id: str, on: date) -> None:
+        check_text(comment, "comment", multi_line=True)
         self._require(ApplicationStatus.DECIDED, doing="relire la décision")
         if reviewer_id == self.decided_by:
             raise NotPermitted("vous avez pris cette décision : un autre membre de l'équipe nationale doit la relire")
         if approve:
             self._decision_approved(reviewer_id, comment, on)
         elif not comment.strip():
-            raise ApplicationRefused("comment : un renvoi explique ce qui doit être revu")
+            raise ApplicationRefused("comment : un renvoi explique ce qui doit être revu", field="comment")
         else:
             self._decision_sent_back(reviewer_id, comment, on)
 
@@ -371,34 +388,43 @@ class FundingApplication(AuditedAggregate):
 
 def check_content(lead: Enterprise, content: ApplicationContent, terms: CallTerms, *, complete: bool) -> None:
     """What any version of an application must respect; `complete` adds what a submission needs."""
+    check_text(content.title, "title")
+    check_text(content.summary, "summary", multi_line=True)
     if not content.title.strip():
-        raise ApplicationRefused("title : une candidature a un titre")
+        raise ApplicationRefused("title : une candidature a un titre", field="title")
     partner_ids = [p.member_id for p in content.partners]
     if len(set(partner_ids)) != len(partner_ids) or lead.member_id in partner_ids:
-        raise ApplicationRefused("partners : une entreprise figure deux fois parmi les entreprises candidates")
+        raise ApplicationRefused(
+            "partners : une entreprise figure deux fois parmi les entreprises candidates", field="partners"
+        )
     members = {lead.member_id, *partner_ids}
     euros(content.requested, "requested")
     for i, training in enumerate(content.trainings):
         where = f"trainings[{i}]"
+        check_text(training.title, f"{where}.title")
         if not training.title.strip():
-            raise ApplicationRefused(f"{where}.title : une formation a un intitulé")
+            raise ApplicationRefused(f"{where}.title : une formation a un intitulé", field=f"{where}.title")
         if training.enterprise_id not in members:
             raise ApplicationRefused(
-                f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises candidates"
+                f"{where}.enterprise_id : les stagiaires sont salariés de l'une des entreprises candidates",
+                field=f"{where}.enterprise_id",
             )
         if training.hours <= 0 or training.trainees <= 0:
-            raise ApplicationRefused(f"{where} : une formation compte au moins une heure et un stagiaire")
+            raise ApplicationRefused(f"{where} : une formation compte au moins une heure et un stagiaire", field=where)
         euros(training.cost, f"{where}.cost")
         if training.priority and training.title not in terms.priority_trainings:
             raise ApplicationRefused(
                 f"{where}.priority : « {training.title} » ne figure pas dans la liste des "
-                "formations prioritaires de l'appel"
+                "formations prioritaires de l'appel",
+                field=f"{where}.priority",
             )
     if complete:
         if not content.trainings:
-            raise ApplicationRefused("trainings : une candidature déposée prévoit au moins une formation")
+            raise ApplicationRefused(
+                "trainings : une candidature déposée prévoit au moins une formation", field="trainings"
+            )
         if content.requested <= 0:
-            raise ApplicationRefused("requested : indiquez le cofinancement demandé")
+            raise ApplicationRefused("requested : indiquez le cofinancement demandé", field="requested")
 
 
 STATUS_LABELS = {

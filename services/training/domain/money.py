@@ -1,27 +1,43 @@
-"""Money: euros as Decimal, to the cent. Amounts entered with finer precision are refused rather than
-rounded (a silently rounded award is an award nobody decided)."""
+"""Money and rates: euros as Decimal, to the cent; co-funding rates as Decimal shares of 1.
+
+Amounts entered with finer precision are refused rather than rounded (a silently rounded award is an
+award nobody decided). Both refuse NaN, infinities, signs and exponents that no budget needs, with a
+French message naming the field, whether the value comes from the API, the CLI or the demo.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+import re
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-from services.training.domain.errors import InvalidAmount
+from shared.errors import InvalidInput
+from shared.values import check_money
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-MAX_AMOUNT = Decimal(1_000_000_000)  # far above any fund: a typo, not a budget
+RATE_STEP = Decimal("0.0001")
+
+# A share of 1 with at most four decimals, written as a string: "0.5", "0.70", "1", "0.3333".
+RATE_PATTERN = r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)(?!\n)$"
+RATE_MEANING = 'doit être un taux compris entre 0 et 1, avec au plus quatre décimales (ex. "0.50")'
 
 
 def euros(value: Decimal | int | str, field: str = "amount") -> Decimal:
-    """An amount entered by a user: at most two decimals, never negative."""
-    amount = Decimal(value)
-    if not amount.is_finite() or amount < 0:
-        raise InvalidAmount(field, f"{field} : un montant doit être positif ou nul")
-    if amount > MAX_AMOUNT:
-        raise InvalidAmount(field, f"{field} : un montant ne dépasse pas {MAX_AMOUNT} €")
-    if amount != amount.quantize(CENT):
-        raise InvalidAmount(field, f"{field} : un montant s'exprime au centime près (deux décimales au plus)")
-    return amount.quantize(CENT)
+    """An amount entered by a user: finite, never negative, bounded, at most two decimals."""
+    return check_money(value, field).quantize(CENT)
+
+
+def rate(value: Decimal | int | str, field: str) -> Decimal:
+    """A co-funding rate entered by a user: a finite share between 0 and 1, at most four decimals."""
+    try:
+        share = value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        share = Decimal("NaN")
+    if isinstance(value, str) and not re.fullmatch(RATE_PATTERN, value):
+        share = Decimal("NaN")
+    if not share.is_finite() or not 0 <= share <= 1 or share != share.quantize(RATE_STEP):
+        raise InvalidInput(f"le champ « {field} » {RATE_MEANING}", field=field)
+    return share
 
 
 def floor_cents(value: Decimal) -> Decimal:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from services.training.domain.call import MAX_SCORE, ScoringCriterion
 from services.training.domain.errors import ApplicationRefused
 from services.training.domain.values import CriterionScore
+from shared.values import check_text
 
 HUNDREDTH = Decimal("0.01")
 
@@ -29,12 +30,17 @@ def check_scores(grid: tuple[ScoringCriterion, ...], scores: tuple[CriterionScor
                 ],
             )
         )
-        raise ApplicationRefused(f"scores : chaque critère de la grille est noté une fois ({detail})")
-    for s in scores:
+        raise ApplicationRefused(f"scores : chaque critère de la grille est noté une fois ({detail})", field="scores")
+    for i, s in enumerate(scores):
+        check_text(s.comment, f"scores[{i}].comment", multi_line=True)
         if not 0 <= s.score <= MAX_SCORE:
-            raise ApplicationRefused(f"scores : la note du critère {s.criterion} est comprise entre 0 et {MAX_SCORE}")
+            raise ApplicationRefused(
+                f"scores : la note du critère {s.criterion} est comprise entre 0 et {MAX_SCORE}", field="scores"
+            )
         if not s.comment.strip():
-            raise ApplicationRefused(f"scores : la note du critère {s.criterion} est accompagnée d'un commentaire")
+            raise ApplicationRefused(
+                f"scores : la note du critère {s.criterion} est accompagnée d'un commentaire", field="scores"
+            )
 
 
 def weighted_total(grid: tuple[ScoringCriterion, ...], scores: tuple[CriterionScore, ...]) -> Decimal:
