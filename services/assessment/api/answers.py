@@ -8,7 +8,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
@@ -16,6 +16,8 @@ from services.assessment.api.common import (
     TEAM,
     AsOf,
     AtVersion,
+    IndicatorInPath,
+    SubThemeInQuery,
     WaitFor,
     access,
     cap,
@@ -50,7 +52,7 @@ class AnswerController(Controller):
         assessment_id: FromPath[UUID],
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        sub_theme: FromQuery[str | None] = None,
+        sub_theme: SubThemeInQuery = None,
         as_of: AsOf = None,
         version: AtVersion = None,
     ) -> AnswerSheet:
@@ -88,13 +90,17 @@ class AnswerController(Controller):
         "/{indicator:str}",
         responses=COMMAND_ERRORS,
         guards=[TEAM],
-        summary="Answer an indicator (as a participant; another participant's answer is kept beside it)",
+        status_code=200,
+        summary="Answer an indicator in one's own name (each participant's answer is kept beside the others)",
+        description="A participant answers in their own name only. The member's admin may record, naming its "
+        "`participant_id`, the answer of an invited participant who has not answered that indicator themselves "
+        "(answers given on paper); the answer then shows both the participant and its author.",
     )
     async def answer(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[AnswerIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -120,13 +126,14 @@ class AnswerController(Controller):
         "/{indicator:str}/revisit",
         responses=COMMAND_ERRORS,
         guards=[TEAM],
-        summary='Mark (or unmark) an answer "revisit this"',
+        status_code=200,
+        summary='Mark (or unmark) one\'s own answer "revisit this" (the same rule as for answering)',
     )
     async def revisit(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[RevisitIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -148,13 +155,14 @@ class AnswerController(Controller):
         "/{indicator:str}/settlement",
         responses=COMMAND_ERRORS,
         guards=[TEAM],
+        status_code=200,
         summary="Settle the assessment's answer where participants diverge (an explicit event)",
     )
     async def settle(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[SettlementIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

@@ -9,7 +9,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
@@ -18,6 +18,10 @@ from services.assessment.api.common import (
     READERS,
     AsOf,
     AtVersion,
+    PageLimit,
+    PageOffset,
+    ParticipantInPath,
+    TenantInQuery,
     WaitFor,
     access,
     cap,
@@ -33,6 +37,7 @@ from services.assessment.api.schemas import (
     AssessmentStart,
     ParticipantIn,
     Reopening,
+    Status,
     SubThemesIn,
 )
 from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, Forbidden, MemberNotFound
@@ -80,11 +85,11 @@ class AssessmentController(Controller):
         principal: Principal = request.user
         if principal.has(Role.NATIONAL_STAFF):
             if data.tenant_id is None:
-                raise InvalidInput("tenant_id : nommez l'adhérent dont l'évaluation commence")
+                raise InvalidInput("tenant_id : nommez l'adhérent dont l'évaluation commence", field="tenant_id")
             tenant_id = data.tenant_id
         else:
             if data.tenant_id not in (None, principal.tenant):
-                raise Forbidden("un adhérent ne commence que sa propre évaluation")
+                raise Forbidden("tenant_id : un adhérent ne commence que sa propre évaluation", field="tenant_id")
             tenant_id = str(principal.tenant)
         member = await _member(platform, tenant_id)
         return await cap_command(
@@ -112,10 +117,10 @@ class AssessmentController(Controller):
         request: Request,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        tenant_id: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        tenant_id: TenantInQuery = None,
+        status: Annotated[Status | None, QueryParameter(description="only assessments at this stage")] = None,
+        limit: PageLimit = 50,
+        offset: PageOffset = 0,
     ) -> AssessmentPage:
         await wait(platform, wait_for)
         who = await access(request, platform)
@@ -204,6 +209,7 @@ class AssessmentController(Controller):
         "/{assessment_id:uuid}/participants",
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Invite a participant (an employee or a volunteer) to answer collectively",
     )
     async def invite(
@@ -233,12 +239,13 @@ class AssessmentController(Controller):
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
         summary="Assign sub-themes to a participant",
+        status_code=200,
     )
     async def assign(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        participant_id: FromPath[str],
+        participant_id: ParticipantInPath,
         data: JSONBody[SubThemesIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -259,6 +266,7 @@ class AssessmentController(Controller):
         "/{assessment_id:uuid}/submission",
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Submit the self-assessment",
     )
     async def submit(
@@ -276,6 +284,7 @@ class AssessmentController(Controller):
         "/{assessment_id:uuid}/validation",
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Validate the assessment (after reviews): it becomes read-only",
     )
     async def validate(

@@ -10,13 +10,17 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
     AUDIT_READERS,
+    MAX_VERSION,
     READERS,
     STAFF,
+    IdInQuery,
+    PageLimit,
+    PageOffset,
     WaitFor,
     access,
     cap,
@@ -40,7 +44,9 @@ from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
 Moment = Annotated[datetime | None, QueryParameter(description="a time (the assessment as it stood then)")]
-MomentVersion = Annotated[int | None, QueryParameter(ge=1, description="a version (its first N events)")]
+MomentVersion = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_VERSION, description="a version (its first N events)")
+]
 
 
 class AuditController(Controller):
@@ -83,7 +89,7 @@ class AuditController(Controller):
         to_time: Moment = None,
     ) -> AssessmentDiff:
         if from_version is None and from_time is None:
-            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?")
+            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?", field="from_version")
         who = await access(request, platform)
         before, before_ref = await replayed(platform, who, assessment_id, as_of=from_time, version=from_version)
         after, after_ref = await replayed(platform, who, assessment_id, as_of=to_time, version=to_version)
@@ -135,13 +141,18 @@ class AccessGrantController(Controller):
         self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         if (data.tenant_id is None) == (data.assessment_id is None):
-            raise InvalidInput("nommez soit une évaluation (assessment_id), soit un adhérent (tenant_id)")
+            raise InvalidInput(
+                "assessment_id ou tenant_id : nommez soit une évaluation, soit un adhérent (l'un des deux)",
+                field="assessment_id",
+            )
         assessment_id = None
         if data.assessment_id is not None:
             try:
                 assessment_id = UUID(data.assessment_id)
             except ValueError:
-                raise InvalidInput("assessment_id : un identifiant d'évaluation (UUID) est attendu") from None
+                raise InvalidInput(
+                    "assessment_id : un identifiant d'évaluation (UUID) est attendu", field="assessment_id"
+                ) from None
         elif await directory_entry(platform, str(data.tenant_id)) is None:
             raise MemberNotFound(data.tenant_id)
         valid_from = data.valid_from or datetime.now(UTC)
@@ -165,6 +176,7 @@ class AccessGrantController(Controller):
         responses=COMMAND_ERRORS,
         guards=[STAFF],
         summary="Revoke an auditor's access grant",
+        status_code=200,
     )
     async def revoke(
         self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
@@ -198,10 +210,10 @@ class AccessGrantController(Controller):
         self,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        assessment_id: FromQuery[str | None] = None,
-        auditor_id: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        assessment_id: IdInQuery = None,
+        auditor_id: IdInQuery = None,
+        limit: PageLimit = 100,
+        offset: PageOffset = 0,
     ) -> list[AuditReadView]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:

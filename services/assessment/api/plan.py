@@ -15,6 +15,7 @@ from services.assessment.api.common import (
     TEAM,
     AsOf,
     AtVersion,
+    IndicatorInPath,
     WaitFor,
     access,
     cap_command,
@@ -148,13 +149,17 @@ class PlanController(Controller):
         return view
 
     @post(
-        "/plan/actions/{indicator:str}/adoption", responses=COMMAND_ERRORS, guards=[TEAM], summary="Adopt a plan action"
+        "/plan/actions/{indicator:str}/adoption",
+        responses=COMMAND_ERRORS,
+        guards=[TEAM],
+        summary="Adopt a plan action",
+        status_code=200,
     )
     async def adopt(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         return await cap_command(
@@ -169,12 +174,13 @@ class PlanController(Controller):
         responses=COMMAND_ERRORS,
         guards=[TEAM],
         summary="Schedule a plan action: owner, due date",
+        status_code=200,
     )
     async def schedule(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[ScheduleIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -197,12 +203,13 @@ class PlanController(Controller):
         responses=COMMAND_ERRORS,
         guards=[TEAM],
         summary="Record a plan action as done",
+        status_code=200,
     )
     async def complete(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[CompletionIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -224,12 +231,13 @@ class PlanController(Controller):
         responses=COMMAND_ERRORS,
         guards=[TEAM],
         summary="Drop a plan action, saying why",
+        status_code=200,
     )
     async def drop(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        indicator: IndicatorInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

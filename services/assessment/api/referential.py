@@ -6,10 +6,10 @@ from typing import Any
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
-from services.assessment.api.common import ANYONE, STAFF, WaitFor, cap, wait
+from services.assessment.api.common import ANYONE, STAFF, IndicatorInPath, VersionInPath, WaitFor, cap, wait
 from services.assessment.api.schemas import IndicatorHelp, ReferentialDraft, ReferentialRecord, ReferentialSummary
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
@@ -43,7 +43,7 @@ class ReferentialController(Controller):
         "/{code:str}", responses=QUERY_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
     )
     async def version(
-        self, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, code: VersionInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> ReferentialRecord:
         await wait(platform, wait_for)
         return await _record(platform, code)
@@ -56,8 +56,8 @@ class ReferentialController(Controller):
     )
     async def indicator(
         self,
-        code: FromPath[str],
-        indicator: FromPath[str],
+        code: VersionInPath,
+        indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> IndicatorHelp:
@@ -116,12 +116,13 @@ class ReferentialController(Controller):
         responses=COMMAND_ERRORS,
         guards=[STAFF],
         summary="Write or rewrite an indicator (refused once an assessment uses the version)",
+        status_code=200,
     )
     async def revise(
         self,
         request: Request,
-        code: FromPath[str],
-        indicator: FromPath[str],
+        code: VersionInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[dict[str, Any]],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -144,7 +145,7 @@ class ReferentialController(Controller):
         summary="Remove an indicator from a version not yet in use",
     )
     async def remove(
-        self, request: Request, code: FromPath[str], indicator: FromPath[str], platform: NamedDependency[Platform]
+        self, request: Request, code: VersionInPath, indicator: IndicatorInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(
@@ -159,9 +160,10 @@ class ReferentialController(Controller):
         responses=COMMAND_ERRORS,
         guards=[STAFF],
         summary="Publish a version: new assessments may start on it",
+        status_code=200,
     )
     async def publish(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform]
+        self, request: Request, code: VersionInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(

@@ -15,18 +15,24 @@ from services.assessment.api.common import (
     ADMIN,
     READERS,
     REVIEWERS,
+    ProposalInPath,
+    RequestInPath,
     WaitFor,
     access,
     cap_command,
     directory_entry,
     record_audit_read,
+    review_commented,
+    review_requested,
     visible_summary,
     wait,
 )
 from services.assessment.api.schemas import (
     ReasonIn,
+    ReviewCommented,
     ReviewCommentIn,
     ReviewCompletion,
+    ReviewRequested,
     ReviewRequestIn,
     ReviewRequestView,
 )
@@ -82,12 +88,14 @@ class ReviewController(Controller):
         assessment_id: FromPath[UUID],
         data: JSONBody[ReviewRequestIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> ReviewRequested:
         if data.kind == "peer" and data.reviewer_tenant:
             peer = await directory_entry(platform, data.reviewer_tenant)
             if peer is None or peer.status != "active":
-                raise AssessmentRefused(f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}")
-        return await cap_command(
+                raise AssessmentRefused(
+                    f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}", field="reviewer_tenant"
+                )
+        created = await cap_command(
             request,
             platform,
             "request_review",
@@ -102,22 +110,24 @@ class ReviewController(Controller):
             ),
             status_code=201,
         )
+        return review_requested(created)
 
     @post(
         "/review-requests/{request_id:str}/comments",
         responses=COMMAND_ERRORS,
         guards=[REVIEWERS],
         summary="Comment an indicator, and possibly propose another level with a reason (the named reviewer)",
+        status_code=200,
     )
     async def comment(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        request_id: FromPath[str],
+        request_id: RequestInPath,
         data: JSONBody[ReviewCommentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
-        return await cap_command(
+    ) -> ReviewCommented:
+        commented = await cap_command(
             request,
             platform,
             "comment_review",
@@ -132,18 +142,20 @@ class ReviewController(Controller):
                 expected_version=version,
             ),
         )
+        return review_commented(commented, proposed=data.proposed_level is not None)
 
     @post(
         "/review-requests/{request_id:str}/completion",
         responses=COMMAND_ERRORS,
         guards=[REVIEWERS],
         summary="Complete the review (the named reviewer)",
+        status_code=200,
     )
     async def complete(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        request_id: FromPath[str],
+        request_id: RequestInPath,
         data: JSONBody[ReviewCompletion],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -165,12 +177,13 @@ class ReviewController(Controller):
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
         summary="Accept a reviewer's proposal: it becomes the assessment's answer (an explicit event)",
+        status_code=200,
     )
     async def accept(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        proposal_id: FromPath[str],
+        proposal_id: ProposalInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         return await cap_command(
@@ -185,12 +198,13 @@ class ReviewController(Controller):
         responses=COMMAND_ERRORS,
         guards=[ADMIN],
         summary="Reject a reviewer's proposal, saying why",
+        status_code=200,
     )
     async def reject(
         self,
         request: Request,
         assessment_id: FromPath[UUID],
-        proposal_id: FromPath[str],
+        proposal_id: ProposalInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

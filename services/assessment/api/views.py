@@ -8,10 +8,20 @@ from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
 from services.assessment import figures, queries
-from services.assessment.api.common import READERS, REGION_READERS, STAFF, WaitFor, access, record_audit_read, wait
+from services.assessment.api.common import (
+    READERS,
+    REGION_READERS,
+    STAFF,
+    RegionInPath,
+    TenantInPath,
+    WaitFor,
+    access,
+    record_audit_read,
+    wait,
+)
 from services.assessment.api.schemas import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from services.assessment.domain.errors import MemberNotFound
 from shared.auth import Principal, Role
@@ -39,7 +49,7 @@ class ViewsController(Controller):
         summary="A member's assessments, latest positioning and open plan actions",
     )
     async def member_overview(
-        self, request: Request, tenant_id: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, tenant_id: TenantInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> MemberOverview:
         await wait(platform, wait_for)
         who = await access(request, platform)
@@ -71,7 +81,7 @@ class ViewsController(Controller):
         summary="A region's figures: assessments by stage, average positioning, frequent actions and services",
     )
     async def region_dashboard(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, code: RegionInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Dashboard:
         _own_region(request.user, code)
         await wait(platform, wait_for)
@@ -94,7 +104,7 @@ class ViewsController(Controller):
     async def follow_up(
         self,
         request: Request,
-        code: FromPath[str],
+        code: RegionInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         stalled_days: StalledDays = 30,
