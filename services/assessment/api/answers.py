@@ -3,18 +3,17 @@ with the self view and the reviewers' view side by side."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
     READERS,
     TEAM,
     AsOf,
+    AssessmentInPath,
     AtVersion,
     IndicatorInPath,
     SubThemeInQuery,
@@ -49,7 +48,7 @@ class AnswerController(Controller):
     async def answers(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         sub_theme: SubThemeInQuery = None,
@@ -99,7 +98,7 @@ class AnswerController(Controller):
     async def answer(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[AnswerIn],
         platform: NamedDependency[Platform],
@@ -132,7 +131,7 @@ class AnswerController(Controller):
     async def revisit(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[RevisitIn],
         platform: NamedDependency[Platform],
@@ -161,7 +160,7 @@ class AnswerController(Controller):
     async def settle(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[SettlementIn],
         platform: NamedDependency[Platform],

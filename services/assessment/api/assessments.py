@@ -4,12 +4,11 @@ validation, reopening. Thin: parse, authorise, call the application or a query."
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
@@ -17,6 +16,7 @@ from services.assessment.api.common import (
     ADMIN_OR_STAFF,
     READERS,
     AsOf,
+    AssessmentInPath,
     AtVersion,
     PageLimit,
     PageOffset,
@@ -149,7 +149,7 @@ class AssessmentController(Controller):
     async def record(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -180,7 +180,7 @@ class AssessmentController(Controller):
     async def reopen(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[Reopening],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -215,7 +215,7 @@ class AssessmentController(Controller):
     async def invite(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[ParticipantIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -244,7 +244,7 @@ class AssessmentController(Controller):
     async def assign(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         participant_id: ParticipantInPath,
         data: JSONBody[SubThemesIn],
         platform: NamedDependency[Platform],
@@ -270,7 +270,7 @@ class AssessmentController(Controller):
         summary="Submit the self-assessment",
     )
     async def submit(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(
@@ -288,7 +288,7 @@ class AssessmentController(Controller):
         summary="Validate the assessment (after reviews): it becomes read-only",
     )
     async def validate(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(

@@ -10,7 +10,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
@@ -18,6 +18,8 @@ from services.assessment.api.common import (
     MAX_VERSION,
     READERS,
     STAFF,
+    AssessmentInPath,
+    GrantInPath,
     IdInQuery,
     PageLimit,
     PageOffset,
@@ -60,7 +62,7 @@ class AuditController(Controller):
         summary="Every event of the assessment: when, who, in which role",
     )
     async def history(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> list[HistoryEntry]:
         who = await access(request, platform)
         events = await to_thread.run_sync(cap(platform).assessment_events, assessment_id)
@@ -81,7 +83,7 @@ class AuditController(Controller):
     async def diff_moments(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         from_version: MomentVersion = None,
         from_time: Moment = None,
@@ -105,7 +107,7 @@ class AuditController(Controller):
         summary="This assessment against the member's previous one (e.g. last year's against this year's)",
     )
     async def diff_previous(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> AssessmentDiff:
         who = await access(request, platform)
         current = await visible_summary(platform, who, assessment_id)
@@ -179,7 +181,7 @@ class AccessGrantController(Controller):
         status_code=200,
     )
     async def revoke(
-        self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
+        self, request: Request, grant_id: GrantInPath, data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(

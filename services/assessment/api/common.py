@@ -83,6 +83,8 @@ PageOffset = Annotated[
 # Identifiers and codes in paths and queries: bounded, and never a control character (a NUL would
 # reach PostgreSQL, which refuses it in text).
 _ID = {"min_length": 1, "max_length": 200, "pattern": SINGLE_LINE_PATTERN}
+AssessmentInPath = Annotated[UUID, PathParameter(description="an assessment's id")]
+GrantInPath = Annotated[UUID, PathParameter(description="an auditor's access grant id")]
 TenantInPath = Annotated[str, PathParameter(**_ID, description="a member's id")]
 TenantInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this member's")]
 IdInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this one's")]

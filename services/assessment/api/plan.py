@@ -3,17 +3,16 @@ and of the team's decisions on each plan action."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import figures, queries
 from services.assessment.api.common import (
     READERS,
     TEAM,
     AsOf,
+    AssessmentInPath,
     AtVersion,
     IndicatorInPath,
     WaitFor,
@@ -56,7 +55,7 @@ class PlanController(Controller):
     async def positioning(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -112,7 +111,7 @@ class PlanController(Controller):
     async def plan(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -158,7 +157,7 @@ class PlanController(Controller):
     async def adopt(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -179,7 +178,7 @@ class PlanController(Controller):
     async def schedule(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[ScheduleIn],
         platform: NamedDependency[Platform],
@@ -208,7 +207,7 @@ class PlanController(Controller):
     async def complete(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[CompletionIn],
         platform: NamedDependency[Platform],
@@ -236,7 +235,7 @@ class PlanController(Controller):
     async def drop(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],

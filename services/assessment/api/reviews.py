@@ -4,17 +4,16 @@ reason, and completes the review; the team accepts or rejects each proposal."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
     ADMIN,
     READERS,
     REVIEWERS,
+    AssessmentInPath,
     ProposalInPath,
     RequestInPath,
     WaitFor,
@@ -56,7 +55,7 @@ class ReviewController(Controller):
     async def requests(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> list[ReviewRequestView]:
@@ -85,7 +84,7 @@ class ReviewController(Controller):
     async def request_review(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[ReviewRequestIn],
         platform: NamedDependency[Platform],
     ) -> ReviewRequested:
@@ -122,7 +121,7 @@ class ReviewController(Controller):
     async def comment(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         request_id: RequestInPath,
         data: JSONBody[ReviewCommentIn],
         platform: NamedDependency[Platform],
@@ -154,7 +153,7 @@ class ReviewController(Controller):
     async def complete(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         request_id: RequestInPath,
         data: JSONBody[ReviewCompletion],
         platform: NamedDependency[Platform],
@@ -182,7 +181,7 @@ class ReviewController(Controller):
     async def accept(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         proposal_id: ProposalInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -203,7 +202,7 @@ class ReviewController(Controller):
     async def reject(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         proposal_id: ProposalInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],

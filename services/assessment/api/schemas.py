@@ -18,7 +18,6 @@ from services.assessment.diff import AssessmentDiff
 from services.assessment.domain.answers import Source
 from services.assessment.plan import PlanAction
 from services.assessment.positioning import Position
-from shared.eventstore import CommandResult
 from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
 from shared.values import LongText as LongText
 from shared.values import Text as Text
@@ -173,13 +172,21 @@ class GrantIn(Strict):
 # --- command answers that name what they created --------------------------------------------
 
 
-class ReviewRequested(CommandResult, frozen=True):
+class CreatedInAssessment(msgspec.Struct, frozen=True):
+    """A command's answer (as every command's), for a command that created something inside the assessment."""
+
+    id: Annotated[str, about("The assessment's id")]
+    version: Annotated[int, about("The assessment's new version (the ETag for the next If-Match)")]
+    notification_id: Annotated[int, about("Pass it as `wait_for` to a query to read this write")]
+
+
+class ReviewRequested(CreatedInAssessment, frozen=True):
     """A review request's creation: the assessment's new version and the request's id."""
 
     request_id: Annotated[str, about("The new review request's id, for the reviewer's comments and completion")]
 
 
-class ReviewCommented(CommandResult, frozen=True):
+class ReviewCommented(CreatedInAssessment, frozen=True):
     """A reviewer's comment: the assessment's new version, and the proposal it made if any."""
 
     proposal_id: Annotated[
