@@ -10,8 +10,10 @@ from litestar.params import JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
+    READ_ERRORS,
     READERS,
     TEAM,
+    WRITE_ERRORS,
     AsOf,
     AssessmentInPath,
     AtVersion,
@@ -28,7 +30,6 @@ from services.assessment.api.common import (
 )
 from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -40,7 +41,7 @@ class AnswerController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
         "(as_of / version: replayed)",
@@ -87,7 +88,7 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         status_code=200,
         summary="Answer an indicator in one's own name (each participant's answer is kept beside the others)",
@@ -123,7 +124,7 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}/revisit",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         status_code=200,
         summary='Mark (or unmark) one\'s own answer "revisit this" (the same rule as for answering)',
@@ -152,7 +153,7 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}/settlement",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         status_code=200,
         summary="Settle the assessment's answer where participants diverge (an explicit event)",

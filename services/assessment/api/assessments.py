@@ -14,7 +14,9 @@ from services.assessment import queries
 from services.assessment.api.common import (
     ADMIN,
     ADMIN_OR_STAFF,
+    READ_ERRORS,
     READERS,
+    WRITE_ERRORS,
     AsOf,
     AssessmentInPath,
     AtVersion,
@@ -48,7 +50,7 @@ from services.assessment.positioning import positioning_of
 from services.assessment.projections.sheet_rows import summary_row
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -74,7 +76,7 @@ class AssessmentController(Controller):
 
     @post(
         "/",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN_OR_STAFF],
         status_code=201,
         summary="Start an assessment (a member admin for its member; national staff name the member)",
@@ -108,7 +110,7 @@ class AssessmentController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The assessments the caller may see (filtered, paginated)",
     )
@@ -142,7 +144,7 @@ class AssessmentController(Controller):
 
     @get(
         "/{assessment_id:uuid}",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="An assessment (as_of / version: as it stood then, replayed from its events)",
     )
@@ -172,7 +174,7 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/reopening",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN_OR_STAFF],
         status_code=201,
         summary="Reopen a validated assessment: starts a new one linked to it",
@@ -207,7 +209,7 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/participants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         status_code=200,
         summary="Invite a participant (an employee or a volunteer) to answer collectively",
@@ -236,7 +238,7 @@ class AssessmentController(Controller):
 
     @put(
         "/{assessment_id:uuid}/participants/{participant_id:str}/sub-themes",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Assign sub-themes to a participant",
         status_code=200,
@@ -264,7 +266,7 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/submission",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         status_code=200,
         summary="Submit the self-assessment",
@@ -282,7 +284,7 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/validation",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         status_code=200,
         summary="Validate the assessment (after reviews): it becomes read-only",

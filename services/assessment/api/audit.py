@@ -16,8 +16,10 @@ from services.assessment import queries
 from services.assessment.api.common import (
     AUDIT_READERS,
     MAX_VERSION,
+    READ_ERRORS,
     READERS,
     STAFF,
+    WRITE_ERRORS,
     AssessmentInPath,
     GrantInPath,
     IdInQuery,
@@ -40,7 +42,7 @@ from services.assessment.replay import HistoryEntry
 from services.assessment.replay import history as history_of
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -57,7 +59,7 @@ class AuditController(Controller):
 
     @get(
         "/history",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Every event of the assessment: when, who, in which role",
     )
@@ -76,7 +78,7 @@ class AuditController(Controller):
 
     @get(
         "/diff",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)",
     )
@@ -102,7 +104,7 @@ class AuditController(Controller):
 
     @get(
         "/diff/previous",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="This assessment against the member's previous one (e.g. last year's against this year's)",
     )
@@ -134,7 +136,7 @@ class AccessGrantController(Controller):
 
     @post(
         "/access-grants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Grant an auditor read-only access to one assessment or one member, for a period",
@@ -175,7 +177,7 @@ class AccessGrantController(Controller):
 
     @post(
         "/access-grants/{grant_id:uuid}/revocation",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Revoke an auditor's access grant",
         status_code=200,
@@ -193,7 +195,7 @@ class AccessGrantController(Controller):
 
     @get(
         "/access-grants",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[AUDIT_READERS],
         summary="Access grants (an auditor sees their own)",
     )
@@ -207,7 +209,7 @@ class AccessGrantController(Controller):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.grants(conn, auditor)
 
-    @get("/audit-reads", responses=QUERY_ERRORS, guards=[STAFF], summary="Every read made by auditors under a grant")
+    @get("/audit-reads", responses=READ_ERRORS, guards=[STAFF], summary="Every read made by auditors under a grant")
     async def audit_reads(
         self,
         platform: NamedDependency[Platform],

@@ -30,6 +30,7 @@ from services.assessment.domain.sheet import Sheet
 from services.assessment.replay import sheet_as_of
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, error_responses
 from shared.events import command_context
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -53,6 +54,12 @@ REVIEWERS = requires(Role.REGIONAL_DELEGATE, Role.TRAINER, Role.PEER_REVIEWER)
 STAFF = requires(Role.NATIONAL_STAFF)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
 AUDIT_READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
+
+# What le Cap's operations may answer besides success. Reads also answer 422 (`wait_for` beyond the
+# log's head, a replay before the assessment began, a diff without a starting point); commands also
+# answer 503 (the member directory they consult has not caught up with the register yet).
+READ_ERRORS = {**QUERY_ERRORS, **error_responses(422)}
+WRITE_ERRORS = {**COMMAND_ERRORS, **error_responses(503)}
 
 # Bounds that keep every number a query passes to PostgreSQL inside `bigint` (and a page in reason).
 MAX_BIGINT = 2**63 - 1

@@ -9,8 +9,10 @@ from litestar.params import JSONBody
 
 from services.assessment import figures, queries
 from services.assessment.api.common import (
+    READ_ERRORS,
     READERS,
     TEAM,
+    WRITE_ERRORS,
     AsOf,
     AssessmentInPath,
     AtVersion,
@@ -27,7 +29,6 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import CompletionIn, PlanView, PositioningView, ReasonIn, ScheduleIn
 from services.assessment.plan import plan_of
 from services.assessment.positioning import Position, positioning_of
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -47,7 +48,7 @@ class PlanController(Controller):
 
     @get(
         "/positioning",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Score against the objectives per theme and sub-theme, with peer benchmarks "
         "(as_of / version: replayed)",
@@ -104,7 +105,7 @@ class PlanController(Controller):
 
     @get(
         "/plan",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The progress plan, by priority (as_of / version: replayed)",
     )
@@ -149,7 +150,7 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/adoption",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Adopt a plan action",
         status_code=200,
@@ -170,7 +171,7 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/schedule",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Schedule a plan action: owner, due date",
         status_code=200,
@@ -199,7 +200,7 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/completion",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Record a plan action as done",
         status_code=200,
@@ -227,7 +228,7 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/drop",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Drop a plan action, saying why",
         status_code=200,

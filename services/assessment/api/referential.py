@@ -9,12 +9,22 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.assessment import queries
-from services.assessment.api.common import ANYONE, STAFF, IndicatorInPath, VersionInPath, WaitFor, cap, wait
+from services.assessment.api.common import (
+    ANYONE,
+    READ_ERRORS,
+    STAFF,
+    WRITE_ERRORS,
+    IndicatorInPath,
+    VersionInPath,
+    WaitFor,
+    cap,
+    wait,
+)
 from services.assessment.api.schemas import IndicatorHelp, ReferentialDraft, ReferentialRecord, ReferentialSummary
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -33,14 +43,14 @@ class ReferentialController(Controller):
     path = "/api/assessment/referential/versions"
     tags = ["assessment: referential"]
 
-    @get("/", responses=QUERY_ERRORS, guards=[ANYONE], summary="The referential's versions")
+    @get("/", responses=READ_ERRORS, guards=[ANYONE], summary="The referential's versions")
     async def versions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[ReferentialSummary]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.referential_versions(conn)
 
     @get(
-        "/{code:str}", responses=QUERY_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
+        "/{code:str}", responses=READ_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
     )
     async def version(
         self, code: VersionInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
@@ -50,7 +60,7 @@ class ReferentialController(Controller):
 
     @get(
         "/{code:str}/indicators/{indicator:str}",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[ANYONE],
         summary="Help on one indicator: what each level means, an example, the suggested actions",
     )
@@ -94,7 +104,7 @@ class ReferentialController(Controller):
 
     @post(
         "/",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Draft a new version: a whole document, or a copy of an earlier version",
@@ -113,7 +123,7 @@ class ReferentialController(Controller):
 
     @put(
         "/{code:str}/indicators/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Write or rewrite an indicator (refused once an assessment uses the version)",
         status_code=200,
@@ -139,7 +149,7 @@ class ReferentialController(Controller):
 
     @delete(
         "/{code:str}/indicators/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=200,
         summary="Remove an indicator from a version not yet in use",
@@ -157,7 +167,7 @@ class ReferentialController(Controller):
 
     @post(
         "/{code:str}/publication",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Publish a version: new assessments may start on it",
         status_code=200,

@@ -11,8 +11,10 @@ from litestar.params import JSONBody
 from services.assessment import queries
 from services.assessment.api.common import (
     ADMIN,
+    READ_ERRORS,
     READERS,
     REVIEWERS,
+    WRITE_ERRORS,
     AssessmentInPath,
     ProposalInPath,
     RequestInPath,
@@ -36,7 +38,6 @@ from services.assessment.api.schemas import (
     ReviewRequestView,
 )
 from services.assessment.domain.errors import AssessmentRefused
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -48,7 +49,7 @@ class ReviewController(Controller):
 
     @get(
         "/review-requests",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The assessment's review requests and their outcome",
     )
@@ -76,7 +77,7 @@ class ReviewController(Controller):
 
     @post(
         "/review-requests",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         status_code=201,
         summary="Request a review by a third party (regional delegate, trainer) or a peer member",
@@ -113,7 +114,7 @@ class ReviewController(Controller):
 
     @post(
         "/review-requests/{request_id:str}/comments",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
         summary="Comment an indicator, and possibly propose another level with a reason (the named reviewer)",
         status_code=200,
@@ -145,7 +146,7 @@ class ReviewController(Controller):
 
     @post(
         "/review-requests/{request_id:str}/completion",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
         summary="Complete the review (the named reviewer)",
         status_code=200,
@@ -173,7 +174,7 @@ class ReviewController(Controller):
 
     @post(
         "/proposals/{proposal_id:str}/acceptance",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Accept a reviewer's proposal: it becomes the assessment's answer (an explicit event)",
         status_code=200,
@@ -194,7 +195,7 @@ class ReviewController(Controller):
 
     @post(
         "/proposals/{proposal_id:str}/rejection",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Reject a reviewer's proposal, saying why",
         status_code=200,

@@ -12,6 +12,7 @@ from litestar.params import QueryParameter
 
 from services.assessment import figures, queries
 from services.assessment.api.common import (
+    READ_ERRORS,
     READERS,
     REGION_READERS,
     STAFF,
@@ -25,7 +26,7 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from services.assessment.domain.errors import MemberNotFound
 from shared.auth import Principal, Role
-from shared.errors import QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -44,7 +45,7 @@ class ViewsController(Controller):
 
     @get(
         "/members/{tenant_id:str}/overview",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="A member's assessments, latest positioning and open plan actions",
     )
@@ -76,7 +77,7 @@ class ViewsController(Controller):
 
     @get(
         "/regions/{code:str}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="A region's figures: assessments by stage, average positioning, frequent actions and services",
     )
@@ -89,7 +90,7 @@ class ViewsController(Controller):
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             return await figures.dashboard(conn, code)
 
-    @get("/network/dashboard", responses=QUERY_ERRORS, guards=[STAFF], summary="The network's figures")
+    @get("/network/dashboard", responses=READ_ERRORS, guards=[STAFF], summary="The network's figures")
     async def network_dashboard(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> Dashboard:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
@@ -97,7 +98,7 @@ class ViewsController(Controller):
 
     @get(
         "/regions/{code:str}/follow-up",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting",
     )
