@@ -15,7 +15,8 @@ from litestar.params import PathParameter, QueryParameter
 from services.assessment import queries
 from services.assessment.access import Access, access_of
 from services.assessment.api.schemas import (
-    CODE_PATTERN,
+    INDICATOR_PATTERN,
+    SUB_THEME_PATTERN,
     VERSION_CODE_PATTERN,
     AssessmentSummary,
     ReviewCommented,
@@ -94,14 +95,15 @@ AssessmentInPath = Annotated[UUID, PathParameter(description="an assessment's id
 GrantInPath = Annotated[UUID, PathParameter(description="an auditor's access grant id")]
 TenantInPath = Annotated[str, PathParameter(**_ID, description="a member's id")]
 TenantInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this member's")]
-IdInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this one's")]
+AssessmentInQuery = Annotated[str | None, QueryParameter(**_ID, description="only reads of this assessment")]
+AuditorInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this auditor's reads")]
 IndicatorInPath = Annotated[
     str,
-    PathParameter(min_length=1, max_length=20, pattern=CODE_PATTERN, description="an indicator's code, e.g. 1.1.1"),
+    PathParameter(pattern=INDICATOR_PATTERN, description="an indicator's code, e.g. 1.1.1"),
 ]
 SubThemeInQuery = Annotated[
     str | None,
-    QueryParameter(min_length=1, max_length=20, pattern=CODE_PATTERN, description="only this sub-theme, e.g. 2.1"),
+    QueryParameter(pattern=SUB_THEME_PATTERN, description="only this sub-theme, e.g. 2.1"),
 ]
 VersionInPath = Annotated[
     str,

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar.params import BodyKwarg
 from msgspec import Meta
 
 from services.assessment.diff import AssessmentDiff
@@ -24,14 +25,18 @@ from shared.values import Text as Text
 
 # --- value types ------------------------------------------------------------------------------
 
-CODE_PATTERN = r"^[0-9]+(\.[0-9]+)*$"
+# Codes are ASCII numbers: a theme `2`, a sub-theme `2.1`, an indicator `2.1.3` (as the referential checks).
+SUB_THEME_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}$"
+INDICATOR_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$"
 VERSION_CODE_PATTERN = r"^[0-9A-Za-z._-]+$"
 
 Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTERN)]
 Reason = Annotated[str, Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN)]
 Comment = Annotated[str, Meta(max_length=4000, pattern=MULTI_LINE_PATTERN)]  # may be empty
 Level = Annotated[int, Meta(ge=1, le=4)]
-Code = Annotated[str, Meta(min_length=1, max_length=20, pattern=CODE_PATTERN)]
+IndicatorCode = Annotated[str, Meta(pattern=INDICATOR_PATTERN)]
+# Litestar's OpenAPI drops the constraints of a list's items unless they are also given its own way.
+SubThemeCode = Annotated[str, Meta(pattern=SUB_THEME_PATTERN), BodyKwarg(pattern=SUB_THEME_PATTERN)]
 VersionCode = Annotated[str, Meta(min_length=1, max_length=30, pattern=VERSION_CODE_PATTERN)]
 
 Status = Literal["in_progress", "submitted", "under_review", "reviewed", "validated"]
@@ -60,27 +65,31 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 class ReferentialDraft(Strict):
     """A new version: a whole document, or a copy of `based_on` numbered `version`."""
 
-    document: Annotated[dict[str, Any] | None, about("The whole referential document (its own `version` inside)")] = (
+    document: Annotated[dict[str, Any], about("The whole referential document (its own `version` inside)")] | None = (
         None
     )
-    based_on: Annotated[VersionCode | None, about("The version to copy (with `version`, instead of a document)")] = None
-    version: Annotated[VersionCode | None, about("The new version's code, e.g. 2017.1 (with `based_on`)")] = None
+    based_on: Annotated[VersionCode, about("The version to copy (with `version`, instead of a document)")] | None = None
+    version: Annotated[VersionCode, about("The new version's code, e.g. 2017.1 (with `based_on`)")] | None = None
 
 
 class AssessmentStart(Strict):
-    tenant_id: Annotated[
-        Id | None, about("The member whose assessment starts: national staff name it; a member admin starts its own")
-    ] = None
-    referential_version: Annotated[
-        VersionCode | None, about("The referential version to answer (default: the latest published)")
-    ] = None
+    tenant_id: (
+        Annotated[
+            Id, about("The member whose assessment starts: national staff name it; a member admin starts its own")
+        ]
+        | None
+    ) = None
+    referential_version: (
+        Annotated[VersionCode, about("The referential version to answer (default: the latest published)")] | None
+    ) = None
     scope: Annotated[Scope, about("`member`: the enterprise; `group`: a GES group as a whole")] = "member"
 
 
 class Reopening(Strict):
-    referential_version: Annotated[
-        VersionCode | None, about("The referential version of the new assessment (default: the latest published)")
-    ] = None
+    referential_version: (
+        Annotated[VersionCode, about("The referential version of the new assessment (default: the latest published)")]
+        | None
+    ) = None
 
 
 class ParticipantIn(Strict):
@@ -88,12 +97,12 @@ class ParticipantIn(Strict):
     name: Annotated[Text, about("The participant's name, as the team knows them")]
     kind: Annotated[ParticipantKind, about("`staff` (an employee) or `volunteer`")]
     sub_themes: Annotated[
-        list[Code], Meta(max_length=50), about("The sub-themes they answer (empty: every indicator)")
+        list[SubThemeCode], Meta(max_length=50), about("The sub-themes they answer (empty: every indicator)")
     ] = []
 
 
 class SubThemesIn(Strict):
-    sub_themes: Annotated[list[Code], Meta(max_length=50), about("The sub-themes the participant answers")]
+    sub_themes: Annotated[list[SubThemeCode], Meta(max_length=50), about("The sub-themes the participant answers")]
 
 
 class AnswerIn(Strict):
@@ -104,20 +113,23 @@ class AnswerIn(Strict):
         False
     )
     revisit: Annotated[bool, about('"Revisit this": the answer needs another look before submission')] = False
-    participant_id: Annotated[
-        Id | None,
-        about(
-            "Whose answer this is (default: the caller). A participant answers in their own name only; the "
-            "member's admin may record the answer of a participant who has not answered it themselves"
-        ),
-    ] = None
+    participant_id: (
+        Annotated[
+            Id,
+            about(
+                "Whose answer this is (default: the caller). A participant answers in their own name only; the "
+                "member's admin may record the answer of a participant who has not answered it themselves"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class RevisitIn(Strict):
     revisit: Annotated[bool, about('Mark (true) or unmark (false) the answer "revisit this"')]
-    participant_id: Annotated[
-        Id | None, about("Whose answer (default: the caller; the same rule as for answering)")
-    ] = None
+    participant_id: (
+        Annotated[Id, about("Whose answer (default: the caller; the same rule as for answering)")] | None
+    ) = None
 
 
 class SettlementIn(Strict):
@@ -131,16 +143,16 @@ class SettlementIn(Strict):
 
 class ReviewRequestIn(Strict):
     kind: Annotated[ReviewKind, about("`third_party` (a regional delegate or a trainer) or `peer` (another member)")]
-    reviewer_id: Annotated[Id | None, about("The third party's user id (third_party only)")] = None
-    reviewer_role: Annotated[ReviewerRole | None, about("The third party's role (third_party only)")] = None
-    reviewer_tenant: Annotated[Id | None, about("The peer member's id (peer only)")] = None
+    reviewer_id: Annotated[Id, about("The third party's user id (third_party only)")] | None = None
+    reviewer_role: Annotated[ReviewerRole, about("The third party's role (third_party only)")] | None = None
+    reviewer_tenant: Annotated[Id, about("The peer member's id (peer only)")] | None = None
 
 
 class ReviewCommentIn(Strict):
-    indicator: Annotated[Code, about("The indicator commented, e.g. 1.1.1")]
+    indicator: Annotated[IndicatorCode, about("The indicator commented, e.g. 1.1.1")]
     comment: Annotated[LongText, about("The reviewer's comment")]
-    proposed_level: Annotated[Level | None, about("Another level the reviewer proposes (with a reason)")] = None
-    reason: Annotated[Reason | None, about("Why the reviewer proposes that level")] = None
+    proposed_level: Annotated[Level, about("Another level the reviewer proposes (with a reason)")] | None = None
+    reason: Annotated[Reason, about("Why the reviewer proposes that level")] | None = None
 
 
 class ReviewCompletion(Strict):
@@ -157,16 +169,16 @@ class ScheduleIn(Strict):
 
 
 class CompletionIn(Strict):
-    completed_on: Annotated[date | None, about("When it was done (default: today)")] = None
+    completed_on: Annotated[date, about("When it was done (default: today)")] | None = None
 
 
 class GrantIn(Strict):
     auditor_id: Annotated[Id, about("The auditor's user id")]
     valid_until: Annotated[datetime, about("End of the access (exclusive)")]
     reason: Annotated[Reason, about("Why the auditor needs this access")]
-    tenant_id: Annotated[Id | None, about("One member whose assessments the grant opens, or")] = None
-    assessment_id: Annotated[Id | None, about("one assessment the grant opens")] = None
-    valid_from: Annotated[datetime | None, about("Start of the access (default: now)")] = None
+    tenant_id: Annotated[Id, about("One member whose assessments the grant opens, or")] | None = None
+    assessment_id: Annotated[Id, about("one assessment the grant opens")] | None = None
+    valid_from: Annotated[datetime, about("Start of the access (default: now)")] | None = None
 
 
 # --- command answers that name what they created --------------------------------------------
@@ -189,9 +201,10 @@ class ReviewRequested(CreatedInAssessment, frozen=True):
 class ReviewCommented(CreatedInAssessment, frozen=True):
     """A reviewer's comment: the assessment's new version, and the proposal it made if any."""
 
-    proposal_id: Annotated[
-        str | None, about("The proposal's id when the comment proposed a level, for its acceptance or rejection")
-    ]
+    proposal_id: (
+        Annotated[str, about("The proposal's id when the comment proposed a level, for its acceptance or rejection")]
+        | None
+    )
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -202,8 +215,8 @@ class ReferentialSummary(msgspec.Struct, kw_only=True):
     title: Annotated[str, about("The version's title (French)")]
     status: Annotated[ReferentialStatus, about("`draft` (editable) or `published` (assessments may use it)")]
     in_use: Annotated[bool, about("An assessment uses it: it can no longer change")]
-    based_on: Annotated[str | None, about("The version it was copied from")]
-    published_at: Annotated[datetime | None, about("When it was published")]
+    based_on: Annotated[str, about("The version it was copied from")] | None
+    published_at: Annotated[datetime, about("When it was published")] | None
     indicators: Annotated[int, about("How many indicators it has")]
     version: Annotated[int, about("The version aggregate's version (for If-Match)")]
 
@@ -237,15 +250,15 @@ class AssessmentSummary(msgspec.Struct, kw_only=True):
     primary_form: Annotated[str, about("The member's main form (benchmarks compare members of one form)")]
     referential_version: Annotated[str, about("The referential version answered")]
     status: Annotated[Status, about("Its stage")]
-    previous_assessment_id: Annotated[str | None, about("The member's previous assessment, which this one replaces")]
-    superseded_by: Annotated[str | None, about("The assessment that replaced this one (then read-only)")]
+    previous_assessment_id: Annotated[str, about("The member's previous assessment, which this one replaces")] | None
+    superseded_by: Annotated[str, about("The assessment that replaced this one (then read-only)")] | None
     started_on: Annotated[date, about("The day it started")]
     started_at: Annotated[datetime, about("When it started")]
     started_by: Annotated[str, about("Who started it")]
-    submitted_at: Annotated[datetime | None, about("When the self-assessment was submitted")]
-    validated_at: Annotated[datetime | None, about("When it was validated")]
-    last_answer_at: Annotated[datetime | None, about("When a participant last answered")]
-    last_at: Annotated[datetime | None, about("When anything last happened to it")]
+    submitted_at: Annotated[datetime, about("When the self-assessment was submitted")] | None
+    validated_at: Annotated[datetime, about("When it was validated")] | None
+    last_answer_at: Annotated[datetime, about("When a participant last answered")] | None
+    last_at: Annotated[datetime, about("When anything last happened to it")] | None
     participants: Annotated[int, about("How many participants are invited")]
     answered: Annotated[int, about("How many indicators have the assessment's answer")]
     indicators: Annotated[int, about("How many indicators the referential version has")]
@@ -255,9 +268,9 @@ class AssessmentSummary(msgspec.Struct, kw_only=True):
     proposals_pending: Annotated[int, about("Reviewers' proposals the team has not decided on")]
     plan_actions: Annotated[int, about("Actions in the progress plan")]
     open_actions: Annotated[int, about("Plan actions neither done nor dropped")]
-    score: Annotated[float | None, about("Overall weighted mean level (1 to 4)")]
-    attainment: Annotated[float | None, about("Overall attainment of the objectives, in %")]
-    gap: Annotated[float | None, about("Overall mean shortfall below the objectives")]
+    score: Annotated[float, about("Overall weighted mean level (1 to 4)")] | None
+    attainment: Annotated[float, about("Overall attainment of the objectives, in %")] | None
+    gap: Annotated[float, about("Overall mean shortfall below the objectives")] | None
     version: Annotated[int, about("The assessment's version (for If-Match)")]
 
 
@@ -272,8 +285,8 @@ class ParticipantView(msgspec.Struct, kw_only=True):
 
 class AssessmentRecord(AssessmentSummary):
     participant_list: Annotated[list[ParticipantView], about("The participants")]
-    as_of: Annotated[datetime | None, about("Replay: the time asked for")] = None
-    as_of_version: Annotated[int | None, about("Replay: the version the answer stands at")] = None
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class AssessmentPage(msgspec.Struct, kw_only=True):
@@ -305,7 +318,7 @@ class SettlementView(msgspec.Struct, kw_only=True):
     at: Annotated[datetime, about("When")]
     version: Annotated[int, about("The event's version")]
     from_versions: Annotated[list[int], about("The participants' answers (event versions) it settled")]
-    proposal_id: Annotated[str | None, about("The accepted proposal, for `review`")]
+    proposal_id: Annotated[str, about("The accepted proposal, for `review`")] | None
 
 
 class ReviewNote(msgspec.Struct, kw_only=True):
@@ -315,11 +328,11 @@ class ReviewNote(msgspec.Struct, kw_only=True):
     author_role: Annotated[str, about("Their role")]
     comment: Annotated[str, about("The comment")]
     at: Annotated[datetime, about("When")]
-    proposal_id: Annotated[str | None, about("The proposal it made, if any")]
-    proposed_level: Annotated[int | None, about("The level proposed")]
-    reason: Annotated[str | None, about("Why")]
+    proposal_id: Annotated[str, about("The proposal it made, if any")] | None
+    proposed_level: Annotated[int, about("The level proposed")] | None
+    reason: Annotated[str, about("Why")] | None
     decision: Annotated[Literal["accepted", "rejected"] | None, about("The team's decision on the proposal")]
-    decision_reason: Annotated[str | None, about("Why the team rejected it")]
+    decision_reason: Annotated[str, about("Why the team rejected it")] | None
 
 
 class AnswerView(msgspec.Struct, kw_only=True):
@@ -329,18 +342,18 @@ class AnswerView(msgspec.Struct, kw_only=True):
     indicator: Annotated[str, about("The indicator's code")]
     theme: Annotated[str, about("Its theme")]
     sub_theme: Annotated[str, about("Its sub-theme")]
-    level: Annotated[int | None, about("The assessment's answer (none while participants diverge)")]
+    level: Annotated[int, about("The assessment's answer (none while participants diverge)")] | None
     source: Annotated[
         Literal["settled", "review", "consensus"] | None, about("Where the assessment's answer comes from")
     ]
-    practice: Annotated[Practice | None, about("`in_place` or `planned`")]
+    practice: Annotated[Practice, about("`in_place` or `planned`")] | None
     improve: Annotated[bool, about('"Improve this"')]
-    self_level: Annotated[int | None, about("The team's own level as submitted (before reviews)")]
+    self_level: Annotated[int, about("The team's own level as submitted (before reviews)")] | None
     divergent: Annotated[bool, about("Participants disagree and no one has settled")]
     reviewers_diverge: Annotated[bool, about("A reviewer proposed another level")]
     revisit: Annotated[bool, about('An answer is marked "revisit this"')]
     participant_answers: Annotated[list[ParticipantAnswerView], about("Every participant's answer")]
-    settlement: Annotated[SettlementView | None, about("The latest explicit settlement")]
+    settlement: Annotated[SettlementView, about("The latest explicit settlement")] | None
     reviews: Annotated[list[ReviewNote], about("Reviewers' comments and proposals")]
 
 
@@ -348,21 +361,21 @@ class AnswerSheet(msgspec.Struct, kw_only=True):
     assessment_id: Annotated[str, about("The assessment")]
     version: Annotated[int, about("The assessment version the sheet reflects")]
     answers: Annotated[list[AnswerView], about("One entry per indicator answered or commented")]
-    as_of: Annotated[datetime | None, about("Replay: the time asked for")] = None
-    as_of_version: Annotated[int | None, about("Replay: the version the answer stands at")] = None
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class ReviewRequestView(msgspec.Struct, kw_only=True):
     request_id: Annotated[str, about("The request's id")]
     kind: Annotated[ReviewKind, about("`third_party` or `peer`")]
-    reviewer_id: Annotated[str | None, about("The third party's user id")]
-    reviewer_role: Annotated[ReviewerRole | None, about("The third party's role")]
-    reviewer_tenant: Annotated[str | None, about("The peer member")]
+    reviewer_id: Annotated[str, about("The third party's user id")] | None
+    reviewer_role: Annotated[ReviewerRole, about("The third party's role")] | None
+    reviewer_tenant: Annotated[str, about("The peer member")] | None
     status: Annotated[Literal["requested", "completed"], about("`requested` or `completed`")]
     requested_at: Annotated[datetime, about("When it was requested")]
     requested_by: Annotated[str, about("Who requested it")]
-    completed_at: Annotated[datetime | None, about("When the reviewer completed it")]
-    summary: Annotated[str | None, about("The reviewer's summary")]
+    completed_at: Annotated[datetime, about("When the reviewer completed it")] | None
+    summary: Annotated[str, about("The reviewer's summary")] | None
     comments: Annotated[int, about("How many comments")]
     proposals: Annotated[int, about("How many level proposals")]
     proposals_accepted: Annotated[int, about("Proposals the team accepted")]
@@ -375,9 +388,9 @@ class Benchmark(msgspec.Struct, kw_only=True):
     at least `minimum` members contribute."""
 
     code: Annotated[str, about("The theme or sub-theme (or `overall`)")]
-    region_average: Annotated[float | None, about("Average score of the region's other members of the form")]
+    region_average: Annotated[float, about("Average score of the region's other members of the form")] | None
     region_members: Annotated[int, about("How many contribute to it")]
-    network_average: Annotated[float | None, about("Average score of the network's other members of the form")]
+    network_average: Annotated[float, about("Average score of the network's other members of the form")] | None
     network_members: Annotated[int, about("How many contribute to it")]
 
 
@@ -388,12 +401,12 @@ class PositioningView(msgspec.Struct, kw_only=True):
     overall: Annotated[Position, about("The overall positioning")]
     themes: Annotated[list[Position], about("Per theme")]
     sub_themes: Annotated[list[Position], about("Per sub-theme")]
-    benchmark_form: Annotated[str | None, about("The form compared against")] = None
-    benchmark_region: Annotated[str | None, about("The region compared against")] = None
+    benchmark_form: Annotated[str, about("The form compared against")] | None = None
+    benchmark_region: Annotated[str, about("The region compared against")] | None = None
     benchmark_minimum: Annotated[int, about("The fewest members an average is shown for")] = 5
     benchmarks: Annotated[list[Benchmark], about("Peer averages")] = []
-    as_of: Annotated[datetime | None, about("Replay: the time asked for")] = None
-    as_of_version: Annotated[int | None, about("Replay: the version the answer stands at")] = None
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class PlanView(msgspec.Struct, kw_only=True):
@@ -401,8 +414,8 @@ class PlanView(msgspec.Struct, kw_only=True):
     referential_version: Annotated[str, about("Its referential version")]
     version: Annotated[int, about("The assessment version the plan reflects")]
     actions: Annotated[list[PlanAction], about("The plan's actions, by priority")]
-    as_of: Annotated[datetime | None, about("Replay: the time asked for")] = None
-    as_of_version: Annotated[int | None, about("Replay: the version the answer stands at")] = None
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class OpenAction(msgspec.Struct, kw_only=True):
@@ -413,18 +426,18 @@ class OpenAction(msgspec.Struct, kw_only=True):
     status: Annotated[ActionStatus, about("Where the team is with it")]
     suggested_action: Annotated[str, about("What to do")]
     service: Annotated[str, about("The federation service it calls on")]
-    owner: Annotated[str | None, about("Who carries it")]
-    due_on: Annotated[date | None, about("When it is due")]
+    owner: Annotated[str, about("Who carries it")] | None
+    due_on: Annotated[date, about("When it is due")] | None
 
 
 class MemberOverview(msgspec.Struct, kw_only=True):
     tenant_id: Annotated[str, about("The member")]
-    name: Annotated[str | None, about("Its name")]
-    region: Annotated[str | None, about("Its current region")]
+    name: Annotated[str, about("Its name")] | None
+    region: Annotated[str, about("Its current region")] | None
     forms: Annotated[list[str], about("Its current forms")]
     assessments: Annotated[list[AssessmentSummary], about("Its assessments")]
     latest_positioning: Annotated[list[Position], about("The positioning of its latest validated assessment")]
-    latest_positioning_of: Annotated[str | None, about("That assessment")]
+    latest_positioning_of: Annotated[str, about("That assessment")] | None
     open_actions: Annotated[list[OpenAction], about("Its open plan actions")]
 
 
@@ -448,8 +461,8 @@ class ServiceDemand(msgspec.Struct, kw_only=True):
 class ThemeAverage(msgspec.Struct, kw_only=True):
     code: Annotated[str, about("The theme")]
     title: Annotated[str, about("Its title")]
-    score: Annotated[float | None, about("Average score")]
-    attainment: Annotated[float | None, about("Average attainment, in %")]
+    score: Annotated[float, about("Average score")] | None
+    attainment: Annotated[float, about("Average attainment, in %")] | None
     members: Annotated[int, about("Members contributing")]
 
 
@@ -459,7 +472,7 @@ class Dashboard(msgspec.Struct, kw_only=True):
     services they call on (what the federation should offer next)."""
 
     scope: Annotated[Literal["region", "network"], about("`region` or `network`")]
-    region: Annotated[str | None, about("The region (region scope)")]
+    region: Annotated[str, about("The region (region scope)")] | None
     members: Annotated[int, about("Members in scope")]
     started: Annotated[int, about("Members that started at least one assessment")]
     in_progress: Annotated[int, about("Assessments in progress")]
@@ -475,9 +488,9 @@ class Dashboard(msgspec.Struct, kw_only=True):
 class StalledAssessment(msgspec.Struct, kw_only=True):
     assessment_id: Annotated[str, about("The assessment")]
     tenant_id: Annotated[str, about("The member")]
-    member_name: Annotated[str | None, about("Its name")]
+    member_name: Annotated[str, about("Its name")] | None
     status: Annotated[Status, about("Its stage")]
-    last_answer_at: Annotated[datetime | None, about("When a participant last answered")]
+    last_answer_at: Annotated[datetime, about("When a participant last answered")] | None
     started_at: Annotated[datetime, about("When it started")]
     days_idle: Annotated[int, about("Days without an answer")]
 
@@ -485,10 +498,10 @@ class StalledAssessment(msgspec.Struct, kw_only=True):
 class OverdueAction(msgspec.Struct, kw_only=True):
     assessment_id: Annotated[str, about("The assessment")]
     tenant_id: Annotated[str, about("The member")]
-    member_name: Annotated[str | None, about("Its name")]
+    member_name: Annotated[str, about("Its name")] | None
     indicator: Annotated[str, about("The indicator")]
     suggested_action: Annotated[str, about("What to do")]
-    owner: Annotated[str | None, about("Who carries it")]
+    owner: Annotated[str, about("Who carries it")] | None
     due_on: Annotated[date, about("When it was due")]
     days_late: Annotated[int, about("Days late")]
 
@@ -496,11 +509,11 @@ class OverdueAction(msgspec.Struct, kw_only=True):
 class WaitingReview(msgspec.Struct, kw_only=True):
     assessment_id: Annotated[str, about("The assessment")]
     tenant_id: Annotated[str, about("The member")]
-    member_name: Annotated[str | None, about("Its name")]
+    member_name: Annotated[str, about("Its name")] | None
     request_id: Annotated[str, about("The review request")]
     kind: Annotated[ReviewKind, about("`third_party` or `peer`")]
-    reviewer_id: Annotated[str | None, about("The third party")]
-    reviewer_tenant: Annotated[str | None, about("The peer member")]
+    reviewer_id: Annotated[str, about("The third party")] | None
+    reviewer_tenant: Annotated[str, about("The peer member")] | None
     requested_at: Annotated[datetime, about("When it was requested")]
     days_waiting: Annotated[int, about("Days waiting")]
 
@@ -519,15 +532,15 @@ class GrantView(msgspec.Struct, kw_only=True):
     grant_id: Annotated[str, about("The grant's id")]
     tenant_id: Annotated[str, about("The member it opens")]
     auditor_id: Annotated[str, about("The auditor")]
-    assessment_id: Annotated[str | None, about("The one assessment it opens (none: all the member's)")]
+    assessment_id: Annotated[str, about("The one assessment it opens (none: all the member's)")] | None
     valid_from: Annotated[datetime, about("Start of the access")]
     valid_until: Annotated[datetime, about("End of the access (exclusive)")]
     reason: Annotated[str, about("Why")]
     granted_by: Annotated[str, about("Who granted it")]
     granted_at: Annotated[datetime, about("When")]
     revoked: Annotated[bool, about("Revoked")]
-    revoked_reason: Annotated[str | None, about("Why it was revoked")]
-    revoked_by: Annotated[str | None, about("Who revoked it")]
+    revoked_reason: Annotated[str, about("Why it was revoked")] | None
+    revoked_by: Annotated[str, about("Who revoked it")] | None
     version: Annotated[int, about("The grant's version (for If-Match)")]
 
 
@@ -536,7 +549,7 @@ class AuditReadView(msgspec.Struct, kw_only=True):
     tenant_id: Annotated[str, about("The member read")]
     auditor_id: Annotated[str, about("The auditor")]
     grant_id: Annotated[str, about("The grant that allowed it")]
-    assessment_id: Annotated[str | None, about("The assessment read")]
+    assessment_id: Annotated[str, about("The assessment read")] | None
     resource: Annotated[str, about("What was read (assessment, answers, plan...)")]
     path: Annotated[str, about("The request's path")]
     query: Annotated[str, about("The request's query string")]
