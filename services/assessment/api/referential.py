@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -20,7 +19,13 @@ from services.assessment.api.common import (
     cap,
     wait,
 )
-from services.assessment.api.schemas import IndicatorHelp, ReferentialDraft, ReferentialRecord, ReferentialSummary
+from services.assessment.api.schemas import (
+    IndicatorHelp,
+    IndicatorIn,
+    ReferentialDraft,
+    ReferentialRecord,
+    ReferentialSummary,
+)
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
 from shared.commands import expected_version, run_command
@@ -113,10 +118,11 @@ class ReferentialController(Controller):
         self, request: Request, data: JSONBody[ReferentialDraft], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
+        document = msgspec.to_builtins(data.document) if data.document is not None else None
         return await run_command(
             request,
             app,
-            lambda: app.draft_referential(document=data.document, based_on=data.based_on, code=data.version),
+            lambda: app.draft_referential(document=document, based_on=data.based_on, code=data.version),
             name="draft_referential",
             status_code=201,
         )
@@ -133,13 +139,13 @@ class ReferentialController(Controller):
         request: Request,
         code: VersionInPath,
         indicator: IndicatorInPath,
-        data: JSONBody[dict[str, Any]],
+        data: JSONBody[IndicatorIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         app = cap(platform)
-        body = {**data, "code": data.get("code", indicator)}
+        body = {"code": indicator, **msgspec.to_builtins(data)}  # the document's own shape
         if body["code"] != indicator:
-            raise InvalidReferential(f"code : le corps nomme {body['code']}, le chemin {indicator}")
+            raise InvalidReferential(f"code : le corps nomme {body['code']}, le chemin {indicator}", field="code")
         return await run_command(
             request,
             app,

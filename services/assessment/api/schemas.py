@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar.params import BodyKwarg
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
 
 from services.assessment.diff import AssessmentDiff
 from services.assessment.domain.answers import Source
@@ -34,7 +34,9 @@ Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTE
 Reason = Annotated[str, Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN)]
 Comment = Annotated[str, Meta(max_length=4000, pattern=MULTI_LINE_PATTERN)]  # may be empty
 Level = Annotated[int, Meta(ge=1, le=4)]
+ThemeCode = Annotated[str, Meta(pattern=r"^[0-9]{1,4}$")]
 IndicatorCode = Annotated[str, Meta(pattern=INDICATOR_PATTERN)]
+ServiceKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 # Litestar's OpenAPI drops the constraints of a list's items unless they are also given its own way.
 SubThemeCode = Annotated[str, Meta(pattern=SUB_THEME_PATTERN), BodyKwarg(pattern=SUB_THEME_PATTERN)]
 VersionCode = Annotated[str, Meta(min_length=1, max_length=30, pattern=VERSION_CODE_PATTERN)]
@@ -62,12 +64,67 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 # --- requests -------------------------------------------------------------------------------
 
 
+class Translated(Strict):
+    """A text of the referential, in French (members read it) and optionally in English."""
+
+    fr: Annotated[LongText, about("The French text")]
+    en: Annotated[LongText, about("The English text")] | UnsetType = UNSET
+
+
+class LevelIn(Strict):
+    level: Annotated[Level, about("The level, 1 to 4 (the four in order)")]
+    label: Annotated[Translated, about("Its short label")]
+    description: Annotated[Translated, about("What answering this level means (each level its own)")]
+
+
+class IndicatorIn(Strict, kw_only=True):
+    """One indicator of a referential version, as the document holds it."""
+
+    code: Annotated[IndicatorCode, about("Its code, `<sub-theme>.<number>` (default: the path's)")] | UnsetType = UNSET
+    question: Annotated[Translated, about("The question the participants answer")]
+    help: Annotated[Translated, about("Help on answering")]
+    example: Annotated[Translated, about("An example")]
+    levels: Annotated[list[LevelIn], Meta(min_length=4, max_length=4), about("The four levels, 1 to 4")]
+    objective_level: Annotated[int, Meta(ge=2, le=4), about("The Cap's objective for the indicator (2 to 4)")]
+    weight: Annotated[int, Meta(ge=1, le=3), about("Its weight in the positioning and the plan (1 to 3)")]
+    actions: Annotated[
+        dict[Literal["1", "2", "3", "4"], Translated], about("The suggested action for each answered level")
+    ]
+    service: Annotated[ServiceKey, about("The federation service its action calls on (a key of `services`)")]
+
+
+class IndicatorInDocument(IndicatorIn, kw_only=True):
+    code: Annotated[IndicatorCode, about("Its code, `<sub-theme>.<number>`")]
+
+
+class SubThemeIn(Strict):
+    code: Annotated[SubThemeCode, about("Its code, `<theme>.<number>`")]
+    title: Annotated[Translated, about("Its title")]
+    indicators: Annotated[list[IndicatorInDocument], Meta(max_length=100), about("Its indicators (3 at least)")]
+
+
+class ThemeIn(Strict):
+    code: Annotated[ThemeCode, about("Its code, a number")]
+    title: Annotated[Translated, about("Its title")]
+    sub_themes: Annotated[list[SubThemeIn], Meta(max_length=50), about("Its sub-themes")]
+
+
+class ReferentialDocument(Strict):
+    """A whole version of the referential (the shape of `referential/cap-2016.1.json`)."""
+
+    version: Annotated[VersionCode, about("The version's code, e.g. 2017.1")]
+    title: Annotated[Translated, about("The version's title")]
+    adopted_on: Annotated[date, about("When the federation adopted it")]
+    services: Annotated[
+        dict[ServiceKey, Translated], Meta(min_length=1, max_length=50), about("The federation's services, by key")
+    ]
+    themes: Annotated[list[ThemeIn], Meta(min_length=1, max_length=20), about("The themes")]
+
+
 class ReferentialDraft(Strict):
     """A new version: a whole document, or a copy of `based_on` numbered `version`."""
 
-    document: Annotated[dict[str, Any], about("The whole referential document (its own `version` inside)")] | None = (
-        None
-    )
+    document: Annotated[ReferentialDocument, about("The whole referential document")] | None = None
     based_on: Annotated[VersionCode, about("The version to copy (with `version`, instead of a document)")] | None = None
     version: Annotated[VersionCode, about("The new version's code, e.g. 2017.1 (with `based_on`)")] | None = None
 
