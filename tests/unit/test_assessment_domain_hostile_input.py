@@ -5,17 +5,21 @@ whose shape or digits would have broken later. No database."""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.assessment.domain.access_grant import AccessGrant
 from services.assessment.domain.assessment import Assessment, Respondent
 from services.assessment.domain.errors import AssessmentRefused, Forbidden, InvalidReferential
 from services.assessment.domain.referential import Referential, load_document
 from services.assessment.domain.referential_version import ReferentialVersion
+from services.assessment.domain.sheet import dump_sheet, load_sheet
 from shared.errors import InvalidInput
 from shared.events import command_context
 from tests.unit.test_assessment_aggregate import (
@@ -298,3 +302,38 @@ def test_an_indicator_revised_with_a_control_character_is_refused() -> None:
 
 def test_the_first_version_still_parses() -> None:
     assert len(Referential.parse(DOCUMENT).indicators) == 38
+
+
+# --- any text at all --------------------------------------------------------------------------------------
+
+# Control characters, line breaks, NUL, homoglyphs, non-ASCII digits and plain text, mixed.
+HOSTILE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from([NUL, ESC, NEL, BELL, "\n", "\r", "\t", "\u007f", "\u2028", "\u202e", "А", "٣", "²", "e"]),
+        st.characters(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+FORBIDDEN_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=HOSTILE_TEXT, comment=HOSTILE_TEXT)
+def test_whatever_text_a_participant_sends_what_is_stored_has_no_control_character(name: str, comment: str) -> None:
+    assessment = with_participants("marie")
+    try:
+        _invite(participant_id="paul", name=name)(assessment)
+    except InvalidInput as refused:
+        assert refused.details["field"] == "name" and FORBIDDEN_IN_A_LINE.search(name)
+    try:
+        _answer(assessment, MARIE, "marie", comment=comment)
+    except InvalidInput as refused:
+        assert refused.details["field"] == "comment" and FORBIDDEN_IN_TEXT.search(comment)
+    stored = load_sheet(dump_sheet(assessment.sheet))  # what the projection keeps, and PostgreSQL with it
+    texts = [p.name for p in stored.participants.values()] + [
+        a.comment for a in stored.answers.get("1.1.1", {}).values()
+    ]
+    assert not any(FORBIDDEN_IN_TEXT.search(text) for text in texts)
+    assert all(not FORBIDDEN_IN_A_LINE.search(p.name) for p in stored.participants.values())
