@@ -366,6 +366,14 @@ async def test_a_number_or_boolean_sent_as_a_string_is_refused_with_400_not_coer
     assert world.head() == before
 
 
+async def test_an_access_grant_naming_an_assessment_that_is_no_uuid_is_refused_with_400(world: World) -> None:
+    body = {"auditor_id": "a", "valid_until": LATER, "reason": "audit", "assessment_id": "pas-un-uuid"}
+    before = world.head()
+    response = await world.api.client.post(f"{BASE}/access-grants", json=body, headers=world.api.staff)
+    refused(response, 400, "assessment_id")
+    assert world.head() == before
+
+
 # --- a participant acts in their own name ------------------------------------------------------------
 
 

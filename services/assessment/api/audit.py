@@ -150,15 +150,8 @@ class AccessGrantController(Controller):
                 "assessment_id ou tenant_id : nommez soit une évaluation, soit un adhérent (l'un des deux)",
                 field="assessment_id",
             )
-        assessment_id = None
-        if data.assessment_id is not None:
-            try:
-                assessment_id = UUID(data.assessment_id)
-            except ValueError:
-                raise InvalidInput(
-                    "assessment_id : un identifiant d'évaluation (UUID) est attendu", field="assessment_id"
-                ) from None
-        elif await directory_entry(platform, str(data.tenant_id)) is None:
+        assessment_id = data.assessment_id
+        if assessment_id is None and await directory_entry(platform, str(data.tenant_id)) is None:
             raise MemberNotFound(data.tenant_id)
         valid_from = data.valid_from or datetime.now(UTC)
         return await cap_command(

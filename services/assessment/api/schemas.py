@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import msgspec
 from litestar.params import BodyKwarg
@@ -234,7 +235,7 @@ class GrantIn(Strict):
     valid_until: Annotated[datetime, about("End of the access (exclusive)")]
     reason: Annotated[Reason, about("Why the auditor needs this access")]
     tenant_id: Annotated[Id, about("One member whose assessments the grant opens, or")] | None = None
-    assessment_id: Annotated[Id, about("one assessment the grant opens")] | None = None
+    assessment_id: Annotated[UUID, about("one assessment the grant opens")] | None = None
     valid_from: Annotated[datetime, about("Start of the access (default: now)")] | None = None
 
 
