@@ -374,6 +374,21 @@ async def test_an_access_grant_naming_an_assessment_that_is_no_uuid_is_refused_w
     assert world.head() == before
 
 
+@pytest.mark.parametrize("field", ["valid_until", "valid_from"])
+async def test_an_access_grant_period_without_a_time_zone_is_refused_with_400(world: World, field: str) -> None:
+    body = {
+        "auditor_id": "a",
+        "valid_until": LATER,
+        "reason": "audit",
+        "tenant_id": world.a,
+        field: "2030-01-01T00:00:00",
+    }
+    before = world.head()
+    response = await world.api.client.post(f"{BASE}/access-grants", json=body, headers=world.api.staff)
+    refused(response, 400, field)
+    assert world.head() == before
+
+
 # --- a participant acts in their own name ------------------------------------------------------------
 
 

@@ -337,3 +337,16 @@ def test_whatever_text_a_participant_sends_what_is_stored_has_no_control_charact
     ]
     assert not any(FORBIDDEN_IN_TEXT.search(text) for text in texts)
     assert all(not FORBIDDEN_IN_A_LINE.search(p.name) for p in stored.participants.values())
+
+
+def test_an_access_grant_period_without_a_time_zone_is_refused() -> None:
+    with pytest.raises(AssessmentRefused) as refused:
+        AccessGrant.grant(
+            auditor_id="audit",
+            tenant_id="member-1",
+            assessment_id=None,
+            valid_from=T0,
+            valid_until=(T0 + timedelta(days=1)).replace(tzinfo=None),
+            reason="audit",
+        )
+    assert refused.value.details["field"] == "valid_until"

@@ -35,6 +35,7 @@ Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTE
 Reason = Annotated[str, Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN)]
 Comment = Annotated[str, Meta(max_length=4000, pattern=MULTI_LINE_PATTERN)]  # may be empty
 Level = Annotated[int, Meta(ge=1, le=4)]
+AwareDateTime = Annotated[datetime, Meta(tz=True)]  # a moment: "10:00" means nothing without its zone
 ThemeCode = Annotated[str, Meta(pattern=r"^[0-9]{1,4}$")]
 IndicatorCode = Annotated[str, Meta(pattern=INDICATOR_PATTERN)]
 ServiceKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -232,11 +233,11 @@ class CompletionIn(Strict):
 
 class GrantIn(Strict):
     auditor_id: Annotated[Id, about("The auditor's user id")]
-    valid_until: Annotated[datetime, about("End of the access (exclusive)")]
+    valid_until: Annotated[AwareDateTime, about("End of the access (exclusive), with its time zone")]
     reason: Annotated[Reason, about("Why the auditor needs this access")]
     tenant_id: Annotated[Id, about("One member whose assessments the grant opens, or")] | None = None
     assessment_id: Annotated[UUID, about("one assessment the grant opens")] | None = None
-    valid_from: Annotated[datetime, about("Start of the access (default: now)")] | None = None
+    valid_from: Annotated[AwareDateTime, about("Start of the access, with its time zone (default: now)")] | None = None
 
 
 # --- command answers that name what they created --------------------------------------------

@@ -45,6 +45,9 @@ class AccessGrant(AuditedAggregate):
     ) -> AccessGrant:
         check_text(auditor_id, "auditor_id")
         check_text(reason, "reason", multi_line=True)
+        for moment, field in ((valid_from, "valid_from"), (valid_until, "valid_until")):
+            if moment.tzinfo is None:
+                raise AssessmentRefused(f"{field} : un moment avec son fuseau horaire est attendu", field=field)
         if valid_until <= valid_from:
             raise AssessmentRefused("valid_until : la fin de l'habilitation doit suivre son début", field="valid_until")
         if not reason.strip():
