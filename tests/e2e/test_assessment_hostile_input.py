@@ -272,6 +272,7 @@ def _query_cases() -> list[tuple[str, str, str]]:
         ("staff", "/members/%00/overview", "tenant_id"),
         ("staff", "/regions/%00/dashboard", "code"),
         ("staff", "/regions/%00/follow-up", "code"),
+        ("staff", "/regions/npc/dashboard", "code"),
         ("staff", "/referential/versions/%00", "code"),
         ("staff", "/referential/versions/2016.1/indicators/%00", "indicator"),
         ("staff", "/referential/versions/2016.1/indicators/%D9%A1.%D9%A1.%D9%A1", "indicator"),  # Arabic-Indic ١.١.١

@@ -114,8 +114,9 @@ VersionInPath = Annotated[
 RequestInPath = Annotated[str, PathParameter(**_ID, description="a review request's id (from its creation)")]
 ProposalInPath = Annotated[str, PathParameter(**_ID, description="a reviewer's proposal id (from the comment)")]
 ParticipantInPath = Annotated[str, PathParameter(**_ID, description="a participant's user id")]
+# The member register's region codes (NPC, RAL...): capitals only.
 RegionInPath = Annotated[
-    str, PathParameter(min_length=1, max_length=20, pattern=SINGLE_LINE_PATTERN, description="a region's code")
+    str, PathParameter(min_length=2, max_length=8, pattern=r"^[A-Z]+$", description="a region's code, e.g. NPC")
 ]
 
 
