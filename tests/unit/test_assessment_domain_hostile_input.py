@@ -244,6 +244,14 @@ def test_the_admin_may_not_replace_or_flag_an_answer_a_participant_gave_in_their
     assert (kept.level, kept.revisit) == (1, False)
 
 
+def test_a_participant_naming_someone_else_is_refused_whether_or_not_that_one_is_invited() -> None:
+    assessment = with_participants("marie")
+    with pytest.raises(Forbidden):
+        _answer(assessment, MARIE, "inconnu")
+    with pytest.raises(Forbidden):
+        assessment.mark_revisit(indicator="1.1.1", participant_id="inconnu", revisit=True, at=T0, respondent=MARIE)
+
+
 def test_a_participant_may_not_flag_another_participants_answer() -> None:
     assessment = with_participants("marie", "paul")
     _answer(assessment, Respondent(subject="paul", admin=False), "paul")

@@ -248,8 +248,8 @@ class Assessment(AuditedAggregate):
     ) -> None:
         self._require_drafting()
         definition = self._indicator(referential, indicator)
-        participant = self._participant(participant_id)
         self._check_respondent(respondent, participant_id, indicator)
+        participant = self._participant(participant_id)
         check_text(comment, "comment", multi_line=True)
         if participant.sub_themes and definition.sub_theme not in participant.sub_themes:
             raise AssessmentRefused(
@@ -267,10 +267,10 @@ class Assessment(AuditedAggregate):
         self, *, indicator: str, participant_id: str, revisit: bool, at: datetime, respondent: Respondent
     ) -> None:
         self._require_drafting()
+        self._check_respondent(respondent, participant_id, indicator)
         answer = self.sheet.answers.get(indicator, {}).get(participant_id)
         if answer is None:
             raise AssessmentRefused(f"{participant_id} n'a pas encore répondu à l'indicateur {indicator}")
-        self._check_respondent(respondent, participant_id, indicator)
         if answer.revisit == revisit:
             raise AssessmentRefused("la réponse est déjà marquée ainsi")
         self._revisit_marked(indicator, participant_id, revisit, self._at(at))
