@@ -19,7 +19,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.assessment.domain.access_grant import AccessGrant, AuditRead
-from services.assessment.domain.assessment import Assessment, Reviewer
+from services.assessment.domain.assessment import Assessment, Respondent, Reviewer
 from services.assessment.domain.errors import (
     AlreadyInProgress,
     AssessmentNotFound,
@@ -356,6 +356,7 @@ class AssessmentApplication(ServiceApplication):
                 revisit=revisit,
                 referential=self._referential_of(a),
                 at=at or now(),
+                respondent=_respondent(by),
             ),
             retry=True,
         )
@@ -376,7 +377,11 @@ class AssessmentApplication(ServiceApplication):
             by,
             expected_version,
             lambda a: a.mark_revisit(
-                indicator=indicator, participant_id=participant_id or by.subject, revisit=revisit, at=at or now()
+                indicator=indicator,
+                participant_id=participant_id or by.subject,
+                revisit=revisit,
+                at=at or now(),
+                respondent=_respondent(by),
             ),
             retry=True,
         )
@@ -692,6 +697,10 @@ class AssessmentApplication(ServiceApplication):
         if not events or type(events[0]).__qualname__ != "Assessment.Started":
             raise AssessmentNotFound(assessment_id)
         return events
+
+
+def _respondent(by: Principal) -> Respondent:
+    return Respondent(subject=by.subject, admin=by.has(Role.MEMBER_ADMIN))
 
 
 def _reviewer(by: Principal) -> Reviewer:

@@ -9,8 +9,10 @@ about a level 3 of another.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
+from msgspec import Meta
 
 from services.assessment.domain.answers import effective_answers
 from services.assessment.domain.referential import Referential
@@ -20,50 +22,55 @@ from services.assessment.positioning import positioning_of
 
 
 class Side(msgspec.Struct, frozen=True, kw_only=True):
-    assessment_id: str
-    version: int
-    at: datetime | None
-    referential_version: str
-    status: str
+    assessment_id: Annotated[str, Meta(description="The assessment")]
+    version: Annotated[int, Meta(description="Its version at that moment")]
+    at: Annotated[datetime | None, Meta(description="The time of that version")]
+    referential_version: Annotated[str, Meta(description="Its referential version")]
+    status: Annotated[str, Meta(description="Its stage then")]
 
 
 class AnswerChange(msgspec.Struct, frozen=True, kw_only=True):
-    indicator: str
-    change: (
-        str  # "changed", "answered", "unanswered", "not_comparable", "added_to_referential", "removed_from_referential"
-    )
-    before: int | None = None
-    after: int | None = None
-    improve_before: bool | None = None
-    improve_after: bool | None = None
+    indicator: Annotated[str, Meta(description="The indicator")]
+    change: Annotated[
+        str,
+        Meta(
+            description="changed, answered, unanswered, not_comparable, added_to_referential, removed_from_referential"
+        ),
+    ]
+    before: Annotated[int | None, Meta(description="The level before")] = None
+    after: Annotated[int | None, Meta(description="The level after")] = None
+    improve_before: Annotated[bool | None, Meta(description='"Improve this" before')] = None
+    improve_after: Annotated[bool | None, Meta(description='"Improve this" after')] = None
 
 
 class PositionMove(msgspec.Struct, frozen=True, kw_only=True):
-    code: str
-    kind: str
-    title: str
-    score_before: float | None
-    score_after: float | None
-    score_delta: float | None
-    attainment_before: float | None
-    attainment_after: float | None
-    attainment_delta: float | None
+    code: Annotated[str, Meta(description="The theme, sub-theme or `all`")]
+    kind: Annotated[str, Meta(description="`overall`, `theme` or `sub_theme`")]
+    title: Annotated[str, Meta(description="Its title")]
+    score_before: Annotated[float | None, Meta(description="Score before")]
+    score_after: Annotated[float | None, Meta(description="Score after")]
+    score_delta: Annotated[float | None, Meta(description="Change of score")]
+    attainment_before: Annotated[float | None, Meta(description="Attainment before, in %")]
+    attainment_after: Annotated[float | None, Meta(description="Attainment after, in %")]
+    attainment_delta: Annotated[float | None, Meta(description="Change of attainment, in points")]
 
 
 class ActionChange(msgspec.Struct, frozen=True, kw_only=True):
-    indicator: str
-    change: str  # "added", "removed", "done", "status_changed"
-    status_before: str | None
-    status_after: str | None
+    indicator: Annotated[str, Meta(description="The indicator")]
+    change: Annotated[str, Meta(description="`added`, `removed`, `done` or `status_changed`")]
+    status_before: Annotated[str | None, Meta(description="The action's status before")]
+    status_after: Annotated[str | None, Meta(description="The action's status after")]
 
 
 class AssessmentDiff(msgspec.Struct, frozen=True, kw_only=True):
-    before: Side
-    after: Side
-    answers: list[AnswerChange]
-    positioning: list[PositionMove]
-    actions: list[ActionChange]
-    not_comparable: list[str]
+    before: Annotated[Side, Meta(description="The earlier side")]
+    after: Annotated[Side, Meta(description="The later side")]
+    answers: Annotated[list[AnswerChange], Meta(description="Answers that changed")]
+    positioning: Annotated[list[PositionMove], Meta(description="How the positioning moved")]
+    actions: Annotated[list[ActionChange], Meta(description="Plan actions added, removed or done")]
+    not_comparable: Annotated[
+        list[str], Meta(description="Indicators whose definition differs between the two referential versions")
+    ]
 
 
 def _side(sheet: Sheet) -> Side:

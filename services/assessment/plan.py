@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 
 from services.assessment.domain.answers import EffectiveAnswer, Source, effective_answers
 from services.assessment.domain.referential import Referential
@@ -26,27 +27,27 @@ HIGH, MEDIUM = 9, 4  # priority score thresholds
 
 
 class PlanAction(msgspec.Struct, frozen=True, kw_only=True):
-    rank: int
-    indicator: str
-    theme: str
-    sub_theme: str
-    question: str
-    level: int
-    objective: int
-    gap: int
-    weight: int
-    improve: bool
-    score: int
-    priority: str  # "high", "medium" or "low"
-    suggested_action: str
-    service: str
-    service_label: str
-    status: str  # "proposed", "adopted", "scheduled", "done" or "dropped"
-    owner: str | None = None
-    due_on: date | None = None
-    completed_on: date | None = None
-    dropped_reason: str | None = None
-    from_answers: tuple[Source, ...] = ()
+    rank: Annotated[int, Meta(description="Its rank in the plan (1: first to do)")]
+    indicator: Annotated[str, Meta(description="The indicator")]
+    theme: Annotated[str, Meta(description="Its theme")]
+    sub_theme: Annotated[str, Meta(description="Its sub-theme")]
+    question: Annotated[str, Meta(description="The indicator's question")]
+    level: Annotated[int, Meta(description="The level answered")]
+    objective: Annotated[int, Meta(description="The objective level")]
+    gap: Annotated[int, Meta(description="How far below the objective")]
+    weight: Annotated[int, Meta(description="The indicator's weight (1 to 3)")]
+    improve: Annotated[bool, Meta(description='"Improve this" was asked')]
+    score: Annotated[int, Meta(description="Priority score: weight x (2 x gap + improve)")]
+    priority: Annotated[str, Meta(description="`high`, `medium` or `low`")]
+    suggested_action: Annotated[str, Meta(description="What the referential suggests for the level answered")]
+    service: Annotated[str, Meta(description="The federation service it calls on")]
+    service_label: Annotated[str, Meta(description="That service's name")]
+    status: Annotated[str, Meta(description="`proposed`, `adopted`, `scheduled`, `done` or `dropped`")]
+    owner: Annotated[str | None, Meta(description="Who carries it")] = None
+    due_on: Annotated[date | None, Meta(description="When it is due")] = None
+    completed_on: Annotated[date | None, Meta(description="When it was done")] = None
+    dropped_reason: Annotated[str | None, Meta(description="Why it was dropped")] = None
+    from_answers: Annotated[tuple[Source, ...], Meta(description="The answer events it comes from")] = ()
 
 
 class ProgressPlan(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,7 +11,10 @@ For each group of answered indicators, weighted by the indicators' weights:
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+from msgspec import Meta
 
 from services.assessment.domain.answers import EffectiveAnswer, effective_answers
 from services.assessment.domain.referential import Referential
@@ -19,15 +22,15 @@ from services.assessment.domain.sheet import Sheet
 
 
 class Position(msgspec.Struct, frozen=True, kw_only=True):
-    code: str  # "all", a theme code ("2") or a sub-theme code ("2.1")
-    kind: str  # "overall", "theme" or "sub_theme"
-    title: str
-    score: float | None
-    objective: float | None
-    gap: float | None
-    attainment: float | None
-    answered: int
-    indicators: int
+    code: Annotated[str, Meta(description="`all`, a theme code (2) or a sub-theme code (2.1)")]
+    kind: Annotated[str, Meta(description="`overall`, `theme` or `sub_theme`")]
+    title: Annotated[str, Meta(description="Its title")]
+    score: Annotated[float | None, Meta(description="Weighted mean level answered (1 to 4)")]
+    objective: Annotated[float | None, Meta(description="Weighted mean objective level")]
+    gap: Annotated[float | None, Meta(description="Weighted mean shortfall below the objectives")]
+    attainment: Annotated[float | None, Meta(description="Attainment of the objectives, in %")]
+    answered: Annotated[int, Meta(description="Indicators with an answer")]
+    indicators: Annotated[int, Meta(description="Indicators in all")]
 
 
 class Positioning(msgspec.Struct, frozen=True, kw_only=True):

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from itertools import takewhile
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 
 from services.assessment.domain.errors import AssessmentRefused
 from services.assessment.domain.sheet import Sheet, fold
@@ -44,14 +45,14 @@ def sheet_as_of(events: Sequence[Any], *, version: int | None = None, at: dateti
 
 
 class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
-    version: int
-    event: str
-    at: datetime  # when it happened
-    recorded_at: datetime  # when the store recorded it
-    actor_id: str
-    actor_role: str
-    correlation_id: str
-    details: dict[str, Any]
+    version: Annotated[int, Meta(description="The event's version")]
+    event: Annotated[str, Meta(description="What happened (the event's name)")]
+    at: Annotated[datetime, Meta(description="When it happened")]
+    recorded_at: Annotated[datetime, Meta(description="When the store recorded it")]
+    actor_id: Annotated[str, Meta(description="Who did it")]
+    actor_role: Annotated[str, Meta(description="In which role")]
+    correlation_id: Annotated[str, Meta(description="The request it came from")]
+    details: Annotated[dict[str, Any], Meta(description="The event's fields")]
 
 
 _NOT_DETAILS = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp", "meta", "at"})

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.assessment.domain.answers import effective_answer
-from services.assessment.domain.assessment import Assessment, Reviewer
+from services.assessment.domain.assessment import Assessment, Respondent, Reviewer
 from services.assessment.domain.errors import AlreadyInProgress, AssessmentRefused, Forbidden, UnknownIndicator
 from services.assessment.domain.member_assessments import MemberAssessments
 from services.assessment.domain.referential import Referential, load_document
@@ -17,6 +17,7 @@ from services.assessment.domain.sheet import fold
 REFERENTIAL = Referential.parse(load_document())
 CODES = list(REFERENTIAL.indicators)
 T0 = datetime(2016, 3, 1, 9, tzinfo=UTC)
+MARIE = Respondent(subject="marie", admin=False)
 TENANT = "member-1"
 DELEGATE = Reviewer(subject="delegue-npc", roles=frozenset({"regional_delegate"}), tenant=None)
 
@@ -59,6 +60,7 @@ def answer(assessment: Assessment, code: str, level: int, participant: str = "ma
         revisit=flags.get("revisit", False),
         referential=REFERENTIAL,
         at=T0,
+        respondent=Respondent(subject=participant, admin=False),
     )
 
 
@@ -196,10 +198,10 @@ def test_submission_needs_every_indicator_answered() -> None:
 
 def test_an_answer_marked_revisit_blocks_submission() -> None:
     assessment = answered(2)
-    assessment.mark_revisit(indicator="2.1.1", participant_id="marie", revisit=True, at=T0)
+    assessment.mark_revisit(indicator="2.1.1", participant_id="marie", revisit=True, at=T0, respondent=MARIE)
     with pytest.raises(AssessmentRefused, match="à revoir"):
         assessment.submit(referential=REFERENTIAL, at=T0)
-    assessment.mark_revisit(indicator="2.1.1", participant_id="marie", revisit=False, at=T0)
+    assessment.mark_revisit(indicator="2.1.1", participant_id="marie", revisit=False, at=T0, respondent=MARIE)
     assessment.submit(referential=REFERENTIAL, at=T0)
 
 
@@ -221,6 +223,7 @@ def test_event_times_never_go_backwards() -> None:
         revisit=False,
         referential=REFERENTIAL,
         at=T0 - timedelta(days=3),
+        respondent=MARIE,
     )
     assert [e.at for e in assessment.collect_events()][-1] == T0
 

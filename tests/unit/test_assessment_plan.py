@@ -20,7 +20,7 @@ from eventsourcing.persistence import Mapper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.assessment.domain.assessment import Assessment, Reviewer
+from services.assessment.domain.assessment import Assessment, Respondent, Reviewer
 from services.assessment.domain.referential import Referential, load_document
 from services.assessment.domain.sheet import dump_sheet, fold, load_sheet
 from services.assessment.plan import plan_of, priority_score, progress_plan
@@ -118,6 +118,7 @@ def _apply(a: Assessment, name: str, rng: random.Random, clock: Any) -> None:
             revisit=rng.random() < 0.1,
             referential=REFERENTIAL,
             at=next(clock),
+            respondent=Respondent(subject=participant, admin=False),
         )
     elif name == "answer_all":
         for each in CODES:
@@ -131,6 +132,7 @@ def _apply(a: Assessment, name: str, rng: random.Random, clock: Any) -> None:
                 revisit=False,
                 referential=REFERENTIAL,
                 at=next(clock),
+                respondent=Respondent(subject=participant, admin=False),
             )
     elif name == "settle":
         a.settle(
@@ -143,7 +145,13 @@ def _apply(a: Assessment, name: str, rng: random.Random, clock: Any) -> None:
             at=next(clock),
         )
     elif name == "revisit":
-        a.mark_revisit(indicator=code, participant_id=participant, revisit=rng.random() < 0.5, at=next(clock))
+        a.mark_revisit(
+            indicator=code,
+            participant_id=participant,
+            revisit=rng.random() < 0.5,
+            at=next(clock),
+            respondent=Respondent(subject=participant, admin=False),
+        )
     elif name == "submit":
         a.submit(referential=REFERENTIAL, at=next(clock))
     elif name == "request":

@@ -3,19 +3,22 @@ with the self view and the reviewers' view side by side."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
+    READ_ERRORS,
     READERS,
     TEAM,
+    WRITE_ERRORS,
     AsOf,
+    AssessmentInPath,
     AtVersion,
+    IndicatorInPath,
+    SubThemeInQuery,
     WaitFor,
     access,
     cap,
@@ -27,7 +30,6 @@ from services.assessment.api.common import (
 )
 from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -39,7 +41,7 @@ class AnswerController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
         "(as_of / version: replayed)",
@@ -47,10 +49,10 @@ class AnswerController(Controller):
     async def answers(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        sub_theme: FromQuery[str | None] = None,
+        sub_theme: SubThemeInQuery = None,
         as_of: AsOf = None,
         version: AtVersion = None,
     ) -> AnswerSheet:
@@ -86,15 +88,19 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
-        summary="Answer an indicator (as a participant; another participant's answer is kept beside it)",
+        status_code=200,
+        summary="Answer an indicator in one's own name (each participant's answer is kept beside the others)",
+        description="A participant answers in their own name only. The member's admin may record, naming its "
+        "`participant_id`, the answer of an invited participant who has not answered that indicator themselves "
+        "(answers given on paper); the answer then shows both the participant and its author.",
     )
     async def answer(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[AnswerIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -118,15 +124,16 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}/revisit",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
-        summary='Mark (or unmark) an answer "revisit this"',
+        status_code=200,
+        summary='Mark (or unmark) one\'s own answer "revisit this" (the same rule as for answering)',
     )
     async def revisit(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[RevisitIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -146,15 +153,16 @@ class AnswerController(Controller):
 
     @post(
         "/{indicator:str}/settlement",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
+        status_code=200,
         summary="Settle the assessment's answer where participants diverge (an explicit event)",
     )
     async def settle(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[SettlementIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

@@ -4,20 +4,26 @@ validation, reopening. Thin: parse, authorise, call the application or a query."
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
     ADMIN,
     ADMIN_OR_STAFF,
+    READ_ERRORS,
     READERS,
+    WRITE_ERRORS,
     AsOf,
+    AssessmentInPath,
     AtVersion,
+    PageLimit,
+    PageOffset,
+    ParticipantInPath,
+    TenantInQuery,
     WaitFor,
     access,
     cap,
@@ -33,6 +39,7 @@ from services.assessment.api.schemas import (
     AssessmentStart,
     ParticipantIn,
     Reopening,
+    Status,
     SubThemesIn,
 )
 from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, Forbidden, MemberNotFound
@@ -43,7 +50,7 @@ from services.assessment.positioning import positioning_of
 from services.assessment.projections.sheet_rows import summary_row
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -69,7 +76,7 @@ class AssessmentController(Controller):
 
     @post(
         "/",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN_OR_STAFF],
         status_code=201,
         summary="Start an assessment (a member admin for its member; national staff name the member)",
@@ -80,11 +87,11 @@ class AssessmentController(Controller):
         principal: Principal = request.user
         if principal.has(Role.NATIONAL_STAFF):
             if data.tenant_id is None:
-                raise InvalidInput("tenant_id : nommez l'adhérent dont l'évaluation commence")
+                raise InvalidInput("tenant_id : nommez l'adhérent dont l'évaluation commence", field="tenant_id")
             tenant_id = data.tenant_id
         else:
             if data.tenant_id not in (None, principal.tenant):
-                raise Forbidden("un adhérent ne commence que sa propre évaluation")
+                raise Forbidden("tenant_id : un adhérent ne commence que sa propre évaluation", field="tenant_id")
             tenant_id = str(principal.tenant)
         member = await _member(platform, tenant_id)
         return await cap_command(
@@ -103,7 +110,7 @@ class AssessmentController(Controller):
 
     @get(
         "/",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The assessments the caller may see (filtered, paginated)",
     )
@@ -112,10 +119,10 @@ class AssessmentController(Controller):
         request: Request,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        tenant_id: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        tenant_id: TenantInQuery = None,
+        status: Annotated[Status | None, QueryParameter(description="only assessments at this stage")] = None,
+        limit: PageLimit = 50,
+        offset: PageOffset = 0,
     ) -> AssessmentPage:
         await wait(platform, wait_for)
         who = await access(request, platform)
@@ -137,14 +144,14 @@ class AssessmentController(Controller):
 
     @get(
         "/{assessment_id:uuid}",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="An assessment (as_of / version: as it stood then, replayed from its events)",
     )
     async def record(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -167,7 +174,7 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/reopening",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN_OR_STAFF],
         status_code=201,
         summary="Reopen a validated assessment: starts a new one linked to it",
@@ -175,7 +182,7 @@ class AssessmentController(Controller):
     async def reopen(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[Reopening],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -202,14 +209,15 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/participants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Invite a participant (an employee or a volunteer) to answer collectively",
     )
     async def invite(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[ParticipantIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -230,15 +238,16 @@ class AssessmentController(Controller):
 
     @put(
         "/{assessment_id:uuid}/participants/{participant_id:str}/sub-themes",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Assign sub-themes to a participant",
+        status_code=200,
     )
     async def assign(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        participant_id: FromPath[str],
+        assessment_id: AssessmentInPath,
+        participant_id: ParticipantInPath,
         data: JSONBody[SubThemesIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -257,12 +266,13 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/submission",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Submit the self-assessment",
     )
     async def submit(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(
@@ -274,12 +284,13 @@ class AssessmentController(Controller):
 
     @post(
         "/{assessment_id:uuid}/validation",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
+        status_code=200,
         summary="Validate the assessment (after reviews): it becomes read-only",
     )
     async def validate(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(

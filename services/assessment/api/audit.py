@@ -10,13 +10,22 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from services.assessment import queries
 from services.assessment.api.common import (
     AUDIT_READERS,
+    MAX_VERSION,
+    READ_ERRORS,
     READERS,
     STAFF,
+    WRITE_ERRORS,
+    AssessmentInPath,
+    AssessmentInQuery,
+    AuditorInQuery,
+    GrantInPath,
+    PageLimit,
+    PageOffset,
     WaitFor,
     access,
     cap,
@@ -34,13 +43,15 @@ from services.assessment.replay import HistoryEntry
 from services.assessment.replay import history as history_of
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, InvalidInput
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
 Moment = Annotated[datetime | None, QueryParameter(description="a time (the assessment as it stood then)")]
-MomentVersion = Annotated[int | None, QueryParameter(ge=1, description="a version (its first N events)")]
+MomentVersion = Annotated[
+    int | None, QueryParameter(ge=1, le=MAX_VERSION, description="a version (its first N events)")
+]
 
 
 class AuditController(Controller):
@@ -49,12 +60,12 @@ class AuditController(Controller):
 
     @get(
         "/history",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Every event of the assessment: when, who, in which role",
     )
     async def history(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> list[HistoryEntry]:
         who = await access(request, platform)
         events = await to_thread.run_sync(cap(platform).assessment_events, assessment_id)
@@ -68,14 +79,14 @@ class AuditController(Controller):
 
     @get(
         "/diff",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)",
     )
     async def diff_moments(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         from_version: MomentVersion = None,
         from_time: Moment = None,
@@ -83,7 +94,7 @@ class AuditController(Controller):
         to_time: Moment = None,
     ) -> AssessmentDiff:
         if from_version is None and from_time is None:
-            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?")
+            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?", field="from_version")
         who = await access(request, platform)
         before, before_ref = await replayed(platform, who, assessment_id, as_of=from_time, version=from_version)
         after, after_ref = await replayed(platform, who, assessment_id, as_of=to_time, version=to_version)
@@ -94,12 +105,12 @@ class AuditController(Controller):
 
     @get(
         "/diff/previous",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="This assessment against the member's previous one (e.g. last year's against this year's)",
     )
     async def diff_previous(
-        self, request: Request, assessment_id: FromPath[UUID], platform: NamedDependency[Platform]
+        self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
     ) -> AssessmentDiff:
         who = await access(request, platform)
         current = await visible_summary(platform, who, assessment_id)
@@ -126,7 +137,7 @@ class AccessGrantController(Controller):
 
     @post(
         "/access-grants",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Grant an auditor read-only access to one assessment or one member, for a period",
@@ -135,14 +146,12 @@ class AccessGrantController(Controller):
         self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         if (data.tenant_id is None) == (data.assessment_id is None):
-            raise InvalidInput("nommez soit une évaluation (assessment_id), soit un adhérent (tenant_id)")
-        assessment_id = None
-        if data.assessment_id is not None:
-            try:
-                assessment_id = UUID(data.assessment_id)
-            except ValueError:
-                raise InvalidInput("assessment_id : un identifiant d'évaluation (UUID) est attendu") from None
-        elif await directory_entry(platform, str(data.tenant_id)) is None:
+            raise InvalidInput(
+                "assessment_id ou tenant_id : nommez soit une évaluation, soit un adhérent (l'un des deux)",
+                field="assessment_id",
+            )
+        assessment_id = data.assessment_id
+        if assessment_id is None and await directory_entry(platform, str(data.tenant_id)) is None:
             raise MemberNotFound(data.tenant_id)
         valid_from = data.valid_from or datetime.now(UTC)
         return await cap_command(
@@ -162,12 +171,13 @@ class AccessGrantController(Controller):
 
     @post(
         "/access-grants/{grant_id:uuid}/revocation",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Revoke an auditor's access grant",
+        status_code=200,
     )
     async def revoke(
-        self, request: Request, grant_id: FromPath[UUID], data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
+        self, request: Request, grant_id: GrantInPath, data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(
@@ -179,7 +189,7 @@ class AccessGrantController(Controller):
 
     @get(
         "/access-grants",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[AUDIT_READERS],
         summary="Access grants (an auditor sees their own)",
     )
@@ -193,15 +203,15 @@ class AccessGrantController(Controller):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.grants(conn, auditor)
 
-    @get("/audit-reads", responses=QUERY_ERRORS, guards=[STAFF], summary="Every read made by auditors under a grant")
+    @get("/audit-reads", responses=READ_ERRORS, guards=[STAFF], summary="Every read made by auditors under a grant")
     async def audit_reads(
         self,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        assessment_id: FromQuery[str | None] = None,
-        auditor_id: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        assessment_id: AssessmentInQuery = None,
+        auditor_id: AuditorInQuery = None,
+        limit: PageLimit = 100,
+        offset: PageOffset = 0,
     ) -> list[AuditReadView]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:

@@ -5,28 +5,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from anyio import to_thread
 from litestar import Request, Response
-from litestar.params import QueryParameter
+from litestar.params import PathParameter, QueryParameter
 
 from services.assessment import queries
 from services.assessment.access import Access, access_of
-from services.assessment.api.schemas import AssessmentSummary
+from services.assessment.api.schemas import (
+    INDICATOR_PATTERN,
+    SUB_THEME_PATTERN,
+    VERSION_CODE_PATTERN,
+    AssessmentSummary,
+    ReviewCommented,
+    ReviewRequested,
+)
 from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.application import AssessmentApplication
+from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
 from services.assessment.replay import sheet_as_of
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
+from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, error_responses
 from shared.events import command_context
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
+from shared.values import SINGLE_LINE_PATTERN, Limit, Offset
 
 ANYONE = requires(*Role)
 READERS = requires(
@@ -46,16 +56,67 @@ STAFF = requires(Role.NATIONAL_STAFF)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
 AUDIT_READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 
+# What le Cap's operations may answer besides success. Reads also answer 422 (`wait_for` beyond the
+# log's head, a replay before the assessment began, a diff without a starting point); commands also
+# answer 503 (the member directory they consult has not caught up with the register yet).
+READ_ERRORS = {**QUERY_ERRORS, **error_responses(422)}
+WRITE_ERRORS = {**COMMAND_ERRORS, **error_responses(503)}
+
+# Bounds that keep every number a query passes to PostgreSQL inside `bigint` (and a page in reason).
+MAX_BIGINT = 2**63 - 1
+MAX_VERSION = 2**31 - 1  # no assessment has two billion events: a version beyond is a typo or an attack
+_OFFSET, _LIMIT = Offset.__metadata__[0], Limit.__metadata__[0]  # one bound for every list of the platform
+
 WaitFor = Annotated[
     int | None,
-    QueryParameter(ge=1, description="a notification id (from a command's answer) to wait for before reading"),
+    QueryParameter(
+        ge=1, le=MAX_BIGINT, description="a notification id (from a command's answer) to wait for before reading"
+    ),
 ]
 AsOf = Annotated[
     datetime | None,
     QueryParameter(description="replay: the assessment as it stood at this time (computed from its events)"),
 ]
 AtVersion = Annotated[
-    int | None, QueryParameter(ge=1, description="replay: the assessment as of this version (its first N events)")
+    int | None,
+    QueryParameter(ge=1, le=MAX_VERSION, description="replay: the assessment as of this version (its first N events)"),
+]
+PageLimit = Annotated[
+    int, QueryParameter(ge=_LIMIT.ge, le=_LIMIT.le, description=f"how many items per page ({_LIMIT.ge} to {_LIMIT.le})")
+]
+PageOffset = Annotated[
+    int, QueryParameter(ge=_OFFSET.ge, le=_OFFSET.le, description=f"rank of the page's first item (0 to {_OFFSET.le})")
+]
+
+# Identifiers and codes in paths and queries: bounded, and never a control character (a NUL would
+# reach PostgreSQL, which refuses it in text).
+_ID = {"min_length": 1, "max_length": 200, "pattern": SINGLE_LINE_PATTERN}
+AssessmentInPath = Annotated[UUID, PathParameter(description="an assessment's id")]
+GrantInPath = Annotated[UUID, PathParameter(description="an auditor's access grant id")]
+TenantInPath = Annotated[str, PathParameter(**_ID, description="a member's id")]
+TenantInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this member's")]
+AssessmentInQuery = Annotated[str | None, QueryParameter(**_ID, description="only reads of this assessment")]
+AuditorInQuery = Annotated[str | None, QueryParameter(**_ID, description="only this auditor's reads")]
+IndicatorInPath = Annotated[
+    str,
+    PathParameter(pattern=INDICATOR_PATTERN, description="an indicator's code, e.g. 1.1.1"),
+]
+SubThemeInQuery = Annotated[
+    str | None,
+    QueryParameter(pattern=SUB_THEME_PATTERN, description="only this sub-theme, e.g. 2.1"),
+]
+VersionInPath = Annotated[
+    str,
+    PathParameter(
+        min_length=1, max_length=30, pattern=VERSION_CODE_PATTERN, description="a referential version, e.g. 2016.1"
+    ),
+]
+RequestInPath = Annotated[str, PathParameter(**_ID, description="a review request's id (from its creation)")]
+ProposalInPath = Annotated[str, PathParameter(**_ID, description="a reviewer's proposal id (from the comment)")]
+ParticipantInPath = Annotated[str, PathParameter(**_ID, description="a participant's user id")]
+# The member register's region codes (NPC, RAL...): capitals only.
+RegionInPath = Annotated[
+    str, PathParameter(min_length=2, max_length=8, pattern=r"^[A-Z]+$", description="a region's code, e.g. NPC")
 ]
 
 
@@ -152,3 +213,22 @@ async def directory_entry(platform: Platform, tenant_id: str) -> queries.Directo
             return entry
         await platform.wait_for("assessment", await platform.head("membership"), ["member_directory"])
     return None
+
+
+def review_requested(response: Response[CommandResult]) -> Response[Any]:
+    """The command's answer with the id of the review request it created (its one event's version)."""
+    result = response.content
+    response.content = ReviewRequested(**_fields(result), request_id=Assessment.request_id_at(result.version))
+    return response
+
+
+def review_commented(response: Response[CommandResult], *, proposed: bool) -> Response[Any]:
+    """The comment's answer, with the id of the proposal it made when it proposed a level."""
+    result = response.content
+    proposal_id = Assessment.proposal_id_at(result.version) if proposed else None
+    response.content = ReviewCommented(**_fields(result), proposal_id=proposal_id)
+    return response
+
+
+def _fields(result: CommandResult) -> dict[str, Any]:
+    return {"id": result.id, "version": result.version, "notification_id": result.notification_id}

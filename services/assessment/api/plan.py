@@ -3,18 +3,20 @@ and of the team's decisions on each plan action."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import figures, queries
 from services.assessment.api.common import (
+    READ_ERRORS,
     READERS,
     TEAM,
+    WRITE_ERRORS,
     AsOf,
+    AssessmentInPath,
     AtVersion,
+    IndicatorInPath,
     WaitFor,
     access,
     cap_command,
@@ -27,7 +29,6 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import CompletionIn, PlanView, PositioningView, ReasonIn, ScheduleIn
 from services.assessment.plan import plan_of
 from services.assessment.positioning import Position, positioning_of
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -47,7 +48,7 @@ class PlanController(Controller):
 
     @get(
         "/positioning",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="Score against the objectives per theme and sub-theme, with peer benchmarks "
         "(as_of / version: replayed)",
@@ -55,7 +56,7 @@ class PlanController(Controller):
     async def positioning(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -104,14 +105,14 @@ class PlanController(Controller):
 
     @get(
         "/plan",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The progress plan, by priority (as_of / version: replayed)",
     )
     async def plan(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
@@ -148,13 +149,17 @@ class PlanController(Controller):
         return view
 
     @post(
-        "/plan/actions/{indicator:str}/adoption", responses=COMMAND_ERRORS, guards=[TEAM], summary="Adopt a plan action"
+        "/plan/actions/{indicator:str}/adoption",
+        responses=WRITE_ERRORS,
+        guards=[TEAM],
+        summary="Adopt a plan action",
+        status_code=200,
     )
     async def adopt(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         return await cap_command(
@@ -166,15 +171,16 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/schedule",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Schedule a plan action: owner, due date",
+        status_code=200,
     )
     async def schedule(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[ScheduleIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -194,15 +200,16 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/completion",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Record a plan action as done",
+        status_code=200,
     )
     async def complete(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[CompletionIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -221,15 +228,16 @@ class PlanController(Controller):
 
     @post(
         "/plan/actions/{indicator:str}/drop",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[TEAM],
         summary="Drop a plan action, saying why",
+        status_code=200,
     )
     async def drop(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        indicator: FromPath[str],
+        assessment_id: AssessmentInPath,
+        indicator: IndicatorInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
-from services.assessment.api.common import ANYONE, STAFF, WaitFor, cap, wait
-from services.assessment.api.schemas import IndicatorHelp, ReferentialDraft, ReferentialRecord, ReferentialSummary
+from services.assessment.api.common import (
+    ANYONE,
+    READ_ERRORS,
+    STAFF,
+    WRITE_ERRORS,
+    IndicatorInPath,
+    VersionInPath,
+    WaitFor,
+    cap,
+    wait,
+)
+from services.assessment.api.schemas import (
+    IndicatorHelp,
+    IndicatorIn,
+    ReferentialDraft,
+    ReferentialRecord,
+    ReferentialSummary,
+)
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -33,31 +48,31 @@ class ReferentialController(Controller):
     path = "/api/assessment/referential/versions"
     tags = ["assessment: referential"]
 
-    @get("/", responses=QUERY_ERRORS, guards=[ANYONE], summary="The referential's versions")
+    @get("/", responses=READ_ERRORS, guards=[ANYONE], summary="The referential's versions")
     async def versions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[ReferentialSummary]:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.referential_versions(conn)
 
     @get(
-        "/{code:str}", responses=QUERY_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
+        "/{code:str}", responses=READ_ERRORS, guards=[ANYONE], summary="One version: themes, sub-themes and indicators"
     )
     async def version(
-        self, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, code: VersionInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> ReferentialRecord:
         await wait(platform, wait_for)
         return await _record(platform, code)
 
     @get(
         "/{code:str}/indicators/{indicator:str}",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[ANYONE],
         summary="Help on one indicator: what each level means, an example, the suggested actions",
     )
     async def indicator(
         self,
-        code: FromPath[str],
-        indicator: FromPath[str],
+        code: VersionInPath,
+        indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> IndicatorHelp:
@@ -94,7 +109,7 @@ class ReferentialController(Controller):
 
     @post(
         "/",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=201,
         summary="Draft a new version: a whole document, or a copy of an earlier version",
@@ -103,32 +118,34 @@ class ReferentialController(Controller):
         self, request: Request, data: JSONBody[ReferentialDraft], platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
+        document = msgspec.to_builtins(data.document) if data.document is not None else None
         return await run_command(
             request,
             app,
-            lambda: app.draft_referential(document=data.document, based_on=data.based_on, code=data.version),
+            lambda: app.draft_referential(document=document, based_on=data.based_on, code=data.version),
             name="draft_referential",
             status_code=201,
         )
 
     @put(
         "/{code:str}/indicators/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Write or rewrite an indicator (refused once an assessment uses the version)",
+        status_code=200,
     )
     async def revise(
         self,
         request: Request,
-        code: FromPath[str],
-        indicator: FromPath[str],
-        data: JSONBody[dict[str, Any]],
+        code: VersionInPath,
+        indicator: IndicatorInPath,
+        data: JSONBody[IndicatorIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         app = cap(platform)
-        body = {**data, "code": data.get("code", indicator)}
+        body = {"code": indicator, **msgspec.to_builtins(data)}  # the document's own shape
         if body["code"] != indicator:
-            raise InvalidReferential(f"code : le corps nomme {body['code']}, le chemin {indicator}")
+            raise InvalidReferential(f"code : le corps nomme {body['code']}, le chemin {indicator}", field="code")
         return await run_command(
             request,
             app,
@@ -138,13 +155,13 @@ class ReferentialController(Controller):
 
     @delete(
         "/{code:str}/indicators/{indicator:str}",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         status_code=200,
         summary="Remove an indicator from a version not yet in use",
     )
     async def remove(
-        self, request: Request, code: FromPath[str], indicator: FromPath[str], platform: NamedDependency[Platform]
+        self, request: Request, code: VersionInPath, indicator: IndicatorInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(
@@ -156,12 +173,13 @@ class ReferentialController(Controller):
 
     @post(
         "/{code:str}/publication",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[STAFF],
         summary="Publish a version: new assessments may start on it",
+        status_code=200,
     )
     async def publish(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform]
+        self, request: Request, code: VersionInPath, platform: NamedDependency[Platform]
     ) -> CommandResult:
         app = cap(platform)
         return await run_command(

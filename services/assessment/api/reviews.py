@@ -4,34 +4,40 @@ reason, and completes the review; the team accepts or rejects each proposal."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.assessment import queries
 from services.assessment.api.common import (
     ADMIN,
+    READ_ERRORS,
     READERS,
     REVIEWERS,
+    WRITE_ERRORS,
+    AssessmentInPath,
+    ProposalInPath,
+    RequestInPath,
     WaitFor,
     access,
     cap_command,
     directory_entry,
     record_audit_read,
+    review_commented,
+    review_requested,
     visible_summary,
     wait,
 )
 from services.assessment.api.schemas import (
     ReasonIn,
+    ReviewCommented,
     ReviewCommentIn,
     ReviewCompletion,
+    ReviewRequested,
     ReviewRequestIn,
     ReviewRequestView,
 )
 from services.assessment.domain.errors import AssessmentRefused
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -43,14 +49,14 @@ class ReviewController(Controller):
 
     @get(
         "/review-requests",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="The assessment's review requests and their outcome",
     )
     async def requests(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> list[ReviewRequestView]:
@@ -71,7 +77,7 @@ class ReviewController(Controller):
 
     @post(
         "/review-requests",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         status_code=201,
         summary="Request a review by a third party (regional delegate, trainer) or a peer member",
@@ -79,15 +85,17 @@ class ReviewController(Controller):
     async def request_review(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
+        assessment_id: AssessmentInPath,
         data: JSONBody[ReviewRequestIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> ReviewRequested:
         if data.kind == "peer" and data.reviewer_tenant:
             peer = await directory_entry(platform, data.reviewer_tenant)
             if peer is None or peer.status != "active":
-                raise AssessmentRefused(f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}")
-        return await cap_command(
+                raise AssessmentRefused(
+                    f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}", field="reviewer_tenant"
+                )
+        created = await cap_command(
             request,
             platform,
             "request_review",
@@ -102,22 +110,24 @@ class ReviewController(Controller):
             ),
             status_code=201,
         )
+        return review_requested(created)
 
     @post(
         "/review-requests/{request_id:str}/comments",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
         summary="Comment an indicator, and possibly propose another level with a reason (the named reviewer)",
+        status_code=200,
     )
     async def comment(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        request_id: FromPath[str],
+        assessment_id: AssessmentInPath,
+        request_id: RequestInPath,
         data: JSONBody[ReviewCommentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
-        return await cap_command(
+    ) -> ReviewCommented:
+        commented = await cap_command(
             request,
             platform,
             "comment_review",
@@ -132,18 +142,20 @@ class ReviewController(Controller):
                 expected_version=version,
             ),
         )
+        return review_commented(commented, proposed=data.proposed_level is not None)
 
     @post(
         "/review-requests/{request_id:str}/completion",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[REVIEWERS],
         summary="Complete the review (the named reviewer)",
+        status_code=200,
     )
     async def complete(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        request_id: FromPath[str],
+        assessment_id: AssessmentInPath,
+        request_id: RequestInPath,
         data: JSONBody[ReviewCompletion],
         platform: NamedDependency[Platform],
     ) -> CommandResult:
@@ -162,15 +174,16 @@ class ReviewController(Controller):
 
     @post(
         "/proposals/{proposal_id:str}/acceptance",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Accept a reviewer's proposal: it becomes the assessment's answer (an explicit event)",
+        status_code=200,
     )
     async def accept(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        proposal_id: FromPath[str],
+        assessment_id: AssessmentInPath,
+        proposal_id: ProposalInPath,
         platform: NamedDependency[Platform],
     ) -> CommandResult:
         return await cap_command(
@@ -182,15 +195,16 @@ class ReviewController(Controller):
 
     @post(
         "/proposals/{proposal_id:str}/rejection",
-        responses=COMMAND_ERRORS,
+        responses=WRITE_ERRORS,
         guards=[ADMIN],
         summary="Reject a reviewer's proposal, saying why",
+        status_code=200,
     )
     async def reject(
         self,
         request: Request,
-        assessment_id: FromPath[UUID],
-        proposal_id: FromPath[str],
+        assessment_id: AssessmentInPath,
+        proposal_id: ProposalInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
     ) -> CommandResult:

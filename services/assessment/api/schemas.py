@@ -1,29 +1,62 @@
 """Request and response bodies of le Cap's API (msgspec Structs; unknown fields refused).
 
-Responses reuse the domain's own Structs where they exist (`PlanAction`, `Position`, `Source`,
-`AssessmentDiff`): the live read model, the as-of replay and the API speak the same shapes.
+Every field says what it is (its OpenAPI description); coded values are `Literal`s, so the document
+lists them; texts refuse control characters (`shared.values` patterns). Responses reuse the domain's
+own Structs where they exist (`PlanAction`, `Position`, `Source`, `AssessmentDiff`): the live read
+model, the as-of replay and the API speak the same shapes.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import msgspec
-from msgspec import Meta
+from litestar.params import BodyKwarg
+from msgspec import UNSET, Meta, UnsetType
 
 from services.assessment.diff import AssessmentDiff
 from services.assessment.domain.answers import Source
 from services.assessment.plan import PlanAction
 from services.assessment.positioning import Position
+from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
+from shared.values import LongText as LongText
+from shared.values import Text as Text
 
-Text = Annotated[str, Meta(min_length=1, max_length=300)]
-LongText = Annotated[str, Meta(max_length=4000)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
+# --- value types ------------------------------------------------------------------------------
+
+# Codes are ASCII numbers: a theme `2`, a sub-theme `2.1`, an indicator `2.1.3` (as the referential checks).
+SUB_THEME_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}$"
+INDICATOR_PATTERN = r"^[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}$"
+VERSION_CODE_PATTERN = r"^[0-9A-Za-z._-]+$"
+
+Id = Annotated[str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTERN)]
+Reason = Annotated[str, Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN)]
+Comment = Annotated[str, Meta(max_length=4000, pattern=MULTI_LINE_PATTERN)]  # may be empty
 Level = Annotated[int, Meta(ge=1, le=4)]
-Code = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[0-9]+(\.[0-9]+)*$")]
-Id = Annotated[str, Meta(min_length=1, max_length=200)]
-VersionCode = Annotated[str, Meta(min_length=1, max_length=30, pattern=r"^[0-9A-Za-z._-]+$")]
+AwareDateTime = Annotated[datetime, Meta(tz=True)]  # a moment: "10:00" means nothing without its zone
+ThemeCode = Annotated[str, Meta(pattern=r"^[0-9]{1,4}$")]
+IndicatorCode = Annotated[str, Meta(pattern=INDICATOR_PATTERN)]
+ServiceKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+# Litestar's OpenAPI drops the constraints of a list's items unless they are also given its own way.
+SubThemeCode = Annotated[str, Meta(pattern=SUB_THEME_PATTERN), BodyKwarg(pattern=SUB_THEME_PATTERN)]
+VersionCode = Annotated[str, Meta(min_length=1, max_length=30, pattern=VERSION_CODE_PATTERN)]
+
+Status = Literal["in_progress", "submitted", "under_review", "reviewed", "validated"]
+Scope = Literal["member", "group"]
+Practice = Literal["in_place", "planned"]
+ParticipantKind = Literal["staff", "volunteer"]
+ReviewKind = Literal["third_party", "peer"]
+ReviewerRole = Literal["regional_delegate", "trainer"]
+ReferentialStatus = Literal["draft", "published"]
+ActionStatus = Literal["proposed", "adopted", "scheduled", "done", "dropped"]
+Priority = Literal["high", "medium", "low"]
+
+
+def about(description: str) -> Meta:
+    """A field's one-line description in the OpenAPI document."""
+    return Meta(description=description)
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True):
@@ -33,351 +66,463 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True):
 # --- requests -------------------------------------------------------------------------------
 
 
+class Translated(Strict):
+    """A text of the referential, in French (members read it) and optionally in English."""
+
+    fr: Annotated[LongText, about("The French text")]
+    en: Annotated[LongText, about("The English text")] | UnsetType = UNSET
+
+
+class LevelIn(Strict):
+    level: Annotated[Level, about("The level, 1 to 4 (the four in order)")]
+    label: Annotated[Translated, about("Its short label")]
+    description: Annotated[Translated, about("What answering this level means (each level its own)")]
+
+
+class IndicatorIn(Strict, kw_only=True):
+    """One indicator of a referential version, as the document holds it."""
+
+    code: Annotated[IndicatorCode, about("Its code, `<sub-theme>.<number>` (default: the path's)")] | UnsetType = UNSET
+    question: Annotated[Translated, about("The question the participants answer")]
+    help: Annotated[Translated, about("Help on answering")]
+    example: Annotated[Translated, about("An example")]
+    levels: Annotated[list[LevelIn], Meta(min_length=4, max_length=4), about("The four levels, 1 to 4")]
+    objective_level: Annotated[int, Meta(ge=2, le=4), about("The Cap's objective for the indicator (2 to 4)")]
+    weight: Annotated[int, Meta(ge=1, le=3), about("Its weight in the positioning and the plan (1 to 3)")]
+    actions: Annotated[
+        dict[Literal["1", "2", "3", "4"], Translated], about("The suggested action for each answered level")
+    ]
+    service: Annotated[ServiceKey, about("The federation service its action calls on (a key of `services`)")]
+
+
+class IndicatorInDocument(IndicatorIn, kw_only=True):
+    code: Annotated[IndicatorCode, about("Its code, `<sub-theme>.<number>`")]
+
+
+class SubThemeIn(Strict):
+    code: Annotated[SubThemeCode, about("Its code, `<theme>.<number>`")]
+    title: Annotated[Translated, about("Its title")]
+    indicators: Annotated[list[IndicatorInDocument], Meta(max_length=100), about("Its indicators (3 at least)")]
+
+
+class ThemeIn(Strict):
+    code: Annotated[ThemeCode, about("Its code, a number")]
+    title: Annotated[Translated, about("Its title")]
+    sub_themes: Annotated[list[SubThemeIn], Meta(max_length=50), about("Its sub-themes")]
+
+
+class ReferentialDocument(Strict):
+    """A whole version of the referential (the shape of `referential/cap-2016.1.json`)."""
+
+    version: Annotated[VersionCode, about("The version's code, e.g. 2017.1")]
+    title: Annotated[Translated, about("The version's title")]
+    adopted_on: Annotated[date, about("When the federation adopted it")]
+    services: Annotated[
+        dict[ServiceKey, Translated], Meta(min_length=1, max_length=50), about("The federation's services, by key")
+    ]
+    themes: Annotated[list[ThemeIn], Meta(min_length=1, max_length=20), about("The themes")]
+
+
 class ReferentialDraft(Strict):
     """A new version: a whole document, or a copy of `based_on` numbered `version`."""
 
-    document: dict[str, Any] | None = None
-    based_on: VersionCode | None = None
-    version: VersionCode | None = None
+    document: Annotated[ReferentialDocument, about("The whole referential document")] | None = None
+    based_on: Annotated[VersionCode, about("The version to copy (with `version`, instead of a document)")] | None = None
+    version: Annotated[VersionCode, about("The new version's code, e.g. 2017.1 (with `based_on`)")] | None = None
 
 
 class AssessmentStart(Strict):
-    tenant_id: Id | None = None  # national staff name the member; a member admin starts its own
-    referential_version: VersionCode | None = None  # default: the latest published version
-    scope: Literal["member", "group"] = "member"
+    tenant_id: (
+        Annotated[
+            Id, about("The member whose assessment starts: national staff name it; a member admin starts its own")
+        ]
+        | None
+    ) = None
+    referential_version: (
+        Annotated[VersionCode, about("The referential version to answer (default: the latest published)")] | None
+    ) = None
+    scope: Annotated[Scope, about("`member`: the enterprise; `group`: a GES group as a whole")] = "member"
 
 
 class Reopening(Strict):
-    referential_version: VersionCode | None = None
+    referential_version: (
+        Annotated[VersionCode, about("The referential version of the new assessment (default: the latest published)")]
+        | None
+    ) = None
 
 
 class ParticipantIn(Strict):
-    participant_id: Id
-    name: Text
-    kind: Literal["staff", "volunteer"]
-    sub_themes: list[Code] = []
+    participant_id: Annotated[Id, about("The participant's user id (the `sub` of their token, if they have one)")]
+    name: Annotated[Text, about("The participant's name, as the team knows them")]
+    kind: Annotated[ParticipantKind, about("`staff` (an employee) or `volunteer`")]
+    sub_themes: Annotated[
+        list[SubThemeCode], Meta(max_length=50), about("The sub-themes they answer (empty: every indicator)")
+    ] = []
 
 
 class SubThemesIn(Strict):
-    sub_themes: list[Code]
+    sub_themes: Annotated[list[SubThemeCode], Meta(max_length=50), about("The sub-themes the participant answers")]
 
 
 class AnswerIn(Strict):
-    level: Level
-    comment: LongText = ""
-    practice: Literal["in_place", "planned"] = "in_place"
-    improve: bool = False
-    revisit: bool = False
-    participant_id: Id | None = None  # default: the caller
+    level: Annotated[Level, about("The level the participant gives the indicator, 1 to 4")]
+    comment: Annotated[Comment, about("Why, in the participant's words (may be empty)")] = ""
+    practice: Annotated[Practice, about("`in_place`: done today; `planned`: decided, not yet done")] = "in_place"
+    improve: Annotated[bool, about('"Improve this": puts the indicator in the progress plan whatever its level')] = (
+        False
+    )
+    revisit: Annotated[bool, about('"Revisit this": the answer needs another look before submission')] = False
+    participant_id: (
+        Annotated[
+            Id,
+            about(
+                "Whose answer this is (default: the caller). A participant answers in their own name only; the "
+                "member's admin may record the answer of a participant who has not answered it themselves"
+            ),
+        ]
+        | None
+    ) = None
 
 
 class RevisitIn(Strict):
-    revisit: bool
-    participant_id: Id | None = None
+    revisit: Annotated[bool, about('Mark (true) or unmark (false) the answer "revisit this"')]
+    participant_id: (
+        Annotated[Id, about("Whose answer (default: the caller; the same rule as for answering)")] | None
+    ) = None
 
 
 class SettlementIn(Strict):
-    level: Level
-    practice: Literal["in_place", "planned"] = "in_place"
-    improve: bool = False
-    comment: LongText = ""
+    level: Annotated[Level, about("The team's level for the indicator, 1 to 4")]
+    practice: Annotated[Practice, about("`in_place`: done today; `planned`: decided, not yet done")] = "in_place"
+    improve: Annotated[bool, about('"Improve this": puts the indicator in the progress plan whatever its level')] = (
+        False
+    )
+    comment: Annotated[Comment, about("How the team decided (may be empty)")] = ""
 
 
 class ReviewRequestIn(Strict):
-    kind: Literal["third_party", "peer"]
-    reviewer_id: Id | None = None
-    reviewer_role: Literal["regional_delegate", "trainer"] | None = None
-    reviewer_tenant: Id | None = None
+    kind: Annotated[ReviewKind, about("`third_party` (a regional delegate or a trainer) or `peer` (another member)")]
+    reviewer_id: Annotated[Id, about("The third party's user id (third_party only)")] | None = None
+    reviewer_role: Annotated[ReviewerRole, about("The third party's role (third_party only)")] | None = None
+    reviewer_tenant: Annotated[Id, about("The peer member's id (peer only)")] | None = None
 
 
 class ReviewCommentIn(Strict):
-    indicator: Code
-    comment: Annotated[str, Meta(min_length=1, max_length=4000)]
-    proposed_level: Level | None = None
-    reason: LongText | None = None
+    indicator: Annotated[IndicatorCode, about("The indicator commented, e.g. 1.1.1")]
+    comment: Annotated[LongText, about("The reviewer's comment")]
+    proposed_level: Annotated[Level, about("Another level the reviewer proposes (with a reason)")] | None = None
+    reason: Annotated[Reason, about("Why the reviewer proposes that level")] | None = None
 
 
 class ReviewCompletion(Strict):
-    summary: LongText = ""
+    summary: Annotated[Comment, about("The reviewer's overall summary (may be empty)")] = ""
 
 
 class ReasonIn(Strict):
-    reason: Reason
+    reason: Annotated[Reason, about("Why (kept in the record)")]
 
 
 class ScheduleIn(Strict):
-    owner: Text
-    due_on: date
+    owner: Annotated[Text, about("Who carries the action")]
+    due_on: Annotated[date, about("When it is due")]
 
 
 class CompletionIn(Strict):
-    completed_on: date | None = None
+    completed_on: Annotated[date, about("When it was done (default: today)")] | None = None
 
 
 class GrantIn(Strict):
-    auditor_id: Id
-    valid_until: datetime
-    reason: Reason
-    tenant_id: Id | None = None  # one member, or
-    assessment_id: Id | None = None  # one assessment
-    valid_from: datetime | None = None  # default: now
+    auditor_id: Annotated[Id, about("The auditor's user id")]
+    valid_until: Annotated[AwareDateTime, about("End of the access (exclusive), with its time zone")]
+    reason: Annotated[Reason, about("Why the auditor needs this access")]
+    tenant_id: Annotated[Id, about("One member whose assessments the grant opens, or")] | None = None
+    assessment_id: Annotated[UUID, about("one assessment the grant opens")] | None = None
+    valid_from: Annotated[AwareDateTime, about("Start of the access, with its time zone (default: now)")] | None = None
+
+
+# --- command answers that name what they created --------------------------------------------
+
+
+class CreatedInAssessment(msgspec.Struct, frozen=True):
+    """A command's answer (as every command's), for a command that created something inside the assessment."""
+
+    id: Annotated[str, about("The assessment's id")]
+    version: Annotated[int, about("The assessment's new version (the ETag for the next If-Match)")]
+    notification_id: Annotated[int, about("Pass it as `wait_for` to a query to read this write")]
+
+
+class ReviewRequested(CreatedInAssessment, frozen=True):
+    """A review request's creation: the assessment's new version and the request's id."""
+
+    request_id: Annotated[str, about("The new review request's id, for the reviewer's comments and completion")]
+
+
+class ReviewCommented(CreatedInAssessment, frozen=True):
+    """A reviewer's comment: the assessment's new version, and the proposal it made if any."""
+
+    proposal_id: (
+        Annotated[str, about("The proposal's id when the comment proposed a level, for its acceptance or rejection")]
+        | None
+    )
 
 
 # --- responses ------------------------------------------------------------------------------
 
 
 class ReferentialSummary(msgspec.Struct, kw_only=True):
-    code: str
-    title: str
-    status: str
-    in_use: bool
-    based_on: str | None
-    published_at: datetime | None
-    indicators: int
-    version: int
+    code: Annotated[str, about("The version's code, e.g. 2016.1")]
+    title: Annotated[str, about("The version's title (French)")]
+    status: Annotated[ReferentialStatus, about("`draft` (editable) or `published` (assessments may use it)")]
+    in_use: Annotated[bool, about("An assessment uses it: it can no longer change")]
+    based_on: Annotated[str, about("The version it was copied from")] | None
+    published_at: Annotated[datetime, about("When it was published")] | None
+    indicators: Annotated[int, about("How many indicators it has")]
+    version: Annotated[int, about("The version aggregate's version (for If-Match)")]
 
 
 class ReferentialRecord(ReferentialSummary):
-    document: dict[str, Any]
+    document: Annotated[dict[str, Any], about("The whole referential document")]
 
 
 class IndicatorHelp(msgspec.Struct, kw_only=True):
-    referential_version: str
-    code: str
-    theme: str
-    sub_theme: str
-    question: dict[str, str]
-    help: dict[str, str]
-    example: dict[str, str]
-    levels: list[dict[str, Any]]
-    objective_level: int
-    weight: int
-    actions: dict[str, dict[str, str]]
-    service: str
-    service_label: dict[str, str]
+    referential_version: Annotated[str, about("The referential version")]
+    code: Annotated[str, about("The indicator's code")]
+    theme: Annotated[str, about("Its theme's code")]
+    sub_theme: Annotated[str, about("Its sub-theme's code")]
+    question: Annotated[dict[str, str], about("The question, by language (fr, en)")]
+    help: Annotated[dict[str, str], about("Help on answering, by language")]
+    example: Annotated[dict[str, str], about("An example, by language")]
+    levels: Annotated[list[dict[str, Any]], about("What each level 1 to 4 means")]
+    objective_level: Annotated[int, about("The Cap's objective for this indicator (1 to 4)")]
+    weight: Annotated[int, about("Its weight in the positioning and the plan's priority (1 to 3)")]
+    actions: Annotated[dict[str, dict[str, str]], about("The suggested action for each answered level")]
+    service: Annotated[str, about("The federation service an action calls on")]
+    service_label: Annotated[dict[str, str], about("That service's name, by language")]
 
 
 class AssessmentSummary(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    tenant_id: str
-    region: str
-    scope: str
-    forms: list[str]
-    primary_form: str
-    referential_version: str
-    status: str
-    previous_assessment_id: str | None
-    superseded_by: str | None
-    started_on: date
-    started_at: datetime
-    started_by: str
-    submitted_at: datetime | None
-    validated_at: datetime | None
-    last_answer_at: datetime | None
-    last_at: datetime | None
-    participants: int
-    answered: int
-    indicators: int
-    divergent: int
-    to_revisit: int
-    reviews_waiting: int
-    proposals_pending: int
-    plan_actions: int
-    open_actions: int
-    score: float | None
-    attainment: float | None
-    gap: float | None
-    version: int
+    assessment_id: Annotated[str, about("The assessment's id")]
+    tenant_id: Annotated[str, about("The member assessed")]
+    region: Annotated[str, about("The member's region when the assessment started")]
+    scope: Annotated[Scope, about("`member` or `group` (a GES group as a whole)")]
+    forms: Annotated[list[str], about("The member's forms (AI, ACI, ETTI, EI, GES...) when it started")]
+    primary_form: Annotated[str, about("The member's main form (benchmarks compare members of one form)")]
+    referential_version: Annotated[str, about("The referential version answered")]
+    status: Annotated[Status, about("Its stage")]
+    previous_assessment_id: Annotated[str, about("The member's previous assessment, which this one replaces")] | None
+    superseded_by: Annotated[str, about("The assessment that replaced this one (then read-only)")] | None
+    started_on: Annotated[date, about("The day it started")]
+    started_at: Annotated[datetime, about("When it started")]
+    started_by: Annotated[str, about("Who started it")]
+    submitted_at: Annotated[datetime, about("When the self-assessment was submitted")] | None
+    validated_at: Annotated[datetime, about("When it was validated")] | None
+    last_answer_at: Annotated[datetime, about("When a participant last answered")] | None
+    last_at: Annotated[datetime, about("When anything last happened to it")] | None
+    participants: Annotated[int, about("How many participants are invited")]
+    answered: Annotated[int, about("How many indicators have the assessment's answer")]
+    indicators: Annotated[int, about("How many indicators the referential version has")]
+    divergent: Annotated[int, about("Indicators where participants disagree and no one has settled")]
+    to_revisit: Annotated[int, about('Indicators with an answer marked "revisit this"')]
+    reviews_waiting: Annotated[int, about("Review requests not completed yet")]
+    proposals_pending: Annotated[int, about("Reviewers' proposals the team has not decided on")]
+    plan_actions: Annotated[int, about("Actions in the progress plan")]
+    open_actions: Annotated[int, about("Plan actions neither done nor dropped")]
+    score: Annotated[float, about("Overall weighted mean level (1 to 4)")] | None
+    attainment: Annotated[float, about("Overall attainment of the objectives, in %")] | None
+    gap: Annotated[float, about("Overall mean shortfall below the objectives")] | None
+    version: Annotated[int, about("The assessment's version (for If-Match)")]
 
 
 class ParticipantView(msgspec.Struct, kw_only=True):
-    participant_id: str
-    name: str
-    kind: str
-    sub_themes: list[str]
-    invited_at: datetime
-    invited_by: str
+    participant_id: Annotated[str, about("The participant's user id")]
+    name: Annotated[str, about("Their name")]
+    kind: Annotated[ParticipantKind, about("`staff` or `volunteer`")]
+    sub_themes: Annotated[list[str], about("The sub-themes they answer (empty: every indicator)")]
+    invited_at: Annotated[datetime, about("When they were invited")]
+    invited_by: Annotated[str, about("Who invited them")]
 
 
 class AssessmentRecord(AssessmentSummary):
-    participant_list: list[ParticipantView]
-    as_of: datetime | None = None
-    as_of_version: int | None = None
+    participant_list: Annotated[list[ParticipantView], about("The participants")]
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class AssessmentPage(msgspec.Struct, kw_only=True):
-    items: list[AssessmentSummary]
-    total: int
-    limit: int
-    offset: int
+    items: Annotated[list[AssessmentSummary], about("This page's assessments, latest started first")]
+    total: Annotated[int, about("How many match, in all")]
+    limit: Annotated[int, about("The page size asked for")]
+    offset: Annotated[int, about("The rank of the page's first item")]
 
 
 class ParticipantAnswerView(msgspec.Struct, kw_only=True):
-    participant_id: str
-    level: int
-    comment: str
-    practice: str
-    improve: bool
-    revisit: bool
-    author_id: str
-    author_role: str
-    at: datetime
-    version: int
+    participant_id: Annotated[str, about("Whose answer")]
+    level: Annotated[int, about("The level given, 1 to 4")]
+    comment: Annotated[str, about("Their comment")]
+    practice: Annotated[Practice, about("`in_place` or `planned`")]
+    improve: Annotated[bool, about('"Improve this"')]
+    revisit: Annotated[bool, about('"Revisit this"')]
+    author_id: Annotated[str, about("Who recorded it: the participant, or the member's admin for them")]
+    author_role: Annotated[str, about("The recorder's role")]
+    at: Annotated[datetime, about("When it was given")]
+    version: Annotated[int, about("The assessment version (event) that gave it")]
 
 
 class SettlementView(msgspec.Struct, kw_only=True):
-    level: int
-    source: str
-    comment: str
-    author_id: str
-    author_role: str
-    at: datetime
-    version: int
-    from_versions: list[int]
-    proposal_id: str | None
+    level: Annotated[int, about("The settled level")]
+    source: Annotated[Literal["team", "review"], about("`team` (settled) or `review` (a proposal accepted)")]
+    comment: Annotated[str, about("The team's comment")]
+    author_id: Annotated[str, about("Who settled")]
+    author_role: Annotated[str, about("Their role")]
+    at: Annotated[datetime, about("When")]
+    version: Annotated[int, about("The event's version")]
+    from_versions: Annotated[list[int], about("The participants' answers (event versions) it settled")]
+    proposal_id: Annotated[str, about("The accepted proposal, for `review`")] | None
 
 
 class ReviewNote(msgspec.Struct, kw_only=True):
-    request_id: str
-    reviewer_kind: str
-    author_id: str
-    author_role: str
-    comment: str
-    at: datetime
-    proposal_id: str | None
-    proposed_level: int | None
-    reason: str | None
-    decision: str | None
-    decision_reason: str | None
+    request_id: Annotated[str, about("The review request")]
+    reviewer_kind: Annotated[ReviewKind, about("`third_party` or `peer`")]
+    author_id: Annotated[str, about("The reviewer")]
+    author_role: Annotated[str, about("Their role")]
+    comment: Annotated[str, about("The comment")]
+    at: Annotated[datetime, about("When")]
+    proposal_id: Annotated[str, about("The proposal it made, if any")] | None
+    proposed_level: Annotated[int, about("The level proposed")] | None
+    reason: Annotated[str, about("Why")] | None
+    decision: Annotated[Literal["accepted", "rejected"] | None, about("The team's decision on the proposal")]
+    decision_reason: Annotated[str, about("Why the team rejected it")] | None
 
 
 class AnswerView(msgspec.Struct, kw_only=True):
     """One indicator: the participants' answers, the assessment's answer, the self view as submitted
     and the reviewers' view, and where they diverge."""
 
-    indicator: str
-    theme: str
-    sub_theme: str
-    level: int | None
-    source: str | None
-    practice: str | None
-    improve: bool
-    self_level: int | None
-    divergent: bool
-    reviewers_diverge: bool
-    revisit: bool
-    participant_answers: list[ParticipantAnswerView]
-    settlement: SettlementView | None
-    reviews: list[ReviewNote]
+    indicator: Annotated[str, about("The indicator's code")]
+    theme: Annotated[str, about("Its theme")]
+    sub_theme: Annotated[str, about("Its sub-theme")]
+    level: Annotated[int, about("The assessment's answer (none while participants diverge)")] | None
+    source: Annotated[
+        Literal["settled", "review", "consensus"] | None, about("Where the assessment's answer comes from")
+    ]
+    practice: Annotated[Practice, about("`in_place` or `planned`")] | None
+    improve: Annotated[bool, about('"Improve this"')]
+    self_level: Annotated[int, about("The team's own level as submitted (before reviews)")] | None
+    divergent: Annotated[bool, about("Participants disagree and no one has settled")]
+    reviewers_diverge: Annotated[bool, about("A reviewer proposed another level")]
+    revisit: Annotated[bool, about('An answer is marked "revisit this"')]
+    participant_answers: Annotated[list[ParticipantAnswerView], about("Every participant's answer")]
+    settlement: Annotated[SettlementView, about("The latest explicit settlement")] | None
+    reviews: Annotated[list[ReviewNote], about("Reviewers' comments and proposals")]
 
 
 class AnswerSheet(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    version: int
-    answers: list[AnswerView]
-    as_of: datetime | None = None
-    as_of_version: int | None = None
+    assessment_id: Annotated[str, about("The assessment")]
+    version: Annotated[int, about("The assessment version the sheet reflects")]
+    answers: Annotated[list[AnswerView], about("One entry per indicator answered or commented")]
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class ReviewRequestView(msgspec.Struct, kw_only=True):
-    request_id: str
-    kind: str
-    reviewer_id: str | None
-    reviewer_role: str | None
-    reviewer_tenant: str | None
-    status: str
-    requested_at: datetime
-    requested_by: str
-    completed_at: datetime | None
-    summary: str | None
-    comments: int
-    proposals: int
-    proposals_accepted: int
-    proposals_rejected: int
-    proposals_pending: int
+    request_id: Annotated[str, about("The request's id")]
+    kind: Annotated[ReviewKind, about("`third_party` or `peer`")]
+    reviewer_id: Annotated[str, about("The third party's user id")] | None
+    reviewer_role: Annotated[ReviewerRole, about("The third party's role")] | None
+    reviewer_tenant: Annotated[str, about("The peer member")] | None
+    status: Annotated[Literal["requested", "completed"], about("`requested` or `completed`")]
+    requested_at: Annotated[datetime, about("When it was requested")]
+    requested_by: Annotated[str, about("Who requested it")]
+    completed_at: Annotated[datetime, about("When the reviewer completed it")] | None
+    summary: Annotated[str, about("The reviewer's summary")] | None
+    comments: Annotated[int, about("How many comments")]
+    proposals: Annotated[int, about("How many level proposals")]
+    proposals_accepted: Annotated[int, about("Proposals the team accepted")]
+    proposals_rejected: Annotated[int, about("Proposals the team rejected")]
+    proposals_pending: Annotated[int, about("Proposals waiting for the team's decision")]
 
 
 class Benchmark(msgspec.Struct, kw_only=True):
     """Averages of other members of the same form (latest validated assessments), shown only where
     at least `minimum` members contribute."""
 
-    code: str
-    region_average: float | None
-    region_members: int
-    network_average: float | None
-    network_members: int
+    code: Annotated[str, about("The theme or sub-theme (or `overall`)")]
+    region_average: Annotated[float, about("Average score of the region's other members of the form")] | None
+    region_members: Annotated[int, about("How many contribute to it")]
+    network_average: Annotated[float, about("Average score of the network's other members of the form")] | None
+    network_members: Annotated[int, about("How many contribute to it")]
 
 
 class PositioningView(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    referential_version: str
-    version: int
-    overall: Position
-    themes: list[Position]
-    sub_themes: list[Position]
-    benchmark_form: str | None = None
-    benchmark_region: str | None = None
-    benchmark_minimum: int = 5
-    benchmarks: list[Benchmark] = []
-    as_of: datetime | None = None
-    as_of_version: int | None = None
+    assessment_id: Annotated[str, about("The assessment")]
+    referential_version: Annotated[str, about("Its referential version")]
+    version: Annotated[int, about("The assessment version the positioning reflects")]
+    overall: Annotated[Position, about("The overall positioning")]
+    themes: Annotated[list[Position], about("Per theme")]
+    sub_themes: Annotated[list[Position], about("Per sub-theme")]
+    benchmark_form: Annotated[str, about("The form compared against")] | None = None
+    benchmark_region: Annotated[str, about("The region compared against")] | None = None
+    benchmark_minimum: Annotated[int, about("The fewest members an average is shown for")] = 5
+    benchmarks: Annotated[list[Benchmark], about("Peer averages")] = []
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class PlanView(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    referential_version: str
-    version: int
-    actions: list[PlanAction]
-    as_of: datetime | None = None
-    as_of_version: int | None = None
+    assessment_id: Annotated[str, about("The assessment")]
+    referential_version: Annotated[str, about("Its referential version")]
+    version: Annotated[int, about("The assessment version the plan reflects")]
+    actions: Annotated[list[PlanAction], about("The plan's actions, by priority")]
+    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
 class OpenAction(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    indicator: str
-    rank: int
-    priority: str
-    status: str
-    suggested_action: str
-    service: str
-    owner: str | None
-    due_on: date | None
+    assessment_id: Annotated[str, about("The assessment")]
+    indicator: Annotated[str, about("The indicator")]
+    rank: Annotated[int, about("Its rank in the plan")]
+    priority: Annotated[Priority, about("`high`, `medium` or `low`")]
+    status: Annotated[ActionStatus, about("Where the team is with it")]
+    suggested_action: Annotated[str, about("What to do")]
+    service: Annotated[str, about("The federation service it calls on")]
+    owner: Annotated[str, about("Who carries it")] | None
+    due_on: Annotated[date, about("When it is due")] | None
 
 
 class MemberOverview(msgspec.Struct, kw_only=True):
-    tenant_id: str
-    name: str | None
-    region: str | None
-    forms: list[str]
-    assessments: list[AssessmentSummary]
-    latest_positioning: list[Position]
-    latest_positioning_of: str | None
-    open_actions: list[OpenAction]
+    tenant_id: Annotated[str, about("The member")]
+    name: Annotated[str, about("Its name")] | None
+    region: Annotated[str, about("Its current region")] | None
+    forms: Annotated[list[str], about("Its current forms")]
+    assessments: Annotated[list[AssessmentSummary], about("Its assessments")]
+    latest_positioning: Annotated[list[Position], about("The positioning of its latest validated assessment")]
+    latest_positioning_of: Annotated[str, about("That assessment")] | None
+    open_actions: Annotated[list[OpenAction], about("Its open plan actions")]
 
 
 class ActionFrequency(msgspec.Struct, kw_only=True):
-    indicator: str
-    question: str
-    service: str
-    service_label: str
-    assessments: int
-    open: int
-    done: int
+    indicator: Annotated[str, about("The indicator")]
+    question: Annotated[str, about("Its question")]
+    service: Annotated[str, about("The federation service its actions call on")]
+    service_label: Annotated[str, about("That service's name")]
+    assessments: Annotated[int, about("Assessments whose plan has this action")]
+    open: Annotated[int, about("Of which still open")]
+    done: Annotated[int, about("Of which done")]
 
 
 class ServiceDemand(msgspec.Struct, kw_only=True):
-    service: str
-    service_label: str
-    actions: int
-    assessments: int
+    service: Annotated[str, about("A federation service")]
+    service_label: Annotated[str, about("Its name")]
+    actions: Annotated[int, about("Plan actions that call on it")]
+    assessments: Annotated[int, about("Assessments with such an action")]
 
 
 class ThemeAverage(msgspec.Struct, kw_only=True):
-    code: str
-    title: str
-    score: float | None
-    attainment: float | None
-    members: int
+    code: Annotated[str, about("The theme")]
+    title: Annotated[str, about("Its title")]
+    score: Annotated[float, about("Average score")] | None
+    attainment: Annotated[float, about("Average attainment, in %")] | None
+    members: Annotated[int, about("Members contributing")]
 
 
 class Dashboard(msgspec.Struct, kw_only=True):
@@ -385,89 +530,89 @@ class Dashboard(msgspec.Struct, kw_only=True):
     (latest validated assessment of each member), the most frequent plan actions and the federation
     services they call on (what the federation should offer next)."""
 
-    scope: str
-    region: str | None
-    members: int
-    started: int
-    in_progress: int
-    submitted: int
-    under_review: int
-    reviewed: int
-    validated: int
-    themes: list[ThemeAverage]
-    frequent_actions: list[ActionFrequency]
-    services: list[ServiceDemand]
+    scope: Annotated[Literal["region", "network"], about("`region` or `network`")]
+    region: Annotated[str, about("The region (region scope)")] | None
+    members: Annotated[int, about("Members in scope")]
+    started: Annotated[int, about("Members that started at least one assessment")]
+    in_progress: Annotated[int, about("Assessments in progress")]
+    submitted: Annotated[int, about("Assessments submitted")]
+    under_review: Annotated[int, about("Assessments under review")]
+    reviewed: Annotated[int, about("Assessments reviewed")]
+    validated: Annotated[int, about("Assessments validated")]
+    themes: Annotated[list[ThemeAverage], about("Average positioning per theme")]
+    frequent_actions: Annotated[list[ActionFrequency], about("The most frequent plan actions")]
+    services: Annotated[list[ServiceDemand], about("Federation services the plans call on")]
 
 
 class StalledAssessment(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    tenant_id: str
-    member_name: str | None
-    status: str
-    last_answer_at: datetime | None
-    started_at: datetime
-    days_idle: int
+    assessment_id: Annotated[str, about("The assessment")]
+    tenant_id: Annotated[str, about("The member")]
+    member_name: Annotated[str, about("Its name")] | None
+    status: Annotated[Status, about("Its stage")]
+    last_answer_at: Annotated[datetime, about("When a participant last answered")] | None
+    started_at: Annotated[datetime, about("When it started")]
+    days_idle: Annotated[int, about("Days without an answer")]
 
 
 class OverdueAction(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    tenant_id: str
-    member_name: str | None
-    indicator: str
-    suggested_action: str
-    owner: str | None
-    due_on: date
-    days_late: int
+    assessment_id: Annotated[str, about("The assessment")]
+    tenant_id: Annotated[str, about("The member")]
+    member_name: Annotated[str, about("Its name")] | None
+    indicator: Annotated[str, about("The indicator")]
+    suggested_action: Annotated[str, about("What to do")]
+    owner: Annotated[str, about("Who carries it")] | None
+    due_on: Annotated[date, about("When it was due")]
+    days_late: Annotated[int, about("Days late")]
 
 
 class WaitingReview(msgspec.Struct, kw_only=True):
-    assessment_id: str
-    tenant_id: str
-    member_name: str | None
-    request_id: str
-    kind: str
-    reviewer_id: str | None
-    reviewer_tenant: str | None
-    requested_at: datetime
-    days_waiting: int
+    assessment_id: Annotated[str, about("The assessment")]
+    tenant_id: Annotated[str, about("The member")]
+    member_name: Annotated[str, about("Its name")] | None
+    request_id: Annotated[str, about("The review request")]
+    kind: Annotated[ReviewKind, about("`third_party` or `peer`")]
+    reviewer_id: Annotated[str, about("The third party")] | None
+    reviewer_tenant: Annotated[str, about("The peer member")] | None
+    requested_at: Annotated[datetime, about("When it was requested")]
+    days_waiting: Annotated[int, about("Days waiting")]
 
 
 class FollowUpFeed(msgspec.Struct, kw_only=True):
     """What a regional delegate should chase so that the approach does not fade away."""
 
-    region: str
-    stalled_days: int
-    stalled: list[StalledAssessment]
-    overdue_actions: list[OverdueAction]
-    waiting_reviews: list[WaitingReview]
+    region: Annotated[str, about("The region")]
+    stalled_days: Annotated[int, about("Days without an answer after which an assessment is stalled")]
+    stalled: Annotated[list[StalledAssessment], about("Stalled assessments")]
+    overdue_actions: Annotated[list[OverdueAction], about("Plan actions past their due date")]
+    waiting_reviews: Annotated[list[WaitingReview], about("Review requests not completed")]
 
 
 class GrantView(msgspec.Struct, kw_only=True):
-    grant_id: str
-    tenant_id: str
-    auditor_id: str
-    assessment_id: str | None
-    valid_from: datetime
-    valid_until: datetime
-    reason: str
-    granted_by: str
-    granted_at: datetime
-    revoked: bool
-    revoked_reason: str | None
-    revoked_by: str | None
-    version: int
+    grant_id: Annotated[str, about("The grant's id")]
+    tenant_id: Annotated[str, about("The member it opens")]
+    auditor_id: Annotated[str, about("The auditor")]
+    assessment_id: Annotated[str, about("The one assessment it opens (none: all the member's)")] | None
+    valid_from: Annotated[datetime, about("Start of the access")]
+    valid_until: Annotated[datetime, about("End of the access (exclusive)")]
+    reason: Annotated[str, about("Why")]
+    granted_by: Annotated[str, about("Who granted it")]
+    granted_at: Annotated[datetime, about("When")]
+    revoked: Annotated[bool, about("Revoked")]
+    revoked_reason: Annotated[str, about("Why it was revoked")] | None
+    revoked_by: Annotated[str, about("Who revoked it")] | None
+    version: Annotated[int, about("The grant's version (for If-Match)")]
 
 
 class AuditReadView(msgspec.Struct, kw_only=True):
-    read_id: str
-    tenant_id: str
-    auditor_id: str
-    grant_id: str
-    assessment_id: str | None
-    resource: str
-    path: str
-    query: str
-    read_at: datetime
+    read_id: Annotated[str, about("The read's id")]
+    tenant_id: Annotated[str, about("The member read")]
+    auditor_id: Annotated[str, about("The auditor")]
+    grant_id: Annotated[str, about("The grant that allowed it")]
+    assessment_id: Annotated[str, about("The assessment read")] | None
+    resource: Annotated[str, about("What was read (assessment, answers, plan...)")]
+    path: Annotated[str, about("The request's path")]
+    query: Annotated[str, about("The request's query string")]
+    read_at: Annotated[datetime, about("When")]
 
 
 __all__ = ["AssessmentDiff", "Source"]

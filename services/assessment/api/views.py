@@ -8,14 +8,25 @@ from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
 from services.assessment import figures, queries
-from services.assessment.api.common import READERS, REGION_READERS, STAFF, WaitFor, access, record_audit_read, wait
+from services.assessment.api.common import (
+    READ_ERRORS,
+    READERS,
+    REGION_READERS,
+    STAFF,
+    RegionInPath,
+    TenantInPath,
+    WaitFor,
+    access,
+    record_audit_read,
+    wait,
+)
 from services.assessment.api.schemas import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from services.assessment.domain.errors import MemberNotFound
 from shared.auth import Principal, Role
-from shared.errors import QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -34,12 +45,12 @@ class ViewsController(Controller):
 
     @get(
         "/members/{tenant_id:str}/overview",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[READERS],
         summary="A member's assessments, latest positioning and open plan actions",
     )
     async def member_overview(
-        self, request: Request, tenant_id: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, tenant_id: TenantInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> MemberOverview:
         await wait(platform, wait_for)
         who = await access(request, platform)
@@ -66,12 +77,12 @@ class ViewsController(Controller):
 
     @get(
         "/regions/{code:str}/dashboard",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="A region's figures: assessments by stage, average positioning, frequent actions and services",
     )
     async def region_dashboard(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, code: RegionInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> Dashboard:
         _own_region(request.user, code)
         await wait(platform, wait_for)
@@ -79,7 +90,7 @@ class ViewsController(Controller):
         async with scoped_connection(platform.read_pool, who.scope) as conn:
             return await figures.dashboard(conn, code)
 
-    @get("/network/dashboard", responses=QUERY_ERRORS, guards=[STAFF], summary="The network's figures")
+    @get("/network/dashboard", responses=READ_ERRORS, guards=[STAFF], summary="The network's figures")
     async def network_dashboard(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> Dashboard:
         await wait(platform, wait_for)
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
@@ -87,14 +98,14 @@ class ViewsController(Controller):
 
     @get(
         "/regions/{code:str}/follow-up",
-        responses=QUERY_ERRORS,
+        responses=READ_ERRORS,
         guards=[REGION_READERS],
         summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting",
     )
     async def follow_up(
         self,
         request: Request,
-        code: FromPath[str],
+        code: RegionInPath,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         stalled_days: StalledDays = 30,

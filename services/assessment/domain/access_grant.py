@@ -9,6 +9,7 @@ from eventsourcing.domain import event
 
 from services.assessment.domain.errors import AssessmentRefused
 from shared.events import AuditedAggregate
+from shared.values import check_text
 
 
 class AccessGrant(AuditedAggregate):
@@ -42,10 +43,15 @@ class AccessGrant(AuditedAggregate):
         valid_until: datetime,
         reason: str,
     ) -> AccessGrant:
+        check_text(auditor_id, "auditor_id")
+        check_text(reason, "reason", multi_line=True)
+        for moment, field in ((valid_from, "valid_from"), (valid_until, "valid_until")):
+            if moment.tzinfo is None:
+                raise AssessmentRefused(f"{field} : un moment avec son fuseau horaire est attendu", field=field)
         if valid_until <= valid_from:
-            raise AssessmentRefused("valid_until : la fin de l'habilitation doit suivre son début")
+            raise AssessmentRefused("valid_until : la fin de l'habilitation doit suivre son début", field="valid_until")
         if not reason.strip():
-            raise AssessmentRefused("reason : dites pourquoi l'auditeur·rice a besoin de cet accès")
+            raise AssessmentRefused("reason : dites pourquoi l'auditeur·rice a besoin de cet accès", field="reason")
         return cls(
             auditor_id=auditor_id,
             tenant_id=tenant_id,
@@ -58,6 +64,9 @@ class AccessGrant(AuditedAggregate):
     def revoke(self, reason: str) -> None:
         if self.revoked:
             raise AssessmentRefused("cette habilitation est déjà révoquée")
+        check_text(reason, "reason", multi_line=True)
+        if not reason.strip():
+            raise AssessmentRefused("reason : dites pourquoi l'habilitation est révoquée", field="reason")
         self._revoked(reason.strip())
 
     @event("Revoked")

@@ -11,9 +11,10 @@ settlement does (a settled answer is an event, never an overwrite).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import msgspec
+from msgspec import Meta
 
 if TYPE_CHECKING:
     from services.assessment.domain.sheet import Settlement, Sheet
@@ -22,12 +23,12 @@ if TYPE_CHECKING:
 class Source(msgspec.Struct, frozen=True, kw_only=True):
     """One event an answer comes from."""
 
-    version: int
-    kind: str  # "answer", "settlement", "proposal" or "acceptance"
-    author_id: str
-    author_role: str
-    participant_id: str | None = None
-    level: int | None = None
+    version: Annotated[int, Meta(description="The assessment version (event) the answer comes from")]
+    kind: Annotated[str, Meta(description="`answer`, `settlement`, `proposal` or `acceptance`")]
+    author_id: Annotated[str, Meta(description="Who recorded it")]
+    author_role: Annotated[str, Meta(description="Their role")]
+    participant_id: Annotated[str | None, Meta(description="The participant, for an answer")] = None
+    level: Annotated[int | None, Meta(description="The level it gave")] = None
 
 
 class EffectiveAnswer(msgspec.Struct, frozen=True, kw_only=True):

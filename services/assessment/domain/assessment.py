@@ -24,12 +24,25 @@ from services.assessment.domain.referential import LEVELS, Referential
 from services.assessment.domain.sheet import Sheet, apply_event
 from services.assessment.plan import plan_of
 from shared.events import AuditedAggregate
+from shared.values import check_text
 
 PRACTICES = ("in_place", "planned")
 PARTICIPANT_KINDS = ("staff", "volunteer")
 THIRD_PARTY_ROLES = ("regional_delegate", "trainer")
 SCOPES = ("member", "group")
 SHOWN = 8  # how many indicator codes a refusal lists
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """Who records a participant's answer (from the bearer token). A participant answers in their
+    own name only; the member's admin may also record the answer of an invited participant (a
+    volunteer without an account, answers given on paper at a collective session), never replace or
+    flag what a participant answered in their own name. The event keeps both: the participant, and
+    the author who typed it."""
+
+    subject: str
+    admin: bool
 
 
 @dataclass(frozen=True)
@@ -144,6 +157,33 @@ class Assessment(AuditedAggregate):
             )
         return tuple(sorted(set(sub_themes), key=known.index))
 
+    @staticmethod
+    def request_id_at(version: int) -> str:
+        """The id of the review request created by the event of this version."""
+        return f"r{version}"
+
+    @staticmethod
+    def proposal_id_at(version: int) -> str:
+        """The id of the proposal made by the review comment of this version."""
+        return f"p{version}"
+
+    def _check_respondent(self, respondent: Respondent, participant_id: str, indicator: str) -> None:
+        if participant_id == respondent.subject:
+            return
+        if not respondent.admin:
+            raise Forbidden(
+                f"participant_id : vous répondez en votre nom seulement ({respondent.subject}), "
+                f"pas au nom de {participant_id}",
+                field="participant_id",
+            )
+        given = self.sheet.answers.get(indicator, {}).get(participant_id)
+        if given is not None and given.author_id == participant_id:
+            raise Forbidden(
+                f"participant_id : {participant_id} a répondu en son nom à l'indicateur {indicator} ; "
+                "sa réponse est la sienne (si l'équipe n'est pas d'accord, elle arbitre la réponse de l'évaluation)",
+                field="participant_id",
+            )
+
     def require_replaceable(self) -> None:
         if self.status != "validated":
             raise AssessmentRefused("seule une évaluation validée peut être rouverte (par une nouvelle évaluation)")
@@ -163,10 +203,12 @@ class Assessment(AuditedAggregate):
         at: datetime,
     ) -> None:
         self._require_drafting()
+        check_text(participant_id, "participant_id")
+        check_text(name, "name")
         if participant_id in self.sheet.participants:
             raise AssessmentRefused(f"{participant_id} participe déjà à cette évaluation")
         if kind not in PARTICIPANT_KINDS:
-            raise AssessmentRefused("kind : « staff » (salarié·e) ou « volunteer » (bénévole) attendu")
+            raise AssessmentRefused("kind : « staff » (salarié·e) ou « volunteer » (bénévole) attendu", field="kind")
         self._participant_invited(
             participant_id, name.strip(), kind, self._sub_themes(referential, sub_themes), self._at(at)
         )
@@ -202,10 +244,13 @@ class Assessment(AuditedAggregate):
         revisit: bool,
         referential: Referential,
         at: datetime,
+        respondent: Respondent,
     ) -> None:
         self._require_drafting()
         definition = self._indicator(referential, indicator)
+        self._check_respondent(respondent, participant_id, indicator)
         participant = self._participant(participant_id)
+        check_text(comment, "comment", multi_line=True)
         if participant.sub_themes and definition.sub_theme not in participant.sub_themes:
             raise AssessmentRefused(
                 f"{participant_id} répond aux sous-thèmes {', '.join(participant.sub_themes)} : "
@@ -213,11 +258,16 @@ class Assessment(AuditedAggregate):
             )
         self._check_level(level)
         if practice not in PRACTICES:
-            raise AssessmentRefused("practice : « in_place » (en place) ou « planned » (prévue) attendu")
+            raise AssessmentRefused(
+                "practice : « in_place » (en place) ou « planned » (prévue) attendu", field="practice"
+            )
         self._answered(indicator, participant_id, level, comment.strip(), practice, improve, revisit, self._at(at))
 
-    def mark_revisit(self, *, indicator: str, participant_id: str, revisit: bool, at: datetime) -> None:
+    def mark_revisit(
+        self, *, indicator: str, participant_id: str, revisit: bool, at: datetime, respondent: Respondent
+    ) -> None:
         self._require_drafting()
+        self._check_respondent(respondent, participant_id, indicator)
         answer = self.sheet.answers.get(indicator, {}).get(participant_id)
         if answer is None:
             raise AssessmentRefused(f"{participant_id} n'a pas encore répondu à l'indicateur {indicator}")
@@ -245,14 +295,17 @@ class Assessment(AuditedAggregate):
             )
         self._check_level(level)
         if practice not in PRACTICES:
-            raise AssessmentRefused("practice : « in_place » (en place) ou « planned » (prévue) attendu")
+            raise AssessmentRefused(
+                "practice : « in_place » (en place) ou « planned » (prévue) attendu", field="practice"
+            )
+        check_text(comment, "comment", multi_line=True)
         from_versions = tuple(sorted(a.version for a in given.values()))
         self._answer_settled(indicator, level, practice, improve, comment.strip(), from_versions, self._at(at))
 
     @staticmethod
     def _check_level(level: int) -> None:
         if level not in LEVELS:
-            raise AssessmentRefused("level : un niveau de 1 à 4 est attendu")
+            raise AssessmentRefused("level : un niveau de 1 à 4 est attendu", field="level")
 
     def submit(self, *, referential: Referential, at: datetime) -> None:
         self._require_drafting()
@@ -286,6 +339,9 @@ class Assessment(AuditedAggregate):
         self._require_open()
         if self.status == "in_progress":
             raise AssessmentRefused("soumettez l'auto-évaluation avant de demander une relecture")
+        for value, field in ((reviewer_id, "reviewer_id"), (reviewer_tenant, "reviewer_tenant")):
+            if value is not None:
+                check_text(value, field)
         if kind == "third_party":
             if not reviewer_id or reviewer_role not in THIRD_PARTY_ROLES:
                 raise AssessmentRefused(
@@ -302,14 +358,16 @@ class Assessment(AuditedAggregate):
                 raise AssessmentRefused("un pair relecteur est un autre adhérent que l'adhérent évalué")
             reviewer_id = reviewer_role = None
         else:
-            raise AssessmentRefused("kind : « third_party » (délégué·e ou formateur·rice) ou « peer » (un pair)")
+            raise AssessmentRefused(
+                "kind : « third_party » (délégué·e ou formateur·rice) ou « peer » (un pair)", field="kind"
+            )
         for review in self.sheet.reviews.values():
             if review.status == "requested" and (review.reviewer_id, review.reviewer_tenant) == (
                 reviewer_id,
                 reviewer_tenant,
             ):
                 raise AssessmentRefused(f"une relecture par ce relecteur est déjà en cours ({review.request_id})")
-        request_id = f"r{self.version + 1}"
+        request_id = self.request_id_at(self.version + 1)
         self._review_requested(request_id, kind, reviewer_id, reviewer_role, reviewer_tenant, self._at(at))
         return request_id
 
@@ -345,13 +403,16 @@ class Assessment(AuditedAggregate):
     ) -> str | None:
         self._open_review(request_id, reviewer)
         self._indicator(referential, indicator)
+        check_text(comment, "comment", multi_line=True)
+        if reason is not None:
+            check_text(reason, "reason", multi_line=True)
         if not comment.strip():
-            raise AssessmentRefused("comment : le commentaire du relecteur est vide")
+            raise AssessmentRefused("comment : le commentaire du relecteur est vide", field="comment")
         proposal_id = None
         if proposed_level is not None:
             self._check_level(proposed_level)
             if not (reason or "").strip():
-                raise AssessmentRefused("reason : une proposition de niveau s'accompagne de sa raison")
+                raise AssessmentRefused("reason : une proposition de niveau s'accompagne de sa raison", field="reason")
             current = effective_answer(self.sheet, indicator)
             if current is not None and current.level == proposed_level:
                 raise AssessmentRefused(f"l'évaluation a déjà le niveau {proposed_level} pour {indicator}")
@@ -364,7 +425,7 @@ class Assessment(AuditedAggregate):
                 raise AssessmentRefused(
                     f"une proposition sur {indicator} attend déjà la décision de l'équipe ({pending[0].proposal_id})"
                 )
-            proposal_id = f"p{self.version + 1}"
+            proposal_id = self.proposal_id_at(self.version + 1)
         self._review_commented(
             request_id,
             indicator,
@@ -378,6 +439,7 @@ class Assessment(AuditedAggregate):
 
     def complete_review(self, *, request_id: str, reviewer: Reviewer, summary: str, at: datetime) -> None:
         self._open_review(request_id, reviewer)
+        check_text(summary, "summary", multi_line=True)
         self._review_completed(request_id, summary.strip(), self._at(at))
 
     def _undecided(self, proposal_id: str) -> Any:
@@ -396,8 +458,9 @@ class Assessment(AuditedAggregate):
 
     def reject_proposal(self, *, proposal_id: str, reason: str, at: datetime) -> None:
         self._undecided(proposal_id)
+        check_text(reason, "reason", multi_line=True)
         if not reason.strip():
-            raise AssessmentRefused("reason : dites pourquoi l'équipe refuse la proposition")
+            raise AssessmentRefused("reason : dites pourquoi l'équipe refuse la proposition", field="reason")
         self._proposal_rejected(proposal_id, reason.strip(), self._at(at))
 
     def validate(self, *, at: datetime) -> None:
@@ -447,8 +510,9 @@ class Assessment(AuditedAggregate):
         self, *, indicator: str, owner: str, due_on: date, referential: Referential, at: datetime
     ) -> None:
         self._plan_action(referential, indicator)
+        check_text(owner, "owner")
         if not owner.strip():
-            raise AssessmentRefused("owner : qui porte l'action ?")
+            raise AssessmentRefused("owner : qui porte l'action ?", field="owner")
         self._action_scheduled(indicator, owner.strip(), due_on, self._at(at))
 
     def complete_action(self, *, indicator: str, completed_on: date, referential: Referential, at: datetime) -> None:
@@ -458,8 +522,9 @@ class Assessment(AuditedAggregate):
 
     def drop_action(self, *, indicator: str, reason: str, referential: Referential, at: datetime) -> None:
         self._plan_action(referential, indicator)
+        check_text(reason, "reason", multi_line=True)
         if not reason.strip():
-            raise AssessmentRefused("reason : dites pourquoi l'action est abandonnée")
+            raise AssessmentRefused("reason : dites pourquoi l'action est abandonnée", field="reason")
         self._action_dropped(indicator, reason.strip(), self._at(at))
 
     # --- events (their state change is the sheet fold) -------------------------------------------

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from services.assessment.domain.errors import InvalidReferential
+from shared.errors import InvalidInput
+from shared.values import check_text
 
 LEVELS = (1, 2, 3, 4)
 WEIGHTS = (1, 2, 3)
@@ -26,6 +29,8 @@ INDICATOR_KEYS = frozenset(
 )
 
 Text = dict[str, str]
+VERSION_CODE = re.compile(r"[0-9A-Za-z._-]{1,30}")  # the shape the API's paths accept
+ASCII_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,13 @@ def check_indicator(indicator: Any, sub_theme: str, services: dict[str, Any]) ->
     """Raise InvalidReferential unless `indicator` is a well-formed indicator of `sub_theme`."""
     if not isinstance(indicator, dict):
         raise InvalidReferential(f"sous-thème {sub_theme} : un indicateur doit être un objet")
+    _check_texts(indicator, "indicateur")
     code = indicator.get("code")
-    if not isinstance(code, str) or not code.startswith(sub_theme + ".") or not code[len(sub_theme) + 1 :].isdigit():
+    if (
+        not isinstance(code, str)
+        or not code.startswith(sub_theme + ".")
+        or not ASCII_NUMBER.fullmatch(code[len(sub_theme) + 1 :])
+    ):
         raise InvalidReferential(f"indicateur {code!r} : le code doit être « {sub_theme}.<numéro> »")
     if set(indicator) != INDICATOR_KEYS:
         missing, extra = INDICATOR_KEYS - set(indicator), set(indicator) - INDICATOR_KEYS
@@ -130,20 +140,38 @@ def check_indicator(indicator: Any, sub_theme: str, services: dict[str, Any]) ->
         raise InvalidReferential(f"indicateur {code} : une action suggérée par niveau (« 1 » à « 4 ») est attendue")
     for level, action in actions.items():
         _text(action, f"indicateur {code}, action du niveau {level}")
-    if indicator["service"] not in services:
+    if not isinstance(indicator["service"], str) or indicator["service"] not in services:
         raise InvalidReferential(
             f"indicateur {code} : service {indicator['service']!r} inconnu ; services : {', '.join(sorted(services))}"
         )
 
 
+def _check_texts(value: Any, where: str) -> None:
+    """Every text of the document, keys included, is free of control characters: a NUL would be
+    stored in the version's event and refused by PostgreSQL in every read model after it."""
+    if isinstance(value, str):
+        try:
+            check_text(value, where, multi_line=True)
+        except InvalidInput as error:
+            raise InvalidReferential(error.message, field="document") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_texts(key, f"{where}.{key!s:.40}")
+            _check_texts(item, f"{where}.{key!s:.40}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_texts(item, f"{where}[{i}]")
+
+
 def _parse(document: Any, complete: bool) -> Referential:
     if not isinstance(document, dict):
         raise InvalidReferential("le référentiel doit être un objet JSON")
+    _check_texts(document, "document")
     for key in ("version", "title", "adopted_on", "services", "themes"):
         if key not in document:
             raise InvalidReferential(f"le référentiel n'a pas de champ « {key} »")
     version = document["version"]
-    if not isinstance(version, str) or not version.strip():
+    if not isinstance(version, str) or not VERSION_CODE.fullmatch(version):
         raise InvalidReferential("version : un identifiant de version est attendu, par exemple « 2017.1 »")
     services = document["services"]
     if not isinstance(services, dict) or not services:
@@ -153,15 +181,27 @@ def _parse(document: Any, complete: bool) -> Referential:
     if not isinstance(document["themes"], list) or not document["themes"]:
         raise InvalidReferential("themes : au moins un thème est attendu")
     for theme in document["themes"]:
+        if not isinstance(theme, dict) or not isinstance(theme.get("code"), str):
+            raise InvalidReferential("themes : chaque thème est un objet avec son code (« 1 », « 2 »...)")
+        if not ASCII_NUMBER.fullmatch(theme["code"]):
+            raise InvalidReferential(f"thème {theme['code']!r} : le code est un numéro (chiffres de 0 à 9)")
+        if not isinstance(theme.get("sub_themes"), list):
+            raise InvalidReferential(f"thème {theme['code']} : sub_themes doit être une liste")
         sub_themes = []
-        for sub in theme.get("sub_themes", []):
-            sub_code = sub.get("code")
-            if not isinstance(sub_code, str) or not sub_code.startswith(f"{theme.get('code')}."):
+        for sub in theme["sub_themes"]:
+            sub_code = sub.get("code") if isinstance(sub, dict) else None
+            if (
+                not isinstance(sub_code, str)
+                or not sub_code.startswith(f"{theme['code']}.")
+                or not ASCII_NUMBER.fullmatch(sub_code[len(theme["code"]) + 1 :])
+                or not isinstance(sub.get("indicators"), list)
+            ):
                 raise InvalidReferential(
-                    f"sous-thème {sub_code!r} : le code doit commencer par « {theme.get('code')}. »"
+                    f"sous-thème {sub_code!r} : un objet dont le code est « {theme['code']}.<numéro> » "
+                    "et les indicateurs une liste"
                 )
             codes = []
-            for raw in sub.get("indicators", []):
+            for raw in sub["indicators"]:
                 check_indicator(raw, sub_code, services)
                 if raw["code"] in seen:
                     raise InvalidReferential(f"indicateur {raw['code']} : code en double")
