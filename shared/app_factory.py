@@ -13,10 +13,12 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
+from shared.logs import litestar_logging_config
 from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
 from shared.platform import Platform
 
@@ -36,6 +38,12 @@ async def ready(state: State) -> Response[dict[str, Any]]:
     except Exception as error:  # the database is unreachable: not ready, say why
         return Response({"status": "unavailable", "error": str(error)}, status_code=503)
     return Response({"status": "ready", "projections": statuses})
+
+
+@get("/", tags=["operations"], summary="The API's documentation (until the portal serves this page)",
+     include_in_schema=False, sync_to_thread=False)
+def home() -> Redirect:
+    return Redirect("/schema")
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
@@ -73,7 +81,7 @@ def create_app(
 
     routers = [service.router() for service in platform.services.values()]
     return Litestar(
-        route_handlers=[health, ready, metrics, *routers, *extra_route_handlers],
+        route_handlers=[health, ready, metrics, home, *routers, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
@@ -93,6 +101,7 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
+        logging_config=litestar_logging_config(),
         debug=False,
     )
 

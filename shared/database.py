@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+import asyncpg
 
 from shared.migrations import READER_ROLE
 
@@ -37,6 +40,10 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 
 class DatabaseUrlError(ValueError):
     """`DATABASE_URL` (or another database setting) cannot be used as written."""
+
+
+class DatabaseUnreachable(ConnectionError):
+    """No session could be opened with the database (down, refused, wrong password, no TLS...)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,11 @@ class DatabaseAddress:
             netloc = f"{auth}@{host}:{self.port}"
         return f"postgresql://{netloc}/{name}" + (f"?{urlencode(query)}" if query else "")
 
+    def describe(self) -> str:
+        """Where, for messages: never the password."""
+        where = self.host if self.host.startswith("/") else f"{self.host}:{self.port}"
+        return f"{self.user}@{where}/{self.dbname}"
+
     def with_dbname(self, dbname: str) -> DatabaseAddress:
         return dataclasses.replace(self, dbname=dbname)
 
@@ -140,3 +152,13 @@ def resolve_database(database_url: str | None, data_dir: Path) -> DatabaseAddres
     if database_url:
         return DatabaseAddress.from_url(database_url)
     return start_embedded_server(data_dir)
+
+
+async def check_reachable(address: DatabaseAddress, timeout: float = 5.0) -> None:
+    """Open and close one session, so that a process can refuse to start with one clear line."""
+    try:
+        conn = await asyncpg.connect(address.url(), timeout=timeout)
+    except (OSError, TimeoutError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        reason = str(error) or type(error).__name__
+        raise DatabaseUnreachable(f"cannot reach the database {address.describe()}: {reason}") from error
+    await conn.close()
