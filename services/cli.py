@@ -74,21 +74,36 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--service", "service", type=SERVICE_CHOICE, default=None, help="run one service alone")
+@click.option(
+    "--service",
+    "service",
+    type=SERVICE_CHOICE,
+    default=None,
+    help="run one service, with the services it depends on started whole (their routes included)",
+)
+@click.option(
+    "--own-routes-only",
+    is_flag=True,
+    help="with --service: serve that service's routes only (a deployment, where each service has its own process)",
+)
 @click.option("--demo", is_flag=True, help="seed the demo data first when the database is empty")
 @click.option("--no-projections", is_flag=True, help="do not run projection runners in this process")
-def serve(host: str, port: int, service: str | None, demo: bool, no_projections: bool) -> None:
+def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo: bool, no_projections: bool) -> None:
     """Serve the platform's HTTP API (all services in one process by default)."""
     import uvicorn
 
     from shared.app_factory import create_app
 
+    if own_routes_only and not service:
+        raise click.UsageError("--own-routes-only needs --service")
     services = [service] if service else None
     platform = build_platform(services)
     asyncio.run(check_reachable(platform.database))
     if demo:
         asyncio.run(_seed(platform, only_if_empty=True))
-    app = create_app(platform, run_projections=not no_projections)
+    app = create_app(
+        platform, run_projections=not no_projections, routed_services=[service] if own_routes_only else None
+    )
 
     def announce() -> None:
         # A log line like every other (one JSON object in production), once the port is open.

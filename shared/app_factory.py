@@ -60,8 +60,15 @@ async def metrics(state: State) -> Response[bytes]:
 
 
 def create_app(
-    platform: Platform, *, run_projections: bool = True, extra_route_handlers: Sequence[Any] = ()
+    platform: Platform,
+    *,
+    run_projections: bool = True,
+    extra_route_handlers: Sequence[Any] = (),
+    routed_services: Sequence[str] | None = None,
 ) -> Litestar:
+    """The HTTP app of the platform's services: all of them (a service and the services it depends
+    on, started whole), or only `routed_services` (a deployment's process of one service, whose
+    dependencies are served by their own processes)."""
     tokens = TokenService(platform.settings)
 
     @asynccontextmanager
@@ -79,7 +86,8 @@ def create_app(
     def provide_platform() -> Platform:
         return platform
 
-    routers = [service.router() for service in platform.services.values()]
+    routed = platform.services if routed_services is None else {n: platform.services[n] for n in routed_services}
+    routers = [service.router() for service in routed.values()]
     return Litestar(
         route_handlers=[health, ready, metrics, home, *routers, *extra_route_handlers],
         lifespan=[lifespan],

@@ -225,7 +225,7 @@ def test_compose_runs_every_role() -> None:
     assert any(v.endswith(":/var/lib/postgresql/data") for v in services["postgres"]["volumes"])
     for context in sorted(API_SERVICES):
         command = services[context]["command"]
-        assert command[:1] == ["serve"] and "--no-projections" in command
+        assert command[:1] == ["serve"] and "--no-projections" in command and "--own-routes-only" in command
         assert command[command.index("--service") + 1] == context
     assert services["projections"]["command"] == ["projections", "run"]
     assert services["demo-seed"]["command"] == ["demo", "seed"]
@@ -313,6 +313,8 @@ def test_deployments_run_cli_commands_with_the_configuration() -> None:
             if name.endswith("-api"):
                 args = container["args"]
                 assert "--no-projections" in args and args[args.index("--service") + 1] == name[: -len("-api")]
+                # Each service's own routes: the ingress sends the others to their own Deployments.
+                assert "--own-routes-only" in args
             assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
             secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
             assert secret_env == {
