@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import warnings
 from dataclasses import dataclass
@@ -72,9 +71,7 @@ class DatabaseAddress:
                 f"supported: host, port, {', '.join(sorted(LIBPQ_PARAMETERS))}"
             )
         if "sslmode" in query and query["sslmode"] not in SSL_MODES:
-            raise DatabaseUrlError(
-                f"DATABASE_URL: sslmode={query['sslmode']!r} is not one of {', '.join(SSL_MODES)}"
-            )
+            raise DatabaseUrlError(f"DATABASE_URL: sslmode={query['sslmode']!r} is not one of {', '.join(SSL_MODES)}")
         try:
             port = parsed.port or int(query.get("port", "5432"))
         except ValueError:
@@ -158,7 +155,7 @@ async def check_reachable(address: DatabaseAddress, timeout: float = 5.0) -> Non
     """Open and close one session, so that a process can refuse to start with one clear line."""
     try:
         conn = await asyncpg.connect(address.url(), timeout=timeout)
-    except (OSError, TimeoutError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         reason = str(error) or type(error).__name__
         raise DatabaseUnreachable(f"cannot reach the database {address.describe()}: {reason}") from error
     await conn.close()

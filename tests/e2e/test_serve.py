@@ -83,7 +83,7 @@ def served(database: DatabaseAddress, tmp_path: Path) -> Iterator[tuple[int, lis
         process.wait(timeout=30)
 
 
-def test_serve_announces_its_url_once_listening_and_it_leads_to_the_documentation(served: tuple[int, list[str]]) -> None:
+def test_serve_announces_its_url_once_listening_and_it_leads_to_the_docs(served: tuple[int, list[str]]) -> None:
     port, lines = served
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     announcement = records[-1]

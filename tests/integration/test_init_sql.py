@@ -109,7 +109,8 @@ def test_init_sql_runs_twice_and_makes_two_plain_login_roles(scratch: Scratch) -
             "-c",
             "SELECT rolname, rolcanlogin, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, "
             "pg_has_role(rolname, 'coorace_reader', 'MEMBER') AND rolname <> 'coorace_reader' "
-            f"FROM pg_roles WHERE rolname IN ('{scratch.app_role}', 'coorace_reader') ORDER BY rolname = 'coorace_reader'",
+            f"FROM pg_roles WHERE rolname IN ('{scratch.app_role}', 'coorace_reader') "
+            "ORDER BY rolname = 'coorace_reader'",
             "-c",
             "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()",
         ],
@@ -173,7 +174,8 @@ async def test_a_wrong_reader_password_stops_the_start(
     platform_as_the_init_sql_roles: tuple[DatabaseAddress, Settings],
 ) -> None:
     address, settings = platform_as_the_init_sql_roles
-    platform: Platform = build_platform(settings=msgspec.structs.replace(settings, reader_password="wrong"), database=address)
+    wrong_reader_password = msgspec.structs.replace(settings, reader_password="wrong")
+    platform: Platform = build_platform(settings=wrong_reader_password, database=address)
     try:
         with pytest.raises(asyncpg.InvalidPasswordError, match=READER_ROLE):
             await platform.start()

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import click
+import jsonschema
+import kubernetes_validate
 import pytest
+import yaml
 
-import jsonschema  # noqa: E402
-import kubernetes_validate  # noqa: E402
-import yaml  # noqa: E402
-
-from services.bootstrap import ALL_SERVICES  # noqa: E402
-from services.cli import main as cli  # noqa: E402
+from services.bootstrap import ALL_SERVICES
+from services.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
