@@ -176,9 +176,7 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
 @click.option("--tenant", default=None, help="the member id, for member roles")
 @click.option("--region", default=None, help="the region code, for regional roles")
 @click.option("--subject", default=None, help="the user id (default: a generated demo id)")
-@click.option(
-    "--ttl", default=12 * 3600, show_default=True, type=click.IntRange(min=1), help="lifetime in seconds"
-)
+@click.option("--ttl", default=12 * 3600, show_default=True, type=click.IntRange(min=1), help="lifetime in seconds")
 def token(role: str, tenant: str | None, region: str | None, subject: str | None, ttl: int) -> None:
     """Print a signed bearer token for local use (refused with an external identity provider)."""
     tokens = TokenService(load_settings())

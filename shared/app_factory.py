@@ -40,8 +40,13 @@ async def ready(state: State) -> Response[dict[str, Any]]:
     return Response({"status": "ready", "projections": statuses})
 
 
-@get("/", tags=["operations"], summary="The API's documentation (until the portal serves this page)",
-     include_in_schema=False, sync_to_thread=False)
+@get(
+    "/",
+    tags=["operations"],
+    summary="The API's documentation (until the portal serves this page)",
+    include_in_schema=False,
+    sync_to_thread=False,
+)
 def home() -> Redirect:
     return Redirect("/schema")
 
@@ -112,4 +117,3 @@ def create_app(
         logging_config=litestar_logging_config(),
         debug=False,
     )
-
