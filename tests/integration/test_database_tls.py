@@ -7,7 +7,8 @@ without TLS does (the single byte `N`), and remembers what each client asked fir
 
 from __future__ import annotations
 
-import asyncio
+import socket
+import socketserver
 import struct
 import threading
 from collections.abc import Iterator
@@ -22,41 +23,36 @@ from shared.pgfactory import PostgresFactoryWithOptions
 SSL_REQUEST_CODE = 80877103
 
 
-class ServerWithoutTls:
+class ServerWithoutTls(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+
     def __init__(self) -> None:
         self.first_requests: list[int] = []
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._server = self._loop.run_until_complete(asyncio.start_server(self._answer, "127.0.0.1", 0))
-        self.port = self._server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-
-    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            _length, code = struct.unpack("!ii", await reader.readexactly(8))
-            self.first_requests.append(code)
-            if code == SSL_REQUEST_CODE:
-                writer.write(b"N")  # no TLS here
-                await writer.drain()
-                await reader.read(1)  # the client hangs up (or would go on in clear text)
-        except (asyncio.IncompleteReadError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+        super().__init__(("127.0.0.1", 0), AnswerWithoutTls)
+        self.port = self.server_address[1]
 
     def __enter__(self) -> ServerWithoutTls:
-        self._thread.start()
-        self._ready.wait(5)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+        self.shutdown()
+        self.server_close()
+
+
+class AnswerWithoutTls(socketserver.BaseRequestHandler):
+    server: ServerWithoutTls
+
+    def handle(self) -> None:
+        self.request.settimeout(5)
+        try:
+            _length, code = struct.unpack("!ii", self.request.recv(8, socket.MSG_WAITALL))
+            self.server.first_requests.append(code)
+            if code == SSL_REQUEST_CODE:
+                self.request.sendall(b"N")  # no TLS here
+                self.request.recv(1)  # the client hangs up (or would go on in clear text)
+        except (OSError, struct.error):
+            pass
 
 
 @pytest.fixture
