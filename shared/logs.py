@@ -63,7 +63,9 @@ def route_standard_logging(renderer: structlog.typing.Processor, threshold: int)
         )
     )
     root = logging.getLogger()
-    root.handlers = [handler]
+    # Plain stream handlers (logging.basicConfig's) would print every record a second time, in
+    # another format; other handlers (a test runner's capture, say) stay.
+    root.handlers = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
     root.setLevel(threshold)
     # uvicorn and litestar configure their own handlers unless told not to (see `serve` and
     # `litestar_logging_config`); any left from before go, so that their records reach the root.

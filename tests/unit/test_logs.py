@@ -60,3 +60,13 @@ def test_litestar_leaves_the_root_logger_to_the_platform(root_logger_restored: N
     Litestar(route_handlers=[], logging_config=litestar_logging_config())
     assert logging.getLogger().handlers == handlers
     assert logging.getLogger("litestar").propagate is True
+
+
+def test_a_plain_handler_left_on_the_root_goes_and_no_line_is_printed_twice(
+    root_logger_restored: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logging.basicConfig(force=True)  # what a library or a script may have done first
+    route_to_captured_json()
+    logging.getLogger("eventsourcing").warning("once")
+    (line,) = capsys.readouterr().err.splitlines()
+    assert json.loads(line)["event"] == "once"
