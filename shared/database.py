@@ -75,7 +75,7 @@ class DatabaseAddress:
         try:
             port = parsed.port or int(query.get("port", "5432"))
         except ValueError:
-            raise DatabaseUrlError("DATABASE_URL: the port is not a number") from None
+            raise DatabaseUrlError("DATABASE_URL: the port is not a number from 1 to 65535") from None
         return cls(
             host=query.get("host") or unquote(parsed.hostname or "") or "127.0.0.1",
             port=port,

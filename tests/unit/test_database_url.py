@@ -59,6 +59,7 @@ def test_the_reader_address_is_the_same_database_as_the_reader_role() -> None:
         ("postgresql://u:p@h/db?sslmod=require", "unsupported parameter"),
         ("postgresql://u:p@h/db?sslmode=required", "sslmode='required' is not one of"),
         ("postgresql://u:p@h:port/db", "the port is not a number"),
+        ("postgresql://u:p@h:70000/db", "the port is not a number from 1 to 65535"),
     ],
 )
 def test_a_url_that_cannot_work_is_refused_with_its_reason(url: str, message: str) -> None:
