@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+import structlog
 
 from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
-from shared.config import load_settings
+from shared.config import ConfigurationError, load_settings
+from shared.database import DatabaseUnreachable, DatabaseUrlError, check_reachable
+from shared.migrations import PrivilegedReaderError
 from shared.platform import Platform
 from shared.projection import (
     ParkingError,
@@ -24,6 +29,9 @@ from shared.projection import (
 )
 from shared.projection import retry as retry_parked
 from shared.projection import skip as skip_parked
+
+if TYPE_CHECKING:
+    import uvicorn
 
 SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
 
@@ -56,7 +64,18 @@ def counting(progress: Callable[[str, int, int], None], what: str, total: int) -
     return step
 
 
-@click.group()
+class CooraceCommands(click.Group):
+    """A setting that cannot work, or a database out of reach, ends any command with one line
+    saying which and why (exit status 1), not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (ConfigurationError, DatabaseUrlError, DatabaseUnreachable, PrivilegedReaderError) as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=CooraceCommands)
 def main() -> None:
     """COORACE platform: member register, le Cap, Fonds Mutualisés Solidaires."""
 
@@ -64,23 +83,65 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--service", "service", type=SERVICE_CHOICE, default=None, help="run one service alone")
+@click.option(
+    "--service",
+    "service",
+    type=SERVICE_CHOICE,
+    default=None,
+    help="run one service, with the services it depends on started whole (their routes included)",
+)
+@click.option(
+    "--own-routes-only",
+    is_flag=True,
+    help="with --service: serve that service's routes only (a deployment, where each service has its own process)",
+)
 @click.option("--demo", is_flag=True, help="seed the demo data first when the database is empty")
 @click.option("--no-projections", is_flag=True, help="do not run projection runners in this process")
-def serve(host: str, port: int, service: str | None, demo: bool, no_projections: bool) -> None:
+def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo: bool, no_projections: bool) -> None:
     """Serve the platform's HTTP API (all services in one process by default)."""
     import uvicorn
 
     from shared.app_factory import create_app
 
+    if own_routes_only and not service:
+        raise click.UsageError("--own-routes-only needs --service")
     services = [service] if service else None
     platform = build_platform(services)
+    asyncio.run(check_reachable(platform.database))
     if demo:
         asyncio.run(_seed(platform, only_if_empty=True))
-    app = create_app(platform, run_projections=not no_projections)
-    click.echo(f"COORACE platform on http://{host}:{port}/  (API schema: http://{host}:{port}/schema)", err=True)
-    click.echo("Get a token: coorace token --role national_staff", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = create_app(
+        platform, run_projections=not no_projections, routed_services=[service] if own_routes_only else None
+    )
+
+    def announce() -> None:
+        # A log line like every other (one JSON object in production), once the port is open.
+        structlog.get_logger("coorace.serve").info(
+            f"COORACE platform on http://{host}:{port}/ (API schema: http://{host}:{port}/schema); "
+            "get a token: coorace token --role national_staff",
+            url=f"http://{host}:{port}/",
+        )
+
+    # uvicorn configures no logging of its own: its records reach the root logger, which renders
+    # them in the platform's format at the platform's level (requests are logged by our middleware).
+    config = uvicorn.Config(app, host=host, port=port, log_level=None, log_config=None, access_log=False)
+    server = announcing_server(config, announce)
+    server.run()
+    if not server.started:
+        sys.exit(3)  # uvicorn's "startup failed" status; the reason is already logged
+
+
+def announcing_server(config: uvicorn.Config, announce: Callable[[], None]) -> uvicorn.Server:
+    """uvicorn's server, saying where it is once it listens (not before: the start-up can fail)."""
+    import uvicorn
+
+    class AnnouncingServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.should_exit:
+                announce()
+
+    return AnnouncingServer(config)
 
 
 @main.group()
@@ -124,17 +185,22 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
 @click.option("--tenant", default=None, help="the member id, for member roles")
 @click.option("--region", default=None, help="the region code, for regional roles")
 @click.option("--subject", default=None, help="the user id (default: a generated demo id)")
-@click.option("--ttl", default=12 * 3600, show_default=True, type=int, help="lifetime in seconds")
+@click.option("--ttl", default=12 * 3600, show_default=True, type=click.IntRange(min=1), help="lifetime in seconds")
 def token(role: str, tenant: str | None, region: str | None, subject: str | None, ttl: int) -> None:
     """Print a signed bearer token for local use (refused with an external identity provider)."""
+    tokens = TokenService(load_settings())
     try:
-        click.echo(
-            TokenService(load_settings()).issue(
-                role=role, tenant=tenant, region=region, subject=subject, ttl_seconds=ttl
-            )
-        )
+        signed = tokens.issue(role=role, tenant=tenant, region=region, subject=subject, ttl_seconds=ttl)
     except (TokenError, ValueError) as error:
         raise click.ClickException(str(error)) from error
+    try:
+        # The API's own check, so that this command never prints a token the API would refuse.
+        tokens.verify(signed)
+    except TokenError as error:
+        raise click.ClickException(
+            f"the API would refuse this token ({error}): member roles need --tenant, regional roles --region"
+        ) from error
+    click.echo(signed)
 
 
 @main.group()

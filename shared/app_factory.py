@@ -13,10 +13,12 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
+from shared.logs import litestar_logging_config
 from shared.observability import RequestContextMiddleware, record_projection_statuses, registry
 from shared.platform import Platform
 
@@ -39,6 +41,17 @@ async def ready(state: State) -> Response[dict[str, Any]]:
     return Response(read_side)
 
 
+@get(
+    "/",
+    tags=["operations"],
+    summary="The API's documentation (until the portal serves this page)",
+    include_in_schema=False,
+    sync_to_thread=False,
+)
+def home() -> Redirect:
+    return Redirect("/schema")
+
+
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
 async def metrics(state: State) -> Response[bytes]:
     platform: Platform = state.platform
@@ -50,8 +63,15 @@ async def metrics(state: State) -> Response[bytes]:
 
 
 def create_app(
-    platform: Platform, *, run_projections: bool = True, extra_route_handlers: Sequence[Any] = ()
+    platform: Platform,
+    *,
+    run_projections: bool = True,
+    extra_route_handlers: Sequence[Any] = (),
+    routed_services: Sequence[str] | None = None,
 ) -> Litestar:
+    """The HTTP app of the platform's services: all of them (a service and the services it depends
+    on, started whole), or only `routed_services` (a deployment's process of one service, whose
+    dependencies are served by their own processes)."""
     tokens = TokenService(platform.settings)
 
     @asynccontextmanager
@@ -69,9 +89,10 @@ def create_app(
     def provide_platform() -> Platform:
         return platform
 
-    routers = [service.router() for service in platform.services.values()]
+    routed = platform.services if routed_services is None else {n: platform.services[n] for n in routed_services}
+    routers = [service.router() for service in routed.values()]
     return Litestar(
-        route_handlers=[health, ready, metrics, *routers, *extra_route_handlers],
+        route_handlers=[health, ready, metrics, home, *routers, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
@@ -91,6 +112,6 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
+        logging_config=litestar_logging_config(),
         debug=False,
     )
-

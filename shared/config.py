@@ -8,6 +8,15 @@ from pathlib import Path
 
 import msgspec
 
+# HS256 is as strong as its secret: RFC 7518 asks for a key at least as long as the hash (32 bytes).
+MIN_JWT_SECRET_BYTES = 32
+LOG_FORMATS = ("json", "console", "auto")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+class ConfigurationError(ValueError):
+    """A setting cannot be used as given: the process refuses to start, saying which and why."""
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None
@@ -18,6 +27,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_audience: str
     log_format: str  # "json", "console" or "auto" (console on a terminal, JSON elsewhere)
     log_level: str
+    # The password of the read pool's login role (`coorace_reader`), when the server asks for one
+    # (the embedded server trusts local connections; a deployed server should not).
+    reader_password: str | None = None
 
     @property
     def uses_external_identity_provider(self) -> bool:
@@ -38,14 +50,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """The settings from the environment; a value that cannot work raises `ConfigurationError`."""
     env = os.environ if environ is None else environ
+    jwt_secret = env.get("COORACE_JWT_SECRET") or None
+    if jwt_secret is not None and len(jwt_secret.encode()) < MIN_JWT_SECRET_BYTES:
+        raise ConfigurationError(
+            f"COORACE_JWT_SECRET is {len(jwt_secret.encode())} bytes long; it must be at least "
+            f"{MIN_JWT_SECRET_BYTES} random bytes (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    log_format = env.get("COORACE_LOG_FORMAT", "auto")
+    if log_format not in LOG_FORMATS:
+        raise ConfigurationError(f"COORACE_LOG_FORMAT={log_format!r} is not one of {', '.join(LOG_FORMATS)}")
+    log_level = env.get("COORACE_LOG_LEVEL", "info").lower()
+    if log_level not in LOG_LEVELS:
+        raise ConfigurationError(f"COORACE_LOG_LEVEL={log_level!r} is not one of {', '.join(LOG_LEVELS)}")
     return Settings(
         database_url=env.get("DATABASE_URL") or None,
         data_dir=Path(env.get("COORACE_DATA_DIR", ".coorace")).resolve(),
-        jwt_secret=env.get("COORACE_JWT_SECRET") or None,
+        jwt_secret=jwt_secret,
         jwks_url=env.get("COORACE_JWKS_URL") or None,
         jwt_issuer=env.get("COORACE_JWT_ISSUER", "coorace-embedded"),
         jwt_audience=env.get("COORACE_JWT_AUDIENCE", "coorace-platform"),
-        log_format=env.get("COORACE_LOG_FORMAT", "auto"),
-        log_level=env.get("COORACE_LOG_LEVEL", "info"),
+        log_format=log_format,
+        log_level=log_level,
+        reader_password=env.get("COORACE_READER_PASSWORD") or None,
     )

@@ -33,8 +33,12 @@ PLATFORM_MIGRATIONS = (
         "reader role and row visibility function",
         f"""
         DO $$ BEGIN
-            CREATE ROLE {READER_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-        EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            -- Roles belong to the whole server: deploy/postgres/init.sql (or the operator's managed
+            -- roles) may have made it already, and then the application role needs no CREATEROLE.
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+                CREATE ROLE {READER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;  -- a server-wide race
         CREATE OR REPLACE FUNCTION public.coorace_row_visible(row_tenant text, row_region text)
         RETURNS boolean LANGUAGE sql STABLE AS $fn$
             SELECT CASE current_setting('coorace.scope', true)
@@ -45,6 +49,19 @@ PLATFORM_MIGRATIONS = (
             END
         $fn$;
         GRANT EXECUTE ON FUNCTION public.coorace_row_visible(text, text) TO {READER_ROLE};
+        """,
+    ),
+    Migration(
+        2,
+        "the read pool logs in as the reader role",
+        f"""
+        DO $$ BEGIN
+            -- Databases made before the reader logged in itself (the read pool used SET ROLE).
+            IF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = '{READER_ROLE}') THEN
+                ALTER ROLE {READER_ROLE} LOGIN;
+            END IF;
+            EXECUTE format('GRANT CONNECT ON DATABASE %I TO {READER_ROLE}', current_database());
+        END $$;
         """,
     ),
 )
@@ -123,3 +140,35 @@ async def apply_migrations(conn: asyncpg.Connection, component: str, migrations:
                 )
             applied_now.append(migration.version)
     return applied_now
+
+
+class PrivilegedReaderError(RuntimeError):
+    """The read pool's login could bypass row-level security: the platform refuses to start."""
+
+
+async def check_reader_is_unprivileged(pool: asyncpg.Pool) -> None:
+    """Row-level security protects nothing from a superuser, a BYPASSRLS role, a table's owner or a
+    role that may become one of those: refuse to serve reads through such a login."""
+    row = await pool.fetchrow(
+        """
+        SELECT current_user AS login, r.rolsuper, r.rolbypassrls,
+               EXISTS (SELECT FROM pg_auth_members m WHERE m.member = r.oid) AS member_of_roles,
+               EXISTS (SELECT FROM pg_class c WHERE c.relowner = r.oid) AS owns_tables
+        FROM pg_roles r WHERE r.rolname = current_user
+        """
+    )
+    reasons = [
+        reason
+        for reason, present in (
+            ("is a superuser", row["rolsuper"]),
+            ("has BYPASSRLS", row["rolbypassrls"]),
+            ("is a member of other roles (SET ROLE could reach them)", row["member_of_roles"]),
+            ("owns tables", row["owns_tables"]),
+        )
+        if present
+    ]
+    if reasons:
+        raise PrivilegedReaderError(
+            f"the read pool logs in as {row['login']!r}, which {', '.join(reasons)}: row-level security "
+            f"would not hold; it must log in as the plain {READER_ROLE} role (see deploy/README.md)"
+        )

@@ -18,7 +18,7 @@ from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
-from shared.migrations import PLATFORM_MIGRATIONS, READER_ROLE, apply_migrations
+from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
 from shared.projection import (
     Projection,
     ProjectionRunner,
@@ -64,6 +64,7 @@ class Platform:
         self.settings = settings
         self.services = {s.name: s for s in services}
         self.database = database or resolve_database(settings.database_url, settings.data_dir)
+        self.read_database = self.database.as_reader(settings.reader_password)
         self.applications: dict[str, ServiceApplication] = {}
         self.projections: dict[str, list[tuple[ProjectionStore, Projection]]] = {}
         self.write_pool: asyncpg.Pool | None = None
@@ -81,14 +82,16 @@ class Platform:
             for service in self.services.values():
                 await apply_migrations(conn, service.name, service.migrations)
                 await migrate_projection_tables(conn, service.schema)
+        # The read pool logs in as the unprivileged reader role itself: row-level security applies
+        # to it, and no RESET ROLE or SET ROLE on one of its connections can gain a privilege.
         self.read_pool = await asyncpg.create_pool(
-            dsn,
+            self.read_database.url(),
             min_size=2,
             max_size=32,
-            server_settings={"role": READER_ROLE},
             init=init_connection,
             connection_class=ReaderConnection,
         )
+        await check_reader_is_unprivileged(self.read_pool)
         for service in self.services.values():
             self.application(service.name)
             store = ProjectionStore(service.schema)

@@ -1,37 +1,70 @@
--- COORACE platform: one-time database set-up on an external PostgreSQL (15 or later; 16 advised).
+-- COORACE platform: database set-up on an external PostgreSQL (15 or later; 16 advised).
 --
--- Run once, as a superuser:
---   psql "postgresql://postgres@DB_HOST:5432/postgres" -v app_password='CHANGE-ME' -f deploy/postgres/init.sql
+-- Run as a superuser (or a role with CREATEROLE and CREATEDB), once or again: every step is
+-- idempotent, and a re-run resets the two passwords (that is how to rotate them):
+--   psql "postgresql://postgres@DB_HOST:5432/postgres" -f deploy/postgres/init.sql \
+--        -v app_password='...' -v reader_password='...' [-v dbname=coorace] [-v app_role=coorace]
 -- then start the platform with
---   DATABASE_URL=postgresql://coorace:CHANGE-ME@DB_HOST:5432/coorace
--- (percent-encode special characters of the password in the URL).
+--   DATABASE_URL=postgresql://coorace:<app password, percent-encoded>@DB_HOST:5432/coorace?sslmode=verify-full
+--   COORACE_READER_PASSWORD=<reader password>
 --
--- Everything else is created by the platform's own migrations, which every process applies at
--- start-up under an advisory lock: the `coorace_reader` role (when missing), the row-visibility
--- function, one schema per service with its event and idempotency tables, and the read models
--- with their row-level security policies. Do not create schemas or tables by hand.
+-- Two login roles, neither a superuser nor BYPASSRLS:
+-- * the application role (`app_role`) owns the database, and so the schemas, event tables and read
+--   models the platform's migrations create at start-up (under an advisory lock);
+-- * `coorace_reader` is the read pool's login: it owns nothing, is a member of no role (no SET ROLE
+--   leads anywhere) and may only SELECT the read models that the migrations grant it, under
+--   row-level security. Its name is fixed: the migrations grant to it by name.
+-- Do not create schemas or tables by hand.
 --
--- With CloudNativePG, do not run this file: deploy/k8s/postgres-cluster.yaml does the same in
--- `bootstrap.initdb`.
+-- With CloudNativePG, do not run this file: deploy/k8s/postgres-cluster.yaml does the same.
 
 \set ON_ERROR_STOP on
 
--- The application role: it owns the database, the schemas and the tables. Not a superuser and
--- not BYPASSRLS. It needs CREATEROLE only because the first platform migration runs
--- `CREATE ROLE coorace_reader ...`, and PostgreSQL checks that privilege even when the role
--- already exists.
-CREATE ROLE coorace LOGIN PASSWORD :'app_password'
-    NOSUPERUSER NOCREATEDB CREATEROLE NOBYPASSRLS;
+\if :{?dbname}
+\else
+  \set dbname coorace
+\endif
+\if :{?app_role}
+\else
+  \set app_role coorace
+\endif
+\if :{?app_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init.sql needs the application role''s password: -v app_password=...'; END $$;
+\endif
+\if :{?reader_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init.sql needs the reader role''s password: -v reader_password=...'; END $$;
+\endif
 
--- The role the read pool switches to (`SET ROLE coorace_reader` on each connection), so that
--- row-level security applies to every query. Created here rather than by the migration so that
--- the application role can be a member of it: on PostgreSQL 16, a role created by a
--- non-superuser with CREATEROLE is not one its creator may SET ROLE to, and the read pool would
--- fail with "permission denied to set role".
-CREATE ROLE coorace_reader NOLOGIN NOSUPERUSER NOBYPASSRLS;
-GRANT coorace_reader TO coorace;
+-- The application role: owner of the database and of everything the platform creates in it.
+SELECT format('CREATE ROLE %I', :'app_role')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_role') \gexec
+ALTER ROLE :"app_role" WITH LOGIN PASSWORD :'app_password'
+    NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION;
 
--- The database, owned by the application role (on PostgreSQL 15+ that also lets it create the
--- platform's objects in the `public` schema).
-CREATE DATABASE coorace OWNER coorace ENCODING 'UTF8' TEMPLATE template0;
-REVOKE ALL ON DATABASE coorace FROM PUBLIC;
+-- The read pool's login.
+SELECT 'CREATE ROLE coorace_reader'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'coorace_reader') \gexec
+ALTER ROLE coorace_reader WITH LOGIN PASSWORD :'reader_password'
+    NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION;
+-- Earlier versions of this file made the application role a member of the reader (the read pool
+-- then used SET ROLE); nothing needs that any more.
+SELECT format('REVOKE coorace_reader FROM %I', :'app_role')
+WHERE EXISTS (
+    SELECT FROM pg_auth_members m
+    WHERE m.roleid = 'coorace_reader'::regrole AND m.member = (:'app_role')::regrole
+) \gexec
+
+-- The database, owned by the application role (on PostgreSQL 15+ the `public` schema belongs to
+-- the database owner, so the platform can create its few shared objects there).
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', :'dbname', :'app_role', 'UTF8')
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'dbname') \gexec
+ALTER DATABASE :"dbname" OWNER TO :"app_role";
+REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
+GRANT CONNECT ON DATABASE :"dbname" TO coorace_reader;
+
+\connect :"dbname"
+-- Nobody but the owner creates objects in `public` (the default since PostgreSQL 15; a database
+-- made from an older template may still allow it).
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;

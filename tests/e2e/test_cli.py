@@ -92,3 +92,34 @@ async def _tamper(database: DatabaseAddress) -> None:
                            "(SELECT min(member_id) FROM membership.members)")
     finally:
         await conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "member_admin"], "--tenant"),
+        (["--role", "regional_delegate"], "--region"),
+        (["--role", "national_staff,trainer"], "--region"),
+    ],
+)
+def test_token_refuses_a_token_the_api_would_refuse(env: dict[str, str], args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, ["token", *args], env=env)
+    assert result.exit_code != 0
+    assert "the API would refuse this token" in result.output and message in result.output
+    assert "eyJ" not in result.output
+
+
+@pytest.mark.parametrize("ttl", ["-5", "0"])
+def test_token_refuses_a_lifetime_that_is_not_positive(env: dict[str, str], ttl: str) -> None:
+    result = CliRunner().invoke(main, ["token", "--role", "national_staff", "--ttl", ttl], env=env)
+    assert result.exit_code == 2
+    assert "--ttl" in result.output and "eyJ" not in result.output
+
+
+def test_a_jwt_secret_shorter_than_32_bytes_is_refused_at_start(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["token", "--role", "national_staff"], env={**env, "COORACE_JWT_SECRET": "x"})
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: COORACE_JWT_SECRET is 1 bytes long; it must be at least 32 random bytes "
+        "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+    ]

@@ -50,10 +50,9 @@ async def test_a_region_sees_its_members_and_its_dashboard_only(platform: Platfo
 async def test_a_connection_serving_another_scope_gets_that_scope_s_settings(platform: Platform) -> None:
     first, _, third = await given_three_members(platform)
     pool = await asyncpg.create_pool(
-        platform.database.url(),
+        platform.read_database.url(),
         min_size=1,
         max_size=1,
-        server_settings={"role": "coorace_reader"},
         connection_class=ReaderConnection,
     )
     try:

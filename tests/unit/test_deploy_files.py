@@ -1,8 +1,13 @@
-"""The deployment files under deploy/ agree with the code: no Docker, no cluster, no network.
+"""The deployment files under deploy/ agree with the code and with their schemas: no Docker, no
+cluster, no network.
 
-Every YAML file parses; the commands that Compose and Kubernetes give the image exist in the
-`coorace` CLI; every Deployment has its probes on /ready and /health and runs as non-root on a
-read-only root file system; the Dockerfile's entry point is the `coorace` console script.
+Every YAML file parses and validates against its schema: the Kubernetes objects against the
+Kubernetes JSON schemas that the `kubernetes-validate` package ships (strict: an unknown field is
+an error, as `kubectl apply` with server-side field validation says), the CloudNativePG `Cluster`
+against the operator's CRD, and the compose file against the compose-spec schema (both vendored in
+tests/unit/schemas/, see its README). The commands that Compose and Kubernetes give the image exist
+in the `coorace` CLI; every Deployment has its probes on /ready and /health and runs as non-root on
+a read-only root file system; the Dockerfile's entry point is the `coorace` console script.
 """
 
 from __future__ import annotations
@@ -15,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import click
+import jsonschema
+import kubernetes_validate
 import pytest
+import yaml
 
-yaml = pytest.importorskip("yaml")
-
-from services.bootstrap import ALL_SERVICES  # noqa: E402
-from services.cli import main as cli  # noqa: E402
+from services.bootstrap import ALL_SERVICES
+from services.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 
@@ -114,6 +121,91 @@ def test_yaml_parses(path: Path) -> None:
                 assert doc["metadata"].get("namespace") == "coorace", f"{path}: {doc['kind']} outside coorace"
 
 
+# --- schemas ------------------------------------------------------------------------------------
+
+
+def strict(schema: Any) -> Any:
+    """An OpenAPI v3 schema of a CRD, with unknown fields refused where Kubernetes refuses them: in
+    every object that lists its properties and does not keep unknown fields."""
+    if isinstance(schema, list):
+        return [strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {k: strict(v) for k, v in schema.items()}
+    if (
+        "properties" in schema
+        and "additionalProperties" not in schema
+        and not schema.get("x-kubernetes-preserve-unknown-fields")
+    ):
+        schema["additionalProperties"] = False
+    return schema
+
+
+def crd_validator(path: Path) -> tuple[str, jsonschema.protocols.Validator]:
+    (crd,) = documents(path)
+    (version,) = [v for v in crd["spec"]["versions"] if v["storage"]]
+    api_version = f"{crd['spec']['group']}/{version['name']}"
+    schema = strict(version["schema"]["openAPIV3Schema"])
+    # The API server checks metadata itself; the CRD's schema leaves it open.
+    schema["properties"]["metadata"] = {"type": "object"}
+    return api_version, jsonschema.Draft4Validator(schema)
+
+
+CUSTOM_RESOURCES = {"Cluster": crd_validator(SCHEMAS / "postgresql.cnpg.io_clusters.yaml")}
+KUBERNETES_VERSION = kubernetes_validate.latest_version()
+
+
+def errors_of(validator: jsonschema.protocols.Validator, document: dict[str, Any]) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [d for p in sorted(K8S.glob("*.yaml")) if p.name != "kustomization.yaml" for d in documents(p)],
+    ids=lambda d: f"{d['kind']}/{d['metadata']['name']}",
+)
+def test_kubernetes_objects_validate_against_their_schema(document: dict[str, Any]) -> None:
+    if document["kind"] in CUSTOM_RESOURCES:
+        api_version, validator = CUSTOM_RESOURCES[document["kind"]]
+        assert document["apiVersion"] == api_version
+        assert errors_of(validator, document) == []
+    else:
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+
+
+def test_the_cluster_schema_check_refuses_fields_in_the_wrong_place() -> None:
+    (cluster,) = documents(K8S / "postgres-cluster.yaml")
+    _, validator = CUSTOM_RESOURCES["Cluster"]
+    misplaced = {**cluster, "spec": {**cluster["spec"], "enablePodAntiAffinity": True, "topologyKey": "zone"}}
+    errors = errors_of(validator, misplaced)
+    assert any("enablePodAntiAffinity" in e for e in errors) and any("topologyKey" in e for e in errors)
+
+
+def test_the_kubernetes_schema_check_refuses_unknown_fields() -> None:
+    (deployment, _service) = documents(K8S / "membership.yaml")
+    wrong = {**deployment, "spec": {**deployment["spec"], "replica": 3}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(wrong, KUBERNETES_VERSION, strict=True)
+
+
+def compose_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads((SCHEMAS / "compose-spec.json").read_text())
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_the_compose_file_validates_against_the_compose_spec() -> None:
+    assert errors_of(compose_validator(), compose()) == []
+
+
+def test_the_compose_schema_check_refuses_unknown_fields() -> None:
+    wrong = compose()
+    wrong["services"]["postgres"]["healthcheck"]["intervall"] = "5s"
+    assert errors_of(compose_validator(), wrong)
+
+
 # --- Compose ----------------------------------------------------------------------------------
 
 
@@ -132,7 +224,7 @@ def test_compose_runs_every_role() -> None:
     assert any(v.endswith(":/var/lib/postgresql/data") for v in services["postgres"]["volumes"])
     for context in sorted(API_SERVICES):
         command = services[context]["command"]
-        assert command[:1] == ["serve"] and "--no-projections" in command
+        assert command[:1] == ["serve"] and "--no-projections" in command and "--own-routes-only" in command
         assert command[command.index("--service") + 1] == context
     assert services["projections"]["command"] == ["projections", "run"]
     assert services["demo-seed"]["command"] == ["demo", "seed"]
@@ -150,6 +242,21 @@ def test_compose_services_wait_for_a_healthy_database_and_share_the_jwt_secret()
         assert service["image"] == "coorace-platform:local"
         assert service["build"]["dockerfile"] == "deploy/Dockerfile"
         assert (DEPLOY / service["build"]["context"]).resolve() == ROOT
+
+
+def test_compose_runs_init_sql_and_the_platform_logs_in_as_plain_roles() -> None:
+    postgres = compose()["services"]["postgres"]
+    env = postgres["environment"]
+    assert env["POSTGRES_USER"] == "postgres" and "POSTGRES_DB" not in env  # init.sql makes the database
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in postgres["volumes"]}
+    assert mounts["/coorace/init.sql"] == "./postgres/init.sql"
+    script = DEPLOY / mounts["/docker-entrypoint-initdb.d/10-coorace.sh"]
+    assert script.is_file() and "-f /coorace/init.sql" in script.read_text()
+    assert "app_password=\"$COORACE_DB_PASSWORD\"" in script.read_text()
+    for name, service in coorace_services().items():
+        service_env = service["environment"]
+        assert service_env["DATABASE_URL"].startswith("postgresql://coorace:"), name
+        assert service_env["COORACE_READER_PASSWORD"].startswith("${COORACE_READER_PASSWORD"), name
 
 
 # --- Kubernetes ---------------------------------------------------------------------------------
@@ -205,9 +312,15 @@ def test_deployments_run_cli_commands_with_the_configuration() -> None:
             if name.endswith("-api"):
                 args = container["args"]
                 assert "--no-projections" in args and args[args.index("--service") + 1] == name[: -len("-api")]
+                # Each service's own routes: the ingress sends the others to their own Deployments.
+                assert "--own-routes-only" in args
             assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
             secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
-            assert secret_env == {"DATABASE_URL": "coorace-secrets", "COORACE_JWT_SECRET": "coorace-secrets"}
+            assert secret_env == {
+                "DATABASE_URL": "coorace-secrets",
+                "COORACE_JWT_SECRET": "coorace-secrets",
+                "COORACE_READER_PASSWORD": "coorace-db-reader",
+            }
 
 
 def test_services_ingress_hpa_and_pdbs_point_at_what_exists() -> None:
@@ -245,16 +358,27 @@ def test_kustomization_lists_the_manifests_but_not_the_examples() -> None:
     assert listed == set(resources)
 
 
-def test_secret_is_an_example_and_postgres_comes_from_cloudnativepg() -> None:
-    (secret,) = documents(K8S / "secret.example.yaml")
+def test_secrets_are_examples_and_postgres_comes_from_cloudnativepg() -> None:
+    secret, reader = documents(K8S / "secret.example.yaml")
     assert secret["metadata"]["name"] == "coorace-secrets"
     assert set(secret["stringData"]) == {"DATABASE_URL", "COORACE_JWT_SECRET"}
     assert all("REPLACE-ME" in v for v in secret["stringData"].values())
+    assert reader["metadata"]["name"] == "coorace-db-reader" and reader["type"] == "kubernetes.io/basic-auth"
+    assert reader["stringData"]["username"] == "coorace_reader" and "REPLACE-ME" in reader["stringData"]["password"]
     (cluster,) = documents(K8S / "postgres-cluster.yaml")
     assert cluster["apiVersion"].startswith("postgresql.cnpg.io/") and cluster["kind"] == "Cluster"
     assert not objects_of("StatefulSet")
+
+
+def test_cloudnativepg_makes_the_reader_a_plain_login_and_the_owner_no_role_maker() -> None:
+    (cluster,) = documents(K8S / "postgres-cluster.yaml")
     sql = " ".join(cluster["spec"]["bootstrap"]["initdb"]["postInitApplicationSQL"])
-    assert "coorace_reader" in sql and "CREATEROLE" in sql
+    assert "CREATE ROLE coorace_reader LOGIN NOSUPERUSER NOBYPASSRLS" in sql
+    assert "ALTER ROLE coorace CREATEROLE" not in sql and "GRANT coorace_reader TO" not in sql
+    (reader,) = [r for r in cluster["spec"]["managed"]["roles"] if r["name"] == "coorace_reader"]
+    assert reader["login"] is True and reader["inRoles"] == []
+    assert not any(reader[a] for a in ("superuser", "bypassrls", "createdb", "createrole", "replication"))
+    assert reader["passwordSecret"]["name"] == "coorace-db-reader"
 
 
 # --- Dockerfile -----------------------------------------------------------------------------------
