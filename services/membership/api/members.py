@@ -9,9 +9,19 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.membership import queries
+from services.membership.api.params import (
+    COMMAND_HEADERS,
+    CertificationFilter,
+    FormFilter,
+    Limit,
+    NameFilter,
+    Offset,
+    RegionFilter,
+    StatusFilter,
+)
 from services.membership.api.schemas import (
     DetailsChange,
     HistoryEntry,
@@ -63,7 +73,17 @@ class MemberController(Controller):
     path = "/api/membership/members"
     tags = ["membership"]
 
-    @post("/", responses=COMMAND_ERRORS, guards=[STAFF], status_code=201, summary="Register a member")
+    @post(
+        "/",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Register a member",
+        description="Registers a member enterprise with its SIRET (unique across the register), forms, "
+        "region, joining date, contact and town.",
+        response_description="The new member's id, its version (also in ETag) and the notification id to wait for",
+        parameters=COMMAND_HEADERS,
+    )
     async def register(
         self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]
     ) -> CommandResult:
@@ -74,7 +94,7 @@ class MemberController(Controller):
             lambda: app.register_member(
                 name=data.name,
                 siret=data.siret,
-                forms=tuple(data.forms),
+                forms=tuple(form.value for form in data.forms),
                 region=data.region,
                 joined_on=data.joined_on,
                 contact=_contact(data),
@@ -95,13 +115,13 @@ class MemberController(Controller):
         request: Request,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        region: FromQuery[str | None] = None,
-        form: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        certification: FromQuery[str | None] = None,
-        name: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        region: RegionFilter = None,
+        form: FormFilter = None,
+        status: StatusFilter = None,
+        certification: CertificationFilter = None,
+        name: NameFilter = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> MemberPage:

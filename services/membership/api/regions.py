@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
+from services.membership.api.params import COMMAND_HEADERS
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
 from services.membership.register_as_of import network_figures_as_of, register_as_of
 from shared.auth import Role, requires
@@ -50,6 +51,10 @@ class RegionController(Controller):
         guards=[STAFF],
         status_code=201,
         summary="Merge regions: every member of the merged regions moves to the new one",
+        description="Retires the merged regions and opens the new one on `effective_on`; each of their "
+        "members moves to it, all in one transaction.",
+        response_description="The region list's new version and the notification id to wait for",
+        parameters=COMMAND_HEADERS,
     )
     async def merge(
         self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]

@@ -1,22 +1,59 @@
-"""Request and response bodies of the membership API (msgspec Structs; unknown fields refused)."""
+"""Request and response bodies of the membership API (msgspec Structs; unknown fields refused).
+
+Each request field says what it is and carries the same bounds as the domain's checks
+(`services.membership.domain.fields`), so a bad value is a 400 naming the field before any command
+runs; coded values are enums, so the OpenAPI document lists what is allowed.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import Meta
 
-Text = Annotated[str, Meta(min_length=1, max_length=300)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
-RegionCode = Annotated[str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+$")]
-Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[str, Meta(min_length=6, max_length=30, pattern=r"^[+0-9 ().-]+$")]
-Year = Annotated[int, Meta(ge=1980, le=2100)]
-# msgspec cannot bound a Decimal: the aggregate refuses amounts that are not positive.
-Amount = Decimal
+from services.membership.domain.fields import (
+    EMAIL_PATTERN,
+    FIRST_DUES_YEAR,
+    GROUP_ID_MAX_LENGTH,
+    LAST_DUES_YEAR,
+    PHONE_PATTERN,
+    REASON_MAX_LENGTH,
+)
+from services.membership.domain.member import CertificationScope, Form, Scheme
+from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, MoneyText, Text
+
+Reason = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=REASON_MAX_LENGTH,
+        pattern=MULTI_LINE_PATTERN,
+        description="Why the change is recorded (1 to 2,000 characters, line breaks allowed)",
+    ),
+]
+RegionCode = Annotated[
+    str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$", description="A region's code, e.g. NPC")
+]
+Siret = Annotated[
+    str,
+    Meta(
+        min_length=14,
+        max_length=20,
+        pattern=r"^[0-9 \u00a0\u202f]+(?!\n)$",
+        description="SIRET: 14 digits 0-9 with a valid check digit; spaces between groups are removed",
+        examples=["73282932000074"],
+    ),
+]
+Email = Annotated[str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="E-mail address")]
+Phone = Annotated[str, Meta(min_length=6, max_length=30, pattern=PHONE_PATTERN, description="Phone number")]
+Year = Annotated[int, Meta(ge=FIRST_DUES_YEAR, le=LAST_DUES_YEAR, description="The dues year")]
+Forms = Annotated[
+    list[Form],
+    Meta(min_length=1, max_length=8, description="The member's forms, main form first, each listed once"),
+]
+EffectiveOn = Annotated[date | None, Meta(description="The date the change takes effect (default: today)")]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -24,70 +61,103 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class ContactIn(Strict):
-    name: Text
+    """The member's contact person."""
+
+    name: Annotated[Text, Meta(description="The contact person's name")]
     email: Email
     phone: Phone
 
 
 class MemberRegistration(Strict):
-    name: Text
-    siret: Annotated[str, Meta(min_length=14, max_length=20)]
-    forms: Annotated[list[str], Meta(min_length=1, max_length=8)]
-    region: RegionCode
-    joined_on: date
+    """A member enterprise joining the federation."""
+
+    name: Annotated[Text, Meta(description="The enterprise's name")]
+    siret: Siret
+    forms: Forms
+    region: Annotated[RegionCode, Meta(description="Its region: an active region's code")]
+    joined_on: Annotated[date, Meta(description="The date it joined the federation")]
     contact: ContactIn
-    city: Text
+    city: Annotated[Text, Meta(description="The town of its head office")]
 
 
 class DetailsChange(Strict):
-    name: Text
+    """New name, contact and town (all three, as they should read from now on)."""
+
+    name: Annotated[Text, Meta(description="The enterprise's name")]
     contact: ContactIn
-    city: Text
-    effective_on: date | None = None
+    city: Annotated[Text, Meta(description="The town of its head office")]
+    effective_on: EffectiveOn = None
 
 
 class FormsChange(Strict):
-    forms: Annotated[list[str], Meta(min_length=1, max_length=8)]
+    """The member's forms from now on (or a correction of wrongly entered ones)."""
+
+    forms: Forms
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class RegionMove(Strict):
-    region: RegionCode
+    """A move to another region."""
+
+    region: Annotated[RegionCode, Meta(description="The region it moves to: an active region's code")]
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class CertificationIn(Strict):
-    scheme: Annotated[str, Meta(pattern=r"^(CEDRE|CEDRE_ISO_9001)$")]
-    obtained_on: date
-    expires_on: date
-    scope: Annotated[str, Meta(pattern=r"^(individual|collective)$")] = "individual"
-    group_id: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
+    """A CEDRE certificate the member obtained."""
+
+    scheme: Annotated[Scheme, Meta(description="The certification: CEDRE or CEDRE ISO 9001")]
+    obtained_on: Annotated[date, Meta(description="The date the certificate was obtained")]
+    expires_on: Annotated[date, Meta(description="The date it expires (after obtained_on)")]
+    scope: Annotated[
+        CertificationScope, Meta(description="individual, or collective (one certificate shared by several members)")
+    ] = CertificationScope.INDIVIDUAL
+    group_id: (
+        Annotated[
+            str,
+            Meta(
+                min_length=1,
+                max_length=GROUP_ID_MAX_LENGTH,
+                pattern=SINGLE_LINE_PATTERN,
+                description="The shared certificate's id (required for a collective certification)",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class DatedChange(Strict):
     """A change that only needs the date it takes effect (default: today)."""
 
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class DatedReason(Strict):
+    """A change of status, with its reason."""
+
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class DuesIn(Strict):
+    """Dues called for a year, or a payment of them."""
+
     year: Year
-    amount: Amount
-    effective_on: date | None = None
+    amount: Annotated[MoneyText, Meta(description="Euros, more than 0, at most two decimals, as a string")]
+    effective_on: EffectiveOn = None
 
 
 class RegionMerger(Strict):
-    merged: Annotated[list[RegionCode], Meta(min_length=2, max_length=10)]
-    new_code: RegionCode
-    new_name: Text
-    effective_on: date
+    """Regions merged into a new one, on a date."""
+
+    merged: Annotated[
+        list[RegionCode], Meta(min_length=2, max_length=10, description="The codes of the active regions merged")
+    ]
+    new_code: Annotated[RegionCode, Meta(description="The new region's code")]
+    new_name: Annotated[Text, Meta(description="The new region's name")]
+    effective_on: Annotated[date, Meta(description="The date the merger takes effect")]
 
 
 class MemberRecord(msgspec.Struct, kw_only=True, omit_defaults=True):

@@ -1,0 +1,63 @@
+"""Parameters the membership routes share, each with the description the OpenAPI document shows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar.params import HeaderParameter, Parameter, QueryParameter
+
+from services.membership.domain.member import Form, Scheme, Status
+from shared.commands import MAX_IDEMPOTENCY_KEY_LENGTH
+from shared.values import SINGLE_LINE_PATTERN
+from shared.values import Offset as SharedOffset
+
+# The bound of `shared.values.Offset`, read from it so that there is one definition.
+OFFSET_MAX = SharedOffset.__metadata__[0].le
+
+MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
+
+# Headers every command reads (in `shared.commands`): declared once on the command controllers so
+# that the OpenAPI document shows them; both are optional.
+COMMAND_HEADERS = {
+    "if_match": HeaderParameter(
+        annotation=str,
+        name="If-Match",
+        required=False,
+        description='The version of the record the client last read (its ETag, e.g. "3"): '
+        "a stale one is refused with 409 and nothing is written",
+    ),
+    "idempotency_key": HeaderParameter(
+        annotation=str,
+        name="Idempotency-Key",
+        required=False,
+        min_length=1,
+        max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+        description="A key of the client's choosing: a retry with the same key and body gets the first "
+        "answer and writes nothing",
+    ),
+}
+
+# Paging of the member list: the bounds of `shared.values` (an offset beyond PostgreSQL's bigint
+# was a 500), as query parameters.
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="How many members per page (1 to 500)")]
+Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX, description="How many members to skip (0 to 1,000,000)")]
+
+# Filters of the member list: coded values are enums (the OpenAPI document lists them), and free
+# text is one line without control characters (PostgreSQL cannot even receive U+0000 in text).
+RegionFilter = Annotated[
+    str | None,
+    QueryParameter(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$", description="Only members of this region"),
+]
+FormFilter = Annotated[Form | None, QueryParameter(description="Only members carrying this form")]
+StatusFilter = Annotated[Status | None, QueryParameter(description="Only members with this status")]
+CertificationFilter = Annotated[Scheme | None, QueryParameter(description="Only members holding this certification")]
+NameFilter = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=300,
+        pattern=SINGLE_LINE_PATTERN,
+        description="Only members whose name contains this text (case ignored)",
+    ),
+]
