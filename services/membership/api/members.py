@@ -13,9 +13,9 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.membership import queries
 from services.membership.api.params import (
-    COMMAND_HEADERS,
     CertificationFilter,
     FormFilter,
+    IdempotencyKey,
     Limit,
     NameFilter,
     Offset,
@@ -82,10 +82,13 @@ class MemberController(Controller):
         description="Registers a member enterprise with its SIRET (unique across the register), forms, "
         "region, joining date, contact and town.",
         response_description="The new member's id, its version (also in ETag) and the notification id to wait for",
-        parameters=COMMAND_HEADERS,
     )
     async def register(
-        self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]
+        self,
+        request: Request,
+        data: JSONBody[MemberRegistration],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
     ) -> CommandResult:
         app = _app(platform)
         return await run_command(
@@ -109,6 +112,8 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="List members (filtered, paginated; as_of / known_at from events)",
+        description="The members the caller may see, filtered and paginated; with `as_of` the register as it "
+        "stood on that date, with `known_at` as it was known at that time.",
     )
     async def list_members(
         self,
@@ -172,6 +177,8 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="A member's record (as_of / known_at from events)",
+        description="A member's record (forms, region, status, certification, Accord Groupe, dues, tenures), "
+        "live or as of a date; 404 when the caller may not see it.",
     )
     async def record(
         self,
@@ -203,6 +210,8 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="Every change to a member, with both dates",
+        description="Every recorded change to a member: the date it takes effect, the time it was recorded, "
+        "who recorded it and with which correlation id.",
     )
     async def history(
         self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None

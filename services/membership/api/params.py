@@ -17,24 +17,27 @@ OFFSET_MAX = SharedOffset.__metadata__[0].le
 
 MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
 
-# Headers every command reads (in `shared.commands`): declared once on the command controllers so
-# that the OpenAPI document shows them; both are optional.
+# Headers the commands read (in `shared.commands`), declared on their routes so that the OpenAPI
+# document shows them; both are optional. A registration or a merger creates: it has no version to match.
+IDEMPOTENCY_KEY = HeaderParameter(
+    annotation=str,
+    name="Idempotency-Key",
+    required=False,
+    min_length=1,
+    max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+    description="A key of the client's choosing: a retry with the same key and body gets the first "
+    "answer and writes nothing",
+)
+# A route handler takes no `parameters` (only controllers do): a creation declares this in its signature.
+IdempotencyKey = Annotated[str | None, IDEMPOTENCY_KEY]
 COMMAND_HEADERS = {
+    "idempotency_key": IDEMPOTENCY_KEY,
     "if_match": HeaderParameter(
         annotation=str,
         name="If-Match",
         required=False,
         description='The version of the record the client last read (its ETag, e.g. "3"): '
         "a stale one is refused with 409 and nothing is written",
-    ),
-    "idempotency_key": HeaderParameter(
-        annotation=str,
-        name="Idempotency-Key",
-        required=False,
-        min_length=1,
-        max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
-        description="A key of the client's choosing: a retry with the same key and body gets the first "
-        "answer and writes nothing",
     ),
 }
 

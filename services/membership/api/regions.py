@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
-from services.membership.api.params import COMMAND_HEADERS
+from services.membership.api.params import IdempotencyKey
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
 from services.membership.register_as_of import network_figures_as_of, register_as_of
 from shared.auth import Role, requires
@@ -27,14 +27,27 @@ class RegionController(Controller):
     path = "/api/membership"
     tags = ["membership"]
 
-    @get("/regions", responses=QUERY_ERRORS, guards=[ANYONE], summary="The regions (reference data)")
+    @get(
+        "/regions",
+        responses=QUERY_ERRORS,
+        guards=[ANYONE],
+        summary="The regions (reference data)",
+        description="Every region, active or retired by a merger (with the region it was merged into).",
+    )
     async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.regions(conn)
 
-    @get("/regions/{code:str}/dashboard", responses=QUERY_ERRORS, guards=[REGION_READERS], summary="A region's figures")
+    @get(
+        "/regions/{code:str}/dashboard",
+        responses=QUERY_ERRORS,
+        guards=[REGION_READERS],
+        summary="A region's figures",
+        description="A region's members by form, status and certification, its certificates at risk and its "
+        "Accord Groupe count.",
+    )
     async def region_dashboard(
         self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> RegionDashboard:
@@ -54,10 +67,13 @@ class RegionController(Controller):
         description="Retires the merged regions and opens the new one on `effective_on`; each of their "
         "members moves to it, all in one transaction.",
         response_description="The region list's new version and the notification id to wait for",
-        parameters=COMMAND_HEADERS,
     )
     async def merge(
-        self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]
+        self,
+        request: Request,
+        data: JSONBody[RegionMerger],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
     ) -> CommandResult:
         app = _app(platform)
         return await run_command(
@@ -78,6 +94,7 @@ class RegionController(Controller):
         responses=QUERY_ERRORS,
         guards=[requires(Role.NATIONAL_STAFF)],
         summary="The whole network's figures",
+        description="The whole network's figures and members per region, live or as of a date; national staff only.",
     )
     async def network_dashboard(
         self,

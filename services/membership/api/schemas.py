@@ -68,6 +68,9 @@ class ContactIn(Strict):
     phone: Phone
 
 
+Contact = Annotated[ContactIn, Meta(description="The member's contact person")]
+
+
 class MemberRegistration(Strict):
     """A member enterprise joining the federation."""
 
@@ -76,7 +79,7 @@ class MemberRegistration(Strict):
     forms: Forms
     region: Annotated[RegionCode, Meta(description="Its region: an active region's code")]
     joined_on: Annotated[date, Meta(description="The date it joined the federation")]
-    contact: ContactIn
+    contact: Contact
     city: Annotated[Text, Meta(description="The town of its head office")]
 
 
@@ -84,7 +87,7 @@ class DetailsChange(Strict):
     """New name, contact and town (all three, as they should read from now on)."""
 
     name: Annotated[Text, Meta(description="The enterprise's name")]
-    contact: ContactIn
+    contact: Contact
     city: Annotated[Text, Meta(description="The town of its head office")]
     effective_on: EffectiveOn = None
 

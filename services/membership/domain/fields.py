@@ -8,14 +8,16 @@ value an event stores can later stop a projection (PostgreSQL cannot store U+000
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from shared.errors import InvalidInput
-from shared.values import check_text
+from shared.values import check_money, check_text
 
 NAME_MAX_LENGTH = 300
 REASON_MAX_LENGTH = 2000
 GROUP_ID_MAX_LENGTH = 100
 FIRST_DUES_YEAR, LAST_DUES_YEAR = 1980, 2100
+CENT = Decimal("0.01")
 
 
 def checked_text(value: str, field: str, *, max_length: int = NAME_MAX_LENGTH, multi_line: bool = False) -> str:
@@ -31,6 +33,11 @@ def checked_text(value: str, field: str, *, max_length: int = NAME_MAX_LENGTH, m
 
 def checked_reason(value: str) -> str:
     return checked_text(value, "reason", max_length=REASON_MAX_LENGTH, multi_line=True)
+
+
+def checked_amount(value: Decimal | str | int) -> Decimal:
+    """Euros as `check_money` allows them, always written with their two decimals ("500" is 500.00)."""
+    return check_money(value, "amount").quantize(CENT)
 
 
 def checked_year(year: int) -> int:

@@ -21,6 +21,7 @@ from services.membership.domain.fields import (
     EMAIL_PATTERN,
     GROUP_ID_MAX_LENGTH,
     PHONE_PATTERN,
+    checked_amount,
     checked_pattern,
     checked_reason,
     checked_text,
@@ -29,7 +30,7 @@ from services.membership.domain.fields import (
 from services.membership.domain.siret import parse_siret
 from shared.errors import InvalidInput
 from shared.events import AuditedAggregate, event_value
-from shared.values import check_money, check_text
+from shared.values import check_text
 
 
 class Form(StrEnum):
@@ -227,7 +228,7 @@ class Member(AuditedAggregate):
 
     def call_dues(self, year: int, amount: Decimal, effective_on: date) -> None:
         self._require_active("d'appeler sa cotisation")
-        year, amount = checked_year(year), check_money(amount, "amount")
+        year, amount = checked_year(year), checked_amount(amount)
         if amount <= 0:
             raise MemberRefused("le champ « amount » : la cotisation appelée doit être positive", field="amount")
         if year in self.dues:
@@ -235,7 +236,7 @@ class Member(AuditedAggregate):
         self._dues_called(year, amount, effective_on)
 
     def pay_dues(self, year: int, amount: Decimal, effective_on: date) -> None:
-        year, amount = checked_year(year), check_money(amount, "amount")
+        year, amount = checked_year(year), checked_amount(amount)
         if year not in self.dues:
             raise MemberRefused(f"aucune cotisation n'a été appelée pour {year}", field="year")
         called, paid = self.dues[year]
