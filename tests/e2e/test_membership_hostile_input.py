@@ -90,6 +90,27 @@ async def test_a_details_change_with_a_nul_is_a_400(api: Api) -> None:
     assert names_field(response, "name"), response.text
 
 
+@pytest.mark.parametrize("if_match", ["", "yesterday", "-1", "+1", "１", "1_0", "1" * 19])
+async def test_an_if_match_that_is_not_a_version_is_refused_naming_the_header(api: Api, if_match: str) -> None:
+    member = await given_registered_member(api)
+    url = f"{MEMBERS}/{member['id']}"
+    response = await api.client.post(
+        f"{url}/accord-groupe/join", json={}, headers={**api.staff, "If-Match": if_match.encode()}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["extra"]["field"] == "If-Match"
+    assert await history_of(api, member, member["notification_id"]) == ["Registered"]
+
+
+@pytest.mark.parametrize("if_match", ["1", '"1"', 'W/"1"'])
+async def test_an_if_match_may_be_written_as_an_etag(api: Api, if_match: str) -> None:
+    member = await given_registered_member(api)
+    response = await api.client.post(
+        f"{MEMBERS}/{member['id']}/accord-groupe/join", json={}, headers={**api.staff, "If-Match": if_match}
+    )
+    assert response.status_code == 200, response.text
+
+
 # --- SIRET ------------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ the notification id to pass as `wait_for` to read the change back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from litestar import Controller, Request, Response, post
@@ -13,7 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.membership.api.members import STAFF, _app, _contact, _today
-from services.membership.api.params import COMMAND_HEADERS, MemberId
+from services.membership.api.params import COMMAND_HEADERS, IF_MATCH_PATTERN, MemberId
 from services.membership.api.schemas import (
     CertificationIn,
     DatedChange,
@@ -26,7 +27,7 @@ from services.membership.api.schemas import (
 from services.membership.application import MembershipApplication
 from services.membership.domain.member import Certification
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS
+from shared.errors import COMMAND_ERRORS, InvalidInput
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.values import check_money
@@ -36,8 +37,21 @@ Command = Callable[[MembershipApplication, int | None], CommandResult]
 
 async def _change(request: Request, platform: Platform, name: str, command: Command) -> Response[CommandResult]:
     """Run a member command with the version the client last read (`If-Match`), if it sent one."""
-    app, version = _app(platform), expected_version(request)
+    app, version = _app(platform), _expected_version(request)
     return await run_command(request, app, lambda: command(app, version), name=name)
+
+
+def _expected_version(request: Request) -> int | None:
+    """`If-Match` exactly as the OpenAPI document states it (Litestar checks only the parameters a
+    handler's signature names; this header is declared on the controller)."""
+    value = request.headers.get("if-match")
+    if value is not None and not re.search(IF_MATCH_PATTERN, value):
+        raise InvalidInput(
+            "l'en-tête « If-Match » doit être la version de la fiche que vous avez lue (son ETag), "
+            'par exemple If-Match: "3"',
+            field="If-Match",
+        )
+    return expected_version(request)
 
 
 def member_command(path: str, summary: str, description: str) -> Callable:

@@ -7,10 +7,15 @@ from uuid import UUID
 
 from litestar.params import HeaderParameter, Parameter, QueryParameter
 
+from services.membership.api.schemas import REGION_CODE_PATTERN
 from services.membership.domain.member import Form, Scheme, Status
 from shared.commands import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.values import SINGLE_LINE_PATTERN
 from shared.values import Offset as SharedOffset
+
+# A version as an ETag (3, "3" or W/"3"), ASCII digits only: `int()` alone would also take "+3",
+# " 3 " or fullwidth digits.
+IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,18}"?(?!\n)$'
 
 # The bound of `shared.values.Offset`, read from it so that there is one definition.
 OFFSET_MAX = SharedOffset.__metadata__[0].le
@@ -36,6 +41,7 @@ COMMAND_HEADERS = {
         annotation=str,
         name="If-Match",
         required=False,
+        pattern=IF_MATCH_PATTERN,
         description='The version of the record the client last read (its ETag, e.g. "3"): '
         "a stale one is refused with 409 and nothing is written",
     ),
@@ -50,7 +56,7 @@ Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX, description="How man
 # text is one line without control characters (PostgreSQL cannot even receive U+0000 in text).
 RegionFilter = Annotated[
     str | None,
-    QueryParameter(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$", description="Only members of this region"),
+    QueryParameter(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="Only members of this region"),
 ]
 FormFilter = Annotated[Form | None, QueryParameter(description="Only members carrying this form")]
 StatusFilter = Annotated[Status | None, QueryParameter(description="Only members with this status")]

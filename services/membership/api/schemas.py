@@ -33,9 +33,13 @@ Reason = Annotated[
         description="Why the change is recorded (1 to 2,000 characters, line breaks allowed)",
     ),
 ]
+REGION_CODE_PATTERN = r"^[A-Z]+(?!\n)$"
 RegionCode = Annotated[
-    str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+(?!\n)$", description="A region's code, e.g. NPC")
+    str, Meta(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="A region's code, e.g. NPC")
 ]
+# Litestar's OpenAPI generator drops the bounds of a list's items (msgspec still enforces them): a
+# list of region codes states them again for the document.
+_REGION_CODE_ITEMS = {"type": "string", "minLength": 2, "maxLength": 8, "pattern": REGION_CODE_PATTERN}
 Siret = Annotated[
     str,
     Meta(
@@ -156,7 +160,16 @@ class RegionMerger(Strict):
     """Regions merged into a new one, on a date."""
 
     merged: Annotated[
-        list[RegionCode], Meta(min_length=2, max_length=10, description="The codes of the active regions merged")
+        list[RegionCode],
+        Meta(
+            min_length=2,
+            max_length=10,
+            description="The codes of the active regions merged",
+            extra_json_schema={
+                "description": "The codes of the active regions merged",
+                "extra": {"items": _REGION_CODE_ITEMS},
+            },
+        ),
     ]
     new_code: Annotated[RegionCode, Meta(description="The new region's code")]
     new_name: Annotated[Text, Meta(description="The new region's name")]
