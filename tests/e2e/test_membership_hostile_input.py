@@ -261,7 +261,7 @@ async def test_every_membership_operation_has_a_summary_a_description_and_its_er
         assert {"400", "401", "403"} <= set(operation["responses"]), (path, method)
 
 
-async def test_every_request_field_is_described(api: Api) -> None:
+async def test_every_request_and_answer_field_is_described(api: Api) -> None:
     document = await openapi(api)
     schemas = document["components"]["schemas"]
     bodies = {
@@ -270,7 +270,11 @@ async def test_every_request_field_is_described(api: Api) -> None:
         if "requestBody" in operation
     }
     bodies.add("ContactIn")
-    for body in bodies:
+    answers = {"MemberRecord", "MemberSummary", "MemberPage", "Region", "RegionDashboard", "NetworkDashboard"}
+    # Another service also has a HistoryEntry: Litestar then names each after its module.
+    answers |= {name for name in schemas if name.endswith("HistoryEntry") and "membership" in name}
+    assert len(answers) == 7
+    for body in bodies | answers:
         for name, field in schemas[body]["properties"].items():
             assert field.get("description"), (body, name)
 
