@@ -198,6 +198,13 @@ async def test_list_parameters_out_of_bounds_are_a_400(api: Api, params: dict[st
     assert names_field(response, field), response.text
 
 
+@pytest.mark.parametrize("code", ["%00", "A", "AAAAAAAAA", "%C3%A9", "nord"])
+async def test_a_region_code_out_of_bounds_in_a_path_is_a_400(api: Api, code: str) -> None:
+    response = await api.client.get(f"/api/membership/regions/{code}/dashboard", headers=api.staff)
+    assert response.status_code == 400, response.text
+    assert names_field(response, "code"), response.text
+
+
 async def test_the_list_filters_by_an_enum_value(api: Api) -> None:
     created = await given_registered_member(api)
     listed = await api.client.get(

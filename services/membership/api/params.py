@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar.params import HeaderParameter, Parameter, QueryParameter
+from litestar.params import HeaderParameter, Parameter, PathParameter, QueryParameter
 
 from services.membership.api.schemas import REGION_CODE_PATTERN
 from services.membership.domain.member import Form, Scheme, Status
@@ -21,6 +21,10 @@ IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,18}"?(?!\n)$'
 OFFSET_MAX = SharedOffset.__metadata__[0].le
 
 MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
+# A region code in a path: bounded like everywhere else (U+0000 in it could not even reach PostgreSQL).
+RegionCodeInPath = Annotated[
+    str, PathParameter(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="The region's code")
+]
 
 # Headers the commands read (in `shared.commands`), declared on their routes so that the OpenAPI
 # document shows them; both are optional. A registration or a merger creates: it has no version to match.

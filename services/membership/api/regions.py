@@ -5,11 +5,11 @@ from __future__ import annotations
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
-from services.membership.api.params import IdempotencyKey
+from services.membership.api.params import IdempotencyKey, RegionCodeInPath
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
 from services.membership.register_as_of import network_figures_as_of, register_as_of
 from shared.auth import Role, requires
@@ -49,13 +49,13 @@ class RegionController(Controller):
         "Accord Groupe count.",
     )
     async def region_dashboard(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, code: RegionCodeInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
             dashboard = await queries.region_dashboard(conn, code)
         if dashboard is None:
-            raise NotFound(f"no dashboard for region {code}")
+            raise NotFound(f"aucun tableau de bord pour la région {code}")
         return dashboard
 
     @post(
@@ -110,5 +110,5 @@ class RegionController(Controller):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             dashboard = await queries.network_dashboard(conn)
         if dashboard is None:
-            raise NotFound("the network dashboard is empty: no member registered yet")
+            raise NotFound("le tableau de bord du réseau est vide : aucun membre n'est encore enregistré")
         return dashboard
