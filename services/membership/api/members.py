@@ -57,7 +57,8 @@ KnownAt = Annotated[datetime | None, QueryParameter(description="recording time:
 
 def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
     application = platform.application("membership")
-    assert isinstance(application, MembershipApplication)
+    if not isinstance(application, MembershipApplication):
+        raise TypeError(f"the membership service runs {type(application).__name__}, not MembershipApplication")
     return application
 
 
