@@ -76,7 +76,10 @@ class MembershipApplication(ServiceApplication):
             return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
         except IntegrityError:
             holder = self.member_with_siret(siret)
-            if holder is not None:
+            # After a lost connection the library retries the insert, which can meet this very
+            # command's committed rows: a SIRET held by the member being registered is no conflict,
+            # and the error goes up for the command layer to find the answer that landed.
+            if holder is not None and holder != member.id:
                 raise SiretAlreadyRegistered(siret, holder) from None
             raise
 
