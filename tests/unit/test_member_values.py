@@ -4,15 +4,19 @@ its field in French, and a refused command records nothing."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.membership.domain.errors import InvalidSiret, MemberRefused
 from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.siret import parse_siret
 from shared.errors import DomainError, InvalidInput
 
 JOINED_ON = date(2005, 3, 1)
@@ -29,7 +33,10 @@ REGISTRATION: dict[str, Any] = {
 # NUL (PostgreSQL cannot store it in text), other C0 controls, DEL, C1 controls (U+0085 is one that
 # `str.strip` would silently eat), and the line breaks a one-line text must not hold.
 CONTROL_CHARACTERS = ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\r"]
-HOSTILE_AMOUNTS = ["NaN", "sNaN", "Infinity", "-Infinity", "1E+1000000", "-1", "10.001", "1000000000", "abc", ""]
+HOSTILE_AMOUNTS = [
+    *("NaN", "sNaN", "Infinity", "-Infinity", "1E+1000000", "-1", "10.001", "1000000000", "abc", ""),
+    *("٣٠٠", "３００", " 300", "3_00", "1e3", "+300"),  # what `Decimal` alone would read as an amount
+]
 
 
 def registered(**overrides: Any) -> Member:
@@ -202,3 +209,54 @@ def test_an_event_recorded_under_looser_rules_still_loads() -> None:
     [registered_event] = old.collect_events()
     replayed = registered_event.mutate(None)
     assert isinstance(replayed, Member) and replayed.name == "Les\x00Jardins"
+
+
+# --- properties over hostile input --------------------------------------------------------------
+
+STORED_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(max_size=320))
+def test_any_name_is_stored_clean_or_refused_naming_it(name: str) -> None:
+    try:
+        member = Member.register(**{**REGISTRATION, "name": name})
+    except InvalidInput as refused:
+        assert refused.details["field"] == "name"
+    else:
+        assert not STORED_TEXT.search(member.name)
+        assert member.name == member.name.strip() and 1 <= len(member.name) <= 300
+
+
+@settings(max_examples=300, derandomize=True)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.integers(),
+        st.floats(),
+    )
+)
+def test_any_amount_is_stored_as_euros_or_refused_naming_it(amount: Any) -> None:
+    member = registered()
+    try:
+        member.call_dues(2015, amount, date(2015, 1, 15))
+    except DomainError as refused:
+        assert refused.details["field"] == "amount"
+        assert member.dues == {}
+    else:
+        called, _ = member.dues[2015]
+        assert not isinstance(amount, str) or re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", amount)
+        assert called.is_finite() and Decimal(0) < called <= Decimal("999999999.99")
+        assert called.as_tuple().exponent == -2
+
+
+@settings(max_examples=300, derandomize=True)
+@given(st.text(alphabet=st.characters(categories=["Nd", "No", "Zs"]), min_size=10, max_size=24))
+def test_any_spelling_of_digits_is_one_ascii_siret_or_refused(spelling: str) -> None:
+    try:
+        siret = parse_siret(spelling)
+    except InvalidSiret as refused:
+        assert refused.details["field"] == "siret"
+    else:
+        assert len(siret) == 14 and siret.isascii() and siret.isdigit()

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from shared.errors import InvalidInput
-from shared.values import check_money, check_text
+from shared.values import MONEY_PATTERN, PATTERN_MEANINGS, check_money, check_text
 
 NAME_MAX_LENGTH = 300
 REASON_MAX_LENGTH = 2000
@@ -37,6 +37,10 @@ def checked_reason(value: str) -> str:
 
 def checked_amount(value: Decimal | str | int) -> Decimal:
     """Euros as `check_money` allows them, always written with their two decimals ("500" is 500.00)."""
+    # `Decimal` also reads " 3 ", "3_0" and other scripts' digits ("٣"): a string must be written
+    # exactly as the API's MoneyText says.
+    if isinstance(value, str) and not re.search(MONEY_PATTERN, value):
+        raise InvalidInput(f"le champ « amount » {PATTERN_MEANINGS[MONEY_PATTERN]}", field="amount")
     return check_money(value, "amount").quantize(CENT)
 
 
