@@ -1,8 +1,8 @@
 """The register's rules for the values a command carries, checked in the domain.
 
 The API's request schemas say the same (and answer 400 before a command runs); these checks are
-what the CLI, the demo seeder and any other caller of the application go through too, so that no
-value an event stores can later stop a projection (PostgreSQL cannot store U+0000 in text).
+what the demo seeder and any other caller of the application go through too, so that no value an
+event stores can later stop a projection (PostgreSQL cannot store U+0000 in text).
 """
 
 from __future__ import annotations
