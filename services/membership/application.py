@@ -15,15 +15,14 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.membership.domain.errors import (
-    InvalidSiret,
     MemberNotFound,
     MemberRefused,
     SiretAlreadyRegistered,
     VersionMismatch,
 )
-from services.membership.domain.member import Certification, Contact, Form, Member
+from services.membership.domain.member import Certification, Contact, Member
 from services.membership.domain.regions import REGIONS_2015, RegionRegistry
-from services.membership.domain.siret import SiretIndex, normalise_siret, siret_is_valid
+from services.membership.domain.siret import SiretIndex, normalise_siret
 from services.membership.events_log import SCHEMA
 from shared.eventstore import CommandResult, IntegrityError, ServiceApplication
 
@@ -50,7 +49,7 @@ class MembershipApplication(ServiceApplication):
             return self.repository.get(RegionRegistry.ID)
         except AggregateNotFoundError:
             raise MemberRefused(
-                "the region list has not been established yet (run `coorace demo seed` or establish it)"
+                "la liste des régions n'a pas encore été établie (lancez `coorace demo seed` ou établissez-la)"
             ) from None
 
     # --- members ----------------------------------------------------------------------------
@@ -66,27 +65,21 @@ class MembershipApplication(ServiceApplication):
         contact: Contact,
         city: str,
     ) -> CommandResult:
-        siret = normalise_siret(siret)
-        if not siret_is_valid(siret):
-            raise InvalidSiret(siret)
-        _check_forms(forms)
-        self.regions().require_active(region)
-        member = Member(
-            name=name.strip(),
-            siret=siret,
-            forms=forms,
-            region=region,
-            joined_on=joined_on,
-            contact=contact,
-            city=city.strip(),
+        member = Member.register(
+            name=name, siret=siret, forms=forms, region=region, joined_on=joined_on, contact=contact, city=city
         )
+        self.regions().require_active(region)
+        siret = member.siret
         try:
             # The index aggregate's id is derived from the SIRET: a second registration collides on
             # it and the whole save fails, so no read is needed first, even under concurrency.
             return self.save_command(member, SiretIndex(siret=siret, member_id=member.id))
         except IntegrityError:
             holder = self.member_with_siret(siret)
-            if holder is not None:
+            # After a lost connection the library retries the insert, which can meet this very
+            # command's committed rows: a SIRET held by the member being registered is no conflict,
+            # and the error goes up for the command layer to find the answer that landed.
+            if holder is not None and holder != member.id:
                 raise SiretAlreadyRegistered(siret, holder) from None
             raise
 
@@ -123,9 +116,7 @@ class MembershipApplication(ServiceApplication):
         effective_on: date,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self._change(
-            member_id, expected_version, lambda m: m.change_details(name.strip(), contact, city.strip(), effective_on)
-        )
+        return self._change(member_id, expected_version, lambda m: m.change_details(name, contact, city, effective_on))
 
     def change_forms(
         self,
@@ -136,7 +127,6 @@ class MembershipApplication(ServiceApplication):
         reason: str,
         expected_version: int | None = None,
     ) -> CommandResult:
-        _check_forms(forms)
         return self._change(member_id, expected_version, lambda m: m.change_forms(forms, effective_on, reason))
 
     def move_to_region(
@@ -226,14 +216,3 @@ class MembershipApplication(ServiceApplication):
             if len(page) < 2000:
                 return
             start = page[-1].id + 1
-
-
-def _check_forms(forms: tuple[str, ...]) -> None:
-    if not forms:
-        raise MemberRefused("forms: a member has at least one form")
-    allowed = {f.value for f in Form}
-    unknown = [f for f in forms if f not in allowed]
-    if unknown:
-        raise MemberRefused(f"forms: unknown form(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
-    if len(set(forms)) != len(forms):
-        raise MemberRefused("forms: a form is listed twice")

@@ -112,7 +112,7 @@ async def test_another_tenant_can_neither_read_nor_change_a_member(
         response = await api.client.get(url, headers=intruder)
         # Exactly what an id that exists nowhere gets: existence is not revealed.
         assert response.status_code == 404, response.text
-        assert response.json()["detail"] == f"no member {created['id']}"
+        assert response.json()["detail"] == f"aucun membre {created['id']}"
     else:
         response = await api.client.post(url, json=body, headers=intruder)
         assert response.status_code == 403, response.text
@@ -264,6 +264,7 @@ async def test_malformed_json_is_a_400(api: Api) -> None:
         ({"unexpected": 1}, "unexpected"),
         ({"joined_on": "not a date"}, "joined_on"),
         ({"forms": []}, "forms"),
+        ({"forms": ["XYZ"]}, "forms"),
         ({"region": "nord"}, "region"),
         ({"contact": {"name": "a", "email": "no-at-sign", "phone": "0102030405"}}, "email"),
     ],
@@ -276,27 +277,28 @@ async def test_invalid_fields_are_named_in_a_400(api: Api, override: dict[str, A
 
 
 @pytest.mark.parametrize(
-    ("override", "message"),
+    ("override", "field", "message"),
     [
-        ({"siret": "73282932000075"}, "not a valid SIRET"),
-        ({"forms": ["XYZ"]}, "unknown form"),
-        ({"region": "ZZZ"}, "not an active region"),
+        ({"siret": "73282932000075"}, "siret", "n'est pas un SIRET valide"),
+        ({"forms": ["AI", "AI"]}, "forms", "cite deux fois la même forme"),
+        ({"region": "ZZZ"}, "region", "n'est pas une région active"),
     ],
 )
 async def test_values_the_register_refuses_are_a_422_naming_the_field(
-    api: Api, override: dict[str, Any], message: str
+    api: Api, override: dict[str, Any], field: str, message: str
 ) -> None:
     await given_regions(api)
     response = await api.client.post("/api/membership/members", json=registration(**override), headers=api.staff)
     assert response.status_code == 422, response.text
     assert message in response.json()["detail"]
+    assert response.json()["extra"]["field"] == field
 
 
 async def test_a_duplicate_siret_is_a_409(api: Api) -> None:
     await given_registered_member(api)
     response = await api.client.post("/api/membership/members", json=registration(name="Autre"), headers=api.staff)
     assert response.status_code == 409
-    assert "already registered" in response.json()["detail"]
+    assert "est déjà enregistré" in response.json()["detail"]
 
 
 async def test_an_unknown_member_is_a_404_and_a_malformed_id_a_400(api: Api) -> None:
@@ -315,7 +317,7 @@ async def test_a_command_that_does_not_fit_the_state_is_a_422_and_writes_nothing
     assert first.status_code == 200
     twice = await api.client.post(url, json={"reason": "départ"}, headers=api.staff)
     assert twice.status_code == 422
-    assert "cannot resign" in twice.json()["detail"]
+    assert "impossible d'enregistrer sa démission" in twice.json()["detail"]
     history = await api.client.get(f"/api/membership/members/{created['id']}/history",
                                    params={"wait_for": first.json()["notification_id"]}, headers=api.staff)
     assert [entry["event"] for entry in history.json()] == ["Registered", "Resigned"]

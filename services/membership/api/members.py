@@ -9,9 +9,19 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.membership import queries
+from services.membership.api.params import (
+    CertificationFilter,
+    FormFilter,
+    IdempotencyKey,
+    Limit,
+    NameFilter,
+    Offset,
+    RegionFilter,
+    StatusFilter,
+)
 from services.membership.api.schemas import (
     DetailsChange,
     HistoryEntry,
@@ -47,7 +57,8 @@ KnownAt = Annotated[datetime | None, QueryParameter(description="recording time:
 
 def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
     application = platform.application("membership")
-    assert isinstance(application, MembershipApplication)
+    if not isinstance(application, MembershipApplication):
+        raise TypeError(f"the membership service runs {type(application).__name__}, not MembershipApplication")
     return application
 
 
@@ -63,9 +74,22 @@ class MemberController(Controller):
     path = "/api/membership/members"
     tags = ["membership"]
 
-    @post("/", responses=COMMAND_ERRORS, guards=[STAFF], status_code=201, summary="Register a member")
+    @post(
+        "/",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Register a member",
+        description="Registers a member enterprise with its SIRET (unique across the register), forms, "
+        "region, joining date, contact and town.",
+        response_description="The new member's id, its version (also in ETag) and the notification id to wait for",
+    )
     async def register(
-        self, request: Request, data: JSONBody[MemberRegistration], platform: NamedDependency[Platform]
+        self,
+        request: Request,
+        data: JSONBody[MemberRegistration],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
     ) -> CommandResult:
         app = _app(platform)
         return await run_command(
@@ -74,7 +98,7 @@ class MemberController(Controller):
             lambda: app.register_member(
                 name=data.name,
                 siret=data.siret,
-                forms=tuple(data.forms),
+                forms=tuple(form.value for form in data.forms),
                 region=data.region,
                 joined_on=data.joined_on,
                 contact=_contact(data),
@@ -89,19 +113,21 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="List members (filtered, paginated; as_of / known_at from events)",
+        description="The members the caller may see, filtered and paginated; with `as_of` the register as it "
+        "stood on that date, with `known_at` as it was known at that time.",
     )
     async def list_members(
         self,
         request: Request,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        region: FromQuery[str | None] = None,
-        form: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        certification: FromQuery[str | None] = None,
-        name: FromQuery[str | None] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        region: RegionFilter = None,
+        form: FormFilter = None,
+        status: StatusFilter = None,
+        certification: CertificationFilter = None,
+        name: NameFilter = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> MemberPage:
@@ -152,6 +178,8 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="A member's record (as_of / known_at from events)",
+        description="A member's record (forms, region, status, certification, Accord Groupe, dues, tenures), "
+        "live or as of a date; 404 when the caller may not see it.",
     )
     async def record(
         self,
@@ -183,6 +211,8 @@ class MemberController(Controller):
         responses=QUERY_ERRORS,
         guards=[READERS],
         summary="Every change to a member, with both dates",
+        description="Every recorded change to a member: the date it takes effect, the time it was recorded, "
+        "who recorded it and with which correlation id.",
     )
     async def history(
         self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
+from services.membership.api.params import IdempotencyKey, RegionCodeInPath
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
 from services.membership.register_as_of import network_figures_as_of, register_as_of
 from shared.auth import Role, requires
@@ -26,22 +27,35 @@ class RegionController(Controller):
     path = "/api/membership"
     tags = ["membership"]
 
-    @get("/regions", responses=QUERY_ERRORS, guards=[ANYONE], summary="The regions (reference data)")
+    @get(
+        "/regions",
+        responses=QUERY_ERRORS,
+        guards=[ANYONE],
+        summary="The regions (reference data)",
+        description="Every region, active or retired by a merger (with the region it was merged into).",
+    )
     async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             return await queries.regions(conn)
 
-    @get("/regions/{code:str}/dashboard", responses=QUERY_ERRORS, guards=[REGION_READERS], summary="A region's figures")
+    @get(
+        "/regions/{code:str}/dashboard",
+        responses=QUERY_ERRORS,
+        guards=[REGION_READERS],
+        summary="A region's figures",
+        description="A region's members by form, status and certification, its certificates at risk and its "
+        "Accord Groupe count.",
+    )
     async def region_dashboard(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self, request: Request, code: RegionCodeInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
         async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
             dashboard = await queries.region_dashboard(conn, code)
         if dashboard is None:
-            raise NotFound(f"no dashboard for region {code}")
+            raise NotFound(f"aucun tableau de bord pour la région {code}")
         return dashboard
 
     @post(
@@ -50,9 +64,16 @@ class RegionController(Controller):
         guards=[STAFF],
         status_code=201,
         summary="Merge regions: every member of the merged regions moves to the new one",
+        description="Retires the merged regions and opens the new one on `effective_on`; each of their "
+        "members moves to it, all in one transaction.",
+        response_description="The region list's new version and the notification id to wait for",
     )
     async def merge(
-        self, request: Request, data: JSONBody[RegionMerger], platform: NamedDependency[Platform]
+        self,
+        request: Request,
+        data: JSONBody[RegionMerger],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
     ) -> CommandResult:
         app = _app(platform)
         return await run_command(
@@ -73,6 +94,7 @@ class RegionController(Controller):
         responses=QUERY_ERRORS,
         guards=[requires(Role.NATIONAL_STAFF)],
         summary="The whole network's figures",
+        description="The whole network's figures and members per region, live or as of a date; national staff only.",
     )
     async def network_dashboard(
         self,
@@ -88,5 +110,5 @@ class RegionController(Controller):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             dashboard = await queries.network_dashboard(conn)
         if dashboard is None:
-            raise NotFound("the network dashboard is empty: no member registered yet")
+            raise NotFound("le tableau de bord du réseau est vide : aucun membre n'est encore enregistré")
         return dashboard

@@ -1,22 +1,63 @@
-"""Request and response bodies of the membership API (msgspec Structs; unknown fields refused)."""
+"""Request and response bodies of the membership API (msgspec Structs; unknown fields refused).
+
+Each request field says what it is and carries the same bounds as the domain's checks
+(`services.membership.domain.fields`), so a bad value is a 400 naming the field before any command
+runs; coded values are enums, so the OpenAPI document lists what is allowed.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
 
-Text = Annotated[str, Meta(min_length=1, max_length=300)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2000)]
-RegionCode = Annotated[str, Meta(min_length=2, max_length=8, pattern=r"^[A-Z]+$")]
-Email = Annotated[str, Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[str, Meta(min_length=6, max_length=30, pattern=r"^[+0-9 ().-]+$")]
-Year = Annotated[int, Meta(ge=1980, le=2100)]
-# msgspec cannot bound a Decimal: the aggregate refuses amounts that are not positive.
-Amount = Decimal
+from services.membership.domain.fields import (
+    EMAIL_PATTERN,
+    FIRST_DUES_YEAR,
+    GROUP_ID_MAX_LENGTH,
+    LAST_DUES_YEAR,
+    PHONE_PATTERN,
+    REASON_MAX_LENGTH,
+)
+from services.membership.domain.member import CertificationScope, Form, Scheme, Status
+from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, MoneyText, Text
+
+Reason = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=REASON_MAX_LENGTH,
+        pattern=MULTI_LINE_PATTERN,
+        description="Why the change is recorded (1 to 2,000 characters, line breaks allowed)",
+    ),
+]
+REGION_CODE_PATTERN = r"^[A-Z]+(?!\n)$"
+RegionCode = Annotated[
+    str, Meta(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="A region's code, e.g. NPC")
+]
+# Litestar's OpenAPI generator drops the bounds of a list's items (msgspec still enforces them): a
+# list of region codes states them again for the document.
+_REGION_CODE_ITEMS = {"type": "string", "minLength": 2, "maxLength": 8, "pattern": REGION_CODE_PATTERN}
+Siret = Annotated[
+    str,
+    Meta(
+        min_length=14,
+        max_length=20,
+        pattern=r"^[0-9 \u00a0\u202f]+(?!\n)$",
+        description="SIRET: 14 digits 0-9 with a valid check digit; spaces between groups are removed",
+        examples=["73282932000074"],
+    ),
+]
+Email = Annotated[str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="E-mail address")]
+Phone = Annotated[str, Meta(min_length=6, max_length=30, pattern=PHONE_PATTERN, description="Phone number")]
+Year = Annotated[int, Meta(ge=FIRST_DUES_YEAR, le=LAST_DUES_YEAR, description="The dues year")]
+Forms = Annotated[
+    list[Form],
+    Meta(min_length=1, max_length=8, description="The member's forms, main form first, each listed once"),
+]
+EffectiveOn = Annotated[date | None, Meta(description="The date the change takes effect (default: today)")]
 
 
 class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -24,155 +65,239 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class ContactIn(Strict):
-    name: Text
+    """The member's contact person."""
+
+    name: Annotated[Text, Meta(description="The contact person's name")]
     email: Email
     phone: Phone
 
 
+Contact = Annotated[ContactIn, Meta(description="The member's contact person")]
+
+
 class MemberRegistration(Strict):
-    name: Text
-    siret: Annotated[str, Meta(min_length=14, max_length=20)]
-    forms: Annotated[list[str], Meta(min_length=1, max_length=8)]
-    region: RegionCode
-    joined_on: date
-    contact: ContactIn
-    city: Text
+    """A member enterprise joining the federation."""
+
+    name: Annotated[Text, Meta(description="The enterprise's name")]
+    siret: Siret
+    forms: Forms
+    region: Annotated[RegionCode, Meta(description="Its region: an active region's code")]
+    joined_on: Annotated[date, Meta(description="The date it joined the federation")]
+    contact: Contact
+    city: Annotated[Text, Meta(description="The town of its head office")]
 
 
 class DetailsChange(Strict):
-    name: Text
-    contact: ContactIn
-    city: Text
-    effective_on: date | None = None
+    """New name, contact and town (all three, as they should read from now on)."""
+
+    name: Annotated[Text, Meta(description="The enterprise's name")]
+    contact: Contact
+    city: Annotated[Text, Meta(description="The town of its head office")]
+    effective_on: EffectiveOn = None
 
 
 class FormsChange(Strict):
-    forms: Annotated[list[str], Meta(min_length=1, max_length=8)]
+    """The member's forms from now on (or a correction of wrongly entered ones)."""
+
+    forms: Forms
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class RegionMove(Strict):
-    region: RegionCode
+    """A move to another region."""
+
+    region: Annotated[RegionCode, Meta(description="The region it moves to: an active region's code")]
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class CertificationIn(Strict):
-    scheme: Annotated[str, Meta(pattern=r"^(CEDRE|CEDRE_ISO_9001)$")]
-    obtained_on: date
-    expires_on: date
-    scope: Annotated[str, Meta(pattern=r"^(individual|collective)$")] = "individual"
-    group_id: Annotated[str, Meta(min_length=1, max_length=100)] | None = None
+    """A CEDRE certificate the member obtained."""
+
+    scheme: Annotated[Scheme, Meta(description="The certification: CEDRE or CEDRE ISO 9001")]
+    obtained_on: Annotated[date, Meta(description="The date the certificate was obtained")]
+    expires_on: Annotated[date, Meta(description="The date it expires (after obtained_on)")]
+    scope: Annotated[
+        CertificationScope, Meta(description="individual, or collective (one certificate shared by several members)")
+    ] = CertificationScope.INDIVIDUAL
+    group_id: (
+        Annotated[
+            str,
+            Meta(
+                min_length=1,
+                max_length=GROUP_ID_MAX_LENGTH,
+                pattern=SINGLE_LINE_PATTERN,
+                description="The shared certificate's id (required for a collective certification)",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class DatedChange(Strict):
     """A change that only needs the date it takes effect (default: today)."""
 
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class DatedReason(Strict):
+    """A change of status, with its reason."""
+
     reason: Reason
-    effective_on: date | None = None
+    effective_on: EffectiveOn = None
 
 
 class DuesIn(Strict):
+    """Dues called for a year, or a payment of them."""
+
     year: Year
-    amount: Amount
-    effective_on: date | None = None
+    amount: Annotated[MoneyText, Meta(description="Euros, more than 0, at most two decimals, as a string")]
+    effective_on: EffectiveOn = None
 
 
 class RegionMerger(Strict):
-    merged: Annotated[list[RegionCode], Meta(min_length=2, max_length=10)]
-    new_code: RegionCode
-    new_name: Text
-    effective_on: date
+    """Regions merged into a new one, on a date."""
+
+    merged: Annotated[
+        list[RegionCode],
+        Meta(
+            min_length=2,
+            max_length=10,
+            description="The codes of the active regions merged",
+            extra_json_schema={
+                "description": "The codes of the active regions merged",
+                "extra": {"items": _REGION_CODE_ITEMS},
+            },
+        ),
+    ]
+    new_code: Annotated[RegionCode, Meta(description="The new region's code")]
+    new_name: Annotated[Text, Meta(description="The new region's name")]
+    effective_on: Annotated[date, Meta(description="The date the merger takes effect")]
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+AsOfDate = Annotated[date | None, Meta(description="The effective date the answer is as of (when asked)")]
+KnownAtTime = Annotated[datetime | None, Meta(description="The recording time the answer is as known at (when asked)")]
+MemberIdOut = Annotated[str, Meta(description="The member's id (also its tenant id)")]
+MemberName = Annotated[str, Meta(description="The enterprise's name")]
+SiretOut = Annotated[str, Meta(description="Its SIRET (14 digits)")]
+FormsOut = Annotated[list[Form], Meta(description="Its forms, main form first")]
+RegionOut = Annotated[str, Meta(description="Its region's code")]
+CityOut = Annotated[str, Meta(description="The town of its head office")]
+StatusOut = Annotated[Status, Meta(description="active, resigned or excluded")]
+VersionOut = Annotated[int, Meta(description="The record's version: send it back as If-Match")]
+CountByKey = dict[str, int]
 
 
 class MemberRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
-    member_id: str
-    name: str
-    siret: str
-    forms: list[str]
-    primary_form: str
-    region: str
-    city: str
-    status: str
-    joined_on: date
-    left_on: date | None
-    contact: dict[str, Any]
-    certification: dict[str, Any] | None
-    certificate_at_risk: bool
-    accord_groupe_since: date | None
-    dues: dict[str, Any]
-    tenures: list[dict[str, Any]]
-    version: int
-    updated_at: datetime
-    as_of: date | None = None
-    known_at: datetime | None = None
+    """A member's record."""
+
+    member_id: MemberIdOut
+    name: MemberName
+    siret: SiretOut
+    forms: FormsOut
+    primary_form: Annotated[Form, Meta(description="Its main form (the first of forms)")]
+    region: RegionOut
+    city: CityOut
+    status: StatusOut
+    joined_on: Annotated[date, Meta(description="The date it first joined the federation")]
+    left_on: Annotated[date | None, Meta(description="The date it left, if it is resigned or excluded")]
+    contact: Annotated[dict[str, Any], Meta(description="Its contact person: name, email, phone")]
+    certification: Annotated[
+        dict[str, Any] | None,
+        Meta(description="Its certification (scheme, scope, obtained_on, expires_on, group_id), if any"),
+    ]
+    certificate_at_risk: Annotated[
+        bool, Meta(description="Whether its collective certificate lost a member, which puts it at risk")
+    ]
+    accord_groupe_since: Annotated[date | None, Meta(description="Since when it is in the Accord Groupe, if it is")]
+    dues: Annotated[dict[str, Any], Meta(description="Per year: the dues called and paid, in euros as strings")]
+    tenures: Annotated[
+        list[dict[str, Any]], Meta(description="Each period of membership: joined_on and left_on (null if current)")
+    ]
+    version: VersionOut
+    updated_at: Annotated[datetime, Meta(description="When the record last changed")]
+    as_of: AsOfDate = None
+    known_at: KnownAtTime = None
 
 
 class MemberSummary(msgspec.Struct, kw_only=True):
-    member_id: str
-    name: str
-    siret: str
-    forms: list[str]
-    region: str
-    city: str
-    status: str
-    certification_scheme: str | None
-    accord_groupe: bool
-    version: int
+    """A member in a list."""
+
+    member_id: MemberIdOut
+    name: MemberName
+    siret: SiretOut
+    forms: FormsOut
+    region: RegionOut
+    city: CityOut
+    status: StatusOut
+    certification_scheme: Annotated[Scheme | None, Meta(description="Its certification, if any")]
+    accord_groupe: Annotated[bool, Meta(description="Whether it is in the Accord Groupe")]
+    version: VersionOut
 
 
 class MemberPage(msgspec.Struct, kw_only=True, omit_defaults=True):
-    items: list[MemberSummary]
-    total: int
-    limit: int
-    offset: int
-    as_of: date | None = None
-    known_at: datetime | None = None
+    """A page of members."""
+
+    items: Annotated[list[MemberSummary], Meta(description="The members of this page")]
+    total: Annotated[int, Meta(description="How many members match, over all pages")]
+    limit: Annotated[int, Meta(description="The page size asked for")]
+    offset: Annotated[int, Meta(description="How many matching members were skipped")]
+    as_of: AsOfDate = None
+    known_at: KnownAtTime = None
 
 
 class HistoryEntry(msgspec.Struct, kw_only=True):
-    version: int
-    event: str
-    effective_on: date
-    recorded_at: datetime
-    actor_id: str
-    actor_role: str
-    correlation_id: str
-    details: dict[str, Any]
+    """One recorded change to a member."""
+
+    version: Annotated[int, Meta(description="The record's version after the change")]
+    event: Annotated[str, Meta(description="What happened (Registered, MovedToRegion, Resigned…)")]
+    effective_on: Annotated[date, Meta(description="The date the change takes effect")]
+    recorded_at: Annotated[datetime, Meta(description="When it was recorded")]
+    actor_id: Annotated[str, Meta(description="Who recorded it")]
+    actor_role: Annotated[str, Meta(description="In which role")]
+    correlation_id: Annotated[str, Meta(description="The correlation id of the request that recorded it")]
+    details: Annotated[dict[str, Any], Meta(description="The change's own values")]
 
 
 class Region(msgspec.Struct, kw_only=True):
-    code: str
-    name: str
-    status: str
-    merged_into: str | None
-    overseas: bool
+    """A region of the federation."""
+
+    code: Annotated[str, Meta(description="The region's code")]
+    name: Annotated[str, Meta(description="Its name")]
+    status: Annotated[Literal["active", "retired"], Meta(description="active, or retired by a merger")]
+    merged_into: Annotated[str | None, Meta(description="The region it was merged into, if retired")]
+    overseas: Annotated[bool, Meta(description="Whether it is an overseas region")]
 
 
 class Dashboard(msgspec.Struct, kw_only=True):
-    members: int
-    active_members: int
-    by_form: dict[str, int]
-    by_carried_form: dict[str, int]
-    by_status: dict[str, int]
-    certified: dict[str, int]
-    certificates_at_risk: int
-    accord_groupe: int
+    members: Annotated[int, Meta(description="Members, whatever their status")]
+    active_members: Annotated[int, Meta(description="Active members")]
+    by_form: Annotated[CountByKey, Meta(description="Active members per main form")]
+    by_carried_form: Annotated[CountByKey, Meta(description="Active members per form carried (main or not)")]
+    by_status: Annotated[CountByKey, Meta(description="Members per status")]
+    certified: Annotated[CountByKey, Meta(description="Certified active members per certification")]
+    certificates_at_risk: Annotated[int, Meta(description="Members whose collective certificate is at risk")]
+    accord_groupe: Annotated[int, Meta(description="Active members in the Accord Groupe")]
 
 
 class RegionDashboard(Dashboard, kw_only=True):
-    region: str
-    name: str
-    map_bucket: str
+    """A region's figures."""
+
+    region: Annotated[str, Meta(description="The region's code")]
+    name: Annotated[str, Meta(description="Its name")]
+    map_bucket: Annotated[
+        str,
+        Meta(description="Its bucket on the network map by active members: more than 60, 30 to 60, 15 to 30, 1 to 15"),
+    ]
 
 
 class NetworkDashboard(Dashboard, kw_only=True, omit_defaults=True):
-    members_per_region: dict[str, int]
-    regions_per_bucket: dict[str, int]
-    as_of: date | None = None
-    known_at: datetime | None = None
+    """The whole network's figures."""
+
+    members_per_region: Annotated[CountByKey, Meta(description="Members per region code")]
+    regions_per_bucket: Annotated[CountByKey, Meta(description="Regions per map bucket")]
+    as_of: AsOfDate = None
+    known_at: KnownAtTime = None

@@ -12,7 +12,7 @@ The key figures match the 2015 activity report (see ``DOMAIN.md``, membership):
   (e.g. "AI" then "ETTI", "EI" then "ACI") without changing those counts;
 * 116 certified members: 85 CEDRE and 31 CEDRE ISO 9001, of which two
   collective ISO certificates (4 and 3 members), all valid on 2015-12-31;
-* 190 members in the Accord Groupe COORACE – AGEFOS PME;
+* 190 members in the Accord Groupe COORACE – AGEFOS PME, none before its joining date;
 * regions spread over the four map buckets of the report (> 60, 30-60,
   15-30, 1-15 members), overseas regions included.
 
@@ -823,7 +823,8 @@ def network_2015() -> list[DemoMember]:
     # -- Accord Groupe COORACE – AGEFOS PME --------------------------------
     accord: list[date | None] = [None] * n
     for i in rng.sample(range(n), _ACCORD_GROUPE_COUNT):
-        accord[i] = _random_date(rng, date(2010, 1, 1), REGISTER_DATE)
+        # One enters the Accord Groupe as a member: never before joining the federation.
+        accord[i] = _random_date(rng, max(date(2010, 1, 1), joined[i]), REGISTER_DATE)
 
     # -- dues 2015 ------------------------------------------------------------
     called: list[Decimal] = []

@@ -22,7 +22,8 @@ DUES_CALLED_ON = date(2015, 1, 15)
 
 def seed_membership_demo(platform: Platform, progress: Progress) -> None:
     app = platform.application("membership")
-    assert isinstance(app, MembershipApplication)
+    if not isinstance(app, MembershipApplication):
+        raise TypeError(f"the membership service runs {type(app).__name__}, not MembershipApplication")
     members = network_2015()
     with command_context(
         actor_id="demo-seed", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-membership"

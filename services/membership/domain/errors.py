@@ -1,39 +1,51 @@
-"""The member register's refusals, in words a national staff member can act on."""
+"""The member register's refusals, in words a national staff member can act on (in French).
+
+The error `code`s (from the base classes) are for programs and stay stable; the messages are for
+people. A refusal caused by one field names it in `field`, which the answer carries as `extra.field`.
+"""
 
 from shared.errors import CommandRefused, Conflict, InvalidInput, NotFound
 
 
 class MemberNotFound(NotFound):
     def __init__(self, member_id: object) -> None:
-        super().__init__(f"no member {member_id}")
+        super().__init__(f"aucun membre {member_id}")
 
 
 class SiretAlreadyRegistered(Conflict):
     def __init__(self, siret: str, member_id: object) -> None:
-        super().__init__(f"SIRET {siret} is already registered (member {member_id})", member_id=str(member_id))
+        super().__init__(
+            f"le SIRET {siret} est déjà enregistré (membre {member_id})", field="siret", member_id=str(member_id)
+        )
 
 
 class InvalidSiret(InvalidInput):
     def __init__(self, siret: str) -> None:
-        super().__init__(f"siret: {siret!r} is not a valid SIRET (14 digits with a valid check digit)", field="siret")
+        super().__init__(
+            f"le champ « siret » : {siret!r} n'est pas un SIRET valide "
+            "(14 chiffres de 0 à 9 dont le dernier est la clé de contrôle)",
+            field="siret",
+        )
 
 
 class UnknownRegion(InvalidInput):
     def __init__(self, region: str) -> None:
         super().__init__(
-            f"region: {region!r} is not an active region (see GET /api/membership/regions)", field="region"
+            f"le champ « region » : {region!r} n'est pas une région active (voir GET /api/membership/regions)",
+            field="region",
         )
 
 
 class MemberRefused(CommandRefused):
-    """A command that makes no sense in the member's current state."""
+    """A command that makes no sense in the member's current state (or a value the register refuses:
+    then `field` names it)."""
 
 
 class VersionMismatch(Conflict):
     def __init__(self, expected: int, actual: int) -> None:
         super().__init__(
-            f"the record changed since you read it (you had version {expected}, it is now at {actual}); "
-            "reload it and try again",
+            f"la fiche a changé depuis votre lecture (vous aviez la version {expected}, elle est à la version "
+            f"{actual}) : relisez-la puis recommencez",
             expected_version=expected,
             current_version=actual,
         )

@@ -1,0 +1,76 @@
+"""Parameters the membership routes share, each with the description the OpenAPI document shows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar.params import HeaderParameter, Parameter, PathParameter, QueryParameter
+
+from services.membership.api.schemas import REGION_CODE_PATTERN
+from services.membership.domain.member import Form, Scheme, Status
+from shared.commands import MAX_IDEMPOTENCY_KEY_LENGTH
+from shared.values import SINGLE_LINE_PATTERN
+from shared.values import Offset as SharedOffset
+
+# A version as an ETag (3, "3" or W/"3"), ASCII digits only: `int()` alone would also take "+3",
+# " 3 " or fullwidth digits.
+IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,18}"?(?!\n)$'
+
+# The bound of `shared.values.Offset`, read from it so that there is one definition.
+OFFSET_MAX = SharedOffset.__metadata__[0].le
+
+MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
+# A region code in a path: bounded like everywhere else (U+0000 in it could not even reach PostgreSQL).
+RegionCodeInPath = Annotated[
+    str, PathParameter(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="The region's code")
+]
+
+# Headers the commands read (in `shared.commands`), declared on their routes so that the OpenAPI
+# document shows them; both are optional. A registration or a merger creates: it has no version to match.
+IDEMPOTENCY_KEY = HeaderParameter(
+    annotation=str,
+    name="Idempotency-Key",
+    required=False,
+    min_length=1,
+    max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
+    description="A key of the client's choosing: a retry with the same key and body gets the first "
+    "answer and writes nothing",
+)
+# A route handler takes no `parameters` (only controllers do): a creation declares this in its signature.
+IdempotencyKey = Annotated[str | None, IDEMPOTENCY_KEY]
+COMMAND_HEADERS = {
+    "idempotency_key": IDEMPOTENCY_KEY,
+    "if_match": HeaderParameter(
+        annotation=str,
+        name="If-Match",
+        required=False,
+        pattern=IF_MATCH_PATTERN,
+        description='The version of the record the client last read (its ETag, e.g. "3"): '
+        "a stale one is refused with 409 and nothing is written",
+    ),
+}
+
+# Paging of the member list: the bounds of `shared.values` (an offset beyond PostgreSQL's bigint
+# was a 500), as query parameters.
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="How many members per page (1 to 500)")]
+Offset = Annotated[int, QueryParameter(ge=0, le=OFFSET_MAX, description="How many members to skip (0 to 1,000,000)")]
+
+# Filters of the member list: coded values are enums (the OpenAPI document lists them), and free
+# text is one line without control characters (PostgreSQL cannot even receive U+0000 in text).
+RegionFilter = Annotated[
+    str | None,
+    QueryParameter(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="Only members of this region"),
+]
+FormFilter = Annotated[Form | None, QueryParameter(description="Only members carrying this form")]
+StatusFilter = Annotated[Status | None, QueryParameter(description="Only members with this status")]
+CertificationFilter = Annotated[Scheme | None, QueryParameter(description="Only members holding this certification")]
+NameFilter = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=300,
+        pattern=SINGLE_LINE_PATTERN,
+        description="Only members whose name contains this text (case ignored)",
+    ),
+]
