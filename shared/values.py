@@ -84,8 +84,11 @@ def check_ascii_digits(value: str, field: str) -> str:
 
 def check_money(value: Decimal | str | int, field: str) -> Decimal:
     """A finite amount of euros, 0 ≤ amount ≤ MONEY_MAX, at most two decimals."""
+    if isinstance(value, str) and not re.search(MONEY_PATTERN, value):
+        # Decimal() alone reads "٣٠٠", " 3" and "3_0": only the documented spelling is money.
+        raise InvalidInput(f"le champ « {field} » {PATTERN_MEANINGS[MONEY_PATTERN]}", field=field)
     try:
-        amount = Decimal(value) if not isinstance(value, Decimal) else value
+        amount = value if isinstance(value, Decimal) else Decimal(value)
     except (InvalidOperation, ValueError, TypeError):
         amount = Decimal("NaN")
     if not amount.is_finite() or amount < 0 or amount > MONEY_MAX or amount != amount.quantize(Decimal("0.01")):
