@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from anyio import to_thread
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.membership import queries
-from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
+from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app, _today
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
-from services.membership.register_as_of import network_figures_as_of, register_as_of
+from services.membership.read_gate import REGISTER_READS
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
@@ -26,23 +26,33 @@ class RegionController(Controller):
     path = "/api/membership"
     tags = ["membership"]
 
-    @get("/regions", responses=QUERY_ERRORS, guards=[ANYONE], summary="The regions (reference data)")
-    async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
+    @get("/regions", responses=QUERY_ERRORS, guards=[ANYONE], summary="The regions (reference data) on a date")
+    async def regions(
+        self, platform: NamedDependency[Platform], wait_for: WaitFor = None, as_of: AsOf = None
+    ) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            return await queries.regions(conn)
+            return await queries.regions(conn, _today(as_of))
 
     @get("/regions/{code:str}/dashboard", responses=QUERY_ERRORS, guards=[REGION_READERS], summary="A region's figures")
     async def region_dashboard(
-        self, request: Request, code: FromPath[str], platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self,
+        request: Request,
+        code: FromPath[str],
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
-            dashboard = await queries.region_dashboard(conn, code)
+        async with REGISTER_READS.slot():
+            dashboard = await queries.region_dashboard(
+                platform.read_pool, scope_of(request.user), code, _today(as_of), known_at
+            )
         if dashboard is None:
             raise NotFound(f"no dashboard for region {code}")
-        return dashboard
+        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)
 
     @post(
         "/regions/mergers",
@@ -81,12 +91,9 @@ class RegionController(Controller):
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> NetworkDashboard:
-        if as_of is not None or known_at is not None:
-            rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
-            return NetworkDashboard(**network_figures_as_of(rows), as_of=as_of, known_at=known_at)
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            dashboard = await queries.network_dashboard(conn)
+        async with REGISTER_READS.slot():
+            dashboard = await queries.network_dashboard(platform.read_pool, _today(as_of), known_at)
         if dashboard is None:
             raise NotFound("the network dashboard is empty: no member registered yet")
-        return dashboard
+        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)

@@ -165,10 +165,12 @@ class Dashboard(msgspec.Struct, kw_only=True):
     accord_groupe: int
 
 
-class RegionDashboard(Dashboard, kw_only=True):
+class RegionDashboard(Dashboard, kw_only=True, omit_defaults=True):
     region: str
     name: str
     map_bucket: str
+    as_of: date | None = None
+    known_at: datetime | None = None
 
 
 class NetworkDashboard(Dashboard, kw_only=True, omit_defaults=True):
