@@ -218,7 +218,10 @@ async def _figure_groups(
 async def region_dashboard(
     pool: asyncpg.Pool, scope: ReadScope, code: str, on: date, known_at: datetime | None
 ) -> RegionDashboard | None:
-    """A region's figures; None for a region that does not exist then (or is merged and empty)."""
+    """A region's figures; None for a region that does not exist then (or is merged and empty), or
+    that the caller may not see (the figures of a region are for network and that region's readers)."""
+    if not (scope.kind == "network" or (scope.kind == "region" and scope.region == code)):
+        return None
     groups, known_regions = await _figure_groups(pool, scope, on, known_at, code)
     region = next((r for r in known_regions if r.code == code), None)
     if not groups and (region is None or region.status == "retired"):
