@@ -56,7 +56,7 @@ def like_pattern(text: str) -> str:
 def _states(args: _Args, on: date, known_at: datetime | None) -> str:
     """A subquery: every member's state in force on `on`, as known at `known_at` (one row each)."""
     day = args.add(on)
-    in_force = f"effective_from <= {day} AND (effective_to IS NULL OR {day} < effective_to)"
+    in_force = f"effective_from <= {day} AND {day} < effective_to"
     if known_at is None:
         return f"(SELECT {_COLUMNS} FROM {S}.member_states WHERE {in_force})"
     moment = args.add(known_at)

@@ -9,6 +9,8 @@ run at once; a read that finds no free slot within `wait_seconds` is answered 50
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,31 +24,30 @@ class ReadsSaturated(NotCaughtUp):
 
 
 class ReadGate:
+    """At most `limit` holders at once in the process, whatever event loop they run on (a test
+    client runs the app on a loop of its own); a holder waits for a slot by polling, briefly."""
+
+    POLL_SECONDS = 0.005
+
     def __init__(self, limit: int, wait_seconds: float) -> None:
         self.limit = limit
         self.wait_seconds = wait_seconds
-        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        # One per event loop: a semaphore belongs to the loop it first waited on.
-        loop = asyncio.get_running_loop()
-        if loop not in self._slots:
-            self._slots = {loop: asyncio.Semaphore(self.limit)}
-        return self._slots[loop]
+        self._slots = threading.BoundedSemaphore(limit)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        slots = self._semaphore()
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout=self.wait_seconds)
-        except TimeoutError:
-            raise ReadsSaturated(
-                f"trop de lectures du registre en cours ({self.limit} au plus à la fois) : réessayez dans un instant"
-            ) from None
+        deadline = time.monotonic() + self.wait_seconds
+        while not self._slots.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise ReadsSaturated(
+                    f"trop de lectures du registre en cours ({self.limit} au plus à la fois) : "
+                    "réessayez dans un instant"
+                )
+            await asyncio.sleep(self.POLL_SECONDS)
         try:
             yield
         finally:
-            slots.release()
+            self._slots.release()
 
 
 # A quarter of the read pool (32 connections): other reads always find a connection, and more
