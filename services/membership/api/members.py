@@ -22,7 +22,7 @@ from services.membership.api.schemas import (
 from services.membership.application import MembershipApplication
 from services.membership.domain.errors import MemberNotFound
 from services.membership.domain.member import Contact
-from services.membership.read_gate import REGISTER_READS
+from services.membership.read_cache import REGISTER_ANSWERS
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
@@ -109,19 +109,25 @@ class MemberController(Controller):
         known_at: KnownAt = None,
     ) -> MemberPage:
         await platform.wait_for("membership", wait_for, ["register"])
-        async with REGISTER_READS.slot(), scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
-            page = await queries.list_members(
-                conn,
-                on=_today(as_of),
-                known_at=known_at,
-                region=region,
-                form=form,
-                status=status,
-                certification=certification,
-                name=name,
-                limit=limit,
-                offset=offset,
-            )
+        scope, on = scope_of(request.user), _today(as_of)
+
+        async def read() -> MemberPage:
+            async with scoped_connection(platform.read_pool, scope) as conn:
+                return await queries.list_members(
+                    conn,
+                    on=on,
+                    known_at=known_at,
+                    region=region,
+                    form=form,
+                    status=status,
+                    certification=certification,
+                    name=name,
+                    limit=limit,
+                    offset=offset,
+                )
+
+        arguments = ("members", scope, on, known_at, region, form, status, certification, name, limit, offset)
+        page = await REGISTER_ANSWERS.answer(platform, arguments, read)
         return msgspec.structs.replace(page, as_of=as_of, known_at=known_at)
 
     @get(

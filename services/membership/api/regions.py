@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 from services.membership import queries
 from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app, _today
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
-from services.membership.read_gate import REGISTER_READS
+from services.membership.read_cache import REGISTER_ANSWERS
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
@@ -46,10 +46,12 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        async with REGISTER_READS.slot():
-            dashboard = await queries.region_dashboard(
-                platform.read_pool, scope_of(request.user), code, _today(as_of), known_at
-            )
+        scope, on = scope_of(request.user), _today(as_of)
+        dashboard = await REGISTER_ANSWERS.answer(
+            platform,
+            ("region dashboard", scope, code, on, known_at),
+            lambda: queries.region_dashboard(platform.read_pool, scope, code, on, known_at),
+        )
         if dashboard is None:
             raise NotFound(f"no dashboard for region {code}")
         return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)
@@ -92,8 +94,12 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> NetworkDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        async with REGISTER_READS.slot():
-            dashboard = await queries.network_dashboard(platform.read_pool, _today(as_of), known_at)
+        on = _today(as_of)
+        dashboard = await REGISTER_ANSWERS.answer(
+            platform,
+            ("network dashboard", on, known_at),
+            lambda: queries.network_dashboard(platform.read_pool, on, known_at),
+        )
         if dashboard is None:
             raise NotFound("the network dashboard is empty: no member registered yet")
         return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)

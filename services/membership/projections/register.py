@@ -76,6 +76,7 @@ _STATE_COLUMNS = (
 # What lists and figures read, after the range columns: counting the members in force on a date is
 # then an index-only scan (once autovacuum has marked the pages all-visible), not a heap scan.
 _COUNTED = (
+    "tenant_id",  # row-level security reads tenant_id and region: both in the index
     "region",
     "status",
     "certification_scheme",
