@@ -25,7 +25,7 @@ class ReadCache:
 
     async def answer(self, platform: Platform, read: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
         position = await _register_position(platform)
-        key = (asyncio.get_running_loop(), position, read)
+        key = (asyncio.get_running_loop(), platform.database.url(), position, read)
         future = self._answers.get(key)
         if future is not None:
             self._answers.move_to_end(key)

@@ -130,3 +130,27 @@ def _registration() -> dict[str, Any]:
         "contact": Contact("Contact", "c@x.fr", "0102030405"),
         "city": "Rennes",
     }
+
+
+async def test_identical_dashboard_reads_are_computed_once_per_position_of_the_read_model(
+    api: Api, monkeypatch
+) -> None:
+    from services.membership import queries
+
+    app = membership(api)
+    computed = []
+    original = queries.network_dashboard
+
+    async def counting(*args: Any) -> Any:
+        computed.append(args[1:])
+        return await original(*args)
+
+    monkeypatch.setattr(queries, "network_dashboard", counting)
+    first = register(app)
+    url = "/api/membership/network/dashboard"
+    assert (await get(api, url, wait_for=first.notification_id))["active_members"] == 1
+    assert (await get(api, url))["active_members"] == 1
+    assert len(computed) == 1
+    second = register(app)
+    assert (await get(api, url, wait_for=second.notification_id))["active_members"] == 2
+    assert len(computed) == 2
