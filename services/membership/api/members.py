@@ -126,8 +126,8 @@ class MemberController(Controller):
                     offset=offset,
                 )
 
-        arguments = ("members", scope, on, known_at, region, form, status, certification, name, limit, offset)
-        page = await REGISTER_ANSWERS.answer(platform, arguments, read)
+        arguments = ("members", scope, region, form, status, certification, name, limit, offset)
+        page = await REGISTER_ANSWERS.answer(platform, arguments, on, known_at, read)
         return msgspec.structs.replace(page, as_of=as_of, known_at=known_at)
 
     @get(

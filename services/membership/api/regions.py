@@ -49,7 +49,9 @@ class RegionController(Controller):
         scope, on = scope_of(request.user), _today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
-            ("region dashboard", scope, code, on, known_at),
+            ("region dashboard", scope, code),
+            on,
+            known_at,
             lambda: queries.region_dashboard(platform.read_pool, scope, code, on, known_at),
         )
         if dashboard is None:
@@ -97,7 +99,9 @@ class RegionController(Controller):
         on = _today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
-            ("network dashboard", on, known_at),
+            ("network dashboard",),
+            on,
+            known_at,
             lambda: queries.network_dashboard(platform.read_pool, on, known_at),
         )
         if dashboard is None:

@@ -97,6 +97,7 @@ MEMBER_STATES = Table(
         ("effective_to", "effective_from", "recorded_from", *_COUNTED),
         ("name", "member_id"),
         ("lost_certificates",),
+        ("effective_from",),
     ),
 )
 
