@@ -108,6 +108,7 @@ MEMBER_STATES_PAST = Table(
     indexes=(
         ("effective_to", "effective_from", "recorded_to", "recorded_from", *_COUNTED),
         ("member_id", "recorded_from"),
+        ("name", "member_id"),  # a page "as known at" merges both tables in name order
         ("lost_certificates",),
     ),
 )
