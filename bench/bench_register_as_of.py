@@ -19,11 +19,13 @@ import os
 import statistics
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from litestar.testing import AsyncTestClient
 
 from services.bootstrap import build_platform
+from services.membership import queries
 from services.membership.application import MembershipApplication
 from services.membership.domain.member import Certification, Contact, Member
 from shared.app_factory import create_app
@@ -32,6 +34,7 @@ from shared.config import load_settings
 from shared.database import DatabaseAddress
 from shared.events import command_context
 from shared.projection import catch_up
+from shared.tenancy import ReadScope, scoped_connection
 
 SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
 BENCH_DB = "coorace_bench_register_as_of"
@@ -161,7 +164,7 @@ async def _halfway(database: DatabaseAddress) -> str:
         return conn.execute(query).fetchone()[0].isoformat()
 
 
-async def main(events: int, requests: int, reuse: bool) -> None:
+async def main(events: int, requests: int, reuse: bool, queries_only: bool) -> None:
     database = SERVER.with_dbname(BENCH_DB)
     if not reuse:
         await build_log(fresh_database(), events)
@@ -208,11 +211,72 @@ async def main(events: int, requests: int, reuse: bool) -> None:
             ),
         ]
         print(f"reads through the HTTP app, {requests} requests each (after 10 to warm up):")
-        for label, url, params, headers in reads:
+        for label, url, params, headers in reads if not queries_only else []:
             await measure(client, url, params, headers, 12, 6)
             one = await measure(client, url, params, headers, requests, 1)
             six = await measure(client, url, params, headers, requests, 6)
             print(f"  {label:38s} one at a time: {one}   6 at once: {six}")
+    # The app's pools live on the test client's event loop: the direct calls get a platform of their own.
+    direct = build_platform(["membership"], settings=settings, database=database)
+    await direct.start()
+    try:
+        await measure_queries(direct, requests, known_at)
+    finally:
+        await direct.stop()
+
+
+async def measure_queries(platform: Any, requests: int, known_at: str) -> None:
+    """The queries themselves, called directly: no HTTP, no answers kept, computed every time."""
+    pool = platform.read_pool
+    day, moment = date(2016, 12, 31), datetime.fromisoformat(known_at)
+    network, delegate = ReadScope.network(), ReadScope.of_region("BRE")
+
+    async with scoped_connection(pool, network) as conn:
+        member = await conn.fetchval("SELECT min(member_id) FROM membership.member_states")
+    own = ReadScope.of_tenants([member])
+
+    async def page(on_moment: datetime | None, scope: ReadScope = network) -> Any:
+        async with scoped_connection(pool, scope) as conn:
+            return await queries.list_members(
+                conn,
+                scope=scope,
+                on=day,
+                known_at=on_moment,
+                region=None,
+                form=None,
+                status=None,
+                certification=None,
+                name=None,
+                limit=50,
+                offset=0,
+            )
+
+    calls = [
+        ("list, as_of", lambda: page(None)),
+        ("list, as_of + known_at", lambda: page(moment)),
+        ("list, a member's own, as_of", lambda: page(None, own)),
+        ("list, a member's own, as_of + known_at", lambda: page(moment, own)),
+        ("network dashboard, as_of", lambda: queries.network_dashboard(pool, day, None)),
+        ("network dashboard, as_of + known_at", lambda: queries.network_dashboard(pool, day, moment)),
+        ("region dashboard, as_of", lambda: queries.region_dashboard(pool, delegate, "BRE", day, None)),
+        ("region dashboard, as_of + known_at", lambda: queries.region_dashboard(pool, delegate, "BRE", day, moment)),
+    ]
+    print(f"the queries alone, computed every time (no HTTP, no answers kept), {requests} calls each:")
+    for label, call in calls:
+        results = []
+        for concurrency in (1, 6):
+            samples: list[float] = []
+
+            async def worker(count: int, call: Any = call, samples: list[float] = samples) -> None:
+                for _ in range(count):
+                    started = time.perf_counter()
+                    await call()
+                    samples.append((time.perf_counter() - started) * 1000)
+
+            await asyncio.gather(*(worker(requests // concurrency) for _ in range(concurrency)))
+            p50, p99 = percentiles(samples)
+            results.append(f"p50 {p50:6.1f} ms  p99 {p99:6.1f} ms")
+        print(f"  {label:38s} one at a time: {results[0]}   6 at once: {results[1]}")
 
 
 if __name__ == "__main__":
@@ -220,6 +284,7 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=150_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="read the log and read models of the last run")
+    parser.add_argument("--queries-only", action="store_true", help="skip the HTTP reads")
     arguments = parser.parse_args()
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    asyncio.run(main(arguments.events, arguments.requests, arguments.reuse))
+    asyncio.run(main(arguments.events, arguments.requests, arguments.reuse, arguments.queries_only))

@@ -140,10 +140,14 @@ async def list_members(
     name: str | None,
     limit: int,
     offset: int,
+    scope: ReadScope | None = None,
 ) -> MemberPage:
+    """A page of the members in force on `on`. `scope`, when given, narrows the query itself to
+    what row-level security lets the caller see, so that a member's own list reads its own rows
+    rather than filtering everybody's."""
     args = _Args()
     states = _states(args, on, known_at)
-    where = ["true"]
+    where = ["true"] if scope is None else [_within(scope, args)]
     for column, value in (("region", region), ("status", status), ("certification_scheme", certification)):
         if value is not None:
             where.append(f"{column} = {args.add(value)}")
@@ -162,6 +166,16 @@ async def list_members(
     versions = await _versions(conn, [r["member_id"] for r in rows], known_at)
     items = [MemberSummary(**dict(r), version=versions[r["member_id"]][0]) for r in rows]
     return MemberPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def _within(scope: ReadScope, args: _Args) -> str:
+    if scope.kind == "network":
+        return "true"
+    if scope.kind == "region":
+        return f"region = {args.add(scope.region)}"
+    if scope.kind == "tenant":
+        return f"tenant_id = ANY({args.add(list(scope.tenants))}::text[])"
+    return "false"
 
 
 async def regions(network: asyncpg.Connection, on: date, known_at: datetime | None = None) -> list[Region]:

@@ -124,6 +124,7 @@ class MemberController(Controller):
                     name=name,
                     limit=limit,
                     offset=offset,
+                    scope=scope,
                 )
 
         arguments = ("members", scope, region, form, status, certification, name, limit, offset)
