@@ -174,7 +174,8 @@ def _within(scope: ReadScope, args: _Args) -> str:
     if scope.kind == "region":
         return f"region = {args.add(scope.region)}"
     if scope.kind == "tenant":
-        return f"tenant_id = ANY({args.add(list(scope.tenants))}::text[])"
+        # A member's tenant id is its member id: the primary key finds its rows.
+        return f"member_id = ANY({args.add(list(scope.tenants))}::text[])"
     return "false"
 
 

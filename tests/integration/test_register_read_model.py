@@ -213,3 +213,30 @@ async def _list(platform: Platform, **filters: str):
 async def _regions(platform: Platform, on: date):
     async with scoped_connection(platform.read_pool, NETWORK) as conn:
         return await queries.regions(conn, on)
+
+
+async def test_a_list_narrowed_to_the_caller_s_scope_shows_what_row_level_security_shows(platform: Platform) -> None:
+    app = membership(platform)
+    ids = [register(app, region=r).id for r in ("BRE", "BRE", "NPC")]
+    await catch_up_everything(platform)
+    for scope, expected in (
+        (ReadScope.of_tenants([ids[2]]), {ids[2]}),
+        (ReadScope.of_region("BRE"), {ids[0], ids[1]}),
+        (ReadScope("none"), set()),
+        (NETWORK, set(ids)),
+    ):
+        async with scoped_connection(platform.read_pool, scope) as conn:
+            page = await queries.list_members(
+                conn,
+                scope=scope,
+                on=date.today(),
+                known_at=None,
+                region=None,
+                form=None,
+                status=None,
+                certification=None,
+                name=None,
+                limit=50,
+                offset=0,
+            )
+        assert {m.member_id for m in page.items} == expected and page.total == len(expected), scope
