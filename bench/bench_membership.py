@@ -219,7 +219,8 @@ BARE_APP = textwrap.dedent('''
         pool = await asyncpg.create_pool(os.environ["BENCH_DSN"], min_size=8, max_size=32)
     @get("/members/{member_id:str}", sync_to_thread=False)
     async def member(member_id: str) -> dict:
-        row = await pool.fetchrow("SELECT * FROM membership.members WHERE member_id = $1", member_id)
+        row = await pool.fetchrow("SELECT * FROM membership.member_states WHERE member_id = $1 "
+                                  "AND effective_from <= current_date AND current_date < effective_to", member_id)
         return dict(row)
     app = Litestar([member], on_startup=[start])
 ''')
@@ -300,7 +301,7 @@ def _bare_app_dir() -> str:
 async def _member_ids(database: DatabaseAddress) -> list[str]:
     conn = await asyncpg.connect(database.url())
     try:
-        return [r["member_id"] for r in await conn.fetch("SELECT member_id FROM membership.members")]
+        return [r["member_id"] for r in await conn.fetch("SELECT DISTINCT member_id FROM membership.member_states")]
     finally:
         await conn.close()
 

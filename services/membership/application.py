@@ -68,7 +68,9 @@ class MembershipApplication(ServiceApplication):
         member = Member.register(
             name=name, siret=siret, forms=forms, region=region, joined_on=joined_on, contact=contact, city=city
         )
-        self.regions().require_active(region)
+        registry = self.regions()
+        registry.require_active(region, joined_on)
+        _follow_mergers(registry, member, joined_on)
         siret = member.siret
         try:
             # The index aggregate's id is derived from the SIRET: a second registration collides on
@@ -132,8 +134,14 @@ class MembershipApplication(ServiceApplication):
     def move_to_region(
         self, member_id: UUID, *, region: str, effective_on: date, reason: str, expected_version: int | None = None
     ) -> CommandResult:
-        self.regions().require_active(region)
-        return self._change(member_id, expected_version, lambda m: m.move_to_region(region, effective_on, reason))
+        registry = self.regions()
+        registry.require_active(region, effective_on)
+
+        def move(member: Member) -> None:
+            member.move_to_region(region, effective_on, reason)
+            _follow_mergers(registry, member, effective_on)
+
+        return self._change(member_id, expected_version, move)
 
     def certify(
         self, member_id: UUID, *, certification: Certification, expected_version: int | None = None
@@ -216,3 +224,11 @@ class MembershipApplication(ServiceApplication):
             if len(page) < 2000:
                 return
             start = page[-1].id + 1
+
+
+def _follow_mergers(registry: RegionRegistry, member: Member, on: date) -> None:
+    """A member placed in a region that a recorded merger closes later moves with it on the
+    merger's date, like the members the merger moved when it was recorded."""
+    while (merger := registry.merger_after(member.region, on)) is not None and merger[1] != member.region:
+        on, new_code = merger
+        member.move_to_region(new_code, on, f"fusion de la région {member.region} dans {new_code}")

@@ -1,97 +1,47 @@
-"""The member as the read side sees it, and how each event changes it: a pure fold.
+"""The member as the read side sees it: one pure fold of its events into a timeline.
 
-The `members` projection folds live events into rows with it; the register "as of" a past date
-folds the same events, filtered by effective and recording dates. One function, so both agree.
+Every member event carries the date it takes effect (`effective_on`; a registration's is its
+joining date) and the library stamps when it was recorded (`timestamp`). The register answers two
+questions with them: *as of* a date (what was in force then) and *as known at* a moment (what had
+been recorded by then). Both come from `member_timeline`: the events known at a moment, folded in
+the order they take effect, give the member's states, each in force over a range of dates.
+
+- the `register` projection stores the timeline of every member as it stands after each recorded
+  event (bi-temporal rows, see `projections/register.py`);
+- the live register is that read model as of today, so live equals as-of today by construction;
+- `fold_as_of` answers one member from its events with the same fold (tests compare both).
+
+Rules of the fold:
+- events apply in effective order; events with the same effective date in recording order;
+- a fact dated before the member joined (an Accord Groupe date, a certificate obtained earlier)
+  takes effect on the joining date: the register counts nobody before they joined;
+- a member that stops holding a collective certificate (loses it, resigns, is excluded) records
+  the loss in `lost_certificates` (group id → date); it is cleared when the member holds that
+  certificate again. Whether a holder's certificate is *at risk* is read across members
+  (`certificate_at_risk`), because it depends on the other holders.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from services.membership.domain.member import Member
 
-
-def _tenure_closed(row: dict[str, Any], on: date) -> None:
-    tenures = row["tenures"]
-    if tenures and tenures[-1]["left_on"] is None:
-        tenures[-1] = {**tenures[-1], "left_on": on.isoformat()}
+MEMBER_EVENT_TOPIC_PREFIX = f"{Member.__module__}:Member."
 
 
-def _contact(contact: Any) -> dict[str, str]:
-    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
+@dataclass(frozen=True)
+class Segment:
+    """The member's state in force from `effective_from` until `effective_to` (exclusive; None: no end)."""
 
-
-def apply_member_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
-    """The member row after `event` (a `Member` event). `row` is None before `Registered`."""
-    kind = type(event).__name__
-    if kind == "Registered":
-        row = {
-            "member_id": str(event.originator_id),
-            "tenant_id": str(event.originator_id),
-            "region": event.region,
-            "name": event.name,
-            "siret": event.siret,
-            "forms": list(event.forms),
-            "primary_form": event.forms[0],
-            "city": event.city,
-            "status": "active",
-            "joined_on": event.joined_on,
-            "left_on": None,
-            "contact": _contact(event.contact),
-            "certification": None,
-            "certification_scheme": None,
-            "certification_group": None,
-            "certificate_at_risk": False,
-            "accord_groupe_since": None,
-            "dues": {},
-            "tenures": [{"joined_on": event.joined_on.isoformat(), "left_on": None}],
-        }
-    else:
-        if row is None:
-            raise ValueError(f"{kind} for member {event.originator_id} before it was registered")
-        row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
-        if kind == "DetailsChanged":
-            row.update(name=event.name, contact=_contact(event.contact), city=event.city)
-        elif kind == "FormsChanged":
-            row.update(forms=list(event.forms), primary_form=event.forms[0])
-        elif kind == "MovedToRegion":
-            row["region"] = event.region
-        elif kind == "Certified":
-            c = event.certification
-            certification = {"scheme": c.scheme, "scope": c.scope, "obtained_on": c.obtained_on.isoformat(),
-                             "expires_on": c.expires_on.isoformat(), "group_id": c.group_id}
-            row.update(
-                certification=certification,
-                certification_scheme=event.certification.scheme,
-                certification_group=event.certification.group_id,
-                certificate_at_risk=False,
-            )
-        elif kind == "CertificationLost":
-            row.update(
-                certification=None, certification_scheme=None, certification_group=None, certificate_at_risk=False
-            )
-        elif kind == "JoinedAccordGroupe":
-            row["accord_groupe_since"] = event.effective_on
-        elif kind == "LeftAccordGroupe":
-            row["accord_groupe_since"] = None
-        elif kind == "DuesCalled":
-            row["dues"][str(event.year)] = {"called": str(event.amount), "paid": "0"}
-        elif kind == "DuesPaid":
-            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            row["dues"][str(event.year)] = {**year, "paid": str(Decimal(year["paid"]) + event.amount)}
-        elif kind in ("Resigned", "Excluded"):
-            row.update(status="resigned" if kind == "Resigned" else "excluded", left_on=event.effective_on)
-            _tenure_closed(row, event.effective_on)
-        elif kind == "Reinstated":
-            row.update(status="active", left_on=None)
-            row["tenures"].append({"joined_on": event.effective_on.isoformat(), "left_on": None})
-        else:
-            raise ValueError(f"unknown member event {kind}")
-    row["version"] = event.originator_version
-    row["updated_at"] = event.timestamp
-    return row
+    effective_from: date
+    effective_to: date | None
+    state: dict[str, Any]
 
 
 def effective_on(event: Any) -> date:
@@ -99,20 +49,162 @@ def effective_on(event: Any) -> date:
     return event.joined_on if type(event).__name__ == "Registered" else event.effective_on
 
 
-def fold_as_of(events: list[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
-    """The member's row as it took effect on `as_of`, from what was recorded by `known_at`."""
-    chosen = [
-        e
-        for e in events
-        if (known_at is None or e.timestamp <= known_at) and (as_of is None or effective_on(e) <= as_of)
-    ]
-    chosen.sort(key=lambda e: (effective_on(e), e.originator_version))
-    row: dict[str, Any] | None = None
-    for e in chosen:
-        if row is None and type(e).__name__ != "Registered":
-            continue
-        row = apply_member_event(row, e)
+def takes_effect(event: Any, joined_on: date) -> date:
+    """When the change counts in the register: never before the member joined."""
+    return max(effective_on(event), joined_on)
+
+
+def _contact(contact: Any) -> dict[str, str]:
+    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
+
+
+def _registered(event: Any) -> dict[str, Any]:
+    return {
+        "member_id": str(event.originator_id),
+        "tenant_id": str(event.originator_id),
+        "region": event.region,
+        "name": event.name,
+        "siret": event.siret,
+        "forms": list(event.forms),
+        "primary_form": event.forms[0],
+        "city": event.city,
+        "status": "active",
+        "joined_on": event.joined_on,
+        "left_on": None,
+        "contact": _contact(event.contact),
+        "certification": None,
+        "certification_scheme": None,
+        "certification_group": None,
+        "certified_on": None,
+        "lost_certificates": {},
+        "accord_groupe_since": None,
+        "dues": {},
+        "tenures": [{"joined_on": event.joined_on.isoformat(), "left_on": None}],
+    }
+
+
+def _without_certificate(row: dict[str, Any], on: date) -> None:
+    group = row["certification_group"]
+    if group is not None and row["status"] == "active":
+        row["lost_certificates"] = {**row["lost_certificates"], group: on.isoformat()}
+
+
+def apply_member_event(row: dict[str, Any] | None, event: Any, on: date) -> dict[str, Any]:
+    """The member's state after `event`, which takes effect on `on`. `row` is None before `Registered`."""
+    kind = type(event).__name__
+    if kind == "Registered":
+        return _registered(event)
+    if row is None:
+        raise ValueError(f"{kind} for member {event.originator_id} before it was registered")
+    row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
+    match kind:
+        case "DetailsChanged":
+            row.update(name=event.name, contact=_contact(event.contact), city=event.city)
+        case "FormsChanged":
+            row.update(forms=list(event.forms), primary_form=event.forms[0])
+        case "MovedToRegion":
+            row["region"] = event.region
+        case "Certified":
+            c = event.certification
+            row.update(
+                certification={
+                    "scheme": c.scheme,
+                    "scope": c.scope,
+                    "obtained_on": c.obtained_on.isoformat(),
+                    "expires_on": c.expires_on.isoformat(),
+                    "group_id": c.group_id,
+                },
+                certification_scheme=c.scheme,
+                certification_group=c.group_id,
+                certified_on=c.obtained_on,
+            )
+        case "CertificationLost":
+            _without_certificate(row, on)
+            row.update(certification=None, certification_scheme=None, certification_group=None, certified_on=None)
+        case "JoinedAccordGroupe":
+            row["accord_groupe_since"] = event.effective_on
+        case "LeftAccordGroupe":
+            row["accord_groupe_since"] = None
+        case "DuesCalled":
+            # Keeps what was paid: a payment dated before the call is still counted.
+            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
+            row["dues"][str(event.year)] = {**year, "called": str(event.amount)}
+        case "DuesPaid":
+            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
+            row["dues"][str(event.year)] = {**year, "paid": str(Decimal(year["paid"]) + event.amount)}
+        case "Resigned" | "Excluded":
+            _without_certificate(row, on)
+            row.update(status="resigned" if kind == "Resigned" else "excluded", left_on=event.effective_on)
+            if row["tenures"] and row["tenures"][-1]["left_on"] is None:
+                row["tenures"][-1] = {**row["tenures"][-1], "left_on": event.effective_on.isoformat()}
+        case "Reinstated":
+            row.update(status="active", left_on=None)
+            row["tenures"].append({"joined_on": event.effective_on.isoformat(), "left_on": None})
+        case _:
+            raise ValueError(f"unknown member event {kind}")
+    group = row["certification_group"]
+    if group in row["lost_certificates"] and row["status"] == "active":
+        row["lost_certificates"] = {k: v for k, v in row["lost_certificates"].items() if k != group}
     return row
 
 
-MEMBER_EVENT_TOPIC_PREFIX = f"{Member.__module__}:Member."
+def member_timeline(events: Iterable[Any]) -> list[Segment]:
+    """The member's states over effective dates, from the events known (in any order)."""
+    events = list(events)
+    registered = next((e for e in events if type(e).__name__ == "Registered"), None)
+    if registered is None:
+        return []
+    joined_on = registered.joined_on
+    ordered = sorted(events, key=lambda e: (takes_effect(e, joined_on), e.originator_version))
+    segments: list[Segment] = []
+    state: Any = None  # the first day holds Registered (sorted first), which starts the state
+    for day, same_day in groupby(ordered, key=lambda e: takes_effect(e, joined_on)):
+        for event in same_day:
+            state = apply_member_event(state, event, day)
+        if segments and segments[-1].state == state:
+            continue
+        if segments:
+            segments[-1] = Segment(segments[-1].effective_from, day, segments[-1].state)
+        segments.append(Segment(day, None, state))
+    return segments
+
+
+def in_force(segments: Sequence[Segment], on: date | None) -> Segment | None:
+    """The segment in force on `on` (None: the last one, once every known change applies)."""
+    if on is None:
+        return segments[-1] if segments else None
+    for segment in segments:
+        if segment.effective_from <= on and (segment.effective_to is None or on < segment.effective_to):
+            return segment
+    return None
+
+
+def fold_as_of(events: Iterable[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
+    """The member's state in force on `as_of` as recorded by `known_at`, with the version and time
+    of the last event known then (what `If-Match` compares with)."""
+    known = [e for e in events if known_at is None or e.timestamp <= known_at]
+    segment = in_force(member_timeline(known), as_of)
+    if segment is None:
+        return None
+    last = max(known, key=lambda e: e.originator_version)
+    return {**segment.state, "version": last.originator_version, "updated_at": last.timestamp}
+
+
+def certificate_at_risk(state: dict[str, Any], losses: dict[str, date]) -> bool:
+    """A holder's collective certificate is at risk when another holder stopped holding it after
+    this holder obtained it (`losses`: the latest loss per group, among the states read)."""
+    group = state["certification_group"]
+    if group is None or state["status"] != "active" or group not in losses:
+        return False
+    return losses[group] > state["certified_on"]
+
+
+def latest_losses(states: Iterable[dict[str, Any]]) -> dict[str, date]:
+    """The latest loss of each collective certificate among `states`."""
+    losses: dict[str, date] = {}
+    for state in states:
+        for group, on in (state["lost_certificates"] or {}).items():
+            day = date.fromisoformat(on)
+            if group not in losses or day > losses[group]:
+                losses[group] = day
+    return losses

@@ -1,9 +1,21 @@
-"""Reads of the register's read models (asyncpg), on a connection already scoped by
-row-level security (`shared.tenancy.scoped_connection`): a row outside the caller's scope is
-simply not there, so "another tenant's member" and "no such member" both answer None."""
+"""Reads of the register (asyncpg), on connections already scoped by row-level security
+(`shared.tenancy.scoped_connection`): a row outside the caller's scope is simply not there, so
+"another tenant's member" and "no such member" both answer None.
+
+Every read takes `on` (the effective date: today for the live register) and `known_at` (None:
+what is known now). Live and as-of answers are the same queries over the bi-temporal rows of the
+`register` projection (see `projections/register.py`), so they cannot disagree.
+
+Whether a collective certificate is at risk depends on the other holders, whom the caller may not
+see: those reads then also read in network scope, only to learn the latest loss of each
+certificate and the regions' names, never to return other members' rows. They take one
+connection at a time, so a read never holds one while waiting for another.
+"""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -18,13 +30,97 @@ from services.membership.api.schemas import (
     Region,
     RegionDashboard,
 )
+from services.membership.figures import figures, map_bucket
+from services.membership.member_state import certificate_at_risk
+from services.membership.projections.register import MEMBER_STATES
+from shared.tenancy import ReadScope, scoped_connection
 
 S = "membership"
+_COLUMNS = ", ".join(MEMBER_STATES.column_names)
 
 
-async def member_record(conn: asyncpg.Connection, member_id: str) -> MemberRecord | None:
-    row = await conn.fetchrow(f"SELECT * FROM {S}.members WHERE member_id = $1", member_id)
-    return None if row is None else msgspec.convert(dict(row), MemberRecord, strict=False)
+class _Args(list[Any]):
+    """Query arguments, numbered as they are added."""
+
+    def add(self, value: Any) -> str:
+        self.append(value)
+        return f"${len(self)}"
+
+
+def like_pattern(text: str) -> str:
+    """`text` as a literal part of a LIKE pattern: its `%`, `_` and `\\` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _states(args: _Args, on: date, known_at: datetime | None) -> str:
+    """A subquery: every member's state in force on `on`, as known at `known_at` (one row each)."""
+    day = args.add(on)
+    in_force = f"effective_from <= {day} AND {day} < effective_to"
+    if known_at is None:
+        return f"(SELECT {_COLUMNS} FROM {S}.member_states WHERE {in_force})"
+    moment = args.add(known_at)
+    return (
+        f"(SELECT {_COLUMNS} FROM {S}.member_states WHERE {in_force} AND recorded_from <= {moment} "
+        f"UNION ALL SELECT {_COLUMNS} FROM {S}.member_states_past "
+        f"WHERE {in_force} AND recorded_from <= {moment} AND {moment} < recorded_to)"
+    )
+
+
+async def _versions(
+    conn: asyncpg.Connection, member_ids: list[str], known_at: datetime | None
+) -> dict[str, tuple[int, datetime]]:
+    """Each member's latest version known at `known_at` and when it was recorded."""
+    if known_at is None:
+        source = f"{S}.member_states WHERE member_id = ANY($1)"
+    else:
+        source = (
+            f"(SELECT member_id, recorded_version, recorded_from FROM {S}.member_states "
+            "WHERE member_id = ANY($1) AND recorded_from <= $2 "
+            f"UNION ALL SELECT member_id, recorded_version, recorded_from FROM {S}.member_states_past "
+            "WHERE member_id = ANY($1) AND recorded_from <= $2) AS recorded"
+        )
+    rows = await conn.fetch(
+        f"SELECT member_id, max(recorded_version) AS version, max(recorded_from) AS updated_at FROM {source} "
+        "GROUP BY member_id",
+        member_ids,
+        *([] if known_at is None else [known_at]),
+    )
+    return {r["member_id"]: (r["version"], r["updated_at"]) for r in rows}
+
+
+async def certificate_losses(network: asyncpg.Connection, on: date, known_at: datetime | None) -> dict[str, date]:
+    """The latest loss of each collective certificate among the states in force on `on`
+    (network scope: the other holders may be outside the caller's scope)."""
+    args = _Args()
+    states = _states(args, on, known_at)
+    rows = await network.fetch(
+        f"SELECT l.key AS certificate, max(l.value::date) AS lost_on FROM {states} s "
+        "CROSS JOIN LATERAL jsonb_each_text(s.lost_certificates) AS l "
+        "WHERE s.lost_certificates IS NOT NULL GROUP BY l.key",
+        *args,
+    )
+    return {r["certificate"]: r["lost_on"] for r in rows}
+
+
+async def member_record(
+    pool: asyncpg.Pool, scope: ReadScope, member_id: str, on: date, known_at: datetime | None
+) -> MemberRecord | None:
+    args = _Args()
+    states = _states(args, on, known_at)
+    async with scoped_connection(pool, scope) as conn:
+        row = await conn.fetchrow(f"SELECT * FROM {states} s WHERE member_id = {args.add(member_id)}", *args)
+        if row is None:
+            return None
+        version, updated_at = (await _versions(conn, [member_id], known_at))[member_id]
+    state = dict(row)
+    at_risk = False
+    if state["certification_group"] is not None:
+        # One connection at a time: a read never holds one while it waits for another.
+        async with scoped_connection(pool, ReadScope.network()) as network:
+            at_risk = certificate_at_risk(state, await certificate_losses(network, on, known_at))
+    fields = {k: v for k, v in state.items() if k in MemberRecord.__struct_fields__}
+    return MemberRecord(**fields, certificate_at_risk=at_risk, version=version, updated_at=updated_at)
 
 
 async def member_history(conn: asyncpg.Connection, member_id: str) -> list[HistoryEntry]:
@@ -35,6 +131,8 @@ async def member_history(conn: asyncpg.Connection, member_id: str) -> list[Histo
 async def list_members(
     conn: asyncpg.Connection,
     *,
+    on: date,
+    known_at: datetime | None,
     region: str | None,
     form: str | None,
     status: str | None,
@@ -42,43 +140,129 @@ async def list_members(
     name: str | None,
     limit: int,
     offset: int,
+    scope: ReadScope | None = None,
 ) -> MemberPage:
-    where, args = ["true"], []
+    """A page of the members in force on `on`. `scope`, when given, narrows the query itself to
+    what row-level security lets the caller see, so that a member's own list reads its own rows
+    rather than filtering everybody's."""
+    args = _Args()
+    states = _states(args, on, known_at)
+    where = ["true"] if scope is None else [_within(scope, args)]
     for column, value in (("region", region), ("status", status), ("certification_scheme", certification)):
         if value is not None:
-            args.append(value)
-            where.append(f"{column} = ${len(args)}")
+            where.append(f"{column} = {args.add(value)}")
     if form is not None:
-        args.append(form)
-        where.append(f"${len(args)} = ANY(forms)")
+        where.append(f"{args.add(form)} = ANY(forms)")
     if name is not None:
-        args.append(f"%{name}%")
-        where.append(f"name ILIKE ${len(args)}")
+        where.append(f"name ILIKE {args.add(like_pattern(name))} ESCAPE '\\'")
     condition = " AND ".join(where)
-    total = await conn.fetchval(f"SELECT count(*) FROM {S}.members WHERE {condition}", *args)
+    total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
     rows = await conn.fetch(
         f"SELECT member_id, name, siret, forms, region, city, status, certification_scheme, "
-        f"accord_groupe_since IS NOT NULL AS accord_groupe, version FROM {S}.members WHERE {condition} "
+        f"accord_groupe_since IS NOT NULL AS accord_groupe FROM {states} s WHERE {condition} "
         f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}",
         *args,
     )
-    return MemberPage(items=[MemberSummary(**dict(r)) for r in rows], total=total, limit=limit, offset=offset)
+    versions = await _versions(conn, [r["member_id"] for r in rows], known_at)
+    items = [MemberSummary(**dict(r), version=versions[r["member_id"]][0]) for r in rows]
+    return MemberPage(items=items, total=total, limit=limit, offset=offset)
 
 
-async def regions(conn: asyncpg.Connection) -> list[Region]:
-    rows = await conn.fetch(f"SELECT code, name, status, merged_into, overseas FROM {S}.regions ORDER BY code")
-    return [Region(**dict(r)) for r in rows]
+def _within(scope: ReadScope, args: _Args) -> str:
+    if scope.kind == "network":
+        return "true"
+    if scope.kind == "region":
+        return f"region = {args.add(scope.region)}"
+    if scope.kind == "tenant":
+        # A member's tenant id is its member id: the primary key finds its rows.
+        return f"member_id = ANY({args.add(list(scope.tenants))}::text[])"
+    return "false"
 
 
-async def region_dashboard(conn: asyncpg.Connection, code: str) -> RegionDashboard | None:
-    row = await conn.fetchrow(f"SELECT * FROM {S}.region_dashboard WHERE region = $1", code)
-    return None if row is None else msgspec.convert(_without_rls_columns(row), RegionDashboard)
+async def regions(network: asyncpg.Connection, on: date, known_at: datetime | None = None) -> list[Region]:
+    """The regions that exist on `on`, and those merged by then (status "retired")."""
+    rows = await network.fetch(
+        f"SELECT DISTINCT ON (code) code, name, overseas, "
+        "merged_on IS NOT NULL AND merged_on <= $1 AND ($2::timestamptz IS NULL OR merged_at <= $2) AS merged, "
+        f"merged_into FROM {S}.regions "
+        "WHERE (opened_on IS NULL OR opened_on <= $1) AND ($2::timestamptz IS NULL OR opened_at <= $2) "
+        "ORDER BY code, opened_at DESC",
+        on,
+        known_at,
+    )
+    return [
+        Region(
+            code=r["code"],
+            name=r["name"],
+            status="retired" if r["merged"] else "active",
+            merged_into=r["merged_into"] if r["merged"] else None,
+            overseas=r["overseas"],
+        )
+        for r in rows
+    ]
 
 
-async def network_dashboard(conn: asyncpg.Connection) -> NetworkDashboard | None:
-    row = await conn.fetchrow(f"SELECT * FROM {S}.network_dashboard WHERE scope = 'network'")
-    return None if row is None else msgspec.convert(_without_rls_columns(row, "scope", "region"), NetworkDashboard)
+async def _figure_groups(
+    pool: asyncpg.Pool, scope: ReadScope, on: date, known_at: datetime | None, region: str | None
+) -> tuple[list[dict[str, Any]], list[Region]]:
+    """The member states in force grouped by what the figures count (in the caller's scope), and
+    the regions then."""
+    args = _Args()
+    states = _states(args, on, known_at)
+    where = "" if region is None else f"WHERE region = {args.add(region)}"
+    async with scoped_connection(pool, scope) as conn:
+        groups = [
+            dict(g)
+            for g in await conn.fetch(
+                "SELECT region, primary_form, forms, status, certification_scheme, certification_group, "
+                f"certified_on, accord_groupe_since IS NOT NULL AS accord_groupe, count(*) AS n FROM {states} s "
+                f"{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
+                *args,
+            )
+        ]
+    async with scoped_connection(pool, ReadScope.network()) as network:
+        known_regions = await regions(network, on, known_at)
+        losses = (
+            await certificate_losses(network, on, known_at) if any(g["certification_group"] for g in groups) else {}
+        )
+    for g in groups:
+        g["certificate_at_risk"] = certificate_at_risk(g, losses)
+    return groups, known_regions
 
 
-def _without_rls_columns(row: asyncpg.Record, *more: str) -> dict[str, Any]:
-    return {k: v for k, v in dict(row).items() if k not in ("tenant_id", *more)}
+async def region_dashboard(
+    pool: asyncpg.Pool, scope: ReadScope, code: str, on: date, known_at: datetime | None
+) -> RegionDashboard | None:
+    """A region's figures; None for a region that does not exist then (or is merged and empty), or
+    that the caller may not see (the figures of a region are for network and that region's readers)."""
+    if not (scope.kind == "network" or (scope.kind == "region" and scope.region == code)):
+        return None
+    groups, known_regions = await _figure_groups(pool, scope, on, known_at, code)
+    region = next((r for r in known_regions if r.code == code), None)
+    if not groups and (region is None or region.status == "retired"):
+        return None
+    counted = figures(groups)
+    return RegionDashboard(
+        region=code,
+        name=region.name if region else code,
+        map_bucket=map_bucket(counted["active_members"]),
+        **counted,
+    )
+
+
+async def network_dashboard(pool: asyncpg.Pool, on: date, known_at: datetime | None) -> NetworkDashboard | None:
+    """The network's figures; None when there is neither a region nor a member yet."""
+    groups, known_regions = await _figure_groups(pool, ReadScope.network(), on, known_at, None)
+    if not groups and not known_regions:
+        return None
+    per_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in groups:
+        per_region[g["region"]].append(g)
+    shown = {r.code for r in known_regions if r.status == "active"} | set(per_region)
+    members_per_region = {code: figures(per_region[code])["active_members"] for code in sorted(shown)}
+    buckets = Counter(map_bucket(n) for n in members_per_region.values())
+    return NetworkDashboard(
+        **figures(groups),
+        members_per_region=members_per_region,
+        regions_per_bucket=dict(sorted(buckets.items())),
+    )

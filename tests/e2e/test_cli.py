@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import asyncpg
 import jwt
+import msgspec
 import pytest
 from click.testing import CliRunner
 
@@ -73,23 +75,26 @@ def test_demo_seed_reproduces_the_2015_network_and_is_idempotent(env: dict[str, 
 
 
 async def _network(database: DatabaseAddress) -> tuple[dict, int]:
+    from services.membership.queries import network_dashboard
     from shared.platform import init_connection
+    from shared.tenancy import ReaderConnection, ReadScope, scoped_connection
 
-    conn = await asyncpg.connect(database.url())
+    pool = await asyncpg.create_pool(database.url(), min_size=1, max_size=2, init=init_connection,
+                                     server_settings={"role": "coorace_reader"}, connection_class=ReaderConnection)
     try:
-        await init_connection(conn)
-        dashboard = dict(await conn.fetchrow("SELECT * FROM membership.network_dashboard"))
-        members = await conn.fetchval("SELECT count(*) FROM membership.members")
+        dashboard = await network_dashboard(pool, date.today(), None)
+        async with scoped_connection(pool, ReadScope.network()) as conn:
+            members = await conn.fetchval("SELECT count(DISTINCT member_id) FROM membership.member_states")
     finally:
-        await conn.close()
-    return dashboard, members
+        await pool.close()
+    return msgspec.structs.asdict(dashboard), members
 
 
 async def _tamper(database: DatabaseAddress) -> None:
     conn = await asyncpg.connect(database.url())
     try:
-        await conn.execute("UPDATE membership.members SET city = 'Atlantis' WHERE member_id = "
-                           "(SELECT min(member_id) FROM membership.members)")
+        await conn.execute("UPDATE membership.member_states SET city = 'Atlantis' WHERE member_id = "
+                           "(SELECT min(member_id) FROM membership.member_states)")
     finally:
         await conn.close()
 

@@ -154,13 +154,15 @@ async def test_history_shows_both_dates_and_who_recorded_each_change(api: Api) -
 
 async def test_as_of_and_known_at_answer_from_events(api: Api) -> None:
     created = await given_registered_member(api)
-    await api.client.post(
+    resigned = await api.client.post(
         f"/api/membership/members/{created['id']}/resignation",
         json={"reason": "dissolution", "effective_on": "2015-12-31"},
         headers=api.staff,
     )
     url = f"/api/membership/members/{created['id']}"
-    before = await api.client.get(url, params={"as_of": "2015-12-30"}, headers=api.staff)
+    # As-of answers come from the register's read model: read your write with wait_for.
+    wait = {"wait_for": resigned.json()["notification_id"]}
+    before = await api.client.get(url, params={"as_of": "2015-12-30", **wait}, headers=api.staff)
     after = await api.client.get(url, params={"as_of": "2016-01-01"}, headers=api.staff)
     not_yet_known = await api.client.get(
         url, params={"as_of": "2016-01-01", "known_at": "2000-01-01T00:00:00Z"}, headers=api.staff

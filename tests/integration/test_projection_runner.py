@@ -21,6 +21,7 @@ import pytest
 import shared.projection.log as projection_log
 from services.bootstrap import build_platform
 from services.membership.projections.register import RegisterProjection
+from services.membership.queries import network_dashboard
 from shared.config import Settings
 from shared.database import DatabaseAddress
 from shared.platform import Platform
@@ -56,7 +57,7 @@ async def live_state(platform: Platform) -> tuple[int, int]:
         position = await conn.fetchval(
             "SELECT position FROM membership.projection_generations WHERE projection = 'register' AND status = 'live'"
         )
-        members = await conn.fetchval("SELECT count(*) FROM membership.members")
+        members = await conn.fetchval("SELECT count(DISTINCT member_id) FROM membership.member_states")
     return position, members
 
 
@@ -101,7 +102,7 @@ async def test_verify_reports_rows_that_differ_from_a_replay(platform: Platform)
     register(app)
     await catch_up_everything(platform)
     assert platform.write_pool is not None
-    await platform.write_pool.execute("UPDATE membership.members SET name = 'altered by hand'")
+    await platform.write_pool.execute("UPDATE membership.member_states SET name = 'altered by hand'")
     store, projection = platform.projection("membership", "register")
     report = await rebuild(platform.write_pool, store, projection, verify_only=True)
     assert any("altered by hand" in line for line in report.differences)
@@ -122,7 +123,7 @@ async def test_rebuild_switches_the_views_to_the_new_generation_when_it_agrees(p
     )
     assert [(g["generation"], g["status"]) for g in generations] == [(1, "retired"), (2, "live")]
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        assert await conn.fetchval("SELECT count(*) FROM membership.members") == 1
+        assert await conn.fetchval("SELECT count(DISTINCT member_id) FROM membership.member_states") == 1
 
 
 async def test_a_new_projection_version_is_rebuilt_beside_the_live_one_and_switched(platform: Platform) -> None:
@@ -131,14 +132,14 @@ async def test_a_new_projection_version_is_rebuilt_beside_the_live_one_and_switc
     await catch_up_everything(platform)
 
     class RegisterV2(RegisterProjection):
-        version = 2
+        version = RegisterProjection.version + 1
 
     store = ProjectionStore("membership")
     report = await rebuild(platform.write_pool, store, RegisterV2())
     assert report.switched and "code version changed" in report.reason
     async with platform.write_pool.acquire() as conn:
         live = await store.live(conn, RegisterV2())
-    assert live is not None and live["projection_version"] == 2
+    assert live is not None and live["projection_version"] == RegisterV2.version
 
 
 async def test_the_runner_keeps_up_with_concurrent_writers_and_loses_nothing(platform: Platform) -> None:
@@ -156,10 +157,9 @@ async def test_the_runner_keeps_up_with_concurrent_writers_and_loses_nothing(pla
     head = app.recorder.max_notification_id()
     await platform.wait_for("membership", head)
     assert await live_state(platform) == (head, 60)
-    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        dashboard = await conn.fetchrow("SELECT * FROM membership.network_dashboard")
-    assert dashboard["active_members"] == 60
-    populated = {region: n for region, n in dashboard["members_per_region"].items() if n}
+    dashboard = await network_dashboard(platform.read_pool, date.today(), None)
+    assert dashboard is not None and dashboard.active_members == 60
+    populated = {region: n for region, n in dashboard.members_per_region.items() if n}
     assert populated == {"BRE": 15, "IDF": 15, "NPC": 15, "PAC": 15}
 
 

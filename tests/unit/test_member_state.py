@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
-from services.membership.domain.member import Contact, Member
-from services.membership.member_state import fold_as_of
+from services.membership.domain.member import Certification, Contact, Member
+from services.membership.member_state import certificate_at_risk, fold_as_of, latest_losses, member_timeline
 
 
 def recorded(member: Member, day: datetime) -> list:
@@ -89,3 +90,71 @@ def test_a_later_correction_with_an_earlier_effective_date_applies_in_effective_
     as_of_2015 = fold_as_of(events, as_of=date(2015, 1, 1), known_at=None)
     assert as_of_2013 is not None and as_of_2013["forms"] == ["GES"]
     assert as_of_2015 is not None and as_of_2015["forms"] == ["AI", "ETTI"]
+
+
+def a_member(joined_on: date = date(2010, 1, 1)) -> Member:
+    return Member(
+        name="AI du Val",
+        siret="73282932000074",
+        forms=("AI",),
+        region="NPC",
+        joined_on=joined_on,
+        contact=Contact("a", "a@b.fr", "0102030405"),
+        city="Arras",
+    )
+
+
+def test_an_accord_groupe_date_before_joining_counts_from_the_joining_date() -> None:
+    member = a_member(date(2010, 1, 1))
+    member._joined_accord_groupe(date(2008, 6, 1))  # as old events may hold it
+    events = member.collect_events()
+    assert fold_as_of(events, as_of=date(2009, 12, 31), known_at=None) is None
+    joined = fold_as_of(events, as_of=date(2010, 1, 1), known_at=None)
+    assert joined is not None and joined["accord_groupe_since"] == date(2008, 6, 1)
+    assert [s.effective_from for s in member_timeline(events)] == [date(2010, 1, 1)]
+
+
+def test_losing_a_collective_certificate_is_kept_as_a_loss_until_held_again() -> None:
+    member = a_member()
+    member.certify(Certification("CEDRE", "collective", date(2014, 6, 1), date(2017, 6, 1), "G1"))
+    member.lose_certification(date(2015, 9, 1), "audit")
+    member.certify(Certification("CEDRE", "collective", date(2016, 1, 1), date(2019, 1, 1), "G1"))
+    events = member.collect_events()
+    lost = fold_as_of(events, as_of=date(2015, 12, 31), known_at=None)
+    again = fold_as_of(events, as_of=date(2016, 1, 1), known_at=None)
+    assert lost is not None and lost["lost_certificates"] == {"G1": "2015-09-01"}
+    assert again is not None and again["lost_certificates"] == {}
+
+
+def test_resigning_while_holding_a_collective_certificate_is_a_loss() -> None:
+    member = a_member()
+    member.certify(Certification("CEDRE", "collective", date(2014, 6, 1), date(2017, 6, 1), "G1"))
+    member.resign(date(2015, 12, 31), "départ")
+    row = fold_as_of(member.collect_events(), as_of=None, known_at=None)
+    assert row is not None and row["lost_certificates"] == {"G1": "2015-12-31"}
+
+
+def test_a_holder_is_at_risk_only_for_a_loss_after_it_obtained_the_certificate() -> None:
+    holder = {"certification_group": "G1", "status": "active", "certified_on": date(2014, 6, 1)}
+    assert certificate_at_risk(holder, {"G1": date(2015, 9, 1)})
+    assert not certificate_at_risk(holder, {"G1": date(2014, 1, 1)})
+    assert not certificate_at_risk(holder, {"G2": date(2015, 9, 1)})
+    assert not certificate_at_risk({**holder, "status": "resigned"}, {"G1": date(2015, 9, 1)})
+    assert latest_losses(
+        [{"lost_certificates": {"G1": "2015-09-01"}}, {"lost_certificates": {"G1": "2016-01-01"}}]
+    ) == {"G1": date(2016, 1, 1)}
+
+
+def test_dues_called_after_an_earlier_dated_payment_keep_the_payment() -> None:
+    member = a_member()
+    member.call_dues(2015, Decimal(500), date(2015, 3, 1))
+    member.pay_dues(2015, Decimal(200), date(2015, 2, 1))  # dated before the call it pays
+    row = fold_as_of(member.collect_events(), as_of=date(2015, 12, 31), known_at=None)
+    assert row is not None and row["dues"] == {"2015": {"called": "500", "paid": "200"}}
+
+
+def test_a_change_dated_in_the_future_is_a_range_of_its_own_from_that_date() -> None:
+    member = a_member()
+    member.resign(date(2031, 1, 1), "dissolution votée")
+    ranges = [(s.effective_from, s.effective_to, s.state["status"]) for s in member_timeline(member.collect_events())]
+    assert ranges == [(date(2010, 1, 1), date(2031, 1, 1), "active"), (date(2031, 1, 1), None, "resigned")]

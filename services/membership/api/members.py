@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from anyio import to_thread
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -28,13 +28,12 @@ from services.membership.api.schemas import (
     MemberPage,
     MemberRecord,
     MemberRegistration,
-    MemberSummary,
 )
 from services.membership.application import MembershipApplication
 from services.membership.domain.errors import MemberNotFound
 from services.membership.domain.member import Contact
-from services.membership.register_as_of import member_as_of, register_as_of
-from shared.auth import Principal, Role, requires
+from services.membership.read_cache import REGISTER_ANSWERS
+from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
@@ -51,8 +50,12 @@ READERS = requires(
     Role.PEER_REVIEWER,
 )
 WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
-AsOf = Annotated[date | None, QueryParameter(description="effective date: the register as it stood then")]
-KnownAt = Annotated[datetime | None, QueryParameter(description="recording time: the register as it was known then")]
+AsOf = Annotated[
+    date | None, QueryParameter(description="effective date: the register as it stood then (default: today)")
+]
+KnownAt = Annotated[
+    datetime | None, QueryParameter(description="recording time: the register as it was known then (default: now)")
+]
 
 
 def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
@@ -112,7 +115,7 @@ class MemberController(Controller):
         "/",
         responses=QUERY_ERRORS,
         guards=[READERS],
-        summary="List members (filtered, paginated; as_of / known_at from events)",
+        summary="List members (filtered, paginated; as_of / known_at: the register at a date, as known then)",
         description="The members the caller may see, filtered and paginated; with `as_of` the register as it "
         "stood on that date, with `known_at` as it was known at that time.",
     )
@@ -131,53 +134,34 @@ class MemberController(Controller):
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> MemberPage:
-        scope = scope_of(request.user)
-        if as_of is not None or known_at is not None:
-            rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
-            rows = [
-                r
-                for r in rows
-                if scope.allows_tenant(r["tenant_id"], r["region"])
-                and (region is None or r["region"] == region)
-                and (form is None or form in r["forms"])
-                and (status is None or r["status"] == status)
-                and (certification is None or r["certification_scheme"] == certification)
-                and (name is None or name.lower() in r["name"].lower())
-            ]
-            items = [
-                MemberSummary(
-                    member_id=r["member_id"],
-                    name=r["name"],
-                    siret=r["siret"],
-                    forms=r["forms"],
-                    region=r["region"],
-                    city=r["city"],
-                    status=r["status"],
-                    certification_scheme=r["certification_scheme"],
-                    accord_groupe=r["accord_groupe_since"] is not None,
-                    version=r["version"],
-                )
-                for r in rows[offset : offset + limit]
-            ]
-            return MemberPage(items=items, total=len(rows), limit=limit, offset=offset, as_of=as_of, known_at=known_at)
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, scope) as conn:
-            return await queries.list_members(
-                conn,
-                region=region,
-                form=form,
-                status=status,
-                certification=certification,
-                name=name,
-                limit=limit,
-                offset=offset,
-            )
+        scope, on = scope_of(request.user), _today(as_of)
+
+        async def read() -> MemberPage:
+            async with scoped_connection(platform.read_pool, scope) as conn:
+                return await queries.list_members(
+                    conn,
+                    on=on,
+                    known_at=known_at,
+                    region=region,
+                    form=form,
+                    status=status,
+                    certification=certification,
+                    name=name,
+                    limit=limit,
+                    offset=offset,
+                    scope=scope,
+                )
+
+        arguments = ("members", scope, region, form, status, certification, name, limit, offset)
+        page = await REGISTER_ANSWERS.answer(platform, arguments, on, known_at, read)
+        return msgspec.structs.replace(page, as_of=as_of, known_at=known_at)
 
     @get(
         "/{member_id:uuid}",
         responses=QUERY_ERRORS,
         guards=[READERS],
-        summary="A member's record (as_of / known_at from events)",
+        summary="A member's record (as_of / known_at: the register at a date, as known then)",
         description="A member's record (forms, region, status, certification, Accord Groupe, dues, tenures), "
         "live or as of a date; 404 when the caller may not see it.",
     )
@@ -190,21 +174,13 @@ class MemberController(Controller):
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> MemberRecord:
-        principal: Principal = request.user
-        scope = scope_of(principal)
-        if as_of is not None or known_at is not None:
-            row = await to_thread.run_sync(member_as_of, _app(platform), member_id, as_of, known_at)
-            if row is None or not scope.allows_tenant(row["tenant_id"], row["region"]):
-                raise MemberNotFound(member_id)
-            return MemberRecord(
-                **{k: v for k, v in row.items() if k in MemberRecord.__struct_fields__}, as_of=as_of, known_at=known_at
-            )
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, scope) as conn:
-            record = await queries.member_record(conn, str(member_id))
+        record = await queries.member_record(
+            platform.read_pool, scope_of(request.user), str(member_id), _today(as_of), known_at
+        )
         if record is None:
             raise MemberNotFound(member_id)
-        return record
+        return msgspec.structs.replace(record, as_of=as_of, known_at=known_at)
 
     @get(
         "/{member_id:uuid}/history",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from anyio import to_thread
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.membership import queries
-from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app
+from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app, _today
 from services.membership.api.params import IdempotencyKey, RegionCodeInPath
 from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
-from services.membership.register_as_of import network_figures_as_of, register_as_of
+from services.membership.read_cache import REGISTER_ANSWERS
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
@@ -31,14 +31,17 @@ class RegionController(Controller):
         "/regions",
         responses=QUERY_ERRORS,
         guards=[ANYONE],
-        summary="The regions (reference data)",
-        description="Every region, active or retired by a merger (with the region it was merged into).",
+        summary="The regions (reference data) on a date",
+        description="Every region on the date asked (default today), active or retired by a merger (with the "
+        "region it was merged into).",
     )
-    async def regions(self, platform: NamedDependency[Platform], wait_for: WaitFor = None) -> list[Region]:
+    async def regions(
+        self, platform: NamedDependency[Platform], wait_for: WaitFor = None, as_of: AsOf = None
+    ) -> list[Region]:
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            return await queries.regions(conn)
+            return await queries.regions(conn, _today(as_of))
 
     @get(
         "/regions/{code:str}/dashboard",
@@ -49,14 +52,26 @@ class RegionController(Controller):
         "Accord Groupe count.",
     )
     async def region_dashboard(
-        self, request: Request, code: RegionCodeInPath, platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self,
+        request: Request,
+        code: RegionCodeInPath,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: AsOf = None,
+        known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
-            dashboard = await queries.region_dashboard(conn, code)
+        scope, on = scope_of(request.user), _today(as_of)
+        dashboard = await REGISTER_ANSWERS.answer(
+            platform,
+            ("region dashboard", scope, code),
+            on,
+            known_at,
+            lambda: queries.region_dashboard(platform.read_pool, scope, code, on, known_at),
+        )
         if dashboard is None:
             raise NotFound(f"aucun tableau de bord pour la région {code}")
-        return dashboard
+        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)
 
     @post(
         "/regions/mergers",
@@ -103,12 +118,15 @@ class RegionController(Controller):
         as_of: AsOf = None,
         known_at: KnownAt = None,
     ) -> NetworkDashboard:
-        if as_of is not None or known_at is not None:
-            rows = await to_thread.run_sync(register_as_of, _app(platform), as_of, known_at)
-            return NetworkDashboard(**network_figures_as_of(rows), as_of=as_of, known_at=known_at)
         await platform.wait_for("membership", wait_for, ["register"])
-        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            dashboard = await queries.network_dashboard(conn)
+        on = _today(as_of)
+        dashboard = await REGISTER_ANSWERS.answer(
+            platform,
+            ("network dashboard",),
+            on,
+            known_at,
+            lambda: queries.network_dashboard(platform.read_pool, on, known_at),
+        )
         if dashboard is None:
             raise NotFound("le tableau de bord du réseau est vide : aucun membre n'est encore enregistré")
-        return dashboard
+        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)

@@ -283,7 +283,7 @@ class Dashboard(msgspec.Struct, kw_only=True):
     accord_groupe: Annotated[int, Meta(description="Active members in the Accord Groupe")]
 
 
-class RegionDashboard(Dashboard, kw_only=True):
+class RegionDashboard(Dashboard, kw_only=True, omit_defaults=True):
     """A region's figures."""
 
     region: Annotated[str, Meta(description="The region's code")]
@@ -292,6 +292,8 @@ class RegionDashboard(Dashboard, kw_only=True):
         str,
         Meta(description="Its bucket on the network map by active members: more than 60, 30 to 60, 15 to 30, 1 to 15"),
     ]
+    as_of: AsOfDate = None
+    known_at: KnownAtTime = None
 
 
 class NetworkDashboard(Dashboard, kw_only=True, omit_defaults=True):

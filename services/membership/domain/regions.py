@@ -43,7 +43,13 @@ OVERSEAS = frozenset({"GUY", "GLP", "REU", "MTQ", "MYT"})
 
 
 class RegionRegistry(AuditedAggregate):
-    """The single list of regions (one aggregate, with a well-known id)."""
+    """The single list of regions (one aggregate, with a well-known id).
+
+    A merger takes effect on its effective date, not when it is recorded: until then the merged
+    regions exist (and accept registrations and moves dated before it), and the new region exists
+    from that date on. `active` and `retired` describe the list once every recorded merger has
+    taken effect; `is_open(code, on)` answers for a given date.
+    """
 
     ID: UUID = uuid5(NAMESPACE_URL, "coorace:region-registry")
 
@@ -55,17 +61,36 @@ class RegionRegistry(AuditedAggregate):
     def __init__(self, regions: tuple[tuple[str, str], ...]) -> None:
         self.active: dict[str, str] = dict(regions)
         self.retired: dict[str, str] = {}
+        # Per region code, its periods [opened_on, closed_on) (None: open-ended), and the merger
+        # that closes a period: (closed_on, new_code).
+        self.periods: dict[str, list[tuple[date | None, date | None]]] = {code: [(None, None)] for code, _ in regions}
+        self.mergers: dict[str, tuple[date, str]] = {}
 
-    def require_active(self, code: str) -> None:
-        if code not in self.active:
+    def is_open(self, code: str, on: date) -> bool:
+        return any(
+            (opened is None or opened <= on) and (closed is None or on < closed)
+            for opened, closed in self.periods.get(code, ())
+        )
+
+    def require_active(self, code: str, on: date | None = None) -> None:
+        """Refuse a region that does not exist on `on` (None: once every recorded merger applies)."""
+        if not (code in self.active if on is None else self.is_open(code, on)):
             raise UnknownRegion(code)
+
+    def merger_after(self, code: str, on: date) -> tuple[date, str] | None:
+        """The merger that closes, after `on`, the period of `code` open on `on`: (date, new code)."""
+        merger = self.mergers.get(code)
+        if merger is None or merger[0] <= on or not self.is_open(code, on):
+            return None
+        return merger
 
     def merge(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         if len(set(merged)) < 2:
             raise MemberRefused("a merger needs at least two distinct regions")
         for code in merged:
             self.require_active(code)
-        if new_code in self.active and new_code not in merged:
+            self.require_active(code, effective_on)
+        if new_code not in merged and (new_code in self.active or self.is_open(new_code, effective_on)):
             raise MemberRefused(f"region code {new_code} is already used by another active region")
         if not new_name.strip():
             raise MemberRefused("the new region needs a name")
@@ -75,4 +100,8 @@ class RegionRegistry(AuditedAggregate):
     def _merged(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         for code in merged:
             self.retired[code] = self.active.pop(code)
+            opened, _ = self.periods[code][-1]
+            self.periods[code][-1] = (opened, effective_on)
+            self.mergers[code] = (effective_on, new_code)
         self.active[new_code] = new_name
+        self.periods.setdefault(new_code, []).append((effective_on, None))

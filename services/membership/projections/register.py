@@ -1,54 +1,116 @@
-"""Read model of the register: `members` (one row per member: what its own portal shows), the
-`regions` reference list, and the figures per region (`region_dashboard`) and for the network
-(`network_dashboard`).
+"""Read model of the register: every member's timeline, bi-temporal, and the regions with their dates.
 
-The figures are recounted, after each batch and in the same transaction, from the `members` rows of
-the regions the batch touched (one aggregate query). Counting from rows rather than adding and
-subtracting per event makes the figures independent of batch boundaries: a rebuild in large
-batches equals the live tables row for row.
+`member_states` holds what is known now: per member, one row per range of effective dates
+(`effective_from` … `effective_to`, 'infinity' when open-ended), each with the state `member_timeline`
+folds for that range, and `recorded_from` / `recorded_version`, the event that recorded the row.
+When a new event changes a range (or is dated inside it), the rows it replaces move to
+`member_states_past` with `recorded_to`, the time the event was recorded. So for any date D and
+any moment K there is exactly one row per member answering "in force on D, as known at K":
+
+- current knowledge: `member_states` where D is in [effective_from, effective_to);
+- known at K: the same, plus `member_states_past` where K is in [recorded_from, recorded_to),
+  both with recorded_from <= K.
+
+The live register is the first query with D = today: a change dated in the future takes effect
+on its date without anything having to run at midnight, and live equals as-of today by
+construction. Figures (dashboards) are counted at read time from these rows (`queries.py`).
+
+Every event writes at least one row (the range it takes effect in is rewritten even when it looks
+the same), so a member's latest version known at K is the largest `recorded_version` among its
+rows recorded by K.
+
+`regions` keeps each region's dates: opened (NULL: since the list was established), merged into
+another region on `merged_on`; both with the moment they were recorded.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from services.membership.domain.regions import OVERSEAS
 from services.membership.events_log import MEMBERSHIP_LOG
-from services.membership.member_state import apply_member_event
-from shared.projection import Notified, Projection
-from shared.readmodel import Table, TableNames, fetch_rows_by_key, upsert_rows
+from services.membership.member_state import (
+    MEMBER_EVENT_TOPIC_PREFIX,
+    Segment,
+    in_force,
+    member_timeline,
+    takes_effect,
+)
+from shared.projection import Notified, Projection, decode
+from shared.readmodel import Table, TableNames, append_rows
 
-MEMBERS = Table(
-    "members",
-    (
-        ("member_id", "text NOT NULL"),
-        ("tenant_id", "text NOT NULL"),
-        ("region", "text NOT NULL"),
-        ("name", "text NOT NULL"),
-        ("siret", "text NOT NULL"),
-        ("forms", "text[] NOT NULL"),
-        ("primary_form", "text NOT NULL"),
-        ("city", "text NOT NULL"),
-        ("status", "text NOT NULL"),
-        ("joined_on", "date NOT NULL"),
-        ("left_on", "date"),
-        ("contact", "jsonb NOT NULL"),
-        ("certification", "jsonb"),
-        ("certification_scheme", "text"),
-        ("certification_group", "text"),
-        ("certificate_at_risk", "boolean NOT NULL"),
-        ("accord_groupe_since", "date"),
-        ("dues", "jsonb NOT NULL"),
-        ("tenures", "jsonb NOT NULL"),
-        ("version", "int NOT NULL"),
-        ("updated_at", "timestamptz NOT NULL"),
+_STATE_COLUMNS = (
+    ("member_id", "text NOT NULL"),
+    ("tenant_id", "text NOT NULL"),
+    ("region", "text NOT NULL"),
+    ("effective_from", "date NOT NULL"),
+    ("effective_to", "date NOT NULL"),  # 'infinity' when open-ended: one range condition, indexable
+    ("recorded_from", "timestamptz NOT NULL"),
+    ("recorded_version", "int NOT NULL"),
+    ("name", "text NOT NULL"),
+    ("siret", "text NOT NULL"),
+    ("forms", "text[] NOT NULL"),
+    ("primary_form", "text NOT NULL"),
+    ("city", "text NOT NULL"),
+    ("status", "text NOT NULL"),
+    ("joined_on", "date NOT NULL"),
+    ("left_on", "date"),
+    ("contact", "jsonb NOT NULL"),
+    ("certification", "jsonb"),
+    ("certification_scheme", "text"),
+    ("certification_group", "text"),
+    ("certified_on", "date"),
+    ("lost_certificates", "jsonb"),  # NULL when none: only the few rows that have some are read
+    ("accord_groupe_since", "date"),
+    ("dues", "jsonb NOT NULL"),
+    ("tenures", "jsonb NOT NULL"),
+)
+
+# What lists and figures read, after the range columns: counting the members in force on a date is
+# then an index-only scan (once autovacuum has marked the pages all-visible), not a heap scan.
+_COUNTED = (
+    "tenant_id",  # row-level security reads tenant_id and region: both in the index
+    "region",
+    "status",
+    "certification_scheme",
+    "primary_form",
+    "forms",
+    "accord_groupe_since",
+    "certification_group",
+    "certified_on",
+    "member_id",
+    "name",
+)
+
+MEMBER_STATES = Table(
+    "member_states",
+    _STATE_COLUMNS,
+    primary_key=("member_id", "effective_from"),
+    indexes=(
+        ("effective_to", "effective_from", "recorded_from", *_COUNTED),
+        ("name", "member_id"),
+        ("lost_certificates",),
+        ("effective_from",),
     ),
-    primary_key=("member_id",),
-    indexes=(("region", "status"), ("certification_group",), ("name",)),
+)
+
+MEMBER_STATES_PAST = Table(
+    "member_states_past",
+    (*_STATE_COLUMNS, ("recorded_to", "timestamptz NOT NULL")),
+    primary_key=("member_id", "effective_from", "recorded_from"),
+    indexes=(
+        ("effective_to", "effective_from", "recorded_to", "recorded_from", *_COUNTED),
+        ("member_id", "recorded_from"),
+        ("name", "member_id"),  # a page "as known at" merges both tables in name order
+        ("lost_certificates",),
+    ),
 )
 
 REGIONS = Table(
@@ -58,94 +120,15 @@ REGIONS = Table(
         ("tenant_id", "text"),
         ("region", "text"),
         ("name", "text NOT NULL"),
-        ("status", "text NOT NULL"),
-        ("merged_into", "text"),
         ("overseas", "boolean NOT NULL"),
+        ("opened_on", "date"),
+        ("opened_at", "timestamptz NOT NULL"),
+        ("merged_on", "date"),
+        ("merged_into", "text"),
+        ("merged_at", "timestamptz"),
     ),
-    primary_key=("code",),
+    primary_key=("code", "opened_at"),
 )
-
-_FIGURES = (
-    ("members", "int NOT NULL"),
-    ("active_members", "int NOT NULL"),
-    ("by_form", "jsonb NOT NULL"),
-    ("by_carried_form", "jsonb NOT NULL"),
-    ("by_status", "jsonb NOT NULL"),
-    ("certified", "jsonb NOT NULL"),
-    ("certificates_at_risk", "int NOT NULL"),
-    ("accord_groupe", "int NOT NULL"),
-)
-
-REGION_DASHBOARD = Table(
-    "region_dashboard",
-    (
-        ("region", "text NOT NULL"),
-        ("tenant_id", "text"),
-        ("name", "text NOT NULL"),
-        *_FIGURES,
-        ("map_bucket", "text NOT NULL"),
-    ),
-    primary_key=("region",),
-)
-
-NETWORK_DASHBOARD = Table(
-    "network_dashboard",
-    (
-        ("scope", "text NOT NULL"),
-        ("tenant_id", "text"),
-        ("region", "text"),
-        *_FIGURES,
-        ("members_per_region", "jsonb NOT NULL"),
-        ("regions_per_bucket", "jsonb NOT NULL"),
-    ),
-    primary_key=("scope",),
-)
-
-
-def map_bucket(active_members: int) -> str:
-    """The activity report's map legend."""
-    if active_members > 60:
-        return "more than 60"
-    if active_members >= 30:
-        return "30 to 60"
-    if active_members >= 15:
-        return "15 to 30"
-    if active_members >= 1:
-        return "1 to 15"
-    return "none"
-
-
-def figures(groups: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The register's figures from member rows grouped by what they count (`n` members each)."""
-    total: Counter[str] = Counter()
-    by_form: Counter[str] = Counter()
-    by_carried_form: Counter[str] = Counter()
-    by_status: Counter[str] = Counter()
-    certified: Counter[str] = Counter()
-    for g in groups:
-        n = g["n"]
-        by_status[g["status"]] += n
-        total["members"] += n
-        if g["status"] != "active":
-            continue
-        total["active"] += n
-        by_form[g["primary_form"]] += n
-        for form in g["forms"]:
-            by_carried_form[form] += n
-        if g["certification_scheme"]:
-            certified[g["certification_scheme"]] += n
-        total["at_risk"] += n if g["certificate_at_risk"] else 0
-        total["accord"] += n if g["accord_groupe"] else 0
-    return {
-        "members": total["members"],
-        "active_members": total["active"],
-        "by_form": dict(sorted(by_form.items())),
-        "by_carried_form": dict(sorted(by_carried_form.items())),
-        "by_status": dict(sorted(by_status.items())),
-        "certified": dict(sorted(certified.items())),
-        "certificates_at_risk": total["at_risk"],
-        "accord_groupe": total["accord"],
-    }
 
 
 def is_member_event(notified: Notified) -> bool:
@@ -156,125 +139,171 @@ def is_region_event(notified: Notified) -> bool:
     return type(notified.event).__qualname__.startswith("RegionRegistry.")
 
 
+@dataclass
+class _Row:
+    """A row of `member_states` as the batch sees it: written already (`stored`) or new in it."""
+
+    segment: Segment
+    recorded_from: datetime
+    recorded_version: int
+    stored: bool
+
+
+def state_row(member_id: str, row: _Row) -> dict[str, Any]:
+    state = row.segment.state
+    return {
+        **state,
+        "member_id": member_id,
+        "effective_from": row.segment.effective_from,
+        "effective_to": row.segment.effective_to or date.max,  # asyncpg writes date.max as 'infinity'
+        "recorded_from": row.recorded_from,
+        "recorded_version": row.recorded_version,
+        "lost_certificates": state["lost_certificates"] or None,
+    }
+
+
 class RegisterProjection(Projection):
     name = "register"
-    version = 1
+    version = 2
     source = MEMBERSHIP_LOG
-    tables = (MEMBERS, REGIONS, REGION_DASHBOARD, NETWORK_DASHBOARD)
+    tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        touched: set[str] = set()
-        members: dict[str, dict[str, Any]] = {}
-        changed: dict[str, dict[str, Any]] = {}
-        member_ids = [str(n.event.originator_id) for n in events if is_member_event(n)]
-        members.update(await fetch_rows_by_key(conn, tables["members"], "member_id", member_ids))
+        by_member: dict[str, list[Any]] = defaultdict(list)
         for notified in events:
-            event = notified.event
             if is_region_event(notified):
-                touched |= await self._apply_region_event(conn, event, tables)
+                await self._apply_region_event(conn, notified.event, tables)
             elif is_member_event(notified):
-                member_id = str(event.originator_id)
-                before = members.get(member_id)
-                row = apply_member_event(before, event)
-                members[member_id] = changed[member_id] = row
-                touched |= {row["region"], before["region"] if before else row["region"]}
-                group = before["certification_group"] if before else None
-                if group and type(event).__name__ in ("CertificationLost", "Resigned", "Excluded"):
-                    # A collective certificate covers the whole group: when one member loses it,
-                    # the certificate of every other holder is at risk.
-                    for other in await self._holders(conn, tables, group, members):
-                        if other["member_id"] != member_id:
-                            members[other["member_id"]] = changed[other["member_id"]] = {
-                                **other,
-                                "certificate_at_risk": True,
-                            }
-        await upsert_rows(conn, tables["members"], MEMBERS, list(changed.values()))
-        if touched:
-            await self._recount(conn, tables, touched)
+                by_member[str(notified.event.originator_id)].append(notified.event)
+        if by_member:
+            await self._apply_member_events(conn, by_member, events[0].notification_id, tables)
 
-    @staticmethod
-    async def _holders(
-        conn: asyncpg.Connection, tables: TableNames, group: str, loaded: dict[str, dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        for record in await conn.fetch(f"SELECT * FROM {tables['members']} WHERE certification_group = $1", group):
-            loaded.setdefault(record["member_id"], dict(record))
-        return [row for row in loaded.values() if row["certification_group"] == group]
-
-    async def _apply_region_event(self, conn: asyncpg.Connection, event: Any, tables: TableNames) -> set[str]:
-        kind = type(event).__name__
-        rows: list[dict[str, Any]] = []
-        if kind == "Established":
-            rows = [_region_row(code, name, "active", None) for code, name in event.regions]
-        elif kind == "RegionsMerged":
-            names = await conn.fetch(
-                f"SELECT code, name FROM {tables['regions']} WHERE code = ANY($1)", list(event.merged)
+    async def _apply_member_events(
+        self, conn: asyncpg.Connection, by_member: dict[str, list[Any]], first_id: int, tables: TableNames
+    ) -> None:
+        known = await self._events_before(conn, list(by_member), first_id)
+        stored: dict[str, dict[date, asyncpg.Record]] = defaultdict(dict)
+        for record in await conn.fetch(
+            f"SELECT member_id, effective_from, recorded_from, recorded_version FROM {tables['member_states']} "
+            "WHERE member_id = ANY($1)",
+            list(by_member),
+        ):
+            stored[record["member_id"]][record["effective_from"]] = record
+        dropped: list[tuple[str, date]] = []  # stored rows replaced in the same instant: never in force
+        closed: list[tuple[str, date, datetime]] = []  # stored rows that move to the past
+        past: list[dict[str, Any]] = []  # rows written and replaced within this batch
+        current: list[dict[str, Any]] = []
+        for member_id, new_events in by_member.items():
+            history = known.get(member_id, [])
+            rows = {
+                s.effective_from: _Row(s, r["recorded_from"], r["recorded_version"], stored=True)
+                for s in member_timeline(history)
+                if (r := stored[member_id].get(s.effective_from)) is not None
+            }
+            for event in new_events:
+                history.append(event)
+                timeline = member_timeline(history)
+                rewritten = _range_of(timeline, takes_effect(event, timeline[0].effective_from))
+                starts = {s.effective_from: s for s in timeline}
+                for start, row in list(rows.items()):
+                    # The range the event takes effect in is rewritten even if it looks the same.
+                    if starts.get(start) == row.segment and start != rewritten.effective_from:
+                        continue
+                    del rows[start]
+                    if row.recorded_from >= event.timestamp:
+                        if row.stored:
+                            dropped.append((member_id, start))
+                    elif row.stored:
+                        closed.append((member_id, start, event.timestamp))
+                    else:
+                        past.append({**state_row(member_id, row), "recorded_to": event.timestamp})
+                for segment in timeline:
+                    if segment.effective_from not in rows:
+                        rows[segment.effective_from] = _Row(
+                            segment, event.timestamp, event.originator_version, stored=False
+                        )
+            current += [state_row(member_id, row) for row in rows.values() if not row.stored]
+        states, states_past = tables["member_states"], tables["member_states_past"]
+        if dropped:
+            await conn.execute(
+                f"DELETE FROM {states} s USING unnest($1::text[], $2::date[]) AS d(member_id, effective_from) "
+                "WHERE s.member_id = d.member_id AND s.effective_from = d.effective_from",
+                [m for m, _ in dropped],
+                [f for _, f in dropped],
             )
-            rows = [_region_row(r["code"], r["name"], "retired", event.new_code) for r in names]
-            rows.append(_region_row(event.new_code, event.new_name, "active", None))
-        await upsert_rows(conn, tables["regions"], REGIONS, rows)
-        return {r["code"] for r in rows}
+        if closed:
+            columns = ", ".join(c for c, _ in _STATE_COLUMNS)
+            await conn.execute(
+                f"WITH moved AS (DELETE FROM {states} s "
+                "USING unnest($1::text[], $2::date[], $3::timestamptz[]) AS c(member_id, effective_from, recorded_to) "
+                "WHERE s.member_id = c.member_id AND s.effective_from = c.effective_from "
+                "RETURNING s.*, c.recorded_to) "
+                f"INSERT INTO {states_past} ({columns}, recorded_to) SELECT {columns}, recorded_to FROM moved",
+                [m for m, _, _ in closed],
+                [f for _, f, _ in closed],
+                [t for _, _, t in closed],
+            )
+        await append_rows(conn, states_past, MEMBER_STATES_PAST, past)
+        await append_rows(conn, states, MEMBER_STATES, current)
 
-    async def _recount(self, conn: asyncpg.Connection, tables: TableNames, regions: set[str]) -> None:
-        groups = await conn.fetch(
-            f"SELECT region, primary_form, forms, status, certification_scheme, certificate_at_risk, "
-            f"accord_groupe_since IS NOT NULL AS accord_groupe, count(*) AS n FROM {tables['members']} "
-            f"WHERE region = ANY($1) GROUP BY 1, 2, 3, 4, 5, 6, 7",
-            sorted(regions),
+    async def _events_before(
+        self, conn: asyncpg.Connection, member_ids: list[str], before: int
+    ) -> dict[str, list[Any]]:
+        """The members' events already applied (before this batch), in recording order."""
+        rows = await conn.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state FROM {self.source.qualified} "
+            "WHERE originator_id = ANY($1::uuid[]) AND notification_id < $2 AND topic LIKE $3 "
+            "ORDER BY originator_id, originator_version",
+            [UUID(m) for m in member_ids],
+            before,
+            MEMBER_EVENT_TOPIC_PREFIX + "%",
         )
-        regions_rows = {r["code"]: r for r in await conn.fetch(f"SELECT * FROM {tables['regions']}")}
-        rows = []
-        for code in sorted(regions):
-            region_figures = figures([g for g in groups if g["region"] == code])
-            region = regions_rows.get(code)
-            if region is not None and region["status"] == "retired" and region_figures["members"] == 0:
-                await conn.execute(f"DELETE FROM {tables['region_dashboard']} WHERE region = $1", code)
-                continue
-            rows.append(
-                {
-                    "region": code,
-                    "tenant_id": None,
-                    "name": region["name"] if region else code,
-                    **region_figures,
-                    "map_bucket": map_bucket(region_figures["active_members"]),
-                }
+        known: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            known[str(row["originator_id"])].append(decode(row).event)
+        return known
+
+    async def _apply_region_event(self, conn: asyncpg.Connection, event: Any, tables: TableNames) -> None:
+        regions = tables["regions"]
+        kind = type(event).__name__
+        if kind == "Established":
+            await append_rows(
+                conn, regions, REGIONS, [_region_row(code, name, None, event.timestamp) for code, name in event.regions]
             )
-        await upsert_rows(conn, tables["region_dashboard"], REGION_DASHBOARD, rows)
-        await self._recount_network(conn, tables)
-
-    async def _recount_network(self, conn: asyncpg.Connection, tables: TableNames) -> None:
-        dashboards = [dict(r) for r in await conn.fetch(f"SELECT * FROM {tables['region_dashboard']}")]
-        summed: dict[str, Any] = {"members": 0, "active_members": 0, "certificates_at_risk": 0, "accord_groupe": 0}
-        counters: dict[str, Counter[str]] = {
-            k: Counter() for k in ("by_form", "by_carried_form", "by_status", "certified")
-        }
-        for d in dashboards:
-            for key in summed:
-                summed[key] += d[key]
-            for key, counter in counters.items():
-                counter.update(d[key])
-        row = {
-            "scope": "network",
-            "tenant_id": None,
-            "region": None,
-            **summed,
-            **{key: dict(sorted(counter.items())) for key, counter in counters.items()},
-            "members_per_region": {d["region"]: d["active_members"] for d in sorted(dashboards, key=_region)},
-            "regions_per_bucket": dict(sorted(Counter(d["map_bucket"] for d in dashboards).items())),
-        }
-        await upsert_rows(conn, tables["network_dashboard"], NETWORK_DASHBOARD, [row])
+        elif kind == "RegionsMerged":
+            await conn.execute(
+                f"UPDATE {regions} SET merged_on = $2, merged_into = $3, merged_at = $4 "
+                "WHERE code = ANY($1) AND merged_on IS NULL",
+                list(event.merged),
+                event.effective_on,
+                event.new_code,
+                event.timestamp,
+            )
+            await append_rows(
+                conn,
+                regions,
+                REGIONS,
+                [_region_row(event.new_code, event.new_name, event.effective_on, event.timestamp)],
+            )
 
 
-def _region(d: dict[str, Any]) -> str:
-    return d["region"]
+def _range_of(timeline: list[Segment], day: date) -> Segment:
+    segment = in_force(timeline, day)
+    if segment is None:  # a timeline covers every date from the joining date on
+        raise ValueError(f"no range of the member's timeline covers {day}")
+    return segment
 
 
-def _region_row(code: str, name: str, status: str, merged_into: str | None) -> dict[str, Any]:
+def _region_row(code: str, name: str, opened_on: date | None, opened_at: datetime) -> dict[str, Any]:
     return {
         "code": code,
         "tenant_id": None,
         "region": code,
         "name": name,
-        "status": status,
-        "merged_into": merged_into,
         "overseas": code in OVERSEAS,
+        "opened_on": opened_on,
+        "opened_at": opened_at,
+        "merged_on": None,
+        "merged_into": None,
+        "merged_at": None,
     }

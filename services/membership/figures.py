@@ -1,0 +1,58 @@
+"""The register's figures (dashboards), counted from member states grouped by what they count.
+
+One counting function for the live dashboards and the dashboards as of a date: both are the same
+query (`queries.py`) at a different date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+
+def map_bucket(active_members: int) -> str:
+    """The activity report's map legend."""
+    if active_members > 60:
+        return "more than 60"
+    if active_members >= 30:
+        return "30 to 60"
+    if active_members >= 15:
+        return "15 to 30"
+    if active_members >= 1:
+        return "1 to 15"
+    return "none"
+
+
+def figures(groups: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The figures from groups of member states (`n` members each) that carry `status`,
+    `primary_form`, `forms`, `certification_scheme`, `certificate_at_risk` and `accord_groupe`."""
+    total: Counter[str] = Counter()
+    by_form: Counter[str] = Counter()
+    by_carried_form: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    certified: Counter[str] = Counter()
+    for g in groups:
+        n = g["n"]
+        by_status[g["status"]] += n
+        total["members"] += n
+        if g["status"] != "active":
+            continue
+        total["active"] += n
+        by_form[g["primary_form"]] += n
+        for form in g["forms"]:
+            by_carried_form[form] += n
+        if g["certification_scheme"]:
+            certified[g["certification_scheme"]] += n
+        total["at_risk"] += n if g["certificate_at_risk"] else 0
+        total["accord"] += n if g["accord_groupe"] else 0
+    return {
+        "members": total["members"],
+        "active_members": total["active"],
+        "by_form": dict(sorted(by_form.items())),
+        "by_carried_form": dict(sorted(by_carried_form.items())),
+        "by_status": dict(sorted(by_status.items())),
+        "certified": dict(sorted(certified.items())),
+        "certificates_at_risk": total["at_risk"],
+        "accord_groupe": total["accord"],
+    }
