@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
 from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
+from shared.outages import RETRY_AFTER_SECONDS
 from shared.platform import Platform
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
@@ -31,10 +32,23 @@ def health() -> dict[str, str]:
 @get("/ready", tags=["operations"], summary="The database answers; projections' lag")
 async def ready(state: State) -> Response[dict[str, Any]]:
     platform: Platform = state.platform
+    # Ready means both sides work: the write side (each service's event-store pool) and the read
+    # side (asyncpg), each lending a connection that answers, now.
+    problems = await platform.database_problems()
+    if problems:
+        return Response(
+            {"status": "unavailable", "problems": problems},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     try:
         statuses = await platform.status()
-    except Exception as error:  # the database is unreachable: not ready, say why
-        return Response({"status": "unavailable", "error": str(error)}, status_code=503)
+    except Exception as error:  # the database went away meanwhile: not ready, say why
+        return Response(
+            {"status": "unavailable", "problems": [repr(error)]},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return Response({"status": "ready", "projections": statuses})
 
 
@@ -95,4 +109,3 @@ def create_app(
         ),
         debug=False,
     )
-
