@@ -229,8 +229,33 @@ class _QuickReconnect(AttemptWithBackoff):
 
 
 class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
+    """The library's pool, reconnecting every half second at most, and failing fast while the
+    database is known to be unreachable: a request then waits `UNREACHABLE_WAIT_SECONDS` for a
+    connection instead of the full pool timeout. (Requests also queue on the library's per-aggregate
+    cache lock: three requests each waiting the full second for the same aggregate answer after
+    one, two and three seconds.)"""
+
+    UNREACHABLE_WAIT_SECONDS = 0.1
+    _unreachable = False  # set when a connection attempt fails, cleared when one succeeds
+
     def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
         super()._add_connection(attempt or _QuickReconnect(timeout=self.reconnect_timeout), growing)
+
+    def _connect(self, timeout: float | None = None) -> Any:
+        try:
+            connection = super()._connect(timeout=timeout)
+        except Exception:
+            self._unreachable = True
+            raise
+        self._unreachable = False
+        return connection
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        if self._unreachable:
+            # Still ask (the request may take a connection that came back meanwhile, and asking
+            # lets the pool grow again), but do not wait long for one.
+            timeout = min(timeout if timeout is not None else self.timeout, self.UNREACHABLE_WAIT_SECONDS)
+        return super().getconn(timeout=timeout)
 
 
 class ResilientPostgresFactory(PostgresFactory):

@@ -108,7 +108,7 @@ class Platform:
         assert self.write_pool is not None
         self.runner = ProjectionRunner(
             self.write_pool,
-            lambda: asyncpg.connect(self.database.url()),
+            lambda: connect_with_timeout(self.database.url()),
             [pair for pairs in self.projections.values() for pair in pairs],
         )
         await self.runner.start()

@@ -144,4 +144,5 @@ class DedicatedServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _pg_ctl(self, *args: str) -> None:
-        self._pgexec("pg_ctl", args, bin_path=self._server.bin_path, timeout=30)
+        # As root, pgserver runs PostgreSQL as its own unprivileged user; pg_ctl must run as it too.
+        self._pgexec("pg_ctl", args, bin_path=self._server.bin_path, user=self._server.system_user, timeout=30)
