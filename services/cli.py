@@ -17,6 +17,7 @@ from shared.platform import Platform
 from shared.projection import catch_up, rebuild_together
 
 SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 class ProgressLine:
@@ -71,7 +72,8 @@ def serve(host: str, port: int, service: str | None, demo: bool, no_projections:
     app = create_app(platform, run_projections=not no_projections)
     click.echo(f"COORACE platform on http://{host}:{port}/  (API schema: http://{host}:{port}/schema)", err=True)
     click.echo("Get a token: coorace token --role national_staff", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # In-flight requests get a few seconds to finish on SIGTERM or Ctrl-C; then the process ends.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
 
 
 @main.group()

@@ -30,7 +30,7 @@ import uvicorn
 from services.bootstrap import build_platform
 from shared.app_factory import create_app
 from shared.auth import TokenService
-from shared.config import Settings
+from shared.config import Settings, load_settings
 from shared.platform import Platform
 from tests.faults.postgres_faults import DedicatedServer
 from tests.integration.membership_helpers import valid_siret
@@ -48,6 +48,18 @@ class Answer:
     retry_after: str | None
     body: dict
     siret: str | None = None
+
+
+def registration(n: int) -> dict:
+    return {
+        "name": f"Entreprise d'insertion n°{n}",
+        "siret": valid_siret(500_000 + n),
+        "forms": ["EI"],
+        "region": "BRE",
+        "joined_on": "2012-01-01",
+        "contact": {"name": "Contact", "email": "contact@ei.fr", "phone": "+33 2 00 00 00 00"},
+        "city": "Rennes",
+    }
 
 
 @dataclass
@@ -72,17 +84,8 @@ class Load:
     async def writer(self) -> None:
         while not self.stopping:
             self._next += 1
-            siret = valid_siret(500_000 + self._next)
-            body = {
-                "name": f"Entreprise d'insertion n°{self._next}",
-                "siret": siret,
-                "forms": ["EI"],
-                "region": "BRE",
-                "joined_on": "2012-01-01",
-                "contact": {"name": "Contact", "email": "contact@ei.fr", "phone": "+33 2 00 00 00 00"},
-                "city": "Rennes",
-            }
-            await self._send("write", "POST", "/api/membership/members", body, siret)
+            body = registration(self._next)
+            await self._send("write", "POST", "/api/membership/members", body, body["siret"])
             await asyncio.sleep(0.02)
 
     async def reader(self) -> None:
@@ -256,9 +259,30 @@ def test_serve_stops_on_sigterm_within_seconds_while_the_database_is_down(
             pytest.fail("coorace serve did not become ready: " + server.stderr.read().decode()[-2000:])
 
         dedicated.kill()
-        # Requests in flight while the process is told to stop.
         with httpx.Client(base_url=base, timeout=10) as client:
             assert client.get("/ready").status_code == 503
+        # Writes in flight while the process is told to stop (they used to hang for a minute).
+        token = TokenService(load_settings(env)).issue(role="national_staff", subject="staff-1")
+
+        answers: list[object] = []
+
+        def register(n: int) -> None:
+            try:
+                answers.append(
+                    httpx.post(
+                        base + "/api/membership/members",
+                        json=registration(n),
+                        headers={"Authorization": f"Bearer {token}"},
+                        timeout=60,
+                    ).status_code
+                )
+            except httpx.HTTPError as error:  # the process may end before it answers
+                answers.append(repr(error))
+
+        writes = [threading.Thread(target=register, args=(n,), daemon=True) for n in range(3)]
+        for write in writes:
+            write.start()
+        time.sleep(0.8)  # each thread's first request builds its TLS context: a few tenths of a second
         server.send_signal(signal.SIGTERM)
         asked_at = time.monotonic()
         try:
@@ -266,7 +290,9 @@ def test_serve_stops_on_sigterm_within_seconds_while_the_database_is_down(
         except subprocess.TimeoutExpired:
             pytest.fail("coorace serve still runs 15 s after SIGTERM")
         stopped_in = time.monotonic() - asked_at
-        print(f"\ncoorace serve stopped {stopped_in:.2f} s after SIGTERM with the database down")
+        for write in writes:
+            write.join(5)
+        print(f"\ncoorace serve stopped {stopped_in:.2f} s after SIGTERM with the database down; writes: {answers}")
         assert stopped_in < 5.0
     finally:
         if server.poll() is None:
