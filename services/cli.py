@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -13,6 +15,7 @@ from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
 from shared.config import load_settings
+from shared.embedded import stop_embedded_server
 from shared.platform import Platform
 from shared.projection import catch_up, rebuild_together
 
@@ -51,6 +54,14 @@ def counting(progress: Callable[[str, int, int], None], what: str, total: int) -
 @click.group()
 def main() -> None:
     """COORACE platform: member register, le Cap, Fonds Mutualisés Solidaires."""
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM ends a command as Ctrl-C does: `finally` blocks and exit hooks run, so this
+        # process leaves the embedded PostgreSQL (stopped if it was the last to use it).
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -218,6 +229,34 @@ def projections_run(service: str | None) -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+
+
+@main.group()
+def db() -> None:
+    """The embedded PostgreSQL (used when DATABASE_URL is not set)."""
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL of the data folder now.
+
+    It also stops by itself when the last `coorace` process using it ends."""
+    settings = load_settings()
+    if settings.database_url:
+        raise click.ClickException("DATABASE_URL is set: this platform uses that server, not an embedded one")
+    stopped = stop_embedded_server(settings.data_dir)
+    pgdata = settings.data_dir / "pgdata"
+    if stopped.server_pid is None:
+        click.echo(f"no embedded PostgreSQL is running in {pgdata}")
+        return
+    click.echo(f"embedded PostgreSQL stopped (pid {stopped.server_pid}, data in {pgdata})")
+    if stopped.users:
+        pids = ", ".join(str(pid) for pid in stopped.users)
+        click.echo(
+            f"coorace processes still using it ({pids}) answer 503 until it runs again "
+            "(the next coorace command starts it)",
+            err=True,
+        )
 
 
 # Service-specific commands: `coorace assessment load-referential [FILE]`.

@@ -1,0 +1,133 @@
+"""The embedded PostgreSQL stops when the last `coorace` process using it ends, or on `coorace db stop`.
+
+Real processes on a data folder of the test's own (no DATABASE_URL): the server is found from its
+`postmaster.pid`, as an operator would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from tests.faults.test_database_outage import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def postgres_pid(data_dir: Path) -> int | None:
+    """The embedded server's pid if it runs."""
+    try:
+        pid = int((data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (FileNotFoundError, ValueError, IndexError):
+        return None
+    return pid if psutil.pid_exists(pid) else None
+
+
+def wait_until(condition, timeout: float) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    if (pid := postgres_pid(tmp_path)) is not None:  # never leave one behind, even on failure
+        psutil.Process(pid).kill()
+
+
+@pytest.fixture
+def env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {**env, "COORACE_DATA_DIR": str(data_dir), "COORACE_JWT_SECRET": "e" * 48, "COORACE_LOG_LEVEL": "warning"}
+
+
+def coorace(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+
+
+def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def ready() -> bool:
+        try:
+            return httpx.get(url + "/ready", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    assert wait_until(ready, 120), "coorace serve did not become ready"
+    return process, url
+
+
+def test_a_command_leaves_no_embedded_server_behind(env: dict[str, str], data_dir: Path) -> None:
+    result = coorace(env, "projections", "status")
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "pgdata" / "PG_VERSION").exists()  # it did use an embedded server
+    assert postgres_pid(data_dir) is None
+
+
+def test_the_server_runs_while_any_process_uses_it_and_stops_with_the_last(env: dict[str, str], data_dir: Path) -> None:
+    first, _ = serve(env)
+    second, second_url = serve(env)
+    server = postgres_pid(data_dir)
+    assert server is not None
+
+    first.send_signal(signal.SIGTERM)
+    first.wait(15)
+    assert postgres_pid(data_dir) == server
+    assert httpx.get(second_url + "/ready", timeout=5).status_code == 200
+
+    second.send_signal(signal.SIGTERM)
+    second.wait(15)
+    assert wait_until(lambda: postgres_pid(data_dir) is None, 10)
+
+
+def test_a_killed_process_does_not_keep_the_server_running_for_ever(env: dict[str, str], data_dir: Path) -> None:
+    killed, _ = serve(env)
+    killed.kill()  # SIGKILL: no exit hook runs
+    killed.wait(15)
+    assert postgres_pid(data_dir) is not None
+
+    result = coorace(env, "projections", "status")  # the next command to end notices
+    assert result.returncode == 0, result.stderr
+    assert postgres_pid(data_dir) is None
+
+
+def test_db_stop_stops_the_server_and_says_so(env: dict[str, str], data_dir: Path) -> None:
+    process, _ = serve(env)
+    server = postgres_pid(data_dir)
+    try:
+        result = coorace(env, "db", "stop")
+        assert result.returncode == 0, result.stderr
+        assert f"embedded PostgreSQL stopped (pid {server}" in result.stdout
+        assert str(process.pid) in result.stderr  # the process still using it is named
+        assert postgres_pid(data_dir) is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+
+    again = coorace(env, "db", "stop")
+    assert again.returncode == 0
+    assert "no embedded PostgreSQL is running" in again.stdout
