@@ -300,6 +300,21 @@ def test_serve_stops_on_sigterm_within_seconds_while_the_database_is_down(
             server.wait()
 
 
+async def test_concurrent_requests_with_one_key_all_get_the_first_answer(served: Served) -> None:
+    """The loser of a race on one `Idempotency-Key` collides on the SIRET index too, which the
+    domain reports as "already registered" (by the member the winner created): the key's answer
+    must win over that refusal."""
+    async with httpx.AsyncClient(base_url=served.url, timeout=30) as client:
+        for n in range(10):
+            headers = {**served.staff, "Idempotency-Key": f"inscription-{n}"}
+            body = registration(700_000 + n)
+            answers = await asyncio.gather(
+                *[client.post("/api/membership/members", json=body, headers=headers) for _ in range(4)]
+            )
+            assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
+            assert len({a.json()["id"] for a in answers}) == 1
+
+
 @pytest.mark.xfail(
     reason="needs the projection runner to LISTEN again after a restart (helper 'projections' part of issue 7)",
     strict=False,

@@ -54,6 +54,11 @@ def env(data_dir: Path) -> dict[str, str]:
     return {**env, "COORACE_DATA_DIR": str(data_dir), "COORACE_JWT_SECRET": "e" * 48, "COORACE_LOG_LEVEL": "warning"}
 
 
+def logs(env: dict[str, str]) -> str:
+    """What the served processes printed, for a failure's message."""
+    return "\n".join(p.read_text(errors="replace")[-3000:] for p in Path(env["COORACE_DATA_DIR"]).glob("serve-*.log"))
+
+
 def coorace(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "services.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
@@ -62,12 +67,13 @@ def coorace(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    log = open(Path(env["COORACE_DATA_DIR"]) / f"serve-{port}.log", "wb")  # noqa: SIM115 (the process owns it)
     process = subprocess.Popen(
         [sys.executable, "-m", "services.cli", "serve", "--port", str(port)],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
 
@@ -77,7 +83,7 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             return False
 
-    assert wait_until(ready, 120), "coorace serve did not become ready"
+    assert wait_until(ready, 120), "coorace serve did not become ready: " + logs(env)
     return process, url
 
 
@@ -95,19 +101,19 @@ def test_the_server_runs_while_any_process_uses_it_and_stops_with_the_last(env: 
     assert server is not None
 
     first.send_signal(signal.SIGTERM)
-    first.wait(15)
-    assert postgres_pid(data_dir) == server
-    assert httpx.get(second_url + "/ready", timeout=5).status_code == 200
+    first.wait(60)
+    assert postgres_pid(data_dir) == server, logs(env)
+    assert httpx.get(second_url + "/ready", timeout=30).status_code == 200, logs(env)
 
     second.send_signal(signal.SIGTERM)
-    second.wait(15)
-    assert wait_until(lambda: postgres_pid(data_dir) is None, 10)
+    second.wait(60)
+    assert wait_until(lambda: postgres_pid(data_dir) is None, 30), logs(env)
 
 
 def test_a_killed_process_does_not_keep_the_server_running_for_ever(env: dict[str, str], data_dir: Path) -> None:
     killed, _ = serve(env)
     killed.kill()  # SIGKILL: no exit hook runs
-    killed.wait(15)
+    killed.wait(60)
     assert postgres_pid(data_dir) is not None
 
     result = coorace(env, "projections", "status")  # the next command to end notices
@@ -126,7 +132,7 @@ def test_db_stop_stops_the_server_and_says_so(env: dict[str, str], data_dir: Pat
         assert postgres_pid(data_dir) is None
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(15)
+        process.wait(60)
 
     again = coorace(env, "db", "stop")
     assert again.returncode == 0
