@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
 from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
-from shared.outages import RETRY_AFTER_SECONDS
+from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
@@ -43,9 +43,11 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         )
     try:
         statuses = await platform.status()
-    except Exception as error:  # the database went away meanwhile: not ready, say why
+    except Exception as error:  # the database went away meanwhile: not ready
+        if not is_database_outage(error):
+            raise
         return Response(
-            {"status": "unavailable", "problems": [repr(error)]},
+            {"status": "unavailable", "problems": ["base de données injoignable"]},
             status_code=503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

@@ -198,11 +198,16 @@ class Platform:
                 _check_event_store, application, timeout
             )
         results = await asyncio.gather(*checks.values(), return_exceptions=True)
-        return [
-            f"{side} : {'base de données injoignable' if is_database_outage(result) else repr(result)}"
-            for side, result in zip(checks, results, strict=True)
-            if isinstance(result, BaseException)
-        ]
+        problems = []
+        for side, result in zip(checks, results, strict=True):
+            if not isinstance(result, BaseException):
+                continue
+            if is_database_outage(result):
+                problems.append(f"{side} : base de données injoignable")
+            else:  # /ready is public: the details go to the log only
+                log.error("ready.check_failed", side=side, error=repr(result))
+                problems.append(f"{side} : erreur inattendue (consignée dans le journal)")
+        return problems
 
     async def status(self) -> list[dict[str, object]]:
         assert self.write_pool is not None
