@@ -119,6 +119,11 @@ def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple
     found = application.command_recorder.find_idempotent_answer(claim.scope, claim.key)
     if found is None:
         return None
+    return _decoded(found, claim)
+
+
+def _decoded(found: tuple[str, int, bytes], claim: IdempotencyClaim) -> tuple[int, CommandResult]:
+    """The answer saved under the claim's key, if it was saved for this same request."""
     fingerprint, status, body = found
     if fingerprint != claim.fingerprint:
         raise IdempotencyKeyReused(
@@ -156,5 +161,4 @@ def _settle(
             "enregistré ; réessayez dans quelques secondes",
             written=False,
         ) from lost
-    _, status, body = found
-    return status, msgspec.json.decode(body, type=CommandResult)
+    return _decoded(found, claim)

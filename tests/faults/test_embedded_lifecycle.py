@@ -7,9 +7,11 @@ Real processes on a data folder of the test's own (no DATABASE_URL): the server 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,10 +44,14 @@ def wait_until(condition, timeout: float) -> bool:  # noqa: ANN001
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
-    yield tmp_path
-    if (pid := postgres_pid(tmp_path)) is not None:  # never leave one behind, even on failure
+def data_dir() -> Iterator[Path]:
+    # Not pytest's tmp_path: pytest sessions of other checkouts on the machine delete old
+    # `pytest-of-<user>/pytest-N` folders when they start, servers' data included.
+    folder = Path(tempfile.mkdtemp(prefix="coorace-lifecycle-"))
+    yield folder
+    if (pid := postgres_pid(folder)) is not None:  # never leave one behind, even on failure
         psutil.Process(pid).kill()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
@@ -56,7 +62,8 @@ def env(data_dir: Path) -> dict[str, str]:
 
 def logs(env: dict[str, str]) -> str:
     """What the served processes printed, for a failure's message."""
-    return "\n".join(p.read_text(errors="replace")[-3000:] for p in Path(env["COORACE_DATA_DIR"]).glob("serve-*.log"))
+    texts = [p.read_text(errors="replace") for p in Path(env["COORACE_DATA_DIR"]).glob("serve-*.log")]
+    return "\n".join(text[:4000] + "\n…\n" + text[-1500:] for text in texts)
 
 
 def coorace(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -83,7 +90,9 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             return False
 
-    assert wait_until(ready, 120), "coorace serve did not become ready: " + logs(env)
+    assert wait_until(lambda: ready() or process.poll() is not None, 120) and process.poll() is None, (
+        "coorace serve did not become ready: " + logs(env)
+    )
     return process, url
 
 
