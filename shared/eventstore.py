@@ -11,9 +11,10 @@ What we add to the library is small:
 - the library's retries after a connection error are not used: a retried save whose first COMMIT
   had landed collides with its own rows (and was answered "already registered"), and ten retries
   of a read each waiting for the pool hold a request for tens of seconds during an outage;
-- `ResilientPostgresFactory` bounds the library's pool (a request waits at most
-  `POOL_TIMEOUT_SECONDS` for a connection, stale connections are pinged away) and makes it
-  reconnect within half a second of the database coming back instead of backing off for minutes.
+- `make_pool_fail_fast` bounds the library's pool, whatever factory built it (a request waits at
+  most `POOL_TIMEOUT_SECONDS` for a connection, 0.1 s while the database is known to be down,
+  stale connections are pinged away) and makes it reconnect within half a second of the database
+  coming back instead of backing off for minutes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from uuid import UUID
 import msgspec
 import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent, Transcoder
+from eventsourcing.persistence import (
+    Environment,
+    InfrastructureFactory,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.postgres import (
     ConnectionPool,
     PostgresAggregateRecorder,
@@ -47,9 +56,8 @@ from shared.events import EVENT_VALUE_TYPES
 from shared.outages import POOL_TIMEOUT_SECONDS
 from shared.transcoder import MsgspecTranscoder
 
-# The library's settings that bound its pool (see `ResilientPostgresFactory` for the rest).
+# The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
 RESILIENCE_ENV = {
-    "PERSISTENCE_MODULE": "shared.eventstore:ResilientPostgresFactory",
     # Check a pooled connection before lending it: after a database restart every pooled
     # connection is dead, and a command must not be the one to find out.
     "POSTGRES_PRE_PING": "y",
@@ -258,19 +266,14 @@ class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
         return super().getconn(timeout=timeout)
 
 
-class ResilientPostgresFactory(PostgresFactory):
-    """The library's PostgreSQL persistence with a pool that fails fast and comes back fast."""
-
-    def __init__(self, env: Any) -> None:
-        super().__init__(env)
-        pool = self.datastore.pool
-        # The library builds its pool itself (not yet opened): give that pool our reconnection
-        # schedule (a subclass that adds no state), a wait bounded below a second (the library's
-        # setting takes whole seconds only), and libpq's own bound on a connection attempt.
-        pool.__class__ = _QuickReconnectPool
-        pool.timeout = POOL_TIMEOUT_SECONDS
-        if isinstance(pool.kwargs, dict):
-            pool.kwargs["connect_timeout"] = 2  # libpq's smallest useful value
+def make_pool_fail_fast(pool: ConnectionPool) -> None:  # type: ignore[type-arg]
+    """Give the pool the library has just built (not yet opened) our reconnection schedule and
+    fail-fast wait (a subclass that adds no state), a wait bounded below a second (the library's
+    setting takes whole seconds only), and libpq's own bound on a connection attempt."""
+    pool.__class__ = _QuickReconnectPool
+    pool.timeout = POOL_TIMEOUT_SECONDS
+    if isinstance(pool.kwargs, dict):
+        pool.kwargs["connect_timeout"] = 2  # libpq's smallest useful value
 
 
 def event_transcoder() -> MsgspecTranscoder:
@@ -289,6 +292,12 @@ class ServiceApplication(Application[UUID]):
     def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
         settings = {**type(self).env, **database.eventsourcing_env(self.schema), **RESILIENCE_ENV, **(env or {})}
         super().__init__(env=settings)
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:  # type: ignore[type-arg]
+        factory = super().construct_factory(env)
+        if isinstance(factory, PostgresFactory):
+            make_pool_fail_fast(factory.datastore.pool)
+        return factory
 
     def construct_transcoder(self) -> Transcoder:
         return event_transcoder()
