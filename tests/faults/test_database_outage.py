@@ -32,6 +32,7 @@ from shared.app_factory import create_app
 from shared.auth import TokenService
 from shared.config import Settings, load_settings
 from shared.platform import Platform
+from tests.conftest import Api
 from tests.faults.postgres_faults import DedicatedServer
 from tests.integration.membership_helpers import valid_siret
 
@@ -313,6 +314,19 @@ async def test_concurrent_requests_with_one_key_all_get_the_first_answer(served:
             )
             assert {a.status_code for a in answers} == {201}, [a.text for a in answers]
             assert len({a.json()["id"] for a in answers}) == 1
+
+
+async def test_ready_is_503_when_only_the_write_side_cannot_work(api: Api) -> None:
+    """The read side answers, but one service's event-store pool cannot lend a connection: the
+    platform cannot take commands, so it is not ready."""
+    assert (await api.client.get("/ready")).status_code == 200
+    api.client.app.state.platform.application("training").close()  # its pool can never lend again
+    response = await api.client.get("/ready")
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert response.json()["problems"] == [
+        "écriture training (pool du journal d'événements) : base de données injoignable"
+    ]
 
 
 @pytest.mark.xfail(
