@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import tempfile
 import threading
 import warnings
@@ -146,3 +147,10 @@ class DedicatedServer:
     def _pg_ctl(self, *args: str) -> None:
         # As root, pgserver runs PostgreSQL as its own unprivileged user; pg_ctl must run as it too.
         self._pgexec("pg_ctl", args, bin_path=self._server.bin_path, user=self._server.system_user, timeout=30)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for a server of the test's own."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,7 +32,7 @@ from shared.auth import TokenService
 from shared.config import Settings, load_settings
 from shared.platform import Platform
 from tests.conftest import Api
-from tests.faults.postgres_faults import DedicatedServer
+from tests.faults.postgres_faults import DedicatedServer, free_port
 from tests.integration.membership_helpers import valid_siret
 
 OUTAGE_SECONDS = 4.0
@@ -221,12 +220,6 @@ async def test_an_outage_under_load_fails_fast_recovers_fast_and_loses_no_acknow
     finally:
         await conn.close()
     assert registered == sum(holder is not None for holder in holders.values())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_serve_stops_on_sigterm_within_seconds_while_the_database_is_down(
