@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from services.bootstrap import ALL_SERVICES, build_platform
 from shared.auth import Role, TokenError, TokenService
 from shared.config import ConfigurationError, load_settings
 from shared.database import DatabaseUnreachable, DatabaseUrlError, check_reachable
+from shared.embedded import stop_embedded_server
 from shared.migrations import PrivilegedReaderError
 from shared.platform import Platform
 from shared.projection import (
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     import uvicorn
 
 SERVICE_CHOICE = click.Choice(sorted(ALL_SERVICES))
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 class ProgressLine:
@@ -78,6 +82,14 @@ class CooraceCommands(click.Group):
 @click.group(cls=CooraceCommands)
 def main() -> None:
     """COORACE platform: member register, le Cap, Fonds Mutualisés Solidaires."""
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM ends a command as Ctrl-C does: `finally` blocks and exit hooks run, so this
+        # process leaves the embedded PostgreSQL (stopped if it was the last to use it).
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command()
@@ -124,7 +136,16 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
 
     # uvicorn configures no logging of its own: its records reach the root logger, which renders
     # them in the platform's format at the platform's level (requests are logged by our middleware).
-    config = uvicorn.Config(app, host=host, port=port, log_level=None, log_config=None, access_log=False)
+    # In-flight requests get a few seconds to finish on SIGTERM or Ctrl-C; then the process ends.
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=None,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
     server = announcing_server(config, announce)
     server.run()
     if not server.started:
@@ -385,6 +406,34 @@ def projections_run(service: str | None) -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+
+
+@main.group()
+def db() -> None:
+    """The embedded PostgreSQL (used when DATABASE_URL is not set)."""
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded PostgreSQL of the data folder now.
+
+    It also stops by itself when the last `coorace` process using it ends."""
+    settings = load_settings()
+    if settings.database_url:
+        raise click.ClickException("DATABASE_URL is set: this platform uses that server, not an embedded one")
+    stopped = stop_embedded_server(settings.data_dir)
+    pgdata = settings.data_dir / "pgdata"
+    if stopped.server_pid is None:
+        click.echo(f"no embedded PostgreSQL is running in {pgdata}")
+        return
+    click.echo(f"embedded PostgreSQL stopped (pid {stopped.server_pid}, data in {pgdata})")
+    if stopped.users:
+        pids = ", ".join(str(pid) for pid in stopped.users)
+        click.echo(
+            f"coorace processes still using it ({pids}) answer 503 until it runs again "
+            "(the next coorace command starts it)",
+            err=True,
+        )
 
 
 # Service-specific commands: `coorace assessment load-referential [FILE]`.

@@ -20,6 +20,7 @@ from shared.auth import BearerAuthMiddleware, TokenService
 from shared.errors import exception_handlers
 from shared.logs import litestar_logging_config
 from shared.observability import RequestContextMiddleware, record_projection_statuses, registry
+from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
@@ -33,10 +34,25 @@ def health() -> dict[str, str]:
 @get("/ready", tags=["operations"], summary="The database answers; projections' lag, parked events, runners")
 async def ready(state: State) -> Response[dict[str, Any]]:
     platform: Platform = state.platform
+    # Ready means both sides work: the write side (each service's event-store pool) and the read
+    # side (asyncpg), each lending a connection that answers, now.
+    problems = await platform.database_problems()
+    if problems:
+        return Response(
+            {"status": "unavailable", "problems": problems},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     try:
         read_side = await platform.projection_readiness()
-    except Exception as error:  # the database is unreachable: not ready, say why
-        return Response({"status": "unavailable", "error": str(error)}, status_code=503)
+    except Exception as error:  # the database went away meanwhile: not ready
+        if not is_database_outage(error):
+            raise
+        return Response(
+            {"status": "unavailable", "problems": ["base de données injoignable"]},
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
     return Response(read_side)
 

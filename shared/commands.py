@@ -1,14 +1,21 @@
 """The seam between HTTP and the write side, decided once.
 
 A command handler calls `run_command`: it runs the synchronous library in Litestar's thread pool,
-inside a `command_context` (so events carry who and why) and, when the request has an
-`Idempotency-Key`, an idempotency claim saved with the events. A retry with the same key and body
-gets the first answer and writes nothing; the same key with another body is refused (422).
+inside a `command_context` (so events carry who and why) and an idempotency claim saved with the
+events: the request's `Idempotency-Key`, or a key made up for this one request. A retry with the
+same key and body gets the first answer and writes nothing; the same key with another body is
+refused (422).
+
+An answer is never the opposite of what happened: when the connection dies during the save, the
+command looks up its own idempotency record and answers the original answer if the save committed,
+or 503 with `Retry-After` if it did not (or if the database cannot tell yet): a retry with the same
+key is then always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 
 import msgspec
@@ -16,18 +23,24 @@ from anyio import to_thread
 from litestar import Request, Response
 
 from shared.auth import Principal
-from shared.errors import IdempotencyKeyReused, InvalidInput
+from shared.errors import DatabaseUnavailable, DomainError, IdempotencyKeyReused, InvalidInput
 from shared.events import command_context
 from shared.eventstore import (
     CommandResult,
     IdempotencyClaim,
     IntegrityError,
+    InterfaceError,
+    OperationalError,
+    SaveOutcomeUndetermined,
+    SaveOutcomeUnknown,
     ServiceApplication,
     idempotency_claim,
 )
 from shared.observability import COMMANDS
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
+# The scope of the keys the server makes up for commands sent without one.
+SERVER_KEY_SCOPE = "server"
 
 
 def expected_version(request: Request) -> int | None:
@@ -51,7 +64,6 @@ async def run_command(
 ) -> Response[CommandResult]:
     principal: Principal = request.user
     key = request.headers.get("idempotency-key")
-    claim = None
     if key is not None:
         if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
             raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
@@ -60,9 +72,14 @@ async def run_command(
         ).hexdigest()
         scope = f"tenant:{principal.tenant}" if principal.tenant else f"user:{principal.subject}"
         claim = IdempotencyClaim(scope=scope, key=key, fingerprint=fingerprint, status_code=status_code)
+    else:
+        # No key from the client: one for this request alone, so that a save whose connection died
+        # can still find out whether it committed.
+        claim = IdempotencyClaim(scope=SERVER_KEY_SCOPE, key=uuid.uuid4().hex, fingerprint="", status_code=status_code)
+    client_key = key is not None
 
     def run() -> tuple[int, CommandResult]:
-        if claim is not None:
+        if client_key:
             answered = _answered(application, claim)
             if answered is not None:
                 return answered
@@ -78,10 +95,13 @@ async def run_command(
         ):
             try:
                 return status_code, command()
-            except IntegrityError:
-                # Either a concurrent change to the aggregate (409) or a concurrent retry with the
-                # same key that committed first: then its answer stands.
-                answered = _answered(application, claim) if claim is not None else None
+            except SaveOutcomeUnknown as lost:
+                return _settle(application, claim, lost)
+            except (IntegrityError, DomainError):
+                # Either a concurrent change to the aggregate (409), or a refusal the domain drew
+                # from one (a SIRET "already registered"), or a concurrent retry with the same key
+                # that committed first: then its answer stands.
+                answered = _answered_if_reachable(application, claim) if client_key else None
                 if answered is None:
                     raise
                 return answered
@@ -99,9 +119,46 @@ def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple
     found = application.command_recorder.find_idempotent_answer(claim.scope, claim.key)
     if found is None:
         return None
+    return _decoded(found, claim)
+
+
+def _decoded(found: tuple[str, int, bytes], claim: IdempotencyClaim) -> tuple[int, CommandResult]:
+    """The answer saved under the claim's key, if it was saved for this same request."""
     fingerprint, status, body = found
     if fingerprint != claim.fingerprint:
         raise IdempotencyKeyReused(
             "this Idempotency-Key was already used for a different request; use a new key for a new command"
         )
     return status, msgspec.json.decode(body, type=CommandResult)
+
+
+def _answered_if_reachable(
+    application: ServiceApplication, claim: IdempotencyClaim
+) -> tuple[int, CommandResult] | None:
+    """`_answered`, or None when the database cannot say (the refusal being handled then stands)."""
+    try:
+        return _answered(application, claim)
+    except (OperationalError, InterfaceError):
+        return None
+
+
+def _settle(
+    application: ServiceApplication, claim: IdempotencyClaim, lost: SaveOutcomeUnknown
+) -> tuple[int, CommandResult]:
+    """The truth about a save whose connection died: its answer if it committed, else 503."""
+    try:
+        found = application.command_recorder.settle_lost_save(claim.scope, claim.key, lost.attempt)
+    except SaveOutcomeUndetermined:
+        raise DatabaseUnavailable(
+            "la connexion à la base de données a été perdue pendant l'enregistrement et on ne sait pas "
+            "encore s'il a abouti ; réessayez dans quelques secondes avec la même Idempotency-Key "
+            "(sans clé, vérifiez d'abord si la modification figure dans le registre)",
+            written="unknown",
+        ) from lost
+    if found is None:
+        raise DatabaseUnavailable(
+            "la connexion à la base de données a été perdue pendant l'enregistrement : rien n'a été "
+            "enregistré ; réessayez dans quelques secondes",
+            written=False,
+        ) from lost
+    return _decoded(found, claim)

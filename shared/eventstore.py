@@ -5,11 +5,21 @@ What we add to the library is small:
   and turns each save into a `CommandResult` (aggregate id, version, notification id);
 - `CommandRecorder` writes the command's idempotency record in the same transaction as its events
   (through the recorder's hook that runs after the insert, when the notification ids are known), so
-  that a crash can never keep the events and lose the record, or the other way round.
+  that a crash can never keep the events and lose the record, or the other way round. Every command
+  has a record (the client's `Idempotency-Key`, or one the server makes up), so that a command whose
+  connection died during its save can look up whether its own write landed (`settle_lost_save`);
+- the library's retries after a connection error are not used: a retried save whose first COMMIT
+  had landed collides with its own rows (and was answered "already registered"), and ten retries
+  of a read each waiting for the pool hold a request for tens of seconds during an outage;
+- `make_pool_fail_fast` bounds the library's pool, whatever factory built it (a request waits at
+  most `POOL_TIMEOUT_SECONDS` for a connection, 0.1 s while the database is known to be down,
+  stale connections are pinged away) and makes it reconnect within half a second of the database
+  coming back instead of backing off for minutes.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,16 +28,43 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import msgspec
+import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, StoredEvent, Transcoder
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.persistence import (
+    Environment,
+    InfrastructureFactory,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.postgres import (
+    ConnectionPool,
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresFactory,
+)
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
+from psycopg_pool.base import AttemptWithBackoff
 
 from shared.database import DatabaseAddress
 from shared.events import EVENT_VALUE_TYPES
+from shared.outages import POOL_TIMEOUT_SECONDS
 from shared.transcoder import MsgspecTranscoder
+
+# The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
+RESILIENCE_ENV = {
+    # Check a pooled connection before lending it: after a database restart every pooled
+    # connection is dead, and a command must not be the one to find out.
+    "POSTGRES_PRE_PING": "y",
+}
+# How long a command whose connection died during its save may spend finding out whether the save
+# committed, before it answers "unknown, retry with the same key".
+SETTLE_SECONDS = 1.0
 
 
 class CommandResult(msgspec.Struct, frozen=True):
@@ -47,6 +84,25 @@ class IdempotencyClaim:
     key: str
     fingerprint: str
     status_code: int
+
+
+@dataclass
+class SaveAttempt:
+    """What a save remembers of its connection, to find out later whether it committed."""
+
+    backend_pid: int | None = None
+
+
+class SaveOutcomeUnknown(Exception):
+    """The connection failed while the save was in flight: it may or may not have committed."""
+
+    def __init__(self, attempt: SaveAttempt) -> None:
+        super().__init__("the connection to PostgreSQL was lost during the save")
+        self.attempt = attempt
+
+
+class SaveOutcomeUndetermined(Exception):
+    """The database could not be asked, in time, whether a lost save committed."""
 
 
 _current_claim: ContextVar[IdempotencyClaim | None] = ContextVar("idempotency_claim", default=None)
@@ -75,6 +131,63 @@ class CommandRecorder(PostgresApplicationRecorder):
         self._select_idempotency = SQL(
             "SELECT fingerprint, status_code, body FROM {schema}.{table} WHERE scope = %s AND key = %s"
         ).format(**table)
+
+    # The library's reads retry ten times after a connection error, each waiting for the pool: an
+    # outage then holds a request for tens of seconds. Without the retry decorator they fail at
+    # once and the request answers 503 (pre-ping keeps connections that died earlier away).
+    select_events = PostgresAggregateRecorder.select_events.__wrapped__  # type: ignore[attr-defined]
+    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__  # type: ignore[attr-defined]
+    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__  # type: ignore[attr-defined]
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's save, without its retry after a connection error: a save whose COMMIT had
+        reached the server would be retried into its own rows and refused as a conflict. A save
+        that never got a connection certainly wrote nothing; any other connection failure leaves
+        its outcome unknown until `settle_lost_save` finds out."""
+        try:
+            return _library_insert_events(self, stored_events, **kwargs)
+        except (OperationalError, InterfaceError) as error:
+            if isinstance(error.__cause__, (PoolTimeout, TooManyRequests, PoolClosed)):
+                raise
+            raise SaveOutcomeUnknown(kwargs.get("save_attempt") or SaveAttempt()) from error
+
+    def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        attempt: SaveAttempt | None = kwargs.get("save_attempt")
+        if attempt is not None:
+            attempt.backend_pid = curs.connection.info.backend_pid
+        super()._insert_events(curs, stored_events, **kwargs)
+
+    def settle_lost_save(
+        self, scope: str, key: str, attempt: SaveAttempt, *, within: float = SETTLE_SECONDS
+    ) -> tuple[str, int, bytes] | None:
+        """After the connection died during a save: its idempotency record if it committed, None
+        if it certainly did not. Raises `SaveOutcomeUndetermined` if the database cannot tell
+        within `within` seconds.
+
+        The server may still be running the transaction (the COMMIT was sent, the answer lost), so
+        the record only proves a negative once that backend has ended; its end is checked in a
+        statement before the lookup, so the lookup's snapshot sees anything it committed."""
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                with self.datastore.pool.connection(timeout=max(deadline - time.monotonic(), 0.01)) as conn:
+                    in_flight = (
+                        attempt.backend_pid is not None
+                        and conn.execute(
+                            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s) AS alive",
+                            (attempt.backend_pid,),
+                        ).fetchone()["alive"]
+                    )  # type: ignore[index]
+                    if not in_flight:
+                        row = conn.execute(self._select_idempotency, (scope, key)).fetchone()
+                        if row is None:
+                            return None
+                        return row["fingerprint"], row["status_code"], bytes(row["body"])  # type: ignore[index]
+            except psycopg.Error:
+                pass  # the database is still out of reach: try again while there is time
+            if time.monotonic() >= deadline:
+                raise SaveOutcomeUndetermined()
+            time.sleep(0.05)
 
     def _fetch_ids_after_insert_events(
         self,
@@ -106,6 +219,63 @@ class CommandRecorder(PostgresApplicationRecorder):
         return row["fingerprint"], row["status_code"], bytes(row["body"])
 
 
+_library_insert_events = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
+
+
+class _QuickReconnect(AttemptWithBackoff):
+    """psycopg's pool waits 1 s, then 2, 4, 8… between attempts to reconnect: after a ten-second
+    outage it would come back up to 16 s late. Try every 0.1 to 0.5 s instead (a connection
+    attempt to a server that is down costs nothing)."""
+
+    INITIAL_DELAY = 0.1
+    DELAY_BACKOFF = 1.5
+    MAX_DELAY = 0.5
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, self.MAX_DELAY)
+
+
+class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
+    """The library's pool, reconnecting every half second at most, and failing fast while the
+    database is known to be unreachable: a request then waits `UNREACHABLE_WAIT_SECONDS` for a
+    connection instead of the full pool timeout. (Requests also queue on the library's per-aggregate
+    cache lock: three requests each waiting the full second for the same aggregate answer after
+    one, two and three seconds.)"""
+
+    UNREACHABLE_WAIT_SECONDS = 0.1
+    _unreachable = False  # set when a connection attempt fails, cleared when one succeeds
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _QuickReconnect(timeout=self.reconnect_timeout), growing)
+
+    def _connect(self, timeout: float | None = None) -> Any:
+        try:
+            connection = super()._connect(timeout=timeout)
+        except Exception:
+            self._unreachable = True
+            raise
+        self._unreachable = False
+        return connection
+
+    def getconn(self, timeout: float | None = None) -> Any:
+        if self._unreachable:
+            # Still ask (the request may take a connection that came back meanwhile, and asking
+            # lets the pool grow again), but do not wait long for one.
+            timeout = min(timeout if timeout is not None else self.timeout, self.UNREACHABLE_WAIT_SECONDS)
+        return super().getconn(timeout=timeout)
+
+
+def make_pool_fail_fast(pool: ConnectionPool) -> None:  # type: ignore[type-arg]
+    """Give the pool the library has just built (not yet opened) our reconnection schedule and
+    fail-fast wait (a subclass that adds no state), a wait bounded below a second (the library's
+    setting takes whole seconds only), and libpq's own bound on a connection attempt."""
+    pool.__class__ = _QuickReconnectPool
+    pool.timeout = POOL_TIMEOUT_SECONDS
+    if isinstance(pool.kwargs, dict):
+        pool.kwargs["connect_timeout"] = 2  # libpq's smallest useful value
+
+
 def event_transcoder() -> MsgspecTranscoder:
     """A transcoder that knows every value type events carry."""
     transcoder = MsgspecTranscoder()
@@ -120,8 +290,14 @@ class ServiceApplication(Application[UUID]):
     schema: ClassVar[str]
 
     def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
-        settings = {**type(self).env, **database.eventsourcing_env(self.schema), **(env or {})}
+        settings = {**type(self).env, **database.eventsourcing_env(self.schema), **RESILIENCE_ENV, **(env or {})}
         super().__init__(env=settings)
+
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:  # type: ignore[type-arg]
+        factory = super().construct_factory(env)
+        if isinstance(factory, PostgresFactory):
+            make_pool_fail_fast(factory.datastore.pool)
+        return factory
 
     def construct_transcoder(self) -> Transcoder:
         return event_transcoder()
@@ -136,9 +312,9 @@ class ServiceApplication(Application[UUID]):
         primary = aggregates[0]
         claim = _current_claim.get()
         result = {"id": str(primary.id), "version": primary.version}
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"save_attempt": SaveAttempt()}
         if claim is not None:
-            kwargs = {"idempotency_claim": claim, "idempotency_result": result}
+            kwargs |= {"idempotency_claim": claim, "idempotency_result": result}
         recordings = self.save(*aggregates, **kwargs)
         if not recordings:
             raise NothingToSave()
@@ -155,7 +331,12 @@ __all__ = [
     "CommandResult",
     "IdempotencyClaim",
     "IntegrityError",
+    "InterfaceError",
+    "OperationalError",
     "NothingToSave",
+    "SaveAttempt",
+    "SaveOutcomeUndetermined",
+    "SaveOutcomeUnknown",
     "ServiceApplication",
     "idempotency_claim",
 ]

@@ -19,6 +19,7 @@ from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
+from shared.outages import POOL_TIMEOUT_SECONDS, connect_with_timeout, is_database_outage
 from shared.projection import (
     Projection,
     ProjectionRunner,
@@ -38,6 +39,11 @@ from shared.tenancy import ReaderConnection
 log = structlog.get_logger(__name__)
 
 WAIT_FOR_TIMEOUT_SECONDS = 5.0
+# A read that runs longer than this is cut (the connection is returned, the request fails): a
+# server that hangs must not hold requests, and pools, for ever.
+READ_COMMAND_TIMEOUT_SECONDS = 30.0
+# How long stopping may wait for the pools to be returned before closing them by force.
+POOL_CLOSE_TIMEOUT_SECONDS = 2.0
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -76,7 +82,9 @@ class Platform:
 
     async def start(self, *, run_projections: bool = False) -> None:
         dsn = self.database.url()
-        self.write_pool = await asyncpg.create_pool(dsn, min_size=1, max_size=8, init=init_connection)
+        self.write_pool = await asyncpg.create_pool(
+            dsn, min_size=1, max_size=8, init=init_connection, connect=connect_with_timeout
+        )
         async with self.write_pool.acquire() as conn:
             await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS)
             for service in self.services.values():
@@ -90,6 +98,8 @@ class Platform:
             max_size=32,
             init=init_connection,
             connection_class=ReaderConnection,
+            connect=connect_with_timeout,
+            command_timeout=READ_COMMAND_TIMEOUT_SECONDS,
         )
         await check_reader_is_unprivileged(self.read_pool)
         for service in self.services.values():
@@ -109,7 +119,7 @@ class Platform:
     async def start_projection_runner(self) -> None:
         self.runner = ProjectionRunner(
             self._pool(),
-            lambda: asyncpg.connect(self.database.url()),
+            lambda: connect_with_timeout(self.database.url()),
             [pair for pairs in self.projections.values() for pair in pairs],
             self.runner_policy,
         )
@@ -121,7 +131,10 @@ class Platform:
             self.runner = None
         for pool in (self.read_pool, self.write_pool):
             if pool is not None:
-                await pool.close()
+                try:
+                    await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
+                except Exception:
+                    pool.terminate()  # connections still out (or a dead server): close them all now
         self.read_pool = self.write_pool = None
         for application in self.applications.values():
             application.close()
@@ -202,6 +215,32 @@ class Platform:
                 field="wait_for",
             )
 
+    async def database_problems(self, timeout: float = POOL_TIMEOUT_SECONDS) -> list[str]:
+        """What keeps the platform from working now, in French (empty when all is well): each side
+        (the asyncpg pools, and each service's event-store pool) must hand out a connection that
+        answers a query within `timeout`."""
+        if self.write_pool is None or self.read_pool is None:
+            return ["la plateforme n'est pas démarrée"]
+        checks: dict[str, Any] = {
+            "lecture (pool asyncpg)": _check_asyncpg(self.read_pool, timeout),
+            "projections et suivi (pool asyncpg)": _check_asyncpg(self.write_pool, timeout),
+        }
+        for name, application in self.applications.items():
+            checks[f"écriture {name} (pool du journal d'événements)"] = asyncio.to_thread(
+                _check_event_store, application, timeout
+            )
+        results = await asyncio.gather(*checks.values(), return_exceptions=True)
+        problems = []
+        for side, result in zip(checks, results, strict=True):
+            if not isinstance(result, BaseException):
+                continue
+            if is_database_outage(result):
+                problems.append(f"{side} : base de données injoignable")
+            else:  # /ready is public: the details go to the log only
+                log.error("ready.check_failed", side=side, error=repr(result))
+                problems.append(f"{side} : erreur inattendue (consignée dans le journal)")
+        return problems
+
     async def status(self) -> list[dict[str, Any]]:
         """Each projection's position, lag, failure or parked event, abandoned rebuilds, runners."""
         heads: dict[EventLog, int] = {}
@@ -222,3 +261,26 @@ class Platform:
         application = self.application(service)
         table = f"{self.services[service].schema}.{application.name.lower()}_events"
         return await self._pool().fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {table}")
+
+
+
+async def _check_asyncpg(pool: asyncpg.Pool, timeout: float) -> None:
+    # A pooled connection may have died with the server it came from: asyncpg finds out on first
+    # use and replaces it, so one failure is retried once within the same time.
+    deadline = asyncio.get_running_loop().time() + timeout
+    for attempt in (1, 2):
+        remaining = max(deadline - asyncio.get_running_loop().time(), 0.01)
+        try:
+            async with pool.acquire(timeout=remaining) as conn:
+                await conn.fetchval("SELECT 1", timeout=remaining)
+            return
+        except Exception as error:
+            if attempt == 2 or not is_database_outage(error):
+                raise
+
+
+def _check_event_store(application: ServiceApplication, timeout: float) -> None:
+    pool = application.command_recorder.datastore.pool
+    pool.open()  # the library opens it on first use; opening an open pool does nothing
+    with pool.connection(timeout=timeout) as conn:
+        conn.execute("SELECT 1")

@@ -34,12 +34,14 @@ PATTERN_MEANINGS: dict[str, str] = {
     SINGLE_LINE_PATTERN: "ne doit contenir ni caractère de contrôle ni saut de ligne",
     MULTI_LINE_PATTERN: "ne doit contenir aucun caractère de contrôle (seuls la tabulation et le saut de ligne sont admis)",
     ASCII_DIGITS_PATTERN: "ne doit contenir que des chiffres de 0 à 9",
-    MONEY_PATTERN: "doit être un montant en euros positif, avec au plus deux décimales (ex. \"1250.50\")",
+    MONEY_PATTERN: 'doit être un montant en euros positif, avec au plus deux décimales (ex. "1250.50")',
 }
 
 Text = Annotated[
     str,
-    Meta(min_length=1, max_length=300, pattern=SINGLE_LINE_PATTERN, description="Texte d'une ligne, 1 à 300 caractères"),
+    Meta(
+        min_length=1, max_length=300, pattern=SINGLE_LINE_PATTERN, description="Texte d'une ligne, 1 à 300 caractères"
+    ),
 ]
 LongText = Annotated[
     str,
