@@ -150,7 +150,7 @@ def test_dues_called_after_an_earlier_dated_payment_keep_the_payment() -> None:
     member.call_dues(2015, Decimal(500), date(2015, 3, 1))
     member.pay_dues(2015, Decimal(200), date(2015, 2, 1))  # dated before the call it pays
     row = fold_as_of(member.collect_events(), as_of=date(2015, 12, 31), known_at=None)
-    assert row is not None and row["dues"] == {"2015": {"called": "500", "paid": "200"}}
+    assert row is not None and row["dues"] == {"2015": {"called": "500.00", "paid": "200.00"}}
 
 
 def test_a_change_dated_in_the_future_is_a_range_of_its_own_from_that_date() -> None:
