@@ -16,8 +16,10 @@ from litestar.openapi.spec import Components, SecurityScheme
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
+from shared.decoding import MAX_BODY_BYTES, StrictRequest
 from shared.errors import exception_handlers
 from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
+from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.platform import Platform
 
 PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
@@ -72,16 +74,20 @@ def create_app(
         return platform
 
     routers = [service.router() for service in platform.services.values()]
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, metrics, *routers, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
         middleware=[
             RequestContextMiddleware,
+            AllowedMethodsMiddleware,
             DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
         ],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        request_class=StrictRequest,
+        request_max_body_size=MAX_BODY_BYTES,
+        plugins=[StrictStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="COORACE platform",
             version="0.1.0",
@@ -95,4 +101,5 @@ def create_app(
         ),
         debug=False,
     )
-
+    complete_openapi(app, PUBLIC_PATHS)
+    return app

@@ -6,6 +6,7 @@ import os
 import time
 
 import structlog
+from litestar._asgi.utils import wrap_in_exception_handler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -33,7 +34,11 @@ class RequestContextMiddleware:
     correlation id, times the request, and logs one line when it ends."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        # An exception raised by a middleware inside this one (the bearer check's 401) would
+        # otherwise pass through here and be answered by the app's outer handler: counted and
+        # logged as a 500, without the request id. Rendered here, every answer goes through
+        # `send_with_id` with its real status. (Litestar's helper: the one it wraps routes with.)
+        self.app = wrap_in_exception_handler(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -52,7 +57,7 @@ class RequestContextMiddleware:
         scope["state"]["correlation_id"] = correlation_id
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
-        status = 500
+        status = 500  # if nothing was sent at all
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:

@@ -1,0 +1,172 @@
+"""The contract as the platform keeps it: what the OpenAPI document and OPTIONS answers say.
+
+Services describe their own operations; what every operation shares is derived here from the
+routes themselves, so that the document cannot drift from what the code does:
+
+- the roles that may call an operation come from its guard (`shared.auth.requires`), as an
+  `x-roles` extension, a sentence in its description, its bearer security requirement and its
+  401/403 answers; public operations (health, readiness, metrics, the document) need no token;
+- a GET that takes `wait_for` documents its 422 (a notification id beyond the log's head);
+- a Struct that refuses unknown fields says `additionalProperties: false`;
+- `command` and `creation` declare a command's status once (200, or 201 for what creates a
+  record), for the document and for `shared.commands.run_command`, which answers the status the
+  route declares;
+- OPTIONS answers every method of the path, without a token (Litestar's own answer lists only the
+  methods of the controller registered first, and runs that controller's guards).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Litestar, post
+from litestar._openapi.plugin import OpenAPIPlugin
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.routes import HTTPRoute
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from shared.errors import COMMAND_ERRORS, error_responses
+
+BEARER = [{"bearer": []}]
+COMMAND_STATUS = "command_status"
+_ROLE_NAMES = {
+    "member_admin": "administrateur d'adhérent",
+    "member_contributor": "contributeur d'adhérent",
+    "peer_reviewer": "pair évaluateur",
+    "regional_delegate": "délégué régional",
+    "trainer": "formateur",
+    "auditor": "auditeur",
+    "fund_reviewer": "instructeur du fonds",
+    "national_staff": "équipe nationale",
+}
+
+
+def command(path: str | None = None, **options: Any) -> Callable[..., Any]:
+    """A POST that changes an existing record: documented and answered 200."""
+    return _command_post(path, 200, options)
+
+
+def creation(path: str | None = None, **options: Any) -> Callable[..., Any]:
+    """A POST that creates a record: documented and answered 201."""
+    return _command_post(path, 201, options)
+
+
+def _command_post(path: str | None, status: int, options: dict[str, Any]) -> Callable[..., Any]:
+    options.setdefault("responses", COMMAND_ERRORS)
+    # `run_command` reads the status from `opt`, so the answer is the one the document shows.
+    options["opt"] = {**options.get("opt", {}), COMMAND_STATUS: status}
+    return post(path, status_code=status, **options)
+
+
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """Litestar's schema of a msgspec Struct, saying `additionalProperties: false` when the Struct
+    refuses unknown fields (as the decoder does, with a 400)."""
+
+    def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Any:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        if getattr(field_definition.type_.__struct_config__, "forbid_unknown_fields", False):
+            schema.additional_properties = False
+        return schema
+
+
+def roles_of(handler: Any) -> list[str] | None:
+    """The roles the handler's guards let through (all guards must pass), or None without a guard."""
+    allowed: set[str] | None = None
+    for guard in handler.resolve_guards():
+        roles = getattr(guard, "roles", None)
+        if roles is None:
+            continue
+        names = {role.value for role in roles}
+        allowed = names if allowed is None else allowed & names
+    return None if allowed is None else sorted(allowed)
+
+
+def complete_openapi(app: Litestar, public_paths: list[str]) -> None:
+    """Add to the app's OpenAPI document what every operation derives from its route."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    document = plugin.provide_openapi().to_schema()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        item = document.get("paths", {}).get(route.path_format)
+        if item is None:
+            continue
+        public = any(re.search(pattern, route.path_format) for pattern in public_paths)
+        for method, (handler, _) in route.route_handler_map.items():
+            operation = item.get(method.lower())
+            if operation is None:
+                continue
+            _complete_operation(operation, handler, public)
+    # Litestar serves the document from this cache; it is filled once, here, with the whole contract.
+    plugin._openapi_schema = document
+
+
+def _complete_operation(operation: dict[str, Any], handler: Any, public: bool) -> None:
+    responses = operation.setdefault("responses", {})
+    if public:
+        operation["security"] = []
+        return
+    operation["security"] = BEARER
+    _add_error(responses, 401)
+    roles = roles_of(handler)
+    if roles is not None:
+        operation["x-roles"] = roles
+        names = ", ".join(_ROLE_NAMES.get(role, role) for role in roles)
+        sentence = f"Rôles autorisés : {names} (`{'`, `'.join(roles)}`)."
+        description = operation.get("description", "")
+        operation["description"] = f"{description}\n\n{sentence}".strip()
+        _add_error(responses, 403)
+    parameters = operation.get("parameters", [])
+    if operation.get("requestBody") or parameters:
+        _add_error(responses, 400)
+    if any(p.get("name") == "wait_for" for p in parameters):
+        _add_error(
+            responses,
+            422,
+            "`wait_for` nomme une notification au-delà de la dernière enregistrée (`extra.field` : wait_for)",
+        )
+    if operation.get("requestBody"):
+        _add_error(responses, 413)
+
+
+def _add_error(responses: dict[str, Any], code: int, description: str | None = None) -> None:
+    if str(code) in responses:
+        return
+    spec = error_responses(code)[code]
+    responses[str(code)] = {
+        "description": description or spec.description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+
+
+class AllowedMethodsMiddleware:
+    """Answers OPTIONS with every method of the path (204, `Allow`), before guards run."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        methods = _methods_by_path(scope["app"]).get(scope.get("path_template", ""))
+        if methods is None:
+            await self.app(scope, receive, send)
+            return
+        headers = [(b"allow", ", ".join(methods).encode()), (b"content-length", b"0")]
+        await send({"type": "http.response.start", "status": 204, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def _methods_by_path(app: Litestar) -> dict[str, list[str]]:
+    known = app.state.get("allowed_methods_by_path")
+    if known is None:
+        known = {}
+        for route in app.routes:
+            if isinstance(route, HTTPRoute):
+                known.setdefault(route.path_format, set()).update(route.methods)
+        known = {path: sorted(methods | {"OPTIONS"}) for path, methods in known.items()}
+        app.state["allowed_methods_by_path"] = known
+    return known
