@@ -91,7 +91,7 @@ def _check_values(value: Any) -> None:
         item, path, depth = pending.pop()
         field = path or "body"
         if depth >= MAX_BODY_DEPTH:  # the body itself is level 1
-            raise BodyRefused(_too_deep(), field)
+            raise BodyRefused(_too_deep(), "body")
         if isinstance(item, dict):
             for key, inner in item.items():
                 if "\x00" in key:
