@@ -1,0 +1,118 @@
+"""The served app for the fuzzing suite: one database and one server for the whole module, seeded
+with a member, so that schemathesis drives the real platform over HTTP on the loopback."""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+import pytest
+import uvicorn
+
+from shared.database import DatabaseAddress
+from tests.conftest import make_settings
+from tests.e2e.test_assessment_api import make_siret
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    staff: dict[str, str]
+    member: dict[str, str]
+    platform: object
+
+
+async def _create_database(server: DatabaseAddress, template: DatabaseAddress, name: str) -> None:
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template.dbname}")
+    finally:
+        await admin.close()
+
+
+async def _drop_database(server: DatabaseAddress, name: str) -> None:
+    admin = await asyncpg.connect(server.url())
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="module")
+async def fuzz_database(server: DatabaseAddress, template: DatabaseAddress) -> DatabaseAddress:
+    name = f"coorace_fuzz_{uuid.uuid4().hex[:12]}"
+    await _create_database(server, template, name)
+    yield server.with_dbname(name)
+    await _drop_database(server, name)
+
+
+@pytest.fixture(scope="module")
+def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
+    """The whole platform served by uvicorn on 127.0.0.1, in a thread with its own event loop."""
+    from services.bootstrap import build_platform
+    from services.membership.domain.member import Contact
+    from shared.app_factory import create_app
+    from shared.auth import TokenService
+
+    settings = make_settings(Path(tempfile.mkdtemp(prefix="coorace-fuzz-")))
+    platform = build_platform(settings=settings, database=fuzz_database)
+    app = create_app(platform, run_projections=True)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the fuzzing server did not start")
+        time.sleep(0.05)
+    membership = platform.application("membership")
+    membership.establish_regions()
+    member = membership.register_member(
+        name="AI Le Relais",
+        siret=make_siret(),
+        forms=("AI",),
+        region="NPC",
+        joined_on=date(2012, 1, 1),
+        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        city="Lens",
+    )
+    tokens = TokenService(settings)
+    try:
+        yield Served(
+            url=f"http://127.0.0.1:{port}",
+            staff={"Authorization": "Bearer " + tokens.issue(role="national_staff", subject="fuzz-staff")},
+            member={
+                "Authorization": "Bearer "
+                + tokens.issue(role="member_admin", tenant=member.id, subject="fuzz-member-admin")
+            },
+            platform=platform,
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def openapi_document() -> dict:
+    """The app's OpenAPI document, built without a database (routes and schemas need none)."""
+    import json
+
+    from litestar._openapi.plugin import OpenAPIPlugin
+
+    from services.bootstrap import build_platform
+    from shared.app_factory import create_app
+
+    nowhere = DatabaseAddress.from_url("postgresql://nobody@127.0.0.1:1/nothing")
+    platform = build_platform(settings=make_settings(Path(tempfile.mkdtemp(prefix="coorace-doc-"))), database=nowhere)
+    document = create_app(platform).plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    return json.loads(json.dumps(document))  # as a client reads it: plain JSON values

@@ -1,0 +1,96 @@
+"""What the OpenAPI document derives from the routes themselves (shared.openapi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import pytest
+from litestar import Litestar, Request
+from litestar._openapi.plugin import OpenAPIPlugin
+
+from shared.auth import Role, requires
+from shared.openapi import StrictStructSchemaPlugin, command, complete_openapi, creation, roles_of
+from shared.values import MONEY_PATTERN, MoneyText
+from tests.fuzz.conftest import openapi_document
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return openapi_document()
+
+
+def test_a_struct_that_refuses_unknown_fields_says_so(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    assert schemas["MemberRegistration"]["additionalProperties"] is False
+    assert "additionalProperties" not in schemas["ErrorBody"]
+
+
+def test_every_operation_says_which_roles_may_call_it(document: dict[str, Any]) -> None:
+    register = document["paths"]["/api/membership/members"]["post"]
+    assert register["x-roles"] == ["national_staff"]
+    assert "Rôles autorisés : équipe nationale" in register["description"]
+    assert register["security"] == [{"bearer": []}]
+    assert {"401", "403"} <= set(register["responses"])
+    guarded = [
+        op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("security") == [{"bearer": []}]
+    ]
+    assert guarded and all("x-roles" in op and "401" in op["responses"] for op in guarded)
+
+
+def test_public_operations_need_no_token(document: dict[str, Any]) -> None:
+    for path in ("/health", "/ready", "/metrics"):
+        assert document["paths"][path]["get"]["security"] == []
+
+
+def test_a_get_that_waits_documents_its_422(document: dict[str, Any]) -> None:
+    waiting = [
+        op
+        for item in document["paths"].values()
+        for method, op in item.items()
+        if method == "get" and any(p["name"] == "wait_for" for p in op.get("parameters", []))
+    ]
+    assert waiting and all("422" in op["responses"] for op in waiting)
+
+
+class Dues(msgspec.Struct, forbid_unknown_fields=True):
+    amount: MoneyText
+
+
+@command("/change", guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)], sync_to_thread=False)
+def change(request: Request, data: Dues) -> None:
+    return None
+
+
+@creation("/create", guards=[requires(Role.NATIONAL_STAFF)], sync_to_thread=False)
+def create(request: Request, data: Dues) -> None:
+    return None
+
+
+def test_commands_are_documented_200_and_creations_201_with_money_as_a_pattern() -> None:
+    app = Litestar([change, create], plugins=[StrictStructSchemaPlugin()])
+    complete_openapi(app, public_paths=[])
+    document = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    assert "200" in document["paths"]["/change"]["post"]["responses"]
+    assert "201" not in document["paths"]["/change"]["post"]["responses"]
+    assert "201" in document["paths"]["/create"]["post"]["responses"]
+    assert document["paths"]["/change"]["post"]["x-roles"] == ["auditor", "national_staff"]
+    amount = document["components"]["schemas"]["Dues"]["properties"]["amount"]
+    assert amount["type"] == "string" and amount["pattern"] == MONEY_PATTERN and amount["description"]
+
+
+def test_roles_of_several_guards_are_those_every_guard_lets_through() -> None:
+    @command(
+        "/x",
+        guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR), requires(Role.AUDITOR, Role.TRAINER)],
+        sync_to_thread=False,
+    )
+    def both(data: Dues) -> None:
+        return None
+
+    app = Litestar([both])
+    handler = app.route_handler_method_map["/x"]["POST"]
+    assert roles_of(handler) == ["auditor"]
