@@ -28,6 +28,7 @@ from shared.values import PATTERN_MEANINGS
 MAX_BODY_DEPTH = 32
 MAX_BODY_BYTES = 1_000_000
 _BIGINT = 2**63
+_EXACT_FLOAT_INTEGERS = 2**53
 
 _TYPE_NAMES = {
     "int": "un nombre entier",
@@ -80,15 +81,17 @@ def decode_body(body: bytes) -> Any:
         raise BodyRefused(f"le corps de la requête {reason}", "body") from None
     except RecursionError:
         raise BodyRefused(_too_deep(), "body") from None
-    _check_values(value)
-    return value
+    return _check_values(value)
 
 
-def _check_values(value: Any) -> None:
-    """Depth, integer range and U+0000, walked without recursion (the body may be hostile)."""
-    pending: list[tuple[Any, str, int]] = [(value, "", 0)]
+def _check_values(value: Any) -> Any:
+    """Depth, integer range and U+0000, walked without recursion (the body may be hostile); the
+    value with its whole-number floats (`3.0`) as integers, which JSON Schema counts as integers
+    and msgspec's strict mode would refuse for an `int` field."""
+    root = [value]
+    pending: list[tuple[Any, str, int, Any, Any]] = [(value, "", 0, root, 0)]
     while pending:
-        item, path, depth = pending.pop()
+        item, path, depth, parent, slot = pending.pop()
         field = path or "body"
         if depth >= MAX_BODY_DEPTH:  # the body itself is level 1
             raise BodyRefused(_too_deep(), "body")
@@ -96,13 +99,16 @@ def _check_values(value: Any) -> None:
             for key, inner in item.items():
                 if "\x00" in key:
                     raise BodyRefused("un nom de champ du corps contient le caractère nul (U+0000)", field)
-                pending.append((inner, f"{path}.{key}" if path else key, depth + 1))
+                pending.append((inner, f"{path}.{key}" if path else key, depth + 1, item, key))
         elif isinstance(item, list):
-            pending.extend((inner, f"{path}[{i}]", depth + 1) for i, inner in enumerate(item))
+            pending.extend((inner, f"{path}[{i}]", depth + 1, item, i) for i, inner in enumerate(item))
+        elif isinstance(item, float) and item.is_integer() and abs(item) < _EXACT_FLOAT_INTEGERS:
+            parent[slot] = int(item)
         elif isinstance(item, str) and "\x00" in item:
             raise BodyRefused(f"le champ « {field} » contient le caractère nul (U+0000), interdit", field)
         elif isinstance(item, int) and not isinstance(item, bool) and not -_BIGINT <= item < _BIGINT:
             raise BodyRefused(f"le champ « {field} » est un nombre trop grand (au plus 64 bits)", field)
+    return root[0]
 
 
 def _too_deep() -> str:
@@ -153,9 +159,10 @@ def french_message(message: str, field: str) -> str:
         meaning = PATTERN_MEANINGS.get(pattern) or f"n'a pas la forme attendue (motif {pattern})"
         return f"le champ « {name} » {meaning}"
     if match := re.fullmatch(r"Expected `(\w+)` of length ([<>]=) (\d+)", message):
-        what = "caractères" if match[1] == "str" else "éléments"
+        what = "caractère" if match[1] == "str" else "élément"
         bound = "au moins" if match[2] == ">=" else "au plus"
-        return f"le champ « {name} » doit avoir {bound} {match[3]} {what}"
+        plural = "s" if int(match[3]) > 1 else ""
+        return f"le champ « {name} » doit avoir {bound} {match[3]} {what}{plural}"
     if match := re.fullmatch(r"Expected `(\w+)` ([<>]=?) (-?[\d.e+]+)", message):
         words = {">=": "supérieur ou égal à", ">": "supérieur à", "<=": "inférieur ou égal à", "<": "inférieur à"}
         return f"le champ « {name} » doit être {words[match[2]]} {match[3]}"

@@ -6,6 +6,7 @@ routes themselves, so that the document cannot drift from what the code does:
 - the roles that may call an operation come from its guard (`shared.auth.requires`), as an
   `x-roles` extension, a sentence in its description, its bearer security requirement and its
   401/403 answers; public operations (health, readiness, metrics, the document) need no token;
+- an operation whose path names a record documents its 404;
 - a GET that takes `wait_for` documents its 422 (a notification id beyond the log's head);
 - a Struct that refuses unknown fields says `additionalProperties: false`;
 - `command` and `creation` declare a command's status once (200, or 201 for what creates a
@@ -21,9 +22,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from litestar import Litestar, post
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -66,9 +69,48 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
 
     def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Any:
         schema = super().to_openapi_schema(field_definition, schema_creator)
-        if getattr(field_definition.type_.__struct_config__, "forbid_unknown_fields", False):
+        struct = field_definition.type_
+        if getattr(struct.__struct_config__, "forbid_unknown_fields", False):
             schema.additional_properties = False
+        # Litestar documents a field's own constraints but drops those of list items and dict
+        # values (`list[RegionCode]` shows plain strings): msgspec's view of the type restores them.
+        for field in msgspec.inspect.type_info(struct).fields:
+            prop = (schema.properties or {}).get(field.encode_name)
+            if isinstance(prop, Schema):
+                _constrain_inner(prop, field.type)
         return schema
+
+
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusive_minimum", "lt": "exclusive_maximum"}
+
+
+def _constrain_inner(schema: Schema, info: Any) -> None:
+    """Set on the items / values of `schema` the constraints msgspec knows for them."""
+    if isinstance(info, msgspec.inspect.UnionType):
+        types = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+        if len(types) == 1:
+            inner = [s for s in (schema.one_of or []) if isinstance(s, Schema) and s.type != OpenAPIType.NULL]
+            for candidate in inner or [schema]:
+                _constrain_inner(candidate, types[0])
+        return
+    if isinstance(info, msgspec.inspect.ListType | msgspec.inspect.SetType | msgspec.inspect.VarTupleType):
+        if isinstance(schema.items, Schema):
+            _constrain(schema.items, info.item_type)
+            _constrain_inner(schema.items, info.item_type)
+    elif isinstance(info, msgspec.inspect.DictType) and isinstance(schema.additional_properties, Schema):
+        _constrain(schema.additional_properties, info.value_type)
+        _constrain_inner(schema.additional_properties, info.value_type)
+
+
+def _constrain(schema: Schema, info: Any) -> None:
+    if isinstance(info, msgspec.inspect.StrType):
+        schema.min_length = schema.min_length if schema.min_length is not None else info.min_length
+        schema.max_length = schema.max_length if schema.max_length is not None else info.max_length
+        schema.pattern = schema.pattern or info.pattern
+    elif isinstance(info, msgspec.inspect.IntType | msgspec.inspect.FloatType):
+        for bound, attribute in _BOUNDS.items():
+            if getattr(info, bound) is not None and getattr(schema, attribute) is None:
+                setattr(schema, attribute, getattr(info, bound))
 
 
 def roles_of(handler: Any) -> list[str] | None:
@@ -121,6 +163,8 @@ def _complete_operation(operation: dict[str, Any], handler: Any, public: bool) -
     parameters = operation.get("parameters", [])
     if operation.get("requestBody") or parameters:
         _add_error(responses, 400)
+    if any(p.get("in") == "path" for p in parameters):
+        _add_error(responses, 404)  # a path names a record, which may not exist (or not for the caller)
     if any(p.get("name") == "wait_for" for p in parameters):
         _add_error(
             responses,

@@ -48,6 +48,12 @@ async def test_a_string_is_neither_a_number_nor_a_boolean_in_a_body(api: Api) ->
     bool_as_text = await api.client.post(path, headers=boss, json={"level": 1, "improve": "false"})
     assert "« improve » doit être un booléen" in fault(bool_as_text, 400, "improve")
 
+    fraction = await api.client.post(path, headers=boss, json={"level": 2.5})
+    assert "« level » doit être un nombre entier" in fault(fraction, 400, "level")
+    # A whole number written 2.0 is an integer (as JSON Schema says): the rule decides (not invited).
+    whole = await api.client.post(path, headers=boss, json={"level": 2.0})
+    assert whole.status_code == 422, whole.text
+
     # Nothing was written: the assessment is still at the version its start left it.
     assert cap_app(api).repository.get(UUID(started["id"])).version == started["version"]
 

@@ -3,6 +3,8 @@ with a member, so that schemathesis drives the real platform over HTTP on the lo
 
 from __future__ import annotations
 
+import copy
+import functools
 import socket
 import tempfile
 import threading
@@ -104,7 +106,13 @@ def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
 
 
 def openapi_document() -> dict:
-    """The app's OpenAPI document, built without a database (routes and schemas need none)."""
+    """The app's OpenAPI document, built without a database (routes and schemas need none); a
+    fresh copy for each caller, built once."""
+    return copy.deepcopy(_openapi_document())
+
+
+@functools.cache
+def _openapi_document() -> dict:
     import json
 
     from litestar._openapi.plugin import OpenAPIPlugin

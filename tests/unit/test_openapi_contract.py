@@ -8,6 +8,7 @@ import msgspec
 import pytest
 from litestar import Litestar, Request
 from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.params import JSONBody
 
 from shared.auth import Role, requires
 from shared.openapi import StrictStructSchemaPlugin, command, complete_openapi, creation, roles_of
@@ -61,12 +62,12 @@ class Dues(msgspec.Struct, forbid_unknown_fields=True):
 
 
 @command("/change", guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)], sync_to_thread=False)
-def change(request: Request, data: Dues) -> None:
+def change(request: Request, data: JSONBody[Dues]) -> None:
     return None
 
 
 @creation("/create", guards=[requires(Role.NATIONAL_STAFF)], sync_to_thread=False)
-def create(request: Request, data: Dues) -> None:
+def create(request: Request, data: JSONBody[Dues]) -> None:
     return None
 
 
@@ -88,9 +89,24 @@ def test_roles_of_several_guards_are_those_every_guard_lets_through() -> None:
         guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR), requires(Role.AUDITOR, Role.TRAINER)],
         sync_to_thread=False,
     )
-    def both(data: Dues) -> None:
+    def both(data: JSONBody[Dues]) -> None:
         return None
 
     app = Litestar([both])
     handler = app.route_handler_method_map["/x"]["POST"]
     assert roles_of(handler) == ["auditor"]
+
+
+def test_constraints_of_list_items_are_documented(document: dict[str, Any]) -> None:
+    merged = document["components"]["schemas"]["RegionMerger"]["properties"]["merged"]
+    assert merged["minItems"] == 2 and merged["items"]["pattern"] == "^[A-Z]+$" and merged["items"]["minLength"] == 2
+
+
+def test_an_operation_whose_path_names_a_record_documents_its_404(document: dict[str, Any]) -> None:
+    named = [
+        op
+        for item in document["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and any(p["in"] == "path" for p in op.get("parameters", []))
+    ]
+    assert named and all("404" in op["responses"] for op in named)
