@@ -173,6 +173,8 @@ def french_message(message: str, field: str) -> str:
     if message.startswith("Invalid RFC3339 encoded date"):
         what = "une date-heure RFC 3339" if "datetime" in message else "une date AAAA-MM-JJ"
         return f"le champ « {name} » doit être {what} valide"
+    if message == "Invalid decimal string":
+        return f'le champ « {name} » doit être un nombre décimal écrit en chaîne (ex. "12.50")'
     if message == "Number out of range":
         return f"le champ « {name} » est un nombre hors limites"
     return f"le champ « {name} » est invalide ({message})"

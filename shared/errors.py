@@ -168,7 +168,8 @@ def _french_detail(request: Request, error: HTTPException) -> tuple[str, dict[st
         faults = [item for item in error.extra if isinstance(item, dict)]
         first = faults[0] if faults else {}
         field = str(first.get("key", ""))
-        extra: dict[str, Any] = {"field": field, "source": str(first.get("source", ""))}
+        source = first.get("source", "")
+        extra: dict[str, Any] = {"field": field, "source": str(getattr(source, "value", source))}
         if len(faults) > 1:
             extra["others"] = [str(item.get("key", "")) for item in faults[1:]]
         return french_message(str(first.get("message", "")), field), extra

@@ -98,6 +98,7 @@ async def test_schema_faults_name_the_field_in_french(api: Api) -> None:
     assert "« colour » est inconnu" in fault(unknown, 400, "colour")
     missing = await api.client.get(url, params={"limit": "many"}, headers=api.staff)
     assert "« limit » doit être un nombre entier" in fault(missing, 400, "limit")
+    assert missing.json()["extra"]["source"] == "query"
     bound = await api.client.get(url, params={"limit": "0"}, headers=api.staff)
     assert "« limit » doit être supérieur ou égal à 1" in fault(bound, 400, "limit")
     not_a_date = await api.client.get(url, params={"as_of": "yesterday"}, headers=api.staff)

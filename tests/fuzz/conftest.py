@@ -30,6 +30,13 @@ class Served:
     staff: dict[str, str]
     member: dict[str, str]
     platform: object
+    known: dict[str, str]  # path parameters that name a record that exists
+
+    def aim(self, case) -> None:  # noqa: ANN001 - a schemathesis Case
+        """Point the case's path at records that exist, so that its body reaches the domain."""
+        for name in list(case.path_parameters or {}):
+            if name in self.known:
+                case.path_parameters[name] = self.known[name]
 
 
 async def _create_database(server: DatabaseAddress, template: DatabaseAddress, name: str) -> None:
@@ -99,6 +106,7 @@ def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
                 + tokens.issue(role="member_admin", tenant=member.id, subject="fuzz-member-admin")
             },
             platform=platform,
+            known={"member_id": member.id, "tenant_id": member.id, "code": "NPC"},
         )
     finally:
         server.should_exit = True

@@ -11,7 +11,7 @@ from schemathesis.config import SchemathesisConfig
 from tests.fuzz.conftest import Served, openapi_document
 
 # Bounded and derandomized: the same cases every run, a few minutes in CI at most.
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 FUZZ = settings(
     max_examples=EXAMPLES_PER_OPERATION,
     derandomize=True,
