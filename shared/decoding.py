@@ -62,7 +62,14 @@ class StrictRequest(Request):
         body_type = _body_type(self)
         if body_type is not None:
             try:
-                msgspec.convert(value, type=body_type, strict=True, dec_hook=self.route_handler.default_deserializer)
+                # `str_keys`: JSON object keys are text, as Litestar's own conversion assumes.
+                msgspec.convert(
+                    value,
+                    type=body_type,
+                    strict=True,
+                    str_keys=True,
+                    dec_hook=self.route_handler.default_deserializer,
+                )
             except msgspec.ValidationError as error:
                 message, path = _split(str(error))
                 raise BodyRefused(french_message(message, path), field_of(message, path)) from None
