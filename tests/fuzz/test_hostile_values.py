@@ -1,9 +1,10 @@
 """Hostile values in every field of every command body: control characters, NUL, homoglyphs,
 digits that are not ASCII, invisible and bidirectional characters, huge and non-finite numbers.
 
-Each case starts from a body schemathesis generates as valid and replaces one field (any depth)
-with a hostile value. The platform must answer a documented status with a documented body, never
-a server error, and must refuse a control character in any text (4xx, nothing stored)."""
+Each case starts from a request schemathesis generates as valid and replaces one body field (any
+depth) or one query parameter with a hostile value. The platform must answer a documented status
+with a documented body, never a server error, and must refuse a control character in any text of a
+body (4xx, nothing stored)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,7 @@ def replaced(body: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 
 schema = schemathesis.openapi.from_dict(openapi_document()).include(method=["POST", "PUT"])
+queries = schemathesis.openapi.from_dict(openapi_document()).include(method="GET", path_regex="^/api/")
 
 
 @schema.parametrize()
@@ -101,3 +103,21 @@ def test_a_hostile_value_in_any_field_is_refused_or_stored_never_a_server_error(
     case.validate_response(response, checks=CHECKS)
     if isinstance(value, str) and CONTROL.search(value):
         assert 400 <= response.status_code < 500, (case.body, response.status_code, response.text)
+
+
+@queries.parametrize()
+@queries.given(data=st.data())
+@HOSTILE
+def test_a_hostile_query_parameter_is_refused_or_answered_never_a_server_error(
+    case,  # noqa: ANN001
+    data,  # noqa: ANN001
+    served: Served,
+) -> None:
+    names = sorted(parameter.name for parameter in case.operation.query)
+    if names:
+        name = data.draw(st.sampled_from(names), label="parameter")
+        value = data.draw(st.one_of(hostile_strings(), st.sampled_from(NUMBERS).map(str)), label="hostile value")
+        case.query = {**(case.query or {}), name: value}
+    served.aim(case)
+    response = case.call(base_url=served.url, headers=served.staff)
+    case.validate_response(response, checks=CHECKS)
