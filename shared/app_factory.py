@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.decoding import MAX_BODY_BYTES, StrictRequest
 from shared.errors import exception_handlers
-from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, registry
+from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, count_unrouted, registry
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.platform import Platform
 
@@ -85,6 +85,7 @@ def create_app(
             DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
         ],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        after_exception=[count_unrouted],
         request_class=StrictRequest,
         request_max_body_size=MAX_BODY_BYTES,
         plugins=[StrictStructSchemaPlugin()],

@@ -21,6 +21,12 @@ REQUEST_LATENCY = Histogram(
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 COMMANDS = Counter("coorace_commands_total", "Commands handled", ["service", "command", "outcome"], registry=registry)
+UNROUTED_REQUESTS = Counter(
+    "coorace_http_unrouted_requests_total",
+    "Requests the router refused before any route ran (no such path: 404, method not allowed: 405)",
+    ["method", "status"],
+    registry=registry,
+)
 PROJECTION_LAG = Gauge(
     "coorace_projection_lag_events", "Events not yet applied", ["service", "projection"], registry=registry
 )
@@ -87,3 +93,15 @@ def _route_of(scope: Scope) -> str:
     handler = scope.get("route_handler")
     paths = getattr(handler, "paths", None)
     return sorted(paths)[0] if paths else "unmatched"
+
+
+async def count_unrouted(error: Exception, scope: Scope) -> None:
+    """An app `after_exception` hook. A request the router refuses (unknown path, method not
+    allowed) never reaches `RequestContextMiddleware`, which runs per route: count and log it here,
+    so that a flood of 404s shows. Requests that reached a route carry a request id and are
+    counted there."""
+    if scope.get("type") != "http" or "request_id" in scope.get("state", {}):
+        return
+    status = getattr(error, "status_code", 500)
+    UNROUTED_REQUESTS.labels(scope["method"], str(status)).inc()
+    log.info("request", method=scope["method"], path=scope["path"], status=status, route="unmatched")

@@ -164,6 +164,18 @@ async def test_a_401_is_counted_and_answered_as_a_401(api: Api) -> None:
     assert _count(route, "500") == before_500
 
 
+async def test_a_request_no_route_takes_is_counted_with_its_status(api: Api) -> None:
+    def unrouted(method: str, status: str) -> float:
+        labels = {"method": method, "status": status}
+        return registry.get_sample_value("coorace_http_unrouted_requests_total", labels) or 0.0
+
+    before_404, before_405 = unrouted("GET", "404"), unrouted("PATCH", "405")
+    assert (await api.client.get("/api/nowhere", headers=api.staff)).status_code == 404
+    assert (await api.client.patch("/api/membership/members", headers=api.staff)).status_code == 405
+    assert (await api.client.get("/api/membership/members", headers=api.staff)).status_code == 200
+    assert unrouted("GET", "404") == before_404 + 1 and unrouted("PATCH", "405") == before_405 + 1
+
+
 async def test_options_lists_every_method_of_the_path_without_a_token(api: Api) -> None:
     for path, methods in [
         ("/api/assessment/access-grants", {"GET", "POST"}),
