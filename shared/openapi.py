@@ -30,7 +30,7 @@ from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import COMMAND_ERRORS, error_responses
+from shared.errors import COMMAND_ERRORS, ErrorBody, error_responses
 
 BEARER = [{"bearer": []}]
 COMMAND_STATUS = "command_status"
@@ -141,6 +141,10 @@ def complete_openapi(app: Litestar, public_paths: list[str]) -> None:
             if operation is None:
                 continue
             _complete_operation(operation, handler, public)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorBody" not in schemas:  # the error answers added above refer to it
+        _, components = msgspec.json.schema_components([ErrorBody], ref_template="#/components/schemas/{name}")
+        schemas.update(components)
     # Litestar serves the document from this cache; it is filled once, here, with the whole contract.
     plugin._openapi_schema = document
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from litestar import Litestar, Request
+from litestar import Litestar, Request, get
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.params import JSONBody
 
@@ -110,3 +110,20 @@ def test_an_operation_whose_path_names_a_record_documents_its_404(document: dict
         if isinstance(op, dict) and any(p["in"] == "path" for p in op.get("parameters", []))
     ]
     assert named and all("404" in op["responses"] for op in named)
+
+
+def test_the_error_answers_refer_to_a_documented_schema_even_when_no_route_declared_one() -> None:
+    @get("/plain", guards=[requires(Role.AUDITOR)], sync_to_thread=False)
+    def plain() -> None:
+        return None
+
+    app = Litestar([plain])
+    complete_openapi(app, public_paths=[])
+    document = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    assert "401" in document["paths"]["/plain"]["get"]["responses"]
+    assert set(document["components"]["schemas"]["ErrorBody"]["properties"]) == {
+        "status_code",
+        "error",
+        "detail",
+        "extra",
+    }
