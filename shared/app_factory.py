@@ -16,7 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
-from shared.decoding import MAX_BODY_BYTES, StrictRequest
+from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
 from shared.errors import exception_handlers
 from shared.observability import PROJECTION_LAG, PROJECTION_POSITION, RequestContextMiddleware, count_unrouted, registry
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
@@ -81,6 +81,7 @@ def create_app(
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
         middleware=[
             RequestContextMiddleware,
+            UrlGuardMiddleware,
             AllowedMethodsMiddleware,
             DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
         ],

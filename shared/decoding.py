@@ -6,7 +6,8 @@ Litestar converts a JSON body to the handler's type with msgspec in lax mode, wh
 strict mode first, so a wrong type is a 400 naming the field; Litestar's own conversion then only
 sees bodies that need no coercion. It also refuses what the type cannot express: bodies nested
 deeper than `MAX_BODY_DEPTH`, integers beyond 64 bits (PostgreSQL's bigint), U+0000 in any string
-(PostgreSQL cannot store it), malformed JSON and invalid UTF-8.
+(PostgreSQL cannot store it), malformed JSON and invalid UTF-8. `UrlGuardMiddleware` refuses
+U+0000 and integers beyond 64 bits in the path and query parameters the same way.
 
 `french_message` turns msgspec's messages ("Expected `int`, got `str`") into French sentences
 that name the field; the error handlers use it for query and path parameters too.
@@ -17,11 +18,12 @@ from __future__ import annotations
 import ast
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
 from litestar.exceptions import ClientException
-from litestar.types import Empty
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 from shared.values import PATTERN_MEANINGS
 
@@ -41,13 +43,45 @@ _TYPE_NAMES = {
 }
 
 
-class BodyRefused(ClientException):
-    """A body that is not the JSON the route expects: 400, with the field in `extra`."""
+class RequestRefused(ClientException):
+    """A request no route may take: 400, with the field (and where it was) in `extra`."""
 
     status_code = 400
 
+    def __init__(self, message: str, field: str, source: str) -> None:
+        super().__init__(detail=message, extra={"field": field, "source": source})
+
+
+class BodyRefused(RequestRefused):
+    """A body that is not the JSON the route expects."""
+
     def __init__(self, message: str, field: str) -> None:
-        super().__init__(detail=message, extra={"field": field, "source": "body"})
+        super().__init__(message, field, "body")
+
+
+class UrlGuardMiddleware:
+    """Refuses what no path or query parameter may hold, whatever its declared type: U+0000
+    (PostgreSQL can neither store nor compare it) and integers beyond 64 bits (bigint), which would
+    otherwise reach a query and fail there as a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            _check_url(scope["path"], scope.get("query_string", b""))
+        await self.app(scope, receive, send)
+
+
+def _check_url(path: str, query: bytes) -> None:
+    if "\x00" in path:
+        raise RequestRefused("l'adresse contient le caractère nul (U+0000), interdit", "path", "path")
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            raise RequestRefused(f"le paramètre « {name} » contient le caractère nul (U+0000), interdit", name, "query")
+        digits = value.removeprefix("-").removeprefix("+")
+        if digits.isascii() and digits.isdigit() and (len(digits) > 19 or not -_BIGINT <= int(value) < _BIGINT):
+            raise RequestRefused(f"le paramètre « {name} » est un nombre trop grand (au plus 64 bits)", name, "query")
 
 
 class StrictRequest(Request):

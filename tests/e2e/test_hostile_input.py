@@ -85,6 +85,17 @@ async def test_bodies_that_are_not_json_or_too_deep_are_refused_in_french(api: A
     assert "U+0000" in fault(nested_nul, 400, "contact.name")
 
 
+async def test_nul_and_huge_integers_in_query_parameters_are_a_400(api: Api) -> None:
+    url = "/api/membership/members"
+    nul = await api.client.get(url, params={"name": "a\u0000"}, headers=api.staff)
+    assert "U+0000" in fault(nul, 400, "name") and nul.json()["extra"]["source"] == "query"
+    for offset in ("9223372036854775808", "-9223372036854775809", "1" + "0" * 30):
+        huge = await api.client.get(url, params={"offset": offset}, headers=api.staff)
+        assert "nombre trop grand" in fault(huge, 400, "offset")
+    in_path = await api.client.get("/api/membership/members/a%00b", headers=api.staff)
+    assert in_path.status_code in (400, 404) and in_path.status_code < 500
+
+
 async def test_a_body_larger_than_the_limit_is_refused(api: Api) -> None:
     body = b'{"name": "' + b"a" * MAX_BODY_BYTES + b'"}'
     headers = {**api.staff, "Content-Type": "application/json"}

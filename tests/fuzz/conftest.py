@@ -34,7 +34,12 @@ class Served:
     known: dict[str, str]  # path parameters that name a record that exists
 
     def aim(self, case) -> None:  # noqa: ANN001 - a schemathesis Case
-        """Point the case's path at records that exist, so that its body reaches the domain."""
+        """Point the case's path at records that exist, so that its body reaches the domain (not
+        when schemathesis made the path invalid on purpose: that refusal is what it tests)."""
+        from schemathesis.core.parameters import ParameterLocation
+
+        if case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH):
+            return
         for name in list(case.path_parameters or {}):
             if name == "code" and "/regions/" not in case.path:
                 continue  # a referential version's code, not a region's

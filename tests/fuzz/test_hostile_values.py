@@ -41,12 +41,12 @@ MONEY_LIKE = ["NaN", "sNaN", "Infinity", "-Infinity", "1E+1000000", "-0", "1e3",
 NUMBERS: list[Any] = [2**63, -(2**63) - 1, 10**30, 2**53 + 1, -1, 0, 1.5, 1e308, -1e308, 5e-324, True]
 
 
-def hostile_strings() -> st.SearchStrategy[str]:
+def hostile_strings(lengths: tuple[int, ...] = (301, 4001, 100_000)) -> st.SearchStrategy[str]:
     around = st.text(alphabet="abc 12", max_size=5)
     return st.one_of(
         st.builds(lambda a, c, b: a + c + b, around, st.sampled_from(CONTROL_CHARACTERS), around),
         st.sampled_from(HOMOGLYPHS + NON_ASCII_DIGITS + INVISIBLE + MONEY_LIKE),
-        st.builds(lambda n: "a" * n, st.sampled_from([301, 4001, 100_000])),
+        st.builds(lambda n: "a" * n, st.sampled_from(lengths)),
         st.just(""),
         st.just("%_\\"),  # search wildcards
     )
@@ -116,7 +116,10 @@ def test_a_hostile_query_parameter_is_refused_or_answered_never_a_server_error(
     names = sorted(parameter.name for parameter in case.operation.query)
     if names:
         name = data.draw(st.sampled_from(names), label="parameter")
-        value = data.draw(st.one_of(hostile_strings(), st.sampled_from(NUMBERS).map(str)), label="hostile value")
+        # Not 100 000 characters: a URL that long is refused by the HTTP server itself (400, text),
+        # before the platform sees it; in production the ingress answers 414.
+        hostile = st.one_of(hostile_strings(lengths=(301, 4001)), st.sampled_from(NUMBERS).map(str))
+        value = data.draw(hostile, label="hostile value")
         case.query = {**(case.query or {}), name: value}
     served.aim(case)
     response = case.call(base_url=served.url, headers=served.staff)
