@@ -168,6 +168,8 @@ def _french_detail(request: Request, error: HTTPException) -> tuple[str, dict[st
         faults = [item for item in error.extra if isinstance(item, dict)]
         first = faults[0] if faults else {}
         field = str(first.get("key", ""))
+        if field == "data":  # Litestar's name for the body: a body the route needs was not sent
+            return "le corps de la requête (un objet JSON) est obligatoire", {"field": "body", "source": "body"}
         source = first.get("source", "")
         extra: dict[str, Any] = {"field": field, "source": str(getattr(source, "value", source))}
         if len(faults) > 1:

@@ -196,3 +196,9 @@ async def test_options_lists_every_method_of_the_path_without_a_token(api: Api) 
         response = await api.client.options(path)
         assert response.status_code == 204, (path, response.text)
         assert methods | {"OPTIONS"} <= {m.strip() for m in response.headers["allow"].split(",")}, path
+
+
+async def test_a_missing_body_is_a_400_in_french(api: Api) -> None:
+    response = await api.client.post("/api/membership/members", headers=api.staff)
+    assert response.status_code == 400, response.text
+    assert "corps de la requête (un objet JSON) est obligatoire" in fault(response, 400, "body")
