@@ -9,6 +9,8 @@ routes themselves, so that the document cannot drift from what the code does:
 - an operation whose path names a record documents its 404;
 - a GET that takes `wait_for` documents its 422 (a notification id beyond the log's head);
 - a Struct that refuses unknown fields says `additionalProperties: false`;
+- every integer says its 64-bit bounds and every free string that U+0000 is refused, as the
+  decoder and the URL guard do whatever the declared type;
 - `command` and `creation` declare a command's status once (200, or 201 for what creates a
   record), for the document and for `shared.commands.run_command`, which answers the status the
   route declares;
@@ -34,6 +36,7 @@ from shared.errors import COMMAND_ERRORS, ErrorBody, error_responses
 
 BEARER = [{"bearer": []}]
 COMMAND_STATUS = "command_status"
+NO_NUL_PATTERN = "^[^\\x00]*$"
 _ROLE_NAMES = {
     "member_admin": "administrateur d'adhérent",
     "member_contributor": "contributeur d'adhérent",
@@ -141,6 +144,7 @@ def complete_openapi(app: Litestar, public_paths: list[str]) -> None:
             if operation is None:
                 continue
             _complete_operation(operation, handler, public)
+    _state_platform_bounds(document)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     if "ErrorBody" not in schemas:  # the error answers added above refer to it
         _, components = msgspec.json.schema_components([ErrorBody], ref_template="#/components/schemas/{name}")
@@ -177,6 +181,25 @@ def _complete_operation(operation: dict[str, Any], handler: Any, public: bool) -
         )
     if operation.get("requestBody"):
         _add_error(responses, 413)
+
+
+def _state_platform_bounds(document: dict[str, Any]) -> None:
+    """Say in every schema what the platform refuses whatever the declared type (shared.decoding):
+    integers beyond 64 bits, and U+0000 in a free string (one without pattern, format or enum)."""
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, list):
+            pending.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if node.get("type") == "integer":
+            node.setdefault("minimum", -(2**63))
+            node.setdefault("maximum", 2**63 - 1)
+        elif node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+            node["pattern"] = NO_NUL_PATTERN
+        pending.extend(node.values())
 
 
 def _add_error(responses: dict[str, Any], code: int, description: str | None = None) -> None:

@@ -11,7 +11,7 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.params import JSONBody
 
 from shared.auth import Role, requires
-from shared.openapi import StrictStructSchemaPlugin, command, complete_openapi, creation, roles_of
+from shared.openapi import NO_NUL_PATTERN, StrictStructSchemaPlugin, command, complete_openapi, creation, roles_of
 from shared.values import MONEY_PATTERN, MoneyText
 from tests.fuzz.conftest import openapi_document
 
@@ -127,3 +127,22 @@ def test_the_error_answers_refer_to_a_documented_schema_even_when_no_route_decla
         "detail",
         "extra",
     }
+
+
+def test_integers_say_their_64_bit_bounds_and_free_strings_refuse_nul(document: dict[str, Any]) -> None:
+    integers, free_strings = [], []
+    pending: list[Any] = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                integers.append(node)
+            if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+                free_strings.append(node)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    assert integers and all(-(2**63) <= n["minimum"] and n["maximum"] <= 2**63 - 1 for n in integers)
+    assert free_strings and all("pattern" in s for s in free_strings)
+    grants = document["components"]["schemas"]["GrantView"]["properties"]["grant_id"]
+    assert grants["pattern"] == NO_NUL_PATTERN
