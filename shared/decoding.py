@@ -49,7 +49,15 @@ class RequestRefused(ClientException):
     status_code = 400
 
     def __init__(self, message: str, field: str, source: str) -> None:
-        super().__init__(detail=message, extra={"field": field, "source": source})
+        # The message may quote what the client sent (a field's name): never echo a control character.
+        super().__init__(detail=_visible(message), extra={"field": _visible(field), "source": source})
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 class BodyRefused(RequestRefused):

@@ -7,7 +7,7 @@ from typing import Annotated
 import msgspec
 import pytest
 
-from shared.decoding import MAX_BODY_DEPTH, BodyRefused, decode_body, field_of, french_message
+from shared.decoding import MAX_BODY_DEPTH, BodyRefused, RequestRefused, decode_body, field_of, french_message
 from shared.values import Limit, MoneyText, Text
 
 
@@ -96,3 +96,9 @@ def test_a_body_at_the_depth_limit_and_whole_number_floats_are_accepted() -> Non
         "rate": 0.5,
         "n": -(2**63),
     }
+
+
+def test_a_refusal_never_echoes_a_control_character() -> None:
+    refused = RequestRefused("le paramètre « a\x00\x1bb » contient…", "a\x00\x1bb", "query")
+    assert refused.detail == "le paramètre « a\\u0000\\u001bb » contient…"
+    assert refused.extra == {"field": "a\\u0000\\u001bb", "source": "query"}
