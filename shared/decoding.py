@@ -169,7 +169,7 @@ def _body_type(request: Request) -> Any:
     return None if data is None else data.annotation
 
 
-_AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_AT = re.compile(r" - at `(?:key` in `)?\$(?P<path>[^`]*)`$")  # "at `key` in `$.x`": a key of x
 
 
 def _split(message: str) -> tuple[str, str]:

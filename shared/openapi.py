@@ -88,9 +88,10 @@ _BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusive_minimum", "lt": "e
 
 
 def _constrain_inner(schema: Schema, info: Any) -> None:
-    """Set on the items / values of `schema` the constraints msgspec knows for them."""
+    """Set on the items / values / keys of `schema` the constraints msgspec knows for them."""
+    info = _unwrap(info)
     if isinstance(info, msgspec.inspect.UnionType):
-        types = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+        types = [t for t in info.types if not isinstance(_unwrap(t), msgspec.inspect.NoneType)]
         if len(types) == 1:
             inner = [s for s in (schema.one_of or []) if isinstance(s, Schema) and s.type != OpenAPIType.NULL]
             for candidate in inner or [schema]:
@@ -100,12 +101,31 @@ def _constrain_inner(schema: Schema, info: Any) -> None:
         if isinstance(schema.items, Schema):
             _constrain(schema.items, info.item_type)
             _constrain_inner(schema.items, info.item_type)
-    elif isinstance(info, msgspec.inspect.DictType) and isinstance(schema.additional_properties, Schema):
-        _constrain(schema.additional_properties, info.value_type)
-        _constrain_inner(schema.additional_properties, info.value_type)
+    elif isinstance(info, msgspec.inspect.DictType):
+        if schema.min_properties is None:
+            schema.min_properties = info.min_length
+        if schema.max_properties is None:
+            schema.max_properties = info.max_length
+        keys = _unwrap(info.key_type)
+        if isinstance(keys, msgspec.inspect.LiteralType | msgspec.inspect.EnumType) and schema.property_names is None:
+            values = keys.values if isinstance(keys, msgspec.inspect.LiteralType) else [m.value for m in keys.cls]
+            schema.property_names = Schema(type=OpenAPIType.STRING, enum=list(values))
+        elif isinstance(keys, msgspec.inspect.StrType) and schema.property_names is None and keys.pattern:
+            schema.property_names = Schema(type=OpenAPIType.STRING, pattern=keys.pattern)
+        if isinstance(schema.additional_properties, Schema):
+            _constrain(schema.additional_properties, info.value_type)
+            _constrain_inner(schema.additional_properties, info.value_type)
+
+
+def _unwrap(info: Any) -> Any:
+    """msgspec wraps a type that carries a description or examples in `Metadata`."""
+    while isinstance(info, msgspec.inspect.Metadata):
+        info = info.type
+    return info
 
 
 def _constrain(schema: Schema, info: Any) -> None:
+    info = _unwrap(info)
     if isinstance(info, msgspec.inspect.StrType):
         schema.min_length = schema.min_length if schema.min_length is not None else info.min_length
         schema.max_length = schema.max_length if schema.max_length is not None else info.max_length
