@@ -33,6 +33,15 @@ class Served:
     platform: object
     known: dict[str, str]  # path parameters that name a record that exists
 
+    def as_(self, case, token: dict[str, str]) -> dict[str, str]:  # noqa: ANN001 - a schemathesis Case
+        """The headers to send the case with: the token, unless schemathesis left it out on purpose
+        (a negative case of the headers, where the missing bearer token is the fault under test)."""
+        from schemathesis.core.parameters import ParameterLocation
+
+        if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
+            return {}
+        return token
+
     def aim(self, case) -> None:  # noqa: ANN001 - a schemathesis Case
         """Point the case's path at records that exist, so that its body reaches the domain (not
         when schemathesis made the path invalid on purpose: that refusal is what it tests)."""
