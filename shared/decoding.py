@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
+from datetime import date, datetime
+from typing import Any, get_args
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -77,14 +78,25 @@ class UrlGuardMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            _check_url(scope["path"], scope.get("query_string", b""))
+            _check_url(scope["path"], scope.get("query_string", b""), scope.get("route_handler"))
         await self.app(scope, receive, send)
 
 
-def _check_url(path: str, query: bytes) -> None:
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _check_url(path: str, query: bytes, handler: Any) -> None:
     if "\x00" in path:
         raise RequestRefused("l'adresse contient le caractère nul (U+0000), interdit", "path", "path")
+    parameters = handler.parsed_fn_signature.parameters if handler is not None else {}
     for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        # Litestar reads a number as a timestamp for a date parameter (`?known_at=0.5` is 1970):
+        # a date is written as one.
+        declared = parameters.get(name)
+        if declared is not None and _is_date(declared.annotation) and not _ISO_DATE.match(value):
+            raise RequestRefused(
+                f"le paramètre « {name} » doit être une date AAAA-MM-JJ (ou une date-heure RFC 3339)", name, "query"
+            )
         if "\x00" in name or "\x00" in value:
             raise RequestRefused(f"le paramètre « {name} » contient le caractère nul (U+0000), interdit", name, "query")
         digits = value.removeprefix("-").removeprefix("+")
@@ -158,6 +170,10 @@ def _check_values(value: Any) -> Any:
         elif isinstance(item, int) and not isinstance(item, bool) and not -_BIGINT <= item < _BIGINT:
             raise BodyRefused(f"le champ « {field} » est un nombre trop grand (au plus 64 bits)", field)
     return root[0]
+
+
+def _is_date(annotation: Any) -> bool:
+    return bool({annotation, *get_args(annotation)} & {date, datetime})
 
 
 def _too_deep() -> str:

@@ -96,6 +96,14 @@ async def test_nul_and_huge_integers_in_query_parameters_are_a_400(api: Api) -> 
     assert in_path.status_code in (400, 404) and in_path.status_code < 500
 
 
+async def test_a_number_is_not_a_date_in_a_query_parameter(api: Api) -> None:
+    for value in ("0.5", "1700000000"):
+        number = await api.client.get("/api/membership/members", params={"known_at": value}, headers=api.staff)
+        assert "« known_at » doit être une date" in fault(number, 400, "known_at")
+    dated = await api.client.get("/api/membership/members", params={"as_of": "2016-12-31"}, headers=api.staff)
+    assert dated.status_code == 200, dated.text
+
+
 async def test_a_body_larger_than_the_limit_is_refused(api: Api) -> None:
     body = b'{"name": "' + b"a" * MAX_BODY_BYTES + b'"}'
     headers = {**api.staff, "Content-Type": "application/json"}
