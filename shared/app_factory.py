@@ -17,9 +17,11 @@ from litestar.response import Redirect
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
+from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
 from shared.errors import exception_handlers
 from shared.logs import litestar_logging_config
-from shared.observability import RequestContextMiddleware, record_projection_statuses, registry
+from shared.observability import RequestContextMiddleware, count_unrouted, record_projection_statuses, registry
+from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
 
@@ -107,16 +109,22 @@ def create_app(
 
     routed = platform.services if routed_services is None else {n: platform.services[n] for n in routed_services}
     routers = [service.router() for service in routed.values()]
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, ready, metrics, home, *routers, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
         middleware=[
             RequestContextMiddleware,
+            UrlGuardMiddleware,
+            AllowedMethodsMiddleware,
             DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
         ],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        after_exception=[count_unrouted],
+        request_class=StrictRequest,
+        request_max_body_size=MAX_BODY_BYTES,
+        plugins=[StrictStructSchemaPlugin()],
         openapi_config=OpenAPIConfig(
             title="COORACE platform",
             version="0.1.0",
@@ -131,3 +139,5 @@ def create_app(
         logging_config=litestar_logging_config(),
         debug=False,
     )
+    complete_openapi(app, PUBLIC_PATHS)
+    return app

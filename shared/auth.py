@@ -7,6 +7,7 @@ verified as RS256 against its published keys; the platform then refuses to sign 
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -68,6 +69,7 @@ class Principal(msgspec.Struct, frozen=True):
 
 
 VERIFIED_TOKENS_KEPT = 10_000
+TOKEN_REQUIRED = "un jeton d'accès est requis (en-tête Authorization: Bearer <jeton>)"
 
 
 class TokenError(Exception):
@@ -148,20 +150,41 @@ class TokenService:
                     options={"require": ["exp", "sub"]},
                 )
         except jwt.ExpiredSignatureError as error:
-            raise TokenError("the bearer token has expired") from error
+            raise TokenError("le jeton d'accès a expiré : demandez-en un nouveau") from error
         except jwt.PyJWTError as error:
-            raise TokenError(f"the bearer token is invalid: {error}") from error
-        try:
-            roles = frozenset(Role(r) for r in claims.get("roles", []))
-        except ValueError as error:
-            raise TokenError(f"the bearer token names an unknown role: {error}") from error
-        tenant, region = claims.get("tenant"), claims.get("region")
-        if roles & MEMBER_ROLES and not tenant:
-            raise TokenError("a member role needs a tenant claim")
-        if roles & REGIONAL_ROLES and not region:
-            raise TokenError("a regional role needs a region claim")
-        principal = Principal(subject=str(claims["sub"]), roles=roles, tenant=tenant, region=region)
+            raise TokenError(f"le jeton d'accès est invalide ({error})") from error
+        principal = principal_of(claims)
         return principal, float(claims["exp"])
+
+
+MEMBER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+REGION_CODE = re.compile(r"[A-Z]{2,8}")
+
+
+def principal_of(claims: dict[str, Any]) -> Principal:
+    """The principal a verified token's claims describe, checked strictly: a signature proves who
+    issued the claims, not that they have the shape the platform relies on (a `tenant` of
+    "A,B" would otherwise read two members' records)."""
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 200:
+        raise TokenError("le jeton d'accès doit nommer son titulaire (« sub » : une chaîne de 1 à 200 caractères)")
+    raw_roles = claims.get("roles")
+    if not isinstance(raw_roles, list) or not raw_roles or not all(isinstance(r, str) for r in raw_roles):
+        raise TokenError("la revendication « roles » du jeton doit être une liste non vide de rôles")
+    unknown = sorted(set(raw_roles) - {r.value for r in Role})
+    if unknown:
+        raise TokenError(f"le jeton nomme un rôle inconnu : {', '.join(unknown)}")
+    roles = frozenset(Role(r) for r in raw_roles)
+    tenant, region = claims.get("tenant"), claims.get("region")
+    if tenant is not None and not (isinstance(tenant, str) and MEMBER_ID.fullmatch(tenant)):
+        raise TokenError("la revendication « tenant » du jeton doit être l'identifiant d'un seul adhérent (un UUID)")
+    if region is not None and not (isinstance(region, str) and REGION_CODE.fullmatch(region)):
+        raise TokenError("la revendication « region » du jeton doit être un code de région (ex. BRE)")
+    if roles & MEMBER_ROLES and not tenant:
+        raise TokenError("un rôle d'adhérent exige la revendication « tenant » (l'adhérent)")
+    if roles & REGIONAL_ROLES and not region:
+        raise TokenError("un rôle régional exige la revendication « region » (le code de la région)")
+    return Principal(subject=subject, roles=roles, tenant=tenant, region=region)
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -175,7 +198,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise NotAuthorizedException("a bearer token is required (Authorization: Bearer <token>)")
+            raise NotAuthorizedException(TOKEN_REQUIRED)
         try:
             principal = self.tokens.verify(token.strip())
         except TokenError as error:
@@ -196,10 +219,11 @@ def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Await
         principal = connection.scope.get("user")
         if not isinstance(principal, Principal):
             # The authentication middleware skips OPTIONS and HEAD requests: no principal, no entry.
-            raise NotAuthorizedException("a bearer token is required (Authorization: Bearer <token>)")
+            raise NotAuthorizedException(TOKEN_REQUIRED)
         if not principal.roles & allowed:
             names = ", ".join(sorted(r.value for r in allowed))
-            raise PermissionDeniedException(f"this action needs one of the roles: {names}")
+            raise PermissionDeniedException(f"cette action demande l'un des rôles : {names}")
 
     guard.__name__ = f"requires_{'_or_'.join(r.value for r in roles)}"
+    guard.roles = allowed  # type: ignore[attr-defined]  # read by shared.openapi to document the operation
     return guard

@@ -37,6 +37,7 @@ from shared.eventstore import (
     idempotency_claim,
 )
 from shared.observability import COMMANDS
+from shared.openapi import COMMAND_STATUS
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 # The scope of the keys the server makes up for commands sent without one.
@@ -51,7 +52,10 @@ def expected_version(request: Request) -> int | None:
     try:
         return int(value.strip().strip('"').removeprefix("W/").strip('"'))
     except ValueError:
-        raise InvalidInput("If-Match must be the aggregate version the client last read, e.g. If-Match: 3") from None
+        raise InvalidInput(
+            "l'en-tête If-Match doit être la version de l'enregistrement lue en dernier, par ex. If-Match: 3",
+            field="If-Match",
+        ) from None
 
 
 async def run_command(
@@ -60,13 +64,19 @@ async def run_command(
     command: Callable[[], CommandResult],
     *,
     name: str,
-    status_code: int = 200,
+    status_code: int | None = None,
 ) -> Response[CommandResult]:
+    # By default the status the route declares with `shared.openapi.command`/`creation` (so the
+    # answer is the documented one), else 200.
+    status_code = status_code or request.route_handler.opt.get(COMMAND_STATUS, 200)
     principal: Principal = request.user
     key = request.headers.get("idempotency-key")
     if key is not None:
         if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-            raise InvalidInput(f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters")
+            raise InvalidInput(
+                f"l'en-tête Idempotency-Key doit avoir de 1 à {MAX_IDEMPOTENCY_KEY_LENGTH} caractères",
+                field="Idempotency-Key",
+            )
         fingerprint = hashlib.sha256(
             request.method.encode() + b" " + request.url.path.encode() + b"\n" + await request.body()
         ).hexdigest()
@@ -127,7 +137,9 @@ def _decoded(found: tuple[str, int, bytes], claim: IdempotencyClaim) -> tuple[in
     fingerprint, status, body = found
     if fingerprint != claim.fingerprint:
         raise IdempotencyKeyReused(
-            "this Idempotency-Key was already used for a different request; use a new key for a new command"
+            "cette Idempotency-Key a déjà servi pour une autre requête : prenez une nouvelle clé pour une "
+            "nouvelle commande",
+            field="Idempotency-Key",
         )
     return status, msgspec.json.decode(body, type=CommandResult)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import structlog
+from litestar._asgi.utils import wrap_in_exception_handler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -22,6 +23,12 @@ REQUEST_LATENCY = Histogram(
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 COMMANDS = Counter("coorace_commands_total", "Commands handled", ["service", "command", "outcome"], registry=registry)
+UNROUTED_REQUESTS = Counter(
+    "coorace_http_unrouted_requests_total",
+    "Requests the router refused before any route ran (no such path: 404, method not allowed: 405)",
+    ["method", "status"],
+    registry=registry,
+)
 PROJECTION_LAG = Gauge(
     "coorace_projection_lag_events", "Events not yet applied", ["service", "projection"], registry=registry
 )
@@ -60,7 +67,11 @@ class RequestContextMiddleware:
     correlation id, times the request, and logs one line when it ends."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        # An exception raised by a middleware inside this one (the bearer check's 401) would
+        # otherwise pass through here and be answered by the app's outer handler: counted and
+        # logged as a 500, without the request id. Rendered here, every answer goes through
+        # `send_with_id` with its real status. (Litestar's helper: the one it wraps routes with.)
+        self.app = wrap_in_exception_handler(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,7 +90,7 @@ class RequestContextMiddleware:
         scope["state"]["correlation_id"] = correlation_id
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id, correlation_id=correlation_id)
-        status = 500
+        status = 500  # if nothing was sent at all
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -109,3 +120,15 @@ def _route_of(scope: Scope) -> str:
     handler = scope.get("route_handler")
     paths = getattr(handler, "paths", None)
     return sorted(paths)[0] if paths else "unmatched"
+
+
+async def count_unrouted(error: Exception, scope: Scope) -> None:
+    """An app `after_exception` hook. A request the router refuses (unknown path, method not
+    allowed) never reaches `RequestContextMiddleware`, which runs per route: count and log it here,
+    so that a flood of 404s shows. Requests that reached a route carry a request id and are
+    counted there."""
+    if scope.get("type") != "http" or "request_id" in scope.get("state", {}):
+        return
+    status = getattr(error, "status_code", 500)
+    UNROUTED_REQUESTS.labels(scope["method"], str(status)).inc()
+    log.info("request", method=scope["method"], path=scope["path"], status=status, route="unmatched")

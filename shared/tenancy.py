@@ -37,6 +37,13 @@ class ReadScope(msgspec.Struct, frozen=True):
     def of_tenants(cls, tenants: Iterable[str]) -> ReadScope:
         return cls("tenant", tenants=tuple(tenants))
 
+    def __post_init__(self) -> None:
+        # Row-level security splits `coorace.tenants` on commas: a tenant holding one would widen
+        # the scope to members it never named. Tokens and grants only carry member ids; this is the
+        # last line of defence, whoever builds the scope.
+        if any(not tenant or "," in tenant for tenant in self.tenants):
+            raise ValueError(f"a read scope names tenants by member id, without commas: {self.tenants!r}")
+
     def allows_tenant(self, tenant: str, region: str | None) -> bool:
         return (
             self.kind == "network"

@@ -32,7 +32,8 @@ MONEY_MAX = Decimal("999999999.99")
 # What each pattern means, in the words the error message uses ("le champ `x` <meaning>").
 PATTERN_MEANINGS: dict[str, str] = {
     SINGLE_LINE_PATTERN: "ne doit contenir ni caractère de contrôle ni saut de ligne",
-    MULTI_LINE_PATTERN: "ne doit contenir aucun caractère de contrôle (seuls la tabulation et le saut de ligne sont admis)",
+    MULTI_LINE_PATTERN: "ne doit contenir aucun caractère de contrôle "
+    "(seuls la tabulation et le saut de ligne sont admis)",
     ASCII_DIGITS_PATTERN: "ne doit contenir que des chiffres de 0 à 9",
     MONEY_PATTERN: 'doit être un montant en euros positif, avec au plus deux décimales (ex. "1250.50")',
 }

@@ -340,20 +340,13 @@ async def test_an_answer_out_of_range_or_of_the_wrong_shape_is_refused_with_400(
     assert world.head() == before
 
 
-STRICT_DECODING = pytest.mark.xfail(
-    strict=True,
-    reason="Litestar decodes bodies non-strictly; helper 'edge' (issue 7) makes the decoder strict: "
-    "remove this mark when its branch is merged",
-)
-
-
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        pytest.param({"level": "1"}, "level", marks=STRICT_DECODING),
-        pytest.param({"level": 2, "improve": "false"}, "improve", marks=STRICT_DECODING),
-        pytest.param({"level": 2, "revisit": "true"}, "revisit", marks=STRICT_DECODING),
-        pytest.param({"level": 2, "improve": 0}, "improve", marks=STRICT_DECODING),
+        ({"level": "1"}, "level"),
+        ({"level": 2, "improve": "false"}, "improve"),
+        ({"level": 2, "revisit": "true"}, "revisit"),
+        ({"level": 2, "improve": 0}, "improve"),
     ],
 )
 async def test_a_number_or_boolean_sent_as_a_string_is_refused_with_400_not_coerced(

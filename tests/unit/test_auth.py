@@ -16,6 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from shared.auth import Role, TokenError, TokenService
 from shared.config import Settings
 
+MEMBER = "0b6f7a52-8a43-4c1e-9a55-2f0d2c0e7a11"
+OTHER_MEMBER = "6d1f0c1e-2b7a-4e3c-8f59-1a2b3c4d5e6f"
+
 
 def settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
@@ -34,8 +37,8 @@ def settings(tmp_path: Path, **overrides: object) -> Settings:
 
 def test_an_issued_token_carries_the_principal(tmp_path: Path) -> None:
     tokens = TokenService(settings(tmp_path))
-    principal = tokens.verify(tokens.issue(role="member_admin", tenant="m-1", subject="alice"))
-    assert principal.subject == "alice" and principal.roles == {Role.MEMBER_ADMIN} and principal.tenant == "m-1"
+    principal = tokens.verify(tokens.issue(role="member_admin", tenant=MEMBER, subject="alice"))
+    assert principal.subject == "alice" and principal.roles == {Role.MEMBER_ADMIN} and principal.tenant == MEMBER
 
 
 def test_the_generated_secret_is_shared_by_every_command_on_the_same_folder(tmp_path: Path) -> None:
@@ -55,7 +58,7 @@ def test_a_token_signed_with_another_secret_is_refused(tmp_path: Path) -> None:
         },
         "another-secret-" + "z" * 40,
     )
-    with pytest.raises(TokenError, match="invalid"):
+    with pytest.raises(TokenError, match="invalide"):
         TokenService(settings(tmp_path)).verify(forged)
 
 
@@ -64,18 +67,63 @@ def test_an_expired_token_is_refused_even_after_it_was_accepted(tmp_path: Path) 
     token = tokens.issue(role="national_staff", ttl_seconds=1)
     tokens.verify(token)
     time.sleep(1.1)
-    with pytest.raises(TokenError, match="expired"):
+    with pytest.raises(TokenError, match="expiré"):
         tokens.verify(token)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"role": "member_admin"}, "tenant claim"), ({"role": "regional_delegate"}, "region claim")],
+    [({"role": "member_admin"}, "« tenant »"), ({"role": "regional_delegate"}, "« region »")],
 )
 def test_roles_need_their_scope_claim(tmp_path: Path, kwargs: dict[str, str], message: str) -> None:
     tokens = TokenService(settings(tmp_path))
     with pytest.raises(TokenError, match=message):
         tokens.verify(tokens.issue(**kwargs))
+
+
+def signed(tmp_path: Path, **claims: object) -> str:
+    """A token signed with the platform's own secret, carrying exactly these claims."""
+    base: dict[str, object] = {
+        "sub": "someone",
+        "exp": time.time() + 60,
+        "aud": "coorace-platform",
+        "iss": "coorace-embedded",
+    }
+    return jwt.encode({**base, **claims}, TokenService(settings(tmp_path))._secret)
+
+
+@pytest.mark.parametrize(
+    ("claims", "message"),
+    [
+        ({"roles": None}, "« roles »"),
+        ({"roles": 5}, "« roles »"),
+        ({"roles": "national_staff"}, "« roles »"),
+        ({"roles": []}, "« roles »"),
+        ({"roles": [5]}, "« roles »"),
+        ({"roles": ["national_staff", "mayor"]}, "rôle inconnu : mayor"),
+        ({"roles": ["member_admin"], "tenant": f"{MEMBER},{OTHER_MEMBER}"}, "« tenant »"),
+        ({"roles": ["member_admin"], "tenant": [MEMBER]}, "« tenant »"),
+        ({"roles": ["member_admin"], "tenant": 7}, "« tenant »"),
+        ({"roles": ["member_admin"], "tenant": MEMBER.upper()}, "« tenant »"),
+        ({"roles": ["member_admin"], "tenant": ""}, "« tenant »"),
+        ({"roles": ["member_admin"], "tenant": "%"}, "« tenant »"),
+        ({"roles": ["regional_delegate"], "region": "BRE,NPC"}, "« region »"),
+        ({"roles": ["regional_delegate"], "region": ["BRE"]}, "« region »"),
+        ({"roles": ["regional_delegate"], "region": "bre"}, "« region »"),
+        ({"roles": ["national_staff"], "sub": ""}, "« sub »"),
+    ],
+)
+def test_hostile_claims_are_refused_even_when_signed(tmp_path: Path, claims: dict[str, object], message: str) -> None:
+    with pytest.raises(TokenError, match=message):
+        TokenService(settings(tmp_path)).verify(signed(tmp_path, **claims))
+
+
+def test_a_member_token_names_one_member_and_a_regional_token_one_region(tmp_path: Path) -> None:
+    tokens = TokenService(settings(tmp_path))
+    member = tokens.verify(signed(tmp_path, roles=["member_admin"], tenant=MEMBER))
+    regional = tokens.verify(signed(tmp_path, roles=["regional_delegate", "trainer"], region="BRE"))
+    assert member.tenant == MEMBER and member.roles == {Role.MEMBER_ADMIN}
+    assert regional.region == "BRE" and regional.roles == {Role.REGIONAL_DELEGATE, Role.TRAINER}
 
 
 def test_an_unknown_role_is_refused_when_issuing(tmp_path: Path) -> None:
