@@ -78,16 +78,22 @@ class UrlGuardMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            _check_url(scope["path"], scope.get("query_string", b""), scope.get("route_handler"))
+            _check_url(
+                scope["path"], scope.get("query_string", b""), scope.get("route_handler"), scope.get("path_params")
+            )
         await self.app(scope, receive, send)
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _check_url(path: str, query: bytes, handler: Any) -> None:
+def _check_url(path: str, query: bytes, handler: Any, path_params: dict[str, Any] | None) -> None:
     if "\x00" in path:
-        raise RequestRefused("l'adresse contient le caractère nul (U+0000), interdit", "path", "path")
+        # The router has already split the path: name the parameter that holds the character.
+        name = next((key for key, value in (path_params or {}).items() if "\x00" in str(value)), None)
+        if name is None:
+            raise RequestRefused("l'adresse contient le caractère nul (U+0000), interdit", "path", "path")
+        raise RequestRefused(f"le paramètre « {name} » contient le caractère nul (U+0000), interdit", name, "path")
     parameters = handler.parsed_fn_signature.parameters if handler is not None else {}
     for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
         # Litestar reads a number as a timestamp for a date parameter (`?known_at=0.5` is 1970):

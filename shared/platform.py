@@ -197,8 +197,8 @@ class Platform:
                     )
             if asyncio.get_running_loop().time() > deadline:
                 raise NotCaughtUp(
-                    f"the read model has not yet applied notification {notification_id} (it is at {reached}); "
-                    "retry shortly",
+                    f"la vue n'a pas encore appliqué la notification {notification_id} (elle en est à {reached}) : "
+                    "réessayer dans un instant",
                     position=reached,
                 )
             await asyncio.sleep(delay)
@@ -211,7 +211,8 @@ class Platform:
             head = max([await head_position(conn, source) for source in sources], default=0)
         if notification_id > head:
             raise InvalidInput(
-                f"wait_for: notification {notification_id} does not exist (the log ends at {head})",
+                f"le champ « wait_for » : la notification {notification_id} n'existe pas "
+                f"(le journal s'arrête à {head})",
                 field="wait_for",
             )
 

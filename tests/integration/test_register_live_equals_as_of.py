@@ -27,6 +27,7 @@ from services.membership.domain.errors import MemberRefused
 from services.membership.domain.member import Certification, Contact, Member
 from services.membership.figures import figures
 from services.membership.member_state import certificate_at_risk, fold_as_of, latest_losses
+from shared.errors import InvalidInput
 from shared.platform import Platform
 from shared.tenancy import ReadScope
 from tests.integration.test_projection_runner import catch_up_everything
@@ -69,7 +70,10 @@ def decide(member: Member, change: tuple[str, Any, date]) -> None:
     elif kind == "lose":
         member.lose_certification(on, "audit")
     elif kind == "join_accord":
-        member.join_accord_groupe(on)
+        try:
+            member.join_accord_groupe(on)
+        except InvalidInput:  # a date before joining: the log may hold such events from before the rule
+            member._joined_accord_groupe(on)
     elif kind == "leave_accord":
         member.leave_accord_groupe(on)
     elif kind == "call_dues":

@@ -86,14 +86,18 @@ class RegionRegistry(AuditedAggregate):
 
     def merge(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         if len(set(merged)) < 2:
-            raise MemberRefused("a merger needs at least two distinct regions")
+            raise MemberRefused(
+                "le champ « merged » : une fusion demande au moins deux régions distinctes", field="merged"
+            )
         for code in merged:
             self.require_active(code)
             self.require_active(code, effective_on)
         if new_code not in merged and (new_code in self.active or self.is_open(new_code, effective_on)):
-            raise MemberRefused(f"region code {new_code} is already used by another active region")
+            raise MemberRefused(
+                f"le champ « new_code » : le code {new_code} est déjà celui d'une autre région active", field="new_code"
+            )
         if not new_name.strip():
-            raise MemberRefused("the new region needs a name")
+            raise MemberRefused("le champ « new_name » : la nouvelle région doit avoir un nom", field="new_name")
         self._merged(tuple(merged), new_code, new_name.strip(), effective_on)
 
     @event("RegionsMerged")
