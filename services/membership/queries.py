@@ -30,7 +30,7 @@ from services.membership.api.schemas import (
     Region,
     RegionDashboard,
 )
-from services.membership.figures import figures, map_bucket
+from services.membership.figures import figure_group, figures, map_bucket
 from services.membership.member_state import certificate_at_risk
 from services.membership.projections.register import MEMBER_STATES
 from shared.tenancy import ReadScope, scoped_connection
@@ -212,13 +212,8 @@ async def _figure_groups(
     where = "" if region is None else f"WHERE region = {args.add(region)}"
     async with scoped_connection(pool, scope) as conn:
         groups = [
-            dict(g)
-            for g in await conn.fetch(
-                "SELECT region, primary_form, forms, status, certification_scheme, certification_group, "
-                f"certified_on, accord_groupe_since IS NOT NULL AS accord_groupe, count(*) AS n FROM {states} s "
-                f"{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
-                *args,
-            )
+            figure_group(g["figure"], g["n"])
+            for g in await conn.fetch(f"SELECT figure, count(*) AS n FROM {states} s {where} GROUP BY figure", *args)
         ]
     async with scoped_connection(pool, ReadScope.network()) as network:
         known_regions = await regions(network, on, known_at)
