@@ -31,7 +31,7 @@ from services.membership.api.schemas import (
     RegionDashboard,
 )
 from services.membership.figures import figure_group, figures, map_bucket
-from services.membership.member_state import certificate_at_risk
+from services.membership.member_state import certificate_at_risk, latest_losses
 from services.membership.projections.register import MEMBER_STATES
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -210,16 +210,21 @@ async def _figure_groups(
     args = _Args()
     states = _states(args, on, known_at)
     where = "" if region is None else f"WHERE region = {args.add(region)}"
+    # The network's own figures read every state in force: the certificates' losses are among
+    # them, so one scan gives both (grouped by loss too; only the few that lost one differ).
+    whole_network = scope.kind == "network" and region is None
+    keys = "figure, lost_certificates" if whole_network else "figure"
     async with scoped_connection(pool, scope) as conn:
-        groups = [
-            figure_group(g["figure"], g["n"])
-            for g in await conn.fetch(f"SELECT figure, count(*) AS n FROM {states} s {where} GROUP BY figure", *args)
-        ]
+        rows = await conn.fetch(f"SELECT {keys}, count(*) AS n FROM {states} s {where} GROUP BY {keys}", *args)
+    groups = [figure_group(r["figure"], r["n"]) for r in rows]
     async with scoped_connection(pool, ReadScope.network()) as network:
         known_regions = await regions(network, on, known_at)
-        losses = (
-            await certificate_losses(network, on, known_at) if any(g["certification_group"] for g in groups) else {}
-        )
+        if whole_network:
+            losses = latest_losses(rows)
+        elif any(g["certification_group"] for g in groups):
+            losses = await certificate_losses(network, on, known_at)
+        else:
+            losses = {}
     for g in groups:
         g["certificate_at_risk"] = certificate_at_risk(g, losses)
     return groups, known_regions
