@@ -70,7 +70,7 @@ def seed(app: MembershipApplication, target: int) -> int:
                     siret=siret(i),
                     forms=("AI", "ETTI") if i % 7 == 0 else ("ACI",),
                     region=REGIONS[i % len(REGIONS)],
-                    joined_on=date(2000 + i % 15, 1 + i % 12, 1),
+                    joined_on=date(1998 + i % 14, 1 + i % 12, 1),  # before every dated change below
                     contact=Contact("Contact", f"c{i}@x.fr", "0102030405"),
                     city="Ville",
                 )

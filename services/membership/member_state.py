@@ -169,6 +169,54 @@ def member_timeline(events: Iterable[Any]) -> list[Segment]:
     return segments
 
 
+class Timeline:
+    """`member_timeline` of a member's events, kept as they are recorded one by one.
+
+    The projection needs the timeline after every recorded event (each is a point of `known_at`).
+    Folding the whole history again at each event is quadratic in a member's events; an event that
+    takes effect on or after every known one only extends the last state, so only an event dated
+    before one already known folds the history again. Same fold, same result as `member_timeline`.
+    """
+
+    def __init__(self, events: Iterable[Any] = ()) -> None:
+        self.events = list(events)
+        self.segments = member_timeline(self.events)
+        self._last_day = self._latest_day()
+
+    def _latest_day(self) -> date | None:
+        if not self.segments:
+            return None
+        joined_on = self.segments[0].effective_from  # the first range starts on the joining date
+        return max(takes_effect(e, joined_on) for e in self.events)
+
+    def add(self, event: Any) -> list[Segment]:
+        """The timeline once `event` (recorded after every known event) is known too."""
+        self.events.append(event)
+        day = takes_effect(event, self.segments[0].effective_from) if self.segments else None
+        if day is None or self._last_day is None or day < self._last_day:
+            self.segments = member_timeline(self.events)
+            self._last_day = self._latest_day()
+            return self.segments
+        # It sorts last (latest day, highest version): apply it to the state in force from then on.
+        self._last_day = day
+        last = self.segments[-1]
+        state = apply_member_event(last.state, event, day)
+        if state == last.state:
+            return self.segments
+        if last.effective_from < day:
+            self.segments = [
+                *self.segments[:-1],
+                Segment(last.effective_from, day, last.state),
+                Segment(day, None, state),
+            ]
+        elif len(self.segments) > 1 and self.segments[-2].state == state:  # back to the previous range's state
+            before = self.segments[-2]
+            self.segments = [*self.segments[:-2], Segment(before.effective_from, None, before.state)]
+        else:
+            self.segments = [*self.segments[:-1], Segment(day, None, state)]
+        return self.segments
+
+
 def in_force(segments: Sequence[Segment], on: date | None) -> Segment | None:
     """The segment in force on `on` (None: the last one, once every known change applies)."""
     if on is None:

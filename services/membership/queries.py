@@ -30,8 +30,8 @@ from services.membership.api.schemas import (
     Region,
     RegionDashboard,
 )
-from services.membership.figures import figures, map_bucket
-from services.membership.member_state import certificate_at_risk
+from services.membership.figures import figure_group, figures, map_bucket
+from services.membership.member_state import certificate_at_risk, latest_losses
 from services.membership.projections.register import MEMBER_STATES
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -210,21 +210,21 @@ async def _figure_groups(
     args = _Args()
     states = _states(args, on, known_at)
     where = "" if region is None else f"WHERE region = {args.add(region)}"
+    # The network's own figures read every state in force: the certificates' losses are among
+    # them, so one scan gives both (grouped by loss too; only the few that lost one differ).
+    whole_network = scope.kind == "network" and region is None
+    keys = "figure, lost_certificates" if whole_network else "figure"
     async with scoped_connection(pool, scope) as conn:
-        groups = [
-            dict(g)
-            for g in await conn.fetch(
-                "SELECT region, primary_form, forms, status, certification_scheme, certification_group, "
-                f"certified_on, accord_groupe_since IS NOT NULL AS accord_groupe, count(*) AS n FROM {states} s "
-                f"{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
-                *args,
-            )
-        ]
+        rows = await conn.fetch(f"SELECT {keys}, count(*) AS n FROM {states} s {where} GROUP BY {keys}", *args)
+    groups = [figure_group(r["figure"], r["n"]) for r in rows]
     async with scoped_connection(pool, ReadScope.network()) as network:
         known_regions = await regions(network, on, known_at)
-        losses = (
-            await certificate_losses(network, on, known_at) if any(g["certification_group"] for g in groups) else {}
-        )
+        if whole_network:
+            losses = latest_losses(rows)
+        elif any(g["certification_group"] for g in groups):
+            losses = await certificate_losses(network, on, known_at)
+        else:
+            losses = {}
     for g in groups:
         g["certificate_at_risk"] = certificate_at_risk(g, losses)
     return groups, known_regions

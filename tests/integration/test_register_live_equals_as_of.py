@@ -101,8 +101,8 @@ def recorded_history(history: tuple, n: int) -> list[Any]:
     for change in changes:
         try:
             decide(member, change)
-        except MemberRefused:
-            pass  # a change the member's state refuses is simply not in its history
+        except (MemberRefused, InvalidInput):
+            pass  # a change the member's state (or its date) refuses is simply not in its history
     events = member.collect_events()
     moment = first_recording
     for event, gap in zip(events, gaps, strict=False):

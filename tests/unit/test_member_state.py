@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from hypothesis import given, settings
+
 from services.membership.domain.member import Certification, Contact, Member
-from services.membership.member_state import certificate_at_risk, fold_as_of, latest_losses, member_timeline
+from services.membership.member_state import (
+    Timeline,
+    certificate_at_risk,
+    fold_as_of,
+    latest_losses,
+    member_timeline,
+)
+from tests.integration.test_register_live_equals_as_of import HISTORY, recorded_history
 
 
 def recorded(member: Member, day: datetime) -> list:
@@ -158,3 +167,24 @@ def test_a_change_dated_in_the_future_is_a_range_of_its_own_from_that_date() -> 
     member.resign(date(2031, 1, 1), "dissolution votée")
     ranges = [(s.effective_from, s.effective_to, s.state["status"]) for s in member_timeline(member.collect_events())]
     assert ranges == [(date(2010, 1, 1), date(2031, 1, 1), "active"), (date(2031, 1, 1), None, "resigned")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(HISTORY)
+def test_a_timeline_kept_event_by_event_equals_the_fold_of_all_events_at_each_step(history: tuple) -> None:
+    events = recorded_history(history, 1)
+    kept = Timeline()
+    for n, event in enumerate(events, start=1):
+        assert kept.add(event) == member_timeline(events[:n])
+
+
+def test_a_timeline_kept_event_by_event_merges_a_change_undone_on_the_same_day() -> None:
+    member = a_member()
+    member.join_accord_groupe(date(2015, 1, 1))
+    member.leave_accord_groupe(date(2015, 1, 1))
+    events = recorded(member, datetime(2015, 1, 2, tzinfo=UTC))
+    kept = Timeline()
+    for event in events:
+        segments = kept.add(event)
+    assert segments == member_timeline(events)
+    assert len(segments) == 1 and segments[0].effective_to is None
