@@ -403,7 +403,7 @@ async def test_waiting_for_a_notification_the_log_has_not_reached_is_a_422(api: 
     response = await api.client.get(f"/api/membership/members/{created['id']}",
                                     params={"wait_for": created["notification_id"] + 1000}, headers=api.staff)
     assert response.status_code == 422
-    assert "does not exist" in response.json()["detail"]
+    assert "n'existe pas" in response.json()["detail"]
 
 
 async def test_an_options_request_on_a_guarded_route_is_never_a_500(api: Api) -> None:

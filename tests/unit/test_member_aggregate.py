@@ -154,7 +154,7 @@ def test_region_merger_retires_the_merged_regions_and_opens_the_new_one() -> Non
 
 def test_merger_of_an_unknown_or_single_region_is_refused() -> None:
     registry = RegionRegistry(regions=REGIONS_2015)
-    with pytest.raises(MemberRefused, match="two distinct"):
+    with pytest.raises(MemberRefused, match="deux régions distinctes"):
         registry.merge(("AUV", "AUV"), "X", "X", date(2016, 1, 1))
     with pytest.raises(UnknownRegion):
         registry.merge(("AUV", "ZZZ"), "X", "X", date(2016, 1, 1))

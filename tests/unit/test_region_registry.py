@@ -45,5 +45,5 @@ def test_a_merger_may_keep_one_of_the_merged_codes() -> None:
     registry.merge(("ACAL", "BOU"), "ACAL", "Grand Est et Bourgogne", date(2017, 1, 1))
     assert registry.is_open("ACAL", date(2016, 1, 1)) and registry.is_open("ACAL", date(2018, 1, 1))
     assert registry.merger_after("ACAL", date(2016, 1, 1)) == (date(2017, 1, 1), "ACAL")
-    with pytest.raises(MemberRefused, match="already used"):
+    with pytest.raises(MemberRefused, match="déjà celui d.une autre région active"):
         registry.merge(("NPC", "PCH"), "ACAL", "x", date(2019, 1, 1))
