@@ -323,7 +323,9 @@ HOSTILE_TEXT = st.text(
     min_size=1,
     max_size=40,
 )
-FORBIDDEN_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The shared rule (shared/values.py): control characters are refused except the tab, and a
+# single-line text refuses the newline too.
+FORBIDDEN_IN_A_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
