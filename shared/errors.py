@@ -52,6 +52,18 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class VersionMismatch(Conflict):
+    """The client's `If-Match` names a version the record has moved past."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(
+            f"l'enregistrement a changé depuis votre lecture (vous aviez la version {expected}, il est à la "
+            f"version {actual}) : relisez-le puis recommencez",
+            expected_version=expected,
+            current_version=actual,
+        )
+
+
 class CommandRefused(DomainError):
     """The command does not fit the aggregate's current state."""
 

@@ -19,17 +19,19 @@ What we add to the library is small:
 
 from __future__ import annotations
 
+import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 import msgspec
 import psycopg
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     Environment,
     InfrastructureFactory,
@@ -52,6 +54,7 @@ from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
 from psycopg_pool.base import AttemptWithBackoff
 
 from shared.database import DatabaseAddress
+from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
 from shared.outages import POOL_TIMEOUT_SECONDS
 from shared.transcoder import MsgspecTranscoder
@@ -284,8 +287,17 @@ def event_transcoder() -> MsgspecTranscoder:
     return transcoder
 
 
+A = TypeVar("A", bound=Aggregate)
+# How many times a command that commutes with its rivals is decided again after losing a race.
+CONFLICT_ATTEMPTS = 4
+
+
 class ServiceApplication(Application[UUID]):
-    """Base of each service's application (its service layer: use-case verbs of a few lines)."""
+    """Base of each service's application (its service layer: use-case verbs of a few lines).
+
+    Every command goes through one pipeline: `load` (the aggregate, or the service's not-found
+    refusal; the `If-Match` check), then `change` (decide, save; on a lost race, decide again on
+    fresh state when the command commutes with its rivals, else 409)."""
 
     schema: ClassVar[str]
 
@@ -306,6 +318,55 @@ class ServiceApplication(Application[UUID]):
     def command_recorder(self) -> CommandRecorder:
         assert isinstance(self.recorder, CommandRecorder)
         return self.recorder
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate of that class with that id, or None."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def load(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        not_found: Callable[[UUID], Exception],
+        expected_version: int | None = None,
+    ) -> A:
+        """The aggregate, or `not_found(id)` raised; with `expected_version` (the client's
+        `If-Match`), `VersionMismatch` unless the aggregate is still at that version."""
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
+            raise not_found(aggregate_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise VersionMismatch(expected_version, aggregate.version)
+        return aggregate
+
+    def change(
+        self,
+        load: Callable[[], A],
+        decide: Callable[[A], Iterable[Aggregate] | None],
+        *,
+        commutes: bool = False,
+    ) -> CommandResult:
+        """Load, decide, save the aggregate and whatever else `decide` returns, in one transaction.
+
+        A save that loses a race on an aggregate (another command saved it since it was loaded)
+        is refused with 409 — unless the command `commutes` with its rivals (participants'
+        answers, decisions within an envelope) and the client named no version: then it is
+        decided again on the fresh state, a few times, so that no answer is lost to a race."""
+        attempts = CONFLICT_ATTEMPTS if commutes else 1
+        for attempt in range(1, attempts + 1):
+            aggregate = load()
+            also = decide(aggregate) or ()
+            try:
+                return self.save_command(aggregate, *also)
+            except IntegrityError:
+                if attempt == attempts:
+                    raise
+            time.sleep(random.uniform(0.001, 0.01) * attempt)  # let the winner's rivals spread out
+        raise AssertionError("unreachable")  # the loop either returns or raises
 
     def save_command(self, *aggregates: Any) -> CommandResult:
         """Save the aggregates' new events in one transaction and answer for the first aggregate."""
