@@ -9,7 +9,7 @@ import gc
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
@@ -31,7 +31,7 @@ class Meta:  # shaped like shared.events.EventMeta
 
 
 def make_states(n: int) -> list[dict[str, object]]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return [
         {
             "originator_id": uuid4(),

@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
 from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
-from shared.errors import exception_handlers
+from shared.http_errors import exception_handlers
 from shared.logs import litestar_logging_config
 from shared.observability import RequestContextMiddleware, count_unrouted, record_projection_statuses, registry
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi

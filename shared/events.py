@@ -84,3 +84,12 @@ class AuditedAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+
+class UnknownEvent(Exception):
+    """A fold or projection met an event class it has no case for: a bug to fix, never a reason to
+    skip the event (a projection parks it; an aggregate refuses to load)."""
+
+    def __init__(self, where: str, event: object) -> None:
+        super().__init__(f"{where} has no case for {type(event).__qualname__}")
+        self.event = event

@@ -32,7 +32,7 @@ from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from shared.errors import COMMAND_ERRORS, ErrorBody, error_responses
+from shared.http_errors import COMMAND_ERRORS, ErrorBody, error_responses
 
 BEARER = [{"bearer": []}]
 COMMAND_STATUS = "command_status"

@@ -264,7 +264,6 @@ class Platform:
         return await self._pool().fetchval(f"SELECT coalesce(max(notification_id), 0) FROM {table}")
 
 
-
 async def _check_asyncpg(pool: asyncpg.Pool, timeout: float) -> None:
     # A pooled connection may have died with the server it came from: asyncpg finds out on first
     # use and replaces it, so one failure is retried once within the same time.

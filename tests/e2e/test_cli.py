@@ -20,8 +20,12 @@ SECRET = "cli-test-secret-" + "y" * 40
 
 @pytest.fixture
 def env(database: DatabaseAddress, tmp_path: Path) -> dict[str, str]:
-    return {"DATABASE_URL": database.url(), "COORACE_DATA_DIR": str(tmp_path), "COORACE_JWT_SECRET": SECRET,
-            "COORACE_LOG_LEVEL": "warning"}
+    return {
+        "DATABASE_URL": database.url(),
+        "COORACE_DATA_DIR": str(tmp_path),
+        "COORACE_JWT_SECRET": SECRET,
+        "COORACE_LOG_LEVEL": "warning",
+    }
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str]:
@@ -38,8 +42,9 @@ def test_token_prints_the_bare_signed_token(env: dict[str, str]) -> None:
 
 
 def test_token_is_refused_with_an_external_identity_provider(env: dict[str, str]) -> None:
-    result = CliRunner().invoke(main, ["token", "--role", "national_staff"],
-                                env={**env, "COORACE_JWKS_URL": "https://idp.example/jwks"})
+    result = CliRunner().invoke(
+        main, ["token", "--role", "national_staff"], env={**env, "COORACE_JWKS_URL": "https://idp.example/jwks"}
+    )
     assert result.exit_code != 0
     assert "external identity provider" in result.output
 
@@ -49,7 +54,9 @@ def test_token_refuses_an_unknown_role(env: dict[str, str]) -> None:
     assert result.exit_code != 0
 
 
-def test_demo_seed_reproduces_the_2015_network_and_is_idempotent(env: dict[str, str], database: DatabaseAddress) -> None:
+def test_demo_seed_reproduces_the_2015_network_and_is_idempotent(
+    env: dict[str, str], database: DatabaseAddress
+) -> None:
     assert run(env, "demo", "seed")[0] == 0
     assert run(env, "demo", "seed")[0] == 0
     dashboard, members = asyncio.run(_network(database))
@@ -57,7 +64,13 @@ def test_demo_seed_reproduces_the_2015_network_and_is_idempotent(env: dict[str, 
     assert dashboard["active_members"] == 530
     by_form = dashboard["by_form"]
     assert (by_form["AI"], by_form["ACI"], by_form["OSP"], by_form["EI"], by_form["GES"], by_form["other"]) == (
-        292, 90, 28, 25, 22, 23)
+        292,
+        90,
+        28,
+        25,
+        22,
+        23,
+    )
     assert by_form["ETTI"] + by_form["ETT-ESS"] == 50
     assert dashboard["certified"] == {"CEDRE": 85, "CEDRE_ISO_9001": 31}
 
@@ -79,8 +92,14 @@ async def _network(database: DatabaseAddress) -> tuple[dict, int]:
     from shared.platform import init_connection
     from shared.tenancy import ReaderConnection, ReadScope, scoped_connection
 
-    pool = await asyncpg.create_pool(database.url(), min_size=1, max_size=2, init=init_connection,
-                                     server_settings={"role": "coorace_reader"}, connection_class=ReaderConnection)
+    pool = await asyncpg.create_pool(
+        database.url(),
+        min_size=1,
+        max_size=2,
+        init=init_connection,
+        server_settings={"role": "coorace_reader"},
+        connection_class=ReaderConnection,
+    )
     try:
         dashboard = await network_dashboard(pool, date.today(), None)
         async with scoped_connection(pool, ReadScope.network()) as conn:
@@ -93,8 +112,10 @@ async def _network(database: DatabaseAddress) -> tuple[dict, int]:
 async def _tamper(database: DatabaseAddress) -> None:
     conn = await asyncpg.connect(database.url())
     try:
-        await conn.execute("UPDATE membership.member_states SET city = 'Atlantis' WHERE member_id = "
-                           "(SELECT min(member_id) FROM membership.member_states)")
+        await conn.execute(
+            "UPDATE membership.member_states SET city = 'Atlantis' WHERE member_id = "
+            "(SELECT min(member_id) FROM membership.member_states)"
+        )
     finally:
         await conn.close()
 

@@ -84,7 +84,11 @@ async def test_a_regional_delegate_reads_the_members_of_its_region_only(api: Api
 MEMBER_ROUTES = [
     ("get", "", None),
     ("get", "/history", None),
-    ("post", "/details", {"name": "x", "contact": {"name": "a", "email": "a@b.fr", "phone": "0102030405"}, "city": "y"}),
+    (
+        "post",
+        "/details",
+        {"name": "x", "contact": {"name": "a", "email": "a@b.fr", "phone": "0102030405"}, "city": "y"},
+    ),
     ("post", "/forms", {"forms": ["EI"], "reason": "correction"}),
     ("post", "/region", {"region": "BRE", "reason": "déménagement"}),
     ("post", "/certification", {"scheme": "CEDRE", "obtained_on": "2015-01-01", "expires_on": "2018-01-01"}),
@@ -120,7 +124,9 @@ async def test_another_tenant_can_neither_read_nor_change_a_member(
 
 async def test_list_is_filtered_paginated_and_scoped(api: Api) -> None:
     first = await given_registered_member(api)
-    second = await given_registered_member(api, siret=OTHER_SIRET, name="Chantier Bretagne", region="BRE", forms=["ACI"])
+    second = await given_registered_member(
+        api, siret=OTHER_SIRET, name="Chantier Bretagne", region="BRE", forms=["ACI"]
+    )
     page = await api.client.get(
         "/api/membership/members", params={"wait_for": second["notification_id"], "limit": 1}, headers=api.staff
     )
@@ -172,7 +178,9 @@ async def test_as_of_and_known_at_answer_from_events(api: Api) -> None:
     assert after.json()["status"] == "resigned"
     assert not_yet_known.status_code == 404
     assert before_joining.status_code == 404
-    network = await api.client.get("/api/membership/network/dashboard", params={"as_of": "2015-06-30"}, headers=api.staff)
+    network = await api.client.get(
+        "/api/membership/network/dashboard", params={"as_of": "2015-06-30"}, headers=api.staff
+    )
     assert network.json()["active_members"] == 1 and network.json()["as_of"] == "2015-06-30"
 
 
@@ -183,12 +191,26 @@ async def test_every_member_command_is_recorded(api: Api) -> None:
     created = await given_registered_member(api)
     url = f"/api/membership/members/{created['id']}"
     steps = [
-        ("/details", {"name": "Le Relais", "contact": {"name": "B", "email": "b@relais.fr", "phone": "0102030405"},
-                      "city": "Liévin"}),
+        (
+            "/details",
+            {
+                "name": "Le Relais",
+                "contact": {"name": "B", "email": "b@relais.fr", "phone": "0102030405"},
+                "city": "Liévin",
+            },
+        ),
         ("/forms", {"forms": ["AI"], "reason": "fermeture de l'ETTI"}),
         ("/region", {"region": "PAC", "reason": "transfert du siège"}),
-        ("/certification", {"scheme": "CEDRE_ISO_9001", "scope": "collective", "group_id": "G1",
-                            "obtained_on": "2015-01-01", "expires_on": "2018-01-01"}),
+        (
+            "/certification",
+            {
+                "scheme": "CEDRE_ISO_9001",
+                "scope": "collective",
+                "group_id": "G1",
+                "obtained_on": "2015-01-01",
+                "expires_on": "2018-01-01",
+            },
+        ),
         ("/certification/loss", {"reason": "audit de suivi défavorable"}),
         ("/accord-groupe/join", {"effective_on": "2015-01-01"}),
         ("/accord-groupe/leave", {}),
@@ -214,15 +236,21 @@ async def test_region_merger_moves_members_and_dashboards_follow(api: Api) -> No
     created = await given_registered_member(api, region="AUV")
     merged = await api.client.post(
         "/api/membership/regions/mergers",
-        json={"merged": ["AUV", "RAL"], "new_code": "ARA", "new_name": "Auvergne-Rhône-Alpes",
-              "effective_on": "2016-01-01"},
+        json={
+            "merged": ["AUV", "RAL"],
+            "new_code": "ARA",
+            "new_name": "Auvergne-Rhône-Alpes",
+            "effective_on": "2016-01-01",
+        },
         headers=api.staff,
     )
     assert merged.status_code == 201, merged.text
     wait = {"wait_for": merged.json()["notification_id"]}
     record = await api.client.get(f"/api/membership/members/{created['id']}", params=wait, headers=api.staff)
     assert record.json()["region"] == "ARA"
-    regions = {r["code"]: r for r in (await api.client.get("/api/membership/regions", params=wait, headers=api.staff)).json()}
+    regions = {
+        r["code"]: r for r in (await api.client.get("/api/membership/regions", params=wait, headers=api.staff)).json()
+    }
     assert regions["AUV"]["status"] == "retired" and regions["AUV"]["merged_into"] == "ARA"
     dashboard = await api.client.get("/api/membership/regions/ARA/dashboard", params=wait, headers=api.staff)
     assert dashboard.json()["active_members"] == 1
@@ -237,17 +265,22 @@ async def test_dashboards_show_forms_certifications_and_the_map_bucket(api: Api)
         headers=api.staff,
     )
     wait = {"wait_for": certified.json()["notification_id"]}
-    region = (await api.client.get("/api/membership/regions/NPC/dashboard", params=wait,
-                                   headers=api.token("regional_delegate", region="NPC"))).json()
+    region = (
+        await api.client.get(
+            "/api/membership/regions/NPC/dashboard", params=wait, headers=api.token("regional_delegate", region="NPC")
+        )
+    ).json()
     assert region["by_form"] == {"AI": 1} and region["by_carried_form"] == {"AI": 1, "ETTI": 1}
     assert region["certified"] == {"CEDRE": 1} and region["map_bucket"] == "1 to 15"
     network = (await api.client.get("/api/membership/network/dashboard", headers=api.staff)).json()
     assert network["members_per_region"]["NPC"] == 1
-    other_region = await api.client.get("/api/membership/regions/NPC/dashboard",
-                                        headers=api.token("regional_delegate", region="BRE"))
+    other_region = await api.client.get(
+        "/api/membership/regions/NPC/dashboard", headers=api.token("regional_delegate", region="BRE")
+    )
     assert other_region.status_code == 404
-    as_member = await api.client.get("/api/membership/network/dashboard",
-                                     headers=api.token("member_admin", tenant=created["id"]))
+    as_member = await api.client.get(
+        "/api/membership/network/dashboard", headers=api.token("member_admin", tenant=created["id"])
+    )
     assert as_member.status_code == 403
 
 
@@ -255,8 +288,9 @@ async def test_dashboards_show_forms_certifications_and_the_map_bucket(api: Api)
 
 
 async def test_malformed_json_is_a_400(api: Api) -> None:
-    response = await api.client.post("/api/membership/members", content=b"{not json",
-                                     headers={**api.staff, "content-type": "application/json"})
+    response = await api.client.post(
+        "/api/membership/members", content=b"{not json", headers={**api.staff, "content-type": "application/json"}
+    )
     assert response.status_code == 400
 
 
@@ -306,8 +340,9 @@ async def test_a_duplicate_siret_is_a_409(api: Api) -> None:
 async def test_an_unknown_member_is_a_404_and_a_malformed_id_a_400(api: Api) -> None:
     await given_regions(api)
     assert (await api.client.get(f"/api/membership/members/{UNKNOWN_MEMBER}", headers=api.staff)).status_code == 404
-    response = await api.client.post(f"/api/membership/members/{UNKNOWN_MEMBER}/resignation",
-                                     json={"reason": "x"}, headers=api.staff)
+    response = await api.client.post(
+        f"/api/membership/members/{UNKNOWN_MEMBER}/resignation", json={"reason": "x"}, headers=api.staff
+    )
     assert response.status_code == 404
     assert (await api.client.get("/api/membership/members/not-a-uuid", headers=api.staff)).status_code in (400, 404)
 
@@ -320,8 +355,11 @@ async def test_a_command_that_does_not_fit_the_state_is_a_422_and_writes_nothing
     twice = await api.client.post(url, json={"reason": "départ"}, headers=api.staff)
     assert twice.status_code == 422
     assert "impossible d'enregistrer sa démission" in twice.json()["detail"]
-    history = await api.client.get(f"/api/membership/members/{created['id']}/history",
-                                   params={"wait_for": first.json()["notification_id"]}, headers=api.staff)
+    history = await api.client.get(
+        f"/api/membership/members/{created['id']}/history",
+        params={"wait_for": first.json()["notification_id"]},
+        headers=api.staff,
+    )
     assert [entry["event"] for entry in history.json()] == ["Registered", "Resigned"]
 
 
@@ -330,12 +368,14 @@ async def test_a_stale_if_match_is_a_409_and_writes_nothing(api: Api) -> None:
     url = f"/api/membership/members/{created['id']}"
     first = await api.client.post(url + "/accord-groupe/join", json={}, headers={**api.staff, "If-Match": '"1"'})
     assert first.status_code == 200
-    stale = await api.client.post(url + "/dues/calls", json={"year": 2015, "amount": "100"},
-                                  headers={**api.staff, "If-Match": '"1"'})
+    stale = await api.client.post(
+        url + "/dues/calls", json={"year": 2015, "amount": "100"}, headers={**api.staff, "If-Match": '"1"'}
+    )
     assert stale.status_code == 409
     assert "version 1" in stale.json()["detail"]
-    bad = await api.client.post(url + "/dues/calls", json={"year": 2015, "amount": "100"},
-                                headers={**api.staff, "If-Match": "yesterday"})
+    bad = await api.client.post(
+        url + "/dues/calls", json={"year": 2015, "amount": "100"}, headers={**api.staff, "If-Match": "yesterday"}
+    )
     assert bad.status_code == 422
 
 
@@ -357,8 +397,9 @@ async def test_an_expired_token_is_a_401_that_says_so(api: Api) -> None:
 
 async def test_a_wrong_role_is_a_403(api: Api) -> None:
     await given_regions(api)
-    response = await api.client.post("/api/membership/members", json=registration(),
-                                     headers=api.token("regional_delegate", region="NPC"))
+    response = await api.client.post(
+        "/api/membership/members", json=registration(), headers=api.token("regional_delegate", region="NPC")
+    )
     assert response.status_code == 403
     assert "national_staff" in response.json()["detail"]
 
@@ -373,8 +414,9 @@ async def test_a_retry_with_the_same_key_answers_the_same_and_writes_nothing(api
     retry = await api.client.post("/api/membership/members", json=registration(), headers=headers)
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
-    listed = await api.client.get("/api/membership/members", params={"wait_for": first.json()["notification_id"]},
-                                  headers=api.staff)
+    listed = await api.client.get(
+        "/api/membership/members", params={"wait_for": first.json()["notification_id"]}, headers=api.staff
+    )
     assert listed.json()["total"] == 1
 
 
@@ -382,8 +424,9 @@ async def test_the_same_key_with_another_body_is_a_422(api: Api) -> None:
     await given_regions(api)
     headers = {**api.staff, "Idempotency-Key": "k-2"}
     assert (await api.client.post("/api/membership/members", json=registration(), headers=headers)).status_code == 201
-    other = await api.client.post("/api/membership/members", json=registration(name="Autre", siret=OTHER_SIRET),
-                                  headers=headers)
+    other = await api.client.post(
+        "/api/membership/members", json=registration(name="Autre", siret=OTHER_SIRET), headers=headers
+    )
     assert other.status_code == 422
     assert "Idempotency-Key" in other.json()["detail"]
 
@@ -393,15 +436,19 @@ async def test_keys_are_scoped_to_the_tenant_or_user(api: Api) -> None:
     one = {**api.token("national_staff", subject="staff-a"), "Idempotency-Key": "same"}
     two = {**api.token("national_staff", subject="staff-b"), "Idempotency-Key": "same"}
     assert (await api.client.post("/api/membership/members", json=registration(), headers=one)).status_code == 201
-    second = await api.client.post("/api/membership/members", json=registration(name="B", siret=OTHER_SIRET),
-                                   headers=two)
+    second = await api.client.post(
+        "/api/membership/members", json=registration(name="B", siret=OTHER_SIRET), headers=two
+    )
     assert second.status_code == 201
 
 
 async def test_waiting_for_a_notification_the_log_has_not_reached_is_a_422(api: Api) -> None:
     created = await given_registered_member(api)
-    response = await api.client.get(f"/api/membership/members/{created['id']}",
-                                    params={"wait_for": created["notification_id"] + 1000}, headers=api.staff)
+    response = await api.client.get(
+        f"/api/membership/members/{created['id']}",
+        params={"wait_for": created["notification_id"] + 1000},
+        headers=api.staff,
+    )
     assert response.status_code == 422
     assert "n'existe pas" in response.json()["detail"]
 

@@ -30,8 +30,11 @@ async def test_metrics_are_in_prometheus_format_with_latency_commands_and_lag(ap
     api.client.app.state.platform.application("membership").establish_regions()
     before = metric((await api.client.get("/metrics")).text, REFUSED_RESIGNATIONS)
     await api.client.get("/api/membership/regions", headers=api.staff)
-    await api.client.post("/api/membership/members/00000000-0000-4000-8000-000000000000/resignation",
-                          json={"reason": "x"}, headers=api.staff)
+    await api.client.post(
+        "/api/membership/members/00000000-0000-4000-8000-000000000000/resignation",
+        json={"reason": "x"},
+        headers=api.staff,
+    )
     text = (await api.client.get("/metrics")).text
     assert "coorace_http_request_duration_seconds_bucket" in text
     assert metric(text, REFUSED_RESIGNATIONS) == before + 1

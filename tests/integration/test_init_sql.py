@@ -157,7 +157,12 @@ async def test_the_platform_runs_as_the_roles_of_init_sql_with_special_character
         assert await platform.read_pool.fetchval("SELECT current_user") == READER_ROLE
         async with platform.read_pool.acquire() as conn:
             await conn.execute("SELECT set_config('coorace.scope', 'network', false)")
-            assert await conn.fetchval("SELECT count(DISTINCT member_id) FROM membership.member_states WHERE member_id = $1", member.id) == 1
+            assert (
+                await conn.fetchval(
+                    "SELECT count(DISTINCT member_id) FROM membership.member_states WHERE member_id = $1", member.id
+                )
+                == 1
+            )
     finally:
         await platform.stop()
 

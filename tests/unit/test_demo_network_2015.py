@@ -36,7 +36,7 @@ def _town_core(city: str) -> str:
     """The town without its article: "Le Havre" reads "du Havre" in names."""
     for article in ("Le ", "La ", "Les "):
         if city.startswith(article):
-            return city[len(article):]
+            return city[len(article) :]
     return city
 
 
@@ -117,7 +117,8 @@ def test_collective_iso_groups(members):
         assert len({m.certification.expires_on for m in group}) == 1
     collective = sum(len(g) for g in groups.values())
     individual_iso = [
-        m for m in _certified(members)
+        m
+        for m in _certified(members)
         if m.certification.scheme == "CEDRE_ISO_9001" and m.certification.scope == "individual"
     ]
     assert len(individual_iso) == 31 - collective
@@ -150,14 +151,28 @@ def test_joined_between_1985_and_2015(members):
 
 def test_regions_constant():
     assert REGIONS == (
-        ("NPC", "Nord-Pas-de-Calais"), ("AUV", "Auvergne"), ("HNO", "Haute-Normandie"),
-        ("BNO", "Basse-Normandie"), ("MPY", "Midi-Pyrénées"), ("CLI", "Centre-Limousin"),
-        ("PAC", "Provence-Alpes-Côte d'Azur"), ("BRE", "Bretagne"), ("PDL", "Pays de la Loire"),
-        ("FCO", "Franche-Comté"), ("PCH", "Poitou-Charentes"), ("RAL", "Rhône-Alpes"),
-        ("IDF", "Île-de-France"), ("AQU", "Aquitaine"),
-        ("ACAL", "Alsace-Champagne-Ardenne-Lorraine"), ("LRO", "Languedoc-Roussillon"),
-        ("BOU", "Bourgogne"), ("GUY", "Guyane"), ("GLP", "Guadeloupe"), ("REU", "La Réunion"),
-        ("MTQ", "Martinique"), ("MYT", "Mayotte"),
+        ("NPC", "Nord-Pas-de-Calais"),
+        ("AUV", "Auvergne"),
+        ("HNO", "Haute-Normandie"),
+        ("BNO", "Basse-Normandie"),
+        ("MPY", "Midi-Pyrénées"),
+        ("CLI", "Centre-Limousin"),
+        ("PAC", "Provence-Alpes-Côte d'Azur"),
+        ("BRE", "Bretagne"),
+        ("PDL", "Pays de la Loire"),
+        ("FCO", "Franche-Comté"),
+        ("PCH", "Poitou-Charentes"),
+        ("RAL", "Rhône-Alpes"),
+        ("IDF", "Île-de-France"),
+        ("AQU", "Aquitaine"),
+        ("ACAL", "Alsace-Champagne-Ardenne-Lorraine"),
+        ("LRO", "Languedoc-Roussillon"),
+        ("BOU", "Bourgogne"),
+        ("GUY", "Guyane"),
+        ("GLP", "Guadeloupe"),
+        ("REU", "La Réunion"),
+        ("MTQ", "Martinique"),
+        ("MYT", "Mayotte"),
     )
 
 
@@ -198,7 +213,7 @@ def test_siret_is_valid_rejects_bad_input(members):
     good = members[0].siret
     assert siret_is_valid(good)
     for pos in range(14):  # Luhn catches every single-digit error
-        wrong = good[:pos] + str((int(good[pos]) + 1) % 10) + good[pos + 1:]
+        wrong = good[:pos] + str((int(good[pos]) + 1) % 10) + good[pos + 1 :]
         assert not siret_is_valid(wrong)
     assert not siret_is_valid(good[:-1])
     assert not siret_is_valid(good + "0")
@@ -249,8 +264,11 @@ def test_contact_names_are_first_and_last_names(members):
 
 def test_phones(members):
     overseas = {
-        "GUY": "+594 594 ", "GLP": "+590 590 ", "REU": "+262 262 ",
-        "MTQ": "+596 596 ", "MYT": "+262 269 ",
+        "GUY": "+594 594 ",
+        "GLP": "+590 590 ",
+        "REU": "+262 262 ",
+        "MTQ": "+596 596 ",
+        "MYT": "+262 269 ",
     }
     metro = re.compile(r"^\+33 [1-5]( \d\d){4}$")
     for m in members:
@@ -317,4 +335,3 @@ def test_module_imports_only_stdlib_and_the_region_list():
             assert node.level == 0
             imported.add(node.module.split(".")[0])
     assert imported <= set(sys.stdlib_module_names) | {"__future__", "services"}
-

@@ -252,7 +252,7 @@ def test_compose_runs_init_sql_and_the_platform_logs_in_as_plain_roles() -> None
     assert mounts["/coorace/init.sql"] == "./postgres/init.sql"
     script = DEPLOY / mounts["/docker-entrypoint-initdb.d/10-coorace.sh"]
     assert script.is_file() and "-f /coorace/init.sql" in script.read_text()
-    assert "app_password=\"$COORACE_DB_PASSWORD\"" in script.read_text()
+    assert 'app_password="$COORACE_DB_PASSWORD"' in script.read_text()
     for name, service in coorace_services().items():
         service_env = service["environment"]
         assert service_env["DATABASE_URL"].startswith("postgresql://coorace:"), name
@@ -342,8 +342,9 @@ def test_services_ingress_hpa_and_pdbs_point_at_what_exists() -> None:
     assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "membership-api"}
 
     (ingress,) = objects_of("Ingress")
-    routes = {p["path"]: p["backend"]["service"]["name"]
-              for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]}
+    routes = {
+        p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
+    }
     assert routes == {f"/api/{s}": f"{s}-api" for s in API_SERVICES}
     assert set(routes.values()) <= set(services)
 

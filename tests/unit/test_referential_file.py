@@ -5,13 +5,7 @@ from pathlib import Path
 
 import pytest
 
-REFERENTIAL_PATH = (
-    Path(__file__).resolve().parents[2]
-    / "services"
-    / "assessment"
-    / "referential"
-    / "cap-2016.1.json"
-)
+REFERENTIAL_PATH = Path(__file__).resolve().parents[2] / "services" / "assessment" / "referential" / "cap-2016.1.json"
 
 EXPECTED_SUB_THEMES = {
     "1": ["1.1", "1.2"],

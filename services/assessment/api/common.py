@@ -31,9 +31,9 @@ from services.assessment.domain.sheet import Sheet
 from services.assessment.replay import sheet_as_of
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, error_responses
 from shared.events import command_context
 from shared.eventstore import CommandResult
+from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS, error_responses
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.values import SINGLE_LINE_PATTERN, Limit, Offset

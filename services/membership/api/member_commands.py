@@ -27,8 +27,9 @@ from services.membership.api.schemas import (
 from services.membership.application import MembershipApplication
 from services.membership.domain.member import Certification
 from shared.commands import expected_version, run_command
-from shared.errors import COMMAND_ERRORS, InvalidInput
+from shared.errors import InvalidInput
 from shared.eventstore import CommandResult
+from shared.http_errors import COMMAND_ERRORS
 from shared.platform import Platform
 from shared.values import check_money
 

@@ -35,8 +35,8 @@ from services.membership.domain.member import Contact
 from services.membership.read_cache import REGISTER_ANSWERS
 from shared.auth import Role, requires
 from shared.commands import run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.eventstore import CommandResult
+from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
 from shared.tenancy import scope_of, scoped_connection
 

@@ -14,8 +14,9 @@ from services.membership.api.schemas import NetworkDashboard, Region, RegionDash
 from services.membership.read_cache import REGISTER_ANSWERS
 from shared.auth import Role, requires
 from shared.commands import run_command
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, NotFound
+from shared.errors import NotFound
 from shared.eventstore import CommandResult
+from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scope_of, scoped_connection
 

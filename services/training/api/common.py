@@ -13,7 +13,7 @@ from litestar.params import PathParameter, QueryParameter
 from services.training.api.schemas import REGION_PATTERN, SCORE_PATTERN
 from services.training.application import TrainingApplication
 from shared.auth import Role, requires
-from shared.errors import COMMAND_ERRORS, QUERY_ERRORS, ErrorBody
+from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS, ErrorBody
 from shared.platform import Platform
 from shared.values import MONEY_PATTERN
 from shared.values import Limit as SharedLimit
