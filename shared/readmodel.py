@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from shared.migrations import READER_ROLE
+from shared.migrations import READER_ROLE, ROW_VISIBLE
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,7 @@ async def create_generation_tables(conn: asyncpg.Connection, names: TableNames) 
                 f"CREATE INDEX {names.bare(table.name)}_ix{i} ON {physical} ({', '.join(index_columns)})"
             )
         await conn.execute(f"ALTER TABLE {physical} ENABLE ROW LEVEL SECURITY")
-        await conn.execute(
-            f"CREATE POLICY scoped_read ON {physical} FOR SELECT TO {READER_ROLE} "
-            "USING (public.coorace_row_visible(tenant_id, region))"
-        )
+        await conn.execute(f"CREATE POLICY scoped_read ON {physical} FOR SELECT TO {READER_ROLE} USING ({ROW_VISIBLE})")
         await conn.execute(f"GRANT SELECT ON {physical} TO {READER_ROLE}")
 
 
