@@ -18,6 +18,7 @@ from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
+from shared.idempotency_retention import IdempotencyRetention
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
 from shared.outages import POOL_TIMEOUT_SECONDS, connect_with_timeout, is_database_outage
 from shared.projection import (
@@ -77,6 +78,7 @@ class Platform:
         self.read_pool: asyncpg.Pool | None = None
         self.runner: ProjectionRunner | None = None
         self.runner_policy = RunnerPolicy()
+        self.retention: IdempotencyRetention | None = None
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -115,6 +117,8 @@ class Platform:
                     await drop_abandoned_rebuilds(conn, store, projection)
         if run_projections:
             await self.start_projection_runner()
+            self.retention = IdempotencyRetention(self._pool(), [s.schema for s in self.services.values()])
+            self.retention.start()
 
     async def start_projection_runner(self) -> None:
         self.runner = ProjectionRunner(
@@ -126,6 +130,9 @@ class Platform:
         await self.runner.start()
 
     async def stop(self) -> None:
+        if self.retention is not None:
+            await self.retention.stop()
+            self.retention = None
         if self.runner is not None:
             await self.runner.stop()
             self.runner = None
