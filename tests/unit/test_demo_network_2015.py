@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ast
-import json
 import random
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -28,6 +25,7 @@ from services.membership.demo.network_2015 import (
     network_2015,
     siret_is_valid,
 )
+from tests.helpers.data_files import data_file_with, truncated_copy
 
 END_2015 = date(2015, 12, 31)
 ALLOWED_FORMS = {"AI", "ACI", "ETTI", "ETT-ESS", "EI", "GES", "OSP", "other"}
@@ -347,15 +345,6 @@ def test_module_imports_only_stdlib_msgspec_and_the_region_list():
 # -- the data file ----------------------------------------------------------------
 
 
-def _data_file_with(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
-    """A copy of network_2015.json, changed by ``change(document)``."""
-    document = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    change(document)
-    path = tmp_path / DATA_FILE.name
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
 def test_the_data_file_holds_the_report_figures():
     assert DATA == load_network_data(DATA_FILE)
     assert sum(c.members for c in DATA.members_per_primary_form) == 530
@@ -372,7 +361,7 @@ def test_a_value_of_the_wrong_type_fails_naming_the_file_and_the_place(tmp_path)
         ValueError,
         match=r"network_2015\.json: Expected `int`, got `str` - at `\$\.members_per_primary_form\[0\]\.members`",
     ):
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
 
 
 def test_an_unknown_entry_fails(tmp_path):
@@ -380,14 +369,12 @@ def test_an_unknown_entry_fails(tmp_path):
         document["vocabulary"]["towns_2016"] = {}
 
     with pytest.raises(ValueError, match="unknown field `towns_2016` - at `\\$.vocabulary`"):
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
 
 
 def test_a_file_that_is_not_json_fails(tmp_path):
-    path = tmp_path / DATA_FILE.name
-    path.write_text(DATA_FILE.read_text(encoding="utf-8")[:-20], encoding="utf-8")
     with pytest.raises(ValueError, match=r"network_2015\.json: .*truncated"):
-        load_network_data(path)
+        load_network_data(truncated_copy(tmp_path, DATA_FILE))
 
 
 def test_counts_that_do_not_add_up_fail(tmp_path):
@@ -395,7 +382,7 @@ def test_counts_that_do_not_add_up_fail(tmp_path):
         document["members_per_region"][0]["members"] += 1
 
     with pytest.raises(ValueError, match="members_per_region sums to 531, members_per_primary_form to 530"):
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
 
 
 def test_a_region_without_towns_or_phone_prefix_fails(tmp_path):
@@ -404,7 +391,7 @@ def test_a_region_without_towns_or_phone_prefix_fails(tmp_path):
         del document["vocabulary"]["overseas_phone_prefixes"]["MYT"]
 
     with pytest.raises(ValueError) as refused:
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
     assert "vocabulary.towns has no entry for the region 'MYT'" in str(refused.value)
     assert "the region 'MYT' needs a phone zone or an overseas prefix" in str(refused.value)
 
@@ -415,7 +402,7 @@ def test_an_unknown_form_or_region_fails(tmp_path):
         document["members_per_region"][0]["region"] = "NOR"
 
     with pytest.raises(ValueError) as refused:
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
     assert "form 'SCOP' of second_forms is not in forms" in str(refused.value)
     assert "region 'NOR' is not a 2015 region" in str(refused.value)
 
@@ -425,4 +412,4 @@ def test_a_name_template_with_an_unknown_placeholder_fails(tmp_path):
         document["vocabulary"]["name_templates"]["AI"][0]["core"] = "Le Relais {town}"
 
     with pytest.raises(ValueError, match="the template 'Le Relais {town}' uses a field other than {t} and {de}"):
-        load_network_data(_data_file_with(tmp_path, change))
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
