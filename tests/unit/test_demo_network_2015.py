@@ -401,11 +401,13 @@ def test_an_unknown_form_or_region_fails(tmp_path):
     def change(document):
         document["second_forms"][0]["second"] = "SCOP"
         document["members_per_region"][0]["region"] = "NOR"
+        document["collective_iso_certificates"][0]["region"] = "BZH"
 
     with pytest.raises(ValueError) as refused:
         load_network_data(data_file_with(tmp_path, DATA_FILE, change))
     assert "form 'SCOP' of second_forms is not in forms" in str(refused.value)
-    assert "region 'NOR' is not a 2015 region" in str(refused.value)
+    assert "region 'NOR' of members_per_region is not a 2015 region" in str(refused.value)
+    assert "region 'BZH' of collective_iso_certificates is not a 2015 region" in str(refused.value)
 
 
 def test_a_name_template_with_an_unknown_placeholder_fails(tmp_path):

@@ -184,7 +184,15 @@ class NetworkData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             for f in used
             if f not in self.forms
         ]
-        problems += [f"region {r!r} is not a 2015 region" for r in regions if r not in dict(REGIONS_2015)]
+        problems += [
+            f"region {r!r} of {where} is not a 2015 region"
+            for where, used in (
+                ("members_per_region", regions),
+                ("collective_iso_certificates", [c.region for c in self.collective_iso_certificates]),
+            )
+            for r in used
+            if r not in dict(REGIONS_2015)
+        ]
         problems += [
             f"{what} {x!r} is listed twice"
             for what, xs in (("form", primaries), ("region", regions))
