@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import random
 import re
 import sys
@@ -15,12 +16,17 @@ import pytest
 
 from services.membership.demo import network_2015 as module
 from services.membership.demo.network_2015 import (
+    DATA,
+    DATA_FILE,
     REGIONS,
     DemoCertification,
     DemoMember,
+    ascii_slug,
+    load_network_data,
     network_2015,
     siret_is_valid,
 )
+from tests.helpers.data_files import data_file_with, truncated_copy
 
 END_2015 = date(2015, 12, 31)
 ALLOWED_FORMS = {"AI", "ACI", "ETTI", "ETT-ESS", "EI", "GES", "OSP", "other"}
@@ -195,7 +201,7 @@ def test_every_region_represented_in_all_map_buckets(members):
 
 def test_city_matches_region_and_name(members):
     for m in members:
-        assert m.city in module._TOWNS[m.region]
+        assert m.city in DATA.vocabulary.towns[m.region]
         assert _town_core(m.city) in m.name
 
 
@@ -253,13 +259,13 @@ def test_emails_unique_ascii_lowercase_and_derived_from_name(members):
         assert pattern.match(m.contact_email), m.contact_email
         domain = m.contact_email.split("@")[1]
         # the town of the member appears in its domain
-        assert module._ascii_slug(_town_core(m.city)) in domain, (m.name, domain)
+        assert ascii_slug(_town_core(m.city)) in domain, (m.name, domain)
 
 
 def test_contact_names_are_first_and_last_names(members):
     for m in members:
         first, _, last = m.contact_name.partition(" ")
-        assert first in module._FIRST_NAMES and last in module._LAST_NAMES
+        assert first in DATA.vocabulary.first_names and last in DATA.vocabulary.last_names
 
 
 def test_phones(members):
@@ -325,7 +331,7 @@ def test_members_are_frozen(members):
         members[0].name = "x"  # type: ignore[misc]
 
 
-def test_module_imports_only_stdlib_and_the_region_list():
+def test_module_imports_only_stdlib_msgspec_and_the_region_list():
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
@@ -334,4 +340,87 @@ def test_module_imports_only_stdlib_and_the_region_list():
         elif isinstance(node, ast.ImportFrom):
             assert node.level == 0
             imported.add(node.module.split(".")[0])
-    assert imported <= set(sys.stdlib_module_names) | {"__future__", "services"}
+    assert imported <= set(sys.stdlib_module_names) | {"__future__", "msgspec", "services"}
+
+
+# -- the data file ----------------------------------------------------------------
+
+
+def test_the_data_file_holds_the_report_figures():
+    assert DATA == load_network_data(DATA_FILE)
+    assert sum(c.members for c in DATA.members_per_primary_form) == 530
+    assert sum(c.members for c in DATA.members_per_region) == 530
+    assert (DATA.cedre_members, DATA.cedre_iso_9001_members, DATA.accord_groupe_members) == (85, 31, 190)
+    assert DATA.register_date == END_2015
+
+
+def test_a_value_of_the_wrong_type_fails_naming_the_file_and_the_place(tmp_path):
+    def change(document):
+        document["members_per_primary_form"][0]["members"] = "292"
+
+    with pytest.raises(
+        ValueError,
+        match=r"network_2015\.json: Expected `int`, got `str` - at `\$\.members_per_primary_form\[0\]\.members`",
+    ):
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+
+
+def test_an_unknown_entry_fails(tmp_path):
+    def change(document):
+        document["vocabulary"]["towns_2016"] = {}
+
+    with pytest.raises(ValueError, match="unknown field `towns_2016` - at `\\$.vocabulary`"):
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+
+
+def test_a_file_that_is_not_json_fails(tmp_path):
+    with pytest.raises(ValueError, match=r"network_2015\.json: .*truncated"):
+        load_network_data(truncated_copy(tmp_path, DATA_FILE))
+
+
+def test_counts_that_do_not_add_up_fail(tmp_path):
+    def change(document):
+        document["members_per_region"][0]["members"] += 1
+
+    with pytest.raises(ValueError, match="members_per_region sums to 531, members_per_primary_form to 530"):
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+
+
+def test_a_region_without_towns_or_phone_prefix_fails(tmp_path):
+    def change(document):
+        del document["vocabulary"]["towns"]["MYT"]
+        del document["vocabulary"]["overseas_phone_prefixes"]["MYT"]
+
+    with pytest.raises(ValueError) as refused:
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+    assert "vocabulary.towns has no entry for the region 'MYT'" in str(refused.value)
+    assert "the region 'MYT' needs a phone zone or an overseas prefix" in str(refused.value)
+
+
+def test_an_unknown_form_or_region_fails(tmp_path):
+    def change(document):
+        document["second_forms"][0]["second"] = "SCOP"
+        document["members_per_region"][0]["region"] = "NOR"
+        document["collective_iso_certificates"][0]["region"] = "BZH"
+
+    with pytest.raises(ValueError) as refused:
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+    assert "form 'SCOP' of second_forms is not in forms" in str(refused.value)
+    assert "region 'NOR' of members_per_region is not a 2015 region" in str(refused.value)
+    assert "region 'BZH' of collective_iso_certificates is not a 2015 region" in str(refused.value)
+
+
+def test_a_name_template_with_an_unknown_placeholder_fails(tmp_path):
+    def change(document):
+        document["vocabulary"]["name_templates"]["AI"][0]["core"] = "Le Relais {town}"
+
+    with pytest.raises(ValueError, match="the template 'Le Relais {town}' uses a field other than {t} and {de}"):
+        load_network_data(data_file_with(tmp_path, DATA_FILE, change))
+
+
+def test_the_register_is_the_one_generated_before_the_data_moved_to_json():
+    """The data file's order matters (the generator draws in it): sorting a table changes every member.
+    This is the digest of the register generated by the Python literals the file replaced; change it
+    only with a deliberate change of the demo data."""
+    digest = hashlib.sha256(repr(network_2015()).encode("utf-8")).hexdigest()
+    assert digest == "7f3c9dcc2682e20e3fb4a35f351f38baa46f8e02c7097088efb496198643b885"

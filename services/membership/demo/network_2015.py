@@ -1,20 +1,24 @@
 """Demo member register of the COORACE network "at 31 December 2015".
 
-Pure data: no I/O, no database, stdlib only. The register is generated
-deterministically from a private ``random.Random(2015)`` (the global ``random``
-state is never touched), so every call of :func:`network_2015` returns an equal
+The figures and the vocabulary are data: ``network_2015.json`` beside this module (its ``_comment``
+says what each entry means), decoded into msgspec Structs and checked once, at import: a malformed
+or inconsistent file raises ``ValueError`` naming the file and what is wrong. No database, no
+network. The register is generated deterministically from a private ``random.Random(2015)`` (the
+global ``random`` state is never touched), so every call of :func:`network_2015` returns an equal
 list.
 
 The key figures match the 2015 activity report (see ``DOMAIN.md``, membership):
 
 * 530 members; by primary form AI 292, ACI 90, ETTI 44 + ETT-ESS 6 (= 50),
   OSP 28, EI 25, GES 22, other 23; 15 members carry a second form
-  (e.g. "AI" then "ETTI", "EI" then "ACI") without changing those counts;
+  (e.g. "AI" then "ETTI" like VILLETTE EMPLOI, "EI" then "ACI" like APTIMA) without changing
+  those counts;
 * 116 certified members: 85 CEDRE and 31 CEDRE ISO 9001, of which two
   collective ISO certificates (4 and 3 members), all valid on 2015-12-31;
 * 190 members in the Accord Groupe COORACE – AGEFOS PME, none before its joining date;
 * regions spread over the four map buckets of the report (> 60, 30-60,
-  15-30, 1-15 members), overseas regions included.
+  15-30, 1-15 members), overseas regions included;
+* 2015 dues: 12 members paid nothing yet, 14 paid part of the call, the others (~95 %) in full.
 
 Names, towns, contacts, SIRETs, e-mails and phone numbers are fictitious.
 """
@@ -27,14 +31,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
+from string import Formatter
+from typing import Annotated
+
+import msgspec
 
 from services.membership.domain.regions import REGIONS_2015
 
 __all__ = [
+    "DATA",
     "DemoCertification",
     "DemoMember",
     "FORMS",
     "REGIONS",
+    "REGISTER_DATE",
+    "NetworkData",
+    "ascii_slug",
+    "load_network_data",
     "network_2015",
     "siret_is_valid",
 ]
@@ -66,550 +80,181 @@ class DemoMember:
     dues_2015_paid: Decimal
 
 
-FORMS: tuple[str, ...] = ("AI", "ACI", "ETTI", "ETT-ESS", "EI", "GES", "OSP", "other")
+# ---------------------------------------------------------------------------
+# The data: network_2015.json, read and checked once, at import
+# ---------------------------------------------------------------------------
 
+DATA_FILE = Path(__file__).with_name("network_2015.json")
+
+Count = Annotated[int, msgspec.Meta(ge=1)]
+Total = Annotated[int, msgspec.Meta(ge=0)]
+Code = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class FormCount(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    form: Code
+    members: Count
+
+
+class RegionCount(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    region: Code
+    members: Count
+
+
+class SecondForm(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    primary: Code
+    second: Code
+    members: Count
+    like: str = ""  # a real member of the report with this pair of forms
+
+
+class CollectiveCertificate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A collective CEDRE ISO 9001 certificate shared by ``members`` members of one region."""
+
+    group_key: Code
+    region: Code
+    obtained_on: date
+    members: Count
+
+
+class DuesRange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    min: Count
+    max: Count
+
+
+class Dues2015(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    unpaid: Total  # paid nothing yet
+    partly_paid: Total  # paid part of the call; everybody else paid in full
+    called_per_primary_form: dict[str, DuesRange]  # euros
+
+
+class NameTemplate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """``label`` (left out of the e-mail domain) then ``core``, where "{t}" is the town and "{de}" the
+    town with its French preposition ("de Lens", "d'Arras", "du Havre", "des Abymes")."""
+
+    label: str
+    core: Code
+
+
+class DomainAbbreviation(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    prefix: Code  # of the slug of a long name core
+    abbreviation: Code
+
+
+class Vocabulary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    towns: dict[str, tuple[Code, ...]]
+    name_templates: dict[str, tuple[NameTemplate, ...]]
+    domain_abbreviations: tuple[DomainAbbreviation, ...]
+    first_names: tuple[Code, ...]
+    last_names: tuple[Code, ...]
+    phone_zones: dict[str, str]  # metropolitan region -> zone digit ("+33 3 …")
+    overseas_phone_prefixes: dict[str, str]  # overseas region -> country code and prefix
+
+
+class NetworkData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The content of ``network_2015.json``: the report's figures and the vocabulary."""
+
+    seed: int
+    register_date: date
+    forms: tuple[Code, ...]
+    members_per_primary_form: tuple[FormCount, ...]
+    members_per_region: tuple[RegionCount, ...]
+    second_forms: tuple[SecondForm, ...]
+    cedre_members: Total
+    cedre_iso_9001_members: Total  # the collective certificates' members included
+    collective_iso_certificates: tuple[CollectiveCertificate, ...]
+    accord_groupe_members: Total
+    dues_2015: Dues2015
+    earliest_joining_year: dict[str, int]
+    vocabulary: Vocabulary
+    comment: tuple[str, ...] = msgspec.field(default=(), name="_comment")
+
+    def problems(self) -> list[str]:
+        """What makes the figures inconsistent with each other or with the region list."""
+        words = self.vocabulary
+        members = sum(c.members for c in self.members_per_primary_form)
+        primaries = [c.form for c in self.members_per_primary_form]
+        regions = [c.region for c in self.members_per_region]
+        problems = [
+            f"form {f!r} of {where} is not in forms"
+            for where, used in (
+                ("members_per_primary_form", primaries),
+                ("second_forms", [f for s in self.second_forms for f in (s.primary, s.second)]),
+            )
+            for f in used
+            if f not in self.forms
+        ]
+        problems += [
+            f"region {r!r} of {where} is not a 2015 region"
+            for where, used in (
+                ("members_per_region", regions),
+                ("collective_iso_certificates", [c.region for c in self.collective_iso_certificates]),
+            )
+            for r in used
+            if r not in dict(REGIONS_2015)
+        ]
+        problems += [
+            f"{what} {x!r} is listed twice"
+            for what, xs in (("form", primaries), ("region", regions))
+            for x in sorted(set(xs))
+            if xs.count(x) > 1
+        ]
+        if (in_regions := sum(c.members for c in self.members_per_region)) != members:
+            problems.append(f"members_per_region sums to {in_regions}, members_per_primary_form to {members}")
+        for form in primaries:
+            for table, keys in (
+                ("vocabulary.name_templates", words.name_templates),
+                ("earliest_joining_year", self.earliest_joining_year),
+                ("dues_2015.called_per_primary_form", self.dues_2015.called_per_primary_form),
+            ):
+                if form not in keys:
+                    problems.append(f"{table} has no entry for the primary form {form!r}")
+        for region in regions:
+            if region not in words.towns:
+                problems.append(f"vocabulary.towns has no entry for the region {region!r}")
+            if (region in words.phone_zones) == (region in words.overseas_phone_prefixes):
+                problems.append(f"the region {region!r} needs a phone zone or an overseas prefix (one of them)")
+        problems += [
+            f"the template {t.core!r} uses a field other than {{t}} and {{de}}"
+            for templates in words.name_templates.values()
+            for t in templates
+            if {field for _, field, _, _ in Formatter().parse(t.core) if field is not None} - {"t", "de"}
+        ]
+        problems += [
+            f"the dues range of {form!r} has min {r.min} over max {r.max}"
+            for form, r in self.dues_2015.called_per_primary_form.items()
+            if r.min > r.max
+        ]
+        collective = sum(c.members for c in self.collective_iso_certificates)
+        if collective > self.cedre_iso_9001_members:
+            problems.append(f"the collective certificates have {collective} members, over cedre_iso_9001_members")
+        for what, count in (
+            ("certified members", self.cedre_members + self.cedre_iso_9001_members),
+            ("accord_groupe_members", self.accord_groupe_members),
+            ("late dues payers", self.dues_2015.unpaid + self.dues_2015.partly_paid),
+        ):
+            if count > members:
+                problems.append(f"{count} {what} in a register of {members} members")
+        return problems
+
+
+def load_network_data(path: Path = DATA_FILE) -> NetworkData:
+    """The data file, decoded and checked; a malformed file raises ValueError saying what is wrong."""
+    try:
+        data = msgspec.json.decode(path.read_bytes(), type=NetworkData)
+    except msgspec.DecodeError as error:
+        raise ValueError(f"{path.name}: {error}") from error
+    if problems := data.problems():
+        raise ValueError(f"{path.name}: " + "; ".join(problems))
+    return data
+
+
+DATA = load_network_data()
+
+FORMS: tuple[str, ...] = DATA.forms
 REGIONS = REGIONS_2015  # the register's own reference list
+REGISTER_DATE = DATA.register_date
 
-# ---------------------------------------------------------------------------
-# Fixed figures
-# ---------------------------------------------------------------------------
-
-REGISTER_DATE = date(2015, 12, 31)
-_SEED = 2015
-
-# Members per primary form (sum 530).
-_PRIMARY_COUNTS: tuple[tuple[str, int], ...] = (
-    ("AI", 292),
-    ("ACI", 90),
-    ("ETTI", 44),
-    ("ETT-ESS", 6),
-    ("OSP", 28),
-    ("EI", 25),
-    ("GES", 22),
-    ("other", 23),
-)
-
-# Members per region (sum 530); map buckets: > 60, 30-60, 15-30, 1-15.
-_REGION_COUNTS: tuple[tuple[str, int], ...] = (
-    ("NPC", 71),
-    ("RAL", 66),
-    ("IDF", 62),  # > 60
-    ("ACAL", 44),
-    ("PDL", 39),
-    ("BRE", 35),
-    ("MPY", 32),  # 30-60
-    ("AQU", 28),
-    ("PAC", 26),
-    ("LRO", 20),
-    ("CLI", 19),  # 15-30
-    ("HNO", 17),
-    ("PCH", 16),
-    ("BNO", 13),
-    ("FCO", 12),
-    ("AUV", 11),
-    ("BOU", 9),  # 1-15
-    ("REU", 4),
-    ("GLP", 2),
-    ("MTQ", 2),
-    ("GUY", 1),
-    ("MYT", 1),
-)
-
-# Second forms: (primary, second, how many members).
-_SECOND_FORMS: tuple[tuple[str, str, int], ...] = (
-    ("AI", "ETTI", 5),  # like VILLETTE EMPLOI (AI et ETTI)
-    ("EI", "ACI", 3),  # like APTIMA (EI-ACI)
-    ("ACI", "EI", 2),
-    ("AI", "ACI", 2),
-    ("ETTI", "AI", 2),
-    ("OSP", "AI", 1),
-)
-
-_CEDRE_COUNT = 85
-_ISO_COUNT = 31
-# Collective CEDRE ISO 9001 certificates: (group key, region, obtained on, size).
-_COLLECTIVE_ISO: tuple[tuple[str, str, date, int], ...] = (
-    ("ISO-COLL-2014-BRE", "BRE", date(2014, 6, 12), 4),
-    ("ISO-COLL-2015-NPC", "NPC", date(2015, 3, 19), 3),
-)
-_ACCORD_GROUPE_COUNT = 190
-_DUES_UNPAID = 12  # paid nothing yet
-_DUES_PARTIAL = 14  # paid part of the call; everybody else (504, ~95 %) paid in full
-
-# Earliest plausible joining year per primary form (COORACE dates from 1985).
-_EARLIEST_JOIN = {
-    "AI": 1987,
-    "ACI": 1985,
-    "ETTI": 1990,
-    "ETT-ESS": 2008,
-    "EI": 1985,
-    "GES": 1998,
-    "OSP": 2004,
-    "other": 1985,
-}
-# Range of the 2015 dues call (euros) per primary form.
-_DUES_RANGE = {
-    "AI": (300, 1500),
-    "ACI": (400, 2000),
-    "ETTI": (600, 2500),
-    "ETT-ESS": (600, 2500),
-    "EI": (500, 2200),
-    "GES": (1500, 3000),
-    "OSP": (300, 1200),
-    "other": (300, 1000),
-}
-
-# ---------------------------------------------------------------------------
-# Vocabulary
-# ---------------------------------------------------------------------------
-
-_TOWNS: dict[str, tuple[str, ...]] = {
-    "NPC": (
-        "Lille",
-        "Roubaix",
-        "Tourcoing",
-        "Lens",
-        "Arras",
-        "Douai",
-        "Valenciennes",
-        "Dunkerque",
-        "Calais",
-        "Boulogne-sur-Mer",
-        "Béthune",
-        "Maubeuge",
-        "Cambrai",
-        "Saint-Omer",
-        "Armentières",
-        "Hazebrouck",
-    ),
-    "AUV": ("Clermont-Ferrand", "Vichy", "Montluçon", "Moulins", "Aurillac", "Le Puy-en-Velay", "Issoire", "Thiers"),
-    "HNO": ("Rouen", "Le Havre", "Évreux", "Dieppe", "Elbeuf", "Fécamp", "Vernon", "Louviers"),
-    "BNO": ("Caen", "Cherbourg", "Saint-Lô", "Alençon", "Lisieux", "Flers", "Bayeux", "Argentan"),
-    "MPY": (
-        "Toulouse",
-        "Montauban",
-        "Albi",
-        "Castres",
-        "Tarbes",
-        "Rodez",
-        "Cahors",
-        "Auch",
-        "Foix",
-        "Millau",
-        "Figeac",
-        "Pamiers",
-    ),
-    "CLI": (
-        "Orléans",
-        "Tours",
-        "Bourges",
-        "Blois",
-        "Chartres",
-        "Châteauroux",
-        "Limoges",
-        "Brive-la-Gaillarde",
-        "Guéret",
-        "Tulle",
-        "Vierzon",
-        "Dreux",
-    ),
-    "PAC": (
-        "Marseille",
-        "Nice",
-        "Toulon",
-        "Avignon",
-        "Aix-en-Provence",
-        "Arles",
-        "Gap",
-        "Digne-les-Bains",
-        "Draguignan",
-        "Cannes",
-        "Manosque",
-    ),
-    "BRE": (
-        "Rennes",
-        "Brest",
-        "Quimper",
-        "Lorient",
-        "Vannes",
-        "Saint-Brieuc",
-        "Saint-Malo",
-        "Morlaix",
-        "Lannion",
-        "Fougères",
-        "Redon",
-        "Pontivy",
-    ),
-    "PDL": (
-        "Nantes",
-        "Angers",
-        "Le Mans",
-        "Saint-Nazaire",
-        "La Roche-sur-Yon",
-        "Laval",
-        "Cholet",
-        "Saumur",
-        "Les Sables-d'Olonne",
-        "Château-Gontier",
-        "Mayenne",
-        "Ancenis",
-    ),
-    "FCO": ("Besançon", "Belfort", "Montbéliard", "Dole", "Lons-le-Saunier", "Vesoul", "Pontarlier", "Saint-Claude"),
-    "PCH": (
-        "Poitiers",
-        "La Rochelle",
-        "Niort",
-        "Angoulême",
-        "Châtellerault",
-        "Rochefort",
-        "Saintes",
-        "Cognac",
-        "Bressuire",
-    ),
-    "RAL": (
-        "Lyon",
-        "Grenoble",
-        "Saint-Étienne",
-        "Villeurbanne",
-        "Chambéry",
-        "Annecy",
-        "Valence",
-        "Bourg-en-Bresse",
-        "Roanne",
-        "Vienne",
-        "Annemasse",
-        "Romans-sur-Isère",
-        "Vénissieux",
-        "Montélimar",
-        "Privas",
-        "Aubenas",
-    ),
-    "IDF": (
-        "Paris",
-        "Saint-Denis",
-        "Montreuil",
-        "Créteil",
-        "Nanterre",
-        "Argenteuil",
-        "Évry",
-        "Cergy",
-        "Meaux",
-        "Melun",
-        "Versailles",
-        "Aubervilliers",
-        "Mantes-la-Jolie",
-        "Sarcelles",
-        "Bobigny",
-        "Vitry-sur-Seine",
-    ),
-    "AQU": (
-        "Bordeaux",
-        "Pau",
-        "Bayonne",
-        "Périgueux",
-        "Agen",
-        "Mont-de-Marsan",
-        "Bergerac",
-        "Libourne",
-        "Dax",
-        "Villeneuve-sur-Lot",
-        "Arcachon",
-    ),
-    "ACAL": (
-        "Strasbourg",
-        "Mulhouse",
-        "Colmar",
-        "Metz",
-        "Nancy",
-        "Reims",
-        "Troyes",
-        "Charleville-Mézières",
-        "Épinal",
-        "Thionville",
-        "Châlons-en-Champagne",
-        "Forbach",
-        "Verdun",
-        "Saint-Dizier",
-        "Haguenau",
-        "Chaumont",
-    ),
-    "LRO": (
-        "Montpellier",
-        "Nîmes",
-        "Perpignan",
-        "Béziers",
-        "Narbonne",
-        "Carcassonne",
-        "Alès",
-        "Sète",
-        "Mende",
-        "Lunel",
-    ),
-    "BOU": (
-        "Dijon",
-        "Chalon-sur-Saône",
-        "Nevers",
-        "Auxerre",
-        "Mâcon",
-        "Sens",
-        "Le Creusot",
-        "Beaune",
-        "Montceau-les-Mines",
-    ),
-    "GUY": ("Cayenne", "Kourou", "Saint-Laurent-du-Maroni", "Matoury"),
-    "GLP": ("Pointe-à-Pitre", "Les Abymes", "Basse-Terre", "Le Gosier", "Sainte-Anne"),
-    "REU": ("Saint-Pierre", "Saint-Paul", "Le Port", "Saint-Benoît", "Le Tampon", "Saint-André"),
-    "MTQ": ("Fort-de-France", "Le Lamentin", "Le Robert", "Schœlcher", "Le François"),
-    "MYT": ("Mamoudzou", "Koungou", "Dzaoudzi", "Sada"),
-}
-
-# Name templates per primary form: (form label, core). The label is left out
-# of the e-mail domain. "{t}" is the town, "{de}" the town with its French
-# preposition ("de Lens", "d'Arras", "du Havre", "des Abymes", "de La Rochelle").
-_NAME_TEMPLATES: dict[str, tuple[tuple[str, str], ...]] = {
-    "AI": (
-        ("Association intermédiaire", "Le Relais {de}"),
-        ("Association intermédiaire", "Trait d'Union {t}"),
-        ("Association intermédiaire", "Coup de Pouce {t}"),
-        ("AI", "Emploi Services {t}"),
-        ("Association intermédiaire", "Entraide et Travail {t}"),
-        ("AI", "Solidarité Emploi {t}"),
-        ("Association intermédiaire", "Le Tremplin {de}"),
-        ("Association intermédiaire", "Main-Forte {t}"),
-    ),
-    "ACI": (
-        ("Chantier d'insertion", "Les Jardins {de}"),
-        ("Atelier chantier d'insertion", "La Recyclerie {de}"),
-        ("Chantier d'insertion", "Bois et Patrimoine {t}"),
-        ("Atelier d'insertion", "Couture et Création {t}"),
-        ("Chantier d'insertion", "Espaces Verts {t}"),
-        ("Atelier chantier d'insertion", "Le Potager Solidaire {de}"),
-    ),
-    "ETTI": (
-        ("ETTI", "Intérim Solidaire {t}"),
-        ("ETTI", "Tremplin Intérim {t}"),
-        ("ETTI", "Passerelle Intérim {t}"),
-        ("ETTI", "Intérim Insertion {t}"),
-    ),
-    "ETT-ESS": (
-        ("ETT-ESS", "Intérim Partage {t}"),
-        ("ETT-ESS", "Solid'Intérim {t}"),
-    ),
-    "EI": (
-        ("Entreprise d'insertion", "Atelier Bâtiment {t}"),
-        ("EI", "Net'Services {t}"),
-        ("Entreprise d'insertion", "Récup'Éco {t}"),
-        ("Entreprise d'insertion", "La Table Solidaire {de}"),
-        ("EI", "Transport Solidaire {t}"),
-    ),
-    "GES": (
-        ("Groupe économique solidaire", "Ensemble {t}"),
-        ("Groupe économique solidaire", "Avenir {t}"),
-        ("Groupe économique solidaire", "Synergie {t}"),
-    ),
-    "OSP": (
-        ("", "{t} Proxim'Services"),
-        ("", "Aide et Services {t} Proxim'Services"),
-        ("", "Domicile Services {t}"),
-    ),
-    "other": (
-        ("", "Régie de quartier {t}"),
-        ("", "Comité de bassin d'emploi {de}"),
-        ("", "Coopérative d'activité et d'emploi {t}"),
-        ("", "Maison de l'emploi solidaire {t}"),
-        ("", "Groupement d'employeurs solidaire {t}"),
-    ),
-}
-
-# Long name cores shortened in e-mail domains (slug prefix -> abbreviation).
-_DOMAIN_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    ("cooperative-d-activite-et-d-emploi", "cae"),
-    ("comite-de-bassin-d-emploi", "cbe"),
-    ("groupement-d-employeurs-solidaire", "ge-solidaire"),
-    ("maison-de-l-emploi-solidaire", "mde-solidaire"),
-    ("aide-et-services", "aide-services"),
-)
-
-_FIRST_NAMES: tuple[str, ...] = (
-    "Marie",
-    "Nathalie",
-    "Isabelle",
-    "Sylvie",
-    "Catherine",
-    "Françoise",
-    "Christine",
-    "Valérie",
-    "Sandrine",
-    "Véronique",
-    "Anne",
-    "Céline",
-    "Sophie",
-    "Claire",
-    "Hélène",
-    "Martine",
-    "Brigitte",
-    "Patricia",
-    "Agnès",
-    "Émilie",
-    "Aurélie",
-    "Julie",
-    "Camille",
-    "Laurence",
-    "Monique",
-    "Jean",
-    "Philippe",
-    "Michel",
-    "Alain",
-    "Patrick",
-    "Nicolas",
-    "Christophe",
-    "Pierre",
-    "Éric",
-    "Laurent",
-    "Frédéric",
-    "Stéphane",
-    "Olivier",
-    "David",
-    "Thierry",
-    "Pascal",
-    "Daniel",
-    "Bernard",
-    "Jérôme",
-    "François",
-    "Julien",
-    "Sébastien",
-    "Didier",
-    "Gilles",
-    "Hervé",
-    "Yves",
-    "Bruno",
-    "Denis",
-    "Thomas",
-    "Mathieu",
-)
-_LAST_NAMES: tuple[str, ...] = (
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Lefebvre",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Martinez",
-    "Legrand",
-    "Garnier",
-    "Faure",
-    "Rousseau",
-    "Blanc",
-    "Guérin",
-    "Muller",
-    "Henry",
-    "Roussel",
-    "Nicolas",
-    "Perrin",
-    "Morin",
-    "Mathieu",
-    "Clément",
-    "Gauthier",
-    "Dumont",
-    "Lopez",
-    "Fontaine",
-    "Chevalier",
-    "Robin",
-    "Masson",
-    "Sanchez",
-    "Gérard",
-    "Nguyen",
-    "Boyer",
-    "Denis",
-    "Lemaire",
-    "Duval",
-    "Joly",
-    "Gautier",
-    "Roger",
-    "Roche",
-    "Roy",
-    "Noël",
-    "Meyer",
-    "Lucas",
-    "Meunier",
-    "Jean",
-    "Perez",
-    "Marchand",
-    "Dufour",
-    "Blanchard",
-    "Marie",
-    "Barbier",
-    "Brun",
-    "Dumas",
-    "Brunet",
-    "Schmitt",
-    "Leroux",
-    "Colin",
-    "Fernandez",
-    "Le Gall",
-    "Le Goff",
-    "Caron",
-    "Renard",
-    "Arnaud",
-    "Giraud",
-    "Baron",
-    "Hoarau",
-    "Payet",
-    "Jean-Louis",
-    "Marie-Sainte",
-)
-
-# Phone prefixes: metropolitan regions get their zone digit ("+33 3 …");
-# overseas departments their own country code and prefix.
-_PHONE_ZONE: dict[str, str] = {
-    "IDF": "1",
-    "BRE": "2",
-    "PDL": "2",
-    "HNO": "2",
-    "BNO": "2",
-    "CLI": "2",
-    "NPC": "3",
-    "ACAL": "3",
-    "FCO": "3",
-    "BOU": "3",
-    "RAL": "4",
-    "AUV": "4",
-    "PAC": "4",
-    "LRO": "4",
-    "MPY": "5",
-    "AQU": "5",
-    "PCH": "5",
-}
-_OVERSEAS_PHONE: dict[str, str] = {
-    "GUY": "+594 594",
-    "GLP": "+590 590",
-    "REU": "+262 262",
-    "MTQ": "+596 596",
-    "MYT": "+262 269",
-}
 
 # ---------------------------------------------------------------------------
 # SIRET
@@ -680,7 +325,8 @@ def _de(town: str) -> str:
     return "de " + town
 
 
-def _ascii_slug(text: str) -> str:
+def ascii_slug(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens (the demo's e-mail domains)."""
     text = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     out: list[str] = []
@@ -722,20 +368,20 @@ def _expand(counts: Iterable[tuple[str, int]]) -> list[str]:
 
 def network_2015() -> list[DemoMember]:
     """The demo register at 31 December 2015 (530 members), always the same."""
-    rng = random.Random(_SEED)
+    rng = random.Random(DATA.seed)
 
-    primaries = _expand(_PRIMARY_COUNTS)
-    regions = _expand(_REGION_COUNTS)
+    primaries = _expand((c.form, c.members) for c in DATA.members_per_primary_form)
+    regions = _expand((c.region, c.members) for c in DATA.members_per_region)
     rng.shuffle(primaries)
     rng.shuffle(regions)
     n = len(primaries)
 
     # -- second forms -----------------------------------------------------
     forms: list[tuple[str, ...]] = [(p,) for p in primaries]
-    for primary, second, count in _SECOND_FORMS:
-        candidates = [i for i in range(n) if forms[i] == (primary,)]
-        for i in rng.sample(candidates, count):
-            forms[i] = (primary, second)
+    for pair in DATA.second_forms:
+        candidates = [i for i in range(n) if forms[i] == (pair.primary,)]
+        for i in rng.sample(candidates, pair.members):
+            forms[i] = (pair.primary, pair.second)
 
     # -- identity: name, city, e-mail, phone, SIRET, joined date ----------
     used_names: set[str] = set()
@@ -748,17 +394,18 @@ def network_2015() -> list[DemoMember]:
     phones: list[str] = []
     sirets: list[str] = []
     joined: list[date] = []
+    words = DATA.vocabulary
     for i in range(n):
         primary, region = primaries[i], regions[i]
-        towns = _TOWNS[region]
-        templates = _NAME_TEMPLATES[primary]
+        towns = words.towns[region]
+        templates = words.name_templates[primary]
         combos = [(t, tpl) for t in towns for tpl in templates]
         rng.shuffle(combos)
         name = core = town = ""
         for suffix in ("", " Centre", " Nord", " Sud", " Est", " Ouest"):
-            for t, (label, core_tpl) in combos:
-                core = core_tpl.format(t=t, de=_de(t)) + suffix
-                name = f"{label} {core}" if label else core
+            for t, template in combos:
+                core = template.core.format(t=t, de=_de(t)) + suffix
+                name = f"{template.label} {core}" if template.label else core
                 if name not in used_names:
                     town = t
                     break
@@ -770,10 +417,10 @@ def network_2015() -> list[DemoMember]:
         names.append(name)
         cities.append(town)
 
-        slug = _ascii_slug(_domain_core(core))
-        for short, abbrev in _DOMAIN_ABBREVIATIONS:
-            if slug.startswith(short):
-                slug = abbrev + slug[len(short) :]
+        slug = ascii_slug(_domain_core(core))
+        for short in words.domain_abbreviations:
+            if slug.startswith(short.prefix):
+                slug = short.abbreviation + slug[len(short.prefix) :]
         tld = rng.choice((".fr", ".fr", ".fr", ".org", ".asso.fr"))
         domain, k = slug + tld, 1
         while domain in used_domains:
@@ -781,39 +428,43 @@ def network_2015() -> list[DemoMember]:
             domain = f"{slug}-{k}{tld}"
         used_domains.add(domain)
 
-        first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+        first, last = rng.choice(words.first_names), rng.choice(words.last_names)
         while last == first:
-            last = rng.choice(_LAST_NAMES)
+            last = rng.choice(words.last_names)
         contacts.append(f"{first} {last}")
         local = rng.choice(("contact", "contact", "accueil", "direction", "person"))
         if local == "person":
-            local = f"{_ascii_slug(first).replace('-', '')}.{_ascii_slug(last).replace('-', '')}"
+            local = f"{ascii_slug(first).replace('-', '')}.{ascii_slug(last).replace('-', '')}"
         emails.append(f"{local}@{domain}")
 
         pairs = " ".join(f"{rng.randrange(100):02d}" for _ in range(3))
-        if region in _OVERSEAS_PHONE:
-            phones.append(f"{_OVERSEAS_PHONE[region]} {pairs}")
+        if region in words.overseas_phone_prefixes:
+            phones.append(f"{words.overseas_phone_prefixes[region]} {pairs}")
         else:
-            phones.append(f"+33 {_PHONE_ZONE[region]} {rng.randint(20, 99)} {pairs}")
+            phones.append(f"+33 {words.phone_zones[region]} {rng.randint(20, 99)} {pairs}")
 
         sirets.append(_new_siret(rng, used_sirens))
-        joined.append(_random_date(rng, date(_EARLIEST_JOIN[primary], 1, 1), REGISTER_DATE))
+        joined.append(_random_date(rng, date(DATA.earliest_joining_year[primary], 1, 1), REGISTER_DATE))
 
     # -- certification ----------------------------------------------------
     certifications: list[DemoCertification | None] = [None] * n
-    for key, region, obtained, size in _COLLECTIVE_ISO:
+    for group in DATA.collective_iso_certificates:
+        obtained = group.obtained_on
         candidates = [
             i
             for i in range(n)
-            if regions[i] == region and certifications[i] is None and joined[i] <= obtained - timedelta(days=180)
+            if regions[i] == group.region and certifications[i] is None and joined[i] <= obtained - timedelta(days=180)
         ]
-        cert = DemoCertification("CEDRE_ISO_9001", "collective", obtained, _add_years(obtained, 3), key)
-        for i in rng.sample(candidates, size):
+        cert = DemoCertification("CEDRE_ISO_9001", "collective", obtained, _add_years(obtained, 3), group.group_key)
+        for i in rng.sample(candidates, group.members):
             certifications[i] = cert
 
     first_possible = date(2013, 1, 1)
-    collective_size = sum(size for *_, size in _COLLECTIVE_ISO)
-    for scheme, count in (("CEDRE_ISO_9001", _ISO_COUNT - collective_size), ("CEDRE", _CEDRE_COUNT)):
+    collective_size = sum(group.members for group in DATA.collective_iso_certificates)
+    for scheme, count in (
+        ("CEDRE_ISO_9001", DATA.cedre_iso_9001_members - collective_size),
+        ("CEDRE", DATA.cedre_members),
+    ):
         candidates = [i for i in range(n) if certifications[i] is None and joined[i] <= date(2015, 6, 30)]
         for i in rng.sample(candidates, count):
             start = max(first_possible, joined[i] + timedelta(days=180))
@@ -822,20 +473,21 @@ def network_2015() -> list[DemoMember]:
 
     # -- Accord Groupe COORACE – AGEFOS PME --------------------------------
     accord: list[date | None] = [None] * n
-    for i in rng.sample(range(n), _ACCORD_GROUPE_COUNT):
+    for i in rng.sample(range(n), DATA.accord_groupe_members):
         # One enters the Accord Groupe as a member: never before joining the federation.
         accord[i] = _random_date(rng, max(date(2010, 1, 1), joined[i]), REGISTER_DATE)
 
     # -- dues 2015 ------------------------------------------------------------
     called: list[Decimal] = []
     for i in range(n):
-        lo, hi = _DUES_RANGE[primaries[i]]
-        called.append(_money(rng.randint(lo // 10, hi // 10) * 10))
+        dues = DATA.dues_2015.called_per_primary_form[primaries[i]]
+        called.append(_money(rng.randint(dues.min // 10, dues.max // 10) * 10))
     paid = list(called)
-    late = rng.sample(range(n), _DUES_UNPAID + _DUES_PARTIAL)
-    for i in late[:_DUES_UNPAID]:
+    unpaid = DATA.dues_2015.unpaid
+    late = rng.sample(range(n), unpaid + DATA.dues_2015.partly_paid)
+    for i in late[:unpaid]:
         paid[i] = _money(0)
-    for i in late[_DUES_UNPAID:]:
+    for i in late[unpaid:]:
         paid[i] = _money(called[i] * Decimal(rng.choice(("0.25", "0.5", "0.75"))))
 
     members = [

@@ -1,7 +1,10 @@
 """The 2015 Fonds Mutualisés Solidaires call, as the 2015 activity report tells it.
 
-Pure data: no I/O. Generated deterministically from a private `random.Random(2015)`; the figures
-the report quotes are exact:
+The figures, texts and stories are data: `call_2015.json` beside this module (its `_comment` says
+what each entry means), decoded into msgspec Structs and checked once, at import: a malformed or
+inconsistent file raises `ValueError` naming the file and what is wrong. The applications are
+generated deterministically from a private `random.Random(2015)`; the figures the report quotes
+are exact:
 
 * 51 applications from 56 enterprises (applications carried by several enterprises together);
 * 37 applications retained, covering 38 enterprises (one retained application has a partner);
@@ -22,71 +25,169 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
+from string import Formatter
+from typing import Annotated
 
-YEAR = 2015
-AWARDED = 280_153
-TRAINEES = 1_063
-HOURS = 3_085
-RETAINED = 37
-APPLICATIONS = 51
-ENVELOPE = Decimal(290_000)
-FUND = Decimal(725_000)
-OPENS_ON = date(2015, 1, 26)
-CLOSES_ON = date(2015, 3, 31)
+import msgspec
 
-MAX_COFUNDING_RATE = Decimal("0.50")
-PRIORITY_COFUNDING_RATE = Decimal("0.70")
-MAX_PER_TRAINEE = Decimal(500)
+DATA_FILE = Path(__file__).with_name("call_2015.json")
 
-# The board's list of priority trainings, validated on 15 January 2015.
-PRIORITY_TRAININGS: tuple[str, ...] = (
-    "Savoirs de base et compétences clés",
-    "Sauveteur secouriste du travail (SST)",
-    "CQP agent de propreté et d'hygiène",
-    "Titre professionnel assistant de vie aux familles",
-    "Prévention des risques liés à l'activité physique (PRAP)",
-    "Conduite d'engins en sécurité (CACES)",
-)
-OTHER_TRAININGS: tuple[str, ...] = (
-    "Habilitation électrique B0-H0",
-    "Hygiène alimentaire en restauration collective (HACCP)",
-    "Entretien des espaces verts",
-    "Entretien et repassage du linge",
-    "Français langue étrangère à visée professionnelle",
-    "Permis de conduire B : code et conduite",
-    "Usages numériques et bureautique",
-    "Gestes et postures",
-    "Maçonnerie paysagère",
-    "Accueil et relation client",
-)
+Count = Annotated[int, msgspec.Meta(ge=1)]
+Text = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class GridCriterion(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    code: Text
+    label: Text
+    weight: Count
+
+
+class DecisionReasons(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    full_award: Text
+    partial_award: Text
+    under_threshold: Text
+    outranked: Text
+    ineligible: Text
+
+
+class Scenario(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The report's stories, by application key (the retained ones first, best score first)."""
+
+    partly_funded: Annotated[int, msgspec.Meta(ge=0)]  # retained, awarded less than asked (beside the one sent back)
+    with_partner: int  # the retained application carried with a partner enterprise
+    late_member: int  # the retained one whose lead joined the Accord Groupe after submitting (an override)
+    award_sent_back: int  # the award its reviewer sent back once
+    under_threshold: Count  # then, not retained: scored under the threshold,
+    outranked: Count  # eligible but ranked after the envelope ran out,
+    ineligible: Count  # a lead outside the Accord Groupe
+    partners_of_not_retained: dict[int, Count]
+    decided_from: date
+    actuals_from: date
+
+
+class CallData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The content of `call_2015.json`."""
+
+    year: int
+    applications: Count
+    retained: Count
+    awarded: Count  # euros
+    trainees: Count
+    hours: Count
+    fund: Decimal
+    envelope: Decimal
+    opens_on: date
+    closes_on: date
+    max_cofunding_rate: Decimal
+    priority_cofunding_rate: Decimal
+    max_per_trainee: Decimal
+    priority_trainings: tuple[Text, ...]
+    other_trainings: tuple[Text, ...]
+    grid: tuple[GridCriterion, ...]
+    reviewers: tuple[Text, ...]
+    decider: Text
+    checker: Text
+    score_comments: dict[int, Text]
+    titles: tuple[Text, ...]
+    summary: Text
+    reasons: DecisionReasons
+    scenario: Scenario
+    comment: tuple[str, ...] = msgspec.field(default=(), name="_comment")
+
+    def problems(self) -> list[str]:
+        """What makes the call's figures inconsistent with each other."""
+        story = self.scenario
+        not_retained = story.under_threshold + story.outranked + story.ineligible
+        problems = []
+        if self.retained + not_retained != self.applications:
+            problems.append(
+                f"retained ({self.retained}) and scenario's under_threshold, outranked and ineligible "
+                f"({not_retained}) do not make the {self.applications} applications"
+            )
+        problems += [
+            f"scenario.{name} is {key}, not the key of a retained application (0 to {self.retained - 1})"
+            for name, key in (
+                ("with_partner", story.with_partner),
+                ("late_member", story.late_member),
+                ("award_sent_back", story.award_sent_back),
+            )
+            if not 0 <= key < self.retained
+        ]
+        problems += [
+            f"scenario.partners_of_not_retained names {key}, not the key of an application not retained"
+            for key in story.partners_of_not_retained
+            if not self.retained <= key < self.applications
+        ]
+        if story.partly_funded > self.retained:
+            problems.append(f"scenario.partly_funded ({story.partly_funded}) is over retained ({self.retained})")
+        if not self.awarded <= self.envelope <= self.fund:
+            problems.append(f"awarded ({self.awarded}) <= envelope ({self.envelope}) <= fund ({self.fund}) is false")
+        problems += [
+            f"{name} is {rate}, not a rate over 0 and up to 1"
+            for name, rate in (
+                ("max_cofunding_rate", self.max_cofunding_rate),
+                ("priority_cofunding_rate", self.priority_cofunding_rate),
+            )
+            if not 0 < rate <= 1
+        ]
+        if self.opens_on >= self.closes_on:
+            problems.append(f"the call opens on {self.opens_on}, not before it closes on {self.closes_on}")
+        if set(self.score_comments) != set(range(6)):
+            problems.append("score_comments needs one comment for each score from 0 to 5")
+        if len(self.priority_trainings + self.other_trainings) < 3:
+            problems.append("an application has up to three trainings: list at least three")
+        if both := set(self.priority_trainings) & set(self.other_trainings):
+            problems.append(f"trainings both priority and other: {sorted(both)}")
+        if len({c.code for c in self.grid}) != len(self.grid):
+            problems.append("the grid's criterion codes repeat")
+        if self.decider == self.checker:
+            problems.append("the decider and the checker must be two people (four-eyes)")
+        problems += [
+            f"the text {text!r} uses a field other than {sorted(fields)}"
+            for text, fields in [(t, {"t"}) for t in self.titles] + [(self.summary, {"trainees", "actions"})]
+            if {field for _, field, _, _ in Formatter().parse(text) if field is not None} - fields
+        ]
+        return problems
+
+
+def load_call_data(path: Path = DATA_FILE) -> CallData:
+    """The data file, decoded and checked; a malformed file raises ValueError saying what is wrong."""
+    try:
+        data = msgspec.json.decode(path.read_bytes(), type=CallData)
+    except msgspec.DecodeError as error:
+        raise ValueError(f"{path.name}: {error}") from error
+    if problems := data.problems():
+        raise ValueError(f"{path.name}: " + "; ".join(problems))
+    return data
+
+
+DATA = load_call_data()
+
+YEAR = DATA.year
+AWARDED = DATA.awarded
+TRAINEES = DATA.trainees
+HOURS = DATA.hours
+RETAINED = DATA.retained
+APPLICATIONS = DATA.applications
+ENVELOPE = DATA.envelope
+FUND = DATA.fund
+OPENS_ON = DATA.opens_on
+CLOSES_ON = DATA.closes_on
+
+MAX_COFUNDING_RATE = DATA.max_cofunding_rate
+PRIORITY_COFUNDING_RATE = DATA.priority_cofunding_rate
+MAX_PER_TRAINEE = DATA.max_per_trainee
+
+PRIORITY_TRAININGS: tuple[str, ...] = DATA.priority_trainings  # the board's list of 15 January 2015
+OTHER_TRAININGS: tuple[str, ...] = DATA.other_trainings
 
 # (code, label, weight): each criterion scored 0 to 5; the total is out of 100.
-GRID: tuple[tuple[str, str, int], ...] = (
-    ("pertinence", "Pertinence du projet pour les parcours d'insertion", 3),
-    ("publics", "Place des salariés les plus éloignés de l'emploi", 2),
-    ("ingenierie", "Qualité de l'ingénierie de formation", 3),
-    ("cout", "Coût par stagiaire et part de cofinancement", 2),
-)
+GRID: tuple[tuple[str, str, int], ...] = tuple((c.code, c.label, c.weight) for c in DATA.grid)
 
-REVIEWERS = ("evaluateur.fms.1", "evaluateur.fms.2", "evaluateur.fms.3")
-DECIDER = "marie.durand"  # national staff member who decides
-CHECKER = "paul.lefebvre"  # national staff member who reviews her decisions (four-eyes)
-
-_COMMENTS = {
-    5: "Très satisfaisant : projet exemplaire sur ce point.",
-    4: "Satisfaisant, quelques précisions utiles.",
-    3: "Correct, mais le dossier reste général.",
-    2: "Insuffisamment étayé.",
-    1: "Faible : le dossier ne répond pas à ce critère.",
-    0: "Absent du dossier.",
-}
-
-_TITLES = (
-    "Professionnaliser les salariés en parcours : {t}",
-    "Sécuriser les parcours d'insertion par la formation ({t})",
-    "Plan de formation 2015 des salariés en parcours : {t}",
-    "Des compétences pour l'emploi durable : {t}",
-)
+REVIEWERS: tuple[str, ...] = DATA.reviewers
+DECIDER = DATA.decider  # national staff member who decides
+CHECKER = DATA.checker  # national staff member who reviews her decisions (four-eyes)
 
 
 @dataclass(frozen=True)
@@ -134,7 +235,8 @@ def call_2015() -> list[DemoApplication]:
     weights = [t * rng.uniform(0.75, 1.25) for t in trainees]
     awards = _apportion(AWARDED, weights)
     applications = []
-    partly_funded = set(rng.sample(range(RETAINED), 5)) | {20}  # 20: the award sent back once
+    story, reasons = DATA.scenario, DATA.reasons
+    partly_funded = set(rng.sample(range(RETAINED), story.partly_funded)) | {story.award_sent_back}
     for i in range(RETAINED):
         award = Decimal(awards[i])
         # A partly funded project asked for more, within the ceiling per trainee.
@@ -144,46 +246,35 @@ def call_2015() -> list[DemoApplication]:
             _application(
                 rng,
                 key=i,
-                partners=1 if i == 5 else 0,
-                lead_kind="late" if i == 10 else "accord",
+                partners=1 if i == story.with_partner else 0,
+                lead_kind="late" if i == story.late_member else "accord",
                 trainees=trainees[i],
                 hours=hours[i],
                 requested=requested,
                 award=award,
-                reason="Aide accordée au montant demandé"
-                if requested == award
-                else "Aide partielle : montant ramené au coût moyen par stagiaire retenu par le comité",
+                reason=reasons.full_award if requested == award else reasons.partial_award,
                 level="high",
-                first_award=requested if i == 20 else None,
+                first_award=requested if i == story.award_sent_back else None,
             )
         )
     for i in range(RETAINED, APPLICATIONS):
         n_trainees = rng.randint(10, 40)
         requested = Decimal(n_trainees * rng.randrange(250, 450) // 100 * 100)
-        if i < 43:
-            level, reason = "low", "Note inférieure au seuil de sélection de 50/100 fixé par le comité"
-        elif i < 48:
+        if i < RETAINED + story.under_threshold:
+            level, reason = "low", reasons.under_threshold
+        elif i < RETAINED + story.under_threshold + story.outranked:
             # Each asked for more than the 9,847 € left once the better-ranked projects were funded.
             requested = Decimal(rng.randrange(101, 160) * 100)
             n_trainees = max(n_trainees, int(requested / 450) + 1)
-            level, reason = (
-                "mid",
-                (
-                    "Projet éligible, classé après les projets retenus : l'enveloppe restante ne "
-                    "couvre pas le projet et le comité n'a pas retenu de financement partiel"
-                ),
-            )
+            level, reason = "mid", reasons.outranked
         else:
-            level, reason = (
-                "none",
-                ("Candidature non éligible : une entreprise candidate n'est pas membre de l'Accord Groupe"),
-            )
+            level, reason = "none", reasons.ineligible
         applications.append(
             _application(
                 rng,
                 key=i,
-                partners={37: 2, 40: 1, 45: 1}.get(i, 0),
-                lead_kind="outside" if i >= 48 else "accord",
+                partners=story.partners_of_not_retained.get(i, 0),
+                lead_kind="outside" if level == "none" else "accord",
                 trainees=n_trainees,
                 hours=rng.randint(28, 120),
                 requested=requested,
@@ -232,11 +323,8 @@ def _application(
     drafted = OPENS_ON + timedelta(days=rng.randint(7, 45))
     return DemoApplication(
         key=key,
-        title=rng.choice(_TITLES).format(t=_lowercase_first(titles[0])),
-        summary=(
-            f"{trainees} salariés en parcours d'insertion formés en {count} action(s) de formation, "
-            "pour consolider leurs compétences et leur accès à un emploi durable."
-        ),
+        title=rng.choice(DATA.titles).format(t=_lowercase_first(titles[0])),
+        summary=DATA.summary.format(trainees=trainees, actions=count),
         partners=partners,
         lead_kind=lead_kind,
         trainings=trainings,
@@ -247,8 +335,8 @@ def _application(
         first_award=first_award,
         drafted_on=drafted,
         submitted_on=min(drafted + timedelta(days=rng.randint(1, 14)), CLOSES_ON),
-        decided_on=date(2015, 5, 11) + timedelta(days=key % 10),
-        actuals_on=date(2015, 12, 1) + timedelta(days=key) if award is not None else None,
+        decided_on=DATA.scenario.decided_from + timedelta(days=key % 10),
+        actuals_on=DATA.scenario.actuals_from + timedelta(days=key) if award is not None else None,
     )
 
 
@@ -271,7 +359,7 @@ def _scores(rng: random.Random, level: str) -> tuple[tuple[tuple[str, int, str],
         else:
             values = [rng.choice((1, 2, 2)) for _ in GRID]
             values[rng.randrange(len(GRID))] = 3
-        reviews.append(tuple((code, v, _COMMENTS[v]) for (code, _, _), v in zip(GRID, values, strict=True)))
+        reviews.append(tuple((code, v, DATA.score_comments[v]) for (code, _, _), v in zip(GRID, values, strict=True)))
     return tuple(reviews)
 
 
