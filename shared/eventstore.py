@@ -33,7 +33,6 @@ import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
-    Environment,
     InfrastructureFactory,
     IntegrityError,
     InterfaceError,
@@ -47,7 +46,8 @@ from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresFactory,
 )
-from psycopg import Cursor
+from eventsourcing.utils import Environment
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
@@ -138,9 +138,10 @@ class CommandRecorder(PostgresApplicationRecorder):
     # The library's reads retry ten times after a connection error, each waiting for the pool: an
     # outage then holds a request for tens of seconds. Without the retry decorator they fail at
     # once and the request answers 503 (pre-ping keeps connections that died earlier away).
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__  # type: ignore[attr-defined]
-    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__  # type: ignore[attr-defined]
-    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__  # type: ignore[attr-defined]
+    # (`retry` is typed as returning `Any`, so `__wrapped__` type-checks.)
+    select_events = PostgresAggregateRecorder.select_events.__wrapped__
+    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
+    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's save, without its retry after a connection error: a save whose COMMIT had
@@ -174,18 +175,17 @@ class CommandRecorder(PostgresApplicationRecorder):
         while True:
             try:
                 with self.datastore.pool.connection(timeout=max(deadline - time.monotonic(), 0.01)) as conn:
-                    in_flight = (
-                        attempt.backend_pid is not None
-                        and conn.execute(
+                    backend = None
+                    if attempt.backend_pid is not None:
+                        backend = conn.execute(
                             "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s) AS alive",
                             (attempt.backend_pid,),
-                        ).fetchone()["alive"]
-                    )  # type: ignore[index]
-                    if not in_flight:
+                        ).fetchone()
+                    if backend is None or not backend["alive"]:
                         row = conn.execute(self._select_idempotency, (scope, key)).fetchone()
                         if row is None:
                             return None
-                        return row["fingerprint"], row["status_code"], bytes(row["body"])  # type: ignore[index]
+                        return row["fingerprint"], row["status_code"], bytes(row["body"])
             except psycopg.Error:
                 pass  # the database is still out of reach: try again while there is time
             if time.monotonic() >= deadline:
@@ -222,7 +222,7 @@ class CommandRecorder(PostgresApplicationRecorder):
         return row["fingerprint"], row["status_code"], bytes(row["body"])
 
 
-_library_insert_events = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
+_library_insert_events = PostgresApplicationRecorder.insert_events.__wrapped__
 
 
 class _QuickReconnect(AttemptWithBackoff):
@@ -239,7 +239,7 @@ class _QuickReconnect(AttemptWithBackoff):
         self.delay = min(self.delay, self.MAX_DELAY)
 
 
-class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
+class _QuickReconnectPool(ConnectionPool[Connection[DictRow]]):
     """The library's pool, reconnecting every half second at most, and failing fast while the
     database is known to be unreachable: a request then waits `UNREACHABLE_WAIT_SECONDS` for a
     connection instead of the full pool timeout. (Requests also queue on the library's per-aggregate
@@ -269,7 +269,7 @@ class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
         return super().getconn(timeout=timeout)
 
 
-def make_pool_fail_fast(pool: ConnectionPool) -> None:  # type: ignore[type-arg]
+def make_pool_fail_fast(pool: ConnectionPool[Connection[DictRow]]) -> None:
     """Give the pool the library has just built (not yet opened) our reconnection schedule and
     fail-fast wait (a subclass that adds no state), a wait bounded below a second (the library's
     setting takes whole seconds only), and libpq's own bound on a connection attempt."""
@@ -305,7 +305,7 @@ class ServiceApplication(Application[UUID]):
         settings = {**type(self).env, **database.eventsourcing_env(self.schema), **RESILIENCE_ENV, **(env or {})}
         super().__init__(env=settings)
 
-    def construct_factory(self, env: Environment) -> InfrastructureFactory:  # type: ignore[type-arg]
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)
         if isinstance(factory, PostgresFactory):
             make_pool_fail_fast(factory.datastore.pool)
@@ -322,7 +322,7 @@ class ServiceApplication(Application[UUID]):
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate of that class with that id, or None."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
