@@ -127,7 +127,7 @@ async def run_command(
 
 
 def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple[int, CommandResult] | None:
-    found = application.command_recorder.find_idempotent_answer(claim.scope, claim.key)
+    found = application.find_idempotent_answer(claim.scope, claim.key)
     if found is None:
         return None
     return _decoded(found, claim)

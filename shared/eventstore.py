@@ -65,6 +65,9 @@ RESILIENCE_ENV = {
     # connection is dead, and a command must not be the one to find out.
     "POSTGRES_PRE_PING": "y",
 }
+# The library's in-memory persistence ("plain old Python objects"), for service-layer tests: see
+# `ServiceApplication` for what it does not give.
+IN_MEMORY_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 # How long a command whose connection died during its save may spend finding out whether the save
 # committed, before it answers "unknown, retry with the same key".
 SETTLE_SECONDS = 1.0
@@ -297,12 +300,23 @@ class ServiceApplication(Application[UUID]):
 
     Every command goes through one pipeline: `load` (the aggregate, or the service's not-found
     refusal; the `If-Match` check), then `change` (decide, save; on a lost race, decide again on
-    fresh state when the command commutes with its rivals, else 409)."""
+    fresh state when the command commutes with its rivals, else 409).
+
+    With `database=None` the application runs on the library's in-memory persistence (POPO), for
+    service-layer tests without PostgreSQL: the pipeline, optimistic concurrency (a lost race is the
+    same `IntegrityError`), notification ids and the transcoder all work as in production. What it
+    does not give: idempotency records (a command's `Idempotency-Key` is not recorded, so a retry
+    runs again, and `find_idempotent_answer` finds nothing), the settling of a save whose
+    connection died (no connection to lose), the schema, row-level security and anything read
+    through SQL (projections, queries)."""
 
     schema: ClassVar[str]
 
-    def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
-        settings = {**type(self).env, **database.eventsourcing_env(self.schema), **RESILIENCE_ENV, **(env or {})}
+    def __init__(self, database: DatabaseAddress | None, env: dict[str, str] | None = None) -> None:
+        persistence = (
+            IN_MEMORY_ENV if database is None else {**database.eventsourcing_env(self.schema), **RESILIENCE_ENV}
+        )
+        settings = {**type(self).env, **persistence, **(env or {})}
         super().__init__(env=settings)
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
@@ -316,8 +330,17 @@ class ServiceApplication(Application[UUID]):
 
     @property
     def command_recorder(self) -> CommandRecorder:
-        assert isinstance(self.recorder, CommandRecorder)
+        """The PostgreSQL recorder with the idempotency records (not there in memory)."""
+        if not isinstance(self.recorder, CommandRecorder):
+            raise TypeError(f"the {self.name} application has no PostgreSQL recorder (in-memory persistence)")
         return self.recorder
+
+    def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
+        """The fingerprint, status and body saved for a key, if a command used it already (never,
+        in memory: it keeps no idempotency records)."""
+        if not isinstance(self.recorder, CommandRecorder):
+            return None
+        return self.recorder.find_idempotent_answer(scope, key)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate of that class with that id, or None."""
