@@ -123,7 +123,7 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
     if demo:
         asyncio.run(_seed(platform, only_if_empty=True))
     app = create_app(
-        platform, run_projections=not no_projections, routed_services=[service] if own_routes_only else None
+        platform, run_projections=not no_projections, routed_services=[service] if own_routes_only and service else None
     )
 
     def announce() -> None:
@@ -197,7 +197,9 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
         for status in await platform.status():
             store, projection = platform.projection(str(status["service"]), str(status["projection"]))
             live = await store.live(conn, projection)
-            step = counting(progress, f"projection {projection.name}", int(status["lag"]))  # type: ignore[call-overload]
+            if live is None:  # `platform.start()` gives every projection a live generation
+                raise click.ClickException(f"the projection {projection.name} has no live generation")
+            step = counting(progress, f"projection {projection.name}", int(status["lag"]))
             await catch_up(conn, store, projection, live["generation"], progress=step)
 
 

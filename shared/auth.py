@@ -77,10 +77,15 @@ class TokenError(Exception):
 
 
 class TokenService:
-    """Issues (embedded mode only) and verifies bearer tokens."""
+    """Issues (embedded mode only) and verifies bearer tokens.
 
-    def __init__(self, settings: Settings) -> None:
+    `clock` (seconds since the epoch, the real time by default) dates the tokens it issues and
+    decides when a token has expired, also for tokens it verified before (tests pass a fake one
+    instead of sleeping). PyJWT still checks `iat`/`nbf` against the real time."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
+        self._clock = clock
         self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True) if settings.jwks_url else None
         self._secret = None if self._jwks else settings.signing_secret()
         self._verified: dict[str, tuple[Principal, float]] = {}
@@ -100,7 +105,7 @@ class TokenService:
                 "get tokens from it, the platform does not sign any"
             )
         roles = [Role(r.strip()).value for r in role.split(",")]
-        now = int(time.time())
+        now = int(self._clock())
         claims: dict[str, object] = {
             "sub": subject or f"demo-{roles[0]}-{uuid.uuid4().hex[:8]}",
             "roles": roles,
@@ -120,7 +125,7 @@ class TokenService:
         (a client sends the same token with every request, and checking the signature each time
         costs more than the rest of a simple read)."""
         cached = self._verified.get(token)
-        if cached is not None and cached[1] > time.time():
+        if cached is not None and cached[1] > self._clock():
             return cached[0]
         principal, expires_at = self._verify(token)
         if len(self._verified) >= VERIFIED_TOKENS_KEPT:
@@ -130,31 +135,37 @@ class TokenService:
 
     def _verify(self, token: str) -> tuple[Principal, float]:
         try:
-            if self._jwks is not None:
-                key = self._jwks.get_signing_key_from_jwt(token).key
-                claims = jwt.decode(
-                    token,
-                    key,
-                    algorithms=["RS256"],
-                    audience=self.settings.jwt_audience,
-                    issuer=self.settings.jwt_issuer,
-                    options={"require": ["exp", "sub"]},
-                )
-            else:
-                claims = jwt.decode(
-                    token,
-                    self._secret,
-                    algorithms=["HS256"],
-                    audience=self.settings.jwt_audience,
-                    issuer=self.settings.jwt_issuer,
-                    options={"require": ["exp", "sub"]},
-                )
-        except jwt.ExpiredSignatureError as error:
-            raise TokenError("le jeton d'accès a expiré : demandez-en un nouveau") from error
+            key, algorithm = self._verification_key(token)
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.settings.jwt_audience,
+                issuer=self.settings.jwt_issuer,
+                # The expiry is checked below, against our clock.
+                options={"require": ["exp", "sub"], "verify_exp": False},
+            )
         except jwt.PyJWTError as error:
             raise TokenError(f"le jeton d'accès est invalide ({error})") from error
+        try:
+            expires_at = int(claims["exp"])
+        except (ValueError, TypeError, OverflowError):
+            raise TokenError(
+                "le jeton d'accès est invalide (Expiration Time claim (exp) must be an integer.)"
+            ) from None
+        if expires_at <= self._clock():
+            raise TokenError("le jeton d'accès a expiré : demandez-en un nouveau")
         principal = principal_of(claims)
-        return principal, float(claims["exp"])
+        return principal, float(expires_at)
+
+    def _verification_key(self, token: str) -> tuple[Any, str]:
+        """The key that signed the token and its algorithm: the identity provider's published
+        key (RS256), or the embedded secret (HS256)."""
+        if self._jwks is not None:
+            return self._jwks.get_signing_key_from_jwt(token).key, "RS256"
+        if self._secret is None:  # the constructor sets one of the two
+            raise TokenError("aucune clé pour vérifier les jetons")
+        return self._secret, "HS256"
 
 
 MEMBER_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -194,7 +205,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         super().__init__(app, **options)
         self.tokens = tokens
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -209,13 +220,13 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
+def requires(*roles: Role) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
     """A Litestar guard: the caller must hold one of the roles."""
 
     allowed = frozenset(roles)
 
     # Async on purpose: Litestar runs a synchronous guard in the thread pool, for every request.
-    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = connection.scope.get("user")
         if not isinstance(principal, Principal):
             # The authentication middleware skips OPTIONS and HEAD requests: no principal, no entry.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import msgspec
 from anyio import to_thread
@@ -44,7 +45,7 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 200
 SERVER_KEY_SCOPE = "server"
 
 
-def expected_version(request: Request) -> int | None:
+def expected_version(request: Request[Any, Any, Any]) -> int | None:
     """`If-Match: <version>` (or `"<version>"`): the version the client last read."""
     value = request.headers.get("if-match")
     if value is None:
@@ -59,7 +60,7 @@ def expected_version(request: Request) -> int | None:
 
 
 async def run_command(
-    request: Request,
+    request: Request[Any, Any, Any],
     application: ServiceApplication,
     command: Callable[[], CommandResult],
     *,
@@ -126,7 +127,7 @@ async def run_command(
 
 
 def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple[int, CommandResult] | None:
-    found = application.command_recorder.find_idempotent_answer(claim.scope, claim.key)
+    found = application.find_idempotent_answer(claim.scope, claim.key)
     if found is None:
         return None
     return _decoded(found, claim)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.exceptions import ClientException
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
@@ -77,7 +78,7 @@ class UrlGuardMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             _check_url(
                 scope["path"], scope.get("query_string", b""), scope.get("route_handler"), scope.get("path_params")
             )
@@ -110,7 +111,7 @@ def _check_url(path: str, query: bytes, handler: Any, path_params: dict[str, Any
             raise RequestRefused(f"le paramètre « {name} » est un nombre trop grand (au plus 64 bits)", name, "query")
 
 
-class StrictRequest(Request):
+class StrictRequest(Request[Any, Any, Any]):
     async def json(self) -> Any:
         if self._json is not Empty:
             return self._json
@@ -186,7 +187,7 @@ def _too_deep() -> str:
     return f"le corps de la requête est imbriqué trop profondément (au plus {MAX_BODY_DEPTH} niveaux)"
 
 
-def _body_type(request: Request) -> Any:
+def _body_type(request: Request[Any, Any, Any]) -> Any:
     data = request.route_handler.parsed_fn_signature.parameters.get("data")
     return None if data is None else data.annotation
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import psutil
 import structlog
@@ -69,7 +69,15 @@ def _started_at(pid: int) -> float | None:
         return None
 
 
-def _live_users(data_dir: Path) -> list[dict[str, float]]:
+class User(TypedDict):
+    """A process registered as using the server: its pid and when it started (a reused pid
+    has another start time)."""
+
+    pid: int
+    started: float | None
+
+
+def _live_users(data_dir: Path) -> list[User]:
     """The registered processes still running (a pid reused by another process does not count)."""
     path = data_dir / USERS_FILE
     try:
@@ -79,7 +87,7 @@ def _live_users(data_dir: Path) -> list[dict[str, float]]:
     return [u for u in users if _started_at(int(u["pid"])) == u["started"]]
 
 
-def _write_users(data_dir: Path, users: list[dict[str, float]]) -> None:
+def _write_users(data_dir: Path, users: list[User]) -> None:
     (data_dir / USERS_FILE).write_text(json.dumps(users))
 
 
@@ -101,7 +109,7 @@ def join_embedded_server(data_dir: Path) -> Any:
         if _running_postmaster(pgdata) is None:
             pgserver.PostgresServer._instances.pop(pgdata, None)
         server = pgserver.get_server(pgdata, cleanup_mode=None)
-        me = {"pid": os.getpid(), "started": _started_at(os.getpid())}
+        me: User = {"pid": os.getpid(), "started": _started_at(os.getpid())}
         users = [u for u in _live_users(data_dir) if u["pid"] != me["pid"]]
         _write_users(data_dir, [*users, me])
     atexit.register(leave_embedded_server, data_dir)

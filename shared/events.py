@@ -8,22 +8,24 @@ without the domain code passing them around.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import KW_ONLY, dataclass, field
+from typing import TypeVar
 
 from eventsourcing.domain import Aggregate
 
 # Frozen dataclasses that events carry as values, by the name they are stored under. Every
 # transcoder built for an application or a projection registers them all.
 EVENT_VALUE_TYPES: dict[str, type] = {}
+T = TypeVar("T")
 
 
-def event_value(name: str):  # noqa: ANN201 - a class decorator
+def event_value(name: str) -> Callable[[type[T]], type[T]]:
     """Register a frozen dataclass as a value events may carry, stored as `{"_type_": name, ...}`."""
 
-    def register(cls: type) -> type:
+    def register(cls: type[T]) -> type[T]:
         if EVENT_VALUE_TYPES.setdefault(name, cls) is not cls:
             raise ValueError(f"event value name {name!r} is already taken by {EVENT_VALUE_TYPES[name]}")
         return cls

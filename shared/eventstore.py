@@ -33,7 +33,6 @@ import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
-    Environment,
     InfrastructureFactory,
     IntegrityError,
     InterfaceError,
@@ -47,7 +46,8 @@ from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresFactory,
 )
-from psycopg import Cursor
+from eventsourcing.utils import Environment
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
@@ -65,6 +65,9 @@ RESILIENCE_ENV = {
     # connection is dead, and a command must not be the one to find out.
     "POSTGRES_PRE_PING": "y",
 }
+# The library's in-memory persistence ("plain old Python objects"), for service-layer tests: see
+# `ServiceApplication` for what it does not give.
+IN_MEMORY_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 # How long a command whose connection died during its save may spend finding out whether the save
 # committed, before it answers "unknown, retry with the same key".
 SETTLE_SECONDS = 1.0
@@ -138,9 +141,10 @@ class CommandRecorder(PostgresApplicationRecorder):
     # The library's reads retry ten times after a connection error, each waiting for the pool: an
     # outage then holds a request for tens of seconds. Without the retry decorator they fail at
     # once and the request answers 503 (pre-ping keeps connections that died earlier away).
-    select_events = PostgresAggregateRecorder.select_events.__wrapped__  # type: ignore[attr-defined]
-    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__  # type: ignore[attr-defined]
-    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__  # type: ignore[attr-defined]
+    # (`retry` is typed as returning `Any`, so `__wrapped__` type-checks.)
+    select_events = PostgresAggregateRecorder.select_events.__wrapped__
+    select_notifications = PostgresApplicationRecorder.select_notifications.__wrapped__
+    max_notification_id = PostgresApplicationRecorder.max_notification_id.__wrapped__
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's save, without its retry after a connection error: a save whose COMMIT had
@@ -174,18 +178,17 @@ class CommandRecorder(PostgresApplicationRecorder):
         while True:
             try:
                 with self.datastore.pool.connection(timeout=max(deadline - time.monotonic(), 0.01)) as conn:
-                    in_flight = (
-                        attempt.backend_pid is not None
-                        and conn.execute(
+                    backend = None
+                    if attempt.backend_pid is not None:
+                        backend = conn.execute(
                             "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s) AS alive",
                             (attempt.backend_pid,),
-                        ).fetchone()["alive"]
-                    )  # type: ignore[index]
-                    if not in_flight:
+                        ).fetchone()
+                    if backend is None or not backend["alive"]:
                         row = conn.execute(self._select_idempotency, (scope, key)).fetchone()
                         if row is None:
                             return None
-                        return row["fingerprint"], row["status_code"], bytes(row["body"])  # type: ignore[index]
+                        return row["fingerprint"], row["status_code"], bytes(row["body"])
             except psycopg.Error:
                 pass  # the database is still out of reach: try again while there is time
             if time.monotonic() >= deadline:
@@ -222,7 +225,7 @@ class CommandRecorder(PostgresApplicationRecorder):
         return row["fingerprint"], row["status_code"], bytes(row["body"])
 
 
-_library_insert_events = PostgresApplicationRecorder.insert_events.__wrapped__  # type: ignore[attr-defined]
+_library_insert_events = PostgresApplicationRecorder.insert_events.__wrapped__
 
 
 class _QuickReconnect(AttemptWithBackoff):
@@ -239,7 +242,7 @@ class _QuickReconnect(AttemptWithBackoff):
         self.delay = min(self.delay, self.MAX_DELAY)
 
 
-class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
+class _QuickReconnectPool(ConnectionPool[Connection[DictRow]]):
     """The library's pool, reconnecting every half second at most, and failing fast while the
     database is known to be unreachable: a request then waits `UNREACHABLE_WAIT_SECONDS` for a
     connection instead of the full pool timeout. (Requests also queue on the library's per-aggregate
@@ -269,7 +272,7 @@ class _QuickReconnectPool(ConnectionPool):  # type: ignore[type-arg]
         return super().getconn(timeout=timeout)
 
 
-def make_pool_fail_fast(pool: ConnectionPool) -> None:  # type: ignore[type-arg]
+def make_pool_fail_fast(pool: ConnectionPool[Connection[DictRow]]) -> None:
     """Give the pool the library has just built (not yet opened) our reconnection schedule and
     fail-fast wait (a subclass that adds no state), a wait bounded below a second (the library's
     setting takes whole seconds only), and libpq's own bound on a connection attempt."""
@@ -297,15 +300,26 @@ class ServiceApplication(Application[UUID]):
 
     Every command goes through one pipeline: `load` (the aggregate, or the service's not-found
     refusal; the `If-Match` check), then `change` (decide, save; on a lost race, decide again on
-    fresh state when the command commutes with its rivals, else 409)."""
+    fresh state when the command commutes with its rivals, else 409).
+
+    With `database=None` the application runs on the library's in-memory persistence (POPO), for
+    service-layer tests without PostgreSQL: the pipeline, optimistic concurrency (a lost race is the
+    same `IntegrityError`), notification ids and the transcoder all work as in production. What it
+    does not give: idempotency records (a command's `Idempotency-Key` is not recorded, so a retry
+    runs again, and `find_idempotent_answer` finds nothing), the settling of a save whose
+    connection died (no connection to lose), the schema, row-level security and anything read
+    through SQL (projections, queries)."""
 
     schema: ClassVar[str]
 
-    def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
-        settings = {**type(self).env, **database.eventsourcing_env(self.schema), **RESILIENCE_ENV, **(env or {})}
+    def __init__(self, database: DatabaseAddress | None, env: dict[str, str] | None = None) -> None:
+        persistence = (
+            IN_MEMORY_ENV if database is None else {**database.eventsourcing_env(self.schema), **RESILIENCE_ENV}
+        )
+        settings = {**type(self).env, **persistence, **(env or {})}
         super().__init__(env=settings)
 
-    def construct_factory(self, env: Environment) -> InfrastructureFactory:  # type: ignore[type-arg]
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)
         if isinstance(factory, PostgresFactory):
             make_pool_fail_fast(factory.datastore.pool)
@@ -316,13 +330,22 @@ class ServiceApplication(Application[UUID]):
 
     @property
     def command_recorder(self) -> CommandRecorder:
-        assert isinstance(self.recorder, CommandRecorder)
+        """The PostgreSQL recorder with the idempotency records (not there in memory)."""
+        if not isinstance(self.recorder, CommandRecorder):
+            raise TypeError(f"the {self.name} application has no PostgreSQL recorder (in-memory persistence)")
         return self.recorder
+
+    def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
+        """The fingerprint, status and body saved for a key, if a command used it already (never,
+        in memory: it keeps no idempotency records)."""
+        if not isinstance(self.recorder, CommandRecorder):
+            return None
+        return self.recorder.find_idempotent_answer(scope, key)
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """The aggregate of that class with that id, or None."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None

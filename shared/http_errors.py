@@ -72,7 +72,7 @@ def _body(status: int, code: str, message: str, details: Any = None) -> dict[str
     return body
 
 
-def domain_error_handler(_: Request, error: DomainError) -> Response[dict[str, Any]]:
+def domain_error_handler(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
     return Response(
         _body(error.status_code, error.code, error.message, error.details),
@@ -82,7 +82,7 @@ def domain_error_handler(_: Request, error: DomainError) -> Response[dict[str, A
     )
 
 
-def concurrency_error_handler(_: Request, error: IntegrityError) -> Response[dict[str, Any]]:
+def concurrency_error_handler(_: Request[Any, Any, Any], error: IntegrityError) -> Response[dict[str, Any]]:
     return Response(
         _body(
             409,
@@ -106,7 +106,7 @@ _HTTP_CODES = {
 }
 
 
-def http_error_handler(request: Request, error: HTTPException) -> Response[dict[str, Any]]:
+def http_error_handler(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     detail, extra = _french_detail(request, error)
     return Response(
         _body(error.status_code, _HTTP_CODES.get(error.status_code, "error"), detail, extra),
@@ -116,7 +116,7 @@ def http_error_handler(request: Request, error: HTTPException) -> Response[dict[
     )
 
 
-def _french_detail(request: Request, error: HTTPException) -> tuple[str, dict[str, Any] | None]:
+def _french_detail(request: Request[Any, Any, Any], error: HTTPException) -> tuple[str, dict[str, Any] | None]:
     """The message and `extra` of a framework error: our own exceptions already speak French and
     name their field; Litestar's (routing, parameter validation, body size) are translated here."""
     # Imported here: shared.decoding needs shared.values, which needs this module's InvalidInput.
@@ -131,10 +131,10 @@ def _french_detail(request: Request, error: HTTPException) -> tuple[str, dict[st
         if field == "data":  # Litestar's name for the body: a body the route needs was not sent
             return "le corps de la requête (un objet JSON) est obligatoire", {"field": "body", "source": "body"}
         source = first.get("source", "")
-        extra: dict[str, Any] = {"field": field, "source": str(getattr(source, "value", source))}
+        named: dict[str, Any] = {"field": field, "source": str(getattr(source, "value", source))}
         if len(faults) > 1:
-            extra["others"] = [str(item.get("key", "")) for item in faults[1:]]
-        return french_message(str(first.get("message", "")), field), extra
+            named["others"] = [str(item.get("key", "")) for item in faults[1:]]
+        return french_message(str(first.get("message", "")), field), named
     if isinstance(error, ValidationException) and error.detail.startswith("Missing required"):
         return french_message(error.detail, ""), {"field": error.detail.split("'")[1]} if "'" in error.detail else None
     extra = error.extra if isinstance(error.extra, dict) and error.extra else None
@@ -150,7 +150,7 @@ def _french_detail(request: Request, error: HTTPException) -> tuple[str, dict[st
     return error.detail, extra
 
 
-def unexpected_error_handler(request: Request, error: Exception) -> Response[dict[str, Any]]:
+def unexpected_error_handler(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     if is_database_outage(error):
         log.warning("request.database_unavailable", path=request.url.path, error=repr(error))
         return domain_error_handler(request, DatabaseUnavailable())

@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 from litestar._asgi.utils import wrap_in_exception_handler
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -74,7 +75,7 @@ class RequestContextMiddleware:
         self.app = wrap_in_exception_handler(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         request_id = correlation_id = None
@@ -127,7 +128,7 @@ async def count_unrouted(error: Exception, scope: Scope) -> None:
     allowed) never reaches `RequestContextMiddleware`, which runs per route: count and log it here,
     so that a flood of 404s shows. Requests that reached a route carry a request id and are
     counted there."""
-    if scope.get("type") != "http" or "request_id" in scope.get("state", {}):
+    if scope["type"] != ScopeType.HTTP or "request_id" in scope.get("state", {}):
         return
     status = getattr(error, "status_code", 500)
     UNROUTED_REQUESTS.labels(scope["method"], str(status)).inc()

@@ -28,13 +28,14 @@ import msgspec
 from litestar import Litestar, post
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.enums import ScopeType
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.routes import HTTPRoute
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 from shared.http_errors import COMMAND_ERRORS, ErrorBody, error_responses
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 COMMAND_STATUS = "command_status"
 NO_NUL_PATTERN = "^[^\\x00]*$"
 _ROLE_NAMES = {
@@ -77,7 +78,8 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
             schema.additional_properties = False
         # Litestar documents a field's own constraints but drops those of list items and dict
         # values (`list[RegionCode]` shows plain strings): msgspec's view of the type restores them.
-        for field in msgspec.inspect.type_info(struct).fields:
+        info = msgspec.inspect.type_info(struct)
+        for field in info.fields if isinstance(info, msgspec.inspect.StructType) else ():
             prop = (schema.properties or {}).get(field.encode_name)
             if isinstance(prop, Schema):
                 _constrain_inner(prop, field.type)
@@ -239,7 +241,7 @@ class AllowedMethodsMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+        if scope["type"] != ScopeType.HTTP or scope["method"] != "OPTIONS":
             await self.app(scope, receive, send)
             return
         methods = _methods_by_path(scope["app"]).get(scope.get("path_template", ""))
@@ -247,8 +249,10 @@ class AllowedMethodsMiddleware:
             await self.app(scope, receive, send)
             return
         headers = [(b"allow", ", ".join(methods).encode()), (b"content-length", b"0")]
-        await send({"type": "http.response.start", "status": 204, "headers": headers})
-        await send({"type": "http.response.body", "body": b""})
+        start: HTTPResponseStartEvent = {"type": "http.response.start", "status": 204, "headers": headers}
+        await send(start)
+        body: HTTPResponseBodyEvent = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(body)
 
 
 def _methods_by_path(app: Litestar) -> dict[str, list[str]]:

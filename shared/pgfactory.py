@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from eventsourcing.persistence import Environment
 from eventsourcing.postgres import PostgresFactory
+from eventsourcing.utils import Environment
 
 LIBPQ_OPTIONS = "POSTGRES_LIBPQ_OPTIONS"
 
@@ -19,4 +19,7 @@ class PostgresFactoryWithOptions(PostgresFactory):
     def __init__(self, env: Environment | dict[str, str] | None) -> None:
         super().__init__(env)
         options = dict(parse_qsl(self.env.get(LIBPQ_OPTIONS) or ""))
-        self.datastore.pool.kwargs.update(options)
+        connection_arguments = self.datastore.pool.kwargs
+        if not isinstance(connection_arguments, dict):  # the library builds its pool with a dict
+            raise TypeError(f"the event store's pool has no connection arguments to add {LIBPQ_OPTIONS} to")
+        connection_arguments.update(options)

@@ -38,7 +38,7 @@ class Table:
     @cached_property
     def as_record(self) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
         """A row dict to the tuple of its column values, in column order."""
-        return itemgetter(*self.column_names)  # type: ignore[return-value]
+        return itemgetter(*self.column_names)
 
 
 @dataclass(frozen=True)

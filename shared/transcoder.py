@@ -29,8 +29,9 @@ import dataclasses
 import math
 from collections.abc import Callable
 from datetime import date, datetime
-from operator import attrgetter
-from typing import Any, Union
+from functools import reduce
+from operator import attrgetter, or_
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -115,7 +116,7 @@ class DataclassAsDict(Transcoding):
 
     def decode(self, data: dict[str, Any]) -> Any:
         if self._shortcut and data.keys() == self._name_set:
-            obj = object.__new__(self.type)
+            obj: Any = object.__new__(self.type)
             obj.__dict__.update(data)
             return obj
         return self.type(**data)
@@ -254,7 +255,9 @@ class MsgspecTranscoder(Transcoder):
                 forbid_unknown_fields=True,
             )
             finishers[struct] = _get_data if native else self._finisher(transcoding)
-        schema = dict[str, Union[(_Scalar, list[_Scalar], *finishers)]]  # type: ignore[misc]
+        # A union built at run time (one member per registered name), so typed `Any`.
+        values: Any = reduce(or_, (_Scalar, list[_Scalar], *finishers))
+        schema = dict[str, values]
         return msgspec.json.Decoder(schema).decode, finishers
 
     @staticmethod

@@ -19,6 +19,12 @@ import pytest
 
 from shared.config import Settings
 from shared.database import DatabaseAddress
+from tests.helpers.api import Api
+from tests.helpers.settings import make_settings
+
+# `Api` and `make_settings` live in tests/helpers/; named here too for the test modules that still
+# import them from this file (to import from tests.helpers instead).
+__all__ = ["TEMPLATE", "Api", "make_settings"]
 
 # One template per test session, so that sessions running side by side never share it.
 TEMPLATE = f"coorace_test_template_{os.getpid()}"
@@ -55,19 +61,6 @@ def server() -> Iterator[DatabaseAddress]:
     finally:
         pg.cleanup()  # stops the server and deletes its data
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def make_settings(data_dir: Path) -> Settings:
-    return Settings(
-        database_url=None,
-        data_dir=data_dir,
-        jwt_secret="test-secret-" + "x" * 40,
-        jwks_url=None,
-        jwt_issuer="coorace-embedded",
-        jwt_audience="coorace-platform",
-        log_format="json",
-        log_level="warning",
-    )
 
 
 @pytest.fixture(scope="session")
@@ -112,25 +105,6 @@ async def database(server: DatabaseAddress, template: DatabaseAddress) -> AsyncI
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
-
-
-class Api:
-    """The real Litestar app of a platform on the test's database, with tokens for any role."""
-
-    def __init__(self, client, tokens) -> None:  # noqa: ANN001
-        self.client = client
-        self.tokens = tokens
-
-    def token(
-        self, role: str, *, tenant: str | None = None, region: str | None = None, subject: str | None = None
-    ) -> dict[str, str]:
-        return {
-            "Authorization": "Bearer " + self.tokens.issue(role=role, tenant=tenant, region=region, subject=subject)
-        }
-
-    @property
-    def staff(self) -> dict[str, str]:
-        return self.token("national_staff", subject="staff-1")
 
 
 @pytest.fixture

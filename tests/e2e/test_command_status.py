@@ -15,7 +15,7 @@ from shared.auth import Role, TokenService, requires
 from shared.commands import run_command
 from shared.eventstore import CommandResult
 from shared.openapi import command, creation
-from tests.e2e.test_assessment_api import make_siret
+from tests.helpers.siret import fresh_siret
 
 
 def _register(request: Request) -> object:
@@ -23,7 +23,7 @@ def _register(request: Request) -> object:
     membership.establish_regions()
     return lambda: membership.register_member(
         name="AI Le Relais",
-        siret=make_siret(),
+        siret=fresh_siret(),
         forms=("AI",),
         region="NPC",
         joined_on=date(2012, 1, 1),

@@ -11,7 +11,6 @@ import jwt
 
 from shared.decoding import MAX_BODY_BYTES, MAX_BODY_DEPTH
 from shared.observability import registry
-from tests.conftest import Api
 from tests.e2e.test_assessment_api import (
     BASE,
     admin,
@@ -21,6 +20,7 @@ from tests.e2e.test_assessment_api import (
     given_started,
     platform_of,
 )
+from tests.helpers.api import Api
 
 
 def signed(api: Api, **claims: Any) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 
 async def test_health_answers_without_a_token(api: Api) -> None:

@@ -19,8 +19,8 @@ from shared.app_factory import create_app
 from shared.auth import TokenService
 from shared.config import Settings
 from shared.database import DatabaseAddress
-from tests.conftest import Api
-from tests.faults.postgres_faults import CommitCuttingProxy
+from tests.helpers.api import Api
+from tests.helpers.postgres_faults import CommitCuttingProxy
 
 SIRET = "73282932000074"
 

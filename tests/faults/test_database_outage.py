@@ -31,9 +31,9 @@ from shared.app_factory import create_app
 from shared.auth import TokenService
 from shared.config import Settings, load_settings
 from shared.platform import Platform
-from tests.conftest import Api
-from tests.faults.postgres_faults import DedicatedServer, free_port
-from tests.integration.membership_helpers import valid_siret
+from tests.helpers.api import Api
+from tests.helpers.postgres_faults import DedicatedServer, free_port
+from tests.helpers.siret import valid_siret
 
 OUTAGE_SECONDS = 4.0
 FAIL_FAST_SECONDS = 2.0

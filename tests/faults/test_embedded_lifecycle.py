@@ -20,7 +20,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.faults.postgres_faults import free_port
+from tests.helpers.postgres_faults import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,15 +3,12 @@ with a member, so that schemathesis drives the real platform over HTTP on the lo
 
 from __future__ import annotations
 
-import copy
-import functools
 import socket
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,39 +18,9 @@ import pytest
 import uvicorn
 
 from shared.database import DatabaseAddress
-from tests.conftest import make_settings
-from tests.e2e.test_assessment_api import make_siret
-
-
-@dataclass(frozen=True)
-class Served:
-    url: str
-    staff: dict[str, str]
-    member: dict[str, str]
-    platform: object
-    known: dict[str, str]  # path parameters that name a record that exists
-
-    def as_(self, case, token: dict[str, str]) -> dict[str, str]:  # noqa: ANN001 - a schemathesis Case
-        """The headers to send the case with: the token, unless schemathesis left it out on purpose
-        (a negative case of the headers, where the missing bearer token is the fault under test)."""
-        from schemathesis.core.parameters import ParameterLocation
-
-        if case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER):
-            return {}
-        return token
-
-    def aim(self, case) -> None:  # noqa: ANN001 - a schemathesis Case
-        """Point the case's path at records that exist, so that its body reaches the domain (not
-        when schemathesis made the path invalid on purpose: that refusal is what it tests)."""
-        from schemathesis.core.parameters import ParameterLocation
-
-        if case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH):
-            return
-        for name in list(case.path_parameters or {}):
-            if name == "code" and "/regions/" not in case.path:
-                continue  # a referential version's code, not a region's
-            if name in self.known:
-                case.path_parameters[name] = self.known[name]
+from tests.helpers.fuzzing import Served
+from tests.helpers.settings import make_settings
+from tests.helpers.siret import fresh_siret
 
 
 async def _create_database(server: DatabaseAddress, template: DatabaseAddress, name: str) -> None:
@@ -106,7 +73,7 @@ def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
     membership.establish_regions()
     member = membership.register_member(
         name="AI Le Relais",
-        siret=make_siret(),
+        siret=fresh_siret(),
         forms=("AI",),
         region="NPC",
         joined_on=date(2012, 1, 1),
@@ -126,27 +93,6 @@ def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
-
-
-def openapi_document() -> dict:
-    """The app's OpenAPI document, built without a database (routes and schemas need none); a
-    fresh copy for each caller, built once."""
-    return copy.deepcopy(_openapi_document())
-
-
-@functools.cache
-def _openapi_document() -> dict:
-    import json
-
-    from litestar._openapi.plugin import OpenAPIPlugin
-
-    from services.bootstrap import build_platform
-    from shared.app_factory import create_app
-
-    nowhere = DatabaseAddress.from_url("postgresql://nobody@127.0.0.1:1/nothing")
-    platform = build_platform(settings=make_settings(Path(tempfile.mkdtemp(prefix="coorace-doc-"))), database=nowhere)
-    document = create_app(platform).plugins.get(OpenAPIPlugin).provide_openapi_schema()
-    return json.loads(json.dumps(document))  # as a client reads it: plain JSON values
 
 
 def _seed_records(url: str, staff: dict[str, str], admin: dict[str, str], platform: object) -> dict[str, str]:

@@ -8,7 +8,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.fuzz.conftest import Served, openapi_document
+from tests.helpers.fuzzing import Served
+from tests.helpers.openapi import openapi_document
 
 # Bounded and derandomized: the same cases every run, a few minutes in CI at most.
 EXAMPLES_PER_OPERATION = 10

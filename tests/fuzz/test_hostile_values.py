@@ -22,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.fuzz.conftest import Served, openapi_document
+from tests.helpers.fuzzing import Served
+from tests.helpers.openapi import openapi_document
 
 HOSTILE = settings(
     max_examples=10,

@@ -37,7 +37,11 @@ from shared.projection import (
 )
 from shared.readmodel import TableNames
 from shared.tenancy import ReadScope, scoped_connection
+from tests.helpers.projections import catch_up_everything
 from tests.integration.membership_helpers import membership, register
+
+# Still imported from here by test modules of one service (to import from tests.helpers instead).
+__all__ = ["catch_up_everything"]
 
 
 class CrashingRegister(RegisterProjection):
@@ -161,14 +165,6 @@ async def test_the_runner_keeps_up_with_concurrent_writers_and_loses_nothing(pla
     assert dashboard is not None and dashboard.active_members == 60
     populated = {region: n for region, n in dashboard.members_per_region.items() if n}
     assert populated == {"BRE": 15, "IDF": 15, "NPC": 15, "PAC": 15}
-
-
-async def catch_up_everything(platform: Platform) -> None:
-    assert platform.write_pool is not None
-    async with platform.write_pool.acquire() as conn:
-        for store, projection in platform.projections["membership"]:
-            live = await store.live(conn, projection)
-            await catch_up(conn, store, projection, live["generation"])
 
 
 async def test_the_runner_retries_a_failing_batch_without_skipping_it(platform: Platform) -> None:

@@ -9,7 +9,7 @@ import pytest
 from shared.migrations import READER_ROLE, PrivilegedReaderError, check_reader_is_unprivileged
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from tests.integration.test_row_level_security import given_three_members
+from tests.helpers.members import given_three_members
 
 
 async def test_the_read_pool_logs_in_as_a_plain_reader(platform: Platform) -> None:

@@ -10,15 +10,7 @@ import pytest
 from services.membership.queries import region_dashboard
 from shared.platform import Platform
 from shared.tenancy import ReaderConnection, ReadScope, scoped_connection
-from tests.integration.membership_helpers import membership, register
-from tests.integration.test_projection_runner import catch_up_everything
-
-
-async def given_three_members(platform: Platform) -> tuple[str, str, str]:
-    app = membership(platform)
-    ids = tuple(register(app, region=r).id for r in ("BRE", "BRE", "NPC"))
-    await catch_up_everything(platform)
-    return ids  # type: ignore[return-value]
+from tests.helpers.members import given_three_members
 
 
 async def test_a_query_without_scope_settings_sees_no_rows(platform: Platform) -> None:

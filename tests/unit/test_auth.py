@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from shared.auth import Role, TokenError, TokenService
 from shared.config import Settings
+from tests.helpers.clock import FakeClock
 
 MEMBER = "0b6f7a52-8a43-4c1e-9a55-2f0d2c0e7a11"
 OTHER_MEMBER = "6d1f0c1e-2b7a-4e3c-8f59-1a2b3c4d5e6f"
@@ -63,12 +64,37 @@ def test_a_token_signed_with_another_secret_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_expired_token_is_refused_even_after_it_was_accepted(tmp_path: Path) -> None:
-    tokens = TokenService(settings(tmp_path))
+    clock = FakeClock()
+    tokens = TokenService(settings(tmp_path), clock=clock)
     token = tokens.issue(role="national_staff", ttl_seconds=1)
     tokens.verify(token)
-    time.sleep(1.1)
+    clock.advance(1.1)
     with pytest.raises(TokenError, match="expiré"):
         tokens.verify(token)
+
+
+def test_a_token_is_accepted_until_the_second_it_expires(tmp_path: Path) -> None:
+    clock = FakeClock(start=float(int(time.time())))
+    tokens = TokenService(settings(tmp_path), clock=clock)
+    token = tokens.issue(role="national_staff", ttl_seconds=60)
+    clock.advance(59)
+    assert tokens.verify(token).has(Role.NATIONAL_STAFF)
+    clock.advance(1)
+    with pytest.raises(TokenError, match="expiré"):
+        tokens.verify(token)
+
+
+def test_an_expired_token_is_refused_the_first_time_it_is_seen(tmp_path: Path) -> None:
+    clock = FakeClock()
+    token = TokenService(settings(tmp_path), clock=clock).issue(role="national_staff", ttl_seconds=1)
+    clock.advance(2)
+    with pytest.raises(TokenError, match="expiré"):
+        TokenService(settings(tmp_path), clock=clock).verify(token)
+
+
+def test_a_token_whose_expiry_is_not_a_number_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TokenError, match="invalide"):
+        TokenService(settings(tmp_path)).verify(signed(tmp_path, exp="tomorrow"))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from litestar.params import JSONBody
 from shared.auth import Role, requires
 from shared.openapi import NO_NUL_PATTERN, StrictStructSchemaPlugin, command, complete_openapi, creation, roles_of
 from shared.values import MONEY_PATTERN, SINGLE_LINE_PATTERN, MoneyText, Text
-from tests.fuzz.conftest import openapi_document
+from tests.helpers.openapi import openapi_document
 
 
 @pytest.fixture(scope="module")
