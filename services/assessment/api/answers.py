@@ -28,8 +28,9 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
+from services.assessment.api.schemas import AnswerIn, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
+from services.assessment.read_models import AnswerSheet
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection

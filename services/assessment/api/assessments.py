@@ -33,21 +33,14 @@ from services.assessment.api.common import (
     replayed,
     wait,
 )
-from services.assessment.api.schemas import (
-    AssessmentPage,
-    AssessmentRecord,
-    AssessmentStart,
-    ParticipantIn,
-    Reopening,
-    Status,
-    SubThemesIn,
-)
+from services.assessment.api.schemas import AssessmentStart, ParticipantIn, Reopening, SubThemesIn
 from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, Forbidden, MemberNotFound
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 from services.assessment.projections.sheet_rows import summary_row
+from services.assessment.read_models import AssessmentPage, AssessmentRecord, Status
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
 from shared.errors import InvalidInput

@@ -36,11 +36,12 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, ReasonIn
-from services.assessment.diff import AssessmentDiff, diff
+from services.assessment.api.schemas import GrantIn, ReasonIn
+from services.assessment.domain.diff import AssessmentDiff, diff
 from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
-from services.assessment.replay import HistoryEntry
-from services.assessment.replay import history as history_of
+from services.assessment.domain.replay import HistoryEntry
+from services.assessment.domain.replay import history as history_of
+from services.assessment.read_models import AuditReadView, GrantView
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
 from shared.errors import InvalidInput

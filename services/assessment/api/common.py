@@ -18,7 +18,6 @@ from services.assessment.api.schemas import (
     INDICATOR_PATTERN,
     SUB_THEME_PATTERN,
     VERSION_CODE_PATTERN,
-    AssessmentSummary,
     ReviewCommented,
     ReviewRequested,
 )
@@ -27,8 +26,9 @@ from services.assessment.application import AssessmentApplication
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
+from services.assessment.domain.replay import sheet_as_of
 from services.assessment.domain.sheet import Sheet
-from services.assessment.replay import sheet_as_of
+from services.assessment.read_models import AssessmentSummary
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.events import command_context

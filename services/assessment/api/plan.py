@@ -26,9 +26,10 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import CompletionIn, PlanView, PositioningView, ReasonIn, ScheduleIn
-from services.assessment.plan import plan_of
-from services.assessment.positioning import Position, positioning_of
+from services.assessment.api.schemas import CompletionIn, ReasonIn, ScheduleIn
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import Position, positioning_of
+from services.assessment.read_models import PlanView, PositioningView
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection

@@ -19,15 +19,10 @@ from services.assessment.api.common import (
     cap,
     wait,
 )
-from services.assessment.api.schemas import (
-    IndicatorHelp,
-    IndicatorIn,
-    ReferentialDraft,
-    ReferentialRecord,
-    ReferentialSummary,
-)
+from services.assessment.api.schemas import IndicatorIn, ReferentialDraft
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
+from services.assessment.read_models import IndicatorHelp, ReferentialRecord, ReferentialSummary
 from shared.commands import expected_version, run_command
 from shared.errors import NotFound
 from shared.eventstore import CommandResult

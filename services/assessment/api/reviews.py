@@ -35,9 +35,9 @@ from services.assessment.api.schemas import (
     ReviewCompletion,
     ReviewRequested,
     ReviewRequestIn,
-    ReviewRequestView,
 )
 from services.assessment.domain.errors import AssessmentRefused
+from services.assessment.read_models import ReviewRequestView
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection

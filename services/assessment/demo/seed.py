@@ -27,8 +27,8 @@ from uuid import UUID
 import asyncpg
 
 from services.assessment.application import AssessmentApplication
+from services.assessment.domain.plan import plan_of
 from services.assessment.domain.referential import Referential, load_document
-from services.assessment.plan import plan_of
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.platform import init_connection

@@ -20,9 +20,9 @@ from eventsourcing.domain import event
 
 from services.assessment.domain.answers import divergent, effective_answer, effective_answers, to_revisit
 from services.assessment.domain.errors import AssessmentRefused, Forbidden, UnknownIndicator
+from services.assessment.domain.plan import plan_of
 from services.assessment.domain.referential import LEVELS, Referential
 from services.assessment.domain.sheet import Sheet, apply_event
-from services.assessment.plan import plan_of
 from shared.events import AuditedAggregate
 from shared.values import check_text
 

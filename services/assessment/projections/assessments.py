@@ -21,12 +21,12 @@ from typing import Any
 import asyncpg
 
 from services.assessment.domain.answers import effective_answers
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, parsed_referential
 from services.assessment.domain.referential_version import ReferentialVersion, with_indicator, without_indicator
 from services.assessment.domain.sheet import Sheet, apply_event, dump_sheet, load_sheet
 from services.assessment.events_log import ASSESSMENT_LOG
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 from services.assessment.projections import sheet_rows
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows, upsert_rows

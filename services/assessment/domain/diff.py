@@ -15,10 +15,10 @@ import msgspec
 from msgspec import Meta
 
 from services.assessment.domain.answers import effective_answers
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 
 
 class Side(msgspec.Struct, frozen=True, kw_only=True):
