@@ -67,4 +67,3 @@ class AlreadyInProgress(Conflict):
             "terminez-la avant d'en commencer une autre",
             assessment_id=assessment_id,
         )
-
