@@ -15,7 +15,7 @@ from shared.service import ServiceDefinition
 # The projections that follow le Cap's own log (`wait_for` takes its notification ids); the member
 # directory follows the member register's log. `coorace projections rebuild` replays the two
 # together, decoding each batch once. (An assessment's history is read from its events themselves:
-# see `replay.history`.)
+# see `domain.replay.history`.)
 OWN_PROJECTIONS = ("assessments", "audit_access")
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 import asyncpg
 
-from services.assessment.api.schemas import (
+from services.assessment.read_models import (
     ActionFrequency,
     Benchmark,
     Dashboard,

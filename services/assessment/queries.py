@@ -10,23 +10,24 @@ import asyncpg
 import msgspec
 
 from services.assessment.access import Access
-from services.assessment.api.schemas import (
+from services.assessment.domain.plan import PlanAction
+from services.assessment.domain.positioning import Position
+from services.assessment.domain.referential import Referential
+from services.assessment.domain.sheet import Sheet, load_sheet
+from services.assessment.projections.sheet_rows import answer_rows
+from services.assessment.read_models import (
     AnswerView,
     AssessmentPage,
     AssessmentRecord,
     AssessmentSummary,
     AuditReadView,
+    DirectoryEntry,
     GrantView,
     ParticipantView,
     ReferentialRecord,
     ReferentialSummary,
     ReviewRequestView,
 )
-from services.assessment.domain.referential import Referential
-from services.assessment.domain.sheet import Sheet, load_sheet
-from services.assessment.plan import PlanAction
-from services.assessment.positioning import Position
-from services.assessment.projections.sheet_rows import answer_rows
 
 S = "assessment"
 SUMMARY_COLUMNS = ", ".join(AssessmentSummary.__struct_fields__)
@@ -170,15 +171,6 @@ async def audit_reads(
 
 
 # --- members (the directory followed from the member register) ------------------------------
-
-
-class DirectoryEntry(msgspec.Struct, kw_only=True):
-    member_id: str
-    region: str
-    name: str
-    forms: list[str]
-    primary_form: str
-    status: str
 
 
 async def directory_entry(conn: asyncpg.Connection, tenant_id: str) -> DirectoryEntry | None:

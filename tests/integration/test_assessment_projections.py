@@ -15,10 +15,10 @@ import pytest
 from services.assessment import queries
 from services.assessment.application import AssessmentApplication
 from services.assessment.domain.errors import AlreadyInProgress, AssessmentRefused, ReferentialRefused
+from services.assessment.domain.plan import plan_of, progress_plan
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, load_document
-from services.assessment.plan import plan_of, progress_plan
-from services.assessment.positioning import positioning_of
-from services.assessment.replay import sheet_as_of
+from services.assessment.domain.replay import sheet_as_of
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.projection import apply_next_batch, rebuild

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.assessment.domain.assessment import Assessment, Respondent, Reviewer
+from services.assessment.domain.plan import plan_of, priority_score, progress_plan
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, load_document
+from services.assessment.domain.replay import sheet_as_of
 from services.assessment.domain.sheet import dump_sheet, fold, load_sheet
-from services.assessment.plan import plan_of, priority_score, progress_plan
-from services.assessment.positioning import positioning_of
-from services.assessment.replay import sheet_as_of
 from shared.errors import DomainError
 from shared.eventstore import event_transcoder
 

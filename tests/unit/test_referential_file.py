@@ -139,11 +139,13 @@ def test_service_is_known(referential):
 
 def test_every_text_has_french(referential):
     """Any object carrying an 'en' key is a translated text and needs a non-empty 'fr'."""
+    checked = []
 
     def walk(node, path):
         if isinstance(node, dict):
             if "en" in node or "fr" in node:
                 assert_text(node, path)
+                checked.append(path)
             for key, value in node.items():
                 walk(value, f"{path}.{key}")
         elif isinstance(node, list):
@@ -151,3 +153,7 @@ def test_every_text_has_french(referential):
                 walk(value, f"{path}[{i}]")
 
     walk(referential, "$")
+    # A walk that found no translated text checked nothing: the document's own texts must be among those checked.
+    assert {"$.title", "$.services.training", "$.themes[0].title"} <= set(checked), checked[:5]
+    indicators = sum(1 for _ in all_indicators(referential))
+    assert len(checked) >= indicators * 15, f"only {len(checked)} texts checked"  # 3 texts, 4 × 2 per level, 4 actions

@@ -3,10 +3,10 @@
 from services.assessment.api.answers import AnswerController
 from services.assessment.api.assessments import AssessmentController
 from services.assessment.api.audit import AccessGrantController, AuditController
+from services.assessment.api.dashboards import DashboardController
 from services.assessment.api.plan import PlanController
 from services.assessment.api.referential import ReferentialController
 from services.assessment.api.reviews import ReviewController
-from services.assessment.api.views import ViewsController
 
 ROUTE_HANDLERS = (
     ReferentialController,
@@ -16,5 +16,5 @@ ROUTE_HANDLERS = (
     PlanController,
     AuditController,
     AccessGrantController,
-    ViewsController,
+    DashboardController,
 )

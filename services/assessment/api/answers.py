@@ -4,7 +4,7 @@ with the self view and the reviewers' view side by side."""
 from __future__ import annotations
 
 from anyio import to_thread
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -28,8 +28,9 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AnswerIn, AnswerSheet, RevisitIn, SettlementIn
+from services.assessment.api.schemas import AnswerIn, RevisitIn, SettlementIn
 from services.assessment.domain.errors import AssessmentNotFound
+from services.assessment.read_models import AnswerSheet
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -71,9 +72,10 @@ class AnswerController(Controller):
             await wait(platform, wait_for)
             await visible_summary(platform, who, assessment_id)
             async with scoped_connection(platform.read_pool, who.scope) as conn:
-                sheet = await queries.sheet(conn, str(assessment_id))
-            if sheet is None:
+                stored = await queries.sheet(conn, str(assessment_id))
+            if stored is None:
                 raise AssessmentNotFound(assessment_id)
+            sheet = stored
             referential = await to_thread.run_sync(app.referential, sheet.referential_version)
             result = AnswerSheet(
                 assessment_id=str(assessment_id),
@@ -103,7 +105,7 @@ class AnswerController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[AnswerIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -136,7 +138,7 @@ class AnswerController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[RevisitIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -165,7 +167,7 @@ class AnswerController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[SettlementIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import to_thread
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
@@ -33,21 +33,14 @@ from services.assessment.api.common import (
     replayed,
     wait,
 )
-from services.assessment.api.schemas import (
-    AssessmentPage,
-    AssessmentRecord,
-    AssessmentStart,
-    ParticipantIn,
-    Reopening,
-    Status,
-    SubThemesIn,
-)
+from services.assessment.api.schemas import AssessmentStart, ParticipantIn, Reopening, SubThemesIn
 from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, Forbidden, MemberNotFound
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 from services.assessment.projections.sheet_rows import summary_row
+from services.assessment.read_models import AssessmentPage, AssessmentRecord, Status
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
 from shared.errors import InvalidInput
@@ -83,7 +76,7 @@ class AssessmentController(Controller):
     )
     async def start(
         self, request: Request, data: JSONBody[AssessmentStart], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         principal: Principal = request.user
         if principal.has(Role.NATIONAL_STAFF):
             if data.tenant_id is None:
@@ -164,9 +157,10 @@ class AssessmentController(Controller):
         else:
             await wait(platform, wait_for)
             async with scoped_connection(platform.read_pool, who.scope) as conn:
-                found = await queries.record(conn, str(assessment_id))
-            if found is None or not who.sees_assessment(found.assessment_id, found.tenant_id):
+                stored = await queries.record(conn, str(assessment_id))
+            if stored is None or not who.sees_assessment(stored.assessment_id, stored.tenant_id):
                 raise AssessmentNotFound(assessment_id)
+            found = stored
         await record_audit_read(
             request, platform, who, tenant_id=found.tenant_id, assessment_id=found.assessment_id, resource="assessment"
         )
@@ -185,7 +179,7 @@ class AssessmentController(Controller):
         assessment_id: AssessmentInPath,
         data: JSONBody[Reopening],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         # The write side's own record (not a read model that may lag): whose assessment it is.
         current = await to_thread.run_sync(app.assessment, assessment_id)
@@ -220,7 +214,7 @@ class AssessmentController(Controller):
         assessment_id: AssessmentInPath,
         data: JSONBody[ParticipantIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -250,7 +244,7 @@ class AssessmentController(Controller):
         participant_id: ParticipantInPath,
         data: JSONBody[SubThemesIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -273,7 +267,7 @@ class AssessmentController(Controller):
     )
     async def submit(
         self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         return await run_command(
             request,
@@ -291,7 +285,7 @@ class AssessmentController(Controller):
     )
     async def validate(
         self, request: Request, assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         return await run_command(
             request,

@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from anyio import to_thread
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
@@ -36,11 +36,12 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import AuditReadView, GrantIn, GrantView, ReasonIn
-from services.assessment.diff import AssessmentDiff, diff
+from services.assessment.api.schemas import GrantIn, ReasonIn
+from services.assessment.domain.diff import AssessmentDiff, diff
 from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
-from services.assessment.replay import HistoryEntry
-from services.assessment.replay import history as history_of
+from services.assessment.domain.replay import HistoryEntry
+from services.assessment.domain.replay import history as history_of
+from services.assessment.read_models import AuditReadView, GrantView
 from shared.auth import Principal, Role
 from shared.commands import expected_version, run_command
 from shared.errors import InvalidInput
@@ -144,7 +145,7 @@ class AccessGrantController(Controller):
     )
     async def grant(
         self, request: Request, data: JSONBody[GrantIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         if (data.tenant_id is None) == (data.assessment_id is None):
             raise InvalidInput(
                 "assessment_id ou tenant_id : nommez soit une évaluation, soit un adhérent (l'un des deux)",
@@ -178,7 +179,7 @@ class AccessGrantController(Controller):
     )
     async def revoke(
         self, request: Request, grant_id: GrantInPath, data: JSONBody[ReasonIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         return await run_command(
             request,

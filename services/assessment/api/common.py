@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from uuid import UUID
 
 from anyio import to_thread
@@ -18,7 +18,6 @@ from services.assessment.api.schemas import (
     INDICATOR_PATTERN,
     SUB_THEME_PATTERN,
     VERSION_CODE_PATTERN,
-    AssessmentSummary,
     ReviewCommented,
     ReviewRequested,
 )
@@ -27,8 +26,9 @@ from services.assessment.application import AssessmentApplication
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
+from services.assessment.domain.replay import sheet_as_of
 from services.assessment.domain.sheet import Sheet
-from services.assessment.replay import sheet_as_of
+from services.assessment.read_models import AssessmentSummary, DirectoryEntry
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.events import command_context
@@ -65,7 +65,7 @@ WRITE_ERRORS = {**COMMAND_ERRORS, **error_responses(503)}
 # Bounds that keep every number a query passes to PostgreSQL inside `bigint` (and a page in reason).
 MAX_BIGINT = 2**63 - 1
 MAX_VERSION = 2**31 - 1  # no assessment has two billion events: a version beyond is a typo or an attack
-_OFFSET, _LIMIT = Offset.__metadata__[0], Limit.__metadata__[0]  # one bound for every list of the platform
+_OFFSET, _LIMIT = get_args(Offset)[1], get_args(Limit)[1]  # one bound for every list of the platform
 
 WaitFor = Annotated[
     int | None,
@@ -202,7 +202,7 @@ async def record_audit_read(
     await to_thread.run_sync(record)
 
 
-async def directory_entry(platform: Platform, tenant_id: str) -> queries.DirectoryEntry | None:
+async def directory_entry(platform: Platform, tenant_id: str) -> DirectoryEntry | None:
     """A member as the directory knows it (network scope on purpose: a command names the member and
     the application checks the caller's right to act for it). When the directory has not seen the
     member yet, wait once for it to catch up with the member register."""
@@ -215,14 +215,14 @@ async def directory_entry(platform: Platform, tenant_id: str) -> queries.Directo
     return None
 
 
-def review_requested(response: Response[CommandResult]) -> Response[Any]:
+def review_requested(response: Response[Any]) -> Response[Any]:
     """The command's answer with the id of the review request it created (its one event's version)."""
     result = response.content
     response.content = ReviewRequested(**_fields(result), request_id=Assessment.request_id_at(result.version))
     return response
 
 
-def review_commented(response: Response[CommandResult], *, proposed: bool) -> Response[Any]:
+def review_commented(response: Response[Any], *, proposed: bool) -> Response[Any]:
     """The comment's answer, with the id of the proposal it made when it proposed a level."""
     result = response.content
     proposal_id = Assessment.proposal_id_at(result.version) if proposed else None

@@ -3,7 +3,9 @@ and of the team's decisions on each plan action."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from typing import TypedDict
+
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -26,15 +28,22 @@ from services.assessment.api.common import (
     visible_summary,
     wait,
 )
-from services.assessment.api.schemas import CompletionIn, PlanView, PositioningView, ReasonIn, ScheduleIn
-from services.assessment.plan import plan_of
-from services.assessment.positioning import Position, positioning_of
+from services.assessment.api.schemas import CompletionIn, ReasonIn, ScheduleIn
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import Position, positioning_of
+from services.assessment.read_models import PlanView, PositioningView
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
 
-def _split(positions: list[Position] | tuple[Position, ...]) -> dict[str, object]:
+class SplitPositions(TypedDict):
+    overall: Position
+    themes: list[Position]
+    sub_themes: list[Position]
+
+
+def _split(positions: list[Position] | tuple[Position, ...]) -> SplitPositions:
     return {
         "overall": next(p for p in positions if p.kind == "overall"),
         "themes": [p for p in positions if p.kind == "theme"],
@@ -161,7 +170,7 @@ class PlanController(Controller):
         assessment_id: AssessmentInPath,
         indicator: IndicatorInPath,
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -183,7 +192,7 @@ class PlanController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[ScheduleIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -212,7 +221,7 @@ class PlanController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[CompletionIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -240,7 +249,7 @@ class PlanController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,

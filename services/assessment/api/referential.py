@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -19,15 +19,10 @@ from services.assessment.api.common import (
     cap,
     wait,
 )
-from services.assessment.api.schemas import (
-    IndicatorHelp,
-    IndicatorIn,
-    ReferentialDraft,
-    ReferentialRecord,
-    ReferentialSummary,
-)
+from services.assessment.api.schemas import IndicatorIn, ReferentialDraft
 from services.assessment.domain.errors import InvalidReferential, ReferentialNotFound
 from services.assessment.domain.referential import Referential
+from services.assessment.read_models import IndicatorHelp, ReferentialRecord, ReferentialSummary
 from shared.commands import expected_version, run_command
 from shared.errors import NotFound
 from shared.eventstore import CommandResult
@@ -116,7 +111,7 @@ class ReferentialController(Controller):
     )
     async def draft(
         self, request: Request, data: JSONBody[ReferentialDraft], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         document = msgspec.to_builtins(data.document) if data.document is not None else None
         return await run_command(
@@ -141,7 +136,7 @@ class ReferentialController(Controller):
         indicator: IndicatorInPath,
         data: JSONBody[IndicatorIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         body = {"code": indicator, **msgspec.to_builtins(data)}  # the document's own shape
         if body["code"] != indicator:
@@ -162,7 +157,7 @@ class ReferentialController(Controller):
     )
     async def remove(
         self, request: Request, code: VersionInPath, indicator: IndicatorInPath, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         return await run_command(
             request,
@@ -180,7 +175,7 @@ class ReferentialController(Controller):
     )
     async def publish(
         self, request: Request, code: VersionInPath, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = cap(platform)
         return await run_command(
             request,

@@ -4,7 +4,7 @@ reason, and completes the review; the team accepts or rejects each proposal."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -35,9 +35,9 @@ from services.assessment.api.schemas import (
     ReviewCompletion,
     ReviewRequested,
     ReviewRequestIn,
-    ReviewRequestView,
 )
 from services.assessment.domain.errors import AssessmentRefused
+from services.assessment.read_models import ReviewRequestView
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -88,7 +88,7 @@ class ReviewController(Controller):
         assessment_id: AssessmentInPath,
         data: JSONBody[ReviewRequestIn],
         platform: NamedDependency[Platform],
-    ) -> ReviewRequested:
+    ) -> Response[ReviewRequested]:
         if data.kind == "peer" and data.reviewer_tenant:
             peer = await directory_entry(platform, data.reviewer_tenant)
             if peer is None or peer.status != "active":
@@ -126,7 +126,7 @@ class ReviewController(Controller):
         request_id: RequestInPath,
         data: JSONBody[ReviewCommentIn],
         platform: NamedDependency[Platform],
-    ) -> ReviewCommented:
+    ) -> Response[ReviewCommented]:
         commented = await cap_command(
             request,
             platform,
@@ -158,7 +158,7 @@ class ReviewController(Controller):
         request_id: RequestInPath,
         data: JSONBody[ReviewCompletion],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -185,7 +185,7 @@ class ReviewController(Controller):
         assessment_id: AssessmentInPath,
         proposal_id: ProposalInPath,
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,
@@ -207,7 +207,7 @@ class ReviewController(Controller):
         proposal_id: ProposalInPath,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         return await cap_command(
             request,
             platform,

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import asyncpg
+from eventsourcing.utils import get_topic
 
 from services.assessment.application import AssessmentApplication
+from services.assessment.domain.access_grant import AccessGrant
+from services.assessment.domain.plan import plan_of
 from services.assessment.domain.referential import Referential, load_document
-from services.assessment.plan import plan_of
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.platform import init_connection
@@ -98,12 +100,7 @@ async def _directory(platform: Platform) -> list[DemoMember]:
 
 
 def _grant_auditor(app: AssessmentApplication, member: DemoMember, now: datetime) -> None:
-    if any(
-        True
-        for _ in app.repository.event_store.recorder.select_notifications(
-            start=1, limit=1, topics=["services.assessment.domain.access_grant:AccessGrant.Granted"]
-        )
-    ):
+    if any(True for _ in app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(AccessGrant.Granted)])):
         return
     with command_context(
         actor_id="staff-demo", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-audit"

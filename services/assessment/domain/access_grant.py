@@ -15,7 +15,20 @@ from shared.values import check_text
 class AccessGrant(AuditedAggregate):
     """National staff grant an auditor read-only access, for a period."""
 
-    @event("Granted")
+    # --- events: each declared once (the class name is part of the stored topic) --------------
+
+    class Granted(AuditedAggregate.Created):
+        auditor_id: str
+        tenant_id: str
+        assessment_id: str | None
+        valid_from: datetime
+        valid_until: datetime
+        reason: str
+
+    class Revoked(AuditedAggregate.Event):
+        reason: str
+
+    @event(Granted)
     def __init__(
         self,
         auditor_id: str,
@@ -69,7 +82,7 @@ class AccessGrant(AuditedAggregate):
             raise AssessmentRefused("reason : dites pourquoi l'habilitation est révoquée", field="reason")
         self._revoked(reason.strip())
 
-    @event("Revoked")
+    @event(Revoked)
     def _revoked(self, reason: str) -> None:
         self.revoked = True
 
@@ -78,7 +91,18 @@ class AuditRead(AuditedAggregate):
     """One read by an auditor: what, under which grant (one small aggregate each, so that reads
     never contend with one another)."""
 
-    @event("Recorded")
+    # --- events: each declared once (the class name is part of the stored topic) --------------
+
+    class Recorded(AuditedAggregate.Created):
+        auditor_id: str
+        grant_id: str
+        tenant_id: str
+        assessment_id: str | None
+        resource: str
+        path: str
+        query: str
+
+    @event(Recorded)
     def __init__(
         self,
         auditor_id: str,

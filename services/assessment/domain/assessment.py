@@ -20,9 +20,9 @@ from eventsourcing.domain import event
 
 from services.assessment.domain.answers import divergent, effective_answer, effective_answers, to_revisit
 from services.assessment.domain.errors import AssessmentRefused, Forbidden, UnknownIndicator
+from services.assessment.domain.plan import plan_of
 from services.assessment.domain.referential import LEVELS, Referential
 from services.assessment.domain.sheet import Sheet, apply_event
-from services.assessment.plan import plan_of
 from shared.events import AuditedAggregate
 from shared.values import check_text
 
@@ -62,14 +62,111 @@ def _codes(codes: list[str]) -> str:
 class Assessment(AuditedAggregate):
     sheet: Sheet
 
+    # --- events: each declared once (the class name is part of the stored topic); their state
+    # change is the sheet fold, so the methods that trigger them below have empty bodies --------
+
     class Event(AuditedAggregate.Event):
+        at: datetime  # when it happened (never before the assessment's previous event)
+
         def apply(self, aggregate: Any) -> None:
             aggregate.sheet = apply_event(getattr(aggregate, "sheet", None), self)
 
     class Created(Event, AuditedAggregate.Created):
         pass
 
-    @event("Started")
+    class Started(Created):
+        tenant_id: str
+        region: str
+        forms: tuple[str, ...]
+        scope: str
+        referential_version: str
+        previous_assessment_id: str | None
+        started_on: date
+
+    class ParticipantInvited(Event):
+        participant_id: str
+        name: str
+        kind: str
+        sub_themes: tuple[str, ...]
+
+    class SubThemesAssigned(Event):
+        participant_id: str
+        sub_themes: tuple[str, ...]
+
+    class Answered(Event):
+        indicator: str
+        participant_id: str
+        level: int
+        comment: str
+        practice: str
+        improve: bool
+        revisit: bool
+
+    class RevisitMarked(Event):
+        indicator: str
+        participant_id: str
+        revisit: bool
+
+    class AnswerSettled(Event):
+        indicator: str
+        level: int
+        practice: str
+        improve: bool
+        comment: str
+        from_versions: tuple[int, ...]
+
+    class Submitted(Event):
+        pass
+
+    class ReviewRequested(Event):
+        request_id: str
+        kind: str
+        reviewer_id: str | None
+        reviewer_role: str | None
+        reviewer_tenant: str | None
+
+    class ReviewCommented(Event):
+        request_id: str
+        indicator: str
+        comment: str
+        proposal_id: str | None
+        proposed_level: int | None
+        reason: str | None
+
+    class ReviewCompleted(Event):
+        request_id: str
+        summary: str
+
+    class ProposalAccepted(Event):
+        proposal_id: str
+
+    class ProposalRejected(Event):
+        proposal_id: str
+        reason: str
+
+    class Validated(Event):
+        pass
+
+    class Superseded(Event):
+        by_assessment_id: str
+
+    class ActionAdopted(Event):
+        indicator: str
+
+    class ActionScheduled(Event):
+        indicator: str
+        owner: str
+        due_on: date
+
+    class ActionCompleted(Event):
+        indicator: str
+        completed_on: date
+
+    class ActionDropped(Event):
+        indicator: str
+        reason: str
+
+    @event(Started)
     def __init__(
         self,
         tenant_id: str,
@@ -529,17 +626,17 @@ class Assessment(AuditedAggregate):
 
     # --- events (their state change is the sheet fold) -------------------------------------------
 
-    @event("ParticipantInvited")
+    @event(ParticipantInvited)
     def _participant_invited(
         self, participant_id: str, name: str, kind: str, sub_themes: tuple[str, ...], at: datetime
     ) -> None:
         pass
 
-    @event("SubThemesAssigned")
+    @event(SubThemesAssigned)
     def _sub_themes_assigned(self, participant_id: str, sub_themes: tuple[str, ...], at: datetime) -> None:
         pass
 
-    @event("Answered")
+    @event(Answered)
     def _answered(
         self,
         indicator: str,
@@ -553,11 +650,11 @@ class Assessment(AuditedAggregate):
     ) -> None:
         pass
 
-    @event("RevisitMarked")
+    @event(RevisitMarked)
     def _revisit_marked(self, indicator: str, participant_id: str, revisit: bool, at: datetime) -> None:
         pass
 
-    @event("AnswerSettled")
+    @event(AnswerSettled)
     def _answer_settled(
         self,
         indicator: str,
@@ -570,11 +667,11 @@ class Assessment(AuditedAggregate):
     ) -> None:
         pass
 
-    @event("Submitted")
+    @event(Submitted)
     def _submitted(self, at: datetime) -> None:
         pass
 
-    @event("ReviewRequested")
+    @event(ReviewRequested)
     def _review_requested(
         self,
         request_id: str,
@@ -586,7 +683,7 @@ class Assessment(AuditedAggregate):
     ) -> None:
         pass
 
-    @event("ReviewCommented")
+    @event(ReviewCommented)
     def _review_commented(
         self,
         request_id: str,
@@ -599,38 +696,38 @@ class Assessment(AuditedAggregate):
     ) -> None:
         pass
 
-    @event("ReviewCompleted")
+    @event(ReviewCompleted)
     def _review_completed(self, request_id: str, summary: str, at: datetime) -> None:
         pass
 
-    @event("ProposalAccepted")
+    @event(ProposalAccepted)
     def _proposal_accepted(self, proposal_id: str, at: datetime) -> None:
         pass
 
-    @event("ProposalRejected")
+    @event(ProposalRejected)
     def _proposal_rejected(self, proposal_id: str, reason: str, at: datetime) -> None:
         pass
 
-    @event("Validated")
+    @event(Validated)
     def _validated(self, at: datetime) -> None:
         pass
 
-    @event("Superseded")
+    @event(Superseded)
     def _superseded(self, by_assessment_id: str, at: datetime) -> None:
         pass
 
-    @event("ActionAdopted")
+    @event(ActionAdopted)
     def _action_adopted(self, indicator: str, at: datetime) -> None:
         pass
 
-    @event("ActionScheduled")
+    @event(ActionScheduled)
     def _action_scheduled(self, indicator: str, owner: str, due_on: date, at: datetime) -> None:
         pass
 
-    @event("ActionCompleted")
+    @event(ActionCompleted)
     def _action_completed(self, indicator: str, completed_on: date, at: datetime) -> None:
         pass
 
-    @event("ActionDropped")
+    @event(ActionDropped)
     def _action_dropped(self, indicator: str, reason: str, at: datetime) -> None:
         pass

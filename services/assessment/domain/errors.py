@@ -67,13 +67,3 @@ class AlreadyInProgress(Conflict):
             "terminez-la avant d'en commencer une autre",
             assessment_id=assessment_id,
         )
-
-
-class VersionMismatch(Conflict):
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(
-            f"l'enregistrement a changé depuis votre lecture (version {expected}, elle est maintenant {actual}) ; "
-            "rechargez-le et recommencez",
-            expected_version=expected,
-            current_version=actual,
-        )

@@ -16,11 +16,22 @@ from shared.events import AuditedAggregate
 
 
 class MemberAssessments(AuditedAggregate):
+    # --- events: each declared once (the class name is part of the stored topic) --------------
+
+    class Opened(AuditedAggregate.Created):
+        tenant_id: str
+
+    class AssessmentStarted(AuditedAggregate.Event):
+        assessment_id: str
+
+    class AssessmentValidated(AuditedAggregate.Event):
+        assessment_id: str
+
     @staticmethod
     def create_id(tenant_id: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"coorace:cap-member:{tenant_id}")
 
-    @event("Opened")
+    @event(Opened)
     def __init__(self, tenant_id: str) -> None:
         self.tenant_id = tenant_id
         self.assessments: list[str] = []
@@ -43,12 +54,12 @@ class MemberAssessments(AuditedAggregate):
     def record_validation(self, assessment_id: UUID) -> None:
         self._assessment_validated(str(assessment_id))
 
-    @event("AssessmentStarted")
+    @event(AssessmentStarted)
     def _assessment_started(self, assessment_id: str) -> None:
         self.assessments = [*self.assessments, assessment_id]
         self.in_progress = assessment_id
 
-    @event("AssessmentValidated")
+    @event(AssessmentValidated)
     def _assessment_validated(self, assessment_id: str) -> None:
         self.validated = [*self.validated, assessment_id]
         if self.in_progress == assessment_id:

@@ -226,7 +226,7 @@ def _parse(document: Any, complete: bool) -> Referential:
             sub_themes.append((sub_code, _text(sub.get("title"), f"sous-thème {sub_code}"), tuple(codes)))
         themes.append(
             Theme(
-                code=theme.get("code"),
+                code=theme["code"],
                 title=_text(theme.get("title"), f"thème {theme.get('code')}"),
                 sub_themes=tuple(sub_themes),
             )

@@ -22,12 +22,31 @@ from shared.events import AuditedAggregate
 
 
 class ReferentialVersion(AuditedAggregate):
+    # --- events: each declared once (the class name is part of the stored topic) --------------
+
+    class Drafted(AuditedAggregate.Created):
+        code: str
+        document: dict[str, Any]
+        based_on: str | None
+
+    class IndicatorRevised(AuditedAggregate.Event):
+        indicator: dict[str, Any]
+
+    class IndicatorRemoved(AuditedAggregate.Event):
+        code: str
+
+    class Published(AuditedAggregate.Event):
+        at: datetime
+
+    class TakenIntoUse(AuditedAggregate.Event):
+        assessment_id: str
+
     @staticmethod
     def create_id(code: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"coorace:cap-referential:{code}")
 
     # `code`, not `version`: an aggregate's `version` is its event count.
-    @event("Drafted")
+    @event(Drafted)
     def __init__(self, code: str, document: dict[str, Any], based_on: str | None) -> None:
         self.version_code = code
         self.document = copy.deepcopy(document)
@@ -56,7 +75,7 @@ class ReferentialVersion(AuditedAggregate):
         if sub_theme not in Referential.parse(self.document, complete=False).sub_theme_codes():
             raise InvalidReferential(f"indicateur {code!r} : aucun sous-thème {sub_theme} dans cette version")
         check_indicator(indicator, sub_theme, self.document["services"])
-        if self._find(code) == indicator:
+        if self._find(str(code)) == indicator:
             raise ReferentialRefused(f"l'indicateur {code} est déjà rédigé ainsi : rien à changer")
         self._indicator_revised(copy.deepcopy(indicator))
 
@@ -89,21 +108,21 @@ class ReferentialVersion(AuditedAggregate):
                         return indicator
         return None
 
-    # --- events ----------------------------------------------------------------------------
+    # --- what each event changes ---------------------------------------------------------------
 
-    @event("IndicatorRevised")
+    @event(IndicatorRevised)
     def _indicator_revised(self, indicator: dict[str, Any]) -> None:
         self.document = with_indicator(self.document, indicator)
 
-    @event("IndicatorRemoved")
+    @event(IndicatorRemoved)
     def _indicator_removed(self, code: str) -> None:
         self.document = without_indicator(self.document, code)
 
-    @event("Published")
+    @event(Published)
     def _published(self, at: datetime) -> None:
         self.published_at = at
 
-    @event("TakenIntoUse")
+    @event(TakenIntoUse)
     def _taken_into_use(self, assessment_id: str) -> None:
         self.in_use = True
 
@@ -135,13 +154,21 @@ class ReferentialCatalogue(AuditedAggregate):
     """The published versions, in publication order (one aggregate with a well-known id): new
     assessments start on the latest unless they name one."""
 
+    # --- events: each declared once (the class name is part of the stored topic) --------------
+
+    class Opened(AuditedAggregate.Created):
+        pass
+
+    class VersionPublished(AuditedAggregate.Event):
+        version: str
+
     ID: UUID = uuid5(NAMESPACE_URL, "coorace:cap-referential-catalogue")
 
     @staticmethod
     def create_id() -> UUID:
         return ReferentialCatalogue.ID
 
-    @event("Opened")
+    @event(Opened)
     def __init__(self) -> None:
         self.published: list[str] = []
 
@@ -153,6 +180,6 @@ class ReferentialCatalogue(AuditedAggregate):
     def latest(self) -> str | None:
         return self.published[-1] if self.published else None
 
-    @event("VersionPublished")
+    @event(VersionPublished)
     def _version_published(self, version: str) -> None:
         self.published = [*self.published, version]

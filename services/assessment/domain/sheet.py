@@ -14,13 +14,17 @@ the clock or anything else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import msgspec
 
 from services.assessment.domain.answers import effective_answer, effective_answers
+from shared.events import UnknownEvent
+
+if TYPE_CHECKING:
+    from services.assessment.domain.assessment import Assessment
 
 
 class Participant(msgspec.Struct, kw_only=True, array_like=True):
@@ -149,13 +153,15 @@ class Sheet(msgspec.Struct, kw_only=True):
 
 
 # --- the fold -----------------------------------------------------------------------------
+# One function per event class; `apply_event` dispatches on the class (`match`), and an event class
+# it has no case for is refused (`UnknownEvent`): the aggregate does not load, a projection parks it.
 
 
-def _who(event: Any) -> tuple[str, str]:
+def _who(event: Assessment.Event) -> tuple[str, str]:
     return event.meta.actor_id, event.meta.actor_role
 
 
-def _started(_: Sheet | None, e: Any) -> Sheet:
+def _started(e: Assessment.Started) -> Sheet:
     actor, _role = _who(e)
     return Sheet(
         assessment_id=str(e.originator_id),
@@ -171,7 +177,7 @@ def _started(_: Sheet | None, e: Any) -> Sheet:
     )
 
 
-def _participant_invited(s: Sheet, e: Any) -> None:
+def _participant_invited(s: Sheet, e: Assessment.ParticipantInvited) -> None:
     s.participants[e.participant_id] = Participant(
         participant_id=e.participant_id,
         name=e.name,
@@ -182,11 +188,11 @@ def _participant_invited(s: Sheet, e: Any) -> None:
     )
 
 
-def _sub_themes_assigned(s: Sheet, e: Any) -> None:
+def _sub_themes_assigned(s: Sheet, e: Assessment.SubThemesAssigned) -> None:
     s.participants[e.participant_id].sub_themes = list(e.sub_themes)
 
 
-def _answered(s: Sheet, e: Any) -> None:
+def _answered(s: Sheet, e: Assessment.Answered) -> None:
     author, role = _who(e)
     s.answers.setdefault(e.indicator, {})[e.participant_id] = Answer(
         participant_id=e.participant_id,
@@ -203,11 +209,11 @@ def _answered(s: Sheet, e: Any) -> None:
     s.last_answer_at = e.at
 
 
-def _revisit_marked(s: Sheet, e: Any) -> None:
+def _revisit_marked(s: Sheet, e: Assessment.RevisitMarked) -> None:
     s.answers[e.indicator][e.participant_id].revisit = e.revisit
 
 
-def _answer_settled(s: Sheet, e: Any) -> None:
+def _answer_settled(s: Sheet, e: Assessment.AnswerSettled) -> None:
     author, role = _who(e)
     s.settled[e.indicator] = Settlement(
         level=e.level,
@@ -224,13 +230,13 @@ def _answer_settled(s: Sheet, e: Any) -> None:
     s.last_answer_at = e.at
 
 
-def _submitted(s: Sheet, e: Any) -> None:
+def _submitted(s: Sheet, e: Assessment.Submitted) -> None:
     s.status = "submitted"
     s.submitted_at = e.at
     s.self_view = {code: answer.level for code, answer in effective_answers(s).items()}
 
 
-def _review_requested(s: Sheet, e: Any) -> None:
+def _review_requested(s: Sheet, e: Assessment.ReviewRequested) -> None:
     s.reviews[e.request_id] = ReviewRequest(
         request_id=e.request_id,
         kind=e.kind,
@@ -245,7 +251,7 @@ def _review_requested(s: Sheet, e: Any) -> None:
     s.status = "under_review"
 
 
-def _review_commented(s: Sheet, e: Any) -> None:
+def _review_commented(s: Sheet, e: Assessment.ReviewCommented) -> None:
     author, role = _who(e)
     s.comments.append(
         ReviewComment(
@@ -259,7 +265,7 @@ def _review_commented(s: Sheet, e: Any) -> None:
             proposal_id=e.proposal_id,
         )
     )
-    if e.proposal_id is not None:
+    if e.proposal_id is not None and e.proposed_level is not None:
         s.proposals[e.proposal_id] = Proposal(
             proposal_id=e.proposal_id,
             request_id=e.request_id,
@@ -274,7 +280,7 @@ def _review_commented(s: Sheet, e: Any) -> None:
         )
 
 
-def _review_completed(s: Sheet, e: Any) -> None:
+def _review_completed(s: Sheet, e: Assessment.ReviewCompleted) -> None:
     review = s.reviews[e.request_id]
     review.status, review.completed_at, review.completed_by, review.summary = (
         "completed",
@@ -286,14 +292,14 @@ def _review_completed(s: Sheet, e: Any) -> None:
         s.status = "reviewed"
 
 
-def _decided(s: Sheet, e: Any, decision: str) -> Proposal:
+def _decided(s: Sheet, e: Assessment.ProposalAccepted | Assessment.ProposalRejected, decision: str) -> Proposal:
     proposal = s.proposals[e.proposal_id]
     proposal.decision, proposal.decided_by, proposal.decided_at = decision, e.meta.actor_id, e.at
     proposal.decision_version = e.originator_version
     return proposal
 
 
-def _proposal_accepted(s: Sheet, e: Any) -> None:
+def _proposal_accepted(s: Sheet, e: Assessment.ProposalAccepted) -> None:
     proposal = _decided(s, e, "accepted")
     before = effective_answer(s, proposal.indicator)
     author, role = _who(e)
@@ -312,81 +318,102 @@ def _proposal_accepted(s: Sheet, e: Any) -> None:
     )
 
 
-def _proposal_rejected(s: Sheet, e: Any) -> None:
+def _proposal_rejected(s: Sheet, e: Assessment.ProposalRejected) -> None:
     _decided(s, e, "rejected").decision_reason = e.reason
 
 
-def _validated(s: Sheet, e: Any) -> None:
+def _validated(s: Sheet, e: Assessment.Validated) -> None:
     s.status, s.validated_at = "validated", e.at
 
 
-def _superseded(s: Sheet, e: Any) -> None:
+def _superseded(s: Sheet, e: Assessment.Superseded) -> None:
     s.superseded_by = e.by_assessment_id
 
 
-def _follow_up(s: Sheet, e: Any) -> ActionFollowUp:
+PlanEvent: TypeAlias = (
+    "Assessment.ActionAdopted | Assessment.ActionScheduled | Assessment.ActionCompleted | Assessment.ActionDropped"
+)
+
+
+def _follow_up(s: Sheet, e: PlanEvent) -> ActionFollowUp:
     follow_up = s.actions.setdefault(e.indicator, ActionFollowUp(status="adopted"))
     follow_up.versions.append(e.originator_version)
     return follow_up
 
 
-def _action_adopted(s: Sheet, e: Any) -> None:
+def _action_adopted(s: Sheet, e: Assessment.ActionAdopted) -> None:
     _follow_up(s, e).status = "adopted"
 
 
-def _action_scheduled(s: Sheet, e: Any) -> None:
+def _action_scheduled(s: Sheet, e: Assessment.ActionScheduled) -> None:
     follow_up = _follow_up(s, e)
     follow_up.status, follow_up.owner, follow_up.due_on = "scheduled", e.owner, e.due_on
 
 
-def _action_completed(s: Sheet, e: Any) -> None:
+def _action_completed(s: Sheet, e: Assessment.ActionCompleted) -> None:
     follow_up = _follow_up(s, e)
     follow_up.status, follow_up.completed_on = "done", e.completed_on
 
 
-def _action_dropped(s: Sheet, e: Any) -> None:
+def _action_dropped(s: Sheet, e: Assessment.ActionDropped) -> None:
     follow_up = _follow_up(s, e)
     follow_up.status, follow_up.reason = "dropped", e.reason
 
 
-_FOLDS: dict[str, Callable[[Sheet, Any], None]] = {
-    "ParticipantInvited": _participant_invited,
-    "SubThemesAssigned": _sub_themes_assigned,
-    "Answered": _answered,
-    "RevisitMarked": _revisit_marked,
-    "AnswerSettled": _answer_settled,
-    "Submitted": _submitted,
-    "ReviewRequested": _review_requested,
-    "ReviewCommented": _review_commented,
-    "ReviewCompleted": _review_completed,
-    "ProposalAccepted": _proposal_accepted,
-    "ProposalRejected": _proposal_rejected,
-    "Validated": _validated,
-    "Superseded": _superseded,
-    "ActionAdopted": _action_adopted,
-    "ActionScheduled": _action_scheduled,
-    "ActionCompleted": _action_completed,
-    "ActionDropped": _action_dropped,
-}
-STARTED = "Started"
-EVENT_NAMES = frozenset({STARTED, *_FOLDS})
-
-
-def apply_event(sheet: Sheet | None, event: Any) -> Sheet:
+def apply_event(sheet: Sheet | None, event: Assessment.Event) -> Sheet:
     """The sheet after `event` (an `Assessment` event), changed in place when there is one."""
-    kind = type(event).__name__
-    if kind == STARTED:
-        sheet = _started(sheet, event)
+    # Imported here, not above: the aggregate folds its events with this function (the two modules
+    # need each other, and only when events are applied).
+    from services.assessment.domain.assessment import Assessment
+
+    if isinstance(event, Assessment.Started):
+        sheet = _started(event)
+    elif sheet is None:
+        raise ValueError(f"{type(event).__name__} for assessment {event.originator_id} before it was started")
     else:
-        if sheet is None:
-            raise ValueError(f"{kind} for assessment {event.originator_id} before it was started")
-        _FOLDS[kind](sheet, event)
+        match event:
+            case Assessment.ParticipantInvited():
+                _participant_invited(sheet, event)
+            case Assessment.SubThemesAssigned():
+                _sub_themes_assigned(sheet, event)
+            case Assessment.Answered():
+                _answered(sheet, event)
+            case Assessment.RevisitMarked():
+                _revisit_marked(sheet, event)
+            case Assessment.AnswerSettled():
+                _answer_settled(sheet, event)
+            case Assessment.Submitted():
+                _submitted(sheet, event)
+            case Assessment.ReviewRequested():
+                _review_requested(sheet, event)
+            case Assessment.ReviewCommented():
+                _review_commented(sheet, event)
+            case Assessment.ReviewCompleted():
+                _review_completed(sheet, event)
+            case Assessment.ProposalAccepted():
+                _proposal_accepted(sheet, event)
+            case Assessment.ProposalRejected():
+                _proposal_rejected(sheet, event)
+            case Assessment.Validated():
+                _validated(sheet, event)
+            case Assessment.Superseded():
+                _superseded(sheet, event)
+            case Assessment.ActionAdopted():
+                _action_adopted(sheet, event)
+            case Assessment.ActionScheduled():
+                _action_scheduled(sheet, event)
+            case Assessment.ActionCompleted():
+                _action_completed(sheet, event)
+            case Assessment.ActionDropped():
+                _action_dropped(sheet, event)
+            case _:
+                raise UnknownEvent("assessment sheet", event)
     sheet.version = event.originator_version
     sheet.last_at = event.at
     return sheet
 
 
-def fold(events: Iterable[Any], sheet: Sheet | None = None) -> Sheet | None:
+def fold(events: Iterable[Assessment.Event], sheet: Sheet | None = None) -> Sheet | None:
     for event in events:
         sheet = apply_event(sheet, event)
     return sheet

@@ -20,14 +20,23 @@ from typing import Any
 
 import asyncpg
 
+from services.assessment.domain.access_grant import AccessGrant, AuditRead
 from services.assessment.domain.answers import effective_answers
+from services.assessment.domain.assessment import Assessment
+from services.assessment.domain.member_assessments import MemberAssessments
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, parsed_referential
-from services.assessment.domain.referential_version import ReferentialVersion, with_indicator, without_indicator
+from services.assessment.domain.referential_version import (
+    ReferentialCatalogue,
+    ReferentialVersion,
+    with_indicator,
+    without_indicator,
+)
 from services.assessment.domain.sheet import Sheet, apply_event, dump_sheet, load_sheet
 from services.assessment.events_log import ASSESSMENT_LOG
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 from services.assessment.projections import sheet_rows
+from shared.events import UnknownEvent
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows, upsert_rows
 
@@ -175,11 +184,6 @@ REVIEW_REQUESTS = Table(
 DERIVED = (POSITIONING, PLAN_ACTIONS, REVIEW_REQUESTS)
 
 
-def _kind(notified: Notified) -> tuple[str, str]:
-    owner, _, name = type(notified.event).__qualname__.partition(".")
-    return owner, name
-
-
 class AssessmentsProjection(Projection):
     name = "assessments"
     version = 1
@@ -187,10 +191,19 @@ class AssessmentsProjection(Projection):
     tables = (REFERENTIAL_VERSIONS, SHEETS, ASSESSMENTS, *DERIVED)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        await self._apply_referential_events(
-            conn, [n.event for n in events if _kind(n)[0] == "ReferentialVersion"], tables
-        )
-        assessment_events = [n.event for n in events if _kind(n)[0] == "Assessment"]
+        referential_events: list[ReferentialVersion.Event] = []
+        assessment_events: list[Assessment.Event] = []
+        for notified in events:
+            match notified.event:
+                case ReferentialVersion.Event() as event:
+                    referential_events.append(event)
+                case Assessment.Event() as event:
+                    assessment_events.append(event)
+                case ReferentialCatalogue.Event() | MemberAssessments.Event() | AccessGrant.Event() | AuditRead.Event():
+                    pass  # nothing this read model shows (auditors' access is `audit_access`'s)
+                case other:
+                    raise UnknownEvent("assessments projection", other)
+        await self._apply_referential_events(conn, referential_events, tables)
         if not assessment_events:
             return
         ids = list(dict.fromkeys(str(e.originator_id) for e in assessment_events))
@@ -209,7 +222,8 @@ class AssessmentsProjection(Projection):
     async def _write(
         self, conn: asyncpg.Connection, tables: TableNames, sheets: list[Sheet], referentials: dict[str, Referential]
     ) -> None:
-        summaries, derived = [], {t.name: [] for t in DERIVED}
+        summaries: list[dict[str, Any]] = []
+        derived: dict[str, list[dict[str, Any]]] = {t.name: [] for t in DERIVED}
         for sheet in sheets:
             referential = referentials[sheet.referential_version]
             answers = effective_answers(sheet)
@@ -250,7 +264,9 @@ class AssessmentsProjection(Projection):
             raise ValueError(f"assessments use referential versions this read model does not hold: {sorted(missing)}")
         return found
 
-    async def _apply_referential_events(self, conn: asyncpg.Connection, events: list[Any], tables: TableNames) -> None:
+    async def _apply_referential_events(
+        self, conn: asyncpg.Connection, events: list[ReferentialVersion.Event], tables: TableNames
+    ) -> None:
         if not events:
             return
         # A handful of versions at most: load them all, keyed like their events (by aggregate id).
@@ -260,29 +276,30 @@ class AssessmentsProjection(Projection):
         }
         changed: dict[str, dict[str, Any]] = {}
         for event in events:
-            kind, key = type(event).__name__, str(event.originator_id)
-            if kind == "Drafted":
-                row = {
-                    "code": event.code,
-                    "tenant_id": None,
-                    "region": None,
-                    "title": event.document["title"]["fr"],
-                    "status": "draft",
-                    "in_use": False,
-                    "based_on": event.based_on,
-                    "published_at": None,
-                    "document": event.document,
-                }
-            else:
-                row = dict(known[key])
-                if kind == "IndicatorRevised":
-                    row["document"] = with_indicator(row["document"], event.indicator)
-                elif kind == "IndicatorRemoved":
-                    row["document"] = without_indicator(row["document"], event.code)
-                elif kind == "Published":
-                    row.update(status="published", published_at=event.at)
-                elif kind == "TakenIntoUse":
-                    row["in_use"] = True
+            key = str(event.originator_id)
+            match event:
+                case ReferentialVersion.Drafted():
+                    row = {
+                        "code": event.code,
+                        "tenant_id": None,
+                        "region": None,
+                        "title": event.document["title"]["fr"],
+                        "status": "draft",
+                        "in_use": False,
+                        "based_on": event.based_on,
+                        "published_at": None,
+                        "document": event.document,
+                    }
+                case ReferentialVersion.IndicatorRevised():
+                    row = {**known[key], "document": with_indicator(known[key]["document"], event.indicator)}
+                case ReferentialVersion.IndicatorRemoved():
+                    row = {**known[key], "document": without_indicator(known[key]["document"], event.code)}
+                case ReferentialVersion.Published():
+                    row = {**known[key], "status": "published", "published_at": event.at}
+                case ReferentialVersion.TakenIntoUse():
+                    row = {**known[key], "in_use": True}
+                case _:
+                    raise UnknownEvent("referential versions", event)
             row["indicators"] = sum(len(s["indicators"]) for t in row["document"]["themes"] for s in t["sub_themes"])
             row["version"], row["updated_at"] = event.originator_version, event.timestamp
             known[key] = changed[key] = row

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from services.assessment.domain.answers import EffectiveAnswer, divergent, effective_answers, to_revisit
+from services.assessment.domain.plan import ProgressPlan
+from services.assessment.domain.positioning import Positioning
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
-from services.assessment.plan import ProgressPlan
-from services.assessment.positioning import Positioning
 
 OPEN_ACTION = frozenset({"proposed", "adopted", "scheduled"})
 

@@ -15,10 +15,10 @@ import msgspec
 from msgspec import Meta
 
 from services.assessment.domain.answers import effective_answers
+from services.assessment.domain.plan import plan_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
-from services.assessment.plan import plan_of
-from services.assessment.positioning import positioning_of
 
 
 class Side(msgspec.Struct, frozen=True, kw_only=True):
@@ -152,25 +152,25 @@ def diff(before: Sheet, before_ref: Referential, after: Sheet, after_ref: Refere
     new_actions = {a.indicator: a for a in plan_of(after, after_ref).actions}
     actions = []
     for code in codes:
-        x, y = old_actions.get(code), new_actions.get(code)
-        if x is None and y is None:
+        before_action, after_action = old_actions.get(code), new_actions.get(code)
+        if before_action is None and after_action is None:
             continue
-        if x is None or y is None:
+        if before_action is None or after_action is None:
             actions.append(
                 ActionChange(
                     indicator=code,
-                    change="added" if x is None else "removed",
-                    status_before=x.status if x else None,
-                    status_after=y.status if y else None,
+                    change="added" if before_action is None else "removed",
+                    status_before=before_action.status if before_action else None,
+                    status_after=after_action.status if after_action else None,
                 )
             )
-        elif x.status != y.status:
+        elif before_action.status != after_action.status:
             actions.append(
                 ActionChange(
                     indicator=code,
-                    change="done" if y.status == "done" else "status_changed",
-                    status_before=x.status,
-                    status_after=y.status,
+                    change="done" if after_action.status == "done" else "status_changed",
+                    status_before=before_action.status,
+                    status_after=after_action.status,
                 )
             )
     return AssessmentDiff(

@@ -1,5 +1,5 @@
-"""HTTP routes of the views across assessments: a member's overview, a region's and the network's
-dashboards, and the regional delegates' follow-up feed."""
+"""HTTP routes of the dashboards across assessments: a member's overview, a region's and the
+network's figures, and the regional delegates' follow-up feed."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from services.assessment.api.common import (
     record_audit_read,
     wait,
 )
-from services.assessment.api.schemas import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from services.assessment.domain.errors import MemberNotFound
+from services.assessment.read_models import Dashboard, FollowUpFeed, MemberOverview, OpenAction
 from shared.auth import Principal, Role
 from shared.errors import NotFound
 from shared.platform import Platform
@@ -39,7 +39,7 @@ def _own_region(principal: Principal, code: str) -> None:
         raise NotFound(f"aucune région {code} dans votre périmètre")
 
 
-class ViewsController(Controller):
+class DashboardController(Controller):
     path = "/api/assessment"
     tags = ["assessment: views"]
 
