@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.training import queries
-from services.training.api.access import reader_of
+from services.training.access import access_of
 from services.training.api.common import (
     DECISION_FILES,
     FUNDING,
@@ -28,8 +28,6 @@ from services.training.api.schemas import (
     AssignmentIn,
     AwardIn,
     DatedIn,
-    DecisionFile,
-    DecisionFileEntry,
     DecisionIn,
     OverrideIn,
     ReviewIn,
@@ -37,6 +35,7 @@ from services.training.api.schemas import (
 )
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
+from services.training.read_models import DecisionFile, DecisionFileEntry
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
@@ -93,7 +92,11 @@ class DecisionController(Controller):
             request,
             app,
             lambda: app.override_check(
-                application_id, check=data.check, reason=data.reason, expected_version=expected_version(request)
+                application_id,
+                check=data.check,
+                reason=data.reason,
+                by=request.user.subject,
+                expected_version=expected_version(request),
             ),
             name="override_check",
         )
@@ -149,6 +152,7 @@ class DecisionController(Controller):
             app,
             lambda: app.score(
                 application_id,
+                by=principal.subject,
                 reviewer_enterprise=principal.tenant,
                 no_conflict_declared=data.no_conflict_of_interest,
                 scores=scores,
@@ -182,6 +186,7 @@ class DecisionController(Controller):
                     application_id,
                     amount=amount,
                     reason=data.reason,
+                    by=request.user.subject,
                     on=date.today(),
                     expected_version=expected_version(request),
                 ),
@@ -191,7 +196,11 @@ class DecisionController(Controller):
             request,
             app,
             lambda: app.decide_rejection(
-                application_id, reason=data.reason, on=date.today(), expected_version=expected_version(request)
+                application_id,
+                reason=data.reason,
+                by=request.user.subject,
+                on=date.today(),
+                expected_version=expected_version(request),
             ),
             name="decide_rejection",
         )
@@ -218,6 +227,7 @@ class DecisionController(Controller):
                 application_id,
                 approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
+                by=request.user.subject,
                 on=date.today(),
                 expected_version=expected_version(request),
             ),
@@ -260,11 +270,11 @@ class DecisionController(Controller):
         wait_for: WaitFor = None,
     ) -> DecisionFile:
         await platform.wait_for("training", wait_for, [FUNDING, DECISION_FILES])
-        reader = await reader_of(platform, request.user)
-        async with scoped_connection(platform.read_pool, reader.scope) as conn:
-            row = await queries.application(conn, str(application_id))
+        access = await access_of(platform, request.user)
+        async with scoped_connection(platform.read_pool, access.scope) as conn:
+            row = await queries.funding_application(conn, str(application_id))
             entries = await queries.decision_file(conn, str(application_id)) if row else []
-        if row is None or not reader.may_read(row):
+        if row is None or not access.may_read(row):
             raise ApplicationNotFound(application_id)
         return DecisionFile(
             application_id=row["application_id"],

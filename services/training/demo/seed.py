@@ -200,6 +200,7 @@ class Replay:
                 self.app.override_check(
                     self.ids[demo.key],
                     check=f"accord_groupe:{lead.member_id}",
+                    by=plan.CHECKER,
                     reason=(
                         f"Bulletin d'adhésion à l'Accord Groupe signé avant le dépôt, enregistré {joined} par "
                         "AGEFOS PME : critère levé par la commission du 8 avril 2015"
@@ -215,6 +216,7 @@ class Replay:
                 with self._as(reviewer, "fund_reviewer"):
                     self.app.score(
                         self.ids[demo.key],
+                        by=reviewer,
                         reviewer_enterprise=None,
                         no_conflict_declared=True,
                         scores=tuple(CriterionScore(criterion=c, score=s, comment=text) for c, s, text in review),
@@ -225,12 +227,15 @@ class Replay:
         for demo in self.applications:  # the retained ones first: they were ranked best
             with self._as(plan.DECIDER, "national_staff"):
                 if demo.award is None:
-                    self.app.decide_rejection(self.ids[demo.key], reason=demo.reason, on=demo.decided_on)
+                    self.app.decide_rejection(
+                        self.ids[demo.key], reason=demo.reason, by=plan.DECIDER, on=demo.decided_on
+                    )
                 else:
                     self.app.decide_award(
                         self.ids[demo.key],
                         amount=demo.first_award or demo.award,
                         reason=demo.reason,
+                        by=plan.DECIDER,
                         on=demo.decided_on,
                     )
             if demo.first_award is not None:
@@ -238,6 +243,7 @@ class Replay:
                     self.app.review_decision(
                         self.ids[demo.key],
                         approve=False,
+                        by=plan.CHECKER,
                         on=demo.decided_on + timedelta(days=2),
                         comment="Montant à ramener au coût moyen par stagiaire retenu par le comité",
                     )
@@ -246,6 +252,7 @@ class Replay:
                         self.ids[demo.key],
                         amount=demo.award,
                         reason=demo.reason,
+                        by=plan.DECIDER,
                         on=demo.decided_on + timedelta(days=3),
                     )
 
@@ -253,7 +260,11 @@ class Replay:
         for demo in self.applications:
             with self._as(plan.CHECKER, "national_staff"):
                 self.app.review_decision(
-                    self.ids[demo.key], approve=True, comment="Conforme à l'avis du comité", on=date(2015, 5, 27)
+                    self.ids[demo.key],
+                    approve=True,
+                    comment="Conforme à l'avis du comité",
+                    by=plan.CHECKER,
+                    on=date(2015, 5, 27),
                 )
 
     def _publish(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from services.training.projections.application_rows import as_json
+from services.training.projections.funding_application_rows import as_json
 
 ZERO = Decimal("0.00")
 

@@ -15,13 +15,13 @@ from typing import Any
 import asyncpg
 
 from services.training.events_log import TRAINING_LOG
-from services.training.projections.application_rows import (
-    apply_application_event,
+from services.training.projections.call_dashboard import CALL_DASHBOARD, recount_dashboards
+from services.training.projections.call_rows import apply_call_event, ledger_line
+from services.training.projections.funding_application_rows import (
+    apply_funding_application_event,
     enterprise_rows,
     state_from_row,
 )
-from services.training.projections.call_dashboard import CALL_DASHBOARD, recount_dashboards
-from services.training.projections.call_rows import apply_call_event, ledger_line
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows, fetch_rows_by_key, upsert_rows
 
@@ -176,7 +176,7 @@ class FundingProjection(Projection):
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
         touched = await self._apply_call_events(conn, [n.event for n in events if _is(n, "Call")], tables)
-        touched |= await self._apply_application_events(
+        touched |= await self._apply_funding_application_events(
             conn, [n.event for n in events if _is(n, "FundingApplication")], tables
         )
         await recount_dashboards(conn, tables, touched)
@@ -212,7 +212,7 @@ class FundingProjection(Projection):
         await append_rows(conn, tables["audit_grants"], AUDIT_GRANTS, grants)
         return set(changed)
 
-    async def _apply_application_events(
+    async def _apply_funding_application_events(
         self, conn: asyncpg.Connection, events: list[Any], tables: TableNames
     ) -> set[str]:
         if not events:
@@ -228,7 +228,7 @@ class FundingProjection(Projection):
         changed: set[str] = set()
         for event in events:
             application_id = str(event.originator_id)
-            states[application_id] = apply_application_event(states.get(application_id), event)
+            states[application_id] = apply_funding_application_event(states.get(application_id), event)
             changed.add(application_id)
         rows = [row for application_id in sorted(changed) for row in enterprise_rows(states[application_id])]
         gone = [

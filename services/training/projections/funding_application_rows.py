@@ -1,4 +1,4 @@
-"""An application as the read side sees it, and how each of its events changes it: a pure fold.
+"""A funding application as the read side sees it, and how each of its events changes it: a pure fold.
 
 The state is one dict of application-level figures in JSON-friendly form (value objects as plain
 dicts, amounts as Decimal); `enterprise_rows` then spreads it into one row per applicant enterprise,
@@ -37,7 +37,7 @@ def as_json(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
-def apply_application_event(state: dict[str, Any] | None, event: Any) -> dict[str, Any]:
+def apply_funding_application_event(state: dict[str, Any] | None, event: Any) -> dict[str, Any]:
     kind = type(event).__name__
     if kind == "Drafted":
         state = {
