@@ -54,7 +54,8 @@ async def funding_applications(
 ) -> tuple[list[dict[str, Any]], int]:
     """The visible applications matching the filters, by title; and how many there are in all.
     `enterprise_id` and `region` filter on the applicant enterprises (any of them)."""
-    where, args = ["true"], []
+    where: list[str] = ["true"]
+    args: list[Any] = []
     for column, value in (
         ("call_id", call_id),
         ("enterprise_id", enterprise_id),

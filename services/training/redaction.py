@@ -17,9 +17,10 @@ from services.training.read_models import (
     CallRecord,
     DashboardFigures,
     EnvelopeFigures,
+    VisibleStatus,
 )
 
-UNDER_REVIEW = {"decided": "under_review", "sent_back": "under_review"}
+UNDER_REVIEW: dict[str, VisibleStatus] = {"decided": "under_review", "sent_back": "under_review"}
 
 _NEXT_STEPS = {
     "draft": ("complete_and_submit", "Compléter et déposer la candidature avant la clôture de l'appel"),
@@ -50,7 +51,7 @@ def next_step(row: dict[str, Any]) -> tuple[str, str]:
     return _NEXT_STEPS[row["status"]]
 
 
-def visible_status(row: dict[str, Any], access: Access) -> str:
+def visible_status(row: dict[str, Any], access: Access) -> VisibleStatus:
     return row["status"] if access.sees_deliberation else UNDER_REVIEW.get(row["status"], row["status"])
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 
@@ -78,7 +78,7 @@ class CallController(Controller):
     @post("/", responses=WRITE_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
     async def open(
         self, request: Request, data: JSONBody[CallOpening], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -124,7 +124,7 @@ class CallController(Controller):
         call_id: CallId,
         data: JSONBody[CallAmendment],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -138,7 +138,7 @@ class CallController(Controller):
     @post("/{call_id:uuid}/closure", responses=WRITE_ERRORS, guards=[STAFF], status_code=200, summary="Close the call")
     async def close(
         self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -156,7 +156,7 @@ class CallController(Controller):
     )
     async def publish(
         self, request: Request, call_id: CallId, data: JSONBody[DatedIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -180,7 +180,7 @@ class CallController(Controller):
         call_id: CallId,
         data: JSONBody[AuditGrantIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,

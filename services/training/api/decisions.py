@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -62,7 +62,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -86,7 +86,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[OverrideIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -96,6 +96,7 @@ class DecisionController(Controller):
                 check=data.check,
                 reason=data.reason,
                 by=request.user.subject,
+                on=date.today(),
                 expected_version=expected_version(request),
             ),
             name="override_check",
@@ -114,7 +115,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[AssignmentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -141,7 +142,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ScoreIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         principal: Principal = request.user
         scores = tuple(
@@ -175,7 +176,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DecisionIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         if isinstance(data, AwardIn):
             amount = Decimal(data.amount)
@@ -218,7 +219,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ReviewIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -247,7 +248,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.training import queries
-from services.training.access import access_of
+from services.training.access import Access, access_of
 from services.training.api.common import (
     APPLICANTS,
     FUNDING,
@@ -84,7 +84,7 @@ class FundingApplicationDraftController(Controller):
     )
     async def draft(
         self, request: Request, call_id: CallId, data: JSONBody[ContentIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, lead = training(platform), tenant(request)
         return await run_command(
             request,
@@ -150,7 +150,7 @@ class FundingApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ContentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -174,7 +174,7 @@ class FundingApplicationController(Controller):
     )
     async def submit(
         self, request: Request, application_id: ApplicationId, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -240,7 +240,7 @@ class FundingApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -268,7 +268,7 @@ class FundingApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ActualsIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         actuals = tuple(
             TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=Decimal(a.cost))
@@ -290,7 +290,7 @@ class FundingApplicationController(Controller):
 
 async def visible_application(
     platform: Platform, request: Request, application_id: UUID, wait_for: int | None
-) -> tuple[dict, object]:
+) -> tuple[dict, Access]:
     """The application's row if the caller may read it; 404 otherwise (another tenant's application
     and no application at all look the same)."""
     await platform.wait_for("training", wait_for, [FUNDING])

@@ -11,6 +11,7 @@ from services.training.application.base import TrainingService
 from services.training.domain.call import Call, CallTerms
 from services.training.domain.errors import CallAlreadyOpened, CallNotFound
 from shared.errors import NotFound
+from shared.events import UnknownEvent
 from shared.eventstore import CommandResult
 
 
@@ -43,9 +44,11 @@ class CallUseCases(TrainingService):
         """The call (and so its envelope) as its events had made it at a moment (recording time)."""
         call: Call | None = None
         for domain_event in self.events.get(call_id):
+            if not isinstance(domain_event, Call.Event):
+                raise UnknownEvent("call as at", domain_event)  # a call's stream holds only its events
             if domain_event.timestamp > at:
                 break
-            call = domain_event.mutate(call)  # type: ignore[assignment]
+            call = domain_event.mutate(call)
         if call is None:
             if self.find(Call, call_id) is None:
                 raise CallNotFound(call_id)

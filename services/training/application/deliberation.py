@@ -33,11 +33,18 @@ class DeliberationUseCases(TrainingService):
         )
 
     def override_check(
-        self, application_id: UUID, *, check: str, reason: str, by: str, expected_version: int | None = None
+        self,
+        application_id: UUID,
+        *,
+        check: str,
+        reason: str,
+        by: str,
+        on: date,
+        expected_version: int | None = None,
     ) -> CommandResult:
         return self.change_funding_application(
             application_id,
-            lambda app, call: app.override_check(check, reason, by),
+            lambda app, call: app.override_check(check, reason, by, on),
             expected_version=expected_version,
         )
 

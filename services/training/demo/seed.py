@@ -54,6 +54,8 @@ async def _catch_up_register_copy(platform: Platform) -> None:
     try:
         await init_connection(conn)
         live = await store.live(conn, projection)
+        if live is None:
+            raise RuntimeError("the training service's register copy has no live generation: run the migrations")
         await catch_up(conn, store, projection, live["generation"])
     finally:
         await conn.close()
@@ -201,6 +203,7 @@ class Replay:
                     self.ids[demo.key],
                     check=f"accord_groupe:{lead.member_id}",
                     by=plan.CHECKER,
+                    on=date(2015, 4, 8),  # the commission that lifted it
                     reason=(
                         f"Bulletin d'adhésion à l'Accord Groupe signé avant le dépôt, enregistré {joined} par "
                         "AGEFOS PME : critère levé par la commission du 8 avril 2015"
@@ -238,7 +241,7 @@ class Replay:
                         by=plan.DECIDER,
                         on=demo.decided_on,
                     )
-            if demo.first_award is not None:
+            if demo.first_award is not None and demo.award is not None:  # sent back, then decided again
                 with self._as(plan.CHECKER, "national_staff"):
                     self.app.review_decision(
                         self.ids[demo.key],
