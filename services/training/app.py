@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from litestar import Router
 
-from services.training.api.applications import ApplicationController, DraftController
 from services.training.api.calls import CallController
+from services.training.api.dashboards import DashboardController
 from services.training.api.decisions import DecisionController
+from services.training.api.envelope import EnvelopeController
+from services.training.api.exports import ExportController
+from services.training.api.funding_applications import (
+    FundingApplicationController,
+    FundingApplicationDraftController,
+)
 from services.training.api.overviews import OverviewController
+from services.training.api.what_if import WhatIfController
 from services.training.application import TrainingApplication
 from services.training.demo.seed import seed_training_demo
 from services.training.events_log import SCHEMA
@@ -21,7 +28,17 @@ from shared.service import ServiceDefinition
 def create_router() -> Router:
     return Router(
         path="/",
-        route_handlers=[CallController, DraftController, ApplicationController, DecisionController, OverviewController],
+        route_handlers=[
+            CallController,
+            EnvelopeController,
+            DashboardController,
+            WhatIfController,
+            ExportController,
+            FundingApplicationDraftController,
+            FundingApplicationController,
+            DecisionController,
+            OverviewController,
+        ],
     )
 
 

@@ -34,14 +34,14 @@ async def ledger(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]
     return [dict(r) for r in rows]
 
 
-async def application(conn: asyncpg.Connection, application_id: str) -> dict[str, Any] | None:
+async def funding_application(conn: asyncpg.Connection, application_id: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"SELECT * FROM {S}.applications WHERE application_id = $1 ORDER BY role <> 'lead' LIMIT 1", application_id
     )
     return None if row is None else dict(row)
 
 
-async def applications(
+async def funding_applications(
     conn: asyncpg.Connection,
     *,
     call_id: str | None = None,
@@ -54,7 +54,8 @@ async def applications(
 ) -> tuple[list[dict[str, Any]], int]:
     """The visible applications matching the filters, by title; and how many there are in all.
     `enterprise_id` and `region` filter on the applicant enterprises (any of them)."""
-    where, args = ["true"], []
+    where: list[str] = ["true"]
+    args: list[Any] = []
     for column, value in (
         ("call_id", call_id),
         ("enterprise_id", enterprise_id),

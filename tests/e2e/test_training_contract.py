@@ -9,7 +9,8 @@ from typing import Any
 
 import msgspec
 
-from services.training.api.schemas import (
+from services.training.domain.money import RATE_PATTERN
+from services.training.read_models import (
     AmendmentDiff,
     ApplicationPage,
     ApplicationRecord,
@@ -22,7 +23,6 @@ from services.training.api.schemas import (
     RegionOverview,
     WhatIf,
 )
-from services.training.domain.money import RATE_PATTERN
 from shared.values import MONEY_PATTERN
 from tests.conftest import Api
 from tests.e2e.test_training_api import (

@@ -53,7 +53,9 @@ async def test_many_decisions_racing_for_the_last_euros_never_overspend(platform
         start.wait()
         with staff(f"staff-{i}"):
             try:
-                app.decide_award(application_id, amount=Decimal("3000.00"), reason="Projet retenu", on=TODAY)
+                app.decide_award(
+                    application_id, amount=Decimal("3000.00"), reason="Projet retenu", by=f"staff-{i}", on=TODAY
+                )
             except EnvelopeExceeded as refusal:
                 assert refusal.details["available"] in ("0.00", "3000.00", "6000.00", "9000.00")
                 assert "enveloppe" in refusal.message
@@ -74,7 +76,7 @@ async def test_many_decisions_racing_for_the_last_euros_never_overspend(platform
     assert outcomes.count("decided") == 4  # the last 12,000 € went to exactly four decisions
     assert set(outcomes) <= {"decided", "envelope_exceeded", "concurrent_change"}
     # Each commitment on the call has its decision on the application, and only those.
-    decided = {str(a) for a in racing if training_app(platform).application(a).status == "decided"}
+    decided = {str(a) for a in racing if training_app(platform).funding_application(a).status == "decided"}
     assert decided == set(call.commitments) - {str(a) for a in applications[:16]}
 
 
@@ -83,7 +85,7 @@ async def test_a_decision_and_its_commitment_are_saved_together_or_not_at_all(pl
     app = training_app(platform)
     stale_call: Call = app.call(call_id)
     awarded(platform, first)  # the call moves on: the stale copy's version is now behind
-    application = app.application(second)
+    application = app.funding_application(second)
     with staff("staff-1"):
         application.decide_award(
             Decimal("3000.00"),
@@ -96,7 +98,7 @@ async def test_a_decision_and_its_commitment_are_saved_together_or_not_at_all(pl
         stale_call.commit(application.id, Decimal("3000.00"))
         with pytest.raises(IntegrityError):
             app.save_command(application, stale_call)
-    assert app.application(second).status == "submitted"  # the application's event was not written either
+    assert app.funding_application(second).status == "submitted"  # the application's event was not written either
     assert app.call(call_id).commitments == {str(first): Decimal("3000.00")}
 
 
@@ -104,10 +106,12 @@ async def test_an_award_that_no_longer_fits_is_refused_with_what_is_left(platfor
     call_id, (first, second) = await given_scored_applications(platform, 2, envelope="4000.00")
     awarded(platform, first)
     with staff(), pytest.raises(EnvelopeExceeded) as refusal:
-        training_app(platform).decide_award(second, amount=Decimal("3000.00"), reason="Projet retenu", on=TODAY)
+        training_app(platform).decide_award(
+            second, amount=Decimal("3000.00"), reason="Projet retenu", by="staff-1", on=TODAY
+        )
     assert refusal.value.details == {"amount": "3000.00", "available": "1000.00"}
     assert refusal.value.status_code == 409
-    assert training_app(platform).application(second).status == "submitted"
+    assert training_app(platform).funding_application(second).status == "submitted"
 
 
 async def test_a_top_up_makes_room_for_more_awards(platform: Platform) -> None:

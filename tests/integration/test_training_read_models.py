@@ -93,7 +93,7 @@ async def test_a_member_leaving_the_accord_groupe_is_seen_at_the_next_check(plat
     await catch_up_all(platform)
     with member(lead):
         training_app(platform).submit(application_id, acting_for=lead, on=TODAY)
-    application = training_app(platform).application(application_id)
+    application = training_app(platform).funding_application(application_id)
     assert application.eligibility == "ineligible"
     event = [e for e in training_app(platform).events.get(application_id)][-1]
     assert type(event).__name__ == "EligibilityChecked"

@@ -153,13 +153,20 @@ def scored(platform: Platform, application_id: UUID, reviewer: str = "reviewer-1
     with staff():
         app.assign_reviewer(application_id, reviewer_id=reviewer, reviewer_enterprise=None)
     with acting(reviewer, "fund_reviewer"):
-        app.score(application_id, reviewer_enterprise=None, no_conflict_declared=True, scores=TOP_SCORES, on=TODAY)
+        app.score(
+            application_id,
+            by=reviewer,
+            reviewer_enterprise=None,
+            no_conflict_declared=True,
+            scores=TOP_SCORES,
+            on=TODAY,
+        )
 
 
 def awarded(platform: Platform, application_id: UUID, amount: str = "3000.00") -> None:
     """Decided by staff-1 and approved by staff-2."""
     app = training_app(platform)
     with staff("staff-1"):
-        app.decide_award(application_id, amount=Decimal(amount), reason="Projet retenu", on=TODAY)
+        app.decide_award(application_id, amount=Decimal(amount), reason="Projet retenu", by="staff-1", on=TODAY)
     with staff("staff-2"):
-        app.review_decision(application_id, approve=True, comment="", on=TODAY)
+        app.review_decision(application_id, approve=True, comment="", by="staff-2", on=TODAY)

@@ -165,15 +165,20 @@ def test_joining_the_accord_groupe_after_the_check_date_does_not_count() -> None
 def test_staff_override_one_failed_check_with_a_written_reason() -> None:
     app = submitted(partner=facts(PARTNER, accord=None))
     with pytest.raises(ApplicationRefused, match="motivée"):
-        app.override_check("accord_groupe:partner", " ", "staff-1")
+        app.override_check("accord_groupe:partner", " ", "staff-1", ON)
     with pytest.raises(ApplicationRefused, match="pas en échec"):
-        app.override_check("active:lead", "x", "staff-1")
+        app.override_check("active:lead", "x", "staff-1", ON)
     with pytest.raises(ApplicationRefused, match="aucun critère"):
-        app.override_check("unknown", "x", "staff-1")
-    app.override_check("accord_groupe:partner", "adhésion en cours", "staff-1")
+        app.override_check("unknown", "x", "staff-1", ON)
+    app.override_check("accord_groupe:partner", "adhésion en cours", "staff-1", ON)
     assert app.eligibility == "eligible"
     event = app.collect_events()[-1]
-    assert (event.check, event.reason, event.by) == ("accord_groupe:partner", "adhésion en cours", "staff-1")
+    assert (event.check, event.reason, event.by, event.on) == (
+        "accord_groupe:partner",
+        "adhésion en cours",
+        "staff-1",
+        ON,
+    )
 
 
 def test_the_request_must_stay_within_the_criteria() -> None:
@@ -326,8 +331,8 @@ def test_control_characters_in_every_recorded_text_are_refused_and_nothing_is_re
     version = app.version
     for command, field in (
         (lambda: app.amend(call, content(summary="Autre"), bad, ON), "reason"),
-        (lambda: app.override_check("active:lead", bad, "staff-1"), "reason"),
-        (lambda: app.override_check(bad, "motif", "staff-1"), "check"),
+        (lambda: app.override_check("active:lead", bad, "staff-1", ON), "reason"),
+        (lambda: app.override_check(bad, "motif", "staff-1", ON), "check"),
         (lambda: app.assign_reviewer(bad, None), "reviewer_id"),
         (lambda: app.score_by("rev-1", None, True, call.terms.grid, (CriterionScore("x", 1, bad),), ON), None),
         (lambda: app.decide_rejection(bad, ENVELOPE, "staff-1", ON), "reason"),

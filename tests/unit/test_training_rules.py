@@ -18,8 +18,8 @@ from services.training.domain.settlement import settle
 from services.training.domain.values import Training, TrainingActual
 from services.training.domain.what_if import Candidate, simulate
 from services.training.exports import HEADERS, as_csv, as_xlsx, decision_lines
-from services.training.projections.application_rows import (
-    apply_application_event,
+from services.training.projections.funding_application_rows import (
+    apply_funding_application_event,
     as_json,
     enterprise_rows,
     state_from_row,
@@ -103,7 +103,7 @@ def test_the_difference_with_the_submitted_version_names_each_changed_field() ->
 def fold(aggregate: object) -> dict:
     state = None
     for event in aggregate.collect_events():  # type: ignore[attr-defined]
-        state = apply_application_event(state, event)
+        state = apply_funding_application_event(state, event)
     assert state is not None
     return state
 

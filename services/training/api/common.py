@@ -1,5 +1,5 @@
 """What the training controllers share: the guards, the application, the `wait_for` parameter, the
-paging parameters, and the errors each kind of operation documents."""
+paging parameters, the errors each kind of operation documents, and the call's read-model row."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
+from services.training import queries
 from services.training.api.schemas import REGION_PATTERN, SCORE_PATTERN
 from services.training.application import TrainingApplication
+from services.training.domain.errors import CallNotFound
 from shared.auth import Role, requires
 from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS, ErrorBody
 from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
 from shared.values import MONEY_PATTERN
 from shared.values import Limit as SharedLimit
 from shared.values import Offset as SharedOffset
@@ -23,7 +26,7 @@ STAFF = requires(Role.NATIONAL_STAFF)
 APPLICANTS = requires(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 REVIEWERS = requires(Role.FUND_REVIEWER)
 ANYONE = requires(*Role)
-# Everyone who may read applications; what each sees is narrowed by `access.reader_of`.
+# Everyone who may read applications; what each sees is narrowed by `access.access_of`.
 READERS = requires(
     Role.NATIONAL_STAFF,
     Role.AUDITOR,
@@ -79,3 +82,13 @@ def training(platform: NamedDependency[Platform]) -> TrainingApplication:
     if not isinstance(application, TrainingApplication):
         raise TypeError(f"the platform's training application is a {type(application).__name__}")
     return application
+
+
+async def call_row(platform: Platform, call_id: UUID, wait_for: int | None) -> dict:
+    """The call's read-model row (in network scope: calls are public to every signed-in user), or 404."""
+    await platform.wait_for("training", wait_for, [FUNDING])
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        row = await queries.call(conn, str(call_id))
+    if row is None:
+        raise CallNotFound(call_id)
+    return row

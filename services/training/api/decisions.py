@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.training import queries
-from services.training.api.access import reader_of
+from services.training.access import access_of
 from services.training.api.common import (
     DECISION_FILES,
     FUNDING,
@@ -28,8 +28,6 @@ from services.training.api.schemas import (
     AssignmentIn,
     AwardIn,
     DatedIn,
-    DecisionFile,
-    DecisionFileEntry,
     DecisionIn,
     OverrideIn,
     ReviewIn,
@@ -37,6 +35,7 @@ from services.training.api.schemas import (
 )
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
+from services.training.read_models import DecisionFile, DecisionFileEntry
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
@@ -63,7 +62,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -87,13 +86,18 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[OverrideIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
             app,
             lambda: app.override_check(
-                application_id, check=data.check, reason=data.reason, expected_version=expected_version(request)
+                application_id,
+                check=data.check,
+                reason=data.reason,
+                by=request.user.subject,
+                on=date.today(),
+                expected_version=expected_version(request),
             ),
             name="override_check",
         )
@@ -111,7 +115,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[AssignmentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -138,7 +142,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ScoreIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         principal: Principal = request.user
         scores = tuple(
@@ -149,6 +153,7 @@ class DecisionController(Controller):
             app,
             lambda: app.score(
                 application_id,
+                by=principal.subject,
                 reviewer_enterprise=principal.tenant,
                 no_conflict_declared=data.no_conflict_of_interest,
                 scores=scores,
@@ -171,7 +176,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DecisionIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         if isinstance(data, AwardIn):
             amount = Decimal(data.amount)
@@ -182,6 +187,7 @@ class DecisionController(Controller):
                     application_id,
                     amount=amount,
                     reason=data.reason,
+                    by=request.user.subject,
                     on=date.today(),
                     expected_version=expected_version(request),
                 ),
@@ -191,7 +197,11 @@ class DecisionController(Controller):
             request,
             app,
             lambda: app.decide_rejection(
-                application_id, reason=data.reason, on=date.today(), expected_version=expected_version(request)
+                application_id,
+                reason=data.reason,
+                by=request.user.subject,
+                on=date.today(),
+                expected_version=expected_version(request),
             ),
             name="decide_rejection",
         )
@@ -209,7 +219,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ReviewIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -218,6 +228,7 @@ class DecisionController(Controller):
                 application_id,
                 approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
+                by=request.user.subject,
                 on=date.today(),
                 expected_version=expected_version(request),
             ),
@@ -237,7 +248,7 @@ class DecisionController(Controller):
         application_id: ApplicationId,
         data: JSONBody[DatedIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = training(platform)
         return await run_command(
             request,
@@ -260,11 +271,11 @@ class DecisionController(Controller):
         wait_for: WaitFor = None,
     ) -> DecisionFile:
         await platform.wait_for("training", wait_for, [FUNDING, DECISION_FILES])
-        reader = await reader_of(platform, request.user)
-        async with scoped_connection(platform.read_pool, reader.scope) as conn:
-            row = await queries.application(conn, str(application_id))
+        access = await access_of(platform, request.user)
+        async with scoped_connection(platform.read_pool, access.scope) as conn:
+            row = await queries.funding_application(conn, str(application_id))
             entries = await queries.decision_file(conn, str(application_id)) if row else []
-        if row is None or not reader.may_read(row):
+        if row is None or not access.may_read(row):
             raise ApplicationNotFound(application_id)
         return DecisionFile(
             application_id=row["application_id"],

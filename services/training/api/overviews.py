@@ -7,10 +7,10 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
 from services.training import queries
-from services.training.api.access import reader_of
+from services.training.access import access_of
 from services.training.api.common import FUNDING, READ_ERRORS, REVIEWERS, Limit, MemberId, Offset, RegionCode, WaitFor
-from services.training.api.schemas import ApplicationPage, Assignment, RegionOverview
-from services.training.api.views import application_summary, dashboard_figures, visible_status
+from services.training.read_models import ApplicationPage, Assignment, RegionOverview
+from services.training.redaction import application_summary, dashboard_figures, visible_status
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
 from shared.errors import NotFound
 from shared.platform import Platform
@@ -47,11 +47,13 @@ class OverviewController(Controller):
         ):
             raise NotFound(f"aucun adhérent {member_id}")  # another tenant: not there, as for any of its records
         await platform.wait_for("training", wait_for, [FUNDING])
-        reader = await reader_of(platform, principal)
-        async with scoped_connection(platform.read_pool, reader.scope) as conn:
-            rows, total = await queries.applications(conn, enterprise_id=str(member_id), limit=limit, offset=offset)
+        access = await access_of(platform, principal)
+        async with scoped_connection(platform.read_pool, access.scope) as conn:
+            rows, total = await queries.funding_applications(
+                conn, enterprise_id=str(member_id), limit=limit, offset=offset
+            )
         return ApplicationPage(
-            items=[application_summary(r, reader) for r in rows], total=total, limit=limit, offset=offset
+            items=[application_summary(r, access) for r in rows], total=total, limit=limit, offset=offset
         )
 
     @get(
@@ -74,14 +76,14 @@ class OverviewController(Controller):
         scope = scope_of(principal)
         if scope.kind == "region" and scope.region != code:
             raise NotFound(f"aucune région {code} dans votre périmètre")
-        reader = await reader_of(platform, principal)
+        access = await access_of(platform, principal)
         async with scoped_connection(platform.read_pool, scope) as conn:
             figures = await queries.region_figures(conn, code)
-            rows, _ = await queries.applications(conn, region=code, limit=limit, offset=offset)
+            rows, _ = await queries.funding_applications(conn, region=code, limit=limit, offset=offset)
         return RegionOverview(
             region=code,
             figures=[dashboard_figures(f) for f in figures],
-            applications=[application_summary(r, reader) for r in rows],
+            applications=[application_summary(r, access) for r in rows],
         )
 
     @get(
@@ -94,19 +96,19 @@ class OverviewController(Controller):
         self, request: Request, platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> list[Assignment]:
         await platform.wait_for("training", wait_for, [FUNDING])
-        reader = await reader_of(platform, request.user)
-        assigned_ids = sorted(reader.application_ids or ())  # a fund reviewer's reader always lists them
+        access = await access_of(platform, request.user)
+        assigned_ids = sorted(access.application_ids or ())  # a fund reviewer's access always lists them
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             assigned = {a["application_id"]: a for a in await queries.assignments_of(conn, request.user.subject)}
-        async with scoped_connection(platform.read_pool, reader.scope) as conn:
-            rows, _ = await queries.applications(conn, application_ids=assigned_ids, limit=500)
+        async with scoped_connection(platform.read_pool, access.scope) as conn:
+            rows, _ = await queries.funding_applications(conn, application_ids=assigned_ids, limit=500)
         return [
             Assignment(
                 application_id=r["application_id"],
                 call_id=r["call_id"],
                 title=r["title"],
                 lead_name=r["lead_name"],
-                status=visible_status(r, reader),
+                status=visible_status(r, access),
                 scored=assigned[r["application_id"]]["scored"],
                 assigned_at=assigned[r["application_id"]]["assigned_at"],
             )

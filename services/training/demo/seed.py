@@ -54,6 +54,8 @@ async def _catch_up_register_copy(platform: Platform) -> None:
     try:
         await init_connection(conn)
         live = await store.live(conn, projection)
+        if live is None:
+            raise RuntimeError("the training service's register copy has no live generation: run the migrations")
         await catch_up(conn, store, projection, live["generation"])
     finally:
         await conn.close()
@@ -200,6 +202,8 @@ class Replay:
                 self.app.override_check(
                     self.ids[demo.key],
                     check=f"accord_groupe:{lead.member_id}",
+                    by=plan.CHECKER,
+                    on=date(2015, 4, 8),  # the commission that lifted it
                     reason=(
                         f"Bulletin d'adhésion à l'Accord Groupe signé avant le dépôt, enregistré {joined} par "
                         "AGEFOS PME : critère levé par la commission du 8 avril 2015"
@@ -215,6 +219,7 @@ class Replay:
                 with self._as(reviewer, "fund_reviewer"):
                     self.app.score(
                         self.ids[demo.key],
+                        by=reviewer,
                         reviewer_enterprise=None,
                         no_conflict_declared=True,
                         scores=tuple(CriterionScore(criterion=c, score=s, comment=text) for c, s, text in review),
@@ -225,19 +230,23 @@ class Replay:
         for demo in self.applications:  # the retained ones first: they were ranked best
             with self._as(plan.DECIDER, "national_staff"):
                 if demo.award is None:
-                    self.app.decide_rejection(self.ids[demo.key], reason=demo.reason, on=demo.decided_on)
+                    self.app.decide_rejection(
+                        self.ids[demo.key], reason=demo.reason, by=plan.DECIDER, on=demo.decided_on
+                    )
                 else:
                     self.app.decide_award(
                         self.ids[demo.key],
                         amount=demo.first_award or demo.award,
                         reason=demo.reason,
+                        by=plan.DECIDER,
                         on=demo.decided_on,
                     )
-            if demo.first_award is not None:
+            if demo.first_award is not None and demo.award is not None:  # sent back, then decided again
                 with self._as(plan.CHECKER, "national_staff"):
                     self.app.review_decision(
                         self.ids[demo.key],
                         approve=False,
+                        by=plan.CHECKER,
                         on=demo.decided_on + timedelta(days=2),
                         comment="Montant à ramener au coût moyen par stagiaire retenu par le comité",
                     )
@@ -246,6 +255,7 @@ class Replay:
                         self.ids[demo.key],
                         amount=demo.award,
                         reason=demo.reason,
+                        by=plan.DECIDER,
                         on=demo.decided_on + timedelta(days=3),
                     )
 
@@ -253,7 +263,11 @@ class Replay:
         for demo in self.applications:
             with self._as(plan.CHECKER, "national_staff"):
                 self.app.review_decision(
-                    self.ids[demo.key], approve=True, comment="Conforme à l'avis du comité", on=date(2015, 5, 27)
+                    self.ids[demo.key],
+                    approve=True,
+                    comment="Conforme à l'avis du comité",
+                    by=plan.CHECKER,
+                    on=date(2015, 5, 27),
                 )
 
     def _publish(self) -> None:

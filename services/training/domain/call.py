@@ -149,7 +149,55 @@ class Call(AuditedAggregate):
         terms.check()
         return cls(year=year, terms=terms.in_cents(), opened_on=opened_on)
 
-    @event("Opened")
+    # --- events: each declared once, with the fields it stores -------------------------------
+
+    class Opened(AuditedAggregate.Created):
+        year: int
+        terms: CallTerms
+        opened_on: date
+
+    class Amended(AuditedAggregate.Event):
+        terms: CallTerms
+        reason: str
+
+    class FirstApplicationReceived(AuditedAggregate.Event):
+        pass
+
+    class ToppedUp(AuditedAggregate.Event):
+        amount: Decimal
+        reason: str
+        on: date
+
+    class Closed(AuditedAggregate.Event):
+        on: date
+
+    class ResultsPublished(AuditedAggregate.Event):
+        on: date
+
+    class AuditGranted(AuditedAggregate.Event):
+        auditor_id: str
+        reason: str
+
+    class AwardCommitted(AuditedAggregate.Event):
+        application_id: UUID
+        amount: Decimal
+        replaced: Decimal  # the commitment the application held before this decision
+        available_after: Decimal
+
+    class CommitmentReleased(AuditedAggregate.Event):
+        application_id: UUID
+        amount: Decimal
+        reason: str
+        available_after: Decimal
+
+    class AwardSettled(AuditedAggregate.Event):
+        application_id: UUID
+        committed: Decimal
+        paid: Decimal
+        released: Decimal
+        available_after: Decimal
+
+    @event(Opened)
     def __init__(self, year: int, terms: CallTerms, opened_on: date) -> None:
         self.year = year
         self.terms = terms
@@ -267,41 +315,41 @@ class Call(AuditedAggregate):
         if self.status != status:
             raise CallRefused(f"impossible de {doing} : l'appel est à l'état « {STATUS_LABELS[self.status]} »")
 
-    # --- events ----------------------------------------------------------------------------
+    # --- how each event changes the call ---------------------------------------------------
 
-    @event("Amended")
+    @event(Amended)
     def _amended(self, terms: CallTerms, reason: str) -> None:
         self.terms = terms
 
-    @event("FirstApplicationReceived")
+    @event(FirstApplicationReceived)
     def _first_application_received(self) -> None:
         self.applications_received = True
 
-    @event("ToppedUp")
+    @event(ToppedUp)
     def _topped_up(self, amount: Decimal, reason: str, on: date) -> None:
         self.top_ups += amount
 
-    @event("Closed")
+    @event(Closed)
     def _closed(self, on: date) -> None:
         self.status = CallStatus.CLOSED.value
 
-    @event("ResultsPublished")
+    @event(ResultsPublished)
     def _results_published(self, on: date) -> None:
         self.status = CallStatus.RESULTS_PUBLISHED.value
 
-    @event("AuditGranted")
+    @event(AuditGranted)
     def _audit_granted(self, auditor_id: str, reason: str) -> None:
         self.auditors = (*self.auditors, auditor_id)
 
-    @event("AwardCommitted")
+    @event(AwardCommitted)
     def _committed(self, application_id: UUID, amount: Decimal, replaced: Decimal, available_after: Decimal) -> None:
         self.commitments[str(application_id)] = amount
 
-    @event("CommitmentReleased")
+    @event(CommitmentReleased)
     def _released(self, application_id: UUID, amount: Decimal, reason: str, available_after: Decimal) -> None:
         self.commitments.pop(str(application_id), None)
 
-    @event("AwardSettled")
+    @event(AwardSettled)
     def _settled(
         self, application_id: UUID, committed: Decimal, paid: Decimal, released: Decimal, available_after: Decimal
     ) -> None:

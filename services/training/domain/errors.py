@@ -50,13 +50,3 @@ class NotPermitted(DomainError):
 
     status_code = 403
     code = "forbidden"
-
-
-class VersionMismatch(Conflict):
-    def __init__(self, expected: int, actual: int) -> None:
-        super().__init__(
-            f"le dossier a changé depuis votre lecture (version {expected}, il est maintenant en version {actual}) ; "
-            "rechargez-le et recommencez",
-            expected_version=expected,
-            current_version=actual,
-        )

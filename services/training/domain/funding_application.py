@@ -8,9 +8,10 @@ Time is passed in with each command (`on`): the domain never reads the clock.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -60,7 +61,109 @@ class FundingApplication(AuditedAggregate):
         check_content(lead, content, call.terms, complete=False)
         return cls(call_id=call.id, lead=lead, content=content, on=on)
 
-    @event("Drafted")
+    # --- events: each declared once, with the fields it stores -------------------------------
+
+    class Drafted(AuditedAggregate.Created):
+        call_id: UUID
+        lead: Enterprise
+        content: ApplicationContent
+        on: date
+
+    class Edited(AuditedAggregate.Event):
+        content: ApplicationContent
+        on: date
+
+    class Submitted(AuditedAggregate.Event):
+        content: ApplicationContent
+        on: date
+
+    class Amended(AuditedAggregate.Event):
+        content: ApplicationContent
+        reason: str
+        on: date
+
+    class Withdrawn(AuditedAggregate.Event):
+        reason: str
+        on: date
+
+    class EligibilityChecked(AuditedAggregate.Event):
+        checks: tuple[Check, ...]
+        facts: tuple[EnterpriseFacts, ...]  # the register's facts the checks read
+        allowed_maximum: Decimal
+        eligible: bool
+        on: date
+
+    class CheckOverridden(AuditedAggregate.Event):
+        """Version 2 adds `on`, the day of the override (version 1 events, stored before, did not
+        record it: they get the day of their timestamp, in UTC, when they are read)."""
+
+        check: str
+        reason: str
+        by: str
+        eligible: bool
+        on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["on"] = state["timestamp"].astimezone(UTC).date()
+
+    class ReviewerAssigned(AuditedAggregate.Event):
+        reviewer_id: str
+        reviewer_enterprise: str | None
+
+    class Scored(AuditedAggregate.Event):
+        reviewer_id: str
+        scores: tuple[CriterionScore, ...]
+        total: Decimal
+        no_conflict_declared: bool
+        on: date
+
+    class AwardDecided(AuditedAggregate.Event):
+        amount: Decimal
+        requested: Decimal
+        allowed_maximum: Decimal
+        score: Decimal | None
+        reason: str
+        envelope: EnvelopeView
+        decided_by: str
+        on: date
+
+    class RejectionDecided(AuditedAggregate.Event):
+        reason: str
+        score: Decimal | None
+        envelope: EnvelopeView
+        decided_by: str
+        on: date
+
+    class DecisionApproved(AuditedAggregate.Event):
+        reviewer_id: str
+        comment: str
+        on: date
+
+    class DecisionSentBack(AuditedAggregate.Event):
+        reviewer_id: str
+        comment: str
+        on: date
+
+    class ActualsReported(AuditedAggregate.Event):
+        actuals: tuple[TrainingActual, ...]
+        on: date
+
+    class Settled(AuditedAggregate.Event):
+        amount: Decimal
+        released: Decimal
+        ratio: Decimal
+        planned_trainee_hours: int
+        delivered_trainee_hours: int
+        ceiling_on_actuals: Decimal
+        delivered_trainees: int
+        delivered_hours: int
+        delivered_cost: Decimal
+        on: date
+
+    @event(Drafted)
     def __init__(self, call_id: UUID, lead: Enterprise, content: ApplicationContent, on: date) -> None:
         self.call_id = call_id
         self.lead = lead
@@ -164,7 +267,7 @@ class FundingApplication(AuditedAggregate):
         overrides = {code: reason for code, reason in self.overrides.items() if any(c.code == code for c in checks)}
         self._eligibility_checked(checks, facts, maximum, self._eligible_with(checks, overrides), on)
 
-    def override_check(self, code: str, reason: str, by: str) -> None:
+    def override_check(self, code: str, reason: str, by: str, on: date) -> None:
         check_text(code, "check")
         check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="lever un critère d'éligibilité")
@@ -180,7 +283,7 @@ class FundingApplication(AuditedAggregate):
         if not reason.strip():
             raise ApplicationRefused("reason : la levée d'un critère est motivée par écrit", field="reason")
         eligible = self._eligible_with(self.checks, {**self.overrides, code: reason})
-        self._check_overridden(code, reason, by, eligible)
+        self._check_overridden(code, reason, by, eligible, on)
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -285,27 +388,27 @@ class FundingApplication(AuditedAggregate):
         )
         return settlement
 
-    # --- events ----------------------------------------------------------------------------
+    # --- how each event changes the funding application -------------------------------------
 
-    @event("Edited")
+    @event(Edited)
     def _edited(self, content: ApplicationContent, on: date) -> None:
         self.content = content
 
-    @event("Submitted")
+    @event(Submitted)
     def _submitted(self, content: ApplicationContent, on: date) -> None:
         self.submitted = content
         self.status = ApplicationStatus.SUBMITTED.value
 
-    @event("Amended")
+    @event(Amended)
     def _amended(self, content: ApplicationContent, reason: str, on: date) -> None:
         self.content = content
         self.eligibility = Eligibility.PENDING.value
 
-    @event("Withdrawn")
+    @event(Withdrawn)
     def _withdrawn(self, reason: str, on: date) -> None:
         self.status = ApplicationStatus.WITHDRAWN.value
 
-    @event("EligibilityChecked")
+    @event(EligibilityChecked)
     def _eligibility_checked(
         self,
         checks: tuple[Check, ...],
@@ -319,22 +422,22 @@ class FundingApplication(AuditedAggregate):
         self.allowed_maximum = allowed_maximum
         self.eligibility = (Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE).value
 
-    @event("CheckOverridden")
-    def _check_overridden(self, check: str, reason: str, by: str, eligible: bool) -> None:
+    @event(CheckOverridden)
+    def _check_overridden(self, check: str, reason: str, by: str, eligible: bool, on: date) -> None:
         self.overrides[check] = reason
         self.eligibility = (Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE).value
 
-    @event("ReviewerAssigned")
+    @event(ReviewerAssigned)
     def _reviewer_assigned(self, reviewer_id: str, reviewer_enterprise: str | None) -> None:
         self.reviewers[reviewer_id] = reviewer_enterprise
 
-    @event("Scored")
+    @event(Scored)
     def _scored(
         self, reviewer_id: str, scores: tuple[CriterionScore, ...], total: Decimal, no_conflict_declared: bool, on: date
     ) -> None:
         self.score_totals[reviewer_id] = total
 
-    @event("AwardDecided")
+    @event(AwardDecided)
     def _award_decided(
         self,
         amount: Decimal,
@@ -349,26 +452,26 @@ class FundingApplication(AuditedAggregate):
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "award", amount, decided_by
 
-    @event("RejectionDecided")
+    @event(RejectionDecided)
     def _rejection_decided(
         self, reason: str, score: Decimal | None, envelope: EnvelopeView, decided_by: str, on: date
     ) -> None:
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "reject", None, decided_by
 
-    @event("DecisionApproved")
+    @event(DecisionApproved)
     def _decision_approved(self, reviewer_id: str, comment: str, on: date) -> None:
         self.status = (ApplicationStatus.AWARDED if self.decision == "award" else ApplicationStatus.REJECTED).value
 
-    @event("DecisionSentBack")
+    @event(DecisionSentBack)
     def _decision_sent_back(self, reviewer_id: str, comment: str, on: date) -> None:
         self.status = ApplicationStatus.SENT_BACK.value
 
-    @event("ActualsReported")
+    @event(ActualsReported)
     def _actuals_reported(self, actuals: tuple[TrainingActual, ...], on: date) -> None:
         self.actuals = actuals
 
-    @event("Settled")
+    @event(Settled)
     def _settled(
         self,
         amount: Decimal,

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
+
+# "unfunded": the envelope is spent.
+OutcomeKind = Literal["full", "partial", "unfunded", "below_cutoff"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class Outcome:
     candidate: Candidate
     fundable: Decimal  # what the application could receive: its request within the criteria
     funded: Decimal
-    outcome: str  # "full", "partial", "unfunded" (envelope spent) or "below_cutoff"
+    outcome: OutcomeKind
 
 
 def simulate(candidates: list[Candidate], envelope: Decimal, cutoff_score: Decimal | None = None) -> list[Outcome]:
@@ -38,6 +42,6 @@ def simulate(candidates: list[Candidate], envelope: Decimal, cutoff_score: Decim
             continue
         funded = max(Decimal("0.00"), min(fundable, remaining))
         remaining -= funded
-        kind = "full" if funded == fundable else "partial" if funded > 0 else "unfunded"
+        kind: OutcomeKind = "full" if funded == fundable else "partial" if funded > 0 else "unfunded"
         outcomes.append(Outcome(rank, candidate, fundable, funded, kind))
     return outcomes

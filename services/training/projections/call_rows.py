@@ -6,14 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from services.training.projections.application_rows import as_json
+from services.training.domain.call import Call, CallTerms
+from services.training.projections.funding_application_rows import as_json
+from shared.events import UnknownEvent
 
 ZERO = Decimal("0.00")
 
 
-def apply_call_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
-    kind = type(event).__name__
-    if kind == "Opened":
+def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str, Any]:
+    if isinstance(event, Call.Opened):
         row = {
             "call_id": str(event.originator_id),
             "tenant_id": None,
@@ -32,28 +33,30 @@ def apply_call_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
         _set_terms(row, event.terms)
     else:
         if row is None:
-            raise ValueError(f"{kind} for call {event.originator_id} before it was opened")
+            raise ValueError(f"{type(event).__name__} for call {event.originator_id} before it was opened")
         row = {**row, "commitments": dict(row["commitments"]), "auditors": list(row["auditors"])}
-        if kind == "Amended":
-            _set_terms(row, event.terms)
-        elif kind == "FirstApplicationReceived":
-            row["applications_received"] = True
-        elif kind == "ToppedUp":
-            row["top_ups"] += event.amount
-        elif kind == "Closed":
-            row.update(status="closed", closed_on=event.on)
-        elif kind == "ResultsPublished":
-            row.update(status="results_published", results_published_on=event.on)
-        elif kind == "AuditGranted":
-            row["auditors"].append(event.auditor_id)
-        elif kind == "AwardCommitted":
-            row["commitments"][str(event.application_id)] = str(event.amount)
-        elif kind in ("CommitmentReleased", "AwardSettled"):
-            row["commitments"].pop(str(event.application_id), None)
-            if kind == "AwardSettled":
-                row["paid"] += event.paid
-        else:
-            raise ValueError(f"unknown call event {kind}")
+        match event:
+            case Call.Amended(terms=terms):
+                _set_terms(row, terms)
+            case Call.FirstApplicationReceived():
+                row["applications_received"] = True
+            case Call.ToppedUp(amount=amount):
+                row["top_ups"] += amount
+            case Call.Closed(on=on):
+                row.update(status="closed", closed_on=on)
+            case Call.ResultsPublished(on=on):
+                row.update(status="results_published", results_published_on=on)
+            case Call.AuditGranted(auditor_id=auditor_id):
+                row["auditors"].append(auditor_id)
+            case Call.AwardCommitted(application_id=application_id, amount=amount):
+                row["commitments"][str(application_id)] = str(amount)
+            case Call.CommitmentReleased(application_id=application_id):
+                row["commitments"].pop(str(application_id), None)
+            case Call.AwardSettled(application_id=application_id, paid=paid):
+                row["commitments"].pop(str(application_id), None)
+                row["paid"] += paid
+            case _:
+                raise UnknownEvent("call rows", event)
     row["envelope_total"] = row["envelope_initial"] + row["top_ups"]
     row["committed"] = sum((Decimal(v) for v in row["commitments"].values()), ZERO)
     row["available"] = row["envelope_total"] - row["committed"] - row["paid"]
@@ -62,7 +65,7 @@ def apply_call_event(row: dict[str, Any] | None, event: Any) -> dict[str, Any]:
     return row
 
 
-def _set_terms(row: dict[str, Any], terms: Any) -> None:
+def _set_terms(row: dict[str, Any], terms: CallTerms) -> None:
     row.update(
         title=terms.title,
         opens_on=terms.opens_on,
@@ -73,51 +76,41 @@ def _set_terms(row: dict[str, Any], terms: Any) -> None:
     )
 
 
-def _released(kind: str, event: Any) -> Decimal | None:
-    """What went back to the envelope: a settlement's shortfall, a released commitment, or the
-    commitment an application held before a new decision replaced it."""
-    if kind == "AwardSettled":
-        return event.released
-    if kind == "CommitmentReleased":
-        return event.amount
-    if kind == "AwardCommitted" and event.replaced > 0:
-        return event.replaced
-    return None
+def ledger_line(row: dict[str, Any], event: Call.Event) -> dict[str, Any] | None:
+    """The envelope's line for this event (`row` is the call after it), or None if no money moved.
 
-
-_LEDGER_KINDS = {
-    "Opened": "initial",
-    "Amended": "initial",
-    "ToppedUp": "top_up",
-    "AwardCommitted": "committed",
-    "CommitmentReleased": "released",
-    "AwardSettled": "settled",
-}
-
-
-def ledger_line(row: dict[str, Any], event: Any) -> dict[str, Any] | None:
-    """The envelope's line for this event (`row` is the call after it), or None if no money moved."""
-    kind = type(event).__name__
-    if kind not in _LEDGER_KINDS:
-        return None
-    amount = {
-        "Opened": lambda: event.terms.envelope,
-        "Amended": lambda: event.terms.envelope,
-        "ToppedUp": lambda: event.amount,
-        "AwardCommitted": lambda: event.amount,
-        "CommitmentReleased": lambda: event.amount,
-        "AwardSettled": lambda: event.paid,
-    }[kind]()
+    `released` is what went back to the envelope: a settlement's shortfall, a released commitment,
+    or the commitment an application held before a new decision replaced it."""
+    application_id: Any = None
+    released: Decimal | None = None
+    reason: str | None = None
+    match event:
+        case Call.Opened(terms=terms):
+            kind, amount = "initial", terms.envelope
+        case Call.Amended(terms=terms, reason=reason):
+            kind, amount = "initial", terms.envelope
+        case Call.ToppedUp(amount=amount, reason=reason):
+            kind = "top_up"
+        case Call.AwardCommitted(application_id=application_id, amount=amount, replaced=replaced):
+            kind, released = "committed", (replaced if replaced > 0 else None)
+        case Call.CommitmentReleased(application_id=application_id, amount=amount, reason=reason):
+            kind, released = "released", amount
+        case Call.AwardSettled(application_id=application_id, paid=amount, released=released):
+            kind = "settled"
+        case Call.FirstApplicationReceived() | Call.Closed() | Call.ResultsPublished() | Call.AuditGranted():
+            return None  # no money moved
+        case _:
+            raise UnknownEvent("envelope ledger", event)
     return {
         "call_id": row["call_id"],
         "entry": event.originator_version,
         "tenant_id": None,
         "region": None,
-        "kind": _LEDGER_KINDS[kind],
-        "application_id": str(event.application_id) if hasattr(event, "application_id") else None,
+        "kind": kind,
+        "application_id": None if application_id is None else str(application_id),
         "amount": amount,
-        "released": _released(kind, event),
-        "reason": getattr(event, "reason", None),
+        "released": released,
+        "reason": reason,
         "envelope_total": row["envelope_total"],
         "committed": row["committed"],
         "paid": row["paid"],

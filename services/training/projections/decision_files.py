@@ -14,7 +14,10 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from services.training.domain.call import Call
+from services.training.domain.funding_application import FundingApplication
 from services.training.events_log import TRAINING_LOG
+from shared.events import UnknownEvent
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows
 
@@ -37,7 +40,6 @@ DECISION_FILE = Table(
     primary_key=("application_id", "notification_id"),
 )
 
-_ENVELOPE_EVENTS = ("Call.AwardCommitted", "Call.CommitmentReleased", "Call.AwardSettled")
 _NOT_DETAILS = frozenset({"originator_id", "originator_version", "timestamp", "meta", "originator_topic"})
 
 
@@ -47,20 +49,20 @@ def event_details(event: Any) -> Any:
 
 class DecisionFileProjection(Projection):
     name = "decision_files"
-    version = 1
+    # 2: an override's details carry its day (`on`, FundingApplication.CheckOverridden version 2)
+    version = 2
     source = TRAINING_LOG
     tables = (DECISION_FILE,)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        relevant = [(n, self._application_of(n.event)) for n in events]
-        relevant = [(n, a) for n, a in relevant if a is not None]
+        relevant = [(n, a) for n in events if (a := self._application_of(n.event)) is not None]
         if not relevant:
             return
         owners = await self._owners(conn, tables, {a for _, a in relevant})
         # Drafted first: a save may hold an application's first event after the call's event about it.
         for notified, application_id in relevant:
             event = notified.event
-            if type(event).__qualname__ == "FundingApplication.Drafted":
+            if isinstance(event, FundingApplication.Drafted):
                 owners[application_id] = (event.lead.member_id, event.lead.region, str(event.call_id))
         rows = []
         for notified, application_id in relevant:
@@ -73,7 +75,7 @@ class DecisionFileProjection(Projection):
                     "tenant_id": tenant,
                     "region": region,
                     "call_id": call_id,
-                    "source": "envelope" if type(event).__qualname__.startswith("Call.") else "application",
+                    "source": "envelope" if isinstance(event, Call.Event) else "application",
                     "event": type(event).__name__,
                     "recorded_at": event.timestamp,
                     "actor_id": event.meta.actor_id,
@@ -85,13 +87,21 @@ class DecisionFileProjection(Projection):
         await append_rows(conn, tables["decision_file"], DECISION_FILE, rows)
 
     @staticmethod
-    def _application_of(event: Any) -> str | None:
-        name = type(event).__qualname__
-        if name.startswith("FundingApplication."):
-            return str(event.originator_id)
-        if name in _ENVELOPE_EVENTS:
-            return str(event.application_id)
-        return None
+    def _application_of(event: object) -> str | None:
+        """The funding application the event belongs in the file of, if any."""
+        match event:
+            case FundingApplication.Event(originator_id=application_id):
+                return str(application_id)
+            case Call.AwardCommitted(application_id=application_id):
+                return str(application_id)
+            case Call.CommitmentReleased(application_id=application_id):
+                return str(application_id)
+            case Call.AwardSettled(application_id=application_id):
+                return str(application_id)
+            case Call.Event():
+                return None  # the call's other events are not about one application
+            case _:
+                raise UnknownEvent("decision files", event)
 
     @staticmethod
     async def _owners(

@@ -14,14 +14,17 @@ from typing import Any
 
 import asyncpg
 
+from services.training.domain.call import Call
+from services.training.domain.funding_application import FundingApplication
 from services.training.events_log import TRAINING_LOG
-from services.training.projections.application_rows import (
-    apply_application_event,
+from services.training.projections.call_dashboard import CALL_DASHBOARD, recount_dashboards
+from services.training.projections.call_rows import apply_call_event, ledger_line
+from services.training.projections.funding_application_rows import (
+    apply_funding_application_event,
     enterprise_rows,
     state_from_row,
 )
-from services.training.projections.call_dashboard import CALL_DASHBOARD, recount_dashboards
-from services.training.projections.call_rows import apply_call_event, ledger_line
+from shared.events import UnknownEvent
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows, fetch_rows_by_key, upsert_rows
 
@@ -164,10 +167,6 @@ REVIEWER_ASSIGNMENTS = Table(
 )
 
 
-def _is(notified: Notified, aggregate: str) -> bool:
-    return type(notified.event).__qualname__.startswith(aggregate + ".")
-
-
 class FundingProjection(Projection):
     name = "funding"
     version = 2  # 2: amounts of the dashboards to the cent
@@ -175,13 +174,23 @@ class FundingProjection(Projection):
     tables = (CALLS, ENVELOPE_LEDGER, AUDIT_GRANTS, APPLICATIONS, REVIEWER_ASSIGNMENTS, CALL_DASHBOARD)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        touched = await self._apply_call_events(conn, [n.event for n in events if _is(n, "Call")], tables)
-        touched |= await self._apply_application_events(
-            conn, [n.event for n in events if _is(n, "FundingApplication")], tables
-        )
+        call_events: list[Call.Event] = []
+        application_events: list[FundingApplication.Event] = []
+        for notified in events:
+            match notified.event:
+                case Call.Event() as event:
+                    call_events.append(event)
+                case FundingApplication.Event() as event:
+                    application_events.append(event)
+                case event:
+                    raise UnknownEvent("funding projection", event)
+        touched = await self._apply_call_events(conn, call_events, tables)
+        touched |= await self._apply_funding_application_events(conn, application_events, tables)
         await recount_dashboards(conn, tables, touched)
 
-    async def _apply_call_events(self, conn: asyncpg.Connection, events: list[Any], tables: TableNames) -> set[str]:
+    async def _apply_call_events(
+        self, conn: asyncpg.Connection, events: list[Call.Event], tables: TableNames
+    ) -> set[str]:
         if not events:
             return set()
         calls = await fetch_rows_by_key(conn, tables["calls"], "call_id", [str(e.originator_id) for e in events])
@@ -195,7 +204,7 @@ class FundingProjection(Projection):
             line = ledger_line(row, event)
             if line is not None:
                 ledger.append(line)
-            if type(event).__name__ == "AuditGranted":
+            if isinstance(event, Call.AuditGranted):
                 grants.append(
                     {
                         "call_id": call_id,
@@ -212,8 +221,8 @@ class FundingProjection(Projection):
         await append_rows(conn, tables["audit_grants"], AUDIT_GRANTS, grants)
         return set(changed)
 
-    async def _apply_application_events(
-        self, conn: asyncpg.Connection, events: list[Any], tables: TableNames
+    async def _apply_funding_application_events(
+        self, conn: asyncpg.Connection, events: list[FundingApplication.Event], tables: TableNames
     ) -> set[str]:
         if not events:
             return set()
@@ -228,7 +237,7 @@ class FundingProjection(Projection):
         changed: set[str] = set()
         for event in events:
             application_id = str(event.originator_id)
-            states[application_id] = apply_application_event(states.get(application_id), event)
+            states[application_id] = apply_funding_application_event(states.get(application_id), event)
             changed.add(application_id)
         rows = [row for application_id in sorted(changed) for row in enterprise_rows(states[application_id])]
         gone = [

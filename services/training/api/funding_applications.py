@@ -1,4 +1,4 @@
-"""HTTP routes of an application as its applicants work on it: draft, edit, submit, amend, withdraw,
+"""HTTP routes of a funding application as its applicants work on it: draft, edit, submit, amend, withdraw,
 report actuals; and reading it back (what each reader may see of it)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.training import queries
-from services.training.api.access import reader_of
+from services.training.access import Access, access_of
 from services.training.api.common import (
     APPLICANTS,
     FUNDING,
@@ -25,21 +25,13 @@ from services.training.api.common import (
     WaitFor,
     training,
 )
-from services.training.api.schemas import (
-    ActualsIn,
-    AmendmentDiff,
-    AmendmentIn,
-    AmendmentRecorded,
-    ApplicationRecord,
-    Change,
-    ContentIn,
-    ReasonIn,
-)
-from services.training.api.views import application_record
+from services.training.api.schemas import ActualsIn, AmendmentIn, AmendmentRecorded, ContentIn, ReasonIn
 from services.training.application import ContentRequest
 from services.training.domain.amendments import content_changes
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import Training, TrainingActual
+from services.training.read_models import AmendmentDiff, ApplicationRecord, Change
+from services.training.redaction import application_record
 from shared.auth import Principal
 from shared.commands import expected_version, run_command
 from shared.errors import CommandRefused
@@ -77,7 +69,7 @@ def tenant(request: Request) -> str:
     return principal.tenant
 
 
-class DraftController(Controller):
+class FundingApplicationDraftController(Controller):
     """Drafting is under the call: the lead enterprise is the caller's own."""
 
     path = "/api/training/calls"
@@ -92,7 +84,7 @@ class DraftController(Controller):
     )
     async def draft(
         self, request: Request, call_id: CallId, data: JSONBody[ContentIn], platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, lead = training(platform), tenant(request)
         return await run_command(
             request,
@@ -103,7 +95,7 @@ class DraftController(Controller):
         )
 
 
-class ApplicationController(Controller):
+class FundingApplicationController(Controller):
     path = "/api/training/applications"
     tags = ["training: applications"]
 
@@ -120,8 +112,8 @@ class ApplicationController(Controller):
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
     ) -> ApplicationRecord:
-        row, reader = await visible_application(platform, request, application_id, wait_for)
-        return application_record(row, reader)
+        row, access = await visible_application(platform, request, application_id, wait_for)
+        return application_record(row, access)
 
     @get(
         "/{application_id:uuid}/amendments",
@@ -158,7 +150,7 @@ class ApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ContentIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -182,7 +174,7 @@ class ApplicationController(Controller):
     )
     async def submit(
         self, request: Request, application_id: ApplicationId, platform: NamedDependency[Platform]
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -248,7 +240,7 @@ class ApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ReasonIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         return await run_command(
             request,
@@ -276,7 +268,7 @@ class ApplicationController(Controller):
         application_id: ApplicationId,
         data: JSONBody[ActualsIn],
         platform: NamedDependency[Platform],
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
         actuals = tuple(
             TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=Decimal(a.cost))
@@ -298,13 +290,13 @@ class ApplicationController(Controller):
 
 async def visible_application(
     platform: Platform, request: Request, application_id: UUID, wait_for: int | None
-) -> tuple[dict, object]:
+) -> tuple[dict, Access]:
     """The application's row if the caller may read it; 404 otherwise (another tenant's application
     and no application at all look the same)."""
     await platform.wait_for("training", wait_for, [FUNDING])
-    reader = await reader_of(platform, request.user)
-    async with scoped_connection(platform.read_pool, reader.scope) as conn:
-        row = await queries.application(conn, str(application_id))
-    if row is None or not reader.may_read(row):
+    access = await access_of(platform, request.user)
+    async with scoped_connection(platform.read_pool, access.scope) as conn:
+        row = await queries.funding_application(conn, str(application_id))
+    if row is None or not access.may_read(row):
         raise ApplicationNotFound(application_id)
-    return row, reader
+    return row, access

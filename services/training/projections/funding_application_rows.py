@@ -1,4 +1,4 @@
-"""An application as the read side sees it, and how each of its events changes it: a pure fold.
+"""A funding application as the read side sees it, and how each of its events changes it: a pure fold.
 
 The state is one dict of application-level figures in JSON-friendly form (value objects as plain
 dicts, amounts as Decimal); `enterprise_rows` then spreads it into one row per applicant enterprise,
@@ -13,7 +13,10 @@ from typing import Any
 
 import msgspec
 
+from services.training.domain.funding_application import FundingApplication
 from services.training.domain.scoring import mean_score
+from services.training.domain.values import ApplicationContent
+from shared.events import UnknownEvent
 
 SUBMITTED = ("submitted", "decided", "sent_back", "awarded", "rejected", "settled")
 
@@ -37,9 +40,8 @@ def as_json(value: Any) -> Any:
     return msgspec.to_builtins(value)
 
 
-def apply_application_event(state: dict[str, Any] | None, event: Any) -> dict[str, Any]:
-    kind = type(event).__name__
-    if kind == "Drafted":
+def apply_funding_application_event(state: dict[str, Any] | None, event: FundingApplication.Event) -> dict[str, Any]:
+    if isinstance(event, FundingApplication.Drafted):
         state = {
             "application_id": str(event.originator_id),
             "call_id": str(event.call_id),
@@ -69,15 +71,51 @@ def apply_application_event(state: dict[str, Any] | None, event: Any) -> dict[st
         _set_content(state, event.content)
     else:
         if state is None:
-            raise ValueError(f"{kind} for application {event.originator_id} before it was drafted")
+            raise ValueError(f"{type(event).__name__} for application {event.originator_id} before it was drafted")
         state = dict(state)
-        _APPLY[kind](state, event)
+        _apply(state, event)
     state["version"] = event.originator_version
     state["updated_at"] = event.timestamp
     return state
 
 
-def _set_content(state: dict[str, Any], content: Any) -> None:
+def _apply(state: dict[str, Any], event: FundingApplication.Event) -> None:
+    match event:
+        case FundingApplication.Edited(content=content):
+            _set_content(state, content)
+        case FundingApplication.Submitted(content=content, on=on):
+            _set_content(state, content)
+            state.update(submitted_content=as_json(content), status="submitted", submitted_on=on)
+        case FundingApplication.Amended(content=content):
+            _set_content(state, content)
+            state.update(amendments=state["amendments"] + 1, eligibility="pending")
+        case FundingApplication.Withdrawn():
+            state["status"] = "withdrawn"
+        case FundingApplication.EligibilityChecked():
+            _eligibility_checked(state, event)
+        case FundingApplication.CheckOverridden():
+            _check_overridden(state, event)
+        case FundingApplication.ReviewerAssigned():
+            _reviewer_assigned(state, event)
+        case FundingApplication.Scored():
+            _scored(state, event)
+        case FundingApplication.AwardDecided():
+            _award_decided(state, event)
+        case FundingApplication.RejectionDecided():
+            _rejection_decided(state, event)
+        case FundingApplication.DecisionApproved():
+            _decision_approved(state, event)
+        case FundingApplication.DecisionSentBack():
+            _decision_sent_back(state, event)
+        case FundingApplication.ActualsReported(actuals=actuals):
+            state["actuals"] = as_json(actuals)
+        case FundingApplication.Settled():
+            _settled(state, event)
+        case _:
+            raise UnknownEvent("funding application rows", event)
+
+
+def _set_content(state: dict[str, Any], content: ApplicationContent) -> None:
     state["content"] = as_json(content)
     state["title"] = content.title
     state["requested"] = content.requested
@@ -89,37 +127,19 @@ def _set_content(state: dict[str, Any], content: Any) -> None:
     ]
 
 
-def _edited(state: dict[str, Any], event: Any) -> None:
-    _set_content(state, event.content)
-
-
-def _submitted(state: dict[str, Any], event: Any) -> None:
-    _set_content(state, event.content)
-    state.update(submitted_content=as_json(event.content), status="submitted", submitted_on=event.on)
-
-
-def _amended(state: dict[str, Any], event: Any) -> None:
-    _set_content(state, event.content)
-    state.update(amendments=state["amendments"] + 1, eligibility="pending")
-
-
-def _withdrawn(state: dict[str, Any], event: Any) -> None:
-    state["status"] = "withdrawn"
-
-
-def _eligibility_checked(state: dict[str, Any], event: Any) -> None:
+def _eligibility_checked(state: dict[str, Any], event: FundingApplication.EligibilityChecked) -> None:
     overrides = {c["code"]: c["override"] for c in state["checks"] if c.get("override")}
     state["checks"] = [{**as_json(c), "override": overrides.get(c.code)} for c in event.checks]
     state.update(eligibility="eligible" if event.eligible else "ineligible", allowed_maximum=event.allowed_maximum)
 
 
-def _check_overridden(state: dict[str, Any], event: Any) -> None:
+def _check_overridden(state: dict[str, Any], event: FundingApplication.CheckOverridden) -> None:
     override = {"reason": event.reason, "by": event.by, "recorded_at": event.timestamp.isoformat()}
     state["checks"] = [{**c, "override": override} if c["code"] == event.check else c for c in state["checks"]]
     state["eligibility"] = "eligible" if event.eligible else "ineligible"
 
 
-def _reviewer_assigned(state: dict[str, Any], event: Any) -> None:
+def _reviewer_assigned(state: dict[str, Any], event: FundingApplication.ReviewerAssigned) -> None:
     state["reviewers"] = [
         *state["reviewers"],
         {
@@ -130,7 +150,7 @@ def _reviewer_assigned(state: dict[str, Any], event: Any) -> None:
     ]
 
 
-def _scored(state: dict[str, Any], event: Any) -> None:
+def _scored(state: dict[str, Any], event: FundingApplication.Scored) -> None:
     entry = {
         "reviewer_id": event.reviewer_id,
         "total": str(event.total),
@@ -144,7 +164,7 @@ def _scored(state: dict[str, Any], event: Any) -> None:
     state["score"] = mean_score(Decimal(s["total"]) for s in state["scores"])
 
 
-def _award_decided(state: dict[str, Any], event: Any) -> None:
+def _award_decided(state: dict[str, Any], event: FundingApplication.AwardDecided) -> None:
     state.update(
         status="decided",
         decided_on=event.on,
@@ -163,7 +183,7 @@ def _award_decided(state: dict[str, Any], event: Any) -> None:
     )
 
 
-def _rejection_decided(state: dict[str, Any], event: Any) -> None:
+def _rejection_decided(state: dict[str, Any], event: FundingApplication.RejectionDecided) -> None:
     state.update(
         status="decided",
         decided_on=event.on,
@@ -180,7 +200,7 @@ def _rejection_decided(state: dict[str, Any], event: Any) -> None:
     )
 
 
-def _decision_approved(state: dict[str, Any], event: Any) -> None:
+def _decision_approved(state: dict[str, Any], event: FundingApplication.DecisionApproved) -> None:
     award = state["decision"]["kind"] == "award"
     state.update(
         status="awarded" if award else "rejected",
@@ -195,7 +215,7 @@ def _decision_approved(state: dict[str, Any], event: Any) -> None:
     )
 
 
-def _decision_sent_back(state: dict[str, Any], event: Any) -> None:
+def _decision_sent_back(state: dict[str, Any], event: FundingApplication.DecisionSentBack) -> None:
     state.update(
         status="sent_back",
         review={
@@ -207,11 +227,7 @@ def _decision_sent_back(state: dict[str, Any], event: Any) -> None:
     )
 
 
-def _actuals_reported(state: dict[str, Any], event: Any) -> None:
-    state["actuals"] = as_json(event.actuals)
-
-
-def _settled(state: dict[str, Any], event: Any) -> None:
+def _settled(state: dict[str, Any], event: FundingApplication.Settled) -> None:
     state.update(
         status="settled",
         settled=event.amount,
@@ -219,24 +235,6 @@ def _settled(state: dict[str, Any], event: Any) -> None:
         delivered_hours=event.delivered_hours,
         delivered_cost=event.delivered_cost,
     )
-
-
-_APPLY = {
-    "Edited": _edited,
-    "Submitted": _submitted,
-    "Amended": _amended,
-    "Withdrawn": _withdrawn,
-    "EligibilityChecked": _eligibility_checked,
-    "CheckOverridden": _check_overridden,
-    "ReviewerAssigned": _reviewer_assigned,
-    "Scored": _scored,
-    "AwardDecided": _award_decided,
-    "RejectionDecided": _rejection_decided,
-    "DecisionApproved": _decision_approved,
-    "DecisionSentBack": _decision_sent_back,
-    "ActualsReported": _actuals_reported,
-    "Settled": _settled,
-}
 
 
 def enterprise_rows(state: dict[str, Any]) -> list[dict[str, Any]]:

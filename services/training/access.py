@@ -1,4 +1,4 @@
-"""Who may read what in the training service, beyond the platform's tenant and region scopes.
+"""The training service's read-access policy: who may read what, beyond the platform's tenant and region scopes.
 
 - national staff: everything;
 - an auditor: the calls national staff granted them (decision files, exports, applications);
@@ -21,7 +21,7 @@ from shared.tenancy import ReadScope, scope_of, scoped_connection
 
 
 @dataclass(frozen=True)
-class Reader:
+class Access:
     principal: Principal
     scope: ReadScope
     application_ids: frozenset[str] | None = None  # a fund reviewer: only these
@@ -42,19 +42,20 @@ class Reader:
         )
 
 
-async def reader_of(platform: Platform, principal: Principal) -> Reader:
+async def access_of(platform: Platform, principal: Principal) -> Access:
+    """What the principal may read: the scope of their reads, narrowed for reviewers and auditors."""
     if principal.has(Role.NATIONAL_STAFF):
-        return Reader(principal, ReadScope.network(), sees_deliberation=True)
+        return Access(principal, ReadScope.network(), sees_deliberation=True)
     if principal.has(Role.AUDITOR):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             calls = await queries.granted_calls(conn, principal.subject)
             tenants = await queries.lead_tenants(conn, calls) if calls else []
-        return Reader(principal, scope_of(principal, tenants), call_ids=frozenset(calls), sees_deliberation=True)
+        return Access(principal, scope_of(principal, tenants), call_ids=frozenset(calls), sees_deliberation=True)
     if principal.has(Role.FUND_REVIEWER):
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
             assigned = await queries.assignments_of(conn, principal.subject)
         # A reviewer's own tenant claim names their enterprise: it gives them no member scope here.
         tenants = sorted({a["tenant_id"] for a in assigned})
         scope = ReadScope.of_tenants(tenants) if tenants else ReadScope("none")
-        return Reader(principal, scope, application_ids=frozenset(a["application_id"] for a in assigned))
-    return Reader(principal, scope_of(principal))
+        return Access(principal, scope, application_ids=frozenset(a["application_id"] for a in assigned))
+    return Access(principal, scope_of(principal))

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.training.api.access import Reader
-from services.training.api.schemas import (
+from services.training.access import Access
+from services.training.projections.call_dashboard import FIGURE_NAMES
+from services.training.read_models import (
     ApplicationRecord,
     ApplicationSummary,
     CallRecord,
     DashboardFigures,
     EnvelopeFigures,
+    VisibleStatus,
 )
-from services.training.projections.call_dashboard import FIGURE_NAMES
 
-UNDER_REVIEW = {"decided": "under_review", "sent_back": "under_review"}
+UNDER_REVIEW: dict[str, VisibleStatus] = {"decided": "under_review", "sent_back": "under_review"}
 
 _NEXT_STEPS = {
     "draft": ("complete_and_submit", "Compléter et déposer la candidature avant la clôture de l'appel"),
@@ -50,15 +51,15 @@ def next_step(row: dict[str, Any]) -> tuple[str, str]:
     return _NEXT_STEPS[row["status"]]
 
 
-def visible_status(row: dict[str, Any], reader: Reader) -> str:
-    return row["status"] if reader.sees_deliberation else UNDER_REVIEW.get(row["status"], row["status"])
+def visible_status(row: dict[str, Any], access: Access) -> VisibleStatus:
+    return row["status"] if access.sees_deliberation else UNDER_REVIEW.get(row["status"], row["status"])
 
 
-def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord:
+def application_record(row: dict[str, Any], access: Access) -> ApplicationRecord:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationRecord.__struct_fields__ if name in row}
     fields.update(
-        status=visible_status(row, reader),
+        status=visible_status(row, access),
         next_step=code,
         next_step_label=label,
         reviewers=None,
@@ -68,7 +69,7 @@ def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord
         review=None,
         decided_on=None,
     )
-    if reader.sees_deliberation:
+    if access.sees_deliberation:
         fields.update(
             reviewers=row["reviewers"],
             scores=row["scores"],
@@ -77,8 +78,8 @@ def application_record(row: dict[str, Any], reader: Reader) -> ApplicationRecord
             review=row["review"],
             decided_on=row["decided_on"],
         )
-    elif reader.is_reviewer:
-        fields["scores"] = [s for s in row["scores"] if s["reviewer_id"] == reader.principal.subject]
+    elif access.is_reviewer:
+        fields["scores"] = [s for s in row["scores"] if s["reviewer_id"] == access.principal.subject]
     elif row["notified_on"] is not None:
         fields["decision"] = _notified_decision(row["decision"])
     return ApplicationRecord(**fields)
@@ -88,15 +89,15 @@ def _notified_decision(decision: dict[str, Any]) -> dict[str, Any]:
     return {"kind": decision["kind"], "amount": decision["amount"], "reason": decision["reason"], "on": decision["on"]}
 
 
-def application_summary(row: dict[str, Any], reader: Reader) -> ApplicationSummary:
+def application_summary(row: dict[str, Any], access: Access) -> ApplicationSummary:
     code, label = next_step(row)
     fields = {name: row[name] for name in ApplicationSummary.__struct_fields__ if name in row}
     fields.update(
-        status=visible_status(row, reader),
+        status=visible_status(row, access),
         enterprises=len(row["enterprises"]),
         next_step=code,
         next_step_label=label,
-        score=row["score"] if reader.sees_deliberation else None,
+        score=row["score"] if access.sees_deliberation else None,
     )
     return ApplicationSummary(**fields)
 

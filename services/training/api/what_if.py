@@ -1,0 +1,82 @@
+"""HTTP route of the what-if: rank a call's scored applications and show what an envelope or a
+cut-off score would fund (it decides nothing)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+
+from services.training import queries
+from services.training.api.common import (
+    READ_ERRORS,
+    STAFF,
+    CallId,
+    MoneyQuery,
+    ScoreQuery,
+    WaitFor,
+    call_row,
+)
+from services.training.domain.what_if import Candidate, simulate
+from services.training.read_models import (
+    WhatIf,
+    WhatIfLine,
+)
+from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
+
+
+class WhatIfController(Controller):
+    """Simulations on the ranked applications."""
+
+    path = "/api/training/calls"
+    tags = ["training: calls"]
+
+    @get(
+        "/{call_id:uuid}/what-if",
+        responses=READ_ERRORS,
+        guards=[STAFF],
+        summary="Rank the scored applications and show what an envelope or a cut-off score would fund "
+        "(decides nothing)",
+    )
+    async def what_if(
+        self,
+        call_id: CallId,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        envelope: MoneyQuery = None,
+        cutoff_score: ScoreQuery = None,
+    ) -> WhatIf:
+        row = await call_row(platform, call_id, wait_for)
+        budget = row["envelope_total"] if envelope is None else Decimal(envelope)
+        cutoff = None if cutoff_score is None else Decimal(cutoff_score)
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, str(call_id))]
+        outcomes = simulate(candidates, budget, cutoff)
+        count = Counter(o.outcome for o in outcomes)
+        return WhatIf(
+            call_id=str(call_id),
+            envelope=budget,
+            cutoff_score=cutoff,
+            funded_total=sum((o.funded for o in outcomes), Decimal(0)),
+            fully_funded=count["full"],
+            partly_funded=count["partial"],
+            unfunded=count["unfunded"],
+            below_cutoff=count["below_cutoff"],
+            lines=[
+                WhatIfLine(
+                    rank=o.rank,
+                    application_id=o.candidate.application_id,
+                    title=o.candidate.title,
+                    lead_name=o.candidate.lead_name,
+                    score=o.candidate.score,
+                    requested=o.candidate.requested,
+                    fundable=o.fundable,
+                    funded=o.funded,
+                    outcome=o.outcome,
+                )
+                for o in outcomes
+            ],
+        )

@@ -1,0 +1,96 @@
+"""What every use-case area of the training service shares: the register copy, the loaders, and how
+a command on a funding application runs (load, decide, save, through `ServiceApplication.change`).
+
+A command that changes the call's envelope saves the funding application and the call in one
+transaction: both or neither. It runs holding the call's lock (one writer per call in a process, see
+`call_locks`); when another process changed the call meanwhile, the library refuses the save on the
+call's version and the command is decided again on fresh state (`commutes=True`), so that it either
+fits what is left of the envelope or is refused with the amount still available. The client's
+`If-Match` names the funding application's version, which every attempt checks again: a decision on
+another application commutes with this one, a change to this one does not (409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from services.training.call_locks import CallLocks
+from services.training.domain.call import Call
+from services.training.domain.eligibility import allowed_maximum, check_eligibility
+from services.training.domain.errors import ApplicationNotFound, CallNotFound
+from services.training.domain.funding_application import FundingApplication
+from services.training.events_log import SCHEMA
+from services.training.register_copy import RegisterCopy
+from shared.database import DatabaseAddress
+from shared.eventstore import CommandResult, ServiceApplication
+
+# Decides on the funding application (and its call); returns the other aggregates to save with it.
+Decide = Callable[[FundingApplication, Call], Sequence[Any] | None]
+
+
+class TrainingService(ServiceApplication):
+    """The base of `TrainingApplication`'s use-case areas."""
+
+    schema = SCHEMA
+
+    def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
+        super().__init__(database, env)
+        self.register = RegisterCopy(self)
+        self.call_locks = CallLocks()
+
+    # --- loading -------------------------------------------------------------------------
+
+    def call(self, call_id: UUID, expected_version: int | None = None) -> Call:
+        return self.load(Call, call_id, CallNotFound, expected_version)
+
+    def funding_application(
+        self, application_id: UUID, *, acting_for: str | None = None, expected_version: int | None = None
+    ) -> FundingApplication:
+        """The funding application; for an applicant (`acting_for` their enterprise), one that does
+        not involve them does not exist (404, whatever version they name)."""
+        if acting_for is not None:
+            found = self.find(FundingApplication, application_id)
+            if found is None or not found.involves(acting_for):
+                raise ApplicationNotFound(application_id)
+        return self.load(FundingApplication, application_id, ApplicationNotFound, expected_version)
+
+    def has_call(self, year: int) -> bool:
+        return self.find(Call, Call.create_id(year)) is not None
+
+    # --- how a command runs ----------------------------------------------------------------
+
+    def change_call(self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None]) -> CommandResult:
+        with self.call_locks.hold(call_id):
+            return self.change(lambda: self.call(call_id, expected_version), change)
+
+    def change_funding_application(
+        self,
+        application_id: UUID,
+        decide: Decide,
+        *,
+        acting_for: str | None = None,
+        expected_version: int | None = None,
+        saves_call: bool = False,
+    ) -> CommandResult:
+        """Load the funding application and its call, decide, save (with the call when `saves_call`)."""
+
+        def load() -> FundingApplication:
+            return self.funding_application(application_id, acting_for=acting_for, expected_version=expected_version)
+
+        def decide_with_call(application: FundingApplication) -> Sequence[Any] | None:
+            return decide(application, self.call(application.call_id))
+
+        if not saves_call:
+            return self.change(load, decide_with_call)
+        with self.call_locks.hold(self.funding_application(application_id, acting_for=acting_for).call_id):
+            return self.change(load, decide_with_call, commutes=True)
+
+    def record_eligibility(self, application: FundingApplication, call: Call, on: date) -> None:
+        """Check the funding application's eligibility against the register copy, and record it."""
+        facts = self.register.facts(e.member_id for e in application.enterprises)
+        checks = check_eligibility(application.lead, application.content, call.terms, facts, on)
+        seen = tuple(facts[e.member_id] for e in application.enterprises if e.member_id in facts)
+        application.record_eligibility(checks, seen, allowed_maximum(application.content, call.terms), on)
