@@ -30,7 +30,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from services.membership.domain.member import Member
+from services.membership.domain.member import Contact, Member
+from shared.events import UnknownEvent
 
 MEMBER_EVENT_TOPIC_PREFIX = f"{Member.__module__}:Member."
 
@@ -44,21 +45,25 @@ class Segment:
     state: dict[str, Any]
 
 
-def effective_on(event: Any) -> date:
+def effective_on(event: Member.Event) -> date:
     """The date a change takes effect: a registration's join date, every other event's own date."""
-    return event.joined_on if type(event).__name__ == "Registered" else event.effective_on
+    match event:
+        case Member.Registered(joined_on=joined_on):
+            return joined_on
+        case _:
+            return event.effective_on  # type: ignore[attr-defined]  # every other member event has one
 
 
-def takes_effect(event: Any, joined_on: date) -> date:
+def takes_effect(event: Member.Event, joined_on: date) -> date:
     """When the change counts in the register: never before the member joined."""
     return max(effective_on(event), joined_on)
 
 
-def _contact(contact: Any) -> dict[str, str]:
+def contact_fields(contact: Contact) -> dict[str, str]:
     return {"name": contact.name, "email": contact.email, "phone": contact.phone}
 
 
-def _registered(event: Any) -> dict[str, Any]:
+def registered_state(event: Member.Registered) -> dict[str, Any]:
     return {
         "member_id": str(event.originator_id),
         "tenant_id": str(event.originator_id),
@@ -71,7 +76,7 @@ def _registered(event: Any) -> dict[str, Any]:
         "status": "active",
         "joined_on": event.joined_on,
         "left_on": None,
-        "contact": _contact(event.contact),
+        "contact": contact_fields(event.contact),
         "certification": None,
         "certification_scheme": None,
         "certification_group": None,
@@ -89,23 +94,28 @@ def _without_certificate(row: dict[str, Any], on: date) -> None:
         row["lost_certificates"] = {**row["lost_certificates"], group: on.isoformat()}
 
 
-def apply_member_event(row: dict[str, Any] | None, event: Any, on: date) -> dict[str, Any]:
+def _left(row: dict[str, Any], status: str, left_on: date, on: date) -> None:
+    _without_certificate(row, on)
+    row.update(status=status, left_on=left_on)
+    if row["tenures"] and row["tenures"][-1]["left_on"] is None:
+        row["tenures"][-1] = {**row["tenures"][-1], "left_on": left_on.isoformat()}
+
+
+def apply_member_event(row: dict[str, Any] | None, event: Member.Event, on: date) -> dict[str, Any]:
     """The member's state after `event`, which takes effect on `on`. `row` is None before `Registered`."""
-    kind = type(event).__name__
-    if kind == "Registered":
-        return _registered(event)
+    if isinstance(event, Member.Registered):
+        return registered_state(event)
     if row is None:
-        raise ValueError(f"{kind} for member {event.originator_id} before it was registered")
+        raise ValueError(f"{type(event).__name__} for member {event.originator_id} before it was registered")
     row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
-    match kind:
-        case "DetailsChanged":
-            row.update(name=event.name, contact=_contact(event.contact), city=event.city)
-        case "FormsChanged":
-            row.update(forms=list(event.forms), primary_form=event.forms[0])
-        case "MovedToRegion":
-            row["region"] = event.region
-        case "Certified":
-            c = event.certification
+    match event:
+        case Member.DetailsChanged(name=name, contact=contact, city=city):
+            row.update(name=name, contact=contact_fields(contact), city=city)
+        case Member.FormsChanged(forms=forms):
+            row.update(forms=list(forms), primary_form=forms[0])
+        case Member.MovedToRegion(region=region):
+            row["region"] = region
+        case Member.Certified(certification=c):
             row.update(
                 certification={
                     "scheme": c.scheme,
@@ -118,46 +128,45 @@ def apply_member_event(row: dict[str, Any] | None, event: Any, on: date) -> dict
                 certification_group=c.group_id,
                 certified_on=c.obtained_on,
             )
-        case "CertificationLost":
+        case Member.CertificationLost():
             _without_certificate(row, on)
             row.update(certification=None, certification_scheme=None, certification_group=None, certified_on=None)
-        case "JoinedAccordGroupe":
-            row["accord_groupe_since"] = event.effective_on
-        case "LeftAccordGroupe":
+        case Member.JoinedAccordGroupe(effective_on=since):
+            row["accord_groupe_since"] = since
+        case Member.LeftAccordGroupe():
             row["accord_groupe_since"] = None
-        case "DuesCalled":
+        case Member.DuesCalled(year=year, amount=amount):
             # Keeps what was paid: a payment dated before the call is still counted.
-            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            row["dues"][str(event.year)] = {**year, "called": str(event.amount)}
-        case "DuesPaid":
-            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            row["dues"][str(event.year)] = {**year, "paid": str(Decimal(year["paid"]) + event.amount)}
-        case "Resigned" | "Excluded":
-            _without_certificate(row, on)
-            row.update(status="resigned" if kind == "Resigned" else "excluded", left_on=event.effective_on)
-            if row["tenures"] and row["tenures"][-1]["left_on"] is None:
-                row["tenures"][-1] = {**row["tenures"][-1], "left_on": event.effective_on.isoformat()}
-        case "Reinstated":
+            dues = row["dues"].get(str(year), {"called": "0", "paid": "0"})
+            row["dues"][str(year)] = {**dues, "called": str(amount)}
+        case Member.DuesPaid(year=year, amount=amount):
+            dues = row["dues"].get(str(year), {"called": "0", "paid": "0"})
+            row["dues"][str(year)] = {**dues, "paid": str(Decimal(dues["paid"]) + amount)}
+        case Member.Resigned(effective_on=left_on):
+            _left(row, "resigned", left_on, on)
+        case Member.Excluded(effective_on=left_on):
+            _left(row, "excluded", left_on, on)
+        case Member.Reinstated(effective_on=rejoined_on):
             row.update(status="active", left_on=None)
-            row["tenures"].append({"joined_on": event.effective_on.isoformat(), "left_on": None})
+            row["tenures"].append({"joined_on": rejoined_on.isoformat(), "left_on": None})
         case _:
-            raise ValueError(f"unknown member event {kind}")
+            raise UnknownEvent("member state fold", event)
     group = row["certification_group"]
     if group in row["lost_certificates"] and row["status"] == "active":
         row["lost_certificates"] = {k: v for k, v in row["lost_certificates"].items() if k != group}
     return row
 
 
-def member_timeline(events: Iterable[Any]) -> list[Segment]:
+def member_timeline(events: Iterable[Member.Event]) -> list[Segment]:
     """The member's states over effective dates, from the events known (in any order)."""
     events = list(events)
-    registered = next((e for e in events if type(e).__name__ == "Registered"), None)
+    registered = next((e for e in events if isinstance(e, Member.Registered)), None)
     if registered is None:
         return []
     joined_on = registered.joined_on
     ordered = sorted(events, key=lambda e: (takes_effect(e, joined_on), e.originator_version))
     segments: list[Segment] = []
-    state: Any = None  # the first day holds Registered (sorted first), which starts the state
+    state: dict[str, Any] | None = None  # the first day holds Registered (sorted first), which starts the state
     for day, same_day in groupby(ordered, key=lambda e: takes_effect(e, joined_on)):
         for event in same_day:
             state = apply_member_event(state, event, day)
@@ -178,7 +187,7 @@ class Timeline:
     before one already known folds the history again. Same fold, same result as `member_timeline`.
     """
 
-    def __init__(self, events: Iterable[Any] = ()) -> None:
+    def __init__(self, events: Iterable[Member.Event] = ()) -> None:
         self.events = list(events)
         self.segments = member_timeline(self.events)
         self._last_day = self._latest_day()
@@ -189,7 +198,7 @@ class Timeline:
         joined_on = self.segments[0].effective_from  # the first range starts on the joining date
         return max(takes_effect(e, joined_on) for e in self.events)
 
-    def add(self, event: Any) -> list[Segment]:
+    def add(self, event: Member.Event) -> list[Segment]:
         """The timeline once `event` (recorded after every known event) is known too."""
         self.events.append(event)
         day = takes_effect(event, self.segments[0].effective_from) if self.segments else None
@@ -227,7 +236,7 @@ def in_force(segments: Sequence[Segment], on: date | None) -> Segment | None:
     return None
 
 
-def fold_as_of(events: Iterable[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
+def fold_as_of(events: Iterable[Member.Event], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
     """The member's state in force on `as_of` as recorded by `known_at`, with the version and time
     of the last event known then (what `If-Match` compares with)."""
     known = [e for e in events if known_at is None or e.timestamp <= known_at]

@@ -57,7 +57,16 @@ class RegionRegistry(AuditedAggregate):
     def create_id() -> UUID:
         return RegionRegistry.ID
 
-    @event("Established")
+    class Established(AuditedAggregate.Created):
+        regions: tuple[tuple[str, str], ...]
+
+    class RegionsMerged(AuditedAggregate.Event):
+        merged: tuple[str, ...]
+        new_code: str
+        new_name: str
+        effective_on: date
+
+    @event(Established)
     def __init__(self, regions: tuple[tuple[str, str], ...]) -> None:
         self.active: dict[str, str] = dict(regions)
         self.retired: dict[str, str] = {}
@@ -100,7 +109,7 @@ class RegionRegistry(AuditedAggregate):
             raise MemberRefused("le champ « new_name » : la nouvelle région doit avoir un nom", field="new_name")
         self._merged(tuple(merged), new_code, new_name.strip(), effective_on)
 
-    @event("RegionsMerged")
+    @event(RegionsMerged)
     def _merged(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         for code in merged:
             self.retired[code] = self.active.pop(code)
