@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -74,3 +75,17 @@ NameFilter = Annotated[
         description="Only members whose name contains this text (case ignored)",
     ),
 ]
+
+# Reading one's own write, and the register at a date as known at a moment.
+WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
+AsOf = Annotated[
+    date | None, QueryParameter(description="effective date: the register as it stood then (default: today)")
+]
+KnownAt = Annotated[
+    datetime | None, QueryParameter(description="recording time: the register as it was known then (default: now)")
+]
+
+
+def or_today(day: date | None) -> date:
+    """A date parameter or field the client may leave out: today when it did."""
+    return day or date.today()

@@ -21,7 +21,7 @@ from services.membership.domain.fields import (
     PHONE_PATTERN,
     REASON_MAX_LENGTH,
 )
-from services.membership.domain.member import CertificationScope, Form, Scheme, Status
+from services.membership.domain.member import CertificationScope, Contact, Form, Scheme, Status
 from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, MoneyText, Text
 
 Reason = Annotated[
@@ -71,8 +71,11 @@ class ContactIn(Strict):
     email: Email
     phone: Phone
 
+    def as_contact(self) -> Contact:
+        return Contact(name=self.name, email=self.email, phone=self.phone)
 
-Contact = Annotated[ContactIn, Meta(description="The member's contact person")]
+
+ContactField = Annotated[ContactIn, Meta(description="The member's contact person")]
 
 
 class MemberRegistration(Strict):
@@ -83,7 +86,7 @@ class MemberRegistration(Strict):
     forms: Forms
     region: Annotated[RegionCode, Meta(description="Its region: an active region's code")]
     joined_on: Annotated[date, Meta(description="The date it joined the federation")]
-    contact: Contact
+    contact: ContactField
     city: Annotated[Text, Meta(description="The town of its head office")]
 
 
@@ -91,7 +94,7 @@ class DetailsChange(Strict):
     """New name, contact and town (all three, as they should read from now on)."""
 
     name: Annotated[Text, Meta(description="The enterprise's name")]
-    contact: Contact
+    contact: ContactField
     city: Annotated[Text, Meta(description="The town of its head office")]
     effective_on: EffectiveOn = None
 

@@ -7,12 +7,16 @@ opens the new one; the application then moves each of their members through its 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from services.membership.domain.errors import MemberRefused, UnknownRegion
 from shared.events import AuditedAggregate
+
+if TYPE_CHECKING:
+    from services.membership.domain.member import Member
 
 # The 17 regional federations named for 2015, then the overseas regions.
 REGIONS_2015: tuple[tuple[str, str], ...] = (
@@ -118,3 +122,11 @@ class RegionRegistry(AuditedAggregate):
             self.mergers[code] = (effective_on, new_code)
         self.active[new_code] = new_name
         self.periods.setdefault(new_code, []).append((effective_on, None))
+
+
+def follow_mergers(registry: RegionRegistry, member: Member, on: date) -> None:
+    """A member placed in a region that a recorded merger closes later moves with it on the
+    merger's date, like the members the merger moved when it was recorded."""
+    while (merger := registry.merger_after(member.region, on)) is not None and merger[1] != member.region:
+        on, new_code = merger
+        member.move_to_region(new_code, on, f"fusion de la région {member.region} dans {new_code}")
