@@ -22,11 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.membership import queries
-from services.membership.api.schemas import MemberRecord
 from services.membership.domain.errors import MemberRefused
 from services.membership.domain.member import Certification, Contact, Member
 from services.membership.figures import figures
 from services.membership.member_state import certificate_at_risk, fold_as_of, latest_losses
+from services.membership.read_models import MemberRecord
 from shared.errors import InvalidInput
 from shared.platform import Platform
 from shared.tenancy import ReadScope

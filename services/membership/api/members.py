@@ -25,9 +25,10 @@ from services.membership.api.params import (
     WaitFor,
     or_today,
 )
-from services.membership.api.schemas import HistoryEntry, MemberPage, MemberRecord, MemberRegistration
+from services.membership.api.schemas import MemberRegistration
 from services.membership.domain.errors import MemberNotFound
 from services.membership.read_cache import REGISTER_ANSWERS
+from services.membership.read_models import HistoryEntry, MemberPage, MemberRecord
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.eventstore import CommandResult

@@ -10,8 +10,9 @@ from litestar.params import JSONBody
 from services.membership import queries
 from services.membership.api.dependencies import STAFF, membership_application
 from services.membership.api.params import AsOf, IdempotencyKey, KnownAt, RegionCodeInPath, WaitFor, or_today
-from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
+from services.membership.api.schemas import RegionMerger
 from services.membership.read_cache import REGISTER_ANSWERS
+from services.membership.read_models import NetworkDashboard, Region, RegionDashboard
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import NotFound
