@@ -12,7 +12,8 @@ from services.membership.domain.member import Member
 from services.membership.domain.regions import RegionRegistry
 from services.membership.domain.siret import SiretIndex
 from services.membership.events_log import MEMBERSHIP_LOG
-from services.membership.member_state import effective_on
+from services.membership.published import published
+from shared.contracts.membership import effective_date
 from shared.events import UnknownEvent
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows
@@ -93,7 +94,7 @@ class MemberHistoryProjection(Projection):
                     "tenant_id": member_id,
                     "region": regions[member_id],
                     "event": type(event).__name__,  # the stored event's name, as the history shows it
-                    "effective_on": effective_on(event),
+                    "effective_on": effective_date(published(event)),
                     "recorded_at": event.timestamp,
                     "actor_id": event.meta.actor_id,
                     "actor_role": event.meta.actor_role,

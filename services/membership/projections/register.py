@@ -46,6 +46,8 @@ from services.membership.member_state import (
     in_force,
     takes_effect,
 )
+from services.membership.published import published
+from shared.contracts.membership import MemberEvent
 from shared.events import UnknownEvent
 from shared.projection import Notified, Projection, decode
 from shared.readmodel import Table, TableNames, append_rows
@@ -171,11 +173,11 @@ class RegisterProjection(Projection):
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        by_member: dict[str, list[Member.Event]] = defaultdict(list)
+        by_member: dict[str, list[MemberEvent]] = defaultdict(list)
         for notified in events:
             match notified.event:
                 case Member.Event() as event:
-                    by_member[str(event.originator_id)].append(event)
+                    by_member[str(event.originator_id)].append(published(event))
                 case RegionRegistry.Established() | RegionRegistry.RegionsMerged() as event:
                     await self._apply_region_event(conn, event, tables)
                 case SiretIndex.Claimed():
@@ -186,12 +188,12 @@ class RegisterProjection(Projection):
             await self._apply_member_events(conn, by_member, events[0].notification_id, tables)
 
     async def _apply_member_events(
-        self, conn: asyncpg.Connection, by_member: dict[str, list[Member.Event]], first_id: int, tables: TableNames
+        self, conn: asyncpg.Connection, by_member: dict[str, list[MemberEvent]], first_id: int, tables: TableNames
     ) -> None:
         # A member whose registration is in this batch has neither earlier events nor rows (the
         # common case of a rebuild, where a member's first events are saved together): nothing to read.
-        seen_before = [m for m, new_events in by_member.items() if new_events[0].originator_version > 1]
-        known: dict[str, list[Member.Event]] = {}
+        seen_before = [m for m, new_events in by_member.items() if new_events[0].version > 1]
+        known: dict[str, list[MemberEvent]] = {}
         stored: dict[str, dict[date, asyncpg.Record]] = defaultdict(dict)
         if seen_before:
             known = await self._events_before(conn, seen_before, first_id)
@@ -221,18 +223,16 @@ class RegisterProjection(Projection):
                     if starts.get(start) == row.segment and start != rewritten.effective_from:
                         continue
                     del rows[start]
-                    if row.recorded_from >= event.timestamp:
+                    if row.recorded_from >= event.recorded_at:
                         if row.stored:
                             dropped.append((member_id, start))
                     elif row.stored:
-                        closed.append((member_id, start, event.timestamp))
+                        closed.append((member_id, start, event.recorded_at))
                     else:
-                        past.append({**state_row(member_id, row), "recorded_to": event.timestamp})
+                        past.append({**state_row(member_id, row), "recorded_to": event.recorded_at})
                 for segment in timeline:
                     if segment.effective_from not in rows:
-                        rows[segment.effective_from] = _Row(
-                            segment, event.timestamp, event.originator_version, stored=False
-                        )
+                        rows[segment.effective_from] = _Row(segment, event.recorded_at, event.version, stored=False)
             current += [state_row(member_id, row) for row in rows.values() if not row.stored]
         states, states_past = tables["member_states"], tables["member_states_past"]
         if dropped:
@@ -259,7 +259,7 @@ class RegisterProjection(Projection):
 
     async def _events_before(
         self, conn: asyncpg.Connection, member_ids: list[str], before: int
-    ) -> dict[str, list[Member.Event]]:
+    ) -> dict[str, list[MemberEvent]]:
         """The members' events already applied (before this batch), in recording order."""
         rows = await conn.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state FROM {self.source.qualified} "
@@ -269,9 +269,9 @@ class RegisterProjection(Projection):
             before,
             MEMBER_EVENT_TOPIC_PREFIX + "%",
         )
-        known: dict[str, list[Member.Event]] = defaultdict(list)
+        known: dict[str, list[MemberEvent]] = defaultdict(list)
         for row in rows:
-            known[str(row["originator_id"])].append(decode(row).event)
+            known[str(row["originator_id"])].append(published(decode(row).event))
         return known
 
     async def _apply_region_event(
