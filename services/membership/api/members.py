@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -66,7 +66,7 @@ class MemberController(Controller):
         data: JSONBody[MemberRegistration],
         platform: NamedDependency[Platform],
         idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = membership_application(platform)
         return await run_command(
             request,

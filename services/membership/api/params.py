@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, get_args
 from uuid import UUID
 
 from litestar.params import HeaderParameter, Parameter, PathParameter, QueryParameter
@@ -19,7 +19,7 @@ from shared.values import Offset as SharedOffset
 IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,18}"?(?!\n)$'
 
 # The bound of `shared.values.Offset`, read from it so that there is one definition.
-OFFSET_MAX = SharedOffset.__metadata__[0].le
+OFFSET_MAX = get_args(SharedOffset)[1].le
 
 MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
 # A region code in a path: bounded like everywhere else (U+0000 in it could not even reach PostgreSQL).

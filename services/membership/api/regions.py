@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -91,7 +91,7 @@ class RegionController(Controller):
         data: JSONBody[RegionMerger],
         platform: NamedDependency[Platform],
         idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
-    ) -> CommandResult:
+    ) -> Response[CommandResult]:
         app = membership_application(platform)
         return await run_command(
             request,
