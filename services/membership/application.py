@@ -6,24 +6,21 @@ is the version the client last read (HTTP `If-Match`): a stale one is refused wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from functools import partial
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic
 
-from services.membership.domain.errors import (
-    MemberNotFound,
-    MemberRefused,
-    SiretAlreadyRegistered,
-    VersionMismatch,
-)
+from services.membership.domain.errors import MemberNotFound, RegionsNotEstablished, SiretAlreadyRegistered
 from services.membership.domain.member import Certification, Contact, Member
-from services.membership.domain.regions import REGIONS_2015, RegionRegistry
+from services.membership.domain.regions import REGIONS_2015, RegionRegistry, follow_mergers
 from services.membership.domain.siret import SiretIndex, normalise_siret
 from services.membership.events_log import SCHEMA
+from shared.events import UnknownEvent
 from shared.eventstore import CommandResult, IntegrityError, ServiceApplication
 
 
@@ -38,19 +35,13 @@ class MembershipApplication(ServiceApplication):
 
     def establish_regions(self) -> CommandResult | None:
         """Create the region list once (idempotent: does nothing when it exists)."""
-        try:
-            self.repository.get(RegionRegistry.ID)
-        except AggregateNotFoundError:
+        if self.find(RegionRegistry, RegionRegistry.ID) is None:
             return self.save_command(RegionRegistry(regions=REGIONS_2015))
         return None
 
     def regions(self) -> RegionRegistry:
-        try:
-            return self.repository.get(RegionRegistry.ID)
-        except AggregateNotFoundError:
-            raise MemberRefused(
-                "la liste des régions n'a pas encore été établie (lancez `coorace demo seed` ou établissez-la)"
-            ) from None
+        """The region list, or a refusal while it has not been established."""
+        return self.load(RegionRegistry, RegionRegistry.ID, RegionsNotEstablished)
 
     # --- members ----------------------------------------------------------------------------
 
@@ -70,7 +61,7 @@ class MembershipApplication(ServiceApplication):
         )
         registry = self.regions()
         registry.require_active(region, joined_on)
-        _follow_mergers(registry, member, joined_on)
+        follow_mergers(registry, member, joined_on)
         siret = member.siret
         try:
             # The index aggregate's id is derived from the SIRET: a second registration collides on
@@ -86,27 +77,16 @@ class MembershipApplication(ServiceApplication):
             raise
 
     def member_with_siret(self, siret: str) -> UUID | None:
-        try:
-            index: SiretIndex = self.repository.get(SiretIndex.create_id(normalise_siret(siret)))
-        except AggregateNotFoundError:
-            return None
-        return index.member_id
+        index = self.find(SiretIndex, SiretIndex.create_id(normalise_siret(siret)))
+        return None if index is None else index.member_id
 
-    def member(self, member_id: UUID, expected_version: int | None = None) -> Member:
-        try:
-            member: Member = self.repository.get(member_id)
-        except AggregateNotFoundError:
-            raise MemberNotFound(member_id) from None
-        if not isinstance(member, Member):
-            raise MemberNotFound(member_id)
-        if expected_version is not None and member.version != expected_version:
-            raise VersionMismatch(expected_version, member.version)
-        return member
+    def member(self, member_id: UUID) -> Member:
+        """The member as it stands now, or `MemberNotFound`."""
+        return self.load(Member, member_id, MemberNotFound)
 
-    def _change(self, member_id: UUID, expected_version: int | None, change: Callable[[Member], Any]) -> CommandResult:
-        member = self.member(member_id, expected_version)
-        change(member)
-        return self.save_command(member)
+    def _member(self, member_id: UUID, expected_version: int | None) -> Callable[[], Member]:
+        """How `change` loads the member a command is about (the `If-Match` check included)."""
+        return partial(self.load, Member, member_id, MemberNotFound, expected_version)
 
     def change_details(
         self,
@@ -118,7 +98,9 @@ class MembershipApplication(ServiceApplication):
         effective_on: date,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.change_details(name, contact, city, effective_on))
+        return self.change(
+            self._member(member_id, expected_version), lambda m: m.change_details(name, contact, city, effective_on)
+        )
 
     def change_forms(
         self,
@@ -129,7 +111,9 @@ class MembershipApplication(ServiceApplication):
         reason: str,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.change_forms(forms, effective_on, reason))
+        return self.change(
+            self._member(member_id, expected_version), lambda m: m.change_forms(forms, effective_on, reason)
+        )
 
     def move_to_region(
         self, member_id: UUID, *, region: str, effective_on: date, reason: str, expected_version: int | None = None
@@ -139,54 +123,56 @@ class MembershipApplication(ServiceApplication):
 
         def move(member: Member) -> None:
             member.move_to_region(region, effective_on, reason)
-            _follow_mergers(registry, member, effective_on)
+            follow_mergers(registry, member, effective_on)
 
-        return self._change(member_id, expected_version, move)
+        return self.change(self._member(member_id, expected_version), move)
 
     def certify(
         self, member_id: UUID, *, certification: Certification, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.certify(certification))
+        return self.change(self._member(member_id, expected_version), lambda m: m.certify(certification))
 
     def lose_certification(
         self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.lose_certification(effective_on, reason))
+        return self.change(
+            self._member(member_id, expected_version), lambda m: m.lose_certification(effective_on, reason)
+        )
 
     def join_accord_groupe(
         self, member_id: UUID, *, effective_on: date, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.join_accord_groupe(effective_on))
+        return self.change(self._member(member_id, expected_version), lambda m: m.join_accord_groupe(effective_on))
 
     def leave_accord_groupe(
         self, member_id: UUID, *, effective_on: date, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.leave_accord_groupe(effective_on))
+        return self.change(self._member(member_id, expected_version), lambda m: m.leave_accord_groupe(effective_on))
 
     def call_dues(
         self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.call_dues(year, amount, effective_on))
+        return self.change(self._member(member_id, expected_version), lambda m: m.call_dues(year, amount, effective_on))
 
     def pay_dues(
         self, member_id: UUID, *, year: int, amount: Decimal, effective_on: date, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.pay_dues(year, amount, effective_on))
+        return self.change(self._member(member_id, expected_version), lambda m: m.pay_dues(year, amount, effective_on))
 
     def resign(
         self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.resign(effective_on, reason))
+        return self.change(self._member(member_id, expected_version), lambda m: m.resign(effective_on, reason))
 
     def exclude(
         self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.exclude(effective_on, reason))
+        return self.change(self._member(member_id, expected_version), lambda m: m.exclude(effective_on, reason))
 
     def reinstate(
         self, member_id: UUID, *, effective_on: date, reason: str, expected_version: int | None = None
     ) -> CommandResult:
-        return self._change(member_id, expected_version, lambda m: m.reinstate(effective_on, reason))
+        return self.change(self._member(member_id, expected_version), lambda m: m.reinstate(effective_on, reason))
 
     # --- the 2016 reform --------------------------------------------------------------------
 
@@ -196,27 +182,36 @@ class MembershipApplication(ServiceApplication):
         """Merge regions and move their members, in one transaction: the registry's event and one
         `MovedToRegion` per member are saved together or not at all. If any of those members
         changes meanwhile, the save fails on its version (409) and nothing is written."""
-        registry = self.regions()
-        registry.merge(merged, new_code, new_name, effective_on)
-        moved = []
-        for member_id in self.members_in_regions(merged):
-            member = self.member(member_id)
-            if member.region in merged and member.region != new_code:
-                member.move_to_region(new_code, effective_on, f"fusion des régions {', '.join(merged)}")
-                moved.append(member)
-        return self.save_command(registry, *moved)
+
+        def merge(registry: RegionRegistry) -> list[Member]:
+            registry.merge(merged, new_code, new_name, effective_on)
+            moved = []
+            for member_id in self.members_in_regions(merged):
+                member = self.member(member_id)
+                if member.region in merged and member.region != new_code:
+                    member.move_to_region(new_code, effective_on, f"fusion des régions {', '.join(merged)}")
+                    moved.append(member)
+            return moved
+
+        return self.change(self.regions, merge)
 
     def members_in_regions(self, regions: tuple[str, ...]) -> list[UUID]:
         """Every member whose latest region is one of `regions`, read from the events themselves
         (not from a read model that may lag behind)."""
         region_of: dict[UUID, str] = {}
         for notification in self._member_region_notifications():
-            event = self.mapper.to_domain_event(notification)
-            region_of[event.originator_id] = event.region
+            match self.mapper.to_domain_event(notification):
+                case (
+                    Member.Registered(originator_id=member_id, region=region)
+                    | Member.MovedToRegion(originator_id=member_id, region=region)
+                ):
+                    region_of[member_id] = region
+                case event:
+                    raise UnknownEvent("members_in_regions", event)
         return sorted(member_id for member_id, region in region_of.items() if region in regions)
 
-    def _member_region_notifications(self) -> Any:
-        topics = [f"{Member.__module__}:Member.Registered", f"{Member.__module__}:Member.MovedToRegion"]
+    def _member_region_notifications(self) -> Iterator[Notification]:
+        topics = [get_topic(Member.Registered), get_topic(Member.MovedToRegion)]
         start = 1
         while True:
             page = self.recorder.select_notifications(start=start, limit=2000, topics=topics)
@@ -224,11 +219,3 @@ class MembershipApplication(ServiceApplication):
             if len(page) < 2000:
                 return
             start = page[-1].id + 1
-
-
-def _follow_mergers(registry: RegionRegistry, member: Member, on: date) -> None:
-    """A member placed in a region that a recorded merger closes later moves with it on the
-    merger's date, like the members the merger moved when it was recorded."""
-    while (merger := registry.merger_after(member.region, on)) is not None and merger[1] != member.region:
-        on, new_code = merger
-        member.move_to_region(new_code, on, f"fusion de la région {member.region} dans {new_code}")

@@ -28,11 +28,36 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeAlias
 
 from services.membership.domain.member import Member
+from services.membership.published import published
+from shared.contracts.membership import (
+    MemberCertificationLostV1,
+    MemberCertifiedV1,
+    MemberDetailsChangedV1,
+    MemberDuesCalledV1,
+    MemberDuesPaidV1,
+    MemberEvent,
+    MemberEventV1,
+    MemberExcludedV1,
+    MemberFacts,
+    MemberFormsChangedV1,
+    MemberJoinedAccordGroupeV1,
+    MemberLeftAccordGroupeV1,
+    MemberMovedToRegionV1,
+    MemberRegisteredV1,
+    MemberReinstatedV1,
+    MemberResignedV1,
+    effective_date,
+    facts_after,
+    registered_facts,
+)
+from shared.events import UnknownEvent
 
 MEMBER_EVENT_TOPIC_PREFIX = f"{Member.__module__}:Member."
+# The fold reads member events as the contract publishes them; it takes the domain's events too.
+AnyMemberEvent: TypeAlias = Member.Event | MemberEvent
 
 
 @dataclass(frozen=True)
@@ -44,40 +69,30 @@ class Segment:
     state: dict[str, Any]
 
 
-def effective_on(event: Any) -> date:
-    """The date a change takes effect: a registration's join date, every other event's own date."""
-    return event.joined_on if type(event).__name__ == "Registered" else event.effective_on
+def as_published(event: AnyMemberEvent) -> MemberEvent:
+    return event if isinstance(event, MemberEventV1) else published(event)
 
 
-def takes_effect(event: Any, joined_on: date) -> date:
+def takes_effect(event: MemberEvent, joined_on: date) -> date:
     """When the change counts in the register: never before the member joined."""
-    return max(effective_on(event), joined_on)
+    return max(effective_date(event), joined_on)
 
 
-def _contact(contact: Any) -> dict[str, str]:
-    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
-
-
-def _registered(event: Any) -> dict[str, Any]:
+def registered_state(event: MemberRegisteredV1) -> dict[str, Any]:
+    """The register's state of a member just registered, without its facts (`facts_after` adds them)."""
     return {
-        "member_id": str(event.originator_id),
-        "tenant_id": str(event.originator_id),
-        "region": event.region,
-        "name": event.name,
+        "member_id": str(event.member_id),
+        "tenant_id": str(event.member_id),
         "siret": event.siret,
-        "forms": list(event.forms),
-        "primary_form": event.forms[0],
         "city": event.city,
-        "status": "active",
         "joined_on": event.joined_on,
         "left_on": None,
-        "contact": _contact(event.contact),
+        "contact": dict(event.contact),
         "certification": None,
         "certification_scheme": None,
         "certification_group": None,
         "certified_on": None,
         "lost_certificates": {},
-        "accord_groupe_since": None,
         "dues": {},
         "tenures": [{"joined_on": event.joined_on.isoformat(), "left_on": None}],
     }
@@ -89,23 +104,33 @@ def _without_certificate(row: dict[str, Any], on: date) -> None:
         row["lost_certificates"] = {**row["lost_certificates"], group: on.isoformat()}
 
 
-def apply_member_event(row: dict[str, Any] | None, event: Any, on: date) -> dict[str, Any]:
-    """The member's state after `event`, which takes effect on `on`. `row` is None before `Registered`."""
-    kind = type(event).__name__
-    if kind == "Registered":
-        return _registered(event)
-    if row is None:
-        raise ValueError(f"{kind} for member {event.originator_id} before it was registered")
-    row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
-    match kind:
-        case "DetailsChanged":
-            row.update(name=event.name, contact=_contact(event.contact), city=event.city)
-        case "FormsChanged":
-            row.update(forms=list(event.forms), primary_form=event.forms[0])
-        case "MovedToRegion":
-            row["region"] = event.region
-        case "Certified":
-            c = event.certification
+def _left(row: dict[str, Any], left_on: date, on: date) -> None:
+    _without_certificate(row, on)
+    row["left_on"] = left_on
+    if row["tenures"] and row["tenures"][-1]["left_on"] is None:
+        row["tenures"][-1] = {**row["tenures"][-1], "left_on": left_on.isoformat()}
+
+
+def apply_member_event(row: dict[str, Any] | None, event: MemberEvent, on: date) -> dict[str, Any]:
+    """The member's state after `event`, which takes effect on `on`. `row` is None before `Registered`.
+
+    The member facts (name, region, forms, status, Accord Groupe) are folded by the contract's
+    `facts_after`, like every follower folds them; the rest is what only the register keeps."""
+    if isinstance(event, MemberRegisteredV1):
+        facts, row = registered_facts(event), registered_state(event)
+    elif row is None:
+        raise ValueError(f"{type(event).__name__} for member {event.member_id} before it was registered")
+    else:
+        facts = facts_after(MemberFacts.from_columns(row), event)
+        row = {**row, "tenures": list(row["tenures"]), "dues": dict(row["dues"])}
+    match event:
+        case MemberRegisteredV1() | MemberFormsChangedV1() | MemberMovedToRegionV1():
+            pass  # facts only
+        case MemberJoinedAccordGroupeV1() | MemberLeftAccordGroupeV1():
+            pass  # facts only
+        case MemberDetailsChangedV1(contact=contact, city=city):
+            row.update(contact=dict(contact), city=city)
+        case MemberCertifiedV1(certification=c):
             row.update(
                 certification={
                     "scheme": c.scheme,
@@ -118,50 +143,47 @@ def apply_member_event(row: dict[str, Any] | None, event: Any, on: date) -> dict
                 certification_group=c.group_id,
                 certified_on=c.obtained_on,
             )
-        case "CertificationLost":
+        case MemberCertificationLostV1():
             _without_certificate(row, on)
             row.update(certification=None, certification_scheme=None, certification_group=None, certified_on=None)
-        case "JoinedAccordGroupe":
-            row["accord_groupe_since"] = event.effective_on
-        case "LeftAccordGroupe":
-            row["accord_groupe_since"] = None
-        case "DuesCalled":
+        case MemberDuesCalledV1(year=year, amount=amount):
             # Keeps what was paid: a payment dated before the call is still counted.
-            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            row["dues"][str(event.year)] = {**year, "called": str(event.amount)}
-        case "DuesPaid":
-            year = row["dues"].get(str(event.year), {"called": "0", "paid": "0"})
-            row["dues"][str(event.year)] = {**year, "paid": str(Decimal(year["paid"]) + event.amount)}
-        case "Resigned" | "Excluded":
-            _without_certificate(row, on)
-            row.update(status="resigned" if kind == "Resigned" else "excluded", left_on=event.effective_on)
-            if row["tenures"] and row["tenures"][-1]["left_on"] is None:
-                row["tenures"][-1] = {**row["tenures"][-1], "left_on": event.effective_on.isoformat()}
-        case "Reinstated":
-            row.update(status="active", left_on=None)
-            row["tenures"].append({"joined_on": event.effective_on.isoformat(), "left_on": None})
+            dues = row["dues"].get(str(year), {"called": "0", "paid": "0"})
+            row["dues"][str(year)] = {**dues, "called": str(amount)}
+        case MemberDuesPaidV1(year=year, amount=amount):
+            dues = row["dues"].get(str(year), {"called": "0", "paid": "0"})
+            row["dues"][str(year)] = {**dues, "paid": str(Decimal(dues["paid"]) + amount)}
+        case MemberResignedV1(effective_on=left_on) | MemberExcludedV1(effective_on=left_on):
+            _left(row, left_on, on)  # before the facts say it left: a certificate held until then is lost
+        case MemberReinstatedV1(effective_on=rejoined_on):
+            row["left_on"] = None
+            row["tenures"].append({"joined_on": rejoined_on.isoformat(), "left_on": None})
         case _:
-            raise ValueError(f"unknown member event {kind}")
+            raise UnknownEvent("member state fold", event)
+    row.update(facts.columns())
     group = row["certification_group"]
     if group in row["lost_certificates"] and row["status"] == "active":
         row["lost_certificates"] = {k: v for k, v in row["lost_certificates"].items() if k != group}
     return row
 
 
-def member_timeline(events: Iterable[Any]) -> list[Segment]:
+def member_timeline(events: Iterable[AnyMemberEvent]) -> list[Segment]:
     """The member's states over effective dates, from the events known (in any order)."""
-    events = list(events)
-    registered = next((e for e in events if type(e).__name__ == "Registered"), None)
+    return _timeline([as_published(e) for e in events])
+
+
+def _timeline(events: list[MemberEvent]) -> list[Segment]:
+    registered = next((e for e in events if isinstance(e, MemberRegisteredV1)), None)
     if registered is None:
         return []
     joined_on = registered.joined_on
-    ordered = sorted(events, key=lambda e: (takes_effect(e, joined_on), e.originator_version))
+    ordered = sorted(events, key=lambda e: (takes_effect(e, joined_on), e.version))
     segments: list[Segment] = []
-    state: Any = None  # the first day holds Registered (sorted first), which starts the state
+    state: dict[str, Any] | None = None  # the first day holds Registered (sorted first), which starts the state
     for day, same_day in groupby(ordered, key=lambda e: takes_effect(e, joined_on)):
         for event in same_day:
             state = apply_member_event(state, event, day)
-        if segments and segments[-1].state == state:
+        if state is None or (segments and segments[-1].state == state):  # (None: no group is empty)
             continue
         if segments:
             segments[-1] = Segment(segments[-1].effective_from, day, segments[-1].state)
@@ -178,9 +200,9 @@ class Timeline:
     before one already known folds the history again. Same fold, same result as `member_timeline`.
     """
 
-    def __init__(self, events: Iterable[Any] = ()) -> None:
-        self.events = list(events)
-        self.segments = member_timeline(self.events)
+    def __init__(self, events: Iterable[AnyMemberEvent] = ()) -> None:
+        self.events = [as_published(e) for e in events]
+        self.segments = _timeline(self.events)
         self._last_day = self._latest_day()
 
     def _latest_day(self) -> date | None:
@@ -189,12 +211,13 @@ class Timeline:
         joined_on = self.segments[0].effective_from  # the first range starts on the joining date
         return max(takes_effect(e, joined_on) for e in self.events)
 
-    def add(self, event: Any) -> list[Segment]:
+    def add(self, new_event: AnyMemberEvent) -> list[Segment]:
         """The timeline once `event` (recorded after every known event) is known too."""
+        event = as_published(new_event)
         self.events.append(event)
         day = takes_effect(event, self.segments[0].effective_from) if self.segments else None
         if day is None or self._last_day is None or day < self._last_day:
-            self.segments = member_timeline(self.events)
+            self.segments = _timeline(self.events)
             self._last_day = self._latest_day()
             return self.segments
         # It sorts last (latest day, highest version): apply it to the state in force from then on.
@@ -227,15 +250,17 @@ def in_force(segments: Sequence[Segment], on: date | None) -> Segment | None:
     return None
 
 
-def fold_as_of(events: Iterable[Any], as_of: date | None, known_at: datetime | None) -> dict[str, Any] | None:
+def fold_as_of(
+    events: Iterable[AnyMemberEvent], as_of: date | None, known_at: datetime | None
+) -> dict[str, Any] | None:
     """The member's state in force on `as_of` as recorded by `known_at`, with the version and time
     of the last event known then (what `If-Match` compares with)."""
-    known = [e for e in events if known_at is None or e.timestamp <= known_at]
-    segment = in_force(member_timeline(known), as_of)
+    known = [e for e in map(as_published, events) if known_at is None or e.recorded_at <= known_at]
+    segment = in_force(_timeline(known), as_of)
     if segment is None:
         return None
-    last = max(known, key=lambda e: e.originator_version)
-    return {**segment.state, "version": last.originator_version, "updated_at": last.timestamp}
+    last = max(known, key=lambda e: e.version)
+    return {**segment.state, "version": last.version, "updated_at": last.recorded_at}
 
 
 def certificate_at_risk(state: dict[str, Any], losses: dict[str, date]) -> bool:

@@ -21,7 +21,10 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from services.membership.api.schemas import (
+from services.membership.figures import figure_group, figures, map_bucket
+from services.membership.member_state import certificate_at_risk, latest_losses
+from services.membership.projections.register import MEMBER_STATES
+from services.membership.read_models import (
     HistoryEntry,
     MemberPage,
     MemberRecord,
@@ -30,9 +33,6 @@ from services.membership.api.schemas import (
     Region,
     RegionDashboard,
 )
-from services.membership.figures import figure_group, figures, map_bucket
-from services.membership.member_state import certificate_at_risk, latest_losses
-from services.membership.projections.register import MEMBER_STATES
 from shared.tenancy import ReadScope, scoped_connection
 
 S = "membership"

@@ -1,5 +1,6 @@
 """The training service's notification log, and the membership log it follows for its copy of the
-register (it never imports the membership service: it reads its published events)."""
+register (it never imports the membership service: it reads its published events, decoded into its
+contract `shared.contracts.membership`)."""
 
 from shared.projection import EventLog
 

@@ -11,7 +11,7 @@ import pytest
 
 from services.membership.domain.member import Form
 from tests.conftest import Api
-from tests.e2e.test_membership_api import VALID_SIRET, given_regions, given_registered_member, registration
+from tests.helpers.membership_api import VALID_SIRET, given_regions, given_registered_member, registration
 
 MEMBERS = "/api/membership/members"
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x85", "\x9f"]

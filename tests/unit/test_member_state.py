@@ -15,7 +15,7 @@ from services.membership.member_state import (
     latest_losses,
     member_timeline,
 )
-from tests.integration.test_register_live_equals_as_of import HISTORY, recorded_history
+from tests.helpers.member_histories import HISTORY, recorded_history
 
 
 def recorded(member: Member, day: datetime) -> list:

@@ -1,5 +1,6 @@
 """Read model `member_directory`: what le Cap needs to know about members, followed from the
-member register's event log (never from its code): current region, forms, name and status.
+member register's event log (never from its code): current region, forms, name and status, decoded
+into the register's published contract (`shared.contracts.membership`) and folded by its `facts_after`.
 
 It decides who a regional delegate sees (the members *now* in their region), groups figures per
 region and per form, and checks that a member (or a peer) exists before an assessment or a review
@@ -14,7 +15,21 @@ from typing import Any
 import asyncpg
 
 from services.assessment.events_log import MEMBERSHIP_LOG
-from shared.projection import ForeignEvent, Notified, Projection
+from shared.contracts import membership
+from shared.contracts.membership import (
+    MemberCertificationLostV1,
+    MemberCertifiedV1,
+    MemberDuesCalledV1,
+    MemberDuesPaidV1,
+    MemberEvent,
+    MemberFacts,
+    MemberJoinedAccordGroupeV1,
+    MemberLeftAccordGroupeV1,
+    MemberRegisteredV1,
+    facts_after,
+    registered_facts,
+)
+from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, fetch_rows_by_key, upsert_rows
 
 MEMBER_DIRECTORY = Table(
@@ -33,35 +48,37 @@ MEMBER_DIRECTORY = Table(
     indexes=(("region", "primary_form"),),
 )
 
-_STATUS = {"Resigned": "resigned", "Excluded": "excluded", "Reinstated": "active"}
+# The columns of a member's facts that le Cap keeps (not its Accord Groupe membership).
+_DIRECTORY_FACTS = ("region", "name", "forms", "primary_form", "status")
 
 
-def _changed(row: dict[str, Any] | None, event: ForeignEvent) -> dict[str, Any] | None:
-    state = event.state
-    if event.name == "Member.Registered":
-        forms = list(state["forms"])
-        return {
-            "member_id": str(event.originator_id),
-            "tenant_id": str(event.originator_id),
-            "region": state["region"],
-            "name": state["name"],
-            "forms": forms,
-            "primary_form": forms[0],
-            "status": "active",
-        }
-    if row is None:
-        return None
-    kind = event.name.removeprefix("Member.")
-    if kind == "MovedToRegion":
-        return {**row, "region": state["region"]}
-    if kind == "FormsChanged":
-        forms = list(state["forms"])
-        return {**row, "forms": forms, "primary_form": forms[0]}
-    if kind == "DetailsChanged":
-        return {**row, "name": state["name"]}
-    if kind in _STATUS:
-        return {**row, "status": _STATUS[kind]}
-    return None  # certifications, dues, Accord Groupe: not le Cap's business
+def directory_row_after(row: dict[str, Any] | None, event: MemberEvent) -> dict[str, Any] | None:
+    """The member's directory row after one of its events; None when the event changes nothing le
+    Cap keeps (the row, and its version, stay as they are) or the member was never registered."""
+    match event:
+        case MemberRegisteredV1():
+            facts = registered_facts(event)
+        case (
+            MemberCertifiedV1()
+            | MemberCertificationLostV1()
+            | MemberDuesCalledV1()
+            | MemberDuesPaidV1()
+            | MemberJoinedAccordGroupeV1()
+            | MemberLeftAccordGroupeV1()
+        ):
+            return None  # certifications, dues, Accord Groupe: not le Cap's business
+        case _ if row is None:
+            return None
+        case _:
+            facts = facts_after(MemberFacts.from_columns(row), event)
+    columns = facts.columns()
+    member_id = str(event.member_id)
+    return {
+        "member_id": member_id,
+        "tenant_id": member_id,
+        **{name: columns[name] for name in _DIRECTORY_FACTS},
+        "version": event.version,
+    }
 
 
 class MemberDirectoryProjection(Projection):
@@ -72,17 +89,16 @@ class MemberDirectoryProjection(Projection):
     tables = (MEMBER_DIRECTORY,)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        member_events: list[ForeignEvent] = [n.event for n in events if n.event.name.startswith("Member.")]
+        member_events = [membership.decode(n.event) for n in events if membership.is_member_event(n.event)]
         if not member_events:
             return
         rows = await fetch_rows_by_key(
-            conn, tables["member_directory"], "member_id", [str(e.originator_id) for e in member_events]
+            conn, tables["member_directory"], "member_id", [str(e.member_id) for e in member_events]
         )
         changed = {}
         for event in member_events:
-            key = str(event.originator_id)
-            row = _changed(rows.get(key), event)
+            key = str(event.member_id)
+            row = directory_row_after(rows.get(key), event)
             if row is not None:
-                row["version"] = event.originator_version
                 rows[key] = changed[key] = row
         await upsert_rows(conn, tables["member_directory"], MEMBER_DIRECTORY, list(changed.values()))

@@ -1,20 +1,23 @@
 """HTTP routes of the commands national staff send about a member (one line of domain call each).
 
 Each changes an existing member: it answers 200 with the member's new version (also its `ETag`) and
-the notification id to pass as `wait_for` to read the change back.
+the notification id to pass as `wait_for` to read the change back. Every handler has one shape: the
+use case (a `MembershipApplication` method) and its values, run by `_member_change`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from services.membership.api.members import STAFF, _app, _contact, _today
-from services.membership.api.params import COMMAND_HEADERS, IF_MATCH_PATTERN, MemberId
+from services.membership.api.dependencies import STAFF, membership_application
+from services.membership.api.params import COMMAND_HEADERS, IF_MATCH_PATTERN, MemberId, or_today
 from services.membership.api.schemas import (
     CertificationIn,
     DatedChange,
@@ -33,13 +36,32 @@ from shared.http_errors import COMMAND_ERRORS
 from shared.platform import Platform
 from shared.values import check_money
 
-Command = Callable[[MembershipApplication, int | None], CommandResult]
+# A use case about one member: a `MembershipApplication` method taking the member id, the command's
+# values and `expected_version`.
+MemberUseCase = Callable[..., CommandResult]
 
 
-async def _change(request: Request, platform: Platform, name: str, command: Command) -> Response[CommandResult]:
-    """Run a member command with the version the client last read (`If-Match`), if it sent one."""
-    app, version = _app(platform), _expected_version(request)
-    return await run_command(request, app, lambda: command(app, version), name=name)
+async def _member_change(
+    request: Request, platform: Platform, use_case: MemberUseCase, member_id: UUID, **values: Any
+) -> Response[CommandResult]:
+    """Run a member's use case with the version the client last read (`If-Match`), if it sent one."""
+    app, version = membership_application(platform), _expected_version(request)
+    return await run_command(
+        request,
+        app,
+        lambda: use_case(app, member_id, **values, expected_version=version),
+        name=use_case.__name__,
+    )
+
+
+async def _dues(
+    request: Request, platform: Platform, use_case: MemberUseCase, member_id: UUID, data: DuesIn
+) -> Response[CommandResult]:
+    """Dues called or paid: the same values, checked the same way, for either use case."""
+    amount = check_money(data.amount, "amount")
+    return await _member_change(
+        request, platform, use_case, member_id, year=data.year, amount=amount, effective_on=or_today(data.effective_on)
+    )
 
 
 def _expected_version(request: Request) -> int | None:
@@ -81,18 +103,15 @@ class MemberCommandController(Controller):
     async def change_details(
         self, request: Request, member_id: MemberId, data: JSONBody[DetailsChange], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "change_details",
-            lambda app, version: app.change_details(
-                member_id,
-                name=data.name,
-                contact=_contact(data),
-                city=data.city,
-                effective_on=_today(data.effective_on),
-                expected_version=version,
-            ),
+            MembershipApplication.change_details,
+            member_id,
+            name=data.name,
+            contact=data.contact.as_contact(),
+            city=data.city,
+            effective_on=or_today(data.effective_on),
         )
 
     @member_command(
@@ -103,17 +122,14 @@ class MemberCommandController(Controller):
     async def change_forms(
         self, request: Request, member_id: MemberId, data: JSONBody[FormsChange], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "change_forms",
-            lambda app, version: app.change_forms(
-                member_id,
-                forms=tuple(form.value for form in data.forms),
-                effective_on=_today(data.effective_on),
-                reason=data.reason,
-                expected_version=version,
-            ),
+            MembershipApplication.change_forms,
+            member_id,
+            forms=tuple(form.value for form in data.forms),
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )
 
     @member_command(
@@ -124,17 +140,14 @@ class MemberCommandController(Controller):
     async def move_to_region(
         self, request: Request, member_id: MemberId, data: JSONBody[RegionMove], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "move_to_region",
-            lambda app, version: app.move_to_region(
-                member_id,
-                region=data.region,
-                effective_on=_today(data.effective_on),
-                reason=data.reason,
-                expected_version=version,
-            ),
+            MembershipApplication.move_to_region,
+            member_id,
+            region=data.region,
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )
 
     @member_command(
@@ -157,11 +170,8 @@ class MemberCommandController(Controller):
             expires_on=data.expires_on,
             group_id=data.group_id,
         )
-        return await _change(
-            request,
-            platform,
-            "certify",
-            lambda app, version: app.certify(member_id, certification=certification, expected_version=version),
+        return await _member_change(
+            request, platform, MembershipApplication.certify, member_id, certification=certification
         )
 
     @member_command(
@@ -172,13 +182,13 @@ class MemberCommandController(Controller):
     async def lose_certification(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedReason], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "lose_certification",
-            lambda app, version: app.lose_certification(
-                member_id, effective_on=_today(data.effective_on), reason=data.reason, expected_version=version
-            ),
+            MembershipApplication.lose_certification,
+            member_id,
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )
 
     @member_command(
@@ -190,13 +200,12 @@ class MemberCommandController(Controller):
     async def join_accord_groupe(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedChange], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "join_accord_groupe",
-            lambda app, version: app.join_accord_groupe(
-                member_id, effective_on=_today(data.effective_on), expected_version=version
-            ),
+            MembershipApplication.join_accord_groupe,
+            member_id,
+            effective_on=or_today(data.effective_on),
         )
 
     @member_command(
@@ -207,13 +216,12 @@ class MemberCommandController(Controller):
     async def leave_accord_groupe(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedChange], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "leave_accord_groupe",
-            lambda app, version: app.leave_accord_groupe(
-                member_id, effective_on=_today(data.effective_on), expected_version=version
-            ),
+            MembershipApplication.leave_accord_groupe,
+            member_id,
+            effective_on=or_today(data.effective_on),
         )
 
     @member_command(
@@ -224,19 +232,7 @@ class MemberCommandController(Controller):
     async def call_dues(
         self, request: Request, member_id: MemberId, data: JSONBody[DuesIn], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        amount = check_money(data.amount, "amount")
-        return await _change(
-            request,
-            platform,
-            "call_dues",
-            lambda app, version: app.call_dues(
-                member_id,
-                year=data.year,
-                amount=amount,
-                effective_on=_today(data.effective_on),
-                expected_version=version,
-            ),
-        )
+        return await _dues(request, platform, MembershipApplication.call_dues, member_id, data)
 
     @member_command(
         "/dues/payments",
@@ -246,19 +242,7 @@ class MemberCommandController(Controller):
     async def pay_dues(
         self, request: Request, member_id: MemberId, data: JSONBody[DuesIn], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        amount = check_money(data.amount, "amount")
-        return await _change(
-            request,
-            platform,
-            "pay_dues",
-            lambda app, version: app.pay_dues(
-                member_id,
-                year=data.year,
-                amount=amount,
-                effective_on=_today(data.effective_on),
-                expected_version=version,
-            ),
-        )
+        return await _dues(request, platform, MembershipApplication.pay_dues, member_id, data)
 
     @member_command(
         "/resignation",
@@ -268,13 +252,13 @@ class MemberCommandController(Controller):
     async def resign(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedReason], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "resign",
-            lambda app, version: app.resign(
-                member_id, effective_on=_today(data.effective_on), reason=data.reason, expected_version=version
-            ),
+            MembershipApplication.resign,
+            member_id,
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )
 
     @member_command(
@@ -285,13 +269,13 @@ class MemberCommandController(Controller):
     async def exclude(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedReason], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "exclude",
-            lambda app, version: app.exclude(
-                member_id, effective_on=_today(data.effective_on), reason=data.reason, expected_version=version
-            ),
+            MembershipApplication.exclude,
+            member_id,
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )
 
     @member_command(
@@ -302,11 +286,11 @@ class MemberCommandController(Controller):
     async def reinstate(
         self, request: Request, member_id: MemberId, data: JSONBody[DatedReason], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
-        return await _change(
+        return await _member_change(
             request,
             platform,
-            "reinstate",
-            lambda app, version: app.reinstate(
-                member_id, effective_on=_today(data.effective_on), reason=data.reason, expected_version=version
-            ),
+            MembershipApplication.reinstate,
+            member_id,
+            effective_on=or_today(data.effective_on),
+            reason=data.reason,
         )

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
 from services.membership import queries
+from services.membership.api.dependencies import STAFF, membership_application
 from services.membership.api.params import (
+    AsOf,
     CertificationFilter,
     FormFilter,
     IdempotencyKey,
+    KnownAt,
     Limit,
     NameFilter,
     Offset,
     RegionFilter,
     StatusFilter,
+    WaitFor,
+    or_today,
 )
-from services.membership.api.schemas import (
-    DetailsChange,
-    HistoryEntry,
-    MemberPage,
-    MemberRecord,
-    MemberRegistration,
-)
-from services.membership.application import MembershipApplication
+from services.membership.api.schemas import MemberRegistration
 from services.membership.domain.errors import MemberNotFound
-from services.membership.domain.member import Contact
 from services.membership.read_cache import REGISTER_ANSWERS
+from services.membership.read_models import HistoryEntry, MemberPage, MemberRecord
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.eventstore import CommandResult
@@ -40,7 +36,6 @@ from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
 from shared.tenancy import scope_of, scoped_connection
 
-STAFF = requires(Role.NATIONAL_STAFF)
 READERS = requires(
     Role.NATIONAL_STAFF,
     Role.REGIONAL_DELEGATE,
@@ -49,28 +44,6 @@ READERS = requires(
     Role.MEMBER_CONTRIBUTOR,
     Role.PEER_REVIEWER,
 )
-WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
-AsOf = Annotated[
-    date | None, QueryParameter(description="effective date: the register as it stood then (default: today)")
-]
-KnownAt = Annotated[
-    datetime | None, QueryParameter(description="recording time: the register as it was known then (default: now)")
-]
-
-
-def _app(platform: NamedDependency[Platform]) -> MembershipApplication:
-    application = platform.application("membership")
-    if not isinstance(application, MembershipApplication):
-        raise TypeError(f"the membership service runs {type(application).__name__}, not MembershipApplication")
-    return application
-
-
-def _contact(body: DetailsChange | MemberRegistration) -> Contact:
-    return Contact(name=body.contact.name, email=body.contact.email, phone=body.contact.phone)
-
-
-def _today(value: date | None) -> date:
-    return value or date.today()
 
 
 class MemberController(Controller):
@@ -93,8 +66,8 @@ class MemberController(Controller):
         data: JSONBody[MemberRegistration],
         platform: NamedDependency[Platform],
         idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
-    ) -> CommandResult:
-        app = _app(platform)
+    ) -> Response[CommandResult]:
+        app = membership_application(platform)
         return await run_command(
             request,
             app,
@@ -104,7 +77,7 @@ class MemberController(Controller):
                 forms=tuple(form.value for form in data.forms),
                 region=data.region,
                 joined_on=data.joined_on,
-                contact=_contact(data),
+                contact=data.contact.as_contact(),
                 city=data.city,
             ),
             name="register_member",
@@ -135,7 +108,7 @@ class MemberController(Controller):
         known_at: KnownAt = None,
     ) -> MemberPage:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = scope_of(request.user), _today(as_of)
+        scope, on = scope_of(request.user), or_today(as_of)
 
         async def read() -> MemberPage:
             async with scoped_connection(platform.read_pool, scope) as conn:
@@ -176,7 +149,7 @@ class MemberController(Controller):
     ) -> MemberRecord:
         await platform.wait_for("membership", wait_for, ["register"])
         record = await queries.member_record(
-            platform.read_pool, scope_of(request.user), str(member_id), _today(as_of), known_at
+            platform.read_pool, scope_of(request.user), str(member_id), or_today(as_of), known_at
         )
         if record is None:
             raise MemberNotFound(member_id)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, get_args
 from uuid import UUID
 
 from litestar.params import HeaderParameter, Parameter, PathParameter, QueryParameter
@@ -18,7 +19,7 @@ from shared.values import Offset as SharedOffset
 IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,18}"?(?!\n)$'
 
 # The bound of `shared.values.Offset`, read from it so that there is one definition.
-OFFSET_MAX = SharedOffset.__metadata__[0].le
+OFFSET_MAX = get_args(SharedOffset)[1].le
 
 MemberId = Annotated[UUID, Parameter(description="The member's id (also its tenant id)")]
 # A region code in a path: bounded like everywhere else (U+0000 in it could not even reach PostgreSQL).
@@ -74,3 +75,17 @@ NameFilter = Annotated[
         description="Only members whose name contains this text (case ignored)",
     ),
 ]
+
+# Reading one's own write, and the register at a date as known at a moment.
+WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
+AsOf = Annotated[
+    date | None, QueryParameter(description="effective date: the register as it stood then (default: today)")
+]
+KnownAt = Annotated[
+    datetime | None, QueryParameter(description="recording time: the register as it was known then (default: now)")
+]
+
+
+def or_today(day: date | None) -> date:
+    """A date parameter or field the client may leave out: today when it did."""
+    return day or date.today()

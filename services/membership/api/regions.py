@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from services.membership import queries
-from services.membership.api.members import STAFF, AsOf, KnownAt, WaitFor, _app, _today
-from services.membership.api.params import IdempotencyKey, RegionCodeInPath
-from services.membership.api.schemas import NetworkDashboard, Region, RegionDashboard, RegionMerger
+from services.membership.api.dependencies import STAFF, membership_application
+from services.membership.api.params import AsOf, IdempotencyKey, KnownAt, RegionCodeInPath, WaitFor, or_today
+from services.membership.api.schemas import RegionMerger
 from services.membership.read_cache import REGISTER_ANSWERS
+from services.membership.read_models import NetworkDashboard, Region, RegionDashboard
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import NotFound
@@ -42,7 +43,7 @@ class RegionController(Controller):
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            return await queries.regions(conn, _today(as_of))
+            return await queries.regions(conn, or_today(as_of))
 
     @get(
         "/regions/{code:str}/dashboard",
@@ -62,7 +63,7 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = scope_of(request.user), _today(as_of)
+        scope, on = scope_of(request.user), or_today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("region dashboard", scope, code),
@@ -90,8 +91,8 @@ class RegionController(Controller):
         data: JSONBody[RegionMerger],
         platform: NamedDependency[Platform],
         idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
-    ) -> CommandResult:
-        app = _app(platform)
+    ) -> Response[CommandResult]:
+        app = membership_application(platform)
         return await run_command(
             request,
             app,
@@ -120,7 +121,7 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> NetworkDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        on = _today(as_of)
+        on = or_today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("network dashboard",),

@@ -41,11 +41,8 @@ class MemberRefused(CommandRefused):
     then `field` names it)."""
 
 
-class VersionMismatch(Conflict):
-    def __init__(self, expected: int, actual: int) -> None:
+class RegionsNotEstablished(MemberRefused):
+    def __init__(self, registry_id: object) -> None:
         super().__init__(
-            f"la fiche a changé depuis votre lecture (vous aviez la version {expected}, elle est à la version "
-            f"{actual}) : relisez-la puis recommencez",
-            expected_version=expected,
-            current_version=actual,
+            "la liste des régions n'a pas encore été établie (lancez `coorace demo seed` ou établissez-la)"
         )

@@ -140,7 +140,72 @@ def checked_certification(certification: Certification) -> Certification:
 
 
 class Member(AuditedAggregate):
-    @event("Registered")
+    # --- events: each declared once; the class name is part of the stored topic ----------------
+
+    class Registered(AuditedAggregate.Created):
+        name: str
+        siret: str
+        forms: tuple[str, ...]
+        region: str
+        joined_on: date
+        contact: Contact
+        city: str
+
+    class DetailsChanged(AuditedAggregate.Event):
+        name: str
+        contact: Contact
+        city: str
+        effective_on: date
+
+    class FormsChanged(AuditedAggregate.Event):
+        forms: tuple[str, ...]
+        effective_on: date
+        reason: str
+
+    class MovedToRegion(AuditedAggregate.Event):
+        region: str
+        effective_on: date
+        reason: str
+
+    class Certified(AuditedAggregate.Event):
+        certification: Certification
+        effective_on: date
+
+    class CertificationLost(AuditedAggregate.Event):
+        effective_on: date
+        reason: str
+
+    class JoinedAccordGroupe(AuditedAggregate.Event):
+        effective_on: date
+
+    class LeftAccordGroupe(AuditedAggregate.Event):
+        effective_on: date
+
+    class DuesCalled(AuditedAggregate.Event):
+        year: int
+        amount: Decimal
+        effective_on: date
+
+    class DuesPaid(AuditedAggregate.Event):
+        year: int
+        amount: Decimal
+        effective_on: date
+
+    class Resigned(AuditedAggregate.Event):
+        effective_on: date
+        reason: str
+
+    class Excluded(AuditedAggregate.Event):
+        effective_on: date
+        reason: str
+
+    class Reinstated(AuditedAggregate.Event):
+        effective_on: date
+        reason: str
+
+    # --- creation -------------------------------------------------------------------------
+
+    @event(Registered)
     def __init__(
         self, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date, contact: Contact, city: str
     ) -> None:
@@ -264,54 +329,54 @@ class Member(AuditedAggregate):
             raise MemberRefused("le membre est déjà actif")
         self._reinstated(effective_on, reason)
 
-    # --- events ----------------------------------------------------------------------------
+    # --- how each event changes the aggregate ---------------------------------------------
 
-    @event("DetailsChanged")
+    @event(DetailsChanged)
     def _details_changed(self, name: str, contact: Contact, city: str, effective_on: date) -> None:
         self.name, self.contact, self.city = name, contact, city
 
-    @event("FormsChanged")
+    @event(FormsChanged)
     def _forms_changed(self, forms: tuple[str, ...], effective_on: date, reason: str) -> None:
         self.forms = forms
 
-    @event("MovedToRegion")
+    @event(MovedToRegion)
     def _moved(self, region: str, effective_on: date, reason: str) -> None:
         self.region = region
 
-    @event("Certified")
+    @event(Certified)
     def _certified(self, certification: Certification, effective_on: date) -> None:
         self.certification = certification
 
-    @event("CertificationLost")
+    @event(CertificationLost)
     def _certification_lost(self, effective_on: date, reason: str) -> None:
         self.certification = None
 
-    @event("JoinedAccordGroupe")
+    @event(JoinedAccordGroupe)
     def _joined_accord_groupe(self, effective_on: date) -> None:
         self.accord_groupe_since = effective_on
 
-    @event("LeftAccordGroupe")
+    @event(LeftAccordGroupe)
     def _left_accord_groupe(self, effective_on: date) -> None:
         self.accord_groupe_since = None
 
-    @event("DuesCalled")
+    @event(DuesCalled)
     def _dues_called(self, year: int, amount: Decimal, effective_on: date) -> None:
         self.dues[year] = (amount, Decimal(0))
 
-    @event("DuesPaid")
+    @event(DuesPaid)
     def _dues_paid(self, year: int, amount: Decimal, effective_on: date) -> None:
         called, paid = self.dues[year]
         self.dues[year] = (called, paid + amount)
 
-    @event("Resigned")
+    @event(Resigned)
     def _resigned(self, effective_on: date, reason: str) -> None:
         self.status = Status.RESIGNED.value
 
-    @event("Excluded")
+    @event(Excluded)
     def _excluded(self, effective_on: date, reason: str) -> None:
         self.status = Status.EXCLUDED.value
 
-    @event("Reinstated")
+    @event(Reinstated)
     def _reinstated(self, effective_on: date, reason: str) -> None:
         self.status = Status.ACTIVE.value
 

@@ -7,12 +7,16 @@ opens the new one; the application then moves each of their members through its 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from services.membership.domain.errors import MemberRefused, UnknownRegion
 from shared.events import AuditedAggregate
+
+if TYPE_CHECKING:
+    from services.membership.domain.member import Member
 
 # The 17 regional federations named for 2015, then the overseas regions.
 REGIONS_2015: tuple[tuple[str, str], ...] = (
@@ -57,7 +61,16 @@ class RegionRegistry(AuditedAggregate):
     def create_id() -> UUID:
         return RegionRegistry.ID
 
-    @event("Established")
+    class Established(AuditedAggregate.Created):
+        regions: tuple[tuple[str, str], ...]
+
+    class RegionsMerged(AuditedAggregate.Event):
+        merged: tuple[str, ...]
+        new_code: str
+        new_name: str
+        effective_on: date
+
+    @event(Established)
     def __init__(self, regions: tuple[tuple[str, str], ...]) -> None:
         self.active: dict[str, str] = dict(regions)
         self.retired: dict[str, str] = {}
@@ -100,7 +113,7 @@ class RegionRegistry(AuditedAggregate):
             raise MemberRefused("le champ « new_name » : la nouvelle région doit avoir un nom", field="new_name")
         self._merged(tuple(merged), new_code, new_name.strip(), effective_on)
 
-    @event("RegionsMerged")
+    @event(RegionsMerged)
     def _merged(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         for code in merged:
             self.retired[code] = self.active.pop(code)
@@ -109,3 +122,11 @@ class RegionRegistry(AuditedAggregate):
             self.mergers[code] = (effective_on, new_code)
         self.active[new_code] = new_name
         self.periods.setdefault(new_code, []).append((effective_on, None))
+
+
+def follow_mergers(registry: RegionRegistry, member: Member, on: date) -> None:
+    """A member placed in a region that a recorded merger closes later moves with it on the
+    merger's date, like the members the merger moved when it was recorded."""
+    while (merger := registry.merger_after(member.region, on)) is not None and merger[1] != member.region:
+        on, new_code = merger
+        member.move_to_region(new_code, on, f"fusion de la région {member.region} dans {new_code}")

@@ -53,7 +53,11 @@ class SiretIndex(AuditedAggregate):
     def create_id(siret: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"coorace:siret:{siret}")
 
-    @event("Claimed")
+    class Claimed(AuditedAggregate.Created):
+        siret: str
+        member_id: UUID
+
+    @event(Claimed)
     def __init__(self, siret: str, member_id: UUID) -> None:
         self.siret = siret
         self.member_id = member_id

@@ -4,13 +4,17 @@ date it was recorded, and who recorded it (what auditors and the member's own po
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import asyncpg
 import msgspec
 
+from services.membership.domain.member import Member
+from services.membership.domain.regions import RegionRegistry
+from services.membership.domain.siret import SiretIndex
 from services.membership.events_log import MEMBERSHIP_LOG
-from services.membership.member_state import effective_on
+from services.membership.published import published
+from shared.contracts.membership import effective_date
+from shared.events import UnknownEvent
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows
 
@@ -35,7 +39,19 @@ MEMBER_HISTORY = Table(
 _NOT_DETAILS = frozenset({"originator_id", "originator_version", "timestamp", "meta"})
 
 
-def event_details(event: Any) -> msgspec.Raw:
+def is_member_event(event: object) -> bool:
+    """A member's event (the history has no row for the region list or the SIRET index, whose
+    events it ignores by class)."""
+    match event:
+        case Member.Event():
+            return True
+        case RegionRegistry.Event() | SiretIndex.Event():
+            return False
+        case _:
+            raise UnknownEvent("member_history projection", event)
+
+
+def event_details(event: Member.Event) -> msgspec.Raw:
     """The event's own fields as JSON, encoded once (the jsonb codec passes Raw through as is)."""
     return msgspec.Raw(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
 
@@ -47,7 +63,7 @@ class MemberHistoryProjection(Projection):
     tables = (MEMBER_HISTORY,)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        member_events = [n.event for n in events if type(n.event).__qualname__.startswith("Member.")]
+        member_events = [n.event for n in events if is_member_event(n.event)]
         if not member_events:
             return
         # Every row carries the member's *current* region, so that a regional delegate sees the
@@ -65,18 +81,20 @@ class MemberHistoryProjection(Projection):
         rows = []
         for event in member_events:
             member_id = str(event.originator_id)
-            kind = type(event).__name__
-            if kind in ("Registered", "MovedToRegion"):
-                regions[member_id] = event.region
-                moved.add(member_id)
+            match event:
+                case Member.Registered(region=region) | Member.MovedToRegion(region=region):
+                    regions[member_id] = region
+                    moved.add(member_id)
+                case _:
+                    pass  # the member stays where it is
             rows.append(
                 {
                     "member_id": member_id,
                     "version": event.originator_version,
                     "tenant_id": member_id,
                     "region": regions[member_id],
-                    "event": kind,
-                    "effective_on": effective_on(event),
+                    "event": type(event).__name__,  # the stored event's name, as the history shows it
+                    "effective_on": effective_date(published(event)),
                     "recorded_at": event.timestamp,
                     "actor_id": event.meta.actor_id,
                     "actor_role": event.meta.actor_role,

@@ -34,7 +34,9 @@ from uuid import UUID
 
 import asyncpg
 
-from services.membership.domain.regions import OVERSEAS
+from services.membership.domain.member import Member
+from services.membership.domain.regions import OVERSEAS, RegionRegistry
+from services.membership.domain.siret import SiretIndex
 from services.membership.events_log import MEMBERSHIP_LOG
 from services.membership.figures import figure_key
 from services.membership.member_state import (
@@ -44,6 +46,9 @@ from services.membership.member_state import (
     in_force,
     takes_effect,
 )
+from services.membership.published import published
+from shared.contracts.membership import MemberEvent
+from shared.events import UnknownEvent
 from shared.projection import Notified, Projection, decode
 from shared.readmodel import Table, TableNames, append_rows
 
@@ -137,14 +142,6 @@ REGIONS = Table(
 )
 
 
-def is_member_event(notified: Notified) -> bool:
-    return type(notified.event).__qualname__.startswith("Member.")
-
-
-def is_region_event(notified: Notified) -> bool:
-    return type(notified.event).__qualname__.startswith("RegionRegistry.")
-
-
 @dataclass
 class _Row:
     """A row of `member_states` as the batch sees it: written already (`stored`) or new in it."""
@@ -176,22 +173,27 @@ class RegisterProjection(Projection):
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        by_member: dict[str, list[Any]] = defaultdict(list)
+        by_member: dict[str, list[MemberEvent]] = defaultdict(list)
         for notified in events:
-            if is_region_event(notified):
-                await self._apply_region_event(conn, notified.event, tables)
-            elif is_member_event(notified):
-                by_member[str(notified.event.originator_id)].append(notified.event)
+            match notified.event:
+                case Member.Event() as event:
+                    by_member[str(event.originator_id)].append(published(event))
+                case RegionRegistry.Established() | RegionRegistry.RegionsMerged() as event:
+                    await self._apply_region_event(conn, event, tables)
+                case SiretIndex.Claimed():
+                    pass  # the SIRET index is how registration keeps SIRETs unique: no row of the register
+                case event:
+                    raise UnknownEvent("register projection", event)
         if by_member:
             await self._apply_member_events(conn, by_member, events[0].notification_id, tables)
 
     async def _apply_member_events(
-        self, conn: asyncpg.Connection, by_member: dict[str, list[Any]], first_id: int, tables: TableNames
+        self, conn: asyncpg.Connection, by_member: dict[str, list[MemberEvent]], first_id: int, tables: TableNames
     ) -> None:
         # A member whose registration is in this batch has neither earlier events nor rows (the
         # common case of a rebuild, where a member's first events are saved together): nothing to read.
-        seen_before = [m for m, new_events in by_member.items() if new_events[0].originator_version > 1]
-        known: dict[str, list[Any]] = {}
+        seen_before = [m for m, new_events in by_member.items() if new_events[0].version > 1]
+        known: dict[str, list[MemberEvent]] = {}
         stored: dict[str, dict[date, asyncpg.Record]] = defaultdict(dict)
         if seen_before:
             known = await self._events_before(conn, seen_before, first_id)
@@ -221,18 +223,16 @@ class RegisterProjection(Projection):
                     if starts.get(start) == row.segment and start != rewritten.effective_from:
                         continue
                     del rows[start]
-                    if row.recorded_from >= event.timestamp:
+                    if row.recorded_from >= event.recorded_at:
                         if row.stored:
                             dropped.append((member_id, start))
                     elif row.stored:
-                        closed.append((member_id, start, event.timestamp))
+                        closed.append((member_id, start, event.recorded_at))
                     else:
-                        past.append({**state_row(member_id, row), "recorded_to": event.timestamp})
+                        past.append({**state_row(member_id, row), "recorded_to": event.recorded_at})
                 for segment in timeline:
                     if segment.effective_from not in rows:
-                        rows[segment.effective_from] = _Row(
-                            segment, event.timestamp, event.originator_version, stored=False
-                        )
+                        rows[segment.effective_from] = _Row(segment, event.recorded_at, event.version, stored=False)
             current += [state_row(member_id, row) for row in rows.values() if not row.stored]
         states, states_past = tables["member_states"], tables["member_states_past"]
         if dropped:
@@ -259,7 +259,7 @@ class RegisterProjection(Projection):
 
     async def _events_before(
         self, conn: asyncpg.Connection, member_ids: list[str], before: int
-    ) -> dict[str, list[Any]]:
+    ) -> dict[str, list[MemberEvent]]:
         """The members' events already applied (before this batch), in recording order."""
         rows = await conn.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state FROM {self.source.qualified} "
@@ -269,33 +269,32 @@ class RegisterProjection(Projection):
             before,
             MEMBER_EVENT_TOPIC_PREFIX + "%",
         )
-        known: dict[str, list[Any]] = defaultdict(list)
+        known: dict[str, list[MemberEvent]] = defaultdict(list)
         for row in rows:
-            known[str(row["originator_id"])].append(decode(row).event)
+            known[str(row["originator_id"])].append(published(decode(row).event))
         return known
 
-    async def _apply_region_event(self, conn: asyncpg.Connection, event: Any, tables: TableNames) -> None:
+    async def _apply_region_event(
+        self, conn: asyncpg.Connection, event: RegionRegistry.Event, tables: TableNames
+    ) -> None:
         regions = tables["regions"]
-        kind = type(event).__name__
-        if kind == "Established":
-            await append_rows(
-                conn, regions, REGIONS, [_region_row(code, name, None, event.timestamp) for code, name in event.regions]
-            )
-        elif kind == "RegionsMerged":
-            await conn.execute(
-                f"UPDATE {regions} SET merged_on = $2, merged_into = $3, merged_at = $4 "
-                "WHERE code = ANY($1) AND merged_on IS NULL",
-                list(event.merged),
-                event.effective_on,
-                event.new_code,
-                event.timestamp,
-            )
-            await append_rows(
-                conn,
-                regions,
-                REGIONS,
-                [_region_row(event.new_code, event.new_name, event.effective_on, event.timestamp)],
-            )
+        match event:
+            case RegionRegistry.Established():
+                rows = [_region_row(code, name, None, event.timestamp) for code, name in event.regions]
+                await append_rows(conn, regions, REGIONS, rows)
+            case RegionRegistry.RegionsMerged():
+                await conn.execute(
+                    f"UPDATE {regions} SET merged_on = $2, merged_into = $3, merged_at = $4 "
+                    "WHERE code = ANY($1) AND merged_on IS NULL",
+                    list(event.merged),
+                    event.effective_on,
+                    event.new_code,
+                    event.timestamp,
+                )
+                new_region = _region_row(event.new_code, event.new_name, event.effective_on, event.timestamp)
+                await append_rows(conn, regions, REGIONS, [new_region])
+            case _:
+                raise UnknownEvent("register projection", event)
 
 
 def _range_of(timeline: list[Segment], day: date) -> Segment:
