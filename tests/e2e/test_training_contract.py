@@ -25,7 +25,7 @@ from services.training.read_models import (
 )
 from shared.values import MONEY_PATTERN
 from tests.conftest import Api
-from tests.e2e.test_training_api import (
+from tests.helpers.training_api import (
     BASE,
     admin,
     application_body,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api
-from tests.e2e.test_training_api import (
+from tests.helpers.training_api import (
     BASE,
     admin,
     amendment_body,

@@ -2,83 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from services.training.domain.call import Call
 from services.training.domain.eligibility import allowed_maximum, check_eligibility
 from services.training.domain.errors import ApplicationRefused, CallRefused, NotPermitted
 from services.training.domain.funding_application import FundingApplication
 from services.training.domain.values import (
-    ApplicationContent,
     CriterionScore,
-    Enterprise,
-    EnterpriseFacts,
-    EnvelopeView,
     Training,
     TrainingActual,
 )
 from shared.errors import InvalidInput
-from tests.unit.test_training_call import CLOSES, opened
-
-LEAD = Enterprise("lead", "AI du Relais", "BRE", ("AI",))
-PARTNER = Enterprise("partner", "ACI du Port", "BRE", ("ACI",))
-SST = "Sauveteur secouriste du travail (SST)"
-ON = date(2015, 2, 10)
-SCORES = (CriterionScore("pertinence", 4, "Solide"), CriterionScore("cout", 3, "Raisonnable"))
-ENVELOPE = EnvelopeView(Decimal(290_000), Decimal(290_000), Decimal(287_000))
-
-
-def content(**overrides: object) -> ApplicationContent:
-    base = ApplicationContent(
-        title="Former les salariés en parcours",
-        summary="Résumé",
-        partners=(PARTNER,),
-        trainings=(
-            Training(SST, True, 14, 10, Decimal("6000.00"), "lead", True),
-            Training("Savoirs de base", False, 20, 5, Decimal("2000.00"), "partner", True),
-        ),
-        requested=Decimal("3000.00"),
-    )
-    return replace(base, **overrides)  # type: ignore[arg-type]
-
-
-def facts(member: Enterprise, accord: date | None = date(2012, 1, 1), status: str = "active") -> EnterpriseFacts:
-    return EnterpriseFacts(member.member_id, member.name, member.region, member.forms, status, accord)
-
-
-def drafted(call: Call | None = None, **overrides: object) -> FundingApplication:
-    return FundingApplication.draft(call or opened(), LEAD, content(**overrides), ON)
-
-
-def submitted(call: Call | None = None, **facts_of: EnterpriseFacts) -> FundingApplication:
-    call = call or opened()
-    app = drafted(call)
-    app.submit(call, ON)
-    seen = {"lead": facts(LEAD), "partner": facts(PARTNER), **facts_of}
-    checks = check_eligibility(app.lead, app.content, call.terms, seen, ON)
-    app.record_eligibility(checks, tuple(seen.values()), allowed_maximum(app.content, call.terms), ON)
-    return app
-
-
-def scored(call: Call | None = None) -> tuple[FundingApplication, Call]:
-    call = call or opened()
-    app = submitted(call)
-    app.assign_reviewer("rev-1", None)
-    app.score_by("rev-1", None, True, call.terms.grid, SCORES, ON)
-    return app, call
-
-
-def decided(amount: str = "3000.00") -> tuple[FundingApplication, Call]:
-    app, call = scored()
-    app.decide_award(Decimal(amount), Decimal("4600.00"), "Retenu", ENVELOPE, "staff-1", ON)
-    return app, call
-
-
-# --- the applicant's side -----------------------------------------------------------------------------
+from tests.helpers.training_domain import (
+    CLOSES,
+    ENVELOPE,
+    LEAD,
+    ON,
+    PARTNER,
+    SCORES,
+    SST,
+    approved,
+    content,
+    decided,
+    drafted,
+    facts,
+    opened,
+    scored,
+    submitted,
+)
 
 
 def test_a_draft_is_started_only_while_the_call_accepts_applications() -> None:
@@ -272,12 +226,6 @@ def test_a_decision_waiting_for_its_review_is_not_taken_twice() -> None:
 
 
 # --- actuals and settlement ------------------------------------------------------------------------------
-
-
-def approved() -> tuple[FundingApplication, Call]:
-    app, call = decided()
-    app.review(True, "", "staff-2", ON)
-    return app, call
 
 
 def test_actuals_are_reported_for_every_planned_training() -> None:

@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 
-from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion
+from services.training.domain.call import Call, EligibilityCriteria, ScoringCriterion
 from services.training.domain.errors import CallRefused, EnvelopeExceeded
 from shared.errors import InvalidInput
-
-OPENS, CLOSES = date(2015, 1, 26), date(2015, 3, 31)
-
-
-def terms(**overrides: object) -> CallTerms:
-    base = CallTerms(
-        title="FMS 2015",
-        fund_amount=Decimal(725_000),
-        envelope=Decimal(290_000),
-        opens_on=OPENS,
-        closes_on=CLOSES,
-        criteria=EligibilityCriteria(True, True, Decimal("0.50"), Decimal("0.70"), Decimal(500)),
-        grid=(ScoringCriterion("pertinence", "Pertinence", 3), ScoringCriterion("cout", "Coût", 2)),
-        priority_trainings=("Sauveteur secouriste du travail (SST)",),
-    )
-    return replace(base, **overrides)  # type: ignore[arg-type]
-
-
-def opened(**overrides: object) -> Call:
-    return Call.open(2015, terms(**overrides), OPENS)
+from tests.helpers.training_domain import CLOSES, OPENS, opened, terms
 
 
 def test_an_opened_call_records_its_terms_to_the_cent() -> None:

@@ -26,8 +26,7 @@ from services.training.projections.funding_application_rows import (
 )
 from services.training.projections.register_copy import apply_member_fact
 from shared.projection import ForeignEvent
-from tests.unit.test_training_application import ON, approved, content, scored
-from tests.unit.test_training_call import opened
+from tests.helpers.training_domain import ON, approved, content, opened, scored
 
 TRAININGS = (
     Training("SST", True, 10, 10, Decimal("5000.00"), "lead", True),

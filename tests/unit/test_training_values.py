@@ -13,7 +13,7 @@ from services.training.domain.errors import CallRefused
 from services.training.domain.money import RATE_PATTERN, euros, rate
 from shared.errors import DomainError, InvalidInput
 from shared.values import MONEY_MAX, MONEY_PATTERN
-from tests.unit.test_training_call import opened
+from tests.helpers.training_domain import opened
 
 # Strings that look like numbers and strings that do not: signs, exponents, NaN, other digits.
 NUMBERISH = st.one_of(
