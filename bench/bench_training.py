@@ -204,9 +204,10 @@ async def bench_decisions_two_writers(platform: Platform) -> None:
 
     def decide(i: int, application_id: UUID) -> str:
         app = first if i % 2 else second
-        with command_context(actor_id=f"staff-{i % 7 + 1}", actor_role="national_staff", tenant_id=None):
+        staff = f"staff-{i % 7 + 1}"
+        with command_context(actor_id=staff, actor_role="national_staff", tenant_id=None):
             try:
-                app.decide_award(application_id, amount=Decimal("1000.00"), reason="Retenu", on=TODAY)  # type: ignore[attr-defined]
+                app.decide_award(application_id, amount=Decimal("1000.00"), reason="Retenu", by=staff, on=TODAY)  # type: ignore[attr-defined]
             except EnvelopeExceeded:
                 return "envelope_exceeded"
             except IntegrityError:

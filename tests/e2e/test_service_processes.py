@@ -16,8 +16,8 @@ from shared.app_factory import create_app
 from shared.auth import TokenService
 from shared.config import Settings
 from shared.database import DatabaseAddress
-from tests.e2e.test_membership_api import registration
 from tests.helpers.api import Api
+from tests.helpers.membership_api import registration
 
 
 @asynccontextmanager

@@ -99,7 +99,7 @@ def _seed_records(url: str, staff: dict[str, str], admin: dict[str, str], platfo
     """A call for projects, the member's application to it and the member's assessment, made through
     the API as users make them, so that hostile bodies reach those records' rules."""
     from services.assessment.domain.referential import load_document
-    from tests.e2e.test_training_api import application_body, call_body
+    from tests.helpers.training_api import application_body, call_body
 
     platform.application("assessment").load_referential(load_document())  # type: ignore[attr-defined]
     call = httpx.post(f"{url}/api/training/calls", json=call_body(), headers=staff)

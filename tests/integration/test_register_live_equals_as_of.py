@@ -27,7 +27,7 @@ from services.membership.read_models import MemberRecord
 from shared.platform import Platform
 from shared.tenancy import ReadScope
 from tests.helpers.member_histories import HISTORY, TODAY, recorded_history
-from tests.integration.test_projection_runner import catch_up_everything
+from tests.helpers.projections import catch_up_everything
 
 
 def expected_record(events: list[Any], losses: dict[str, date], on: date, known_at: datetime | None) -> Any:

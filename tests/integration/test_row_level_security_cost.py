@@ -15,7 +15,7 @@ import pytest
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from tests.integration.test_row_level_security import given_three_members
+from tests.helpers.members import given_three_members
 
 SCOPES = [ReadScope.network(), ReadScope.of_region("BRE"), ReadScope.of_tenants(["a", "b"])]
 
