@@ -27,9 +27,9 @@ import asyncpg  # noqa: E402
 
 from services.assessment.application import AssessmentApplication  # noqa: E402
 from services.assessment.domain.assessment import Assessment, Reviewer  # noqa: E402
-from services.assessment.domain.referential import Referential, load_document  # noqa: E402
 from services.assessment.domain.plan import plan_of, progress_plan  # noqa: E402
 from services.assessment.domain.positioning import positioning_of  # noqa: E402
+from services.assessment.domain.referential import Referential, load_document  # noqa: E402
 from services.assessment.domain.replay import sheet_as_of  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from shared.database import DatabaseAddress  # noqa: E402
