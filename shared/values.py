@@ -17,8 +17,9 @@ from shared.errors import InvalidInput
 
 # C0 controls except tab and newline, DEL, and C1 controls. PostgreSQL cannot store U+0000 in text,
 # and the others have no business in a name or a comment. A carriage return is refused too: the
-# portal normalises line endings before it sends a command.
-_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+# portal normalises line endings before it sends a command. Lone UTF-16 surrogates (U+D800–U+DFFF)
+# too: no UTF-8 text can hold one, so PostgreSQL could not store it (hypothesis found one passing).
+_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
 # Python's `$` also matches before a final newline ("123\n" would pass `^[0-9]+$`); the lookahead
 # closes that gap and means the same in JSON Schema's (ECMA) dialect.
 _END = r"(?!\n)$"

@@ -8,7 +8,7 @@ from shared.errors import InvalidInput
 from shared.values import check_ascii_digits, check_money, check_text
 
 
-@pytest.mark.parametrize("value", ["a\x00b", "a\x1bb", "a\x85b", "a\nb", "ok\n", "a\rb"])
+@pytest.mark.parametrize("value", ["a\x00b", "a\x1bb", "a\x85b", "a\nb", "ok\n", "a\rb", "a\ud800b", "\udfff"])
 def test_single_line_text_refuses_control_characters_and_line_breaks(value: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         check_text(value, "reason")
@@ -16,10 +16,12 @@ def test_single_line_text_refuses_control_characters_and_line_breaks(value: str)
     assert "reason" in refused.value.message
 
 
-def test_multi_line_text_keeps_tabs_and_newlines_but_not_nul() -> None:
+def test_multi_line_text_keeps_tabs_and_newlines_but_not_nul_nor_a_lone_surrogate() -> None:
     assert check_text("ligne 1\n\tligne 2", "comment", multi_line=True) == "ligne 1\n\tligne 2"
-    with pytest.raises(InvalidInput):
-        check_text("ligne\x00", "comment", multi_line=True)
+    for value in ("ligne\x00", "ligne\ud83d"):  # half of an emoji's UTF-16 pair: no UTF-8 text holds it
+        with pytest.raises(InvalidInput):
+            check_text(value, "comment", multi_line=True)
+    assert check_text("bravo \U0001f44d", "comment", multi_line=True) == "bravo \U0001f44d"
 
 
 @pytest.mark.parametrize("value", ["１２３", "١٢٣", "१२३", "¹²³", "123\n", ""])
