@@ -68,6 +68,11 @@ Offset = Annotated[int, Meta(ge=0, le=1_000_000, description="Rang du premier é
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 
 
+def about(description: str) -> Meta:
+    """A field's one-line description in the OpenAPI document (`Annotated[int, about("…")]`)."""
+    return Meta(description=description)
+
+
 def check_text(value: str, field: str, *, multi_line: bool = False) -> str:
     """Refuse control characters (and line breaks in single-line text) in a text the domain stores."""
     bad = _CONTROL_RE.search(value) or (None if multi_line else re.search(r"\n", value))

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from msgspec import Meta
 
 from services.assessment.domain.plan import PlanAction
 from services.assessment.domain.positioning import Position
+from shared.values import about
 
 # --- coded values (the request bodies use them too) -----------------------------------------
 
@@ -29,11 +29,6 @@ ReviewerRole = Literal["regional_delegate", "trainer"]
 ReferentialStatus = Literal["draft", "published"]
 ActionStatus = Literal["proposed", "adopted", "scheduled", "done", "dropped"]
 Priority = Literal["high", "medium", "low"]
-
-
-def about(description: str) -> Meta:
-    """A field's one-line description in the OpenAPI document."""
-    return Meta(description=description)
 
 
 class ReferentialSummary(msgspec.Struct, kw_only=True):

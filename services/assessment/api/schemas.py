@@ -15,8 +15,8 @@ import msgspec
 from litestar.params import BodyKwarg
 from msgspec import UNSET, Meta, UnsetType
 
-from services.assessment.read_models import ParticipantKind, Practice, ReviewerRole, ReviewKind, Scope, about
-from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
+from services.assessment.read_models import ParticipantKind, Practice, ReviewerRole, ReviewKind, Scope
+from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, about
 from shared.values import LongText as LongText
 from shared.values import Text as Text
 

@@ -17,8 +17,7 @@ import msgspec
 from msgspec import Meta
 
 from services.training.domain.money import RATE_MEANING, RATE_PATTERN
-from services.training.read_models import doc
-from shared.values import MULTI_LINE_PATTERN, PATTERN_MEANINGS, LongText, MoneyText, Text
+from shared.values import MULTI_LINE_PATTERN, PATTERN_MEANINGS, LongText, MoneyText, Text, about
 
 # This service's own patterns (`(?!\n)$`: Python's `$` would also match before a final newline).
 CODE_PATTERN = r"^[a-z0-9_]+(?!\n)$"
@@ -64,110 +63,113 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class CriteriaIn(Strict):
-    max_cofunding_rate: Annotated[Rate, doc('Share of a training\'s cost the fund may pay, 0 to 1 (e.g. "0.50")')]
+    max_cofunding_rate: Annotated[Rate, about('Share of a training\'s cost the fund may pay, 0 to 1 (e.g. "0.50")')]
     priority_cofunding_rate: Annotated[
-        Rate, doc("Share paid for the call's priority trainings, 0 to 1, at least the general rate")
+        Rate, about("Share paid for the call's priority trainings, 0 to 1, at least the general rate")
     ]
-    max_per_trainee: Annotated[MoneyText, doc("Ceiling of the co-funding per trainee, in euros")]
-    accord_groupe_required: Annotated[bool, doc("Every applicant enterprise must be in the Accord Groupe")] = True
-    integration_pathway_required: Annotated[bool, doc("Trainees must be employees on integration pathways")] = True
+    max_per_trainee: Annotated[MoneyText, about("Ceiling of the co-funding per trainee, in euros")]
+    accord_groupe_required: Annotated[bool, about("Every applicant enterprise must be in the Accord Groupe")] = True
+    integration_pathway_required: Annotated[bool, about("Trainees must be employees on integration pathways")] = True
 
 
 class GridCriterionIn(Strict):
-    code: Annotated[Code, doc("The criterion's code (lower-case letters, digits, underscores)")]
-    label: Annotated[Text, doc("The criterion as reviewers read it")]
-    weight: Annotated[int, Meta(ge=1, le=100), doc("The criterion's weight in the total (1 to 100)")]
+    code: Annotated[Code, about("The criterion's code (lower-case letters, digits, underscores)")]
+    label: Annotated[Text, about("The criterion as reviewers read it")]
+    weight: Annotated[int, Meta(ge=1, le=100), about("The criterion's weight in the total (1 to 100)")]
 
 
 class CallTermsIn(Strict):
-    title: Annotated[Text, doc("The call's title")]
-    fund_amount: Annotated[MoneyText, doc("The mutualised fund the envelope is drawn from, in euros")]
-    envelope: Annotated[MoneyText, doc("The call's initial envelope, in euros (at least 40 % of the fund)")]
-    opens_on: Annotated[date, doc("First day applications are accepted")]
-    closes_on: Annotated[date, doc("Last day applications are accepted")]
-    criteria: Annotated[CriteriaIn, doc("The eligibility and co-funding criteria")]
-    grid: Annotated[list[GridCriterionIn], Meta(min_length=1, max_length=20), doc("The scoring grid")]
+    title: Annotated[Text, about("The call's title")]
+    fund_amount: Annotated[MoneyText, about("The mutualised fund the envelope is drawn from, in euros")]
+    envelope: Annotated[MoneyText, about("The call's initial envelope, in euros (at least 40 % of the fund)")]
+    opens_on: Annotated[date, about("First day applications are accepted")]
+    closes_on: Annotated[date, about("Last day applications are accepted")]
+    criteria: Annotated[CriteriaIn, about("The eligibility and co-funding criteria")]
+    grid: Annotated[list[GridCriterionIn], Meta(min_length=1, max_length=20), about("The scoring grid")]
     priority_trainings: Annotated[
-        list[Text], Meta(max_length=200), doc("Titles of the trainings the board made a priority")
+        list[Text], Meta(max_length=200), about("Titles of the trainings the board made a priority")
     ] = []
 
 
 class CallOpening(CallTermsIn, kw_only=True):
-    year: Annotated[Year, doc("The call's year (one call per year)")]
+    year: Annotated[Year, about("The call's year (one call per year)")]
 
 
 class CallAmendment(CallTermsIn, kw_only=True):
-    reason: Annotated[Reason, doc("Why the call is amended")]
+    reason: Annotated[Reason, about("Why the call is amended")]
 
 
 class TopUpIn(Strict):
-    amount: Annotated[MoneyText, doc("The amount added to the envelope, in euros (more than zero)")]
-    reason: Annotated[Reason, doc("Where the money comes from (e.g. the partner who pays it)")]
-    on: Annotated[date | None, doc("Date of the top-up (default: today)")] = None
+    amount: Annotated[MoneyText, about("The amount added to the envelope, in euros (more than zero)")]
+    reason: Annotated[Reason, about("Where the money comes from (e.g. the partner who pays it)")]
+    on: Annotated[date | None, about("Date of the top-up (default: today)")] = None
 
 
 class DatedIn(Strict):
-    on: Annotated[date | None, doc("Date of the act (default: today)")] = None
+    on: Annotated[date | None, about("Date of the act (default: today)")] = None
 
 
 class AuditGrantIn(Strict):
-    auditor_id: Annotated[Text, doc("The auditor's user id (the `sub` of their token)")]
-    reason: Annotated[Reason, doc("Why the auditor may read the call's decision files")]
+    auditor_id: Annotated[Text, about("The auditor's user id (the `sub` of their token)")]
+    reason: Annotated[Reason, about("Why the auditor may read the call's decision files")]
 
 
 class TrainingIn(Strict):
-    title: Annotated[Text, doc("The training's title (for a priority training: as listed in the call)")]
-    hours: Annotated[Positive, doc("Length of the training, in hours (1 to 100,000)")]
-    trainees: Annotated[Positive, doc("Number of trainees (1 to 100,000)")]
-    cost: Annotated[MoneyText, doc("The training's cost, in euros")]
-    priority: Annotated[bool, doc("One of the call's priority trainings (better co-funding terms)")] = False
+    title: Annotated[Text, about("The training's title (for a priority training: as listed in the call)")]
+    hours: Annotated[Positive, about("Length of the training, in hours (1 to 100,000)")]
+    trainees: Annotated[Positive, about("Number of trainees (1 to 100,000)")]
+    cost: Annotated[MoneyText, about("The training's cost, in euros")]
+    priority: Annotated[bool, about("One of the call's priority trainings (better co-funding terms)")] = False
     # (The constraint stays inside the optional type: Litestar documents it only there.)
     enterprise_id: (
-        Annotated[MemberId, doc("The applicant enterprise whose employees are trained (default: the lead)")] | None
+        Annotated[MemberId, about("The applicant enterprise whose employees are trained (default: the lead)")] | None
     ) = None
-    integration_pathway: Annotated[bool, doc("The trainees are employees on integration pathways")] = True
+    integration_pathway: Annotated[bool, about("The trainees are employees on integration pathways")] = True
 
 
 class ContentIn(Strict):
-    title: Annotated[Text, doc("The application's title")]
-    requested: Annotated[MoneyText, doc("The co-funding requested, in euros")]
-    summary: Annotated[OptionalText, doc("What the project is about")] = ""
+    title: Annotated[Text, about("The application's title")]
+    requested: Annotated[MoneyText, about("The co-funding requested, in euros")]
+    summary: Annotated[OptionalText, about("What the project is about")] = ""
     partners: Annotated[
-        list[MemberId], Meta(max_length=20), doc("Member ids of the partner enterprises (besides the lead)")
+        list[MemberId], Meta(max_length=20), about("Member ids of the partner enterprises (besides the lead)")
     ] = []
-    trainings: Annotated[list[TrainingIn], Meta(max_length=100), doc("The planned trainings")] = []
+    trainings: Annotated[list[TrainingIn], Meta(max_length=100), about("The planned trainings")] = []
 
 
 class AmendmentIn(ContentIn, kw_only=True):
-    reason: Annotated[Reason, doc("Why the submitted application is amended")]
+    reason: Annotated[Reason, about("Why the submitted application is amended")]
 
 
 class ReasonIn(Strict):
-    reason: Annotated[Reason, doc("Why")]
+    reason: Annotated[Reason, about("Why")]
 
 
 class OverrideIn(Strict):
-    check: Annotated[CheckCode, doc("Code of the failed check, as in the application's `checks` (e.g. `active:<id>`)")]
-    reason: Annotated[Reason, doc("The written reason for overriding it")]
+    check: Annotated[
+        CheckCode, about("Code of the failed check, as in the application's `checks` (e.g. `active:<id>`)")
+    ]
+    reason: Annotated[Reason, about("The written reason for overriding it")]
 
 
 class AssignmentIn(Strict):
-    reviewer_id: Annotated[Text, doc("The fund reviewer's user id (the `sub` of their token)")]
+    reviewer_id: Annotated[Text, about("The fund reviewer's user id (the `sub` of their token)")]
     reviewer_enterprise: (
-        Annotated[MemberId, doc("The reviewer's own enterprise, if they belong to one (checked for conflicts)")] | None
+        Annotated[MemberId, about("The reviewer's own enterprise, if they belong to one (checked for conflicts)")]
+        | None
     ) = None
 
 
 class CriterionScoreIn(Strict):
-    criterion: Annotated[Code, doc("Code of a criterion of the call's grid")]
-    score: Annotated[int, Meta(ge=0, le=5), doc("The score, 0 to 5")]
-    comment: Annotated[LongText, doc("Why this score")]
+    criterion: Annotated[Code, about("Code of a criterion of the call's grid")]
+    score: Annotated[int, Meta(ge=0, le=5), about("The score, 0 to 5")]
+    comment: Annotated[LongText, about("Why this score")]
 
 
 class ScoreIn(Strict):
-    no_conflict_of_interest: Annotated[bool, doc("The reviewer declares no conflict of interest (must be true)")]
+    no_conflict_of_interest: Annotated[bool, about("The reviewer declares no conflict of interest (must be true)")]
     scores: Annotated[
-        list[CriterionScoreIn], Meta(min_length=1, max_length=20), doc("One score per criterion of the grid")
+        list[CriterionScoreIn], Meta(min_length=1, max_length=20), about("One score per criterion of the grid")
     ]
 
 
@@ -176,38 +178,38 @@ class ScoreIn(Strict):
 
 
 class AwardIn(Strict, tag_field="outcome", tag="award"):
-    amount: Annotated[MoneyText, doc("The amount awarded, in euros (committed on the envelope at once)")]
-    reason: Annotated[OptionalText, doc("Why")] = ""
+    amount: Annotated[MoneyText, about("The amount awarded, in euros (committed on the envelope at once)")]
+    reason: Annotated[OptionalText, about("Why")] = ""
 
 
 class RejectionIn(Strict, tag_field="outcome", tag="reject"):
-    reason: Annotated[Reason, doc("Why the application is rejected (a rejection is always motivated)")]
+    reason: Annotated[Reason, about("Why the application is rejected (a rejection is always motivated)")]
 
 
 DecisionIn = AwardIn | RejectionIn
 
 
 class ApprovalIn(Strict, tag_field="outcome", tag="approve"):
-    comment: Annotated[OptionalText, doc("A comment, if any")] = ""
+    comment: Annotated[OptionalText, about("A comment, if any")] = ""
 
 
 class SendBackIn(Strict, tag_field="outcome", tag="send_back"):
-    comment: Annotated[LongText, doc("What must be looked at again")]
+    comment: Annotated[LongText, about("What must be looked at again")]
 
 
 ReviewIn = ApprovalIn | SendBackIn
 
 
 class ActualIn(Strict):
-    training: Annotated[int, Meta(ge=0, le=99), doc("Position of the planned training (0 for the first)")]
-    trainees: Annotated[Count, doc("Trainees actually trained (0 if the training did not take place)")]
-    hours: Annotated[Count, doc("Hours actually delivered")]
-    cost: Annotated[MoneyText, doc("The actual cost, in euros")]
+    training: Annotated[int, Meta(ge=0, le=99), about("Position of the planned training (0 for the first)")]
+    trainees: Annotated[Count, about("Trainees actually trained (0 if the training did not take place)")]
+    hours: Annotated[Count, about("Hours actually delivered")]
+    cost: Annotated[MoneyText, about("The actual cost, in euros")]
 
 
 class ActualsIn(Strict):
     trainings: Annotated[
-        list[ActualIn], Meta(min_length=1, max_length=100), doc("What was delivered, once for each planned training")
+        list[ActualIn], Meta(min_length=1, max_length=100), about("What was delivered, once for each planned training")
     ]
 
 
@@ -215,14 +217,14 @@ class ActualsIn(Strict):
 
 
 class TopUpRecorded(msgspec.Struct, frozen=True, kw_only=True):
-    id: Annotated[str, doc("The call's id")]
-    version: Annotated[int, doc("The call's new version (its ETag, for the next If-Match)")]
-    notification_id: Annotated[int, doc("Pass it as `wait_for` to read your own write")]
-    entry: Annotated[int, doc("The top-up's id: its line in the envelope ledger (`lines[].entry` of the envelope)")]
+    id: Annotated[str, about("The call's id")]
+    version: Annotated[int, about("The call's new version (its ETag, for the next If-Match)")]
+    notification_id: Annotated[int, about("Pass it as `wait_for` to read your own write")]
+    entry: Annotated[int, about("The top-up's id: its line in the envelope ledger (`lines[].entry` of the envelope)")]
 
 
 class AmendmentRecorded(msgspec.Struct, frozen=True, kw_only=True):
-    id: Annotated[str, doc("The application's id")]
-    version: Annotated[int, doc("The application's new version (its ETag, for the next If-Match)")]
-    notification_id: Annotated[int, doc("Pass it as `wait_for` to read your own write")]
-    amendment: Annotated[int, doc("The amendment's id: its number among the application's amendments (1, 2…)")]
+    id: Annotated[str, about("The application's id")]
+    version: Annotated[int, about("The application's new version (its ETag, for the next If-Match)")]
+    notification_id: Annotated[int, about("Pass it as `wait_for` to read your own write")]
+    amendment: Annotated[int, about("The amendment's id: its number among the application's amendments (1, 2…)")]
