@@ -38,6 +38,7 @@ from typing import Annotated
 import msgspec
 
 from services.membership.domain.regions import REGIONS_2015
+from shared.data_files import load_checked
 
 __all__ = [
     "DATA",
@@ -240,13 +241,7 @@ class NetworkData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 def load_network_data(path: Path = DATA_FILE) -> NetworkData:
     """The data file, decoded and checked; a malformed file raises ValueError saying what is wrong."""
-    try:
-        data = msgspec.json.decode(path.read_bytes(), type=NetworkData)
-    except msgspec.DecodeError as error:
-        raise ValueError(f"{path.name}: {error}") from error
-    if problems := data.problems():
-        raise ValueError(f"{path.name}: " + "; ".join(problems))
-    return data
+    return load_checked(path, NetworkData)
 
 
 DATA = load_network_data()

@@ -31,6 +31,8 @@ from typing import Annotated
 
 import msgspec
 
+from shared.data_files import load_checked
+
 DATA_FILE = Path(__file__).with_name("call_2015.json")
 
 Count = Annotated[int, msgspec.Meta(ge=1)]
@@ -153,13 +155,7 @@ class CallData(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 def load_call_data(path: Path = DATA_FILE) -> CallData:
     """The data file, decoded and checked; a malformed file raises ValueError saying what is wrong."""
-    try:
-        data = msgspec.json.decode(path.read_bytes(), type=CallData)
-    except msgspec.DecodeError as error:
-        raise ValueError(f"{path.name}: {error}") from error
-    if problems := data.problems():
-        raise ValueError(f"{path.name}: " + "; ".join(problems))
-    return data
+    return load_checked(path, CallData)
 
 
 DATA = load_call_data()
