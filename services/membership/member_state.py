@@ -70,6 +70,7 @@ class Segment:
 
 
 def as_published(event: AnyMemberEvent) -> MemberEvent:
+    """The event as the contract publishes it (the fold reads nothing else)."""
     return event if isinstance(event, MemberEventV1) else published(event)
 
 

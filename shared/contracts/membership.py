@@ -9,22 +9,26 @@ one function, `facts_after`, wherever they are kept.
 Each Struct is the event's stored fields, typed, plus where it comes from: the member (`member_id`),
 the member's version after the event (`version`) and when it was recorded (`recorded_at`). Unknown
 stored fields are ignored (adding a field to an event breaks no follower); a stored name without a
-Struct raises `UnknownEvent`. The contact person stays a plain mapping (name, email, phone): it is
+Struct raises `UnknownEvent` (`published_member_events`, what followers call, skips and logs it:
+only a newer membership can write one). The contact person stays a plain mapping (name, email, phone): it is
 personal data that followers have no reason to keep, published only because the register folds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, overload
 from uuid import UUID
 
 import msgspec
+import structlog
 
 from shared.events import UnknownEvent
-from shared.projection import ForeignEvent
+from shared.projection import ForeignEvent, Notified
+
+log = structlog.get_logger(__name__)
 
 
 class MemberEventV1(msgspec.Struct, frozen=True, kw_only=True):
@@ -173,6 +177,30 @@ MEMBER_EVENT_PREFIX = "Member."
 def is_member_event(event: ForeignEvent) -> bool:
     """A member's event (membership's log also holds the region list's and the SIRET index's)."""
     return event.name.startswith(MEMBER_EVENT_PREFIX)
+
+
+def published_member_events(events: Iterable[Notified], follower: str) -> list[MemberEvent]:
+    """The member events of a batch of membership's log, decoded, for a follower.
+
+    A member event this contract does not publish yet can only come from a newer membership than
+    the follower's code (membership's tests refuse an event class without its Struct): the follower
+    keeps following and logs the event it skipped, as a follower of another service's log must
+    (membership's own projections park it)."""
+    decoded = []
+    for notified in events:
+        event: ForeignEvent = notified.event
+        if not is_member_event(event):
+            continue  # the region list's and the SIRET index's events: no follower reads them
+        if event.name not in MEMBER_EVENTS:
+            log.warning(
+                "contract.event_not_published",
+                follower=follower,
+                notification_id=notified.notification_id,
+                name=event.name,
+            )
+            continue
+        decoded.append(decode(event))
+    return decoded
 
 
 def decode(event: ForeignEvent) -> MemberEvent:

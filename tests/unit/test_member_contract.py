@@ -17,10 +17,17 @@ from services.assessment.projections.member_directory import directory_row_after
 from services.membership.domain.member import Certification, Contact, Member
 from services.membership.published import published
 from services.training.projections.register_copy import enterprise_after
-from shared.contracts.membership import MEMBER_EVENTS, MemberFacts, decode, facts_after
+from shared.contracts.membership import (
+    MEMBER_EVENTS,
+    MemberFacts,
+    MemberRegisteredV1,
+    decode,
+    facts_after,
+    published_member_events,
+)
 from shared.events import UnknownEvent
 from shared.eventstore import event_transcoder
-from shared.projection import ForeignEvent, decode_foreign
+from shared.projection import ForeignEvent, Notified, decode_foreign
 from tests.helpers.member_histories import HISTORY, recorded_history
 
 MAPPER = Mapper(transcoder=event_transcoder())
@@ -107,6 +114,20 @@ def test_a_member_event_without_a_published_struct_is_refused() -> None:
     )
     with pytest.raises(UnknownEvent):
         decode(unknown)
+
+
+def test_a_follower_skips_a_member_event_only_a_newer_register_publishes_and_follows_the_rest() -> None:
+    registered = as_stored(one_of_each_member_event()[0])
+    newer = ForeignEvent(
+        topic="services.membership.domain.member:Member.Renamed",
+        name="Member.Renamed",
+        originator_id=registered.originator_id,
+        originator_version=2,
+        timestamp=datetime(2015, 1, 1, tzinfo=UTC),
+        state={"name": "x"},
+    )
+    decoded = published_member_events([Notified(1, registered), Notified(2, newer)], "a follower")
+    assert [type(e) for e in decoded] == [MemberRegisteredV1]
 
 
 def test_the_facts_follow_the_member_through_every_kind_of_event() -> None:

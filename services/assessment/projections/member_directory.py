@@ -89,7 +89,7 @@ class MemberDirectoryProjection(Projection):
     tables = (MEMBER_DIRECTORY,)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        member_events = [membership.decode(n.event) for n in events if membership.is_member_event(n.event)]
+        member_events = membership.published_member_events(events, self.name)
         if not member_events:
             return
         rows = await fetch_rows_by_key(
