@@ -9,13 +9,10 @@ names it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
-
 from services.assessment.events_log import MEMBERSHIP_LOG
-from shared.contracts import membership
+from shared.contracts.member_follower import MemberRowsProjection
 from shared.contracts.membership import (
     MemberCertificationLostV1,
     MemberCertifiedV1,
@@ -29,8 +26,7 @@ from shared.contracts.membership import (
     facts_after,
     registered_facts,
 )
-from shared.projection import Notified, Projection
-from shared.readmodel import Table, TableNames, fetch_rows_by_key, upsert_rows
+from shared.readmodel import Table
 
 MEMBER_DIRECTORY = Table(
     "member_directory",
@@ -81,24 +77,12 @@ def directory_row_after(row: dict[str, Any] | None, event: MemberEvent) -> dict[
     }
 
 
-class MemberDirectoryProjection(Projection):
+class MemberDirectoryProjection(MemberRowsProjection):
     name = "member_directory"
-    foreign = True
     version = 1
     source = MEMBERSHIP_LOG
+    table = MEMBER_DIRECTORY
     tables = (MEMBER_DIRECTORY,)
 
-    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        member_events = membership.published_member_events(events, self.name)
-        if not member_events:
-            return
-        rows = await fetch_rows_by_key(
-            conn, tables["member_directory"], "member_id", [str(e.member_id) for e in member_events]
-        )
-        changed = {}
-        for event in member_events:
-            key = str(event.member_id)
-            row = directory_row_after(rows.get(key), event)
-            if row is not None:
-                rows[key] = changed[key] = row
-        await upsert_rows(conn, tables["member_directory"], MEMBER_DIRECTORY, list(changed.values()))
+    def row_after(self, row: dict[str, Any] | None, event: MemberEvent) -> dict[str, Any] | None:
+        return directory_row_after(row, event)

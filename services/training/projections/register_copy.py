@@ -5,13 +5,11 @@ published events, decoded into its contract (`shared.contracts.membership`) and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
-
-import asyncpg
 
 from services.training.events_log import MEMBERSHIP_LOG
 from shared.contracts import membership
+from shared.contracts.member_follower import MemberRowsProjection
 from shared.contracts.membership import (
     MemberEvent,
     MemberFacts,
@@ -19,8 +17,8 @@ from shared.contracts.membership import (
     facts_after,
     registered_facts,
 )
-from shared.projection import ForeignEvent, Notified, Projection
-from shared.readmodel import Table, TableNames, fetch_rows_by_key, upsert_rows
+from shared.projection import ForeignEvent
+from shared.readmodel import Table
 
 ENTERPRISES = Table(
     "enterprises",
@@ -59,24 +57,12 @@ def enterprise_after(row: dict[str, Any] | None, event: MemberEvent) -> dict[str
     return {"member_id": member_id, "tenant_id": member_id, **facts.columns(), "version": event.version}
 
 
-class RegisterCopyProjection(Projection):
+class RegisterCopyProjection(MemberRowsProjection):
     name = "register_copy"
     version = 1
-    foreign = True
     source = MEMBERSHIP_LOG
+    table = ENTERPRISES
     tables = (ENTERPRISES,)
 
-    async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
-        member_events = membership.published_member_events(events, self.name)
-        if not member_events:
-            return
-        rows = await fetch_rows_by_key(
-            conn, tables["enterprises"], "member_id", [str(e.member_id) for e in member_events]
-        )
-        changed: dict[str, dict[str, Any]] = {}
-        for event in member_events:
-            member_id = str(event.member_id)
-            row = enterprise_after(rows.get(member_id), event)
-            if row is not None:
-                rows[member_id] = changed[member_id] = row
-        await upsert_rows(conn, tables["enterprises"], ENTERPRISES, list(changed.values()))
+    def row_after(self, row: dict[str, Any] | None, event: MemberEvent) -> dict[str, Any] | None:
+        return enterprise_after(row, event)
