@@ -106,8 +106,15 @@ def _check_url(path: str, query: bytes, handler: Any, path_params: dict[str, Any
             )
         if "\x00" in name or "\x00" in value:
             raise RequestRefused(f"le paramètre « {name} » contient le caractère nul (U+0000), interdit", name, "query")
+        # Only a parameter read as an integer reaches a query as a bigint: a text may be all digits.
         digits = value.removeprefix("-").removeprefix("+")
-        if digits.isascii() and digits.isdigit() and (len(digits) > 19 or not -_BIGINT <= int(value) < _BIGINT):
+        takes_int = declared is not None and _admits(declared.annotation, int)
+        if (
+            takes_int
+            and digits.isascii()
+            and digits.isdigit()
+            and (len(digits) > 19 or not -_BIGINT <= int(value) < _BIGINT)
+        ):
             raise RequestRefused(f"le paramètre « {name} » est un nombre trop grand (au plus 64 bits)", name, "query")
 
 
@@ -181,6 +188,13 @@ def _check_values(value: Any) -> Any:
 
 def _is_date(annotation: Any) -> bool:
     return bool({annotation, *get_args(annotation)} & {date, datetime})
+
+
+def _admits(annotation: Any, kind: type) -> bool:
+    """Whether a declared type (through `Annotated`, unions and `Optional`) takes values of `kind`."""
+    if annotation is kind:
+        return True
+    return any(_admits(arg, kind) for arg in get_args(annotation) if arg is not annotation)
 
 
 def _too_deep() -> str:
