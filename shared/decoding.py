@@ -7,7 +7,8 @@ strict mode first, so a wrong type is a 400 naming the field; Litestar's own con
 sees bodies that need no coercion. It also refuses what the type cannot express: bodies nested
 deeper than `MAX_BODY_DEPTH`, integers beyond 64 bits (PostgreSQL's bigint), U+0000 in any string
 (PostgreSQL cannot store it), malformed JSON and invalid UTF-8. `UrlGuardMiddleware` refuses
-U+0000 and integers beyond 64 bits in the path and query parameters the same way.
+U+0000 in the path and query parameters the same way, and integers beyond 64 bits in the query
+parameters declared as integers (a text parameter may be all digits).
 
 `french_message` turns msgspec's messages ("Expected `int`, got `str`") into French sentences
 that name the field; the error handlers use it for query and path parameters too.
