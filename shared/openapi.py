@@ -151,9 +151,32 @@ def roles_of(handler: Any) -> list[str] | None:
 
 
 def complete_openapi(app: Litestar, public_paths: list[str]) -> None:
-    """Add to the app's OpenAPI document what every operation derives from its route."""
-    plugin = app.plugins.get(OpenAPIPlugin)
-    document = plugin.provide_openapi().to_schema()
+    """Have the app's OpenAPI document completed with what every operation derives from its route,
+    the first time it is asked for.
+
+    Building the document costs one to two seconds, which a process that never serves it (a
+    projection worker, most tests) should not pay when its app is made. Litestar makes its
+    `OpenAPIPlugin` itself, so the plugin is given the subclass below, which only adds the
+    completion to the step that caches the document."""
+    app.state[_PUBLIC_PATHS] = public_paths
+    app.plugins.get(OpenAPIPlugin).__class__ = _CompletedOpenAPIPlugin
+
+
+_PUBLIC_PATHS = "openapi_public_paths"
+
+
+class _CompletedOpenAPIPlugin(OpenAPIPlugin):
+    __slots__ = ()
+
+    def provide_openapi_schema(self) -> dict[str, Any]:
+        if self._openapi_schema is None:
+            document = self.provide_openapi().to_schema()
+            _complete_document(self.app, document, self.app.state[_PUBLIC_PATHS])
+            self._openapi_schema = document
+        return self._openapi_schema
+
+
+def _complete_document(app: Litestar, document: dict[str, Any], public_paths: list[str]) -> None:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -171,8 +194,6 @@ def complete_openapi(app: Litestar, public_paths: list[str]) -> None:
     if "ErrorBody" not in schemas:  # the error answers added above refer to it
         _, components = msgspec.json.schema_components([ErrorBody], ref_template="#/components/schemas/{name}")
         schemas.update(components)
-    # Litestar serves the document from this cache; it is filled once, here, with the whole contract.
-    plugin._openapi_schema = document
 
 
 def _complete_operation(operation: dict[str, Any], handler: Any, public: bool) -> None:
