@@ -10,6 +10,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from services.assessment.domain.referential import Referential, load_document
 from shared.auth import Principal, Role
@@ -606,7 +607,7 @@ async def test_the_diff_between_two_moments_shows_answers_positioning_and_action
     ]
 
 
-async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
+async def test_as_of_a_date_a_moment_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
     started = await given_started(api, tenant)
@@ -616,22 +617,70 @@ async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(
     middle = await read(api, f"/assessments/{started['id']}", boss, version=10)
     assert (middle["as_of_version"], middle["answered"]) == (10, 8)  # started, invited, then eight answers
     history = await read(api, f"/assessments/{started['id']}/history", boss)
-    at_tenth = history[9]["at"]
-    as_of = await read(api, f"/assessments/{started['id']}/plan", boss, as_of=at_tenth)
+    recorded_tenth = history[9]["recorded_at"]
+    known = await read(api, f"/assessments/{started['id']}/plan", boss, known_at=recorded_tenth)
     by_version = await read(api, f"/assessments/{started['id']}/plan", boss, version=10)
-    assert [a["indicator"] for a in as_of["actions"]] == [a["indicator"] for a in by_version["actions"]]
-    assert len(by_version["actions"]) == 8
+    assert [a["indicator"] for a in known["actions"]] == [a["indicator"] for a in by_version["actions"]]
+    assert len(by_version["actions"]) == 8 and known["as_of_version"] == 10
+    assert known["known_at"] is not None and known["as_of"] is None
     latest = await read(api, f"/assessments/{started['id']}/plan", boss, version=history[-1]["version"])
     assert latest["actions"] == live_plan["actions"]
     positioning = await read(api, f"/assessments/{started['id']}/positioning", boss, version=10)
     assert positioning["overall"]["answered"] == 8
-    before_start = await api.client.get(
-        f"{BASE}/assessments/{started['id']}", headers=boss, params={"as_of": "2001-01-01T00:00:00Z"}
-    )
-    assert before_start.status_code == 422
+    # As of today (a date: the end of the day in Paris) is the live state, echoed with its date.
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+    as_of_today = await read(api, f"/assessments/{started['id']}/plan", boss, as_of=today)
+    assert as_of_today["actions"] == live_plan["actions"] and as_of_today["as_of"] == today
+    assert (await read(api, f"/assessments/{started['id']}", boss, as_of=today))["answered"] == len(CODES)
     assert (
         await api.client.get(f"{BASE}/assessments/{UUID(int=7)}", headers=boss, params={"version": 2})
     ).status_code == 404
+
+
+async def test_replays_are_strict_about_what_they_are_asked(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    boss = admin(api, tenant)
+    last = answer_everything(api, tenant, started["id"], level=1).version
+    url = f"{BASE}/assessments/{started['id']}"
+    for path in ("", "/answers", "/positioning", "/plan"):
+        # A version past the last one names a record that does not exist.
+        past = await api.client.get(f"{url}{path}", headers=boss, params={"version": last + 1})
+        assert past.status_code == 404, past.text
+        assert f"pas de version {last + 1}" in past.json()["detail"] and f"est la {last}" in past.json()["detail"]
+        # A version with a date or a moment contradicts itself.
+        for other in ({"as_of": "2030-01-01"}, {"known_at": "2030-01-01T00:00:00Z"}):
+            both = await api.client.get(f"{url}{path}", headers=boss, params={"version": 2, **other})
+            assert both.status_code == 400, both.text
+            assert "se contredisent" in both.json()["detail"] and both.json()["extra"]["field"] == "version"
+        # `as_of` is a date: a date-time there is refused, and the message says to use `known_at`.
+        moment = await api.client.get(f"{url}{path}", headers=boss, params={"as_of": "2030-01-01T00:00:00Z"})
+        assert moment.status_code == 400 and moment.json()["extra"]["field"] == "as_of"
+        assert "utilisez « known_at »" in moment.json()["detail"]
+        for wrong in ("2030-02-30", "hier", "1700000000"):
+            refused = await api.client.get(f"{url}{path}", headers=boss, params={"as_of": wrong})
+            assert refused.status_code == 400 and "« as_of »" in refused.json()["detail"], refused.text
+        # Before the assessment began: it did not exist then (404), never a refused command.
+        for before in ({"as_of": "2001-01-01"}, {"known_at": "2001-01-01T00:00:00Z"}):
+            early = await api.client.get(f"{url}{path}", headers=boss, params=before)
+            assert early.status_code == 404, early.text
+            assert "n'existait pas encore" in early.json()["detail"]
+    # The diff takes the same parameters on each side, with the same rules.
+    diff = f"{url}/diff"
+    both = await api.client.get(diff, headers=boss, params={"from_version": 2, "from_as_of": "2030-01-01"})
+    assert both.status_code == 400 and both.json()["extra"]["field"] == "from_version"
+    as_moment = await api.client.get(diff, headers=boss, params={"to_as_of": "2030-01-01T10:00:00", "from_version": 2})
+    assert as_moment.status_code == 400 and "utilisez « known_at »" in as_moment.json()["detail"]
+    assert (await api.client.get(diff, headers=boss, params={"from_version": last + 1})).status_code == 404
+    since_start = await read(api, f"/assessments/{started['id']}/diff", boss, from_version=2, to_known_at=_now())
+    assert len(since_start["answers"]) == len(CODES)
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+    assert (await read(api, f"/assessments/{started['id']}/diff", boss, from_as_of=today))["answers"] == []
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 # --- the plan's follow-up ---------------------------------------------------------------------------------
