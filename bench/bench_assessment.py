@@ -30,7 +30,7 @@ from services.assessment.domain.assessment import Assessment, Reviewer  # noqa: 
 from services.assessment.domain.plan import plan_of, progress_plan  # noqa: E402
 from services.assessment.domain.positioning import positioning_of  # noqa: E402
 from services.assessment.domain.referential import Referential, load_document  # noqa: E402
-from services.assessment.domain.replay import sheet_as_of  # noqa: E402
+from services.assessment.domain.replay import Moment, sheet_as_of  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from shared.database import DatabaseAddress  # noqa: E402
 from shared.projection import (  # noqa: E402
@@ -215,7 +215,7 @@ async def run(database: DatabaseAddress, members: int, per_member: int) -> None:
 
     def as_of() -> Any:
         events = app.assessment_events(big.id)
-        sheet = sheet_as_of(events, version=events_count // 2)
+        sheet = sheet_as_of(events, Moment(version=events_count // 2))
         return plan_of(sheet, referential), positioning_of(sheet, referential)
 
     ms, _ = timed(as_of, 30)
