@@ -70,14 +70,18 @@ def as_of_date(value: str | None, field: str = "as_of") -> date | None:
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` in Europe/Paris: what happened strictly before it was in force
     at the end of that day (midnight is computed in Paris time, so daylight saving is right)."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=PARIS)
+    if day >= date.max:
+        return datetime.max.replace(tzinfo=UTC)  # the calendar's last day: nothing comes after it
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=PARIS).astimezone(UTC)
 
 
 def aware(moment: datetime) -> datetime:
-    """A `known_at` moment with its offset (UTC when the client gave none)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def today_in_paris(now: datetime | None = None) -> date:
-    """The federation's current date (the default `as_of`)."""
-    return (now or datetime.now(UTC)).astimezone(PARIS).date()
+    """A `known_at` moment in UTC (read as UTC when the client gave no offset). A moment so close
+    to year 1 or year 9999 that its offset carries it past the calendar is that end of the calendar
+    (PostgreSQL's drivers convert to UTC and would otherwise fail)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)

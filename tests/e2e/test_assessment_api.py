@@ -700,6 +700,14 @@ async def test_replays_are_strict_about_what_they_are_asked(api: Api) -> None:
             early = await api.client.get(f"{url}{path}", headers=boss, params=before)
             assert early.status_code == 404, early.text
             assert "n'existait pas encore" in early.json()["detail"]
+    # The calendar's ends are answers, not server errors (the positioning hands them to PostgreSQL).
+    for edge in (
+        {"as_of": "9999-12-31"},
+        {"known_at": "9999-12-31T23:59:59-14:00"},
+        {"as_of": "0001-01-01", "known_at": "0001-01-01T00:00:00+14:00"},
+    ):
+        answered = await api.client.get(f"{url}/positioning", headers=boss, params=edge)
+        assert answered.status_code in (200, 404), answered.text
     # The diff takes the same parameters on each side, with the same rules.
     diff = f"{url}/diff"
     both = await api.client.get(diff, headers=boss, params={"from_version": 2, "from_as_of": "2030-01-01"})
