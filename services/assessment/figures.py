@@ -6,7 +6,10 @@ each member's *current* region and form: a member that moves (or a regional merg
 is now, at once, and the read models stay a pure replay of le Cap's own log. With some hundreds of
 members these are aggregate queries of a few milliseconds.
 
-A member's place in averages is its latest validated assessment. Benchmarks shown to a member only
+A member's place in averages is its latest validated assessment. Only active members (the directory's
+status, from the register's published facts) count in averages, in the plans' demand for services
+and in the delegates' follow-up feed; the stage counts are the assessments made in the region,
+whoever made them. Benchmarks shown to a member only
 include an average where at least `BENCHMARK_MINIMUM` other members contribute to it, so that no
 average reveals one member's answers.
 """
@@ -41,20 +44,43 @@ _LATEST_VALIDATED = f"""
     WHERE a.status = 'validated' AND d.status = 'active'
     ORDER BY a.tenant_id, a.validated_at DESC, a.assessment_id
 """
-# Each member's latest assessment (its current plan).
+# Each active member's latest assessment (its current plan: a member that resigned or was excluded
+# no longer asks anything of the federation's services).
 _LATEST = f"""
     SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region
     FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+    WHERE d.status = 'active'
     ORDER BY a.tenant_id, a.started_at DESC, a.assessment_id
 """
 
 
-async def benchmarks(conn: asyncpg.Connection, *, form: str, region: str, exclude_tenant: str) -> list[Benchmark]:
+async def benchmarks(
+    conn: asyncpg.Connection,
+    *,
+    form: str,
+    region: str,
+    exclude_tenant: str,
+    validated_before: datetime | None = None,
+    recorded_by: datetime | None = None,
+) -> list[Benchmark]:
     """Averages of the other members of `form`, in `region` and in the network (network scope: only
-    aggregates leave this function)."""
+    aggregates leave this function).
+
+    As of a past moment, each member's latest assessment validated before `validated_before` (the
+    end of an `as_of` day) and recorded by `recorded_by` (a `known_at`): a validated assessment is
+    read-only, so its positioning rows are what they were then, and the live answer (both None) and
+    the answer as of now are one query. The members are grouped by their current facts (the
+    directory follows the register's present only): the view says so (`benchmark_members`)."""
     rows = await conn.fetch(
         f"""
-        WITH latest AS ({_LATEST_VALIDATED})
+        WITH latest AS (
+            SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region, d.primary_form
+            FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+            WHERE a.status = 'validated' AND d.status = 'active'
+              AND ($4::timestamptz IS NULL OR a.validated_at < $4)
+              AND ($5::timestamptz IS NULL OR a.validated_recorded_at <= $5)
+            ORDER BY a.tenant_id, a.validated_at DESC, a.assessment_id
+        )
         SELECT p.code,
                avg(p.score) FILTER (WHERE l.region = $2) AS region_average,
                count(p.score) FILTER (WHERE l.region = $2) AS region_members,
@@ -66,6 +92,8 @@ async def benchmarks(conn: asyncpg.Connection, *, form: str, region: str, exclud
         form,
         region,
         exclude_tenant,
+        validated_before,
+        recorded_by,
     )
 
     def shown(average: float | None, members: int) -> float | None:
@@ -151,13 +179,15 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
 
 
 async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int, now: datetime) -> FollowUpFeed:
+    """What the region's delegate should chase: only active members (one that resigned or was
+    excluded, as the member directory knows from the register, is no longer followed up)."""
     today: date = now.date()
     stalled = await conn.fetch(
         f"""
         SELECT a.assessment_id, a.tenant_id, d.name AS member_name, a.status, a.last_answer_at, a.started_at,
                extract(day FROM $2 - coalesce(a.last_answer_at, a.started_at))::int AS days_idle
         FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
-        WHERE d.region = $1 AND a.status = 'in_progress'
+        WHERE d.region = $1 AND d.status = 'active' AND a.status = 'in_progress'
           AND coalesce(a.last_answer_at, a.started_at) < $2 - make_interval(days => $3)
         ORDER BY coalesce(a.last_answer_at, a.started_at), a.assessment_id
         """,
@@ -171,7 +201,7 @@ async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int,
                x.due_on, ($2::date - x.due_on) AS days_late
         FROM {S}.plan_actions x JOIN {S}.assessments a ON a.assessment_id = x.assessment_id
              JOIN {S}.member_directory d ON d.member_id = x.tenant_id
-        WHERE d.region = $1 AND a.superseded_by IS NULL AND x.status IN ('adopted', 'scheduled')
+        WHERE d.region = $1 AND d.status = 'active' AND a.superseded_by IS NULL AND x.status IN ('adopted', 'scheduled')
           AND x.due_on < $2::date
         ORDER BY x.due_on, x.assessment_id, x.indicator
         """,
@@ -183,7 +213,7 @@ async def follow_up(conn: asyncpg.Connection, region: str, *, stalled_days: int,
         SELECT r.assessment_id, r.tenant_id, d.name AS member_name, r.request_id, r.kind, r.reviewer_id,
                r.reviewer_tenant, r.requested_at, extract(day FROM $2 - r.requested_at)::int AS days_waiting
         FROM {S}.review_requests r JOIN {S}.member_directory d ON d.member_id = r.tenant_id
-        WHERE d.region = $1 AND r.status = 'requested'
+        WHERE d.region = $1 AND d.status = 'active' AND r.status = 'requested'
         ORDER BY r.requested_at, r.assessment_id
         """,
         region,

@@ -106,7 +106,8 @@ class ParticipantView(msgspec.Struct, kw_only=True):
 
 class AssessmentRecord(AssessmentSummary):
     participant_list: Annotated[list[ParticipantView], about("The participants")]
-    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of: Annotated[date, about("Replay: the date asked for (the state at the end of that day, Paris)")] | None = None
+    known_at: Annotated[datetime, about("Replay: the moment asked for (what had been recorded by then)")] | None = None
     as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
@@ -182,7 +183,8 @@ class AnswerSheet(msgspec.Struct, kw_only=True):
     assessment_id: Annotated[str, about("The assessment")]
     version: Annotated[int, about("The assessment version the sheet reflects")]
     answers: Annotated[list[AnswerView], about("One entry per indicator answered or commented")]
-    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of: Annotated[date, about("Replay: the date asked for (the state at the end of that day, Paris)")] | None = None
+    known_at: Annotated[datetime, about("Replay: the moment asked for (what had been recorded by then)")] | None = None
     as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
@@ -225,8 +227,17 @@ class PositioningView(msgspec.Struct, kw_only=True):
     benchmark_form: Annotated[str, about("The form compared against")] | None = None
     benchmark_region: Annotated[str, about("The region compared against")] | None = None
     benchmark_minimum: Annotated[int, about("The fewest members an average is shown for")] = 5
-    benchmarks: Annotated[list[Benchmark], about("Peer averages")] = []
-    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    benchmarks: Annotated[list[Benchmark], about("Peer averages (as of the moment asked for, in a replay)")] = []
+    benchmark_members: Annotated[
+        Literal["current"],
+        about(
+            "Which facts of the members group the benchmarks: `current` — their region, form and status as the "
+            "member directory knows them now (le Cap follows the register's current facts), in a replay too; "
+            "the assessments averaged are those validated by the moment asked for"
+        ),
+    ] = "current"
+    as_of: Annotated[date, about("Replay: the date asked for (the state at the end of that day, Paris)")] | None = None
+    known_at: Annotated[datetime, about("Replay: the moment asked for (what had been recorded by then)")] | None = None
     as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
@@ -235,7 +246,8 @@ class PlanView(msgspec.Struct, kw_only=True):
     referential_version: Annotated[str, about("Its referential version")]
     version: Annotated[int, about("The assessment version the plan reflects")]
     actions: Annotated[list[PlanAction], about("The plan's actions, by priority")]
-    as_of: Annotated[datetime, about("Replay: the time asked for")] | None = None
+    as_of: Annotated[date, about("Replay: the date asked for (the state at the end of that day, Paris)")] | None = None
+    known_at: Annotated[datetime, about("Replay: the moment asked for (what had been recorded by then)")] | None = None
     as_of_version: Annotated[int, about("Replay: the version the answer stands at")] | None = None
 
 
@@ -340,7 +352,8 @@ class WaitingReview(msgspec.Struct, kw_only=True):
 
 
 class FollowUpFeed(msgspec.Struct, kw_only=True):
-    """What a regional delegate should chase so that the approach does not fade away."""
+    """What a regional delegate should chase so that the approach does not fade away: the active
+    members' (a member that resigned or was excluded is no longer chased)."""
 
     region: Annotated[str, about("The region")]
     stalled_days: Annotated[int, about("Days without an answer after which an assessment is stalled")]

@@ -8,7 +8,6 @@ the checks only read it or send commands that are refused, so they do not change
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from services.assessment.app import OWN_PROJECTIONS
 from shared.auth import Principal, Role
 from shared.events import command_context
 from tests.conftest import TEMPLATE, Api, make_settings
@@ -29,6 +27,7 @@ from tests.e2e.test_assessment_api import (
     DOCUMENT,
     answer_everything,
     cap_app,
+    caught_up,
     given_member,
     given_validated,
     platform_of,
@@ -167,37 +166,6 @@ async def _build(api: Api) -> World:
     )
 
 
-async def caught_up(url: str) -> None:
-    """Wait until every le Cap read model has applied everything in the log it follows (on a
-    connection of the test's own: the app's pools live in its own event loop)."""
-    conn = await asyncpg.connect(url)
-    try:
-        for _ in range(500):
-            heads = {
-                "assessment": await conn.fetchval(
-                    "SELECT coalesce(max(notification_id), 0) FROM assessment.assessment_events"
-                ),
-                "membership": await conn.fetchval(
-                    "SELECT coalesce(max(notification_id), 0) FROM membership.membership_events"
-                ),
-            }
-            positions = dict(
-                await conn.fetch(
-                    "SELECT projection, position FROM assessment.projection_generations WHERE status = 'live'"
-                )
-            )
-            wanted = {
-                **{name: heads["assessment"] for name in OWN_PROJECTIONS},
-                "member_directory": heads["membership"],
-            }
-            if all(positions.get(name, 0) >= head for name, head in wanted.items()):
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"read models not caught up: {positions} < {wanted}")
-    finally:
-        await conn.close()
-
-
 def reads(w: World) -> list[str]:
     """Every read route about assessment a1 (of member A)."""
     x = f"/assessments/{w.a1}"
@@ -205,7 +173,8 @@ def reads(w: World) -> list[str]:
         x,
         f"{x}?version=3",
         f"{x}/answers",
-        f"{x}/answers?as_of=2100-01-01T00:00:00Z",
+        f"{x}/answers?as_of=2100-01-01",
+        f"{x}/plan?known_at=2100-01-01T00:00:00Z",
         f"{x}/review-requests",
         f"{x}/positioning",
         f"{x}/positioning?version=5",

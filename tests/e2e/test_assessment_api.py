@@ -10,7 +10,11 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+import asyncpg
+
+from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.domain.referential import Referential, load_document
 from shared.auth import Principal, Role
 from shared.eventstore import CONFLICT_ATTEMPTS
@@ -110,6 +114,37 @@ def given_submitted(api: Api, tenant: str, assessment_id: str, level: Any = 2) -
 def given_validated(api: Api, tenant: str, assessment_id: str, level: Any = 2) -> Any:
     given_submitted(api, tenant, assessment_id, level)
     return cap_app(api).validate(UUID(assessment_id), by=principal(tenant))
+
+
+async def caught_up(url: str) -> None:
+    """Wait until every le Cap read model has applied everything in the log it follows (on a
+    connection of the test's own: the app's pools live in its own event loop)."""
+    conn = await asyncpg.connect(url)
+    try:
+        for _ in range(500):
+            heads = {
+                "assessment": await conn.fetchval(
+                    "SELECT coalesce(max(notification_id), 0) FROM assessment.assessment_events"
+                ),
+                "membership": await conn.fetchval(
+                    "SELECT coalesce(max(notification_id), 0) FROM membership.membership_events"
+                ),
+            }
+            positions = dict(
+                await conn.fetch(
+                    "SELECT projection, position FROM assessment.projection_generations WHERE status = 'live'"
+                )
+            )
+            wanted = {
+                **{name: heads["assessment"] for name in OWN_PROJECTIONS},
+                "member_directory": heads["membership"],
+            }
+            if all(positions.get(name, 0) >= head for name, head in wanted.items()):
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"read models not caught up: {positions} < {wanted}")
+    finally:
+        await conn.close()
 
 
 async def read(api: Api, path: str, headers: dict[str, str], **params: Any) -> Any:
@@ -606,7 +641,7 @@ async def test_the_diff_between_two_moments_shows_answers_positioning_and_action
     ]
 
 
-async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
+async def test_as_of_a_date_a_moment_or_a_version_replays_the_assessment_from_its_events(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
     started = await given_started(api, tenant)
@@ -616,22 +651,78 @@ async def test_as_of_a_time_or_a_version_replays_the_assessment_from_its_events(
     middle = await read(api, f"/assessments/{started['id']}", boss, version=10)
     assert (middle["as_of_version"], middle["answered"]) == (10, 8)  # started, invited, then eight answers
     history = await read(api, f"/assessments/{started['id']}/history", boss)
-    at_tenth = history[9]["at"]
-    as_of = await read(api, f"/assessments/{started['id']}/plan", boss, as_of=at_tenth)
+    recorded_tenth = history[9]["recorded_at"]
+    known = await read(api, f"/assessments/{started['id']}/plan", boss, known_at=recorded_tenth)
     by_version = await read(api, f"/assessments/{started['id']}/plan", boss, version=10)
-    assert [a["indicator"] for a in as_of["actions"]] == [a["indicator"] for a in by_version["actions"]]
-    assert len(by_version["actions"]) == 8
+    assert [a["indicator"] for a in known["actions"]] == [a["indicator"] for a in by_version["actions"]]
+    assert len(by_version["actions"]) == 8 and known["as_of_version"] == 10
+    assert known["known_at"] is not None and known["as_of"] is None
     latest = await read(api, f"/assessments/{started['id']}/plan", boss, version=history[-1]["version"])
     assert latest["actions"] == live_plan["actions"]
     positioning = await read(api, f"/assessments/{started['id']}/positioning", boss, version=10)
     assert positioning["overall"]["answered"] == 8
-    before_start = await api.client.get(
-        f"{BASE}/assessments/{started['id']}", headers=boss, params={"as_of": "2001-01-01T00:00:00Z"}
-    )
-    assert before_start.status_code == 422
+    # As of today (a date: the end of the day in Paris) is the live state, echoed with its date.
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+    as_of_today = await read(api, f"/assessments/{started['id']}/plan", boss, as_of=today)
+    assert as_of_today["actions"] == live_plan["actions"] and as_of_today["as_of"] == today
+    assert (await read(api, f"/assessments/{started['id']}", boss, as_of=today))["answered"] == len(CODES)
     assert (
         await api.client.get(f"{BASE}/assessments/{UUID(int=7)}", headers=boss, params={"version": 2})
     ).status_code == 404
+
+
+async def test_replays_are_strict_about_what_they_are_asked(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)
+    started = await given_started(api, tenant)
+    boss = admin(api, tenant)
+    last = answer_everything(api, tenant, started["id"], level=1).version
+    url = f"{BASE}/assessments/{started['id']}"
+    for path in ("", "/answers", "/positioning", "/plan"):
+        # A version past the last one names a record that does not exist.
+        past = await api.client.get(f"{url}{path}", headers=boss, params={"version": last + 1})
+        assert past.status_code == 404, past.text
+        assert f"pas de version {last + 1}" in past.json()["detail"] and f"est la {last}" in past.json()["detail"]
+        # A version with a date or a moment contradicts itself.
+        for other in ({"as_of": "2030-01-01"}, {"known_at": "2030-01-01T00:00:00Z"}):
+            both = await api.client.get(f"{url}{path}", headers=boss, params={"version": 2, **other})
+            assert both.status_code == 400, both.text
+            assert "se contredisent" in both.json()["detail"] and both.json()["extra"]["field"] == "version"
+        # `as_of` is a date: a date-time there is refused, and the message says to use `known_at`.
+        moment = await api.client.get(f"{url}{path}", headers=boss, params={"as_of": "2030-01-01T00:00:00Z"})
+        assert moment.status_code == 400 and moment.json()["extra"]["field"] == "as_of"
+        assert "utilisez « known_at »" in moment.json()["detail"]
+        for wrong in ("2030-02-30", "hier", "1700000000"):
+            refused = await api.client.get(f"{url}{path}", headers=boss, params={"as_of": wrong})
+            assert refused.status_code == 400 and "« as_of »" in refused.json()["detail"], refused.text
+        # Before the assessment began: it did not exist then (404), never a refused command.
+        for before in ({"as_of": "2001-01-01"}, {"known_at": "2001-01-01T00:00:00Z"}):
+            early = await api.client.get(f"{url}{path}", headers=boss, params=before)
+            assert early.status_code == 404, early.text
+            assert "n'existait pas encore" in early.json()["detail"]
+    # The calendar's ends are answers, not server errors (the positioning hands them to PostgreSQL).
+    for edge in (
+        {"as_of": "9999-12-31"},
+        {"known_at": "9999-12-31T23:59:59-14:00"},
+        {"as_of": "0001-01-01", "known_at": "0001-01-01T00:00:00+14:00"},
+    ):
+        answered = await api.client.get(f"{url}/positioning", headers=boss, params=edge)
+        assert answered.status_code in (200, 404), answered.text
+    # The diff takes the same parameters on each side, with the same rules.
+    diff = f"{url}/diff"
+    both = await api.client.get(diff, headers=boss, params={"from_version": 2, "from_as_of": "2030-01-01"})
+    assert both.status_code == 400 and both.json()["extra"]["field"] == "from_version"
+    as_moment = await api.client.get(diff, headers=boss, params={"to_as_of": "2030-01-01T10:00:00", "from_version": 2})
+    assert as_moment.status_code == 400 and "utilisez « known_at »" in as_moment.json()["detail"]
+    assert (await api.client.get(diff, headers=boss, params={"from_version": last + 1})).status_code == 404
+    since_start = await read(api, f"/assessments/{started['id']}/diff", boss, from_version=2, to_known_at=_now())
+    assert len(since_start["answers"]) == len(CODES)
+    today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+    assert (await read(api, f"/assessments/{started['id']}/diff", boss, from_as_of=today))["answers"] == []
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 # --- the plan's follow-up ---------------------------------------------------------------------------------
@@ -699,6 +790,95 @@ async def test_benchmarks_show_only_where_at_least_five_other_members_of_the_for
     assert dashboard["frequent_actions"] and dashboard["services"]
     network = await read(api, "/network/dashboard", api.staff)
     assert network["scope"] == "network" and network["validated"] == 7
+
+
+def validated_at(api: Api, tenant: str, at: datetime, level: int = 2) -> Any:
+    """A whole assessment of `tenant`, every event dated `at` (recorded now): its validation's result."""
+    app, by = cap_app(api), principal(tenant)
+    assessment_id = UUID(
+        app.start_assessment(
+            tenant_id=tenant, region="NPC", forms=("AI",), scope="member", referential_version=None, at=at
+        ).id
+    )
+    app.invite_participant(
+        assessment_id, by=by, participant_id=by.subject, name="Équipe", kind="staff", sub_themes=(), at=at
+    )
+    for code in CODES:
+        app.answer(assessment_id, by=by, indicator=code, participant_id=by.subject, level=level, at=at)
+    app.submit(assessment_id, by=by, at=at)
+    return app.validate(assessment_id, by=by, at=at)
+
+
+_REPLAY_ECHO = ("as_of", "known_at", "as_of_version")
+
+
+async def test_the_positioning_as_of_a_moment_carries_the_benchmarks_as_they_stood_then(api: Api) -> None:
+    given_referential(api)
+    app = cap_app(api)
+    now = datetime.now(UTC)
+    me = given_member(api, "AI Moi")
+    mine = app.start_assessment(
+        tenant_id=me, region="NPC", forms=("AI",), scope="member", referential_version=None, at=now - timedelta(days=40)
+    ).id
+    early = [given_member(api, f"AI Pionnière {i}") for i in range(3)]
+    late = [given_member(api, f"AI Tardive {i}") for i in range(2)]
+    for tenant in early:
+        validated_at(api, tenant, now - timedelta(days=20), level=1)
+    fourth = app.assessment_events(UUID(validated_at(api, late[0], now - timedelta(days=1), level=3).id))
+    result = validated_at(api, late[1], now - timedelta(days=1), level=3)
+    url = f"/assessments/{mine}/positioning"
+    boss = admin(api, me)
+    live = await read(api, url, boss, wait_for=result.notification_id)
+    overall = next(b for b in live["benchmarks"] if b["code"] == "all")
+    assert (overall["network_members"], overall["network_average"]) == (5, 1.8)  # (3 × 1 + 2 × 3) / 5
+    assert live["benchmark_members"] == "current"
+
+    def benchmark(view: dict[str, Any]) -> dict[str, Any]:
+        return next(b for b in view["benchmarks"] if b["code"] == "all")
+
+    # As of today, and as known now: the live answer, benchmarks included.
+    paris_today = now.astimezone(ZoneInfo("Europe/Paris")).date()
+    for asked in ({"as_of": paris_today.isoformat()}, {"known_at": datetime.now(UTC).isoformat()}):
+        replayed = await read(api, url, boss, **asked)
+        assert {k: v for k, v in replayed.items() if k not in _REPLAY_ECHO} == {
+            k: v for k, v in live.items() if k not in _REPLAY_ECHO
+        }
+    # Ten days ago only the three early members had validated: three contribute, too few to show.
+    then = await read(api, url, boss, as_of=(paris_today - timedelta(days=10)).isoformat())
+    assert (benchmark(then)["network_members"], benchmark(then)["network_average"]) == (3, None)
+    # Before anyone validated: no benchmark at all.
+    assert (await read(api, url, boss, as_of=(paris_today - timedelta(days=30)).isoformat()))["benchmarks"] == []
+    # As known when the fourth validation was recorded (whatever its own date): four members.
+    known = await read(api, url, boss, known_at=fourth[-1].timestamp.isoformat())
+    assert benchmark(known)["network_members"] == 4
+    # As of the assessment's first version: what had been recorded by then (nothing validated yet).
+    assert (await read(api, url, boss, version=1))["benchmarks"] == []
+
+
+async def test_a_member_that_resigns_is_no_longer_chased_in_its_regions_follow_up_feed(api: Api) -> None:
+    given_referential(api)
+    leaving, staying = given_member(api, "AI Partante"), given_member(api, "AI Fidèle")
+    app = cap_app(api)
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    stalled = {}
+    for tenant in (leaving, staying):
+        result = app.start_assessment(
+            tenant_id=tenant, region="NPC", forms=("AI",), scope="member", referential_version=None, at=long_ago
+        )
+        stalled[tenant] = result.id
+    delegate = api.token("regional_delegate", region="NPC", subject="delegue")
+    feed = await read(api, "/regions/NPC/follow-up", delegate, wait_for=result.notification_id)
+    assert {s["assessment_id"] for s in feed["stalled"]} == {stalled[leaving], stalled[staying]}
+    resigned = await api.client.post(
+        f"/api/membership/members/{leaving}/resignation", json={"reason": "départ"}, headers=api.staff
+    )
+    assert resigned.status_code == 200, resigned.text
+    # le Cap's member directory follows the register's published facts: wait until it has this one.
+    await caught_up(platform_of(api).database.url())
+    feed = await read(api, "/regions/NPC/follow-up", delegate)
+    assert [s["assessment_id"] for s in feed["stalled"]] == [stalled[staying]]
+    dashboard = await read(api, "/regions/NPC/dashboard", delegate)
+    assert dashboard["members"] == 1
 
 
 async def test_the_follow_up_feed_lists_stalled_assessments_overdue_actions_and_waiting_reviews(api: Api) -> None:

@@ -18,7 +18,7 @@ from services.assessment.domain.errors import AlreadyInProgress, AssessmentRefus
 from services.assessment.domain.plan import plan_of, progress_plan
 from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, load_document
-from services.assessment.domain.replay import sheet_as_of
+from services.assessment.domain.replay import Moment, sheet_as_of
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.projection import apply_next_batch, rebuild
@@ -254,10 +254,10 @@ async def test_the_replay_as_of_a_version_is_what_the_read_model_said_then(platf
         scenario.app.submit(built["second"], by=by, at=scenario.at())
     await catch_up_all(platform)
     events = scenario.app.assessment_events(built["first"])
-    replayed = plan_of(sheet_as_of(events, version=version_then), REFERENTIAL)
+    replayed = plan_of(sheet_as_of(events, Moment(version=version_then)), REFERENTIAL)
     assert list(replayed.actions) == before
-    at_time = plan_of(sheet_as_of(events, at=events[version_then - 1].at), REFERENTIAL)
-    assert at_time == replayed
+    known_then = plan_of(sheet_as_of(events, Moment(known_at=events[version_then - 1].timestamp)), REFERENTIAL)
+    assert known_then == replayed
 
 
 async def test_a_referential_version_in_use_can_no_longer_change(platform: Any) -> None:

@@ -16,6 +16,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from eventsourcing.persistence import Mapper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,8 +25,9 @@ from services.assessment.domain.assessment import Assessment, Respondent, Review
 from services.assessment.domain.plan import plan_of, priority_score, progress_plan
 from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential, load_document
-from services.assessment.domain.replay import sheet_as_of
+from services.assessment.domain.replay import Moment, NotYetStarted, VersionNotFound, sheet_as_of
 from services.assessment.domain.sheet import dump_sheet, fold, load_sheet
+from shared.as_of import PARIS, end_of_day
 from shared.errors import DomainError
 from shared.eventstore import event_transcoder
 
@@ -73,9 +75,10 @@ COMMANDS = (
 )
 
 
-def run(choices: list[tuple[str, int]]) -> tuple[Assessment, list[Any]]:
-    """Apply the commands a random sequence names; return the aggregate and its events."""
-    clock = iter(T0 + timedelta(minutes=i) for i in range(10_000))
+def run(choices: list[tuple[str, int]], step: timedelta = timedelta(minutes=1)) -> tuple[Assessment, list[Any]]:
+    """Apply the commands a random sequence names (each `step` after the previous one); return the
+    aggregate and its events."""
+    clock = iter(T0 + step * i for i in range(10_000))
     assessment = Assessment.start(
         tenant_id="member-1",
         region="NPC",
@@ -242,19 +245,50 @@ def test_folding_in_any_batches_through_stored_sheets_gives_the_same_plan(
 @prefix_settings
 @given(command_sequences, st.data())
 def test_replaying_any_prefix_gives_the_plan_as_of_that_point(choices: list[tuple[str, int]], data: Any) -> None:
-    _, events = run(choices)
+    # Seven hours apart, the events cross midnight in Paris (in winter and in summer time).
+    _, events = run(choices, step=timedelta(hours=7))
     k = data.draw(st.integers(1, len(events)))
     expected = progress_plan(events[:k], REFERENTIAL)
-    assert plan_of(sheet_as_of(events, version=k), REFERENTIAL) == expected
-    # By time: every event up to the k-th one's time (events at the same time come together).
-    moment = events[k - 1].at
-    same_time = max(i for i, e in enumerate(events, start=1) if e.at == moment)
-    assert plan_of(sheet_as_of(events, at=moment), REFERENTIAL) == progress_plan(events[:same_time], REFERENTIAL)
+    assert plan_of(sheet_as_of(events, Moment(version=k)), REFERENTIAL) == expected
+    # As of a date: every event before the next midnight in Paris, whatever its time that day.
+    day = events[k - 1].at.astimezone(PARIS).date()
+    that_day = max(i for i, e in enumerate(events, start=1) if e.at.astimezone(PARIS).date() <= day)
+    assert plan_of(sheet_as_of(events, Moment(as_of=day)), REFERENTIAL) == progress_plan(events[:that_day], REFERENTIAL)
+    # As known at a moment: every event the store had recorded by then.
+    recorded = events[k - 1].timestamp
+    known = max(i for i, e in enumerate(events, start=1) if e.timestamp <= recorded)
+    assert plan_of(sheet_as_of(events, Moment(known_at=recorded)), REFERENTIAL) == progress_plan(
+        events[:known], REFERENTIAL
+    )
     # The plan of a prefix is the plan the aggregate had at that version.
     replayed = Assessment.__new__(Assessment)
     for event in events[:k]:
         replayed = event.mutate(None if event is events[0] else replayed)
     assert plan_of(replayed.sheet, REFERENTIAL) == expected
+
+
+def test_a_replay_past_the_last_version_or_before_the_start_is_not_found() -> None:
+    _, events = run([("invite", 1), ("answer_all", 2)], step=timedelta(hours=7))
+    with pytest.raises(VersionNotFound, match=f"n'a pas de version {len(events) + 1} .*dernière version est la"):
+        sheet_as_of(events, Moment(version=len(events) + 1))
+    assert sheet_as_of(events, Moment(version=len(events))).version == len(events)
+    the_day_before = T0.astimezone(PARIS).date() - timedelta(days=1)
+    with pytest.raises(NotYetStarted, match="n'existait pas encore à la fin du 29/02/2016"):
+        sheet_as_of(events, Moment(as_of=the_day_before))
+    with pytest.raises(NotYetStarted, match="tel qu'enregistré le"):
+        sheet_as_of(events, Moment(known_at=events[0].timestamp - timedelta(microseconds=1)))
+    # The start's own day is the first one with a state; a naive known_at is read as UTC.
+    assert sheet_as_of(events, Moment(as_of=T0.astimezone(PARIS).date())).version >= 1
+    naive = events[0].timestamp.astimezone(UTC).replace(tzinfo=None)
+    assert sheet_as_of(events, Moment(known_at=naive)).version == 1
+
+
+def test_as_of_a_date_means_the_end_of_that_day_in_paris() -> None:
+    # 22:30 UTC on 31 March 2016 is already 1 April in Paris (summer time: UTC+2).
+    late = datetime(2016, 3, 31, 22, 30, tzinfo=UTC)
+    assert end_of_day(date(2016, 3, 31)) == datetime(2016, 3, 31, 22, 0, tzinfo=UTC)
+    assert not late < end_of_day(date(2016, 3, 31)) and late < end_of_day(date(2016, 4, 1))
+    assert end_of_day(date(2016, 1, 15)) == datetime(2016, 1, 15, 23, 0, tzinfo=UTC)  # winter: UTC+1
 
 
 @prefix_settings

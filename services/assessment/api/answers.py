@@ -18,11 +18,13 @@ from services.assessment.api.common import (
     AssessmentInPath,
     AtVersion,
     IndicatorInPath,
+    KnownAt,
     SubThemeInQuery,
     WaitFor,
     access,
     cap,
     cap_command,
+    moment_of,
     record_audit_read,
     replayed,
     visible_summary,
@@ -45,7 +47,7 @@ class AnswerController(Controller):
         responses=READ_ERRORS,
         guards=[READERS],
         summary="Every indicator: participants' answers, the assessment's answer, self view and reviewer view "
-        "(as_of / version: replayed)",
+        "(as_of / known_at / version: replayed)",
     )
     async def answers(
         self,
@@ -55,17 +57,20 @@ class AnswerController(Controller):
         wait_for: WaitFor = None,
         sub_theme: SubThemeInQuery = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         version: AtVersion = None,
     ) -> AnswerSheet:
         who = await access(request, platform)
         app = cap(platform)
-        if as_of is not None or version is not None:
-            sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
+        moment = moment_of(version, as_of, known_at)
+        if not moment.is_now:
+            sheet, referential = await replayed(platform, who, assessment_id, moment)
             result = AnswerSheet(
                 assessment_id=str(assessment_id),
                 version=sheet.version,
                 answers=queries.answer_views(sheet, referential, sub_theme),
-                as_of=as_of,
+                as_of=moment.as_of,
+                known_at=moment.known_at,
                 as_of_version=sheet.version,
             )
         else:

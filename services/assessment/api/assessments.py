@@ -20,6 +20,7 @@ from services.assessment.api.common import (
     AsOf,
     AssessmentInPath,
     AtVersion,
+    KnownAt,
     PageLimit,
     PageOffset,
     ParticipantInPath,
@@ -29,6 +30,7 @@ from services.assessment.api.common import (
     cap,
     cap_command,
     directory_entry,
+    moment_of,
     record_audit_read,
     replayed,
     wait,
@@ -139,7 +141,7 @@ class AssessmentController(Controller):
         "/{assessment_id:uuid}",
         responses=READ_ERRORS,
         guards=[READERS],
-        summary="An assessment (as_of / version: as it stood then, replayed from its events)",
+        summary="An assessment (as_of / known_at / version: as it stood then, replayed from its events)",
     )
     async def record(
         self,
@@ -148,12 +150,16 @@ class AssessmentController(Controller):
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         version: AtVersion = None,
     ) -> AssessmentRecord:
         who = await access(request, platform)
-        if as_of is not None or version is not None:
-            sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
-            found = record_as_of(sheet, referential, as_of=as_of, as_of_version=sheet.version)
+        moment = moment_of(version, as_of, known_at)
+        if not moment.is_now:
+            sheet, referential = await replayed(platform, who, assessment_id, moment)
+            found = record_as_of(
+                sheet, referential, as_of=moment.as_of, known_at=moment.known_at, as_of_version=sheet.version
+            )
         else:
             await wait(platform, wait_for)
             async with scoped_connection(platform.read_pool, who.scope) as conn:

@@ -20,10 +20,12 @@ from services.assessment.api.common import (
     READERS,
     STAFF,
     WRITE_ERRORS,
+    AsOf,
     AssessmentInPath,
     AssessmentInQuery,
     AuditorInQuery,
     GrantInPath,
+    KnownAt,
     PageLimit,
     PageOffset,
     WaitFor,
@@ -31,6 +33,7 @@ from services.assessment.api.common import (
     cap,
     cap_command,
     directory_entry,
+    moment_of,
     record_audit_read,
     replayed,
     visible_summary,
@@ -39,7 +42,7 @@ from services.assessment.api.common import (
 from services.assessment.api.schemas import GrantIn, ReasonIn
 from services.assessment.domain.diff import AssessmentDiff, diff
 from services.assessment.domain.errors import AssessmentNotFound, MemberNotFound
-from services.assessment.domain.replay import HistoryEntry
+from services.assessment.domain.replay import HistoryEntry, Moment
 from services.assessment.domain.replay import history as history_of
 from services.assessment.read_models import AuditReadView, GrantView
 from shared.auth import Principal, Role
@@ -49,7 +52,6 @@ from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
-Moment = Annotated[datetime | None, QueryParameter(description="a time (the assessment as it stood then)")]
 MomentVersion = Annotated[
     int | None, QueryParameter(ge=1, le=MAX_VERSION, description="a version (its first N events)")
 ]
@@ -82,7 +84,10 @@ class AuditController(Controller):
         "/diff",
         responses=READ_ERRORS,
         guards=[READERS],
-        summary="What changed between two moments (from_version/from_time → to_version/to_time; default: now)",
+        summary="What changed between two moments (from_version / from_as_of / from_known_at → "
+        "to_version / to_as_of / to_known_at; default: now)",
+        description="Each side is a version, or a date (`as_of`: the state at the end of that day, Europe/Paris) "
+        "and / or a moment (`known_at`: what had been recorded by then), as on the replays.",
     )
     async def diff_moments(
         self,
@@ -90,15 +95,21 @@ class AuditController(Controller):
         assessment_id: AssessmentInPath,
         platform: NamedDependency[Platform],
         from_version: MomentVersion = None,
-        from_time: Moment = None,
+        from_as_of: AsOf = None,
+        from_known_at: KnownAt = None,
         to_version: MomentVersion = None,
-        to_time: Moment = None,
+        to_as_of: AsOf = None,
+        to_known_at: KnownAt = None,
     ) -> AssessmentDiff:
-        if from_version is None and from_time is None:
-            raise InvalidInput("from_version ou from_time : à partir de quel moment comparer ?", field="from_version")
+        start = moment_of(from_version, from_as_of, from_known_at, "from_")
+        end = moment_of(to_version, to_as_of, to_known_at, "to_")
+        if start.is_now:
+            raise InvalidInput(
+                "from_version, from_as_of ou from_known_at : à partir de quel moment comparer ?", field="from_version"
+            )
         who = await access(request, platform)
-        before, before_ref = await replayed(platform, who, assessment_id, as_of=from_time, version=from_version)
-        after, after_ref = await replayed(platform, who, assessment_id, as_of=to_time, version=to_version)
+        before, before_ref = await replayed(platform, who, assessment_id, start)
+        after, after_ref = await replayed(platform, who, assessment_id, end)
         await record_audit_read(
             request, platform, who, tenant_id=after.tenant_id, assessment_id=str(assessment_id), resource="diff"
         )
@@ -119,8 +130,8 @@ class AuditController(Controller):
             previous = await queries.previous_of(conn, current)
         if previous is None:
             raise AssessmentNotFound(f"précédant {assessment_id} : c'est la première évaluation de l'adhérent")
-        before, before_ref = await replayed(platform, who, UUID(previous), as_of=None, version=None)
-        after, after_ref = await replayed(platform, who, assessment_id, as_of=None, version=None)
+        before, before_ref = await replayed(platform, who, UUID(previous), Moment())
+        after, after_ref = await replayed(platform, who, assessment_id, Moment())
         await record_audit_read(
             request,
             platform,

@@ -4,6 +4,7 @@ the caller may see it (live or as of a past moment), and the record of auditors'
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, get_args
 from uuid import UUID
@@ -26,11 +27,13 @@ from services.assessment.application import AssessmentApplication
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
-from services.assessment.domain.replay import sheet_as_of
+from services.assessment.domain.replay import Moment, sheet_as_of
 from services.assessment.domain.sheet import Sheet
 from services.assessment.read_models import AssessmentSummary, DirectoryEntry
+from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
+from shared.decoding import RequestRefused
 from shared.events import command_context
 from shared.eventstore import CommandResult
 from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS, error_responses
@@ -73,13 +76,18 @@ WaitFor = Annotated[
         ge=1, le=MAX_BIGINT, description="a notification id (from a command's answer) to wait for before reading"
     ),
 ]
-AsOf = Annotated[
-    datetime | None,
-    QueryParameter(description="replay: the assessment as it stood at this time (computed from its events)"),
-]
+# Replays (computed from the assessment's events): `as_of` a date, `known_at` a moment, with the
+# platform's one meaning of both (`shared.as_of`); or `version`, its first N events.
+AsOf = AsOfParameter
+KnownAt = KnownAtParameter
 AtVersion = Annotated[
     int | None,
-    QueryParameter(ge=1, le=MAX_VERSION, description="replay: the assessment as of this version (its first N events)"),
+    QueryParameter(
+        ge=1,
+        le=MAX_VERSION,
+        description="replay: the assessment as of this version (its first N events; past the last one: 404); "
+        "not with `as_of` / `known_at`",
+    ),
 ]
 PageLimit = Annotated[
     int, QueryParameter(ge=_LIMIT.ge, le=_LIMIT.le, description=f"how many items per page ({_LIMIT.ge} to {_LIMIT.le})")
@@ -157,18 +165,44 @@ async def visible_summary(platform: Platform, who: Access, assessment_id: UUID) 
     return found
 
 
-async def replayed(
-    platform: Platform, who: Access, assessment_id: UUID, *, as_of: datetime | None, version: int | None
-) -> tuple[Sheet, Referential]:
-    """The assessment's sheet as of a time or a version, folded from its events, and its referential."""
+def moment_of(version: int | None, as_of: str | None, known_at: datetime | None, prefix: str = "") -> Moment:
+    """The moment a read asks for (`prefix`: `from_` / `to_` in a diff). A version names one state
+    already: with a date or a moment as well, the request contradicts itself (400)."""
+    day = as_of_date(as_of, f"{prefix}as_of")
+    if version is not None and (day is not None or known_at is not None):
+        raise RequestRefused(
+            f"« {prefix}version » et « {prefix}as_of » / « {prefix}known_at » se contredisent : une version désigne "
+            "déjà un état précis de l'évaluation, donnez l'un ou l'autre",
+            f"{prefix}version",
+            "query",
+        )
+    return Moment(version=version, as_of=day, known_at=known_at)
+
+
+@dataclass(frozen=True)
+class Replay:
+    sheet: Sheet
+    referential: Referential
+    recorded_at: datetime  # when the store recorded the last event replayed
+
+
+async def replay(platform: Platform, who: Access, assessment_id: UUID, moment: Moment) -> Replay:
+    """The assessment as of `moment`, folded from its events, with its referential (404 when the
+    caller may not see it, when the version does not exist or the moment is before its start)."""
     app = cap(platform)
     events = await to_thread.run_sync(app.assessment_events, assessment_id)
     tenant_id = events[0].tenant_id
     if not who.sees_assessment(str(assessment_id), tenant_id):
         raise AssessmentNotFound(assessment_id)
-    sheet = sheet_as_of(events, version=version, at=as_of)
+    sheet = sheet_as_of(events, moment)
     referential = await to_thread.run_sync(app.referential, sheet.referential_version)
-    return sheet, referential
+    return Replay(sheet, referential, events[sheet.version - 1].timestamp)
+
+
+async def replayed(platform: Platform, who: Access, assessment_id: UUID, moment: Moment) -> tuple[Sheet, Referential]:
+    """The assessment's sheet as of `moment` and its referential."""
+    found = await replay(platform, who, assessment_id, moment)
+    return found.sheet, found.referential
 
 
 async def record_audit_read(

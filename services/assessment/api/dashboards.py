@@ -100,7 +100,8 @@ class DashboardController(Controller):
         "/regions/{code:str}/follow-up",
         responses=READ_ERRORS,
         guards=[REGION_READERS],
-        summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting",
+        summary="What to chase in a region: stalled assessments, overdue plan actions, reviews waiting "
+        "(active members only)",
     )
     async def follow_up(
         self,

@@ -19,11 +19,14 @@ from services.assessment.api.common import (
     AssessmentInPath,
     AtVersion,
     IndicatorInPath,
+    KnownAt,
     WaitFor,
     access,
     cap_command,
     directory_entry,
+    moment_of,
     record_audit_read,
+    replay,
     replayed,
     visible_summary,
     wait,
@@ -32,6 +35,7 @@ from services.assessment.api.schemas import CompletionIn, ReasonIn, ScheduleIn
 from services.assessment.domain.plan import plan_of
 from services.assessment.domain.positioning import Position, positioning_of
 from services.assessment.read_models import PlanView, PositioningView
+from shared.as_of import aware, end_of_day
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -60,7 +64,7 @@ class PlanController(Controller):
         responses=READ_ERRORS,
         guards=[READERS],
         summary="Score against the objectives per theme and sub-theme, with peer benchmarks "
-        "(as_of / version: replayed)",
+        "(as_of / known_at / version: replayed)",
     )
     async def positioning(
         self,
@@ -69,44 +73,57 @@ class PlanController(Controller):
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         version: AtVersion = None,
     ) -> PositioningView:
         who = await access(request, platform)
-        if as_of is not None or version is not None:
-            sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
-            computed = positioning_of(sheet, referential)
-            view = PositioningView(
-                assessment_id=str(assessment_id),
-                referential_version=sheet.referential_version,
-                version=sheet.version,
-                **_split(computed.all()),
-                as_of=as_of,
-                as_of_version=sheet.version,
-            )
-            tenant_id = sheet.tenant_id
+        moment = moment_of(version, as_of, known_at)
+        if not moment.is_now:
+            replayed_then = await replay(platform, who, assessment_id, moment)
+            sheet = replayed_then.sheet
+            tenant_id, version_then = sheet.tenant_id, sheet.version
+            referential_version = sheet.referential_version
+            positions = list(positioning_of(sheet, replayed_then.referential).all())
+            started_form, started_region = (sheet.forms[0] if sheet.forms else "other"), sheet.region
+            # As of a version: the other members' validations recorded by the time that version was.
+            recorded_by = replayed_then.recorded_at if moment.version is not None else moment.known_at
         else:
             await wait(platform, wait_for)
             summary = await visible_summary(platform, who, assessment_id)
             async with scoped_connection(platform.read_pool, who.scope) as conn:
                 positions = await queries.positions(conn, str(assessment_id))
-            tenant_id = summary.tenant_id
-            member = await directory_entry(platform, tenant_id)
-            form = member.primary_form if member else summary.primary_form
-            region = member.region if member else summary.region
-            # Benchmarks are averages over other members: computed across the network on purpose,
-            # and only averages of at least `BENCHMARK_MINIMUM` members are shown.
-            async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-                benchmarks = await figures.benchmarks(conn, form=form, region=region, exclude_tenant=tenant_id)
-            view = PositioningView(
-                assessment_id=str(assessment_id),
-                referential_version=summary.referential_version,
-                version=summary.version,
-                **_split(positions),
-                benchmark_form=form,
-                benchmark_region=region,
-                benchmark_minimum=figures.BENCHMARK_MINIMUM,
-                benchmarks=benchmarks,
+            tenant_id, version_then = summary.tenant_id, summary.version
+            referential_version = summary.referential_version
+            started_form, started_region = summary.primary_form, summary.region
+            recorded_by = None
+        member = await directory_entry(platform, tenant_id)
+        form = member.primary_form if member else started_form
+        region = member.region if member else started_region
+        # Benchmarks are averages over other members: computed across the network on purpose, and
+        # only averages of at least `BENCHMARK_MINIMUM` members are shown. As of a moment, they are
+        # the averages as they stood then (the same query, with the moment's bounds).
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            benchmarks = await figures.benchmarks(
+                conn,
+                form=form,
+                region=region,
+                exclude_tenant=tenant_id,
+                validated_before=None if moment.as_of is None else end_of_day(moment.as_of),
+                recorded_by=None if recorded_by is None else aware(recorded_by),
             )
+        view = PositioningView(
+            assessment_id=str(assessment_id),
+            referential_version=referential_version,
+            version=version_then,
+            **_split(positions),
+            benchmark_form=form,
+            benchmark_region=region,
+            benchmark_minimum=figures.BENCHMARK_MINIMUM,
+            benchmarks=benchmarks,
+            as_of=moment.as_of,
+            known_at=moment.known_at,
+            as_of_version=None if moment.is_now else version_then,
+        )
         await record_audit_read(
             request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="positioning"
         )
@@ -116,7 +133,7 @@ class PlanController(Controller):
         "/plan",
         responses=READ_ERRORS,
         guards=[READERS],
-        summary="The progress plan, by priority (as_of / version: replayed)",
+        summary="The progress plan, by priority (as_of / known_at / version: replayed)",
     )
     async def plan(
         self,
@@ -125,18 +142,21 @@ class PlanController(Controller):
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
         as_of: AsOf = None,
+        known_at: KnownAt = None,
         version: AtVersion = None,
     ) -> PlanView:
         who = await access(request, platform)
-        if as_of is not None or version is not None:
-            sheet, referential = await replayed(platform, who, assessment_id, as_of=as_of, version=version)
+        moment = moment_of(version, as_of, known_at)
+        if not moment.is_now:
+            sheet, referential = await replayed(platform, who, assessment_id, moment)
             computed = plan_of(sheet, referential)
             view = PlanView(
                 assessment_id=str(assessment_id),
                 referential_version=computed.referential_version,
                 version=computed.version,
                 actions=list(computed.actions),
-                as_of=as_of,
+                as_of=moment.as_of,
+                known_at=moment.known_at,
                 as_of_version=computed.version,
             )
             tenant_id = sheet.tenant_id

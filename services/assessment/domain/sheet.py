@@ -141,6 +141,7 @@ class Sheet(msgspec.Struct, kw_only=True):
     last_answer_at: datetime | None = None
     submitted_at: datetime | None = None
     validated_at: datetime | None = None
+    validated_recorded_at: datetime | None = None  # when the store recorded it: benchmarks as known at a moment
     superseded_by: str | None = None
     participants: dict[str, Participant] = msgspec.field(default_factory=dict)
     answers: dict[str, dict[str, Answer]] = msgspec.field(default_factory=dict)  # indicator → participant → answer
@@ -323,7 +324,7 @@ def _proposal_rejected(s: Sheet, e: Assessment.ProposalRejected) -> None:
 
 
 def _validated(s: Sheet, e: Assessment.Validated) -> None:
-    s.status, s.validated_at = "validated", e.at
+    s.status, s.validated_at, s.validated_recorded_at = "validated", e.at, e.timestamp
 
 
 def _superseded(s: Sheet, e: Assessment.Superseded) -> None:

@@ -86,6 +86,7 @@ ASSESSMENTS = Table(
         ("started_by", "text NOT NULL"),
         ("submitted_at", "timestamptz"),
         ("validated_at", "timestamptz"),
+        ("validated_recorded_at", "timestamptz"),
         ("last_answer_at", "timestamptz"),
         ("last_at", "timestamptz"),
         ("participants", "int NOT NULL"),
@@ -186,7 +187,7 @@ DERIVED = (POSITIONING, PLAN_ACTIONS, REVIEW_REQUESTS)
 
 class AssessmentsProjection(Projection):
     name = "assessments"
-    version = 1
+    version = 2  # 2: `assessments.validated_recorded_at` (peer benchmarks as known at a moment)
     source = ASSESSMENT_LOG
     tables = (REFERENTIAL_VERSIONS, SHEETS, ASSESSMENTS, *DERIVED)
 

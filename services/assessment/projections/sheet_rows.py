@@ -44,6 +44,7 @@ def summary_row(
         "started_by": sheet.started_by,
         "submitted_at": sheet.submitted_at,
         "validated_at": sheet.validated_at,
+        "validated_recorded_at": sheet.validated_recorded_at,
         "last_answer_at": sheet.last_answer_at,
         "last_at": sheet.last_at,
         "participants": len(sheet.participants),
