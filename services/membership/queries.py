@@ -172,7 +172,7 @@ def _within(scope: ReadScope, args: _Args) -> str:
     if scope.kind == "network":
         return "true"
     if scope.kind == "region":
-        return f"region = {args.add(scope.region)}"
+        return f"region = ANY({args.add(list(scope.regions))}::text[])"
     if scope.kind == "tenant":
         # A member's tenant id is its member id: the primary key finds its rows.
         return f"member_id = ANY({args.add(list(scope.tenants))}::text[])"
@@ -256,8 +256,9 @@ async def region_dashboard(
     pool: asyncpg.Pool, scope: ReadScope, code: str, on: date, known_at: datetime | None
 ) -> RegionDashboard | None:
     """A region's figures; None for a region that does not exist then (or is retired and empty), or
-    that the caller may not see (the figures of a region are for network and that region's readers)."""
-    if not (scope.kind == "network" or (scope.kind == "region" and scope.region == code)):
+    that the caller may not see (the figures of a region are for network, that region's readers and
+    the readers of the regions that succeed it)."""
+    if not scope.reads_region(code):
         return None
     groups, known_regions = await _figure_groups(pool, scope, on, known_at, code)
     region = next((r for r in known_regions if r.code == code), None)

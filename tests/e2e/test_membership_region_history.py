@@ -186,3 +186,52 @@ async def test_region_history_is_for_national_staff_only(api: Api) -> None:
     delegate = api.token("regional_delegate", region="NPC")
     assert (await api.client.post(f"{REGIONS}/renames", json=NPC_BECOMES_HDF, headers=delegate)).status_code == 403
     assert (await api.client.post(f"{REGIONS}/splits", json=cli_split([]), headers=delegate)).status_code == 403
+
+
+# --- successors read the past -------------------------------------------------------------------
+
+
+async def test_hdf_s_delegate_reads_npc_s_2015_members_records_and_figures(api: Api) -> None:
+    member = await given_registered_member(api)  # in NPC since 2010
+    bretagne = await given_registered_member(api, region="BRE", siret=valid_siret(9), name="Chantier breton")
+    hdf = api.token("regional_delegate", region="HDF")
+    wait = await given_npc_renamed_hdf(api)
+    in_2015 = {**wait, "as_of": "2015-06-01"}
+    listed = await api.client.get(MEMBERS, params=in_2015, headers=hdf)
+    assert listed.status_code == 200, listed.text
+    assert [m["member_id"] for m in listed.json()["items"]] == [member["id"]]
+    record = await record_on(api, member["id"], "2015-06-01", hdf, wait)
+    assert record.status_code == 200 and record.json()["region"] == "NPC"
+    history = await api.client.get(f"{MEMBERS}/{member['id']}/history", params=wait, headers=hdf)
+    assert history.status_code == 200 and history.json()
+    figures = await api.client.get(f"{REGIONS}/NPC/dashboard", params=in_2015, headers=hdf)
+    assert figures.status_code == 200, figures.text
+    assert figures.json()["active_members"] == 1 and figures.json()["name"] == "Nord-Pas-de-Calais"
+    # Its own region today, and nothing of another region's.
+    assert (await api.client.get(f"{REGIONS}/HDF/dashboard", params=wait, headers=hdf)).json()["active_members"] == 1
+    assert (await record_on(api, bretagne["id"], "2015-06-01", hdf, wait)).status_code == 404
+    assert (await api.client.get(f"{REGIONS}/BRE/dashboard", params=in_2015, headers=hdf)).status_code == 404
+
+
+async def test_a_predecessor_s_delegate_does_not_read_its_successor(api: Api) -> None:
+    member = await given_registered_member(api)
+    wait = await given_npc_renamed_hdf(api)
+    npc = api.token("regional_delegate", region="NPC")
+    assert (await record_on(api, member["id"], "2015-06-01", npc, wait)).status_code == 200
+    assert (await record_on(api, member["id"], "2017-06-01", npc, wait)).status_code == 404
+    assert (await api.client.get(f"{REGIONS}/HDF/dashboard", params=wait, headers=npc)).status_code == 404
+
+
+async def test_each_region_of_a_split_reads_the_split_region_s_past(api: Api) -> None:
+    orleans, limoges = await given_cli_members(api)
+    split = await api.client.post(
+        f"{REGIONS}/splits",
+        json=cli_split([{"member_id": orleans, "region": "CVL"}, {"member_id": limoges, "region": "LIM"}]),
+        headers=api.staff,
+    )
+    wait = {"wait_for": split.json()["notification_id"]}
+    lim = api.token("regional_delegate", region="LIM")
+    listed = await api.client.get(MEMBERS, params={**wait, "as_of": "2015-06-01"}, headers=lim)
+    assert {m["member_id"] for m in listed.json()["items"]} == {orleans, limoges}
+    today = await api.client.get(MEMBERS, params=wait, headers=lim)
+    assert [m["member_id"] for m in today.json()["items"]] == [limoges]

@@ -19,7 +19,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.eventstore import CommandResult
 from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.tenancy import ReadScope, read_scope, scoped_connection
 
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
 ANYONE = requires(*Role)
@@ -63,7 +63,7 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = scope_of(request.user), or_today(as_of)
+        scope, on = await read_scope(platform.write_pool, request.user), or_today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("region dashboard", scope, code),
