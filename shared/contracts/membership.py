@@ -191,7 +191,7 @@ def published_member_events(events: Iterable[Notified], follower: str) -> list[M
     for notified in events:
         event: ForeignEvent = notified.event
         if not is_member_event(event):
-            continue  # the region list's and the SIRET index's events: no follower reads them
+            continue  # the region list's (read for the lineage, below) and the SIRET index's events
         if event.name not in MEMBER_EVENTS:
             log.warning(
                 "contract.event_not_published",

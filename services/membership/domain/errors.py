@@ -36,12 +36,12 @@ class UnknownRegion(InvalidInput):
         )
 
 
-class RegionClosed(InvalidInput):
+class RegionClosed(UnknownRegion):
     """A region that does not exist on the date asked: the message says what ended it (and names
     its successors and the date), or from when it exists."""
 
     def __init__(self, why: str) -> None:
-        super().__init__(f"le champ « region » : {why}", field="region")
+        InvalidInput.__init__(self, f"le champ « region » : {why}", field="region")
 
 
 class MemberRefused(CommandRefused):
