@@ -75,6 +75,14 @@ async def test_a_rename_to_a_code_in_use_is_refused_naming_the_field(api: Api) -
     assert refused.status_code == 422 and refused.json()["extra"]["field"] == "new_code", refused.text
 
 
+async def test_a_rename_to_a_code_that_is_no_region_code_is_a_400_naming_the_field(api: Api) -> None:
+    refused = await api.client.post(
+        f"{REGIONS}/renames", json={**NPC_BECOMES_HDF, "new_code": "\u0003x"}, headers=api.staff
+    )
+    assert refused.status_code == 400, refused.text
+    assert "new_code" in refused.text
+
+
 async def test_a_2015_joiner_recorded_late_is_placed_in_npc_and_follows_it_to_hdf(api: Api) -> None:
     await given_registered_member(api)
     await given_npc_renamed_hdf(api)

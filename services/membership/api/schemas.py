@@ -185,13 +185,19 @@ class RegionRename(Strict, kw_only=True):
     """A region renamed on a date, keeping its code or taking a new one."""
 
     code: Annotated[RegionCode, Meta(description="The code of the active region renamed")]
-    new_code: Annotated[
-        RegionCode | None,
-        Meta(
-            description="Its code from that date (default: kept); under a new code its members move to it on "
-            "that date, and the new code's delegates read the old one's past"
-        ),
-    ] = None
+    new_code: (
+        Annotated[
+            str,
+            Meta(
+                min_length=2,
+                max_length=8,
+                pattern=REGION_CODE_PATTERN,
+                description="Its code from that date (default: kept); under a new code its members move to it on "
+                "that date, and the new code's readers read the old one's past",
+            ),
+        ]
+        | None
+    ) = None
     new_name: Annotated[Text, Meta(description="Its name from that date")]
     effective_on: Annotated[date, Meta(description="The date the new name takes effect")]
 
