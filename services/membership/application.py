@@ -15,9 +15,14 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import get_topic
 
-from services.membership.domain.errors import MemberNotFound, RegionsNotEstablished, SiretAlreadyRegistered
+from services.membership.domain.errors import (
+    MemberNotFound,
+    MemberRefused,
+    RegionsNotEstablished,
+    SiretAlreadyRegistered,
+)
 from services.membership.domain.member import Certification, Contact, Member
-from services.membership.domain.regions import REGIONS_2015, RegionRegistry, follow_mergers
+from services.membership.domain.regions import REGIONS_2015, RegionRegistry, follow_successions
 from services.membership.domain.siret import SiretIndex, normalise_siret
 from services.membership.events_log import SCHEMA
 from shared.events import UnknownEvent
@@ -61,7 +66,7 @@ class MembershipApplication(ServiceApplication):
         )
         registry = self.regions()
         registry.require_active(region, joined_on)
-        follow_mergers(registry, member, joined_on)
+        follow_successions(registry, member, joined_on)
         siret = member.siret
         try:
             # The index aggregate's id is derived from the SIRET: a second registration collides on
@@ -123,7 +128,7 @@ class MembershipApplication(ServiceApplication):
 
         def move(member: Member) -> None:
             member.move_to_region(region, effective_on, reason)
-            follow_mergers(registry, member, effective_on)
+            follow_successions(registry, member, effective_on)
 
         return self.change(self._member(member_id, expected_version), move)
 
@@ -174,26 +179,64 @@ class MembershipApplication(ServiceApplication):
     ) -> CommandResult:
         return self.change(self._member(member_id, expected_version), lambda m: m.reinstate(effective_on, reason))
 
-    # --- the 2016 reform --------------------------------------------------------------------
+    # --- the regions' history (the 2016 reform) -----------------------------------------------
+    # Each change is saved with the `MovedToRegion` of every member it moves, in one transaction: if
+    # any of those members changes meanwhile, the save fails on its version (409), nothing written.
 
     def merge_regions(
         self, *, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date
     ) -> CommandResult:
-        """Merge regions and move their members, in one transaction: the registry's event and one
-        `MovedToRegion` per member are saved together or not at all. If any of those members
-        changes meanwhile, the save fails on its version (409) and nothing is written."""
+        """Merge regions: their members move to the new one on `effective_on`."""
 
         def merge(registry: RegionRegistry) -> list[Member]:
             registry.merge(merged, new_code, new_name, effective_on)
-            moved = []
-            for member_id in self.members_in_regions(merged):
-                member = self.member(member_id)
-                if member.region in merged and member.region != new_code:
-                    member.move_to_region(new_code, effective_on, f"fusion des régions {', '.join(merged)}")
-                    moved.append(member)
-            return moved
+            return self._move_members(merged, new_code, effective_on, f"fusion des régions {', '.join(merged)}")
 
         return self.change(self.regions, merge)
+
+    def rename_region(self, *, code: str, new_code: str, new_name: str, effective_on: date) -> CommandResult:
+        """Rename a region from `effective_on`; under a new code its members move to it then."""
+
+        def rename(registry: RegionRegistry) -> list[Member]:
+            registry.rename(code, new_code, new_name, effective_on)
+            if new_code == code:
+                return []
+            return self._move_members((code,), new_code, effective_on, f"changement de nom de la région {code}")
+
+        return self.change(self.regions, rename)
+
+    def split_region(
+        self,
+        *,
+        code: str,
+        successors: tuple[tuple[str, str], ...],
+        assignments: dict[UUID, str],
+        effective_on: date,
+    ) -> CommandResult:
+        """Split a region: each of its members moves on `effective_on` to the successor that
+        `assignments` names for it; a member left out, or sent elsewhere, refuses the whole split."""
+
+        def split(registry: RegionRegistry) -> list[Member]:
+            registry.split(code, successors, effective_on)
+            members = self.members_in_regions((code,))
+            _check_assignments(code, members, assignments, {c for c, _ in successors})
+            moved = []
+            for member_id in members:
+                member = self.member(member_id)
+                member.move_to_region(assignments[member_id], effective_on, f"scission de la région {code}")
+                moved.append(member)
+            return moved
+
+        return self.change(self.regions, split)
+
+    def _move_members(self, regions: tuple[str, ...], successor: str, on: date, reason: str) -> list[Member]:
+        moved = []
+        for member_id in self.members_in_regions(regions):
+            member = self.member(member_id)
+            if member.region in regions and member.region != successor:
+                member.move_to_region(successor, on, reason)
+                moved.append(member)
+        return moved
 
     def members_in_regions(self, regions: tuple[str, ...]) -> list[UUID]:
         """Every member whose latest region is one of `regions`, read from the events themselves
@@ -219,3 +262,27 @@ class MembershipApplication(ServiceApplication):
             if len(page) < 2000:
                 return
             start = page[-1].id + 1
+
+
+def _check_assignments(code: str, members: list[UUID], assignments: dict[UUID, str], successors: set[str]) -> None:
+    """Every member of the split region is assigned to one of its successors, and only they are."""
+    missing = [str(m) for m in members if m not in assignments]
+    if missing:
+        raise MemberRefused(
+            f"le champ « assignments » : chaque membre de la région {code} doit être affecté à une des nouvelles "
+            f"régions ; non affecté(s) : {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}",
+            field="assignments",
+        )
+    strangers = sorted(str(m) for m in set(assignments) - set(members))
+    if strangers:
+        raise MemberRefused(
+            f"le champ « assignments » : {', '.join(strangers[:10])} n'est pas membre de la région {code}",
+            field="assignments",
+        )
+    elsewhere = sorted({region for region in assignments.values() if region not in successors})
+    if elsewhere:
+        raise MemberRefused(
+            f"le champ « assignments » : {', '.join(elsewhere)} n'est pas une des nouvelles régions "
+            f"({', '.join(sorted(successors))})",
+            field="assignments",
+        )

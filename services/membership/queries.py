@@ -172,7 +172,7 @@ def _within(scope: ReadScope, args: _Args) -> str:
     if scope.kind == "network":
         return "true"
     if scope.kind == "region":
-        return f"region = {args.add(scope.region)}"
+        return f"region = ANY({args.add(list(scope.regions))}::text[])"
     if scope.kind == "tenant":
         # A member's tenant id is its member id: the primary key finds its rows.
         return f"member_id = ANY({args.add(list(scope.tenants))}::text[])"
@@ -180,26 +180,48 @@ def _within(scope: ReadScope, args: _Args) -> str:
 
 
 async def regions(network: asyncpg.Connection, on: date, known_at: datetime | None = None) -> list[Region]:
-    """The regions that exist on `on`, and those merged by then (status "retired")."""
+    """The regions that exist on `on`, under their names then, and those retired by then (status
+    "retired", with what retired them and their successors); each with its predecessors."""
     rows = await network.fetch(
-        f"SELECT DISTINCT ON (code) code, name, overseas, "
-        "merged_on IS NOT NULL AND merged_on <= $1 AND ($2::timestamptz IS NULL OR merged_at <= $2) AS merged, "
-        f"merged_into FROM {S}.regions "
+        "SELECT DISTINCT ON (code) code, name, overseas, merged_into, ended_by, successors, merged_on, "
+        "merged_on IS NOT NULL AND merged_on <= $1 AND ($2::timestamptz IS NULL OR merged_at <= $2) AS ended "
+        f"FROM {S}.regions "
         "WHERE (opened_on IS NULL OR opened_on <= $1) AND ($2::timestamptz IS NULL OR opened_at <= $2) "
-        "ORDER BY code, opened_at DESC",
+        "ORDER BY code, opened_on DESC NULLS LAST, opened_at DESC",
         on,
         known_at,
     )
+    succeeded: dict[str, set[str]] = defaultdict(set)  # code -> the codes it directly succeeds
+    for r in rows:
+        if r["ended"]:
+            for successor in r["successors"] or ():
+                if successor != r["code"]:
+                    succeeded[successor].add(r["code"])
     return [
         Region(
             code=r["code"],
             name=r["name"],
-            status="retired" if r["merged"] else "active",
-            merged_into=r["merged_into"] if r["merged"] else None,
+            status="retired" if r["ended"] else "active",
+            merged_into=r["merged_into"] if r["ended"] else None,
+            ended_by=r["ended_by"] if r["ended"] else None,
+            ended_on=r["merged_on"] if r["ended"] else None,
+            successors=list(r["successors"] or ()) if r["ended"] else [],
+            predecessors=sorted(_ancestors(r["code"], succeeded)),
             overseas=r["overseas"],
         )
         for r in rows
     ]
+
+
+def _ancestors(code: str, succeeded: dict[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    todo = [code]
+    while todo:
+        for predecessor in succeeded.get(todo.pop(), ()):
+            if predecessor not in found and predecessor != code:
+                found.add(predecessor)
+                todo.append(predecessor)
+    return found
 
 
 async def _figure_groups(
@@ -233,9 +255,10 @@ async def _figure_groups(
 async def region_dashboard(
     pool: asyncpg.Pool, scope: ReadScope, code: str, on: date, known_at: datetime | None
 ) -> RegionDashboard | None:
-    """A region's figures; None for a region that does not exist then (or is merged and empty), or
-    that the caller may not see (the figures of a region are for network and that region's readers)."""
-    if not (scope.kind == "network" or (scope.kind == "region" and scope.region == code)):
+    """A region's figures; None for a region that does not exist then (or is retired and empty), or
+    that the caller may not see (the figures of a region are for network, that region's readers and
+    the readers of the regions that succeed it)."""
+    if not scope.reads_region(code):
         return None
     groups, known_regions = await _figure_groups(pool, scope, on, known_at, code)
     region = next((r for r in known_regions if r.code == code), None)

@@ -99,9 +99,22 @@ class Region(msgspec.Struct, kw_only=True):
     """A region of the federation."""
 
     code: Annotated[str, Meta(description="The region's code")]
-    name: Annotated[str, Meta(description="Its name")]
-    status: Annotated[Literal["active", "retired"], Meta(description="active, or retired by a merger")]
-    merged_into: Annotated[str | None, Meta(description="The region it was merged into, if retired")]
+    name: Annotated[str, Meta(description="Its name on the date asked")]
+    status: Annotated[
+        Literal["active", "retired"], Meta(description="active, or retired by a merger, a rename or a split")
+    ]
+    merged_into: Annotated[
+        str | None, Meta(description="The one region that succeeds it, if retired by a merger or a rename")
+    ]
+    ended_by: Annotated[
+        Literal["merger", "rename", "split"] | None, Meta(description="What retired it, if retired")
+    ] = None
+    ended_on: Annotated[date | None, Meta(description="The date it was retired, if retired")] = None
+    successors: Annotated[list[str], Meta(description="The regions that succeed it, if retired")] = []
+    predecessors: Annotated[
+        list[str],
+        Meta(description="The regions it succeeds, directly or not (their past is read by its readers)"),
+    ] = []
     overseas: Annotated[bool, Meta(description="Whether it is an overseas region")]
 
 

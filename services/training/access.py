@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from services.training import queries
 from shared.auth import Principal, Role
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.tenancy import ReadScope, read_scope, scope_of, scoped_connection
 
 
 @dataclass(frozen=True)
@@ -58,4 +58,4 @@ async def access_of(platform: Platform, principal: Principal) -> Access:
         tenants = sorted({a["tenant_id"] for a in assigned})
         scope = ReadScope.of_tenants(tenants) if tenants else ReadScope("none")
         return Access(principal, scope, application_ids=frozenset(a["application_id"] for a in assigned))
-    return Access(principal, scope_of(principal))
+    return Access(principal, await read_scope(platform.write_pool, principal))

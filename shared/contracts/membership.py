@@ -1,4 +1,5 @@
-"""The member register's published events (contract version 1), and the member facts folded from them.
+"""The member register's published events (contract version 1), and the member facts folded from them;
+the region list's published events, and the regions' lineage folded from them.
 
 Followers (le Cap's member directory, the training register copy) read membership's log as
 `ForeignEvent`s and `decode` each into one of the Structs below; the register itself converts its
@@ -20,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, overload
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import msgspec
 import structlog
@@ -190,7 +191,7 @@ def published_member_events(events: Iterable[Notified], follower: str) -> list[M
     for notified in events:
         event: ForeignEvent = notified.event
         if not is_member_event(event):
-            continue  # the region list's and the SIRET index's events: no follower reads them
+            continue  # the region list's (read for the lineage, below) and the SIRET index's events
         if event.name not in MEMBER_EVENTS:
             log.warning(
                 "contract.event_not_published",
@@ -306,3 +307,107 @@ def facts_after(facts: MemberFacts | None, event: MemberEvent) -> MemberFacts | 
             return facts  # certificates and dues are the register's own business
         case _:
             raise UnknownEvent("the member facts", event)
+
+
+# --- the regions' history: who succeeds whom ------------------------------------------------------
+#
+# The region list is one aggregate of membership's log, with a well-known id: its events are the
+# regions' history (established, merged, renamed, split), each with the date it takes effect. Every
+# service learns from them which regions a region succeeds (its lineage): the readers of a region
+# read its predecessors' past (row-level security, `shared.tenancy`).
+
+REGION_REGISTRY_ID = uuid5(NAMESPACE_URL, "coorace:region-registry")
+REGION_EVENT_PREFIX = "RegionRegistry."
+
+
+class RegionEventV1(msgspec.Struct, frozen=True, kw_only=True):
+    """What every event of the region list carries: its position in the list's history and when it
+    was recorded."""
+
+    stored_as: ClassVar[str]
+    version: int
+    recorded_at: datetime
+
+
+class RegionsEstablishedV1(RegionEventV1, frozen=True, kw_only=True):
+    stored_as = "RegionRegistry.Established"
+    regions: tuple[tuple[str, str], ...]  # (code, name)
+
+
+class RegionsMergedV1(RegionEventV1, frozen=True, kw_only=True):
+    stored_as = "RegionRegistry.RegionsMerged"
+    merged: tuple[str, ...]
+    new_code: str  # may be one of the merged codes
+    new_name: str
+    effective_on: date
+
+
+class RegionRenamedV1(RegionEventV1, frozen=True, kw_only=True):
+    stored_as = "RegionRegistry.RegionRenamed"
+    code: str
+    new_code: str  # the same code when only the name changes
+    new_name: str
+    effective_on: date
+
+
+class RegionSplitV1(RegionEventV1, frozen=True, kw_only=True):
+    stored_as = "RegionRegistry.RegionSplit"
+    code: str
+    successors: tuple[tuple[str, str], ...]  # (code, name) of each new region
+    effective_on: date
+
+
+RegionEvent = RegionsEstablishedV1 | RegionsMergedV1 | RegionRenamedV1 | RegionSplitV1
+REGION_EVENTS: dict[str, type[RegionEvent]] = {
+    cls.stored_as: cls for cls in (RegionsEstablishedV1, RegionsMergedV1, RegionRenamedV1, RegionSplitV1)
+}
+
+
+def decode_region_event(name: str, version: int, recorded_at: datetime, state: Mapping[str, Any]) -> RegionEvent:
+    """An event of the region list, from its stored name and fields, as its published Struct."""
+    contract = REGION_EVENTS.get(name)
+    if contract is None:
+        raise UnknownEvent(f"the membership contract (stored name {name!r})", name)
+    return msgspec.convert({**state, "version": version, "recorded_at": recorded_at}, contract)
+
+
+class RegionLineage(msgspec.Struct, frozen=True):
+    """Which regions each region directly succeeds (a merger's new region succeeds the merged ones,
+    a rename's new code the old one, each of a split's new regions the region split)."""
+
+    succeeds: dict[str, tuple[str, ...]] = {}
+
+    def predecessors(self, code: str) -> tuple[str, ...]:
+        """Every region `code` succeeds, directly or through others (never itself), sorted."""
+        found: set[str] = set()
+        todo = [code]
+        while todo:
+            for predecessor in self.succeeds.get(todo.pop(), ()):
+                if predecessor != code and predecessor not in found:
+                    found.add(predecessor)
+                    todo.append(predecessor)
+        return tuple(sorted(found))
+
+
+def lineage_after(lineage: RegionLineage, event: RegionEvent) -> RegionLineage:
+    """The lineage once `event` is recorded (a change counts from when it is recorded, whatever its
+    effective date: the successor's readers read the past, which is already there)."""
+    match event:
+        case RegionsEstablishedV1():
+            return lineage
+        case RegionsMergedV1(merged=merged, new_code=new_code):
+            return _succeeding(lineage, new_code, merged)
+        case RegionRenamedV1(code=code, new_code=new_code):
+            return _succeeding(lineage, new_code, (code,))
+        case RegionSplitV1(code=code, successors=successors):
+            for new_code, _ in successors:
+                lineage = _succeeding(lineage, new_code, (code,))
+            return lineage
+        case _:
+            raise UnknownEvent("the regions' lineage", event)
+
+
+def _succeeding(lineage: RegionLineage, successor: str, predecessors: tuple[str, ...]) -> RegionLineage:
+    known = lineage.succeeds.get(successor, ())
+    new = tuple(p for p in predecessors if p != successor and p not in known)
+    return RegionLineage({**lineage.succeeds, successor: known + new}) if new else lineage

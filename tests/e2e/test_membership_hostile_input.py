@@ -256,8 +256,11 @@ async def test_member_commands_are_documented_200_and_creations_201(api: Api) ->
         for path, method, operation in membership_operations(document)
         if method == "post"
     }
-    creations = {("/api/membership/members", "post"), ("/api/membership/regions/mergers", "post")}
-    assert len(statuses) == 14
+    creations = {
+        (f"/api/membership/{path}", "post")
+        for path in ("members", "regions/mergers", "regions/renames", "regions/splits")
+    }
+    assert len(statuses) == 16
     for key, codes in statuses.items():
         assert codes == (["201"] if key in creations else ["200"]), key
 
@@ -297,7 +300,9 @@ async def test_coded_values_and_money_have_their_schema(api: Api) -> None:
 
 async def test_command_headers_are_documented(api: Api) -> None:
     document = await openapi(api)
-    creations = {"/api/membership/members", "/api/membership/regions/mergers"}
+    creations = {
+        f"/api/membership/{path}" for path in ("members", "regions/mergers", "regions/renames", "regions/splits")
+    }
     for path, method, operation in membership_operations(document):
         if method == "post":
             headers = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}

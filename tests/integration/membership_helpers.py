@@ -35,7 +35,12 @@ def membership(platform: Platform) -> MembershipApplication:
 
 
 def register(
-    app: MembershipApplication, *, region: str = "BRE", forms: tuple[str, ...] = ("AI",), n: int | None = None
+    app: MembershipApplication,
+    *,
+    region: str = "BRE",
+    forms: tuple[str, ...] = ("AI",),
+    n: int | None = None,
+    joined_on: date = date(2010, 1, 1),
 ) -> CommandResult:
     n = next(_counter) if n is None else n
     return app.register_member(
@@ -43,7 +48,7 @@ def register(
         siret=valid_siret(10_000 + n),
         forms=forms,
         region=region,
-        joined_on=date(2010, 1, 1),
+        joined_on=joined_on,
         contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 1 00 00 00 00"),
         city="Rennes",
     )

@@ -190,6 +190,31 @@ async def test_the_rebuilt_register_equals_the_live_one_with_late_and_future_dat
     assert report.differences == [], report.differences
 
 
+async def test_the_rebuilt_register_equals_the_live_one_with_renames_and_splits(platform: Platform) -> None:
+    app = membership(platform)
+    npc, cli_1, cli_2 = (UUID(register(app, region=r).id) for r in ("NPC", "CLI", "CLI"))
+    app.rename_region(code="BRE", new_code="BRE", new_name="Bretagne (fédération)", effective_on=date(2016, 1, 1))
+    app.rename_region(code="NPC", new_code="HDF", new_name="Hauts-de-France", effective_on=date(2016, 1, 1))
+    app.split_region(
+        code="CLI",
+        successors=(("CVL", "Centre-Val de Loire"), ("LIM", "Limousin")),
+        assignments={cli_1: "CVL", cli_2: "LIM"},
+        effective_on=date(2016, 1, 1),
+    )
+    late = UUID(register(app, region="NPC", joined_on=date(2015, 3, 1)).id)  # follows NPC to HDF
+    await catch_up_everything(platform)
+    assert [(await record(platform, m)).region for m in (npc, cli_1, cli_2, late)] == ["HDF", "CVL", "LIM", "HDF"]
+    assert (await record(platform, late, date(2015, 6, 1))).region == "NPC"
+    in_2015 = {r.code: r for r in await _regions(platform, date(2015, 6, 1))}
+    today = {r.code: r for r in await _regions(platform, date.today())}
+    assert in_2015["BRE"].name == "Bretagne" and today["BRE"].name == "Bretagne (fédération)"
+    assert in_2015["CLI"].status == "active" and today["CLI"].successors == ["CVL", "LIM"]
+    assert today["HDF"].predecessors == ["NPC"] and today["BRE"].predecessors == []
+    store, projection = platform.projection("membership", "register")
+    report = await rebuild(platform.write_pool, store, projection, verify_only=True)
+    assert report.differences == [], report.differences
+
+
 async def test_a_name_search_matches_percent_underscore_and_backslash_literally(platform: Platform) -> None:
     app = membership(platform)
     for n in (1, 2, 3):

@@ -43,6 +43,22 @@ async def test_a_region_sees_its_members_and_its_dashboard_only(platform: Platfo
     assert npc is None
 
 
+async def test_a_region_s_scope_reads_the_regions_it_succeeds_and_no_other(platform: Platform) -> None:
+    first, second, third = await given_three_members(platform)
+    async with scoped_connection(platform.read_pool, ReadScope.of_region("HDF", ["NPC"])) as conn:
+        members = {r["member_id"] for r in await conn.fetch("SELECT member_id FROM membership.member_states")}
+    assert members == {third}
+    npc = await region_dashboard(platform.read_pool, ReadScope.of_region("HDF", ["NPC"]), "NPC", date.today(), None)
+    bre = await region_dashboard(platform.read_pool, ReadScope.of_region("HDF", ["NPC"]), "BRE", date.today(), None)
+    assert npc is not None and npc.active_members == 1
+    assert bre is None
+
+
+def test_a_scope_refuses_a_region_code_with_a_comma() -> None:
+    with pytest.raises(ValueError, match="without commas"):
+        ReadScope.of_region("HDF", ["NPC,BRE"])
+
+
 async def test_a_connection_serving_another_scope_gets_that_scope_s_settings(platform: Platform) -> None:
     first, _, third = await given_three_members(platform)
     pool = await asyncpg.create_pool(

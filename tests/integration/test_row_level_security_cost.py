@@ -17,7 +17,12 @@ from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from tests.helpers.members import given_three_members
 
-SCOPES = [ReadScope.network(), ReadScope.of_region("BRE"), ReadScope.of_tenants(["a", "b"])]
+SCOPES = [
+    ReadScope.network(),
+    ReadScope.of_region("BRE"),
+    ReadScope.of_region("HDF", ["NPC", "PIC"]),
+    ReadScope.of_tenants(["a", "b"]),
+]
 
 
 def _filters(plan: dict) -> list[str]:
@@ -28,7 +33,7 @@ def _filters(plan: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: s.kind)
+@pytest.mark.parametrize("scope", SCOPES, ids=lambda s: f"{s.kind}-{len(s.predecessors)}")
 async def test_the_policy_reads_the_scope_settings_once_per_query(platform: Platform, scope: ReadScope) -> None:
     await given_three_members(platform)
     async with scoped_connection(platform.read_pool, scope) as conn:
@@ -53,8 +58,8 @@ async def test_databases_made_with_the_per_row_policy_get_the_once_per_query_one
                 f"ALTER POLICY scoped_read ON {t['schemaname']}.{t['tablename']} "
                 "USING (public.coorace_row_visible(tenant_id, region))"
             )
-        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version = 3")
-        assert await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS) == [3]
+        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version >= 3")
+        assert await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS) == [3, 4]
         policies = await conn.fetch("SELECT qual FROM pg_policies WHERE policyname = 'scoped_read'")
         function_left = await conn.fetchval("SELECT to_regprocedure('public.coorace_row_visible(text, text)')")
     assert len(policies) == len(tables)
@@ -62,3 +67,23 @@ async def test_databases_made_with_the_per_row_policy_get_the_once_per_query_one
     assert function_left is None
     async with scoped_connection(platform.read_pool, ReadScope.of_region("BRE")) as reader:
         assert await reader.fetchval("SELECT count(*) FROM membership.member_states") == 2  # still scoped
+
+
+async def test_databases_made_with_the_one_region_policy_get_the_lineage_one(platform: Platform) -> None:
+    """Migration 4: a region's scope lists the regions it succeeds; the policy written by migration
+    3 compared the region with the whole list, and would show a successor's readers nothing."""
+    await given_three_members(platform)
+    assert platform.write_pool is not None
+    async with platform.write_pool.acquire() as conn:
+        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version >= 3")
+        await conn.execute(PLATFORM_MIGRATIONS[2].sql)  # the policies as migration 3 wrote them
+        await conn.execute(
+            "INSERT INTO public.coorace_schema_migrations (component, version, name) VALUES ('platform', 3, 'x')"
+        )
+    lineage = ReadScope.of_region("HDF", ["BRE", "NPC"])
+    async with scoped_connection(platform.read_pool, lineage) as reader:
+        assert await reader.fetchval("SELECT count(*) FROM membership.member_states") == 0
+    async with platform.write_pool.acquire() as conn:
+        assert await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS) == [4]
+    async with scoped_connection(platform.read_pool, lineage) as reader:
+        assert await reader.fetchval("SELECT count(*) FROM membership.member_states") == 3

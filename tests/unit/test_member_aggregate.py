@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.membership.domain.errors import InvalidSiret, MemberRefused, UnknownRegion
+from services.membership.domain.errors import InvalidSiret, MemberRefused, RegionClosed, UnknownRegion
 from services.membership.domain.member import Certification, Contact, Member
 from services.membership.domain.regions import REGIONS_2015, RegionRegistry
 from services.membership.domain.siret import SiretIndex, parse_siret, siret_is_valid
@@ -148,7 +148,7 @@ def test_region_merger_retires_the_merged_regions_and_opens_the_new_one() -> Non
     registry = RegionRegistry(regions=REGIONS_2015)
     registry.merge(("AUV", "RAL"), "ARA", "Auvergne-Rhône-Alpes", date(2016, 1, 1))
     assert "ARA" in registry.active and "AUV" not in registry.active and "RAL" in registry.retired
-    with pytest.raises(UnknownRegion):
+    with pytest.raises(RegionClosed, match="la région AUV a été fusionnée dans ARA le 01/01/2016"):
         registry.require_active("AUV")
 
 

@@ -167,3 +167,12 @@ def test_integers_say_their_64_bit_bounds_and_free_strings_refuse_nul(document: 
     assert free_strings and all("pattern" in s for s in free_strings)
     grants = document["components"]["schemas"]["GrantView"]["properties"]["grant_id"]
     assert grants["pattern"] == NO_NUL_PATTERN
+
+
+def test_an_optional_region_code_keeps_its_bounds_in_the_document(document: dict[str, Any]) -> None:
+    """A rename's `new_code` may be omitted, but when given it is a region code: the document says
+    so (the fuzzer found a control character promised as acceptable and refused with a 400)."""
+    new_code = document["components"]["schemas"]["RegionRename"]["properties"]["new_code"]
+    assert {"type": "null"} in new_code["oneOf"]
+    # String keywords bind strings only: null stays allowed, any string must be a region code.
+    assert new_code["pattern"].startswith("^[A-Z]+") and (new_code["minLength"], new_code["maxLength"]) == (2, 8)

@@ -34,7 +34,7 @@ from shared.commands import run_command
 from shared.eventstore import CommandResult
 from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
-from shared.tenancy import scope_of, scoped_connection
+from shared.tenancy import read_scope, scoped_connection
 
 READERS = requires(
     Role.NATIONAL_STAFF,
@@ -108,7 +108,7 @@ class MemberController(Controller):
         known_at: KnownAt = None,
     ) -> MemberPage:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = scope_of(request.user), or_today(as_of)
+        scope, on = await read_scope(platform.write_pool, request.user), or_today(as_of)
 
         async def read() -> MemberPage:
             async with scoped_connection(platform.read_pool, scope) as conn:
@@ -149,7 +149,11 @@ class MemberController(Controller):
     ) -> MemberRecord:
         await platform.wait_for("membership", wait_for, ["register"])
         record = await queries.member_record(
-            platform.read_pool, scope_of(request.user), str(member_id), or_today(as_of), known_at
+            platform.read_pool,
+            await read_scope(platform.write_pool, request.user),
+            str(member_id),
+            or_today(as_of),
+            known_at,
         )
         if record is None:
             raise MemberNotFound(member_id)
@@ -167,7 +171,7 @@ class MemberController(Controller):
         self, request: Request, member_id: FromPath[UUID], platform: NamedDependency[Platform], wait_for: WaitFor = None
     ) -> list[HistoryEntry]:
         await platform.wait_for("membership", wait_for, ["member_history"])
-        async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
+        async with scoped_connection(platform.read_pool, await read_scope(platform.write_pool, request.user)) as conn:
             entries = await queries.member_history(conn, str(member_id))
         if not entries:
             raise MemberNotFound(member_id)

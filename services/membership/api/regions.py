@@ -10,16 +10,16 @@ from litestar.params import JSONBody
 from services.membership import queries
 from services.membership.api.dependencies import STAFF, membership_application
 from services.membership.api.params import AsOf, IdempotencyKey, KnownAt, RegionCodeInPath, WaitFor, or_today
-from services.membership.api.schemas import RegionMerger
+from services.membership.api.schemas import RegionMerger, RegionRename, RegionSplit
 from services.membership.read_cache import REGISTER_ANSWERS
 from services.membership.read_models import NetworkDashboard, Region, RegionDashboard
 from shared.auth import Role, requires
 from shared.commands import run_command
-from shared.errors import NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.eventstore import CommandResult
 from shared.http_errors import COMMAND_ERRORS, QUERY_ERRORS
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.tenancy import ReadScope, read_scope, scoped_connection
 
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
 ANYONE = requires(*Role)
@@ -63,7 +63,7 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = scope_of(request.user), or_today(as_of)
+        scope, on = await read_scope(platform.write_pool, request.user), or_today(as_of)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("region dashboard", scope, code),
@@ -103,6 +103,73 @@ class RegionController(Controller):
                 effective_on=data.effective_on,
             ),
             name="merge_regions",
+            status_code=201,
+        )
+
+    @post(
+        "/regions/renames",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Rename a region from a date, keeping its code or taking a new one",
+        description="From `effective_on` the region bears `new_name` (reads as of an earlier date keep the old "
+        "name). Under a new code the old one retires on that date and each of its members moves to the new one, "
+        "in one transaction; the new code's readers then read the old one's past.",
+        response_description="The region list's new version and the notification id to wait for",
+    )
+    async def rename(
+        self,
+        request: Request,
+        data: JSONBody[RegionRename],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
+    ) -> Response[CommandResult]:
+        app = membership_application(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.rename_region(
+                code=data.code,
+                new_code=data.new_code or data.code,
+                new_name=data.new_name,
+                effective_on=data.effective_on,
+            ),
+            name="rename_region",
+            status_code=201,
+        )
+
+    @post(
+        "/regions/splits",
+        responses=COMMAND_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Split a region into new ones, each of its members assigned to one of them",
+        description="Retires the region and opens the new ones on `effective_on`; each of its members moves to "
+        "the new region `assignments` names for it, all in one transaction. Every member must be assigned, once, "
+        "to one of the new regions; otherwise nothing is written. Each new region's readers read the old one's past.",
+        response_description="The region list's new version and the notification id to wait for",
+    )
+    async def split(
+        self,
+        request: Request,
+        data: JSONBody[RegionSplit],
+        platform: NamedDependency[Platform],
+        idempotency_key: IdempotencyKey = None,  # read by `run_command`; declared for the OpenAPI document
+    ) -> Response[CommandResult]:
+        assignments = {a.member_id: a.region for a in data.assignments}
+        if len(assignments) != len(data.assignments):
+            raise InvalidInput("le champ « assignments » cite deux fois le même membre", field="assignments")
+        app = membership_application(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.split_region(
+                code=data.code,
+                successors=tuple((s.code, s.name) for s in data.successors),
+                assignments=assignments,
+                effective_on=data.effective_on,
+            ),
+            name="split_region",
             status_code=201,
         )
 

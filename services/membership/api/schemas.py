@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 from msgspec import Meta
@@ -178,3 +179,52 @@ class RegionMerger(Strict):
     new_code: Annotated[RegionCode, Meta(description="The new region's code")]
     new_name: Annotated[Text, Meta(description="The new region's name")]
     effective_on: Annotated[date, Meta(description="The date the merger takes effect")]
+
+
+class RegionRename(Strict, kw_only=True):
+    """A region renamed on a date, keeping its code or taking a new one."""
+
+    code: Annotated[RegionCode, Meta(description="The code of the active region renamed")]
+    new_code: (
+        Annotated[
+            str,
+            Meta(
+                min_length=2,
+                max_length=8,
+                pattern=REGION_CODE_PATTERN,
+                description="Its code from that date (default: kept); under a new code its members move to it on "
+                "that date, and the new code's readers read the old one's past",
+            ),
+        ]
+        | None
+    ) = None
+    new_name: Annotated[Text, Meta(description="Its name from that date")]
+    effective_on: Annotated[date, Meta(description="The date the new name takes effect")]
+
+
+class Successor(Strict):
+    code: Annotated[RegionCode, Meta(description="The new region's code (not an active region's)")]
+    name: Annotated[Text, Meta(description="The new region's name")]
+
+
+class Assignment(Strict):
+    member_id: Annotated[UUID, Meta(description="A member of the region split")]
+    region: Annotated[RegionCode, Meta(description="The new region it belongs to from the split on")]
+
+
+class RegionSplit(Strict):
+    """A region split into new ones on a date, each of its members assigned to one of them."""
+
+    code: Annotated[RegionCode, Meta(description="The code of the active region split")]
+    successors: Annotated[
+        list[Successor], Meta(min_length=2, max_length=10, description="The new regions (two at least)")
+    ]
+    assignments: Annotated[
+        list[Assignment],
+        Meta(
+            max_length=10_000,
+            description="Every member of the region split, each with the new region it moves to on that date; "
+            "a member left out, named twice or sent elsewhere refuses the split",
+        ),
+    ]
+    effective_on: Annotated[date, Meta(description="The date the split takes effect")]

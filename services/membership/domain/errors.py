@@ -36,6 +36,14 @@ class UnknownRegion(InvalidInput):
         )
 
 
+class RegionClosed(UnknownRegion):
+    """A region that does not exist on the date asked: the message says what ended it (and names
+    its successors and the date), or from when it exists."""
+
+    def __init__(self, why: str) -> None:
+        InvalidInput.__init__(self, f"le champ « region » : {why}", field="region")
+
+
 class MemberRefused(CommandRefused):
     """A command that makes no sense in the member's current state (or a value the register refuses:
     then `field` names it)."""

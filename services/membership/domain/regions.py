@@ -1,18 +1,25 @@
-"""Regions as reference data: the regional federations and overseas regions, and their mergers.
+"""Regions as reference data, and their history: renames, mergers and splits, each effective-dated.
 
-The 2016 territorial reform merged regions: `RegionRegistry.merge` retires the merged regions and
-opens the new one; the application then moves each of their members through its own event.
+The 2016 territorial reform renamed, merged and split regions. Each change is an event of the one
+`RegionRegistry`, with the date it takes effect (not the date it is recorded): until then the old
+regions exist (and accept registrations and moves dated before it), and their successors exist
+from that date on. The application moves each member of an ended region through its own event.
+
+A region's code names one line of history: a rename that keeps the code only changes the name from
+its date; a rename to another code, a merger and a split end the old code's period and open the
+successors'. Who succeeds whom (the lineage) is what lets a successor's delegate read the past.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from services.membership.domain.errors import MemberRefused, UnknownRegion
+from services.membership.domain.errors import MemberRefused, RegionClosed, UnknownRegion
 from shared.events import AuditedAggregate
 
 if TYPE_CHECKING:
@@ -45,14 +52,46 @@ REGIONS_2015: tuple[tuple[str, str], ...] = (
 )
 OVERSEAS = frozenset({"GUY", "GLP", "REU", "MTQ", "MYT"})
 
+MERGER, RENAME, SPLIT = "merger", "rename", "split"
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a period of a region's code ends: on which date, by what, and who succeeds it."""
+
+    on: date
+    by: str  # MERGER, RENAME or SPLIT
+    successors: tuple[str, ...]
+
+    def words(self, code: str) -> str:
+        """The ending in French, for refusals: « la région NPC a été renommée HDF le 01/01/2016 »."""
+        day = f"{self.on:%d/%m/%Y}"
+        match self.by:
+            case "merger":
+                return f"la région {code} a été fusionnée dans {self.successors[0]} le {day}"
+            case "rename":
+                return f"la région {code} a été renommée {self.successors[0]} le {day}"
+            case _:
+                return f"la région {code} a été scindée en {' et '.join(self.successors)} le {day}"
+
+
+@dataclass
+class Period:
+    """A period [opened, closed) during which a region code exists (None: open-ended)."""
+
+    opened: date | None
+    closed: date | None = None
+    ending: Ending | None = None
+
+    def covers(self, on: date) -> bool:
+        return (self.opened is None or self.opened <= on) and (self.closed is None or on < self.closed)
+
 
 class RegionRegistry(AuditedAggregate):
     """The single list of regions (one aggregate, with a well-known id).
 
-    A merger takes effect on its effective date, not when it is recorded: until then the merged
-    regions exist (and accept registrations and moves dated before it), and the new region exists
-    from that date on. `active` and `retired` describe the list once every recorded merger has
-    taken effect; `is_open(code, on)` answers for a given date.
+    `active` and `retired` describe the list once every recorded change has taken effect;
+    `is_open(code, on)` answers for a given date, `require_active(code, on)` refuses with the reason.
     """
 
     ID: UUID = uuid5(NAMESPACE_URL, "coorace:region-registry")
@@ -70,32 +109,82 @@ class RegionRegistry(AuditedAggregate):
         new_name: str
         effective_on: date
 
+    class RegionRenamed(AuditedAggregate.Event):
+        code: str
+        new_code: str  # the same code when only the name changes
+        new_name: str
+        effective_on: date
+
+    class RegionSplit(AuditedAggregate.Event):
+        code: str
+        successors: tuple[tuple[str, str], ...]  # (code, name) of each new region
+        effective_on: date
+
     @event(Established)
     def __init__(self, regions: tuple[tuple[str, str], ...]) -> None:
         self.active: dict[str, str] = dict(regions)
         self.retired: dict[str, str] = {}
-        # Per region code, its periods [opened_on, closed_on) (None: open-ended), and the merger
-        # that closes a period: (closed_on, new_code).
-        self.periods: dict[str, list[tuple[date | None, date | None]]] = {code: [(None, None)] for code, _ in regions}
-        self.mergers: dict[str, tuple[date, str]] = {}
+        self.periods: dict[str, list[Period]] = {code: [Period(None)] for code, _ in regions}
+
+    # --- questions --------------------------------------------------------------------------
 
     def is_open(self, code: str, on: date) -> bool:
-        return any(
-            (opened is None or opened <= on) and (closed is None or on < closed)
-            for opened, closed in self.periods.get(code, ())
-        )
+        return any(period.covers(on) for period in self.periods.get(code, ()))
 
     def require_active(self, code: str, on: date | None = None) -> None:
-        """Refuse a region that does not exist on `on` (None: once every recorded merger applies)."""
-        if not (code in self.active if on is None else self.is_open(code, on)):
-            raise UnknownRegion(code)
+        """Refuse a region that does not exist on `on` (None: once every recorded change applies),
+        naming what ended it, or when it begins."""
+        if on is None:
+            if code not in self.active:
+                last = self._last_ending(code)
+                raise RegionClosed(last.words(code)) if last else UnknownRegion(code)
+            return
+        if self.is_open(code, on):
+            return
+        periods = self.periods.get(code, [])
+        endings = [p.ending for p in periods if p.closed is not None and p.closed <= on and p.ending]
+        if endings:
+            raise RegionClosed(f"{endings[-1].words(code)} : elle n'existe plus le {on:%d/%m/%Y}")
+        later = [p.opened for p in periods if p.opened is not None and on < p.opened]
+        if later:
+            raise RegionClosed(f"la région {code} n'existe qu'à partir du {min(later):%d/%m/%Y}")
+        raise UnknownRegion(code)
 
-    def merger_after(self, code: str, on: date) -> tuple[date, str] | None:
-        """The merger that closes, after `on`, the period of `code` open on `on`: (date, new code)."""
-        merger = self.mergers.get(code)
-        if merger is None or merger[0] <= on or not self.is_open(code, on):
-            return None
-        return merger
+    def ending_after(self, code: str, on: date) -> Ending | None:
+        """What ends, after `on`, the period of `code` open on `on` (None: nothing recorded)."""
+        period = next((p for p in self.periods.get(code, ()) if p.covers(on)), None)
+        return None if period is None else period.ending
+
+    def require_changeable(self, code: str, on: date) -> None:
+        """Refuse to end or rename `code` on `on` unless it exists then in its current period (a
+        code reopened by a merger that kept it cannot be changed in its earlier life)."""
+        self.require_active(code)
+        self.require_active(code, on)
+        current = self.periods[code][-1]
+        if not current.covers(on):
+            raise MemberRefused(
+                f"le champ « effective_on » : la région {code} n'existe sous ce code que depuis le "
+                f"{current.opened:%d/%m/%Y}",
+                field="effective_on",
+            )
+
+    def _last_ending(self, code: str) -> Ending | None:
+        periods = self.periods.get(code)
+        return periods[-1].ending if periods else None
+
+    def _require_new_code(self, code: str, field: str, effective_on: date, may_be: tuple[str, ...] = ()) -> None:
+        if code not in may_be and (code in self.active or self.is_open(code, effective_on)):
+            raise MemberRefused(
+                f"le champ « {field} » : le code {code} est déjà celui d'une autre région active", field=field
+            )
+
+    @staticmethod
+    def _checked_name(name: str, field: str) -> str:
+        if not name.strip():
+            raise MemberRefused(f"le champ « {field} » : la nouvelle région doit avoir un nom", field=field)
+        return name.strip()
+
+    # --- changes ----------------------------------------------------------------------------
 
     def merge(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         if len(set(merged)) < 2:
@@ -103,30 +192,81 @@ class RegionRegistry(AuditedAggregate):
                 "le champ « merged » : une fusion demande au moins deux régions distinctes", field="merged"
             )
         for code in merged:
-            self.require_active(code)
-            self.require_active(code, effective_on)
-        if new_code not in merged and (new_code in self.active or self.is_open(new_code, effective_on)):
+            self.require_changeable(code, effective_on)
+        self._require_new_code(new_code, "new_code", effective_on, may_be=merged)
+        self._merged(tuple(merged), new_code, self._checked_name(new_name, "new_name"), effective_on)
+
+    def rename(self, code: str, new_code: str, new_name: str, effective_on: date) -> None:
+        """Rename a region from `effective_on`, keeping its code or taking a new one."""
+        self.require_changeable(code, effective_on)
+        new_name = self._checked_name(new_name, "new_name")
+        if new_code == code and new_name == self.active[code]:
+            raise MemberRefused(f"rien à changer : la région {code} s'appelle déjà {new_name}", field="new_name")
+        self._require_new_code(new_code, "new_code", effective_on, may_be=(code,))
+        self._renamed(code, new_code, new_name, effective_on)
+
+    def split(self, code: str, successors: tuple[tuple[str, str], ...], effective_on: date) -> None:
+        """Split a region into new ones from `effective_on` (its members are assigned by the caller)."""
+        self.require_changeable(code, effective_on)
+        codes = [c for c, _ in successors]
+        if len(set(codes)) < 2:
             raise MemberRefused(
-                f"le champ « new_code » : le code {new_code} est déjà celui d'une autre région active", field="new_code"
+                "le champ « successors » : une scission demande au moins deux nouvelles régions distinctes",
+                field="successors",
             )
-        if not new_name.strip():
-            raise MemberRefused("le champ « new_name » : la nouvelle région doit avoir un nom", field="new_name")
-        self._merged(tuple(merged), new_code, new_name.strip(), effective_on)
+        for new_code in codes:
+            self._require_new_code(new_code, "successors", effective_on)
+        named = tuple((c, self._checked_name(name, "successors")) for c, name in successors)
+        self._split(code, named, effective_on)
+
+    def _end(self, code: str, ending: Ending) -> None:
+        if code in self.active:
+            self.retired[code] = self.active.pop(code)
+        period = self.periods[code][-1]
+        period.closed, period.ending = ending.on, ending
+
+    def _open(self, code: str, name: str, on: date) -> None:
+        self.retired.pop(code, None)
+        self.active[code] = name
+        self.periods.setdefault(code, []).append(Period(on))
 
     @event(RegionsMerged)
     def _merged(self, merged: tuple[str, ...], new_code: str, new_name: str, effective_on: date) -> None:
         for code in merged:
-            self.retired[code] = self.active.pop(code)
-            opened, _ = self.periods[code][-1]
-            self.periods[code][-1] = (opened, effective_on)
-            self.mergers[code] = (effective_on, new_code)
-        self.active[new_code] = new_name
-        self.periods.setdefault(new_code, []).append((effective_on, None))
+            self._end(code, Ending(effective_on, MERGER, (new_code,)))
+        self._open(new_code, new_name, effective_on)
+
+    @event(RegionRenamed)
+    def _renamed(self, code: str, new_code: str, new_name: str, effective_on: date) -> None:
+        if new_code == code:
+            self.active[code] = new_name  # the same line of history under another name
+            return
+        self._end(code, Ending(effective_on, RENAME, (new_code,)))
+        self._open(new_code, new_name, effective_on)
+
+    @event(RegionSplit)
+    def _split(self, code: str, successors: tuple[tuple[str, str], ...], effective_on: date) -> None:
+        self._end(code, Ending(effective_on, SPLIT, tuple(c for c, _ in successors)))
+        for new_code, name in successors:
+            self._open(new_code, name, effective_on)
 
 
-def follow_mergers(registry: RegionRegistry, member: Member, on: date) -> None:
-    """A member placed in a region that a recorded merger closes later moves with it on the
-    merger's date, like the members the merger moved when it was recorded."""
-    while (merger := registry.merger_after(member.region, on)) is not None and merger[1] != member.region:
-        on, new_code = merger
-        member.move_to_region(new_code, on, f"fusion de la région {member.region} dans {new_code}")
+def follow_successions(registry: RegionRegistry, member: Member, on: date) -> None:
+    """A member placed in a region that a recorded merger or rename ends later moves to its
+    successor on that date, like the members the change moved when it was recorded. A split names
+    no single successor: placing a member there before it is refused, naming the successors."""
+    while (ending := registry.ending_after(member.region, on)) is not None:
+        if ending.by == SPLIT:
+            raise MemberRefused(
+                f"{ending.words(member.region)} : un membre placé dans {member.region} avant cette date ne peut "
+                "pas y être placé après coup (placez-le dans la région qui lui succède, à partir de cette date)",
+                field="region",
+            )
+        successor = ending.successors[0]
+        if successor == member.region:
+            return  # a merger that keeps this code: the member stays
+        reason = (
+            f"{'fusion' if ending.by == MERGER else 'changement de nom'} de la région {member.region} ({successor})"
+        )
+        member.move_to_region(successor, ending.on, reason)
+        on = ending.on

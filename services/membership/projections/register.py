@@ -19,8 +19,10 @@ Every event writes at least one row (the range it takes effect in is rewritten e
 the same), so a member's latest version known at K is the largest `recorded_version` among its
 rows recorded by K.
 
-`regions` keeps each region's dates: opened (NULL: since the list was established), merged into
-another region on `merged_on`; both with the moment they were recorded.
+`regions` keeps each period of a region's code under one name: opened on `opened_on` (NULL: since
+the list was established), ended on `merged_on` by `ended_by` (a merger, a rename or a split) with
+its `successors` (`merged_into`: the one successor of a merger or a rename); each with the moment it
+was recorded. A rename that keeps the code ends the row of the old name and opens one of the new.
 """
 
 from __future__ import annotations
@@ -137,6 +139,8 @@ REGIONS = Table(
         ("merged_on", "date"),
         ("merged_into", "text"),
         ("merged_at", "timestamptz"),
+        ("ended_by", "text"),  # merger, rename or split
+        ("successors", "text[]"),
     ),
     primary_key=("code", "opened_at"),
 )
@@ -168,7 +172,7 @@ def state_row(member_id: str, row: _Row) -> dict[str, Any]:
 
 class RegisterProjection(Projection):
     name = "register"
-    version = 3  # 3: the `figure` column and its index
+    version = 4  # 3: the `figure` column and its index; 4: regions' renames and splits
     source = MEMBERSHIP_LOG
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
@@ -178,7 +182,12 @@ class RegisterProjection(Projection):
             match notified.event:
                 case Member.Event() as event:
                     by_member[str(event.originator_id)].append(published(event))
-                case RegionRegistry.Established() | RegionRegistry.RegionsMerged() as event:
+                case (
+                    RegionRegistry.Established()
+                    | RegionRegistry.RegionsMerged()
+                    | RegionRegistry.RegionRenamed()
+                    | RegionRegistry.RegionSplit() as event
+                ):
                     await self._apply_region_event(conn, event, tables)
                 case SiretIndex.Claimed():
                     pass  # the SIRET index is how registration keeps SIRETs unique: no row of the register
@@ -283,16 +292,18 @@ class RegisterProjection(Projection):
                 rows = [_region_row(code, name, None, event.timestamp) for code, name in event.regions]
                 await append_rows(conn, regions, REGIONS, rows)
             case RegionRegistry.RegionsMerged():
-                await conn.execute(
-                    f"UPDATE {regions} SET merged_on = $2, merged_into = $3, merged_at = $4 "
-                    "WHERE code = ANY($1) AND merged_on IS NULL",
-                    list(event.merged),
-                    event.effective_on,
-                    event.new_code,
-                    event.timestamp,
-                )
+                await _end_regions(conn, regions, event.merged, event, "merger", (event.new_code,))
                 new_region = _region_row(event.new_code, event.new_name, event.effective_on, event.timestamp)
                 await append_rows(conn, regions, REGIONS, [new_region])
+            case RegionRegistry.RegionRenamed():
+                await _end_regions(conn, regions, (event.code,), event, "rename", (event.new_code,))
+                new_region = _region_row(event.new_code, event.new_name, event.effective_on, event.timestamp)
+                await append_rows(conn, regions, REGIONS, [new_region])
+            case RegionRegistry.RegionSplit():
+                successors = tuple(code for code, _ in event.successors)
+                await _end_regions(conn, regions, (event.code,), event, "split", successors)
+                rows = [_region_row(code, name, event.effective_on, event.timestamp) for code, name in event.successors]
+                await append_rows(conn, regions, REGIONS, rows)
             case _:
                 raise UnknownEvent("register projection", event)
 
@@ -302,6 +313,27 @@ def _range_of(timeline: list[Segment], day: date) -> Segment:
     if segment is None:  # a timeline covers every date from the joining date on
         raise ValueError(f"no range of the member's timeline covers {day}")
     return segment
+
+
+async def _end_regions(
+    conn: asyncpg.Connection,
+    regions: str,
+    codes: Sequence[str],
+    event: RegionRegistry.RegionsMerged | RegionRegistry.RegionRenamed | RegionRegistry.RegionSplit,
+    ended_by: str,
+    successors: tuple[str, ...],
+) -> None:
+    """End the current row of each code on the change's effective date."""
+    await conn.execute(
+        f"UPDATE {regions} SET merged_on = $2, merged_into = $3, merged_at = $4, ended_by = $5, successors = $6 "
+        "WHERE code = ANY($1) AND merged_on IS NULL",
+        list(codes),
+        event.effective_on,
+        successors[0] if len(successors) == 1 else None,
+        event.timestamp,
+        ended_by,
+        list(successors),
+    )
 
 
 def _region_row(code: str, name: str, opened_on: date | None, opened_at: datetime) -> dict[str, Any]:
@@ -316,4 +348,6 @@ def _region_row(code: str, name: str, opened_on: date | None, opened_at: datetim
         "merged_on": None,
         "merged_into": None,
         "merged_at": None,
+        "ended_by": None,
+        "successors": None,
     }

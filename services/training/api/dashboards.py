@@ -28,7 +28,7 @@ from services.training.redaction import dashboard_figures
 from shared.auth import Role, requires
 from shared.errors import NotFound
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.tenancy import ReadScope, read_scope, scoped_connection
 
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
 
@@ -96,7 +96,7 @@ class DashboardController(Controller):
         wait_for: WaitFor = None,
     ) -> DashboardFigures:
         await platform.wait_for("training", wait_for, [FUNDING])
-        async with scoped_connection(platform.read_pool, scope_of(request.user)) as conn:
+        async with scoped_connection(platform.read_pool, await read_scope(platform.write_pool, request.user)) as conn:
             figures = [f for f in await queries.region_figures(conn, code) if f["call_id"] == str(call_id)]
         if not figures:
             raise NotFound(f"aucun chiffre pour la région {code} dans l'appel {call_id}")

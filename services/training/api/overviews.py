@@ -14,7 +14,7 @@ from services.training.redaction import application_summary, dashboard_figures, 
 from shared.auth import MEMBER_ROLES, Principal, Role, requires
 from shared.errors import NotFound
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scope_of, scoped_connection
+from shared.tenancy import ReadScope, read_scope, scoped_connection
 
 MEMBER_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 REGION_READERS = requires(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE)
@@ -73,8 +73,8 @@ class OverviewController(Controller):
     ) -> RegionOverview:
         await platform.wait_for("training", wait_for, [FUNDING])
         principal: Principal = request.user
-        scope = scope_of(principal)
-        if scope.kind == "region" and scope.region != code:
+        scope = await read_scope(platform.write_pool, principal)  # a region's readers read its predecessors too
+        if not scope.reads_region(code):
             raise NotFound(f"aucune région {code} dans votre périmètre")
         access = await access_of(platform, principal)
         async with scoped_connection(platform.read_pool, scope) as conn:
