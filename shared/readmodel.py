@@ -28,6 +28,8 @@ class Table:
     # BRIN indexes, for columns that follow the order rows are written in (times of recording): a
     # few pages summarise each 16-page range, so conditions on two such columns narrow together.
     brin_indexes: tuple[tuple[str, ...], ...] = ()
+    # (condition, columns): indexes of the few rows a query reads with that same condition.
+    partial_indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     parallel_scans: bool = True  # False: the planner never splits a scan of it across workers
 
     def __post_init__(self) -> None:
@@ -73,6 +75,11 @@ async def create_generation_tables(conn: asyncpg.Connection, names: TableNames) 
         for i, index_columns in enumerate(table.indexes):
             await conn.execute(
                 f"CREATE INDEX {names.bare(table.name)}_ix{i} ON {physical} ({', '.join(index_columns)})"
+            )
+        for i, (condition, index_columns) in enumerate(table.partial_indexes):
+            await conn.execute(
+                f"CREATE INDEX {names.bare(table.name)}_part{i} ON {physical} ({', '.join(index_columns)}) "
+                f"WHERE {condition}"
             )
         for i, index_columns in enumerate(table.brin_indexes):
             # autosummarize: a range filled by new rows is summarised soon, not at the next vacuum

@@ -156,21 +156,16 @@ async def list_members(
     if name is not None:
         where.append(f"name ILIKE {args.add(like_pattern(name))} ESCAPE '\\'")
     condition = " AND ".join(where)
-    # One snapshot for the count, the page and its versions. One scan of the states in force gives
-    # the page's members and the count, from the columns the lists' index holds; the other columns
-    # are read for the page's members only.
+    # One snapshot for the count, the page and its versions. The page's order and the filters read
+    # only columns of the lists' index: the page is found from it (by name as of a date, sorted as
+    # known at a moment), and the other columns are read for the page's members only.
     async with conn.transaction(isolation="repeatable_read", readonly=True):
+        total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
         page = await conn.fetch(
-            f"SELECT member_id, count(*) OVER () AS total FROM {states} s WHERE {condition} "
+            f"SELECT member_id FROM {states} s WHERE {condition} "
             f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}",
             *args,
         )
-        if page:
-            total = page[0]["total"]
-        elif offset == 0:
-            total = 0
-        else:  # a page past the end
-            total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
         member_ids = [r["member_id"] for r in page]
         shown = _Args()
         rows = await conn.fetch(

@@ -109,6 +109,16 @@ MEMBER_STATES = Table(
         ("name", "member_id"),
         ("effective_to", "effective_from", "recorded_from", *_FIGURES),
         ("effective_from",),
+        # A region's figures: its own states, not the whole network's read and filtered.
+        ("region", "effective_to", "effective_from", "recorded_from", "tenant_id", "figure"),
+    ),
+    # The losses of collective certificates, read (in network scope) for every dashboard of a
+    # region and every record with such a certificate: the few states that have some.
+    partial_indexes=(
+        (
+            "lost_certificates IS NOT NULL",
+            ("effective_to", "effective_from", "recorded_from", "tenant_id", "region", "lost_certificates"),
+        ),
     ),
 )
 
@@ -177,7 +187,8 @@ def state_row(member_id: str, row: _Row) -> dict[str, Any]:
 
 class RegisterProjection(Projection):
     name = "register"
-    version = 4  # 3: the `figure` column and its index; 4: the BRIN index of replaced rows
+    version = 4  # 3: the `figure` column and its index; 4: the BRIN index of replaced rows,
+    # a region's figures index, the losses' partial index
     source = MEMBERSHIP_LOG
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
