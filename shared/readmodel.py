@@ -25,6 +25,12 @@ class Table:
     columns: tuple[tuple[str, str], ...]  # (column name, SQL type and constraints)
     primary_key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    # BRIN indexes, for columns that follow the order rows are written in (times of recording): a
+    # few pages summarise each 16-page range, so conditions on two such columns narrow together.
+    brin_indexes: tuple[tuple[str, ...], ...] = ()
+    # (condition, columns): indexes of the few rows a query reads with that same condition.
+    partial_indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    parallel_scans: bool = True  # False: the planner never splits a scan of it across workers
 
     def __post_init__(self) -> None:
         names = [c for c, _ in self.columns]
@@ -62,10 +68,25 @@ async def create_generation_tables(conn: asyncpg.Connection, names: TableNames) 
     for table in names.tables.values():
         physical = names[table.name]
         columns = ", ".join(f"{column} {sql_type}" for column, sql_type in table.columns)
-        await conn.execute(f"CREATE TABLE {physical} ({columns}, PRIMARY KEY ({', '.join(table.primary_key)}))")
+        storage = "" if table.parallel_scans else " WITH (parallel_workers = 0)"
+        await conn.execute(
+            f"CREATE TABLE {physical} ({columns}, PRIMARY KEY ({', '.join(table.primary_key)})){storage}"
+        )
         for i, index_columns in enumerate(table.indexes):
             await conn.execute(
                 f"CREATE INDEX {names.bare(table.name)}_ix{i} ON {physical} ({', '.join(index_columns)})"
+            )
+        for i, (condition, index_columns) in enumerate(table.partial_indexes):
+            await conn.execute(
+                f"CREATE INDEX {names.bare(table.name)}_part{i} ON {physical} ({', '.join(index_columns)}) "
+                f"WHERE {condition}"
+            )
+        for i, index_columns in enumerate(table.brin_indexes):
+            # autosummarize: a range filled by new rows is summarised soon, not at the next vacuum
+            # (until then a scan reads it whole: answers stay right, only slower).
+            await conn.execute(
+                f"CREATE INDEX {names.bare(table.name)}_brin{i} ON {physical} USING brin ({', '.join(index_columns)}) "
+                "WITH (pages_per_range = 16, autosummarize = on)"
             )
         await conn.execute(f"ALTER TABLE {physical} ENABLE ROW LEVEL SECURITY")
         await conn.execute(f"CREATE POLICY scoped_read ON {physical} FOR SELECT TO {READER_ROLE} USING ({ROW_VISIBLE})")

@@ -1,17 +1,23 @@
 """The register's figures (dashboards), counted from member states grouped by what they count.
 
 One counting function for the live dashboards and the dashboards as of a date: both are the same
-query (`queries.py`) at a different date.
+query (`queries.py`) at a different date. PostgreSQL groups the states in force by `figure` (some
+3,000 keys for 30,000 members: the collective certificate and its date are in the key, because
+"at risk" depends on the other holders); `merged_groups` decides "at risk" for each key and merges
+them into the few hundred groups that `figures` counts, once, for the network and for each region.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import msgspec
+
+from services.membership.member_state import certificate_at_risk
 
 
 def figure_key(state: dict[str, Any]) -> str:
@@ -30,20 +36,52 @@ def figure_key(state: dict[str, Any]) -> str:
     ).decode()
 
 
-def figure_group(key: str, n: int) -> dict[str, Any]:
-    """The group of `n` member states that share `key` (`figure_key`), as `figures` reads it."""
+@lru_cache(maxsize=65_536)
+def figure_parts(key: str) -> dict[str, Any]:
+    """What `figure_key` wrote, read back (read only: the answer is shared). The keys are few and
+    the same from one read to the next, so each is decoded once per process: decoding the 3,000
+    keys of every dashboard read cost more than the query itself."""
     region, forms, status, scheme, group, certified_on, accord_groupe = msgspec.json.decode(key)
     return {
         "region": region,
-        "primary_form": forms[0],
-        "forms": forms,
+        "forms": tuple(forms),
         "status": status,
         "certification_scheme": scheme,
         "certification_group": group,
         "certified_on": None if certified_on is None else date.fromisoformat(certified_on),
         "accord_groupe": accord_groupe,
-        "n": n,
     }
+
+
+def merged_groups(counted: Iterable[tuple[str, int]], losses: dict[str, date]) -> list[dict[str, Any]]:
+    """The groups `figures` counts, from (figure key, number of states) pairs: each key's collective
+    certificate at risk or not (`losses`: the latest loss per certificate), then the keys that count
+    the same merged (the certificate and its date drop out)."""
+    merged: Counter[tuple[Any, ...]] = Counter()
+    for key, n in counted:
+        parts = figure_parts(key)
+        at_risk = certificate_at_risk(parts, losses)
+        merged[
+            parts["region"],
+            parts["forms"],
+            parts["status"],
+            parts["certification_scheme"],
+            parts["accord_groupe"],
+            at_risk,
+        ] += n
+    return [
+        {
+            "region": region,
+            "primary_form": forms[0],
+            "forms": forms,
+            "status": status,
+            "certification_scheme": scheme,
+            "accord_groupe": accord_groupe,
+            "certificate_at_risk": at_risk,
+            "n": n,
+        }
+        for (region, forms, status, scheme, accord_groupe, at_risk), n in merged.items()
+    ]
 
 
 def map_bucket(active_members: int) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from services.membership.figures import figure_group, figures, map_bucket
+from services.membership.figures import figure_parts, figures, map_bucket, merged_groups
 from services.membership.member_state import certificate_at_risk, latest_losses
 from services.membership.projections.register import MEMBER_STATES
 from services.membership.read_models import (
@@ -156,15 +156,27 @@ async def list_members(
     if name is not None:
         where.append(f"name ILIKE {args.add(like_pattern(name))} ESCAPE '\\'")
     condition = " AND ".join(where)
-    total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
-    rows = await conn.fetch(
-        f"SELECT member_id, name, siret, forms, region, city, status, certification_scheme, "
-        f"accord_groupe_since IS NOT NULL AS accord_groupe FROM {states} s WHERE {condition} "
-        f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}",
-        *args,
-    )
-    versions = await _versions(conn, [r["member_id"] for r in rows], known_at)
-    items = [MemberSummary(**dict(r), version=versions[r["member_id"]][0]) for r in rows]
+    # One snapshot for the count, the page and its versions. The page's order and the filters read
+    # only columns of the lists' index: the page is found from it (by name as of a date, sorted as
+    # known at a moment), and the other columns are read for the page's members only.
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
+        total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
+        page = await conn.fetch(
+            f"SELECT member_id FROM {states} s WHERE {condition} "
+            f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}",
+            *args,
+        )
+        member_ids = [r["member_id"] for r in page]
+        shown = _Args()
+        rows = await conn.fetch(
+            f"SELECT member_id, name, siret, forms, region, city, status, certification_scheme, "
+            f"accord_groupe_since IS NOT NULL AS accord_groupe FROM {_states(shown, on, known_at)} s "
+            f"WHERE member_id = ANY({shown.add(member_ids)}::text[])",
+            *shown,
+        )
+        versions = await _versions(conn, member_ids, known_at)
+    summaries = {r["member_id"]: r for r in rows}
+    items = [MemberSummary(**dict(summaries[m]), version=versions[m][0]) for m in member_ids]
     return MemberPage(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -227,8 +239,8 @@ def _ancestors(code: str, succeeded: dict[str, set[str]]) -> set[str]:
 async def _figure_groups(
     pool: asyncpg.Pool, scope: ReadScope, on: date, known_at: datetime | None, region: str | None
 ) -> tuple[list[dict[str, Any]], list[Region]]:
-    """The member states in force grouped by what the figures count (in the caller's scope), and
-    the regions then."""
+    """The member states in force (in the caller's scope) in the groups `figures` counts, each
+    certificate known at risk or not; and the regions then."""
     args = _Args()
     states = _states(args, on, known_at)
     where = "" if region is None else f"WHERE region = {args.add(region)}"
@@ -238,18 +250,15 @@ async def _figure_groups(
     keys = "figure, lost_certificates" if whole_network else "figure"
     async with scoped_connection(pool, scope) as conn:
         rows = await conn.fetch(f"SELECT {keys}, count(*) AS n FROM {states} s {where} GROUP BY {keys}", *args)
-    groups = [figure_group(r["figure"], r["n"]) for r in rows]
     async with scoped_connection(pool, ReadScope.network()) as network:
         known_regions = await regions(network, on, known_at)
         if whole_network:
             losses = latest_losses(rows)
-        elif any(g["certification_group"] for g in groups):
+        elif any(figure_parts(r["figure"])["certification_group"] for r in rows):
             losses = await certificate_losses(network, on, known_at)
         else:
             losses = {}
-    for g in groups:
-        g["certificate_at_risk"] = certificate_at_risk(g, losses)
-    return groups, known_regions
+    return merged_groups(((r["figure"], r["n"]) for r in rows), losses), known_regions
 
 
 async def region_dashboard(

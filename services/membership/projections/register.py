@@ -111,19 +111,38 @@ MEMBER_STATES = Table(
         ("name", "member_id"),
         ("effective_to", "effective_from", "recorded_from", *_FIGURES),
         ("effective_from",),
+        # A region's figures: its own states, not the whole network's read and filtered.
+        ("region", "effective_to", "effective_from", "recorded_from", "tenant_id", "figure"),
+    ),
+    # The losses of collective certificates, read (in network scope) for every dashboard of a
+    # region and every record with such a certificate: the few states that have some.
+    partial_indexes=(
+        (
+            "lost_certificates IS NOT NULL",
+            ("effective_to", "effective_from", "recorded_from", "tenant_id", "region", "lost_certificates"),
+        ),
     ),
 )
 
+# The replaced rows in force on D as known at K are few (those whose replacement was recorded after
+# K), but `recorded_from <= K < recorded_to` is two ranges on two columns: a B-tree narrows one of
+# them and reads the rest (half the table for a K half-way through the log). Rows are appended as
+# they are replaced, in the order of `recorded_to`, mostly soon after they were recorded: a BRIN
+# index on both times narrows to the few 16-page ranges written around K (a row recorded long
+# before its replacement widens its range; answers stay right). Its comparison operators are
+# leakproof, so it serves row-level-secured reads (a GiST index of ranges would not, and btree_gist
+# is missing from the embedded PostgreSQL). No parallel scans: the planner cannot know how few rows
+# match (it multiplies the two conditions' selectivities) and would prefer a parallel sequential scan.
 MEMBER_STATES_PAST = Table(
     "member_states_past",
     (*_STATE_COLUMNS, ("recorded_to", "timestamptz NOT NULL")),
     primary_key=("member_id", "effective_from", "recorded_from"),
     indexes=(
-        ("effective_to", "effective_from", "recorded_to", "recorded_from", *_COUNTED),
         ("member_id", "recorded_from"),
         ("name", "member_id"),  # a page "as known at" merges both tables in name order
-        ("effective_to", "effective_from", "recorded_to", "recorded_from", *_FIGURES),
     ),
+    brin_indexes=(("recorded_from", "recorded_to"),),
+    parallel_scans=False,
 )
 
 REGIONS = Table(
@@ -172,7 +191,8 @@ def state_row(member_id: str, row: _Row) -> dict[str, Any]:
 
 class RegisterProjection(Projection):
     name = "register"
-    version = 4  # 3: the `figure` column and its index; 4: regions' renames and splits
+    version = 5  # 3: the `figure` column and its index; 4: regions' renames and splits; 5: the BRIN
+    # index of replaced rows, a region's figures index, the losses' partial index
     source = MEMBERSHIP_LOG
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 
