@@ -188,13 +188,16 @@ class LedgerLine(msgspec.Struct, kw_only=True):
     committed: Annotated[Decimal, about("Committed after this line")]
     paid: Annotated[Decimal, about("Paid after this line")]
     available: Annotated[Decimal, about("Available after this line")]
+    effective_on: Annotated[date, about("The date the movement took effect (the act's date)")]
     actor_id: Annotated[str, about("Who recorded it")]
     recorded_at: Annotated[datetime, about("When it was recorded")]
 
 
 class EnvelopeLedger(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
-    as_at: Annotated[datetime | None, about("The moment asked for (`at`), or null for now")]
+    as_at: Annotated[datetime | None, about("The moment asked for (`at`, the former name of `known_at`), or null")]
+    as_of: Annotated[date | None, about("The date asked for: the figures in force at the end of that day")] = None
+    known_at: Annotated[datetime | None, about("The moment asked for: what had been recorded by then")] = None
     version: Annotated[int, about("The call's version at that moment")]
     envelope_initial: Annotated[Decimal, about("The initial envelope")]
     top_ups: Annotated[Decimal, about("The sum of the top-ups")]

@@ -4,7 +4,6 @@ received, as the caller may see them."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -83,7 +82,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.open_call(year=data.year, terms=call_terms(data), on=date.today()),
+            lambda: app.open_call(year=data.year, terms=call_terms(data), on=data.on or app.today()),
             name="open_call",
             status_code=201,
         )
@@ -130,7 +129,11 @@ class CallController(Controller):
             request,
             app,
             lambda: app.amend_call(
-                call_id, terms=call_terms(data), reason=data.reason, expected_version=expected_version(request)
+                call_id,
+                terms=call_terms(data),
+                reason=data.reason,
+                on=data.on or app.today(),
+                expected_version=expected_version(request),
             ),
             name="amend_call",
         )
@@ -143,7 +146,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.close_call(call_id, on=data.on or date.today(), expected_version=expected_version(request)),
+            lambda: app.close_call(call_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="close_call",
         )
 
@@ -161,9 +164,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.publish_results(
-                call_id, on=data.on or date.today(), expected_version=expected_version(request)
-            ),
+            lambda: app.publish_results(call_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="publish_results",
         )
 

@@ -3,7 +3,6 @@ the decision, its four-eyes review, the settlement, and the decision file that e
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from litestar import Controller, Request, Response, get, post
@@ -68,7 +67,7 @@ class DecisionController(Controller):
             request,
             app,
             lambda: app.recheck_eligibility(
-                application_id, on=data.on or date.today(), expected_version=expected_version(request)
+                application_id, on=data.on or app.today(), expected_version=expected_version(request)
             ),
             name="recheck_eligibility",
         )
@@ -96,7 +95,7 @@ class DecisionController(Controller):
                 check=data.check,
                 reason=data.reason,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="override_check",
@@ -157,7 +156,7 @@ class DecisionController(Controller):
                 reviewer_enterprise=principal.tenant,
                 no_conflict_declared=data.no_conflict_of_interest,
                 scores=scores,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="score",
@@ -188,7 +187,7 @@ class DecisionController(Controller):
                     amount=amount,
                     reason=data.reason,
                     by=request.user.subject,
-                    on=date.today(),
+                    on=data.on or app.today(),
                     expected_version=expected_version(request),
                 ),
                 name="decide_award",
@@ -200,7 +199,7 @@ class DecisionController(Controller):
                 application_id,
                 reason=data.reason,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="decide_rejection",
@@ -229,7 +228,7 @@ class DecisionController(Controller):
                 approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="review_decision",
@@ -253,7 +252,7 @@ class DecisionController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.settle(application_id, on=data.on or date.today(), expected_version=expected_version(request)),
+            lambda: app.settle(application_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="settle",
         )
 

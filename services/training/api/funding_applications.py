@@ -3,7 +3,6 @@ report actuals; and reading it back (what each reader may see of it)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -89,7 +88,7 @@ class FundingApplicationDraftController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.draft_application(call_id, lead_id=lead, content=content_request(data), on=date.today()),
+            lambda: app.draft_application(call_id, lead_id=lead, content=content_request(data), on=app.today()),
             name="draft_application",
             status_code=201,
         )
@@ -159,7 +158,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 content=content_request(data),
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="edit_draft",
@@ -180,7 +179,7 @@ class FundingApplicationController(Controller):
             request,
             app,
             lambda: app.submit(
-                application_id, acting_for=member, on=date.today(), expected_version=expected_version(request)
+                application_id, acting_for=member, on=app.today(), expected_version=expected_version(request)
             ),
             name="submit_application",
         )
@@ -209,7 +208,7 @@ class FundingApplicationController(Controller):
                 acting_for=member,
                 content=content_request(data),
                 reason=data.reason,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="amend_application",
@@ -249,7 +248,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 reason=data.reason,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="withdraw_application",
@@ -281,7 +280,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 actuals=actuals,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="report_actuals",

@@ -34,6 +34,7 @@ class ContentRequest:
 
 class ApplicantUseCases(TrainingService):
     def draft_application(self, call_id: UUID, *, lead_id: str, content: ContentRequest, on: date) -> CommandResult:
+        self.not_in_future(on)
         call = self.call(call_id)
         lead = self.register.facts([lead_id]).get(lead_id)
         if lead is None:
@@ -58,6 +59,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.edit(call, self.content_of(content, app.lead.member_id), on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def submit(
@@ -70,7 +72,7 @@ class ApplicantUseCases(TrainingService):
             return [call]
 
         return self.change_funding_application(
-            application_id, decide, acting_for=acting_for, expected_version=expected_version, saves_call=True
+            application_id, decide, acting_for=acting_for, expected_version=expected_version, saves_call=True, on=on
         )
 
     def amend_application(
@@ -88,7 +90,7 @@ class ApplicantUseCases(TrainingService):
             self.record_eligibility(app, call, on)
 
         return self.change_funding_application(
-            application_id, decide, acting_for=acting_for, expected_version=expected_version
+            application_id, decide, acting_for=acting_for, expected_version=expected_version, on=on
         )
 
     def withdraw(
@@ -99,6 +101,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.withdraw(call, reason, on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def report_actuals(
@@ -115,6 +118,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.report_actuals(actuals, on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def amendments_until(self, application_id: UUID, version: int) -> int:

@@ -13,14 +13,15 @@ another application commutes with this one, a change to this one does not (409).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from services.training.call_locks import CallLocks
 from services.training.domain.call import Call
+from services.training.domain.dates import paris_day
 from services.training.domain.eligibility import allowed_maximum, check_eligibility
-from services.training.domain.errors import ApplicationNotFound, CallNotFound
+from services.training.domain.errors import ApplicationNotFound, CallNotFound, DateInFuture
 from services.training.domain.funding_application import FundingApplication
 from services.training.events_log import SCHEMA
 from services.training.register_copy import RegisterCopy
@@ -40,6 +41,20 @@ class TrainingService(ServiceApplication):
         super().__init__(database, env)
         self.register = RegisterCopy(self)
         self.call_locks = CallLocks()
+        # The clock that says what "today" is (tests and a replay set their own): the default date
+        # of an act, and the day no act may be dated after.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def today(self) -> date:
+        """Today in Paris, by the service's clock."""
+        return paris_day(self.clock())
+
+    def not_in_future(self, on: date, field: str = "on") -> date:
+        """An act takes effect today or earlier: a later date is refused, naming both days."""
+        today = self.today()
+        if on > today:
+            raise DateInFuture(field, on, today)
+        return on
 
     # --- loading -------------------------------------------------------------------------
 
@@ -62,7 +77,12 @@ class TrainingService(ServiceApplication):
 
     # --- how a command runs ----------------------------------------------------------------
 
-    def change_call(self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None]) -> CommandResult:
+    def change_call(
+        self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None], *, on: date | None = None
+    ) -> CommandResult:
+        """Load the call, change it, save it; `on`, the act's date, is refused if in the future."""
+        if on is not None:
+            self.not_in_future(on)
         with self.call_locks.hold(call_id):
             return self.change(lambda: self.call(call_id, expected_version), change)
 
@@ -74,8 +94,12 @@ class TrainingService(ServiceApplication):
         acting_for: str | None = None,
         expected_version: int | None = None,
         saves_call: bool = False,
+        on: date | None = None,
     ) -> CommandResult:
-        """Load the funding application and its call, decide, save (with the call when `saves_call`)."""
+        """Load the funding application and its call, decide, save (with the call when `saves_call`);
+        `on`, the act's date, is refused if in the future."""
+        if on is not None:
+            self.not_in_future(on)
 
         def load() -> FundingApplication:
             return self.funding_application(application_id, acting_for=acting_for, expected_version=expected_version)

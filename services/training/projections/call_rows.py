@@ -3,10 +3,13 @@ one line per movement of money, with the balance after it. A pure fold of the ca
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from services.training.domain.call import Call, CallTerms
+from services.training.domain.dates import paris_day
 from services.training.projections.funding_application_rows import as_json
 from shared.events import UnknownEvent
 
@@ -65,6 +68,48 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
     return row
 
 
+def effective_on(event: Call.Event) -> date:
+    """The date a call's event took effect: the date of the act it records (acts without one, which
+    move no money, take effect the day they were recorded)."""
+    match event:
+        case Call.Opened(opened_on=on):
+            return on
+        case (
+            Call.Amended(on=on)
+            | Call.ToppedUp(on=on)
+            | Call.Closed(on=on)
+            | Call.ResultsPublished(on=on)
+            | Call.AwardCommitted(on=on)
+            | Call.CommitmentReleased(on=on)
+            | Call.AwardSettled(on=on)
+        ):
+            return on
+        case Call.FirstApplicationReceived() | Call.AuditGranted():
+            return paris_day(event.timestamp)
+        case _:
+            raise UnknownEvent("effective date of a call's event", event)
+
+
+def call_as_of(
+    events: Iterable[Call.Event], as_of: date, known_at: datetime
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The call's row and ledger as they stood at the end of `as_of` (effective dates), from what
+    had been recorded by `known_at`: the same fold as the live projection, over the events that pass
+    both filters. None when the call had not been opened by then."""
+    row: dict[str, Any] | None = None
+    lines: list[dict[str, Any]] = []
+    for event in events:
+        if event.timestamp > known_at or effective_on(event) > as_of:
+            continue
+        if row is None and not isinstance(event, Call.Opened):
+            break  # opened later than asked: nothing else can apply
+        row = apply_call_event(row, event)
+        line = ledger_line(row, event)
+        if line is not None:
+            lines.append(line)
+    return row, lines
+
+
 def _set_terms(row: dict[str, Any], terms: CallTerms) -> None:
     row.update(
         title=terms.title,
@@ -115,6 +160,7 @@ def ledger_line(row: dict[str, Any], event: Call.Event) -> dict[str, Any] | None
         "committed": row["committed"],
         "paid": row["paid"],
         "available": row["available"],
+        "effective_on": effective_on(event),
         "actor_id": event.meta.actor_id,
         "recorded_at": event.timestamp,
     }

@@ -75,6 +75,7 @@ ENVELOPE_LEDGER = Table(
         ("committed", "numeric NOT NULL"),
         ("paid", "numeric NOT NULL"),
         ("available", "numeric NOT NULL"),
+        ("effective_on", "date NOT NULL"),  # the date the movement took effect
         ("actor_id", "text NOT NULL"),
         ("recorded_at", "timestamptz NOT NULL"),
     ),
@@ -169,7 +170,7 @@ REVIEWER_ASSIGNMENTS = Table(
 
 class FundingProjection(Projection):
     name = "funding"
-    version = 2  # 2: amounts of the dashboards to the cent
+    version = 3  # 2: amounts of the dashboards to the cent; 3: the ledger's effective dates
     source = TRAINING_LOG
     tables = (CALLS, ENVELOPE_LEDGER, AUDIT_GRANTS, APPLICATIONS, REVIEWER_ASSIGNMENTS, CALL_DASHBOARD)
 

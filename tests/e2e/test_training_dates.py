@@ -1,0 +1,106 @@
+"""A past call recorded with its own dates, through the real HTTP app: national staff date each act
+(`on`), a date out of the call's order or in the future is refused naming the field and both
+dates, and the envelope reads back as of a date and as known at a moment.
+
+The applicants' acts (drafts, submissions) go through the service layer with their 2012 dates, as
+the importer will: the applicants' routes date an act by today."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from tests.conftest import Api
+from tests.helpers.training_api import BASE, call_body, given_members, platform_of, read, reviewer, scores_body, staff
+from tests.integration.training_helpers import content, member, training_app
+
+OPENS, CLOSES = date(2012, 1, 16), date(2012, 3, 31)
+
+
+async def given_2012_call(api: Api) -> dict[str, Any]:
+    body = call_body(2012, opens_on=OPENS.isoformat(), closes_on=CLOSES.isoformat(), on=OPENS.isoformat())
+    response = await api.client.post(f"{BASE}/calls", json=body, headers=api.staff)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def submitted_in_2012(api: Api, call_id: str, lead: str) -> str:
+    app = training_app(platform_of(api))
+    with member(lead):
+        draft = app.draft_application(UUID(call_id), lead_id=lead, content=content(lead), on=date(2012, 2, 1))
+        app.submit(UUID(draft.id), acting_for=lead, on=date(2012, 3, 15))
+    return draft.id
+
+
+async def post(api: Api, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    return await api.client.post(f"{BASE}{url}", json=body, headers=headers)
+
+
+async def test_a_2012_call_is_recorded_with_its_own_dates_and_reads_back_as_it_happened(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    call = await given_2012_call(api)
+    calls = f"/calls/{call['id']}"
+    application = f"/applications/{submitted_in_2012(api, call['id'], lead)}"
+
+    closed = await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)
+    assert closed.status_code == 200, closed.text
+    assigned = await post(api, f"{application}/reviewers", {"reviewer_id": "eval"}, api.staff)
+    assert assigned.status_code == 200, assigned.text
+    early_score = await post(api, f"{application}/scores", {**scores_body(), "on": "2012-03-30"}, reviewer(api, "eval"))
+    assert early_score.status_code == 422 and early_score.json()["extra"]["field"] == "on"
+    assert "30/03/2012" in early_score.json()["detail"] and "31/03/2012" in early_score.json()["detail"]
+    scored = await post(api, f"{application}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+    assert scored.status_code == 200, scored.text
+    decided = await post(
+        api,
+        f"{application}/decision",
+        {"outcome": "award", "amount": "3000.00", "reason": "Retenu", "on": "2012-04-20"},
+        staff(api, "marie"),
+    )
+    assert decided.status_code == 200, decided.text
+    topped = await post(
+        api, f"{calls}/top-ups", {"amount": "50000.00", "reason": "Partenaire", "on": "2012-04-22"}, api.staff
+    )
+    assert topped.status_code == 201, topped.text
+    approved = await post(api, f"{application}/review", {"outcome": "approve", "on": "2012-04-25"}, staff(api, "paul"))
+    assert approved.status_code == 200, approved.text
+    published = await post(api, f"{calls}/results", {"on": "2012-05-02"}, api.staff)
+    assert published.status_code == 200, published.text
+
+    record = (await read(api, calls, api.staff, published.json())).json()
+    assert (record["closed_on"], record["results_published_on"]) == ("2012-03-31", "2012-05-02")
+    before_top_up = (await read(api, f"{calls}/envelope?as_of=2012-04-21", api.staff)).json()
+    assert (before_top_up["envelope_total"], before_top_up["committed"]) == ("100000.00", "3000.00")
+    assert before_top_up["as_of"] == "2012-04-21"
+    after = (await read(api, f"{calls}/envelope?as_of=2012-04-22", api.staff)).json()
+    assert after["envelope_total"] == "150000.00"
+    live = (await read(api, f"{calls}/envelope", api.staff)).json()
+    assert [line["effective_on"] for line in live["lines"]] == ["2012-01-16", "2012-04-20", "2012-04-22"]
+    known_before_top_up = (
+        await read(api, f"{calls}/envelope?known_at={live['lines'][1]['recorded_at'].replace('+', '%2B')}", api.staff)
+    ).json()
+    assert known_before_top_up["envelope_total"] == "100000.00"
+    export = await read(api, f"{calls}/decisions.csv", api.staff)
+    assert export.status_code == 200 and "2012-04-20" in export.text  # « Décidé le »: the decision's own date
+
+
+async def test_acts_out_of_the_call_order_or_in_the_future_are_refused_naming_both_dates(api: Api) -> None:
+    call = await given_2012_call(api)
+    calls = f"/calls/{call['id']}"
+    before = await post(api, f"{calls}/top-ups", {"amount": "1000.00", "reason": "x", "on": "1999-01-01"}, api.staff)
+    assert before.status_code == 422, before.text
+    assert before.json()["extra"]["field"] == "on" and "01/01/1999" in before.json()["detail"]
+    assert "16/01/2012" in before.json()["detail"]
+    closure = await post(api, f"{calls}/closure", {"on": "2009-01-01"}, api.staff)
+    assert closure.status_code == 422 and "01/01/2009" in closure.json()["detail"]
+    tomorrow = (training_app(platform_of(api)).today() + timedelta(days=1)).isoformat()
+    future = await post(api, f"{calls}/closure", {"on": tomorrow}, api.staff)
+    assert future.status_code == 422 and future.json()["extra"]["field"] == "on", future.text
+    assert "futur" in future.json()["detail"]
+    opened_later = await api.client.post(f"{BASE}/calls", json=call_body(2013, on=tomorrow), headers=api.staff)
+    assert opened_later.status_code == 422, opened_later.text
+    not_a_date = await post(api, f"{calls}/closure", {"on": "31/03/2012"}, api.staff)
+    assert not_a_date.status_code == 400 and "on" in not_a_date.text
+    too_early = await read(api, f"{calls}/envelope?as_of=2011-12-31", api.staff, call)
+    assert too_early.status_code == 404 and "31/12/2011" in too_early.json()["detail"]
