@@ -16,7 +16,7 @@ import msgspec
 
 from shared.values import about
 
-CallStatusCode = Literal["open", "closed", "results_published"]
+CallStatusCode = Literal["open", "closed", "results_published", "cancelled"]
 ApplicationStatusCode = Literal[
     "draft", "submitted", "withdrawn", "decided", "sent_back", "awarded", "rejected", "settled"
 ]
@@ -164,12 +164,15 @@ class EnvelopeFigures(msgspec.Struct, kw_only=True):
 class CallRecord(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
     year: Annotated[int, about("The call's year")]
+    label: Annotated[str, about("What tells it apart from the year's other calls (\"\" for a year's first calls)")]
     title: Annotated[str, about("The call's title")]
     status: Annotated[CallStatusCode, about("Where the call stands")]
     opens_on: Annotated[date, about("First day applications are accepted")]
     closes_on: Annotated[date, about("Last day applications are accepted")]
     opened_on: Annotated[date, about("When the call was opened")]
     closed_on: Annotated[date | None, about("When the call was closed")]
+    cancelled_on: Annotated[date | None, about("When the call was cancelled (it then takes nothing more)")] = None
+    cancellation_reason: Annotated[str | None, about("Why it was cancelled")] = None
     results_published_on: Annotated[date | None, about("When its results were published")]
     terms: Annotated[TermsOut, about("The call's terms: amounts, criteria, grid, priority trainings")]
     applications_received: Annotated[bool, about("An application was submitted: the terms are frozen")]

@@ -12,7 +12,17 @@ from typing import Any
 from uuid import UUID
 
 from tests.conftest import Api
-from tests.helpers.training_api import BASE, call_body, given_members, platform_of, read, reviewer, scores_body, staff
+from tests.helpers.training_api import (
+    BASE,
+    admin,
+    call_body,
+    given_members,
+    platform_of,
+    read,
+    reviewer,
+    scores_body,
+    staff,
+)
 from tests.integration.training_helpers import content, member, training_app
 
 OPENS, CLOSES = date(2012, 1, 16), date(2012, 3, 31)
@@ -104,3 +114,36 @@ async def test_acts_out_of_the_call_order_or_in_the_future_are_refused_naming_bo
     assert not_a_date.status_code == 400 and "on" in not_a_date.text
     too_early = await read(api, f"{calls}/envelope?as_of=2011-12-31", api.staff, call)
     assert too_early.status_code == 404 and "31/12/2011" in too_early.json()["detail"]
+
+
+async def test_two_calls_in_a_year_are_told_apart_by_their_label_and_one_can_be_cancelled(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    first = await given_2012_call(api)
+    again = await api.client.post(f"{BASE}/calls", json=call_body(2012), headers=api.staff)
+    assert again.status_code == 409 and "label" in again.json()["detail"]
+    body = call_body(2012, label="2e appel", opens_on=OPENS.isoformat(), closes_on=CLOSES.isoformat())
+    second = await api.client.post(f"{BASE}/calls", json={**body, "on": OPENS.isoformat()}, headers=api.staff)
+    assert second.status_code == 201, second.text
+    assert second.json()["id"] != first["id"]
+    no_reason = await post(api, f"/calls/{second.json()['id']}/cancellation", {"reason": ""}, api.staff)
+    assert no_reason.status_code in (400, 422) and "reason" in no_reason.text
+    cancelled = await post(
+        api,
+        f"/calls/{second.json()['id']}/cancellation",
+        {"reason": "Ouvert par erreur", "on": "2012-02-01"},
+        api.staff,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    record = (await read(api, f"/calls/{second.json()['id']}", api.staff, cancelled.json())).json()
+    assert (record["status"], record["label"], record["cancelled_on"]) == ("cancelled", "2e appel", "2012-02-01")
+    assert record["cancellation_reason"] == "Ouvert par erreur"
+    drafted = await api.client.post(
+        f"{BASE}/calls/{second.json()['id']}/applications",
+        json={"title": "Projet", "requested": "1000.00"},
+        headers=admin(api, lead),
+    )
+    assert drafted.status_code == 422 and "annulé" in drafted.json()["detail"]
+    top_up = await post(
+        api, f"/calls/{second.json()['id']}/top-ups", {"amount": "10.00", "reason": "x", "on": "2012-02-02"}, api.staff
+    )
+    assert top_up.status_code == 422 and "annulé" in top_up.json()["detail"]

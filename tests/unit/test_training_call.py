@@ -25,8 +25,10 @@ def test_an_opened_call_records_its_terms_to_the_cent() -> None:
     )
 
 
-def test_one_call_per_year_its_id_comes_from_the_year() -> None:
+def test_a_call_without_a_label_keeps_the_id_of_its_year_others_are_told_apart_by_their_label() -> None:
     assert opened().id == Call.create_id(2015) != Call.create_id(2016)
+    second = Call.open(2015, terms(), OPENS, " 2e appel ")
+    assert second.label == "2e appel" and second.id == Call.create_id(2015, "2e appel") != opened().id
 
 
 @pytest.mark.parametrize(

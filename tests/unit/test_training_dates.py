@@ -13,7 +13,7 @@ from uuid import uuid4
 import pytest
 
 from services.training.domain.call import Call
-from services.training.domain.errors import DateOutOfOrder
+from services.training.domain.errors import CallRefused, DateOutOfOrder
 from services.training.domain.funding_application import FundingApplication
 from services.training.projections.call_rows import apply_call_event, call_as_of, effective_on
 from tests.helpers.training_domain import CLOSES, ENVELOPE, LEAD, ON, OPENS, content, opened, scored, terms
@@ -140,3 +140,40 @@ def test_the_live_figures_are_the_as_of_fold_with_nothing_left_out() -> None:
     as_of_now, lines = call_as_of(events, FAR, LATER)
     assert as_of_now == live
     assert [effective_on(e) for e in events][:2] == [OPENS, CLOSES] and len(lines) == 4
+
+
+def test_a_cancelled_call_takes_no_more_applications_decisions_or_money() -> None:
+    app, call = scored()
+    with pytest.raises(CallRefused, match="motivée"):
+        call.cancel(" ", CLOSES)
+    refused = refusal(lambda: call.cancel("ouvert par erreur", date(2014, 1, 1)))
+    assert "annulation" in refused.message
+    call.cancel("ouvert par erreur", CLOSES)
+    assert call.status == "cancelled"
+    for command in (
+        lambda: FundingApplication.draft(call, LEAD, content(), ON),
+        lambda: call.top_up(Decimal(1000), "Partenaire", CLOSES),
+        lambda: call.commit(app.id, Decimal(1000), CLOSES),
+        lambda: call.require_deliberation_date(CLOSES, "la décision"),
+        lambda: call.close(CLOSES),
+        lambda: call.cancel("encore", CLOSES),
+    ):
+        with pytest.raises(CallRefused, match="annulé"):
+            command()
+
+
+def test_a_call_that_committed_money_is_not_cancelled() -> None:
+    call = opened()
+    call.commit(uuid4(), Decimal(1000), CLOSES)
+    with pytest.raises(CallRefused, match="1000"):
+        call.cancel("erreur", CLOSES)
+
+
+def test_the_cancellation_is_on_the_call_row() -> None:
+    call = opened()
+    call.cancel("ouvert par erreur", OPENS)
+    row: dict[str, Any] | None = None
+    for event in call.collect_events():
+        row = apply_call_event(row, event)  # type: ignore[arg-type]
+    assert row is not None
+    assert (row["status"], row["cancelled_on"], row["cancellation_reason"]) == ("cancelled", OPENS, "ouvert par erreur")

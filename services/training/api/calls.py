@@ -32,6 +32,7 @@ from services.training.api.schemas import (
     CallAmendment,
     CallOpening,
     CallTermsIn,
+    CancellationIn,
     DatedIn,
 )
 from services.training.domain.call import CallTerms, EligibilityCriteria, ScoringCriterion
@@ -74,7 +75,13 @@ class CallController(Controller):
     path = "/api/training/calls"
     tags = ["training: calls"]
 
-    @post("/", responses=WRITE_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
+    @post(
+        "/",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Open a call for projects (several a year, told apart by their label)",
+    )
     async def open(
         self, request: Request, data: JSONBody[CallOpening], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
@@ -82,7 +89,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.open_call(year=data.year, terms=call_terms(data), on=data.on or app.today()),
+            lambda: app.open_call(year=data.year, terms=call_terms(data), on=data.on or app.today(), label=data.label),
             name="open_call",
             status_code=201,
         )
@@ -166,6 +173,26 @@ class CallController(Controller):
             app,
             lambda: app.publish_results(call_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="publish_results",
+        )
+
+    @post(
+        "/{call_id:uuid}/cancellation",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Cancel the call, with a reason (it then takes no more applications, decisions or money)",
+    )
+    async def cancel(
+        self, request: Request, call_id: CallId, data: JSONBody[CancellationIn], platform: NamedDependency[Platform]
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.cancel_call(
+                call_id, reason=data.reason, on=data.on or app.today(), expected_version=expected_version(request)
+            ),
+            name="cancel_call",
         )
 
     @post(

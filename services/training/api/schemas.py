@@ -102,7 +102,14 @@ class CallTermsIn(Strict):
 
 
 class CallOpening(CallTermsIn, kw_only=True):
-    year: Annotated[Year, about("The call's year (one call per year)")]
+    year: Annotated[Year, about("The call's year")]
+    label: Annotated[
+        OptionalText,
+        about(
+            "What tells the call apart from the year's other calls (e.g. « 2e appel »); a year's first call may "
+            "leave it out. The same year and label twice is a 409"
+        ),
+    ] = ""
     on: EffectiveOn = None
 
 
@@ -118,6 +125,11 @@ class TopUpIn(Strict):
 
 
 class DatedIn(Strict):
+    on: EffectiveOn = None
+
+
+class CancellationIn(Strict):
+    reason: Annotated[Reason, about("Why the call is cancelled")]
     on: EffectiveOn = None
 
 

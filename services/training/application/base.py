@@ -72,8 +72,8 @@ class TrainingService(ServiceApplication):
                 raise ApplicationNotFound(application_id)
         return self.load(FundingApplication, application_id, ApplicationNotFound, expected_version)
 
-    def has_call(self, year: int) -> bool:
-        return self.find(Call, Call.create_id(year)) is not None
+    def has_call(self, year: int, label: str = "") -> bool:
+        return self.find(Call, Call.create_id(year, label.strip())) is not None
 
     # --- how a command runs ----------------------------------------------------------------
 

@@ -18,11 +18,16 @@ from shared.eventstore import CommandResult
 
 
 class CallUseCases(TrainingService):
-    def open_call(self, *, year: int, terms: CallTerms, on: date) -> CommandResult:
+    def open_call(self, *, year: int, terms: CallTerms, on: date, label: str = "") -> CommandResult:
         self.not_in_future(on)
-        if self.has_call(year):
-            raise CallAlreadyOpened(year)
-        return self.save_command(Call.open(year, terms, on))
+        if self.has_call(year, label):
+            raise CallAlreadyOpened(year, label.strip())
+        return self.save_command(Call.open(year, terms, on, label))
+
+    def cancel_call(
+        self, call_id: UUID, *, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        return self.change_call(call_id, expected_version, lambda call: call.cancel(reason, on), on=on)
 
     def amend_call(
         self, call_id: UUID, *, terms: CallTerms, reason: str, on: date, expected_version: int | None = None

@@ -32,6 +32,7 @@ class CallStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     RESULTS_PUBLISHED = "results_published"
+    CANCELLED = "cancelled"
 
 
 @event_value("training.eligibility_criteria")
@@ -137,8 +138,10 @@ def euros_min(fund_amount: Decimal) -> Decimal:
 
 
 class Call(AuditedAggregate):
-    """A call for projects. One per year: its id is derived from the year, so that two calls opened
-    for the same year collide on the id (the library refuses the second)."""
+    """A call for projects. Several may run in a year: each has a label, and its id derives from its
+    year and label, so that the same call opened twice (a retried command, an import run again)
+    collides on the id (the library refuses the second). A call without a label keeps the id calls
+    had when there was one per year (the 2015 demo call's id, every stored call's)."""
 
     # Version 2 of the call's snapshots keeps the dates of its life (opening, closing, publication,
     # latest decision). A version 1 snapshot did not: its opening is taken as its first day of
@@ -148,25 +151,35 @@ class Call(AuditedAggregate):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["opened_on"] = state["terms"].opens_on
-        state.update(closed_on=None, published_on=None, last_decision_on=None)
+        state.update(closed_on=None, published_on=None, last_decision_on=None, label="")
 
     @staticmethod
-    def create_id(year: int) -> UUID:
-        return uuid5(NAMESPACE_URL, f"coorace:fms-call:{year}")
+    def create_id(year: int, label: str = "") -> UUID:
+        return uuid5(NAMESPACE_URL, f"coorace:fms-call:{year}" + (f":{label}" if label else ""))
 
     @classmethod
-    def open(cls, year: int, terms: CallTerms, opened_on: date) -> Call:
+    def open(cls, year: int, terms: CallTerms, opened_on: date, label: str = "") -> Call:
         if not 2000 <= year <= 2100:
             raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100", field="year")
+        label = check_text(label, "label").strip()
         terms.check()
-        return cls(year=year, terms=terms.in_cents(), opened_on=opened_on)
+        return cls(year=year, terms=terms.in_cents(), opened_on=opened_on, label=label)
 
     # --- events: each declared once, with the fields it stores -------------------------------
 
     class Opened(AuditedAggregate.Created):
+        """Version 2 adds `label`, which tells apart the calls of one year ("" for earlier calls)."""
+
         year: int
         terms: CallTerms
         opened_on: date
+        label: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["label"] = ""
 
     class Amended(AuditedAggregate.Event):
         """Version 2 adds `on`, the day the amendment took effect (version 1 events get the day they
@@ -194,6 +207,10 @@ class Call(AuditedAggregate):
         on: date
 
     class ResultsPublished(AuditedAggregate.Event):
+        on: date
+
+    class Cancelled(AuditedAggregate.Event):
+        reason: str
         on: date
 
     class AuditGranted(AuditedAggregate.Event):
@@ -250,8 +267,9 @@ class Call(AuditedAggregate):
             upcast_recording_day(state)
 
     @event(Opened)
-    def __init__(self, year: int, terms: CallTerms, opened_on: date) -> None:
+    def __init__(self, year: int, terms: CallTerms, opened_on: date, label: str) -> None:
         self.year = year
+        self.label = label
         self.terms = terms
         self.opened_on = opened_on
         self.closed_on: date | None = None
@@ -301,6 +319,7 @@ class Call(AuditedAggregate):
         self._amended(terms, reason, on)
 
     def require_accepting_applications(self, on: date) -> None:
+        self._require_not_cancelled("recevoir une candidature")
         if self.status != CallStatus.OPEN:
             raise CallRefused("l'appel à projets est clos : il n'accepte plus de candidatures ni de modifications")
         if on < self.terms.opens_on:
@@ -317,6 +336,7 @@ class Call(AuditedAggregate):
         amount = euros(amount)
         if amount <= 0:
             raise CallRefused("amount : un abondement doit être positif", field="amount")
+        self._require_not_cancelled("abonder l'enveloppe")
         if self.status == CallStatus.RESULTS_PUBLISHED:
             raise CallRefused("les résultats de l'appel sont publiés : l'enveloppe ne peut plus être abondée")
         if not check_text(reason, "reason", multi_line=True).strip():
@@ -339,8 +359,28 @@ class Call(AuditedAggregate):
 
     def require_deliberation_date(self, on: date, act: str) -> None:
         """Scores and decisions come after the call's closing (when it is closed) and before its
-        results are published."""
+        results are published; a cancelled call takes none."""
+        self._require_not_cancelled(f"enregistrer {act}")
         not_before(on, self.closed_on, act, "la clôture de l'appel")
+
+    def cancel(self, reason: str, on: date) -> None:
+        """A call opened by mistake, or abandoned: it takes no more applications, decisions or money.
+        One that has committed or paid money is not cancelled (its decisions are taken back first)."""
+        self._require_not_cancelled("annuler l'appel")
+        if self.status == CallStatus.RESULTS_PUBLISHED:
+            raise CallRefused("les résultats de l'appel sont publiés : il ne peut plus être annulé")
+        if not check_text(reason, "reason", multi_line=True).strip():
+            raise CallRefused("reason : une annulation est motivée", field="reason")
+        if self.committed > 0 or self.paid > 0:
+            raise CallRefused(
+                f"l'appel a engagé {self.committed + self.paid} € : retirez ou rejetez d'abord ses décisions"
+            )
+        not_before(on, self.starts_on, "l'annulation", "l'ouverture de l'appel")
+        self._cancelled(reason, on)
+
+    def _require_not_cancelled(self, doing: str) -> None:
+        if self.status == CallStatus.CANCELLED:
+            raise CallRefused(f"impossible de {doing} : l'appel est annulé")
 
     def grant_audit(self, auditor_id: str, reason: str) -> None:
         check_text(auditor_id, "auditor_id")
@@ -362,6 +402,7 @@ class Call(AuditedAggregate):
         return self.available + self.commitment_of(application_id)
 
     def commit(self, application_id: UUID, amount: Decimal, on: date) -> None:
+        self._require_not_cancelled("engager l'enveloppe")
         if self.status == CallStatus.RESULTS_PUBLISHED:
             raise CallRefused(
                 "les résultats de l'appel sont publiés : plus aucune décision ne peut engager l'enveloppe"
@@ -412,6 +453,10 @@ class Call(AuditedAggregate):
         self.status = CallStatus.RESULTS_PUBLISHED.value
         self.published_on = on
 
+    @event(Cancelled)
+    def _cancelled(self, reason: str, on: date) -> None:
+        self.status = CallStatus.CANCELLED.value
+
     @event(AuditGranted)
     def _audit_granted(self, auditor_id: str, reason: str) -> None:
         self.auditors = (*self.auditors, auditor_id)
@@ -446,4 +491,5 @@ STATUS_LABELS = {
     CallStatus.OPEN.value: "ouvert",
     CallStatus.CLOSED.value: "clos",
     CallStatus.RESULTS_PUBLISHED.value: "résultats publiés",
+    CallStatus.CANCELLED.value: "annulé",
 }

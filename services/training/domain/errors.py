@@ -18,8 +18,11 @@ class ApplicationNotFound(NotFound):
 
 
 class CallAlreadyOpened(Conflict):
-    def __init__(self, year: int) -> None:
-        super().__init__(f"un appel à projets Fonds Mutualisés Solidaires existe déjà pour {year}", year=year)
+    def __init__(self, year: int, label: str = "") -> None:
+        named = f" sous le libellé « {label} »" if label else " sans libellé (donnez-lui un `label`)"
+        super().__init__(
+            f"un appel à projets Fonds Mutualisés Solidaires existe déjà pour {year}{named}", year=year, label=label
+        )
 
 
 class CallRefused(CommandRefused):

@@ -23,6 +23,9 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
             "tenant_id": None,
             "region": None,
             "year": event.year,
+            "label": event.label,
+            "cancelled_on": None,
+            "cancellation_reason": None,
             "status": "open",
             "opened_on": event.opened_on,
             "closed_on": None,
@@ -49,6 +52,8 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
                 row.update(status="closed", closed_on=on)
             case Call.ResultsPublished(on=on):
                 row.update(status="results_published", results_published_on=on)
+            case Call.Cancelled(reason=reason, on=on):
+                row.update(status="cancelled", cancelled_on=on, cancellation_reason=reason)
             case Call.AuditGranted(auditor_id=auditor_id):
                 row["auditors"].append(auditor_id)
             case Call.AwardCommitted(application_id=application_id, amount=amount):
@@ -79,6 +84,7 @@ def effective_on(event: Call.Event) -> date:
             | Call.ToppedUp(on=on)
             | Call.Closed(on=on)
             | Call.ResultsPublished(on=on)
+            | Call.Cancelled(on=on)
             | Call.AwardCommitted(on=on)
             | Call.CommitmentReleased(on=on)
             | Call.AwardSettled(on=on)
@@ -142,7 +148,13 @@ def ledger_line(row: dict[str, Any], event: Call.Event) -> dict[str, Any] | None
             kind, released = "released", amount
         case Call.AwardSettled(application_id=application_id, paid=amount, released=released):
             kind = "settled"
-        case Call.FirstApplicationReceived() | Call.Closed() | Call.ResultsPublished() | Call.AuditGranted():
+        case (
+            Call.FirstApplicationReceived()
+            | Call.Closed()
+            | Call.ResultsPublished()
+            | Call.Cancelled()
+            | Call.AuditGranted()
+        ):
             return None  # no money moved
         case _:
             raise UnknownEvent("envelope ledger", event)
