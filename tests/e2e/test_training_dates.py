@@ -16,7 +16,11 @@ from tests.helpers.training_api import (
     BASE,
     admin,
     call_body,
+    given_call,
+    given_draft,
     given_members,
+    given_scored,
+    given_submitted,
     platform_of,
     read,
     reviewer,
@@ -147,3 +151,44 @@ async def test_two_calls_in_a_year_are_told_apart_by_their_label_and_one_can_be_
         api, f"/calls/{second.json()['id']}/top-ups", {"amount": "10.00", "reason": "x", "on": "2012-02-02"}, api.staff
     )
     assert top_up.status_code == 422 and "annulé" in top_up.json()["detail"]
+
+
+async def test_a_decision_taken_back_by_its_decider_releases_its_money_and_leaves_the_review_queue(
+    api: Api,
+) -> None:
+    [lead] = await given_members(api, 1)
+    call = await given_call(api)
+    application = await given_submitted(api, call, lead)
+    await given_scored(api, application)
+    url = f"/applications/{application['id']}"
+    decided = await post(api, f"{url}/decision", {"outcome": "award", "amount": "3000.00"}, staff(api, "marie"))
+    assert decided.status_code == 200, decided.text
+    queued = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, decided.json())).json()
+    assert [q["application_id"] for q in queued["review_queue"]] == [application["id"]]
+    by_other = await post(api, f"{url}/decision-withdrawal", {"reason": "Erreur"}, staff(api, "paul"))
+    assert by_other.status_code == 403, by_other.text
+    withdrawn = await post(api, f"{url}/decision-withdrawal", {"reason": "Montant erroné"}, staff(api, "marie"))
+    assert withdrawn.status_code == 200, withdrawn.text
+    envelope = (await read(api, f"/calls/{call['id']}/envelope", api.staff, withdrawn.json())).json()
+    assert (envelope["committed"], envelope["available"]) == ("0.00", "100000.00")
+    assert envelope["lines"][-1]["kind"] == "released"
+    dashboard = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, withdrawn.json())).json()
+    assert dashboard["review_queue"] == []
+    record = (await read(api, url, api.staff, withdrawn.json())).json()
+    assert record["status"] == "submitted"
+    redecided = await post(api, f"{url}/decision", {"outcome": "award", "amount": "2500.00"}, staff(api, "paul"))
+    assert redecided.status_code == 200, redecided.text
+
+
+async def test_a_draft_left_at_the_closing_is_withdrawn_and_leaves_the_open_drafts(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    call = await given_call(api)
+    draft = await given_draft(api, call, lead)
+    closed = await post(api, f"/calls/{call['id']}/closure", {}, api.staff)
+    assert closed.status_code == 200, closed.text
+    before = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, closed.json())).json()
+    assert before["call"]["applications_draft"] == 1
+    withdrawn = await post(api, f"/applications/{draft['id']}/withdrawal", {"reason": "Abandonné"}, admin(api, lead))
+    assert withdrawn.status_code == 200, withdrawn.text
+    after = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, withdrawn.json())).json()
+    assert after["call"]["applications_draft"] == 0

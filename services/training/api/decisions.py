@@ -28,6 +28,7 @@ from services.training.api.schemas import (
     AwardIn,
     DatedIn,
     DecisionIn,
+    DecisionWithdrawalIn,
     OverrideIn,
     ReviewIn,
     ScoreIn,
@@ -203,6 +204,34 @@ class DecisionController(Controller):
                 expected_version=expected_version(request),
             ),
             name="decide_rejection",
+        )
+
+    @post(
+        "/{application_id:uuid}/decision-withdrawal",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Take back one's own decision before its review, with a reason (its money returns to the envelope)",
+    )
+    async def withdraw_decision(
+        self,
+        request: Request,
+        application_id: ApplicationId,
+        data: JSONBody[DecisionWithdrawalIn],
+        platform: NamedDependency[Platform],
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.withdraw_decision(
+                application_id,
+                reason=data.reason,
+                by=request.user.subject,
+                on=data.on or app.today(),
+                expected_version=expected_version(request),
+            ),
+            name="withdraw_decision",
         )
 
     @post(

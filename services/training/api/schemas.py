@@ -133,6 +133,11 @@ class CancellationIn(Strict):
     on: EffectiveOn = None
 
 
+class DecisionWithdrawalIn(Strict):
+    reason: Annotated[Reason, about("Why the decision is taken back")]
+    on: EffectiveOn = None
+
+
 class AuditGrantIn(Strict):
     auditor_id: Annotated[Text, about("The auditor's user id (the `sub` of their token)")]
     reason: Annotated[Reason, about("Why the auditor may read the call's decision files")]

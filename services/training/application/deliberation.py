@@ -128,6 +128,21 @@ class DeliberationUseCases(TrainingService):
             application_id, decide, expected_version=expected_version, saves_call=True, on=on
         )
 
+    def withdraw_decision(
+        self, application_id: UUID, *, reason: str, by: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        """The decider takes back a decision not reviewed yet: the money it committed goes back to
+        the envelope, in the same transaction."""
+
+        def decide(app: FundingApplication, call: Call) -> Sequence[Call]:
+            app.withdraw_decision(by, reason, on)
+            call.release(app.id, "retrait de la décision", on)
+            return [call]
+
+        return self.change_funding_application(
+            application_id, decide, expected_version=expected_version, saves_call=True, on=on
+        )
+
     def review_decision(
         self,
         application_id: UUID,

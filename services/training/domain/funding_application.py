@@ -138,6 +138,13 @@ class FundingApplication(AuditedAggregate):
         decided_by: str
         on: date
 
+    class DecisionWithdrawn(AuditedAggregate.Event):
+        """Its decider took the decision back before its review; the money it committed went back."""
+
+        by: str
+        reason: str
+        on: date
+
     class DecisionApproved(AuditedAggregate.Event):
         reviewer_id: str
         comment: str
@@ -188,6 +195,7 @@ class FundingApplication(AuditedAggregate):
         self.decided_on: date | None = None
         self.reviewed_on: date | None = None  # the latest review (approval or send-back)
         self.actuals_on: date | None = None
+        self.decision_withdrawn_on: date | None = None
 
     # --- what the rules read ---------------------------------------------------------------
 
@@ -378,6 +386,19 @@ class FundingApplication(AuditedAggregate):
     def _require_decision_date(self, on: date) -> None:
         not_before(on, self.submitted_on, "la décision", "le dépôt de la candidature")
         not_before(on, self.reviewed_on, "la nouvelle décision", "le renvoi de la précédente")
+        not_before(on, self.decision_withdrawn_on, "la nouvelle décision", "le retrait de la précédente")
+
+    def withdraw_decision(self, by: str, reason: str, on: date) -> None:
+        """Its decider takes back a decision not reviewed yet (the caller releases its money); the
+        application awaits a decision again."""
+        check_text(reason, "reason", multi_line=True)
+        self._require(ApplicationStatus.DECIDED, doing="retirer la décision")
+        if by != self.decided_by:
+            raise NotPermitted("seul le membre de l'équipe nationale qui a pris la décision peut la retirer")
+        if not reason.strip():
+            raise ApplicationRefused("reason : le retrait d'une décision est motivé", field="reason")
+        not_before(on, self.decided_on, "le retrait de la décision", "la décision")
+        self._decision_withdrawn(by, reason, on)
 
     def review(self, approve: bool, comment: str, reviewer_id: str, on: date) -> None:
         check_text(comment, "comment", multi_line=True)
@@ -487,6 +508,12 @@ class FundingApplication(AuditedAggregate):
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "reject", None, decided_by
         self.decided_on = on
+
+    @event(DecisionWithdrawn)
+    def _decision_withdrawn(self, by: str, reason: str, on: date) -> None:
+        self.status = ApplicationStatus.SUBMITTED.value
+        self.decision, self.decision_amount, self.decided_by, self.decided_on = None, None, None, None
+        self.decision_withdrawn_on = on
 
     @event(DecisionApproved)
     def _decision_approved(self, reviewer_id: str, comment: str, on: date) -> None:

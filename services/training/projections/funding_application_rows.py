@@ -103,6 +103,8 @@ def _apply(state: dict[str, Any], event: FundingApplication.Event) -> None:
             _award_decided(state, event)
         case FundingApplication.RejectionDecided():
             _rejection_decided(state, event)
+        case FundingApplication.DecisionWithdrawn():
+            state.update(status="submitted", decision=None, decided_on=None)  # its file keeps the story
         case FundingApplication.DecisionApproved():
             _decision_approved(state, event)
         case FundingApplication.DecisionSentBack():
