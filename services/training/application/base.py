@@ -113,8 +113,17 @@ class TrainingService(ServiceApplication):
             return self.change(load, decide_with_call, commutes=True)
 
     def record_eligibility(self, application: FundingApplication, call: Call, on: date) -> None:
-        """Check the funding application's eligibility against the register copy, and record it."""
-        facts = self.register.facts(e.member_id for e in application.enterprises)
-        checks = check_eligibility(application.lead, application.content, call.terms, facts, on)
-        seen = tuple(facts[e.member_id] for e in application.enterprises if e.member_id in facts)
-        application.record_eligibility(checks, seen, allowed_maximum(application.content, call.terms), on)
+        """Check the funding application's eligibility against the register as it stood at the call's
+        closing date (the same day for every applicant of the call, stated in its terms), and record
+        it with the facts it read and their date."""
+        reference = call.terms.closes_on
+        member_ids = [e.member_id for e in application.enterprises]
+        then = self.register.facts_as_of(member_ids, reference)
+        # Known to the register now but not a member then: joined the network after the call.
+        joined_later = {i for i in self.register.facts(member_ids) if i not in then}
+        checks = check_eligibility(
+            application.lead, application.content, call.terms, then, reference, joined_later=joined_later
+        )
+        seen = tuple(then[i] for i in member_ids if i in then)
+        maximum = allowed_maximum(application.content, call.terms)
+        application.record_eligibility(checks, seen, maximum, on, facts_on=reference)

@@ -88,11 +88,21 @@ class FundingApplication(AuditedAggregate):
         on: date
 
     class EligibilityChecked(AuditedAggregate.Event):
+        """Version 2 adds `facts_on`, the day the register's facts were read as of (the call's
+        closing date); version 1 checks read the facts as they stood when the check was made."""
+
         checks: tuple[Check, ...]
         facts: tuple[EnterpriseFacts, ...]  # the register's facts the checks read
         allowed_maximum: Decimal
         eligible: bool
         on: date
+        facts_on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["facts_on"] = state["on"]
 
     class CheckOverridden(AuditedAggregate.Event):
         """Version 2 adds `on`, the day of the override (version 1 events, stored before, did not
@@ -284,12 +294,20 @@ class FundingApplication(AuditedAggregate):
     # --- eligibility (automatic, and national staff's overrides) -------------------------------
 
     def record_eligibility(
-        self, checks: tuple[Check, ...], facts: tuple[EnterpriseFacts, ...], maximum: Decimal, on: date
+        self,
+        checks: tuple[Check, ...],
+        facts: tuple[EnterpriseFacts, ...],
+        maximum: Decimal,
+        on: date,
+        *,
+        facts_on: date | None = None,
     ) -> None:
+        """Record a check made on `on` from the register's facts as of `facts_on` (default: `on`)."""
         self._require(*OPEN_TO_DECISION, doing="vérifier l'éligibilité")
         not_before(on, self.submitted_on, "la vérification de l'éligibilité", "le dépôt de la candidature")
         overrides = {code: reason for code, reason in self.overrides.items() if any(c.code == code for c in checks)}
-        self._eligibility_checked(checks, facts, maximum, self._eligible_with(checks, overrides), on)
+        eligible = self._eligible_with(checks, overrides)
+        self._eligibility_checked(checks, facts, maximum, eligible, on, facts_on or on)
 
     def override_check(self, code: str, reason: str, by: str, on: date) -> None:
         check_text(code, "check")
@@ -464,6 +482,7 @@ class FundingApplication(AuditedAggregate):
         allowed_maximum: Decimal,
         eligible: bool,
         on: date,
+        facts_on: date,
     ) -> None:
         self.checks = checks
         self.overrides = {code: r for code, r in self.overrides.items() if any(c.code == code for c in checks)}
