@@ -351,7 +351,9 @@ class WhatIf(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
     envelope: Annotated[Decimal, about("The envelope simulated")]
     cutoff_score: Annotated[Decimal | None, about("The cut-off score simulated")]
+    at: Annotated[date | None, about("The date whose envelope was simulated (`at`), or null")] = None
     funded_total: Annotated[Decimal, about("What would be funded in all")]
+    funded: Annotated[int, about("Applications funded, fully or partly")]
     fully_funded: Annotated[int, about("Applications fully funded")]
     partly_funded: Annotated[int, about("Applications partly funded")]
     unfunded: Annotated[int, about("Applications left unfunded (envelope spent)")]
@@ -382,6 +384,18 @@ class DecisionFileEntry(msgspec.Struct, kw_only=True):
     details: Annotated[dict[str, Any], about("What the event recorded")]
 
 
+class TopUpOut(msgspec.Struct, kw_only=True):
+    amount: Annotated[Decimal, about("The amount added, in euros")]
+    on: Annotated[date, about("The date it took effect")]
+    reason: Annotated[str | None, about("Where it came from")]
+
+
+class EnvelopeComposition(msgspec.Struct, kw_only=True):
+    initial: Annotated[Decimal, about("The initial envelope")]
+    top_ups: Annotated[list[TopUpOut], about("The top-ups, in order")]
+    total: Annotated[Decimal, about("Initial envelope plus top-ups")]
+
+
 class DecisionFile(msgspec.Struct, kw_only=True):
     application_id: Annotated[str, about("The application's id")]
     call_id: Annotated[str, about("The call it answers")]
@@ -397,6 +411,14 @@ class DecisionFile(msgspec.Struct, kw_only=True):
     awarded: Annotated[Decimal, about("The amount awarded (once approved)")]
     settled: Annotated[Decimal | None, about("The amount paid at settlement")]
     entries: Annotated[list[DecisionFileEntry], about("Every event of the application, and the envelope's for it")]
+    rank: Annotated[
+        int | None, about("Its rank among the call's eligible scored applications (best score first), if scored")
+    ] = None
+    ranked: Annotated[int, about("How many applications of the call are ranked")] = 0
+    cutoff_score: Annotated[
+        Decimal | None, about("The cut-off: the lowest score among the call's applications decided an award")
+    ] = None
+    envelope: Annotated[EnvelopeComposition | None, about("The call's envelope: its initial amount and top-ups")] = None
 
 
 class Assignment(msgspec.Struct, kw_only=True):

@@ -39,10 +39,11 @@ async def given_2012_call(api: Api) -> dict[str, Any]:
     return response.json()
 
 
-def submitted_in_2012(api: Api, call_id: str, lead: str) -> str:
+def submitted_in_2012(api: Api, call_id: str, lead: str, requested: str = "3000.00") -> str:
     app = training_app(platform_of(api))
     with member(lead):
-        draft = app.draft_application(UUID(call_id), lead_id=lead, content=content(lead), on=date(2012, 2, 1))
+        request = content(lead, requested=requested)
+        draft = app.draft_application(UUID(call_id), lead_id=lead, content=request, on=date(2012, 2, 1))
         app.submit(UUID(draft.id), acting_for=lead, on=date(2012, 3, 15))
     return draft.id
 
@@ -118,6 +119,9 @@ async def test_acts_out_of_the_call_order_or_in_the_future_are_refused_naming_bo
     assert not_a_date.status_code == 400 and "on" in not_a_date.text
     too_early = await read(api, f"{calls}/envelope?as_of=2011-12-31", api.staff, call)
     assert too_early.status_code == 404 and "31/12/2011" in too_early.json()["detail"]
+    moment = "2012-01-20T10:00:00Z"
+    both = await read(api, f"{calls}/envelope?at={moment}&known_at={moment}", api.staff, call)
+    assert both.status_code == 422 and both.json()["extra"]["field"] == "at"
 
 
 async def test_two_calls_in_a_year_are_told_apart_by_their_label_and_one_can_be_cancelled(api: Api) -> None:
@@ -192,3 +196,43 @@ async def test_a_draft_left_at_the_closing_is_withdrawn_and_leaves_the_open_draf
     assert withdrawn.status_code == 200, withdrawn.text
     after = (await read(api, f"/calls/{call['id']}/dashboard", api.staff, withdrawn.json())).json()
     assert after["call"]["applications_draft"] == 0
+
+
+async def test_the_what_if_at_a_date_and_the_decision_file_s_rank_cut_off_and_envelope(api: Api) -> None:
+    first, second = await given_members(api, 2)
+    call = await given_2012_call(api)
+    calls = f"/calls/{call['id']}"
+    cheaper = submitted_in_2012(api, call["id"], first, requested="2000.00")
+    dearer = submitted_in_2012(api, call["id"], second, requested="3000.00")
+    assert (await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)).status_code == 200
+    for application in (cheaper, dearer):
+        url = f"/applications/{application}"
+        assert (await post(api, f"{url}/reviewers", {"reviewer_id": "eval"}, api.staff)).status_code == 200
+        scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+        assert scored.status_code == 200, scored.text
+    award = {"outcome": "award", "amount": "2000.00", "reason": "Retenu", "on": "2012-04-20"}
+    decided = await post(api, f"/applications/{cheaper}/decision", award, staff(api, "marie"))
+    assert decided.status_code == 200, decided.text
+    top_up = {"amount": "50000.00", "reason": "Partenaire", "on": "2012-04-22"}
+    topped = await post(api, f"{calls}/top-ups", top_up, api.staff)
+    assert topped.status_code == 201, topped.text
+
+    before = (await read(api, f"{calls}/what-if?at=2012-04-21", api.staff, topped.json())).json()
+    assert (before["envelope"], before["at"], before["funded"]) == ("100000.00", "2012-04-21", 2)
+    now = (await read(api, f"{calls}/what-if", api.staff)).json()
+    assert (now["envelope"], now["at"]) == ("150000.00", None)
+    tight = (await read(api, f"{calls}/what-if?envelope=2000.00", api.staff)).json()
+    assert (tight["funded"], tight["fully_funded"], tight["unfunded"]) == (1, 1, 1)
+    both = await read(api, f"{calls}/what-if?envelope=2000.00&at=2012-04-21", api.staff)
+    assert both.status_code == 422 and both.json()["extra"]["field"] == "at"
+
+    file = (await read(api, f"/applications/{cheaper}/decision-file", api.staff, topped.json())).json()
+    assert (file["rank"], file["ranked"]) == (1, 2)
+    assert file["cutoff_score"] == file["score"]
+    assert file["envelope"] == {
+        "initial": "100000.00",
+        "top_ups": [{"amount": "50000.00", "on": "2012-04-22", "reason": "Partenaire"}],
+        "total": "150000.00",
+    }
+    other = (await read(api, f"/applications/{dearer}/decision-file", api.staff)).json()
+    assert (other["rank"], other["cutoff_score"]) == (2, file["score"])

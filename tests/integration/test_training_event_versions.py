@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 
 from services.training.domain.call import Call
@@ -162,3 +163,26 @@ async def test_a_call_stored_before_labels_and_effective_dates_loads_and_project
         ("initial", date(2014, 1, 6)),
         ("initial", paris_day(recorded)),
     ]
+
+
+async def test_a_call_snapshot_stored_before_version_2_loads_with_its_opening_as_its_first_day(
+    platform: Platform,
+) -> None:
+    call = Call.open(2014, terms(opens_on=date(2014, 1, 6), closes_on=date(2014, 3, 31)), date(2014, 1, 2))
+    call.close(date(2014, 4, 1))
+    call.collect_events()
+    app = training_app(platform)
+    stored = app.mapper.to_stored_event(Snapshot.take(call))
+    state = app.mapper.transcoder.decode(stored.state)
+    # A snapshot stores the aggregate's attributes (and its class_version) under `state`.
+    for name in ("opened_on", "closed_on", "published_on", "last_decision_on", "label", "class_version"):
+        del state["state"][name]
+    old = StoredEvent(
+        originator_id=stored.originator_id,
+        originator_version=stored.originator_version,
+        topic=stored.topic,
+        state=app.mapper.transcoder.encode(state),
+    )
+    snapshot = app.mapper.to_domain_event(old)
+    loaded = snapshot.mutate(None)
+    assert (loaded.opened_on, loaded.closed_on, loaded.label, loaded.status) == (date(2014, 1, 6), None, "", "closed")

@@ -35,12 +35,13 @@ from services.training.api.schemas import (
 )
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
-from services.training.read_models import DecisionFile, DecisionFileEntry
+from services.training.domain.what_if import Candidate, ranked
+from services.training.read_models import DecisionFile, DecisionFileEntry, EnvelopeComposition, TopUpOut
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
 from shared.platform import Platform
-from shared.tenancy import scoped_connection
+from shared.tenancy import ReadScope, scoped_connection
 
 FILE_READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 
@@ -305,7 +306,33 @@ class DecisionController(Controller):
             entries = await queries.decision_file(conn, str(application_id)) if row else []
         if row is None or not access.may_read(row):
             raise ApplicationNotFound(application_id)
+        # Where it stands in its call (the call's figures, read in network scope: the file's reader
+        # may read this application, and these are the call's, not other applicants' details).
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, row["call_id"])]
+            awarded_scores = await queries.awarded_scores(conn, row["call_id"])
+            ledger = await queries.ledger(conn, row["call_id"])
+        order = [c.application_id for c in ranked(candidates)]
+        initial = [line for line in ledger if line["kind"] == "initial"]
+        top_ups = [
+            TopUpOut(amount=t["amount"], on=t["effective_on"], reason=t["reason"])
+            for t in ledger
+            if t["kind"] == "top_up"
+        ]
+        envelope = (
+            EnvelopeComposition(
+                initial=initial[-1]["amount"],
+                top_ups=top_ups,
+                total=initial[-1]["amount"] + sum((t.amount for t in top_ups), Decimal(0)),
+            )
+            if initial
+            else None
+        )
         return DecisionFile(
+            rank=order.index(row["application_id"]) + 1 if row["application_id"] in order else None,
+            ranked=len(order),
+            cutoff_score=min(awarded_scores, default=None),
+            envelope=envelope,
             application_id=row["application_id"],
             call_id=row["call_id"],
             title=row["title"],
