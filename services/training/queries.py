@@ -89,6 +89,14 @@ async def region_figures(conn: asyncpg.Connection, region: str) -> list[dict[str
     return [dict(r) for r in rows]
 
 
+async def application_ids(conn: asyncpg.Connection, call_id: str) -> list[str]:
+    """Every application of the call, whatever its state (drafts and withdrawn ones included)."""
+    rows = await conn.fetch(
+        f"SELECT DISTINCT application_id FROM {S}.applications WHERE call_id = $1 ORDER BY application_id", call_id
+    )
+    return [r["application_id"] for r in rows]
+
+
 async def review_queue(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"SELECT application_id, title, lead_name, decision, version FROM {S}.applications "

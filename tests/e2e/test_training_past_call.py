@@ -236,3 +236,49 @@ async def test_the_what_if_at_a_date_and_the_decision_file_s_rank_cut_off_and_en
     }
     other = (await read(api, f"/applications/{dearer}/decision-file", api.staff)).json()
     assert (other["rank"], other["cutoff_score"]) == (2, file["score"])
+
+
+async def test_the_dashboard_as_of_a_date_counts_each_act_on_its_own_date(api: Api) -> None:
+    first, second = await given_members(api, 2)
+    call = await given_2012_call(api)
+    calls = f"/calls/{call['id']}"
+    retained = submitted_in_2012(api, call["id"], first)
+    submitted_in_2012(api, call["id"], second)
+    assert (await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)).status_code == 200
+    url = f"/applications/{retained}"
+    assert (await post(api, f"{url}/reviewers", {"reviewer_id": "eval"}, api.staff)).status_code == 200
+    scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+    assert scored.status_code == 200, scored.text
+    award = {"outcome": "award", "amount": "3000.00", "reason": "Retenu", "on": "2012-04-20"}
+    decided = await post(api, f"{url}/decision", award, staff(api, "marie"))
+    assert decided.status_code == 200, decided.text
+    approved = await post(api, f"{url}/review", {"outcome": "approve", "on": "2012-04-25"}, staff(api, "paul"))
+    assert approved.status_code == 200, approved.text
+
+    async def figures(query: str) -> dict[str, Any]:
+        response = await read(api, f"{calls}/dashboard?{query}", api.staff, approved.json())
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    before_submissions = (await figures("as_of=2012-03-01"))["call"]
+    assert (before_submissions["applications_draft"], before_submissions["applications_answered"]) == (2, 0)
+    in_review = await figures("as_of=2012-04-21")
+    assert (in_review["call"]["pending_review"], in_review["call"]["applications_retained"]) == (1, 0)
+    assert [q["decided_on"] for q in in_review["review_queue"]] == ["2012-04-20"]
+    assert in_review["call"]["committed"] == "3000.00"
+    after = await figures("as_of=2012-04-25")
+    assert (after["call"]["applications_retained"], after["call"]["awarded"]) == (1, "3000.00")
+    assert after["review_queue"] == []
+    known_before_approval = await figures(f"as_of=2012-04-25&known_at={_moment(decided.json(), api)}")
+    assert known_before_approval["call"]["pending_review"] == 1
+    live = (await read(api, f"{calls}/dashboard", api.staff, approved.json())).json()
+    today = training_app(platform_of(api)).today().isoformat()
+    assert await figures(f"as_of={today}") == live  # the as-of answer is the live one once all took effect
+
+
+def _moment(written: dict[str, Any], api: Api) -> str:
+    """The recording time of a write (its notification's), for `known_at`."""
+    app = training_app(platform_of(api))
+    [notification] = app.recorder.select_notifications(written["notification_id"], 1)
+    event = app.mapper.to_domain_event(notification)
+    return event.timestamp.isoformat().replace("+", "%2B")

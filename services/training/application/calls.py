@@ -11,7 +11,9 @@ from uuid import UUID
 from services.training.application.base import TrainingService
 from services.training.domain.call import Call, CallTerms
 from services.training.domain.errors import CallAlreadyOpened, CallNotFound
+from services.training.domain.funding_application import FundingApplication
 from services.training.projections.call_rows import call_as_of
+from services.training.projections.funding_application_rows import application_as_of
 from shared.errors import NotFound
 from shared.events import UnknownEvent
 from shared.eventstore import CommandResult
@@ -47,6 +49,25 @@ class CallUseCases(TrainingService):
 
     def grant_audit(self, call_id: UUID, *, auditor_id: str, reason: str) -> CommandResult:
         return self.change_call(call_id, None, lambda call: call.grant_audit(auditor_id, reason))
+
+    def applications_as_of(
+        self, application_ids: list[str], as_of: date | None = None, known_at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The applications' read-side states in force at the end of `as_of` (default today), as
+        recorded by `known_at` (default now): the live projection's fold over each one's events.
+        Those not drafted by then are left out."""
+        day, moment = as_of or self.today(), known_at or self.clock()
+        states = []
+        for application_id in application_ids:
+            events: list[FundingApplication.Event] = []
+            for domain_event in self.events.get(UUID(application_id)):
+                if not isinstance(domain_event, FundingApplication.Event):
+                    raise UnknownEvent("application as of", domain_event)
+                events.append(domain_event)
+            state = application_as_of(events, day, moment)
+            if state is not None:
+                states.append(state)
+        return states
 
     def call_as_of(
         self, call_id: UUID, as_of: date | None = None, known_at: datetime | None = None
