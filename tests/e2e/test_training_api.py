@@ -547,6 +547,7 @@ def routes(call: str, application: str, lead: str) -> list[tuple[str, str, Any]]
         ("post", f"{c}/audit-grants", {"auditor_id": "x", "reason": "x"}),
         ("post", f"{c}/cancellation", {"reason": "x"}),
         ("post", f"{c}/applications", application_body()),
+        ("post", f"{c}/recorded-applications", {**application_body(), "lead_id": lead, "on": "2015-02-01"}),
         ("get", f"/members/{lead}/applications", None),
         ("get", "/regions/BRE/overview", None),
         ("get", "/reviewer/assignments", None),

@@ -15,6 +15,7 @@ from tests.conftest import Api
 from tests.helpers.training_api import (
     BASE,
     admin,
+    application_body,
     call_body,
     given_call,
     given_draft,
@@ -282,3 +283,27 @@ def _moment(written: dict[str, Any], api: Api) -> str:
     [notification] = app.recorder.select_notifications(written["notification_id"], 1)
     event = app.mapper.to_domain_event(notification)
     return event.timestamp.isoformat().replace("+", "%2B")
+
+
+async def test_national_staff_record_a_past_call_s_applications_through_the_api_on_their_dates(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    call = await given_2012_call(api)
+    url = f"/calls/{call['id']}/recorded-applications"
+    body = {**application_body(), "lead_id": lead, "drafted_on": "2012-02-01", "on": "2012-03-15"}
+    recorded = await post(api, url, body, api.staff)
+    assert recorded.status_code == 201, recorded.text
+    record = (await read(api, f"/applications/{recorded.json()['id']}", api.staff, recorded.json())).json()
+    assert (record["status"], record["eligibility"]) == ("submitted", "eligible")
+    assert (record["drafted_on"], record["submitted_on"]) == ("2012-02-01", "2012-03-15")
+
+    late = await post(api, url, {**body, "on": "2012-04-02"}, api.staff)
+    assert late.status_code == 422 and late.json()["extra"]["field"] == "on", late.text
+    assert "31/03/2012" in late.json()["detail"] and "02/04/2012" in late.json()["detail"]
+    backwards = await post(api, url, {**body, "drafted_on": "2012-03-20"}, api.staff)
+    assert backwards.status_code == 422 and "20/03/2012" in backwards.json()["detail"], backwards.text
+    unknown = await post(api, url, {**body, "lead_id": "00000000-0000-0000-0000-000000000000"}, api.staff)
+    assert unknown.status_code == 422 and unknown.json()["extra"]["field"] == "lead_id", unknown.text
+    as_member = await post(api, url, body, admin(api, lead))
+    assert as_member.status_code == 403
+    listed = (await read(api, f"/calls/{call['id']}/applications", api.staff, recorded.json())).json()
+    assert listed["total"] == 1  # the refused ones wrote nothing

@@ -166,6 +166,12 @@ class ContentIn(Strict):
     trainings: Annotated[list[TrainingIn], Meta(max_length=100), about("The planned trainings")] = []
 
 
+class RecordedApplicationIn(ContentIn, kw_only=True):
+    lead_id: Annotated[MemberId, about("The lead enterprise's member id")]
+    on: Annotated[date, about("The date it was submitted (within the call's dates, not in the future)")]
+    drafted_on: Annotated[date | None, about("The date it was started (default: its submission date)")] = None
+
+
 class AmendmentIn(ContentIn, kw_only=True):
     reason: Annotated[Reason, about("Why the submitted application is amended")]
 

@@ -45,6 +45,29 @@ class ApplicantUseCases(TrainingService):
         application = FundingApplication.draft(call, as_enterprise(lead), self.content_of(content, lead_id), on)
         return self.save_command(application)
 
+    def record_application(
+        self, call_id: UUID, *, lead_id: str, content: ContentRequest, drafted_on: date, on: date
+    ) -> CommandResult:
+        """National staff record an application received on paper (a past call): drafted and
+        submitted on their own dates, its eligibility checked, saved with the call in one
+        transaction (all or nothing)."""
+        self.not_in_future(drafted_on, "drafted_on")
+        self.not_in_future(on)
+        with self.call_locks.hold(call_id):
+            call = self.call(call_id)
+            lead = self.register.facts([lead_id]).get(lead_id)
+            if lead is None:
+                raise ApplicationRefused(
+                    f"lead_id : l'entreprise {lead_id} est inconnue du registre des adhérents", field="lead_id"
+                )
+            application = FundingApplication.draft(
+                call, as_enterprise(lead), self.content_of(content, lead_id), drafted_on
+            )
+            application.submit(call, on)
+            self.record_eligibility(application, call, on)
+            call.receive_first_application()  # the call's terms are frozen from now on
+            return self.save_command(application, call)
+
     def edit_draft(
         self,
         application_id: UUID,

@@ -323,9 +323,17 @@ class Call(AuditedAggregate):
         if self.status != CallStatus.OPEN:
             raise CallRefused("l'appel à projets est clos : il n'accepte plus de candidatures ni de modifications")
         if on < self.terms.opens_on:
-            raise CallRefused(f"l'appel à projets n'ouvre que le {self.terms.opens_on:%d/%m/%Y}")
+            raise CallRefused(
+                f"on : l'appel à projets n'ouvre que le {self.terms.opens_on:%d/%m/%Y} "
+                f"(candidature datée du {on:%d/%m/%Y})",
+                field="on",
+            )
         if on > self.terms.closes_on:
-            raise CallRefused(f"l'appel à projets a clos le {self.terms.closes_on:%d/%m/%Y}")
+            raise CallRefused(
+                f"on : l'appel à projets a clos le {self.terms.closes_on:%d/%m/%Y} "
+                f"(candidature datée du {on:%d/%m/%Y})",
+                field="on",
+            )
 
     def receive_first_application(self) -> None:
         """Recorded once, with the first submitted application: from then on the terms are frozen."""
