@@ -7,6 +7,7 @@ their scope, and these queries pick one per application (the lead's when visible
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -88,6 +89,14 @@ async def region_figures(conn: asyncpg.Connection, region: str) -> list[dict[str
     return [dict(r) for r in rows]
 
 
+async def application_ids(conn: asyncpg.Connection, call_id: str) -> list[str]:
+    """Every application of the call, whatever its state (drafts and withdrawn ones included)."""
+    rows = await conn.fetch(
+        f"SELECT DISTINCT application_id FROM {S}.applications WHERE call_id = $1 ORDER BY application_id", call_id
+    )
+    return [r["application_id"] for r in rows]
+
+
 async def review_queue(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"SELECT application_id, title, lead_name, decision, version FROM {S}.applications "
@@ -106,6 +115,16 @@ async def scored_candidates(conn: asyncpg.Connection, call_id: str) -> list[dict
         call_id,
     )
     return [dict(r) for r in rows]
+
+
+async def awarded_scores(conn: asyncpg.Connection, call_id: str) -> list[Decimal]:
+    """The scores of the call's applications decided an award (under review, notified or settled)."""
+    rows = await conn.fetch(
+        f"SELECT score FROM {S}.applications WHERE call_id = $1 AND role = 'lead' AND score IS NOT NULL "
+        "AND decision->>'kind' = 'award' AND status IN ('decided', 'awarded', 'settled')",
+        call_id,
+    )
+    return [r["score"] for r in rows]
 
 
 async def decisions(conn: asyncpg.Connection, call_id: str) -> list[dict[str, Any]]:

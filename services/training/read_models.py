@@ -16,7 +16,7 @@ import msgspec
 
 from shared.values import about
 
-CallStatusCode = Literal["open", "closed", "results_published"]
+CallStatusCode = Literal["open", "closed", "results_published", "cancelled"]
 ApplicationStatusCode = Literal[
     "draft", "submitted", "withdrawn", "decided", "sent_back", "awarded", "rejected", "settled"
 ]
@@ -164,12 +164,15 @@ class EnvelopeFigures(msgspec.Struct, kw_only=True):
 class CallRecord(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
     year: Annotated[int, about("The call's year")]
+    label: Annotated[str, about("What tells it apart from the year's other calls (\"\" for a year's first calls)")]
     title: Annotated[str, about("The call's title")]
     status: Annotated[CallStatusCode, about("Where the call stands")]
     opens_on: Annotated[date, about("First day applications are accepted")]
     closes_on: Annotated[date, about("Last day applications are accepted")]
     opened_on: Annotated[date, about("When the call was opened")]
     closed_on: Annotated[date | None, about("When the call was closed")]
+    cancelled_on: Annotated[date | None, about("When the call was cancelled (it then takes nothing more)")] = None
+    cancellation_reason: Annotated[str | None, about("Why it was cancelled")] = None
     results_published_on: Annotated[date | None, about("When its results were published")]
     terms: Annotated[TermsOut, about("The call's terms: amounts, criteria, grid, priority trainings")]
     applications_received: Annotated[bool, about("An application was submitted: the terms are frozen")]
@@ -188,13 +191,16 @@ class LedgerLine(msgspec.Struct, kw_only=True):
     committed: Annotated[Decimal, about("Committed after this line")]
     paid: Annotated[Decimal, about("Paid after this line")]
     available: Annotated[Decimal, about("Available after this line")]
+    effective_on: Annotated[date, about("The date the movement took effect (the act's date)")]
     actor_id: Annotated[str, about("Who recorded it")]
     recorded_at: Annotated[datetime, about("When it was recorded")]
 
 
 class EnvelopeLedger(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
-    as_at: Annotated[datetime | None, about("The moment asked for (`at`), or null for now")]
+    as_at: Annotated[datetime | None, about("The moment asked for (`at`, the former name of `known_at`), or null")]
+    as_of: Annotated[date | None, about("The date asked for: the figures in force at the end of that day")] = None
+    known_at: Annotated[datetime | None, about("The moment asked for: what had been recorded by then")] = None
     version: Annotated[int, about("The call's version at that moment")]
     envelope_initial: Annotated[Decimal, about("The initial envelope")]
     top_ups: Annotated[Decimal, about("The sum of the top-ups")]
@@ -345,7 +351,9 @@ class WhatIf(msgspec.Struct, kw_only=True):
     call_id: Annotated[str, about("The call's id")]
     envelope: Annotated[Decimal, about("The envelope simulated")]
     cutoff_score: Annotated[Decimal | None, about("The cut-off score simulated")]
+    at: Annotated[date | None, about("The date whose envelope was simulated (`at`), or null")] = None
     funded_total: Annotated[Decimal, about("What would be funded in all")]
+    funded: Annotated[int, about("Applications funded, fully or partly")]
     fully_funded: Annotated[int, about("Applications fully funded")]
     partly_funded: Annotated[int, about("Applications partly funded")]
     unfunded: Annotated[int, about("Applications left unfunded (envelope spent)")]
@@ -376,6 +384,18 @@ class DecisionFileEntry(msgspec.Struct, kw_only=True):
     details: Annotated[dict[str, Any], about("What the event recorded")]
 
 
+class TopUpOut(msgspec.Struct, kw_only=True):
+    amount: Annotated[Decimal, about("The amount added, in euros")]
+    on: Annotated[date, about("The date it took effect")]
+    reason: Annotated[str | None, about("Where it came from")]
+
+
+class EnvelopeComposition(msgspec.Struct, kw_only=True):
+    initial: Annotated[Decimal, about("The initial envelope")]
+    top_ups: Annotated[list[TopUpOut], about("The top-ups, in order")]
+    total: Annotated[Decimal, about("Initial envelope plus top-ups")]
+
+
 class DecisionFile(msgspec.Struct, kw_only=True):
     application_id: Annotated[str, about("The application's id")]
     call_id: Annotated[str, about("The call it answers")]
@@ -391,6 +411,14 @@ class DecisionFile(msgspec.Struct, kw_only=True):
     awarded: Annotated[Decimal, about("The amount awarded (once approved)")]
     settled: Annotated[Decimal | None, about("The amount paid at settlement")]
     entries: Annotated[list[DecisionFileEntry], about("Every event of the application, and the envelope's for it")]
+    rank: Annotated[
+        int | None, about("Its rank among the call's eligible scored applications (best score first), if scored")
+    ] = None
+    ranked: Annotated[int, about("How many applications of the call are ranked")] = 0
+    cutoff_score: Annotated[
+        Decimal | None, about("The cut-off: the lowest score among the call's applications decided an award")
+    ] = None
+    envelope: Annotated[EnvelopeComposition | None, about("The call's envelope: its initial amount and top-ups")] = None
 
 
 class Assignment(msgspec.Struct, kw_only=True):

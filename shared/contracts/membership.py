@@ -309,6 +309,27 @@ def facts_after(facts: MemberFacts | None, event: MemberEvent) -> MemberFacts | 
             raise UnknownEvent("the member facts", event)
 
 
+def facts_as_of(events: Iterable[MemberEvent], on: date) -> MemberFacts | None:
+    """The member's facts in force at the end of `on`, from its published events (in any order):
+    those that took effect by then, folded by `facts_after` in the register's effective order (a
+    change dated before the joining takes effect on the joining date; one day's changes in the order
+    they were recorded). None: not a member yet on that day."""
+    history = list(events)
+    registered = next((e for e in history if isinstance(e, MemberRegisteredV1)), None)
+    if registered is None or registered.joined_on > on:
+        return None
+
+    def takes_effect(event: MemberEvent) -> date:
+        return max(effective_date(event), registered.joined_on)
+
+    facts: MemberFacts | None = None
+    for event in sorted(history, key=lambda e: (takes_effect(e), e.version)):
+        if takes_effect(event) > on:
+            break
+        facts = facts_after(facts, event)
+    return facts
+
+
 # --- the regions' history: who succeeds whom ------------------------------------------------------
 #
 # The region list is one aggregate of membership's log, with a well-known id: its events are the

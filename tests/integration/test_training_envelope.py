@@ -95,7 +95,7 @@ async def test_a_decision_and_its_commitment_are_saved_together_or_not_at_all(pl
             decided_by="staff-1",
             on=TODAY,
         )
-        stale_call.commit(application.id, Decimal("3000.00"))
+        stale_call.commit(application.id, Decimal("3000.00"), TODAY)
         with pytest.raises(IntegrityError):
             app.save_command(application, stale_call)
     assert app.funding_application(second).status == "submitted"  # the application's event was not written either

@@ -25,8 +25,10 @@ def test_an_opened_call_records_its_terms_to_the_cent() -> None:
     )
 
 
-def test_one_call_per_year_its_id_comes_from_the_year() -> None:
+def test_a_call_without_a_label_keeps_the_id_of_its_year_others_are_told_apart_by_their_label() -> None:
     assert opened().id == Call.create_id(2015) != Call.create_id(2016)
+    second = Call.open(2015, terms(), OPENS, " 2e appel ")
+    assert second.label == "2e appel" and second.id == Call.create_id(2015, "2e appel") != opened().id
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_control_characters_in_reasons_and_ids_recorded_on_the_call_are_refused(
         (lambda: call.top_up(Decimal(10), text, OPENS), "reason"),
         (lambda: call.grant_audit(text, "contrôle"), "auditor_id"),
         (lambda: call.grant_audit("auditrice", text), "reason"),
-        (lambda: call.amend(terms(title="Autre"), text), "reason"),
+        (lambda: call.amend(terms(title="Autre"), text, OPENS), "reason"),
     ):
         with pytest.raises(InvalidInput) as refused:
             command()
@@ -101,13 +103,13 @@ def test_control_characters_in_reasons_and_ids_recorded_on_the_call_are_refused(
 
 def test_terms_are_amended_until_the_first_application_is_received() -> None:
     call = opened()
-    call.amend(terms(title="FMS 2015 (rectifié)"), "coquille")
+    call.amend(terms(title="FMS 2015 (rectifié)"), "coquille", OPENS)
     assert call.terms.title == "FMS 2015 (rectifié)"
     with pytest.raises(CallRefused, match="rien à modifier"):
-        call.amend(terms(title="FMS 2015 (rectifié)"), "encore")
+        call.amend(terms(title="FMS 2015 (rectifié)"), "encore", OPENS)
     call.receive_first_application()
     with pytest.raises(CallRefused, match="déjà été déposée"):
-        call.amend(terms(title="Autre"), "trop tard")
+        call.amend(terms(title="Autre"), "trop tard", OPENS)
 
 
 def test_the_first_application_is_recorded_once() -> None:
@@ -141,19 +143,19 @@ def test_results_are_published_once_the_call_is_closed() -> None:
 def test_awards_are_committed_within_the_envelope_and_refused_beyond_it() -> None:
     call = opened(envelope=Decimal(290_000))
     first, second = uuid4(), uuid4()
-    call.commit(first, Decimal("289000.00"))
+    call.commit(first, Decimal("289000.00"), CLOSES)
     with pytest.raises(EnvelopeExceeded) as refusal:
-        call.commit(second, Decimal("1000.01"))
+        call.commit(second, Decimal("1000.01"), CLOSES)
     assert refusal.value.details == {"amount": "1000.01", "available": "1000.00"}
-    call.commit(second, Decimal("1000.00"))
+    call.commit(second, Decimal("1000.00"), CLOSES)
     assert call.available == 0
 
 
 def test_a_new_decision_replaces_the_commitment_the_application_held() -> None:
     call = opened()
     application = uuid4()
-    call.commit(application, Decimal("5000.00"))
-    call.commit(application, Decimal("4000.00"))
+    call.commit(application, Decimal("5000.00"), CLOSES)
+    call.commit(application, Decimal("4000.00"), CLOSES)
     assert call.committed == Decimal("4000.00")
     event = call.collect_events()[-1]
     assert (event.amount, event.replaced, event.available_after) == (
@@ -166,20 +168,20 @@ def test_a_new_decision_replaces_the_commitment_the_application_held() -> None:
 def test_a_rejection_releases_the_commitment() -> None:
     call = opened()
     application = uuid4()
-    call.commit(application, Decimal("5000.00"))
-    call.release(application, "rejet")
+    call.commit(application, Decimal("5000.00"), CLOSES)
+    call.release(application, "rejet", CLOSES)
     assert call.available == Decimal("290000.00")
-    call.release(application, "rejet")  # nothing held: nothing to record
+    call.release(application, "rejet", CLOSES)  # nothing held: nothing to record
     assert [type(e).__name__ for e in call.collect_events()][-2:] == ["AwardCommitted", "CommitmentReleased"]
 
 
 def test_a_settlement_pays_what_is_due_and_returns_the_rest_to_the_envelope() -> None:
     call = opened()
     application = uuid4()
-    call.commit(application, Decimal("5000.00"))
+    call.commit(application, Decimal("5000.00"), CLOSES)
     with pytest.raises(CallRefused, match="dépasser le montant engagé"):
-        call.settle(application, Decimal("5000.01"))
-    call.settle(application, Decimal("4200.00"))
+        call.settle(application, Decimal("5000.01"), CLOSES)
+    call.settle(application, Decimal("4200.00"), CLOSES)
     assert (call.committed, call.paid, call.available) == (0, Decimal("4200.00"), Decimal("285800.00"))
     assert call.collect_events()[-1].released == Decimal("800.00")
 
@@ -199,7 +201,7 @@ def test_no_commitment_once_results_are_published() -> None:
     call.close(CLOSES)
     call.publish_results(date(2015, 6, 1))
     with pytest.raises(CallRefused, match="publiés"):
-        call.commit(uuid4(), Decimal("1.00"))
+        call.commit(uuid4(), Decimal("1.00"), CLOSES)
 
 
 def test_an_auditor_is_granted_access_once() -> None:

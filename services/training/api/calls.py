@@ -4,7 +4,6 @@ received, as the caller may see them."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -33,6 +32,7 @@ from services.training.api.schemas import (
     CallAmendment,
     CallOpening,
     CallTermsIn,
+    CancellationIn,
     DatedIn,
 )
 from services.training.domain.call import CallTerms, EligibilityCriteria, ScoringCriterion
@@ -75,7 +75,13 @@ class CallController(Controller):
     path = "/api/training/calls"
     tags = ["training: calls"]
 
-    @post("/", responses=WRITE_ERRORS, guards=[STAFF], status_code=201, summary="Open a yearly call for projects")
+    @post(
+        "/",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Open a call for projects (several a year, told apart by their label)",
+    )
     async def open(
         self, request: Request, data: JSONBody[CallOpening], platform: NamedDependency[Platform]
     ) -> Response[CommandResult]:
@@ -83,7 +89,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.open_call(year=data.year, terms=call_terms(data), on=date.today()),
+            lambda: app.open_call(year=data.year, terms=call_terms(data), on=data.on or app.today(), label=data.label),
             name="open_call",
             status_code=201,
         )
@@ -130,7 +136,11 @@ class CallController(Controller):
             request,
             app,
             lambda: app.amend_call(
-                call_id, terms=call_terms(data), reason=data.reason, expected_version=expected_version(request)
+                call_id,
+                terms=call_terms(data),
+                reason=data.reason,
+                on=data.on or app.today(),
+                expected_version=expected_version(request),
             ),
             name="amend_call",
         )
@@ -143,7 +153,7 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.close_call(call_id, on=data.on or date.today(), expected_version=expected_version(request)),
+            lambda: app.close_call(call_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="close_call",
         )
 
@@ -161,10 +171,28 @@ class CallController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.publish_results(
-                call_id, on=data.on or date.today(), expected_version=expected_version(request)
-            ),
+            lambda: app.publish_results(call_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="publish_results",
+        )
+
+    @post(
+        "/{call_id:uuid}/cancellation",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Cancel the call, with a reason (it then takes no more applications, decisions or money)",
+    )
+    async def cancel(
+        self, request: Request, call_id: CallId, data: JSONBody[CancellationIn], platform: NamedDependency[Platform]
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.cancel_call(
+                call_id, reason=data.reason, on=data.on or app.today(), expected_version=expected_version(request)
+            ),
+            name="cancel_call",
         )
 
     @post(

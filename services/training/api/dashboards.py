@@ -3,10 +3,15 @@ review, and one region's part (for its delegates)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+from uuid import UUID
 
+import msgspec
+from anyio import to_thread
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from services.training import queries
 from services.training.api.common import (
@@ -17,8 +22,11 @@ from services.training.api.common import (
     RegionCode,
     WaitFor,
     call_row,
+    training,
 )
 from services.training.domain.errors import CallNotFound
+from services.training.projections.call_dashboard import AS_OF_APPLICATIONS, AS_OF_COLUMNS, count_figures
+from services.training.projections.funding_application_rows import enterprise_rows
 from services.training.read_models import (
     CallDashboard,
     DashboardFigures,
@@ -43,15 +51,33 @@ class DashboardController(Controller):
         "/{call_id:uuid}/dashboard",
         responses=READ_ERRORS,
         guards=[STAFF],
-        summary="The call's figures, per region and per member form, and the decisions awaiting review",
+        summary="The call's figures, per region and per member form, and the decisions awaiting review "
+        "(now; `as_of` a date, as known at `known_at`)",
+        description="Without parameters, the live figures. With `as_of` (a date), the figures in force at the end "
+        "of that day (every act counted on its effective date); with `known_at` (a date-time), only what had "
+        "been recorded by then. The same counts as the live dashboard, over the applications as they stood.",
     )
     async def dashboard(
-        self, call_id: CallId, platform: NamedDependency[Platform], wait_for: WaitFor = None
+        self,
+        call_id: CallId,
+        platform: NamedDependency[Platform],
+        wait_for: WaitFor = None,
+        as_of: Annotated[
+            date | None, QueryParameter(description="effective date: the figures in force at the end of that day")
+        ] = None,
+        known_at: Annotated[
+            datetime | None, QueryParameter(description="recording time: what had been recorded by then")
+        ] = None,
     ) -> CallDashboard:
         row = await call_row(platform, call_id, wait_for)
-        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            figures = await queries.dashboard(conn, str(call_id))
-            queue = await queries.review_queue(conn, str(call_id))
+        if as_of is not None or known_at is not None:
+            if known_at is not None and known_at.tzinfo is None:
+                known_at = known_at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
+            row, figures, queue = await _figures_as_of(platform, call_id, as_of, known_at)
+        else:
+            async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+                figures = await queries.dashboard(conn, str(call_id))
+                queue = await queries.review_queue(conn, str(call_id))
         by_breakdown = {
             b: [dashboard_figures(f) for f in figures if f["breakdown"] == b] for b in ("call", "region", "form")
         }
@@ -101,3 +127,36 @@ class DashboardController(Controller):
         if not figures:
             raise NotFound(f"aucun chiffre pour la région {code} dans l'appel {call_id}")
         return dashboard_figures(figures[0])
+
+
+async def _figures_as_of(
+    platform: Platform, call_id: UUID, as_of: date | None, known_at: datetime | None
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The dashboard's rows and review queue as of a date, as known at a moment: each application
+    and the call folded as the live projection folds them (filtered by both times), then counted by
+    the live dashboard's own queries. The call's row is as of then too (its status then)."""
+    app = training(platform)
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        ids = await queries.application_ids(conn, str(call_id))
+    call, _ = await to_thread.run_sync(app.call_as_of, call_id, as_of, known_at)
+    states = await to_thread.run_sync(app.applications_as_of, ids, as_of, known_at)
+    rows = [{k: r[k] for k in AS_OF_COLUMNS} for state in states for r in enterprise_rows(state)]
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        counted = await count_figures(conn, AS_OF_APPLICATIONS, str(call_id), msgspec.json.encode(rows).decode())
+    counted[("call", "")].update({k: call[k] for k in ("envelope_total", "committed", "paid", "available")})
+    queue = sorted(
+        (
+            {
+                "application_id": s["application_id"],
+                "title": s["title"],
+                "lead_name": s["lead"]["name"],
+                "decision": s["decision"],
+                "version": s["version"],
+                "decided_on": s["decided_on"],
+            }
+            for s in states
+            if s["status"] == "decided"
+        ),
+        key=lambda q: (q["decided_on"], q["title"]),
+    )
+    return call, list(counted.values()), queue

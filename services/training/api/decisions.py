@@ -3,7 +3,6 @@ the decision, its four-eyes review, the settlement, and the decision file that e
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from litestar import Controller, Request, Response, get, post
@@ -29,18 +28,20 @@ from services.training.api.schemas import (
     AwardIn,
     DatedIn,
     DecisionIn,
+    DecisionWithdrawalIn,
     OverrideIn,
     ReviewIn,
     ScoreIn,
 )
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
-from services.training.read_models import DecisionFile, DecisionFileEntry
+from services.training.domain.what_if import Candidate, ranked
+from services.training.read_models import DecisionFile, DecisionFileEntry, EnvelopeComposition, TopUpOut
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
 from shared.eventstore import CommandResult
 from shared.platform import Platform
-from shared.tenancy import scoped_connection
+from shared.tenancy import ReadScope, scoped_connection
 
 FILE_READERS = requires(Role.NATIONAL_STAFF, Role.AUDITOR)
 
@@ -68,7 +69,7 @@ class DecisionController(Controller):
             request,
             app,
             lambda: app.recheck_eligibility(
-                application_id, on=data.on or date.today(), expected_version=expected_version(request)
+                application_id, on=data.on or app.today(), expected_version=expected_version(request)
             ),
             name="recheck_eligibility",
         )
@@ -96,7 +97,7 @@ class DecisionController(Controller):
                 check=data.check,
                 reason=data.reason,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="override_check",
@@ -157,7 +158,7 @@ class DecisionController(Controller):
                 reviewer_enterprise=principal.tenant,
                 no_conflict_declared=data.no_conflict_of_interest,
                 scores=scores,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="score",
@@ -188,7 +189,7 @@ class DecisionController(Controller):
                     amount=amount,
                     reason=data.reason,
                     by=request.user.subject,
-                    on=date.today(),
+                    on=data.on or app.today(),
                     expected_version=expected_version(request),
                 ),
                 name="decide_award",
@@ -200,10 +201,38 @@ class DecisionController(Controller):
                 application_id,
                 reason=data.reason,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="decide_rejection",
+        )
+
+    @post(
+        "/{application_id:uuid}/decision-withdrawal",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Take back one's own decision before its review, with a reason (its money returns to the envelope)",
+    )
+    async def withdraw_decision(
+        self,
+        request: Request,
+        application_id: ApplicationId,
+        data: JSONBody[DecisionWithdrawalIn],
+        platform: NamedDependency[Platform],
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.withdraw_decision(
+                application_id,
+                reason=data.reason,
+                by=request.user.subject,
+                on=data.on or app.today(),
+                expected_version=expected_version(request),
+            ),
+            name="withdraw_decision",
         )
 
     @post(
@@ -229,7 +258,7 @@ class DecisionController(Controller):
                 approve=isinstance(data, ApprovalIn),
                 comment=data.comment,
                 by=request.user.subject,
-                on=date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="review_decision",
@@ -253,7 +282,7 @@ class DecisionController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.settle(application_id, on=data.on or date.today(), expected_version=expected_version(request)),
+            lambda: app.settle(application_id, on=data.on or app.today(), expected_version=expected_version(request)),
             name="settle",
         )
 
@@ -277,7 +306,33 @@ class DecisionController(Controller):
             entries = await queries.decision_file(conn, str(application_id)) if row else []
         if row is None or not access.may_read(row):
             raise ApplicationNotFound(application_id)
+        # Where it stands in its call (the call's figures, read in network scope: the file's reader
+        # may read this application, and these are the call's, not other applicants' details).
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, row["call_id"])]
+            awarded_scores = await queries.awarded_scores(conn, row["call_id"])
+            ledger = await queries.ledger(conn, row["call_id"])
+        order = [c.application_id for c in ranked(candidates)]
+        initial = [line for line in ledger if line["kind"] == "initial"]
+        top_ups = [
+            TopUpOut(amount=t["amount"], on=t["effective_on"], reason=t["reason"])
+            for t in ledger
+            if t["kind"] == "top_up"
+        ]
+        envelope = (
+            EnvelopeComposition(
+                initial=initial[-1]["amount"],
+                top_ups=top_ups,
+                total=initial[-1]["amount"] + sum((t.amount for t in top_ups), Decimal(0)),
+            )
+            if initial
+            else None
+        )
         return DecisionFile(
+            rank=order.index(row["application_id"]) + 1 if row["application_id"] in order else None,
+            ranked=len(order),
+            cutoff_score=min(awarded_scores, default=None),
+            envelope=envelope,
             application_id=row["application_id"],
             call_id=row["call_id"],
             title=row["title"],

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated
 
+import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -30,6 +31,7 @@ from services.training.read_models import (
     LedgerLine,
 )
 from shared.commands import expected_version, run_command
+from shared.errors import InvalidInput
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
@@ -58,7 +60,7 @@ class EnvelopeController(Controller):
                 call_id,
                 amount=Decimal(data.amount),
                 reason=data.reason,
-                on=data.on or date.today(),
+                on=data.on or app.today(),
                 expected_version=expected_version(request),
             ),
             name="top_up",
@@ -79,44 +81,45 @@ class EnvelopeController(Controller):
         "/{call_id:uuid}/envelope",
         responses=READ_ERRORS,
         guards=[STAFF],
-        summary="The envelope's ledger and balance (now, or `at` a past moment, from the call's events)",
+        summary="The envelope's ledger and balance (now; `as_of` a date, as known at `known_at`)",
+        description="Without parameters, the live figures. With `as_of` (a date), the movements that had taken "
+        "effect by the end of that day; with `known_at` (a date-time), only what had been recorded by then (`at` "
+        "is its former name). Both can be combined: the envelope on 30 April 2012 as the ledger knew it on 1 May.",
     )
     async def envelope(
         self,
         call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        at: Annotated[datetime | None, QueryParameter(description="a past moment")] = None,
+        as_of: Annotated[
+            date | None, QueryParameter(description="effective date: the figures in force at the end of that day")
+        ] = None,
+        known_at: Annotated[
+            datetime | None, QueryParameter(description="recording time: what had been recorded by then")
+        ] = None,
+        at: Annotated[datetime | None, QueryParameter(description="former name of `known_at`")] = None,
     ) -> EnvelopeLedger:
+        if at is not None and known_at is not None:
+            raise InvalidInput("at : `at` est l'ancien nom de `known_at` : donnez l'un ou l'autre", field="at")
+        known_at = at if known_at is None else known_at
         row = await call_row(platform, call_id, wait_for)
-        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            lines = [
-                LedgerLine(**{k: v for k, v in line.items() if k in LedgerLine.__struct_fields__})
-                for line in await queries.ledger(conn, str(call_id))
-            ]
-        if at is None:
-            return EnvelopeLedger(
-                call_id=str(call_id),
-                as_at=None,
-                version=row["version"],
-                lines=lines,
-                **{
-                    k: row[k]
-                    for k in ("envelope_initial", "top_ups", "envelope_total", "committed", "paid", "available")
-                },
-            )
-        if at.tzinfo is None:
-            at = at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
-        call = await to_thread.run_sync(training(platform).call_as_at, call_id, at)
-        return EnvelopeLedger(
-            call_id=str(call_id),
-            as_at=at,
-            version=call.version,
-            envelope_initial=call.terms.envelope,
-            top_ups=call.top_ups,
-            envelope_total=call.envelope_total,
-            committed=call.committed,
-            paid=call.paid,
-            available=call.available,
-            lines=[line for line in lines if line.entry <= call.version],
-        )
+        if as_of is None and known_at is None:
+            async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+                lines = [line_of(line) for line in await queries.ledger(conn, str(call_id))]
+            return ledger_of(str(call_id), row, lines)
+        if known_at is not None and known_at.tzinfo is None:
+            known_at = known_at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
+        then, then_lines = await to_thread.run_sync(training(platform).call_as_of, call_id, as_of, known_at)
+        ledger = ledger_of(str(call_id), then, [line_of(line) for line in then_lines])
+        return msgspec.structs.replace(ledger, as_at=at, as_of=as_of, known_at=known_at)
+
+
+def line_of(line: dict) -> LedgerLine:
+    return LedgerLine(**{k: v for k, v in line.items() if k in LedgerLine.__struct_fields__})
+
+
+def ledger_of(call_id: str, row: dict, lines: list[LedgerLine]) -> EnvelopeLedger:
+    figures = ("envelope_initial", "top_ups", "envelope_total", "committed", "paid", "available")
+    return EnvelopeLedger(
+        call_id=call_id, as_at=None, version=row["version"], lines=lines, **{k: row[k] for k in figures}
+    )

@@ -3,7 +3,6 @@ report actuals; and reading it back (what each reader may see of it)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -19,13 +18,21 @@ from services.training.api.common import (
     FUNDING,
     READ_ERRORS,
     READERS,
+    STAFF,
     WRITE_ERRORS,
     ApplicationId,
     CallId,
     WaitFor,
     training,
 )
-from services.training.api.schemas import ActualsIn, AmendmentIn, AmendmentRecorded, ContentIn, ReasonIn
+from services.training.api.schemas import (
+    ActualsIn,
+    AmendmentIn,
+    AmendmentRecorded,
+    ContentIn,
+    ReasonIn,
+    RecordedApplicationIn,
+)
 from services.training.application import ContentRequest
 from services.training.domain.amendments import content_changes
 from services.training.domain.errors import ApplicationNotFound
@@ -89,8 +96,40 @@ class FundingApplicationDraftController(Controller):
         return await run_command(
             request,
             app,
-            lambda: app.draft_application(call_id, lead_id=lead, content=content_request(data), on=date.today()),
+            lambda: app.draft_application(call_id, lead_id=lead, content=content_request(data), on=app.today()),
             name="draft_application",
+            status_code=201,
+        )
+
+    @post(
+        "/{call_id:uuid}/recorded-applications",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=201,
+        summary="Record an application received outside the portal (e.g. a past call's), submitted on its date",
+        description="National staff record a lead enterprise's application as it was submitted (`on`, within the "
+        "call's dates) and started (`drafted_on`); its eligibility is checked as for any submission. Drafted and "
+        "submitted in one transaction.",
+    )
+    async def record(
+        self,
+        request: Request,
+        call_id: CallId,
+        data: JSONBody[RecordedApplicationIn],
+        platform: NamedDependency[Platform],
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.record_application(
+                call_id,
+                lead_id=data.lead_id,
+                content=content_request(data),
+                drafted_on=data.drafted_on or data.on,
+                on=data.on,
+            ),
+            name="record_application",
             status_code=201,
         )
 
@@ -159,7 +198,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 content=content_request(data),
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="edit_draft",
@@ -180,7 +219,7 @@ class FundingApplicationController(Controller):
             request,
             app,
             lambda: app.submit(
-                application_id, acting_for=member, on=date.today(), expected_version=expected_version(request)
+                application_id, acting_for=member, on=app.today(), expected_version=expected_version(request)
             ),
             name="submit_application",
         )
@@ -209,7 +248,7 @@ class FundingApplicationController(Controller):
                 acting_for=member,
                 content=content_request(data),
                 reason=data.reason,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="amend_application",
@@ -249,7 +288,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 reason=data.reason,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="withdraw_application",
@@ -281,7 +320,7 @@ class FundingApplicationController(Controller):
                 application_id,
                 acting_for=member,
                 actuals=actuals,
-                on=date.today(),
+                on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="report_actuals",

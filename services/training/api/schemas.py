@@ -59,6 +59,16 @@ class Strict(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
 
 
+# The date a staff act took effect, when it is not today: a past call is recorded with its own dates.
+EffectiveOn = Annotated[
+    date | None,
+    about(
+        "The date the act took effect (default: today, in Paris). Not in the future, and in the call's order: "
+        "opening ≤ applications ≤ closing ≤ scores and decisions ≤ reviews ≤ publication ≤ settlement"
+    ),
+]
+
+
 # --- requests ------------------------------------------------------------------------------------
 
 
@@ -92,21 +102,40 @@ class CallTermsIn(Strict):
 
 
 class CallOpening(CallTermsIn, kw_only=True):
-    year: Annotated[Year, about("The call's year (one call per year)")]
+    year: Annotated[Year, about("The call's year")]
+    label: Annotated[
+        OptionalText,
+        about(
+            "What tells the call apart from the year's other calls (e.g. « 2e appel »); a year's first call may "
+            "leave it out. The same year and label twice is a 409"
+        ),
+    ] = ""
+    on: EffectiveOn = None
 
 
 class CallAmendment(CallTermsIn, kw_only=True):
     reason: Annotated[Reason, about("Why the call is amended")]
+    on: EffectiveOn = None
 
 
 class TopUpIn(Strict):
     amount: Annotated[MoneyText, about("The amount added to the envelope, in euros (more than zero)")]
     reason: Annotated[Reason, about("Where the money comes from (e.g. the partner who pays it)")]
-    on: Annotated[date | None, about("Date of the top-up (default: today)")] = None
+    on: EffectiveOn = None
 
 
 class DatedIn(Strict):
-    on: Annotated[date | None, about("Date of the act (default: today)")] = None
+    on: EffectiveOn = None
+
+
+class CancellationIn(Strict):
+    reason: Annotated[Reason, about("Why the call is cancelled")]
+    on: EffectiveOn = None
+
+
+class DecisionWithdrawalIn(Strict):
+    reason: Annotated[Reason, about("Why the decision is taken back")]
+    on: EffectiveOn = None
 
 
 class AuditGrantIn(Strict):
@@ -137,6 +166,12 @@ class ContentIn(Strict):
     trainings: Annotated[list[TrainingIn], Meta(max_length=100), about("The planned trainings")] = []
 
 
+class RecordedApplicationIn(ContentIn, kw_only=True):
+    lead_id: Annotated[MemberId, about("The lead enterprise's member id")]
+    on: Annotated[date, about("The date it was submitted (within the call's dates, not in the future)")]
+    drafted_on: Annotated[date | None, about("The date it was started (default: its submission date)")] = None
+
+
 class AmendmentIn(ContentIn, kw_only=True):
     reason: Annotated[Reason, about("Why the submitted application is amended")]
 
@@ -150,6 +185,7 @@ class OverrideIn(Strict):
         CheckCode, about("Code of the failed check, as in the application's `checks` (e.g. `active:<id>`)")
     ]
     reason: Annotated[Reason, about("The written reason for overriding it")]
+    on: EffectiveOn = None
 
 
 class AssignmentIn(Strict):
@@ -171,6 +207,7 @@ class ScoreIn(Strict):
     scores: Annotated[
         list[CriterionScoreIn], Meta(min_length=1, max_length=20), about("One score per criterion of the grid")
     ]
+    on: EffectiveOn = None
 
 
 # A decision and a review are tagged by their `outcome`: each outcome has exactly the fields it needs,
@@ -180,10 +217,12 @@ class ScoreIn(Strict):
 class AwardIn(Strict, tag_field="outcome", tag="award"):
     amount: Annotated[MoneyText, about("The amount awarded, in euros (committed on the envelope at once)")]
     reason: Annotated[OptionalText, about("Why")] = ""
+    on: EffectiveOn = None
 
 
 class RejectionIn(Strict, tag_field="outcome", tag="reject"):
     reason: Annotated[Reason, about("Why the application is rejected (a rejection is always motivated)")]
+    on: EffectiveOn = None
 
 
 DecisionIn = AwardIn | RejectionIn
@@ -191,10 +230,12 @@ DecisionIn = AwardIn | RejectionIn
 
 class ApprovalIn(Strict, tag_field="outcome", tag="approve"):
     comment: Annotated[OptionalText, about("A comment, if any")] = ""
+    on: EffectiveOn = None
 
 
 class SendBackIn(Strict, tag_field="outcome", tag="send_back"):
     comment: Annotated[LongText, about("What must be looked at again")]
+    on: EffectiveOn = None
 
 
 ReviewIn = ApprovalIn | SendBackIn

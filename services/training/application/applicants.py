@@ -34,6 +34,7 @@ class ContentRequest:
 
 class ApplicantUseCases(TrainingService):
     def draft_application(self, call_id: UUID, *, lead_id: str, content: ContentRequest, on: date) -> CommandResult:
+        self.not_in_future(on)
         call = self.call(call_id)
         lead = self.register.facts([lead_id]).get(lead_id)
         if lead is None:
@@ -43,6 +44,29 @@ class ApplicantUseCases(TrainingService):
             )
         application = FundingApplication.draft(call, as_enterprise(lead), self.content_of(content, lead_id), on)
         return self.save_command(application)
+
+    def record_application(
+        self, call_id: UUID, *, lead_id: str, content: ContentRequest, drafted_on: date, on: date
+    ) -> CommandResult:
+        """National staff record an application received on paper (a past call): drafted and
+        submitted on their own dates, its eligibility checked, saved with the call in one
+        transaction (all or nothing)."""
+        self.not_in_future(drafted_on, "drafted_on")
+        self.not_in_future(on)
+        with self.call_locks.hold(call_id):
+            call = self.call(call_id)
+            lead = self.register.facts([lead_id]).get(lead_id)
+            if lead is None:
+                raise ApplicationRefused(
+                    f"lead_id : l'entreprise {lead_id} est inconnue du registre des adhérents", field="lead_id"
+                )
+            application = FundingApplication.draft(
+                call, as_enterprise(lead), self.content_of(content, lead_id), drafted_on
+            )
+            application.submit(call, on)
+            self.record_eligibility(application, call, on)
+            call.receive_first_application()  # the call's terms are frozen from now on
+            return self.save_command(application, call)
 
     def edit_draft(
         self,
@@ -58,6 +82,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.edit(call, self.content_of(content, app.lead.member_id), on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def submit(
@@ -70,7 +95,7 @@ class ApplicantUseCases(TrainingService):
             return [call]
 
         return self.change_funding_application(
-            application_id, decide, acting_for=acting_for, expected_version=expected_version, saves_call=True
+            application_id, decide, acting_for=acting_for, expected_version=expected_version, saves_call=True, on=on
         )
 
     def amend_application(
@@ -88,7 +113,7 @@ class ApplicantUseCases(TrainingService):
             self.record_eligibility(app, call, on)
 
         return self.change_funding_application(
-            application_id, decide, acting_for=acting_for, expected_version=expected_version
+            application_id, decide, acting_for=acting_for, expected_version=expected_version, on=on
         )
 
     def withdraw(
@@ -99,6 +124,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.withdraw(call, reason, on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def report_actuals(
@@ -115,6 +141,7 @@ class ApplicantUseCases(TrainingService):
             lambda app, call: app.report_actuals(actuals, on),
             acting_for=acting_for,
             expected_version=expected_version,
+            on=on,
         )
 
     def amendments_until(self, application_id: UUID, version: int) -> int:

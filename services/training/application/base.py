@@ -13,14 +13,15 @@ another application commutes with this one, a change to this one does not (409).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from services.training.call_locks import CallLocks
 from services.training.domain.call import Call
+from services.training.domain.dates import paris_day
 from services.training.domain.eligibility import allowed_maximum, check_eligibility
-from services.training.domain.errors import ApplicationNotFound, CallNotFound
+from services.training.domain.errors import ApplicationNotFound, CallNotFound, DateInFuture
 from services.training.domain.funding_application import FundingApplication
 from services.training.events_log import SCHEMA
 from services.training.register_copy import RegisterCopy
@@ -40,6 +41,20 @@ class TrainingService(ServiceApplication):
         super().__init__(database, env)
         self.register = RegisterCopy(self)
         self.call_locks = CallLocks()
+        # The clock that says what "today" is (tests and a replay set their own): the default date
+        # of an act, and the day no act may be dated after.
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def today(self) -> date:
+        """Today in Paris, by the service's clock."""
+        return paris_day(self.clock())
+
+    def not_in_future(self, on: date, field: str = "on") -> date:
+        """An act takes effect today or earlier: a later date is refused, naming both days."""
+        today = self.today()
+        if on > today:
+            raise DateInFuture(field, on, today)
+        return on
 
     # --- loading -------------------------------------------------------------------------
 
@@ -57,12 +72,17 @@ class TrainingService(ServiceApplication):
                 raise ApplicationNotFound(application_id)
         return self.load(FundingApplication, application_id, ApplicationNotFound, expected_version)
 
-    def has_call(self, year: int) -> bool:
-        return self.find(Call, Call.create_id(year)) is not None
+    def has_call(self, year: int, label: str = "") -> bool:
+        return self.find(Call, Call.create_id(year, label.strip())) is not None
 
     # --- how a command runs ----------------------------------------------------------------
 
-    def change_call(self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None]) -> CommandResult:
+    def change_call(
+        self, call_id: UUID, expected_version: int | None, change: Callable[[Call], None], *, on: date | None = None
+    ) -> CommandResult:
+        """Load the call, change it, save it; `on`, the act's date, is refused if in the future."""
+        if on is not None:
+            self.not_in_future(on)
         with self.call_locks.hold(call_id):
             return self.change(lambda: self.call(call_id, expected_version), change)
 
@@ -74,8 +94,12 @@ class TrainingService(ServiceApplication):
         acting_for: str | None = None,
         expected_version: int | None = None,
         saves_call: bool = False,
+        on: date | None = None,
     ) -> CommandResult:
-        """Load the funding application and its call, decide, save (with the call when `saves_call`)."""
+        """Load the funding application and its call, decide, save (with the call when `saves_call`);
+        `on`, the act's date, is refused if in the future."""
+        if on is not None:
+            self.not_in_future(on)
 
         def load() -> FundingApplication:
             return self.funding_application(application_id, acting_for=acting_for, expected_version=expected_version)
@@ -89,8 +113,17 @@ class TrainingService(ServiceApplication):
             return self.change(load, decide_with_call, commutes=True)
 
     def record_eligibility(self, application: FundingApplication, call: Call, on: date) -> None:
-        """Check the funding application's eligibility against the register copy, and record it."""
-        facts = self.register.facts(e.member_id for e in application.enterprises)
-        checks = check_eligibility(application.lead, application.content, call.terms, facts, on)
-        seen = tuple(facts[e.member_id] for e in application.enterprises if e.member_id in facts)
-        application.record_eligibility(checks, seen, allowed_maximum(application.content, call.terms), on)
+        """Check the funding application's eligibility against the register as it stood at the call's
+        closing date (the same day for every applicant of the call, stated in its terms), and record
+        it with the facts it read and their date."""
+        reference = call.terms.closes_on
+        member_ids = [e.member_id for e in application.enterprises]
+        then = self.register.facts_as_of(member_ids, reference)
+        # Known to the register now but not a member then: joined the network after the call.
+        joined_later = {i for i in self.register.facts(member_ids) if i not in then}
+        checks = check_eligibility(
+            application.lead, application.content, call.terms, then, reference, joined_later=joined_later
+        )
+        seen = tuple(then[i] for i in member_ids if i in then)
+        maximum = allowed_maximum(application.content, call.terms)
+        application.record_eligibility(checks, seen, maximum, on, facts_on=reference)

@@ -30,6 +30,7 @@ class DeliberationUseCases(TrainingService):
             application_id,
             lambda app, call: self.record_eligibility(app, call, on),
             expected_version=expected_version,
+            on=on,
         )
 
     def override_check(
@@ -46,6 +47,7 @@ class DeliberationUseCases(TrainingService):
             application_id,
             lambda app, call: app.override_check(check, reason, by, on),
             expected_version=expected_version,
+            on=on,
         )
 
     def assign_reviewer(
@@ -76,9 +78,10 @@ class DeliberationUseCases(TrainingService):
         def decide(app: FundingApplication, call: Call) -> None:
             if by not in app.reviewers:
                 raise ApplicationNotFound(application_id)  # a reviewer sees only what they must score
+            call.require_deliberation_date(on, "la notation")
             app.score_by(by, reviewer_enterprise, no_conflict_declared, call.terms.grid, scores, on)
 
-        return self.change_funding_application(application_id, decide, expected_version=expected_version)
+        return self.change_funding_application(application_id, decide, expected_version=expected_version, on=on)
 
     def decide_award(
         self,
@@ -101,11 +104,11 @@ class DeliberationUseCases(TrainingService):
                 app.allowed_maximum if app.allowed_maximum is not None else allowed_maximum(app.content, call.terms)
             )
             app.decide_award(amount, maximum, reason, envelope, by, on)
-            call.commit(app.id, amount)
+            call.commit(app.id, amount, on)
             return [call]
 
         return self.change_funding_application(
-            application_id, decide, expected_version=expected_version, saves_call=True
+            application_id, decide, expected_version=expected_version, saves_call=True, on=on
         )
 
     def decide_rejection(
@@ -116,12 +119,28 @@ class DeliberationUseCases(TrainingService):
             envelope = EnvelopeView(
                 total=call.envelope_total, available_before=call.available, available_after=call.available + held
             )
+            call.require_deliberation_date(on, "la décision")
             app.decide_rejection(reason, envelope, by, on)
-            call.release(app.id, "rejet de la candidature")
+            call.release(app.id, "rejet de la candidature", on)
             return [call]
 
         return self.change_funding_application(
-            application_id, decide, expected_version=expected_version, saves_call=True
+            application_id, decide, expected_version=expected_version, saves_call=True, on=on
+        )
+
+    def withdraw_decision(
+        self, application_id: UUID, *, reason: str, by: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        """The decider takes back a decision not reviewed yet: the money it committed goes back to
+        the envelope, in the same transaction."""
+
+        def decide(app: FundingApplication, call: Call) -> Sequence[Call]:
+            app.withdraw_decision(by, reason, on)
+            call.release(app.id, "retrait de la décision", on)
+            return [call]
+
+        return self.change_funding_application(
+            application_id, decide, expected_version=expected_version, saves_call=True, on=on
         )
 
     def review_decision(
@@ -138,14 +157,15 @@ class DeliberationUseCases(TrainingService):
             application_id,
             lambda app, call: app.review(approve, comment, by, on),
             expected_version=expected_version,
+            on=on,
         )
 
     def settle(self, application_id: UUID, *, on: date, expected_version: int | None = None) -> CommandResult:
         def decide(app: FundingApplication, call: Call) -> Sequence[Call]:
             settlement = app.settle(call.terms.criteria, on)
-            call.settle(app.id, settlement.amount)
+            call.settle(app.id, settlement.amount, on)
             return [call]
 
         return self.change_funding_application(
-            application_id, decide, expected_version=expected_version, saves_call=True
+            application_id, decide, expected_version=expected_version, saves_call=True, on=on
         )

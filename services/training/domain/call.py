@@ -12,10 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from services.training.domain.dates import not_before, upcast_recording_day
 from services.training.domain.errors import CallRefused, EnvelopeExceeded
 from services.training.domain.money import ZERO, euros, rate
 from shared.events import AuditedAggregate, event_value
@@ -30,6 +32,7 @@ class CallStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     RESULTS_PUBLISHED = "results_published"
+    CANCELLED = "cancelled"
 
 
 @event_value("training.eligibility_criteria")
@@ -135,30 +138,62 @@ def euros_min(fund_amount: Decimal) -> Decimal:
 
 
 class Call(AuditedAggregate):
-    """A call for projects. One per year: its id is derived from the year, so that two calls opened
-    for the same year collide on the id (the library refuses the second)."""
+    """A call for projects. Several may run in a year: each has a label, and its id derives from its
+    year and label, so that the same call opened twice (a retried command, an import run again)
+    collides on the id (the library refuses the second). A call without a label keeps the id calls
+    had when there was one per year (the 2015 demo call's id, every stored call's)."""
+
+    # Version 2 of the call's snapshots keeps the dates of its life (opening, closing, publication,
+    # latest decision). A version 1 snapshot did not: its opening is taken as its first day of
+    # applications, and the other dates stay unknown (their checks are skipped).
+    class_version = 2
 
     @staticmethod
-    def create_id(year: int) -> UUID:
-        return uuid5(NAMESPACE_URL, f"coorace:fms-call:{year}")
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["opened_on"] = state["terms"].opens_on
+        state.update(closed_on=None, published_on=None, last_decision_on=None, label="")
+
+    @staticmethod
+    def create_id(year: int, label: str = "") -> UUID:
+        return uuid5(NAMESPACE_URL, f"coorace:fms-call:{year}" + (f":{label}" if label else ""))
 
     @classmethod
-    def open(cls, year: int, terms: CallTerms, opened_on: date) -> Call:
+    def open(cls, year: int, terms: CallTerms, opened_on: date, label: str = "") -> Call:
         if not 2000 <= year <= 2100:
             raise CallRefused("year : l'année de l'appel est comprise entre 2000 et 2100", field="year")
+        label = check_text(label, "label").strip()
         terms.check()
-        return cls(year=year, terms=terms.in_cents(), opened_on=opened_on)
+        return cls(year=year, terms=terms.in_cents(), opened_on=opened_on, label=label)
 
     # --- events: each declared once, with the fields it stores -------------------------------
 
     class Opened(AuditedAggregate.Created):
+        """Version 2 adds `label`, which tells apart the calls of one year ("" for earlier calls)."""
+
         year: int
         terms: CallTerms
         opened_on: date
+        label: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["label"] = ""
 
     class Amended(AuditedAggregate.Event):
+        """Version 2 adds `on`, the day the amendment took effect (version 1 events get the day they
+        were recorded, in Paris)."""
+
         terms: CallTerms
         reason: str
+        on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            upcast_recording_day(state)
 
     class FirstApplicationReceived(AuditedAggregate.Event):
         pass
@@ -174,33 +209,72 @@ class Call(AuditedAggregate):
     class ResultsPublished(AuditedAggregate.Event):
         on: date
 
+    class Cancelled(AuditedAggregate.Event):
+        reason: str
+        on: date
+
     class AuditGranted(AuditedAggregate.Event):
         auditor_id: str
         reason: str
 
     class AwardCommitted(AuditedAggregate.Event):
+        """Version 2 adds `on`, the effective date of the decision or settlement that moved the money
+        (version 1 events get the day they were recorded, in Paris)."""
+
         application_id: UUID
         amount: Decimal
         replaced: Decimal  # the commitment the application held before this decision
         available_after: Decimal
+        on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            upcast_recording_day(state)
 
     class CommitmentReleased(AuditedAggregate.Event):
+        """Version 2 adds `on`, the effective date of the decision or settlement that moved the money
+        (version 1 events get the day they were recorded, in Paris)."""
+
         application_id: UUID
         amount: Decimal
         reason: str
         available_after: Decimal
+        on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            upcast_recording_day(state)
 
     class AwardSettled(AuditedAggregate.Event):
+        """Version 2 adds `on`, the effective date of the decision or settlement that moved the money
+        (version 1 events get the day they were recorded, in Paris)."""
+
         application_id: UUID
         committed: Decimal
         paid: Decimal
         released: Decimal
         available_after: Decimal
+        on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            upcast_recording_day(state)
 
     @event(Opened)
-    def __init__(self, year: int, terms: CallTerms, opened_on: date) -> None:
+    def __init__(self, year: int, terms: CallTerms, opened_on: date, label: str) -> None:
         self.year = year
+        self.label = label
         self.terms = terms
+        self.opened_on = opened_on
+        self.closed_on: date | None = None
+        self.published_on: date | None = None
+        self.last_decision_on: date | None = None  # the latest decision that moved the envelope
         self.status = CallStatus.OPEN.value
         self.top_ups = ZERO
         self.commitments: dict[str, Decimal] = {}  # outstanding commitment per application id
@@ -227,8 +301,14 @@ class Call(AuditedAggregate):
 
     # --- decisions about the call ----------------------------------------------------------
 
-    def amend(self, terms: CallTerms, reason: str) -> None:
+    @property
+    def starts_on(self) -> date:
+        """The first day of the call's life: its opening, or its first day of applications if earlier."""
+        return min(self.opened_on, self.terms.opens_on)
+
+    def amend(self, terms: CallTerms, reason: str, on: date) -> None:
         self._require_status(CallStatus.OPEN, "modifier l'appel")
+        not_before(on, self.starts_on, "la modification de l'appel", "l'ouverture de l'appel")
         if self.applications_received:
             raise CallRefused("l'appel ne peut plus être modifié : une candidature a déjà été déposée")
         check_text(reason, "reason", multi_line=True)
@@ -236,15 +316,24 @@ class Call(AuditedAggregate):
         terms = terms.in_cents()
         if terms == self.terms:
             raise CallRefused("rien à modifier : l'appel a déjà ces conditions")
-        self._amended(terms, reason)
+        self._amended(terms, reason, on)
 
     def require_accepting_applications(self, on: date) -> None:
+        self._require_not_cancelled("recevoir une candidature")
         if self.status != CallStatus.OPEN:
             raise CallRefused("l'appel à projets est clos : il n'accepte plus de candidatures ni de modifications")
         if on < self.terms.opens_on:
-            raise CallRefused(f"l'appel à projets n'ouvre que le {self.terms.opens_on:%d/%m/%Y}")
+            raise CallRefused(
+                f"on : l'appel à projets n'ouvre que le {self.terms.opens_on:%d/%m/%Y} "
+                f"(candidature datée du {on:%d/%m/%Y})",
+                field="on",
+            )
         if on > self.terms.closes_on:
-            raise CallRefused(f"l'appel à projets a clos le {self.terms.closes_on:%d/%m/%Y}")
+            raise CallRefused(
+                f"on : l'appel à projets a clos le {self.terms.closes_on:%d/%m/%Y} "
+                f"(candidature datée du {on:%d/%m/%Y})",
+                field="on",
+            )
 
     def receive_first_application(self) -> None:
         """Recorded once, with the first submitted application: from then on the terms are frozen."""
@@ -255,21 +344,51 @@ class Call(AuditedAggregate):
         amount = euros(amount)
         if amount <= 0:
             raise CallRefused("amount : un abondement doit être positif", field="amount")
+        self._require_not_cancelled("abonder l'enveloppe")
         if self.status == CallStatus.RESULTS_PUBLISHED:
             raise CallRefused("les résultats de l'appel sont publiés : l'enveloppe ne peut plus être abondée")
         if not check_text(reason, "reason", multi_line=True).strip():
             raise CallRefused(
                 "reason : un abondement indique son origine (par exemple le partenaire qui le verse)", field="reason"
             )
+        not_before(on, self.starts_on, "l'abondement", "l'ouverture de l'appel")
         self._topped_up(amount, reason, on)
 
     def close(self, on: date) -> None:
         self._require_status(CallStatus.OPEN, "clore l'appel")
+        not_before(on, self.terms.opens_on, "la clôture", "l'ouverture des candidatures")
         self._closed(on)
 
     def publish_results(self, on: date) -> None:
         self._require_status(CallStatus.CLOSED, "publier les résultats")
+        not_before(on, self.closed_on, "la publication des résultats", "la clôture de l'appel")
+        not_before(on, self.last_decision_on, "la publication des résultats", "la dernière décision")
         self._results_published(on)
+
+    def require_deliberation_date(self, on: date, act: str) -> None:
+        """Scores and decisions come after the call's closing (when it is closed) and before its
+        results are published; a cancelled call takes none."""
+        self._require_not_cancelled(f"enregistrer {act}")
+        not_before(on, self.closed_on, act, "la clôture de l'appel")
+
+    def cancel(self, reason: str, on: date) -> None:
+        """A call opened by mistake, or abandoned: it takes no more applications, decisions or money.
+        One that has committed or paid money is not cancelled (its decisions are taken back first)."""
+        self._require_not_cancelled("annuler l'appel")
+        if self.status == CallStatus.RESULTS_PUBLISHED:
+            raise CallRefused("les résultats de l'appel sont publiés : il ne peut plus être annulé")
+        if not check_text(reason, "reason", multi_line=True).strip():
+            raise CallRefused("reason : une annulation est motivée", field="reason")
+        if self.committed > 0 or self.paid > 0:
+            raise CallRefused(
+                f"l'appel a engagé {self.committed + self.paid} € : retirez ou rejetez d'abord ses décisions"
+            )
+        not_before(on, self.starts_on, "l'annulation", "l'ouverture de l'appel")
+        self._cancelled(reason, on)
+
+    def _require_not_cancelled(self, doing: str) -> None:
+        if self.status == CallStatus.CANCELLED:
+            raise CallRefused(f"impossible de {doing} : l'appel est annulé")
 
     def grant_audit(self, auditor_id: str, reason: str) -> None:
         check_text(auditor_id, "auditor_id")
@@ -290,7 +409,8 @@ class Call(AuditedAggregate):
         already holds (a new decision replaces its previous commitment)."""
         return self.available + self.commitment_of(application_id)
 
-    def commit(self, application_id: UUID, amount: Decimal) -> None:
+    def commit(self, application_id: UUID, amount: Decimal, on: date) -> None:
+        self._require_not_cancelled("engager l'enveloppe")
         if self.status == CallStatus.RESULTS_PUBLISHED:
             raise CallRefused(
                 "les résultats de l'appel sont publiés : plus aucune décision ne peut engager l'enveloppe"
@@ -298,18 +418,20 @@ class Call(AuditedAggregate):
         available = self.available_for(application_id)
         if amount > available:
             raise EnvelopeExceeded(amount, available)
-        self._committed(application_id, amount, self.commitment_of(application_id), available - amount)
+        self.require_deliberation_date(on, "la décision")
+        self._committed(application_id, amount, self.commitment_of(application_id), available - amount, on)
 
-    def release(self, application_id: UUID, reason: str) -> None:
+    def release(self, application_id: UUID, reason: str, on: date) -> None:
         held = self.commitment_of(application_id)
         if held > 0:
-            self._released(application_id, held, reason, self.available + held)
+            self._released(application_id, held, reason, self.available + held, on)
 
-    def settle(self, application_id: UUID, paid: Decimal) -> None:
+    def settle(self, application_id: UUID, paid: Decimal, on: date) -> None:
         held = self.commitment_of(application_id)
         if paid > held:
             raise CallRefused(f"le solde ({paid} €) ne peut dépasser le montant engagé ({held} €)")
-        self._settled(application_id, held, paid, held - paid, self.available + held - paid)
+        not_before(on, self.published_on, "le solde", "la publication des résultats")
+        self._settled(application_id, held, paid, held - paid, self.available + held - paid, on)
 
     def _require_status(self, status: CallStatus, doing: str) -> None:
         if self.status != status:
@@ -318,7 +440,7 @@ class Call(AuditedAggregate):
     # --- how each event changes the call ---------------------------------------------------
 
     @event(Amended)
-    def _amended(self, terms: CallTerms, reason: str) -> None:
+    def _amended(self, terms: CallTerms, reason: str, on: date) -> None:
         self.terms = terms
 
     @event(FirstApplicationReceived)
@@ -332,26 +454,42 @@ class Call(AuditedAggregate):
     @event(Closed)
     def _closed(self, on: date) -> None:
         self.status = CallStatus.CLOSED.value
+        self.closed_on = on
 
     @event(ResultsPublished)
     def _results_published(self, on: date) -> None:
         self.status = CallStatus.RESULTS_PUBLISHED.value
+        self.published_on = on
+
+    @event(Cancelled)
+    def _cancelled(self, reason: str, on: date) -> None:
+        self.status = CallStatus.CANCELLED.value
 
     @event(AuditGranted)
     def _audit_granted(self, auditor_id: str, reason: str) -> None:
         self.auditors = (*self.auditors, auditor_id)
 
     @event(AwardCommitted)
-    def _committed(self, application_id: UUID, amount: Decimal, replaced: Decimal, available_after: Decimal) -> None:
+    def _committed(
+        self, application_id: UUID, amount: Decimal, replaced: Decimal, available_after: Decimal, on: date
+    ) -> None:
         self.commitments[str(application_id)] = amount
+        self.last_decision_on = max(on, self.last_decision_on or on)
 
     @event(CommitmentReleased)
-    def _released(self, application_id: UUID, amount: Decimal, reason: str, available_after: Decimal) -> None:
+    def _released(self, application_id: UUID, amount: Decimal, reason: str, available_after: Decimal, on: date) -> None:
         self.commitments.pop(str(application_id), None)
+        self.last_decision_on = max(on, self.last_decision_on or on)
 
     @event(AwardSettled)
     def _settled(
-        self, application_id: UUID, committed: Decimal, paid: Decimal, released: Decimal, available_after: Decimal
+        self,
+        application_id: UUID,
+        committed: Decimal,
+        paid: Decimal,
+        released: Decimal,
+        available_after: Decimal,
+        on: date,
     ) -> None:
         self.commitments.pop(str(application_id), None)
         self.paid += paid
@@ -361,4 +499,5 @@ STATUS_LABELS = {
     CallStatus.OPEN.value: "ouvert",
     CallStatus.CLOSED.value: "clos",
     CallStatus.RESULTS_PUBLISHED.value: "résultats publiés",
+    CallStatus.CANCELLED.value: "annulé",
 }

@@ -7,7 +7,7 @@ looking anything up again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -36,10 +36,15 @@ def check_eligibility(
     terms: CallTerms,
     facts: Mapping[str, EnterpriseFacts | None],
     on: date,
+    *,
+    joined_later: Collection[str] = (),
 ) -> tuple[Check, ...]:
+    """`facts` are the register's facts on `on` (the call's closing date); `joined_later` the
+    enterprises the register knows now but that were not members on that day."""
     checks: list[Check] = []
     for enterprise in (lead, *content.partners):
-        checks += _enterprise_checks(enterprise, facts.get(enterprise.member_id), terms, on)
+        later = enterprise.member_id in joined_later
+        checks += _enterprise_checks(enterprise, facts.get(enterprise.member_id), terms, on, joined_later=later)
     if terms.criteria.integration_pathway_required:
         others = [t.title for t in content.trainings if not t.integration_pathway]
         checks.append(
@@ -68,9 +73,19 @@ def check_eligibility(
 
 
 def _enterprise_checks(
-    enterprise: Enterprise, facts: EnterpriseFacts | None, terms: CallTerms, on: date
+    enterprise: Enterprise, facts: EnterpriseFacts | None, terms: CallTerms, on: date, *, joined_later: bool = False
 ) -> list[Check]:
     name = enterprise.name
+    if facts is None and joined_later:
+        return [
+            Check(
+                code=f"active:{enterprise.member_id}",
+                label=f"{name} : adhérent actif",
+                passed=False,
+                expected=f"statut actif au {on:%d/%m/%Y}",
+                observed=f"pas encore adhérent au {on:%d/%m/%Y}",
+            )
+        ]
     if facts is None:
         return [
             Check(
@@ -86,7 +101,7 @@ def _enterprise_checks(
             code=f"active:{enterprise.member_id}",
             label=f"{facts.name} : adhérent actif",
             passed=facts.status == "active",
-            expected="statut actif",
+            expected=f"statut actif au {on:%d/%m/%Y}",
             observed=f"statut {MEMBER_STATUS_LABELS.get(facts.status, facts.status)}",
         )
     ]

@@ -18,8 +18,11 @@ class ApplicationNotFound(NotFound):
 
 
 class CallAlreadyOpened(Conflict):
-    def __init__(self, year: int) -> None:
-        super().__init__(f"un appel à projets Fonds Mutualisés Solidaires existe déjà pour {year}", year=year)
+    def __init__(self, year: int, label: str = "") -> None:
+        named = f" sous le libellé « {label} »" if label else " sans libellé (donnez-lui un `label`)"
+        super().__init__(
+            f"un appel à projets Fonds Mutualisés Solidaires existe déjà pour {year}{named}", year=year, label=label
+        )
 
 
 class CallRefused(CommandRefused):
@@ -50,3 +53,34 @@ class NotPermitted(DomainError):
 
     status_code = 403
     code = "forbidden"
+
+
+class DateOutOfOrder(CommandRefused):
+    """An act dated outside the call's life: before what must precede it, or after what must follow
+    it. The message names the field and both dates."""
+
+    code = "date_out_of_order"
+
+    def __init__(self, field: str, act: str, on: object, rule: str, bound_name: str, bound: object) -> None:
+        super().__init__(
+            f"{field} : {act} ({_day(on)}) ne peut être {rule} {bound_name} ({_day(bound)})",
+            field=field,
+            on=str(on),
+            bound=str(bound),
+        )
+
+
+class DateInFuture(CommandRefused):
+    code = "date_in_future"
+
+    def __init__(self, field: str, on: object, today: object) -> None:
+        super().__init__(
+            f"{field} : la date de l'acte ({_day(on)}) est dans le futur (nous sommes le {_day(today)})",
+            field=field,
+            on=str(on),
+            today=str(today),
+        )
+
+
+def _day(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion
+from services.training.domain.dates import not_before
 from services.training.domain.errors import ApplicationRefused, NotPermitted
 from services.training.domain.money import euros
 from services.training.domain.scoring import check_scores, mean_score, weighted_total
@@ -87,11 +88,21 @@ class FundingApplication(AuditedAggregate):
         on: date
 
     class EligibilityChecked(AuditedAggregate.Event):
+        """Version 2 adds `facts_on`, the day the register's facts were read as of (the call's
+        closing date); version 1 checks read the facts as they stood when the check was made."""
+
         checks: tuple[Check, ...]
         facts: tuple[EnterpriseFacts, ...]  # the register's facts the checks read
         allowed_maximum: Decimal
         eligible: bool
         on: date
+        facts_on: date
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["facts_on"] = state["on"]
 
     class CheckOverridden(AuditedAggregate.Event):
         """Version 2 adds `on`, the day of the override (version 1 events, stored before, did not
@@ -135,6 +146,13 @@ class FundingApplication(AuditedAggregate):
         score: Decimal | None
         envelope: EnvelopeView
         decided_by: str
+        on: date
+
+    class DecisionWithdrawn(AuditedAggregate.Event):
+        """Its decider took the decision back before its review; the money it committed went back."""
+
+        by: str
+        reason: str
         on: date
 
     class DecisionApproved(AuditedAggregate.Event):
@@ -181,6 +199,13 @@ class FundingApplication(AuditedAggregate):
         self.decided_by: str | None = None
         self.actuals: tuple[TrainingActual, ...] | None = None
         self.settled_amount: Decimal | None = None
+        # The dates the steps took effect, which the next steps may not precede.
+        self.drafted_on = on
+        self.submitted_on: date | None = None
+        self.decided_on: date | None = None
+        self.reviewed_on: date | None = None  # the latest review (approval or send-back)
+        self.actuals_on: date | None = None
+        self.decision_withdrawn_on: date | None = None
 
     # --- what the rules read ---------------------------------------------------------------
 
@@ -212,6 +237,7 @@ class FundingApplication(AuditedAggregate):
     def edit(self, call: Call, content: ApplicationContent, on: date) -> None:
         self._require(ApplicationStatus.DRAFT, doing="modifier le brouillon")
         call.require_accepting_applications(on)
+        not_before(on, self.drafted_on, "la modification du brouillon", "sa création")
         check_content(self.lead, content, call.terms, complete=False)
         if content == self.content:
             raise ApplicationRefused("rien à modifier : le brouillon contient déjà ces éléments")
@@ -220,12 +246,14 @@ class FundingApplication(AuditedAggregate):
     def submit(self, call: Call, on: date) -> None:
         self._require(ApplicationStatus.DRAFT, doing="déposer la candidature")
         call.require_accepting_applications(on)
+        not_before(on, self.drafted_on, "le dépôt", "la création du brouillon")
         check_content(self.lead, self.content, call.terms, complete=True)
         self._submitted(self.content, on)
 
     def amend(self, call: Call, content: ApplicationContent, reason: str, on: date) -> None:
         self._require(ApplicationStatus.SUBMITTED, doing="modifier la candidature déposée")
         call.require_accepting_applications(on)
+        not_before(on, self.submitted_on, "la modification de la candidature", "son dépôt")
         if self.score_totals:
             raise ApplicationRefused("la candidature a déjà été notée : elle ne peut plus être modifiée")
         if not check_text(reason, "reason", multi_line=True).strip():
@@ -238,11 +266,16 @@ class FundingApplication(AuditedAggregate):
     def withdraw(self, call: Call, reason: str, on: date) -> None:
         check_text(reason, "reason", multi_line=True)
         self._require(ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, doing="retirer la candidature")
-        call.require_accepting_applications(on)
+        if self.status == ApplicationStatus.SUBMITTED:
+            # A submitted application leaves while the call still takes applications; a draft, which
+            # never entered the call, may be withdrawn at any time (a draft left at the closing).
+            call.require_accepting_applications(on)
+        not_before(on, self.submitted_on or self.drafted_on, "le retrait", "la création de la candidature")
         self._withdrawn(reason, on)
 
     def report_actuals(self, actuals: tuple[TrainingActual, ...], on: date) -> None:
         self._require(ApplicationStatus.AWARDED, doing="déclarer les réalisations")
+        not_before(on, self.reviewed_on, "la déclaration des réalisations", "la notification de l'aide")
         planned = len(self.content.trainings)
         if sorted(a.training for a in actuals) != list(range(planned)):
             raise ApplicationRefused(
@@ -261,16 +294,26 @@ class FundingApplication(AuditedAggregate):
     # --- eligibility (automatic, and national staff's overrides) -------------------------------
 
     def record_eligibility(
-        self, checks: tuple[Check, ...], facts: tuple[EnterpriseFacts, ...], maximum: Decimal, on: date
+        self,
+        checks: tuple[Check, ...],
+        facts: tuple[EnterpriseFacts, ...],
+        maximum: Decimal,
+        on: date,
+        *,
+        facts_on: date | None = None,
     ) -> None:
+        """Record a check made on `on` from the register's facts as of `facts_on` (default: `on`)."""
         self._require(*OPEN_TO_DECISION, doing="vérifier l'éligibilité")
+        not_before(on, self.submitted_on, "la vérification de l'éligibilité", "le dépôt de la candidature")
         overrides = {code: reason for code, reason in self.overrides.items() if any(c.code == code for c in checks)}
-        self._eligibility_checked(checks, facts, maximum, self._eligible_with(checks, overrides), on)
+        eligible = self._eligible_with(checks, overrides)
+        self._eligibility_checked(checks, facts, maximum, eligible, on, facts_on or on)
 
     def override_check(self, code: str, reason: str, by: str, on: date) -> None:
         check_text(code, "check")
         check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="lever un critère d'éligibilité")
+        not_before(on, self.submitted_on, "la levée d'un critère", "le dépôt de la candidature")
         check = next((c for c in self.checks if c.code == code), None)
         if check is None:
             raise ApplicationRefused(
@@ -316,6 +359,7 @@ class FundingApplication(AuditedAggregate):
                 field="no_conflict_of_interest",
             )
         self._require(*OPEN_TO_DECISION, doing="noter la candidature")
+        not_before(on, self.submitted_on, "la notation", "le dépôt de la candidature")
         if self.eligibility != Eligibility.ELIGIBLE:
             raise ApplicationRefused("seules les candidatures éligibles sont notées")
         check_scores(grid, scores)
@@ -328,6 +372,7 @@ class FundingApplication(AuditedAggregate):
     ) -> None:
         check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="décider d'une aide")
+        self._require_decision_date(on)
         amount = euros(amount)
         if self.eligibility != Eligibility.ELIGIBLE:
             raise ApplicationRefused("la candidature n'est pas éligible : elle ne peut recevoir d'aide")
@@ -351,13 +396,32 @@ class FundingApplication(AuditedAggregate):
     def decide_rejection(self, reason: str, envelope: EnvelopeView, decided_by: str, on: date) -> None:
         check_text(reason, "reason", multi_line=True)
         self._require(*OPEN_TO_DECISION, doing="rejeter la candidature")
+        self._require_decision_date(on)
         if not reason.strip():
             raise ApplicationRefused("reason : un rejet est motivé", field="reason")
         self._rejection_decided(reason, self.score, envelope, decided_by, on)
 
+    def _require_decision_date(self, on: date) -> None:
+        not_before(on, self.submitted_on, "la décision", "le dépôt de la candidature")
+        not_before(on, self.reviewed_on, "la nouvelle décision", "le renvoi de la précédente")
+        not_before(on, self.decision_withdrawn_on, "la nouvelle décision", "le retrait de la précédente")
+
+    def withdraw_decision(self, by: str, reason: str, on: date) -> None:
+        """Its decider takes back a decision not reviewed yet (the caller releases its money); the
+        application awaits a decision again."""
+        check_text(reason, "reason", multi_line=True)
+        self._require(ApplicationStatus.DECIDED, doing="retirer la décision")
+        if by != self.decided_by:
+            raise NotPermitted("seul le membre de l'équipe nationale qui a pris la décision peut la retirer")
+        if not reason.strip():
+            raise ApplicationRefused("reason : le retrait d'une décision est motivé", field="reason")
+        not_before(on, self.decided_on, "le retrait de la décision", "la décision")
+        self._decision_withdrawn(by, reason, on)
+
     def review(self, approve: bool, comment: str, reviewer_id: str, on: date) -> None:
         check_text(comment, "comment", multi_line=True)
         self._require(ApplicationStatus.DECIDED, doing="relire la décision")
+        not_before(on, self.decided_on, "la relecture", "la décision")
         if reviewer_id == self.decided_by:
             raise NotPermitted("vous avez pris cette décision : un autre membre de l'équipe nationale doit la relire")
         if approve:
@@ -372,6 +436,7 @@ class FundingApplication(AuditedAggregate):
         self._require(ApplicationStatus.AWARDED, doing="solder l'aide")
         if self.actuals is None or self.decision_amount is None:
             raise ApplicationRefused("les réalisations n'ont pas encore été déclarées")
+        not_before(on, self.actuals_on, "le solde", "la déclaration des réalisations")
         delivered = self.actuals
         settlement = settle(self.decision_amount, self.content.trainings, delivered, criteria)
         self._settled(
@@ -398,6 +463,7 @@ class FundingApplication(AuditedAggregate):
     def _submitted(self, content: ApplicationContent, on: date) -> None:
         self.submitted = content
         self.status = ApplicationStatus.SUBMITTED.value
+        self.submitted_on = on
 
     @event(Amended)
     def _amended(self, content: ApplicationContent, reason: str, on: date) -> None:
@@ -416,6 +482,7 @@ class FundingApplication(AuditedAggregate):
         allowed_maximum: Decimal,
         eligible: bool,
         on: date,
+        facts_on: date,
     ) -> None:
         self.checks = checks
         self.overrides = {code: r for code, r in self.overrides.items() if any(c.code == code for c in checks)}
@@ -451,6 +518,7 @@ class FundingApplication(AuditedAggregate):
     ) -> None:
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "award", amount, decided_by
+        self.decided_on = on
 
     @event(RejectionDecided)
     def _rejection_decided(
@@ -458,18 +526,28 @@ class FundingApplication(AuditedAggregate):
     ) -> None:
         self.status = ApplicationStatus.DECIDED.value
         self.decision, self.decision_amount, self.decided_by = "reject", None, decided_by
+        self.decided_on = on
+
+    @event(DecisionWithdrawn)
+    def _decision_withdrawn(self, by: str, reason: str, on: date) -> None:
+        self.status = ApplicationStatus.SUBMITTED.value
+        self.decision, self.decision_amount, self.decided_by, self.decided_on = None, None, None, None
+        self.decision_withdrawn_on = on
 
     @event(DecisionApproved)
     def _decision_approved(self, reviewer_id: str, comment: str, on: date) -> None:
         self.status = (ApplicationStatus.AWARDED if self.decision == "award" else ApplicationStatus.REJECTED).value
+        self.reviewed_on = on
 
     @event(DecisionSentBack)
     def _decision_sent_back(self, reviewer_id: str, comment: str, on: date) -> None:
         self.status = ApplicationStatus.SENT_BACK.value
+        self.reviewed_on = on
 
     @event(ActualsReported)
     def _actuals_reported(self, actuals: tuple[TrainingActual, ...], on: date) -> None:
         self.actuals = actuals
+        self.actuals_on = on
 
     @event(Settled)
     def _settled(

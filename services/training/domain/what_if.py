@@ -30,12 +30,17 @@ class Outcome:
     outcome: OutcomeKind
 
 
+def ranked(candidates: list[Candidate]) -> list[Candidate]:
+    """Best score first (ties: the smaller request first, then by id, so the result is stable): the
+    order of the what-if and the rank in a decision file."""
+    return sorted(candidates, key=lambda c: (-c.score, c.requested, c.application_id))
+
+
 def simulate(candidates: list[Candidate], envelope: Decimal, cutoff_score: Decimal | None = None) -> list[Outcome]:
-    """Best score first (ties: the smaller request first, then by id, so the result is stable)."""
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.requested, c.application_id))
+    """Fund by rank (`ranked`) until the envelope is spent, skipping those below the cut-off."""
     remaining = envelope
     outcomes = []
-    for rank, candidate in enumerate(ranked, start=1):
+    for rank, candidate in enumerate(ranked(candidates), start=1):
         fundable = min(candidate.requested, candidate.allowed_maximum)
         if cutoff_score is not None and candidate.score < cutoff_score:
             outcomes.append(Outcome(rank, candidate, fundable, Decimal("0.00"), "below_cutoff"))

@@ -103,15 +103,7 @@ async def recount_dashboards(conn: asyncpg.Connection, tables: TableNames, call_
 
 
 async def _recount(conn: asyncpg.Connection, tables: TableNames, call_id: str) -> None:
-    rows: dict[tuple[str, str], dict[str, Any]] = {("call", ""): _empty(call_id, "call", "")}
-    for query, region_column, form_column in (
-        (_BY_APPLICATION, "lead_region", "lead_form"),
-        (_BY_ENTERPRISE, "region", "enterprise_form"),
-    ):
-        for record in await conn.fetch(query.format(applications=tables["applications"]), call_id):
-            key = _key(record, region_column, form_column)
-            row = rows.setdefault(key, _empty(call_id, *key))
-            row.update({k: v for k, v in dict(record).items() if k in FIGURE_NAMES})
+    rows = await count_figures(conn, tables["applications"], call_id)
     call = await conn.fetchrow(
         f"SELECT envelope_total, committed, paid, available FROM {tables['calls']} WHERE call_id = $1", call_id
     )
@@ -119,6 +111,51 @@ async def _recount(conn: asyncpg.Connection, tables: TableNames, call_id: str) -
         rows[("call", "")].update(dict(call))
     await conn.execute(f"DELETE FROM {tables['call_dashboard']} WHERE call_id = $1", call_id)
     await upsert_rows(conn, tables["call_dashboard"], CALL_DASHBOARD, list(rows.values()))
+
+
+async def count_figures(
+    conn: asyncpg.Connection, applications: str, call_id: str, *args: Any
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The dashboard's rows (without the envelope) counted over `applications`: the live table, or
+    the rows of the applications as of a date (`AS_OF_APPLICATIONS`, with their JSON as `$2`) — the
+    same counts either way."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {("call", ""): _empty(call_id, "call", "")}
+    for query, region_column, form_column in (
+        (_BY_APPLICATION, "lead_region", "lead_form"),
+        (_BY_ENTERPRISE, "region", "enterprise_form"),
+    ):
+        for record in await conn.fetch(query.format(applications=applications), call_id, *args):
+            key = _key(record, region_column, form_column)
+            row = rows.setdefault(key, _empty(call_id, *key))
+            row.update({k: v for k, v in dict(record).items() if k in FIGURE_NAMES})
+    return rows
+
+
+# The application rows as of a date, passed as JSON text in `$2`: the columns the counts read.
+AS_OF_APPLICATIONS = """jsonb_to_recordset($2::text::jsonb) AS applications(
+  call_id text, role text, status text, eligibility text, lead_region text, lead_form text, region text,
+  enterprise_form text, enterprise_id text, requested numeric, awarded numeric, settled numeric,
+  enterprise_planned_trainees int, enterprise_planned_hours int, enterprise_delivered_trainees int,
+  enterprise_delivered_hours int
+)"""
+AS_OF_COLUMNS = (
+    "call_id",
+    "role",
+    "status",
+    "eligibility",
+    "lead_region",
+    "lead_form",
+    "region",
+    "enterprise_form",
+    "enterprise_id",
+    "requested",
+    "awarded",
+    "settled",
+    "enterprise_planned_trainees",
+    "enterprise_planned_hours",
+    "enterprise_delivered_trainees",
+    "enterprise_delivered_hours",
+)
 
 
 def _empty(call_id: str, breakdown: str, key: str) -> dict[str, Any]:

@@ -3,10 +3,13 @@ one line per movement of money, with the balance after it. A pure fold of the ca
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from services.training.domain.call import Call, CallTerms
+from services.training.domain.dates import paris_day
 from services.training.projections.funding_application_rows import as_json
 from shared.events import UnknownEvent
 
@@ -20,6 +23,9 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
             "tenant_id": None,
             "region": None,
             "year": event.year,
+            "label": event.label,
+            "cancelled_on": None,
+            "cancellation_reason": None,
             "status": "open",
             "opened_on": event.opened_on,
             "closed_on": None,
@@ -46,6 +52,8 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
                 row.update(status="closed", closed_on=on)
             case Call.ResultsPublished(on=on):
                 row.update(status="results_published", results_published_on=on)
+            case Call.Cancelled(reason=reason, on=on):
+                row.update(status="cancelled", cancelled_on=on, cancellation_reason=reason)
             case Call.AuditGranted(auditor_id=auditor_id):
                 row["auditors"].append(auditor_id)
             case Call.AwardCommitted(application_id=application_id, amount=amount):
@@ -63,6 +71,49 @@ def apply_call_event(row: dict[str, Any] | None, event: Call.Event) -> dict[str,
     row["version"] = event.originator_version
     row["updated_at"] = event.timestamp
     return row
+
+
+def effective_on(event: Call.Event) -> date:
+    """The date a call's event took effect: the date of the act it records (acts without one, which
+    move no money, take effect the day they were recorded)."""
+    match event:
+        case Call.Opened(opened_on=on):
+            return on
+        case (
+            Call.Amended(on=on)
+            | Call.ToppedUp(on=on)
+            | Call.Closed(on=on)
+            | Call.ResultsPublished(on=on)
+            | Call.Cancelled(on=on)
+            | Call.AwardCommitted(on=on)
+            | Call.CommitmentReleased(on=on)
+            | Call.AwardSettled(on=on)
+        ):
+            return on
+        case Call.FirstApplicationReceived() | Call.AuditGranted():
+            return paris_day(event.timestamp)
+        case _:
+            raise UnknownEvent("effective date of a call's event", event)
+
+
+def call_as_of(
+    events: Iterable[Call.Event], as_of: date, known_at: datetime
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The call's row and ledger as they stood at the end of `as_of` (effective dates), from what
+    had been recorded by `known_at`: the same fold as the live projection, over the events that pass
+    both filters. None when the call had not been opened by then."""
+    row: dict[str, Any] | None = None
+    lines: list[dict[str, Any]] = []
+    for event in events:
+        if event.timestamp > known_at or effective_on(event) > as_of:
+            continue
+        if row is None and not isinstance(event, Call.Opened):
+            break  # opened later than asked: nothing else can apply
+        row = apply_call_event(row, event)
+        line = ledger_line(row, event)
+        if line is not None:
+            lines.append(line)
+    return row, lines
 
 
 def _set_terms(row: dict[str, Any], terms: CallTerms) -> None:
@@ -97,7 +148,13 @@ def ledger_line(row: dict[str, Any], event: Call.Event) -> dict[str, Any] | None
             kind, released = "released", amount
         case Call.AwardSettled(application_id=application_id, paid=amount, released=released):
             kind = "settled"
-        case Call.FirstApplicationReceived() | Call.Closed() | Call.ResultsPublished() | Call.AuditGranted():
+        case (
+            Call.FirstApplicationReceived()
+            | Call.Closed()
+            | Call.ResultsPublished()
+            | Call.Cancelled()
+            | Call.AuditGranted()
+        ):
             return None  # no money moved
         case _:
             raise UnknownEvent("envelope ledger", event)
@@ -115,6 +172,7 @@ def ledger_line(row: dict[str, Any], event: Call.Event) -> dict[str, Any] | None
         "committed": row["committed"],
         "paid": row["paid"],
         "available": row["available"],
+        "effective_on": effective_on(event),
         "actor_id": event.meta.actor_id,
         "recorded_at": event.timestamp,
     }

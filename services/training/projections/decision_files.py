@@ -50,7 +50,8 @@ def event_details(event: Any) -> Any:
 class DecisionFileProjection(Projection):
     name = "decision_files"
     # 2: an override's details carry its day (`on`, FundingApplication.CheckOverridden version 2)
-    version = 2
+    # 3: an eligibility check's details carry the day its facts were read as of (`facts_on`)
+    version = 3
     source = TRAINING_LOG
     tables = (DECISION_FILE,)
 

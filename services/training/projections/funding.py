@@ -35,6 +35,7 @@ CALLS = Table(
         ("tenant_id", "text"),
         ("region", "text"),
         ("year", "int NOT NULL"),
+        ("label", "text NOT NULL"),  # tells apart the calls of one year ("" for the first ones)
         ("title", "text NOT NULL"),
         ("status", "text NOT NULL"),
         ("opens_on", "date NOT NULL"),
@@ -42,6 +43,8 @@ CALLS = Table(
         ("opened_on", "date NOT NULL"),
         ("closed_on", "date"),
         ("results_published_on", "date"),
+        ("cancelled_on", "date"),
+        ("cancellation_reason", "text"),
         ("fund_amount", "numeric NOT NULL"),
         ("envelope_initial", "numeric NOT NULL"),
         ("top_ups", "numeric NOT NULL"),
@@ -75,6 +78,7 @@ ENVELOPE_LEDGER = Table(
         ("committed", "numeric NOT NULL"),
         ("paid", "numeric NOT NULL"),
         ("available", "numeric NOT NULL"),
+        ("effective_on", "date NOT NULL"),  # the date the movement took effect
         ("actor_id", "text NOT NULL"),
         ("recorded_at", "timestamptz NOT NULL"),
     ),
@@ -169,7 +173,7 @@ REVIEWER_ASSIGNMENTS = Table(
 
 class FundingProjection(Projection):
     name = "funding"
-    version = 2  # 2: amounts of the dashboards to the cent
+    version = 3  # 2: amounts of the dashboards to the cent; 3: the ledger's effective dates, calls' labels
     source = TRAINING_LOG
     tables = (CALLS, ENVELOPE_LEDGER, AUDIT_GRANTS, APPLICATIONS, REVIEWER_ASSIGNMENTS, CALL_DASHBOARD)
 

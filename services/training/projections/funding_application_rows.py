@@ -8,11 +8,14 @@ see the application, and a regional delegate the applications of their region's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 
+from services.training.domain.dates import paris_day
 from services.training.domain.funding_application import FundingApplication
 from services.training.domain.scoring import mean_score
 from services.training.domain.values import ApplicationContent
@@ -38,6 +41,50 @@ ENTERPRISE_COLUMNS = (
 def as_json(value: Any) -> Any:
     """Value objects as plain JSON values (amounts and dates as strings), as stored in jsonb."""
     return msgspec.to_builtins(value)
+
+
+def effective_on(event: FundingApplication.Event) -> date:
+    """The date an application's event took effect: the act's own date (an assignment of a reviewer,
+    which records none, takes effect the day it was recorded)."""
+    match event:
+        case FundingApplication.ReviewerAssigned():
+            return paris_day(event.timestamp)
+        case (
+            FundingApplication.Drafted(on=on)
+            | FundingApplication.Edited(on=on)
+            | FundingApplication.Submitted(on=on)
+            | FundingApplication.Amended(on=on)
+            | FundingApplication.Withdrawn(on=on)
+            | FundingApplication.EligibilityChecked(on=on)
+            | FundingApplication.CheckOverridden(on=on)
+            | FundingApplication.Scored(on=on)
+            | FundingApplication.AwardDecided(on=on)
+            | FundingApplication.RejectionDecided(on=on)
+            | FundingApplication.DecisionWithdrawn(on=on)
+            | FundingApplication.DecisionApproved(on=on)
+            | FundingApplication.DecisionSentBack(on=on)
+            | FundingApplication.ActualsReported(on=on)
+            | FundingApplication.Settled(on=on)
+        ):
+            return on
+        case _:
+            raise UnknownEvent("effective date of an application's event", event)
+
+
+def application_as_of(
+    events: Iterable[FundingApplication.Event], as_of: date, known_at: datetime
+) -> dict[str, Any] | None:
+    """The application's state at the end of `as_of` (effective dates), from what had been recorded
+    by `known_at`: the live projection's fold over the events that pass both filters. None when it
+    had not been drafted by then."""
+    state: dict[str, Any] | None = None
+    for event in events:
+        if event.timestamp > known_at or effective_on(event) > as_of:
+            continue
+        if state is None and not isinstance(event, FundingApplication.Drafted):
+            break
+        state = apply_funding_application_event(state, event)
+    return state
 
 
 def apply_funding_application_event(state: dict[str, Any] | None, event: FundingApplication.Event) -> dict[str, Any]:
@@ -103,6 +150,8 @@ def _apply(state: dict[str, Any], event: FundingApplication.Event) -> None:
             _award_decided(state, event)
         case FundingApplication.RejectionDecided():
             _rejection_decided(state, event)
+        case FundingApplication.DecisionWithdrawn():
+            state.update(status="submitted", decision=None, decided_on=None)  # its file keeps the story
         case FundingApplication.DecisionApproved():
             _decision_approved(state, event)
         case FundingApplication.DecisionSentBack():
