@@ -60,13 +60,14 @@ class MembershipApplication(ServiceApplication):
         joined_on: date,
         contact: Contact,
         city: str,
+        after_split: str | None = None,
     ) -> CommandResult:
         member = Member.register(
             name=name, siret=siret, forms=forms, region=region, joined_on=joined_on, contact=contact, city=city
         )
         registry = self.regions()
         registry.require_active(region, joined_on)
-        follow_successions(registry, member, joined_on)
+        follow_successions(registry, member, joined_on, after_split)
         siret = member.siret
         try:
             # The index aggregate's id is derived from the SIRET: a second registration collides on
@@ -121,14 +122,21 @@ class MembershipApplication(ServiceApplication):
         )
 
     def move_to_region(
-        self, member_id: UUID, *, region: str, effective_on: date, reason: str, expected_version: int | None = None
+        self,
+        member_id: UUID,
+        *,
+        region: str,
+        effective_on: date,
+        reason: str,
+        after_split: str | None = None,
+        expected_version: int | None = None,
     ) -> CommandResult:
         registry = self.regions()
         registry.require_active(region, effective_on)
 
         def move(member: Member) -> None:
             member.move_to_region(region, effective_on, reason)
-            follow_successions(registry, member, effective_on)
+            follow_successions(registry, member, effective_on, after_split)
 
         return self.change(self._member(member_id, expected_version), move)
 

@@ -189,6 +189,24 @@ async def test_a_split_leaving_a_member_out_or_sending_it_elsewhere_writes_nothi
     assert {r["code"]: r["status"] for r in regions.json()}["CLI"] == "active"
 
 
+async def test_a_joiner_recorded_after_a_split_is_placed_in_the_old_region_and_the_successor_named(api: Api) -> None:
+    orleans, limoges = await given_cli_members(api)
+    await api.client.post(
+        f"{REGIONS}/splits",
+        json=cli_split([{"member_id": orleans, "region": "CVL"}, {"member_id": limoges, "region": "LIM"}]),
+        headers=api.staff,
+    )
+    late = registration(region="CLI", siret=valid_siret(13), name="Tulle Emploi", joined_on="2015-04-01")
+    refused = await api.client.post(MEMBERS, json=late, headers=api.staff)
+    assert refused.status_code == 422 and refused.json()["extra"]["field"] == "after_split", refused.text
+    assert "la région CLI a été scindée en CVL et LIM le 01/01/2016" in refused.json()["detail"]
+    placed = await api.client.post(MEMBERS, json={**late, "after_split": "LIM"}, headers=api.staff)
+    assert placed.status_code == 201, placed.text
+    wait = {"wait_for": placed.json()["notification_id"]}
+    assert (await record_on(api, placed.json()["id"], "2015-06-01", api.staff, wait)).json()["region"] == "CLI"
+    assert (await record_on(api, placed.json()["id"], "2016-06-01", api.staff, wait)).json()["region"] == "LIM"
+
+
 async def test_region_history_is_for_national_staff_only(api: Api) -> None:
     await given_registered_member(api)
     delegate = api.token("regional_delegate", region="NPC")

@@ -167,9 +167,30 @@ def test_a_member_placed_late_in_a_region_renamed_then_merged_follows_both() -> 
     ]
 
 
-def test_a_member_placed_late_in_a_split_region_is_refused_naming_the_successors() -> None:
+def cli_split_in_2016() -> RegionRegistry:
     registry = RegionRegistry(regions=REGIONS_2015)
     registry.split("CLI", (("CVL", "Centre-Val de Loire"), ("LIM", "Limousin")), REFORM)
+    return registry
+
+
+def test_a_member_placed_late_in_a_split_region_is_refused_naming_the_successors() -> None:
     member = member_in("CLI", date(2015, 3, 1))
-    with pytest.raises(MemberRefused, match="la région CLI a été scindée en CVL et LIM le 01/01/2016"):
-        follow_successions(registry, member, date(2015, 3, 1))
+    with pytest.raises(MemberRefused, match="la région CLI a été scindée en CVL et LIM le 01/01/2016") as refused:
+        follow_successions(cli_split_in_2016(), member, date(2015, 3, 1))
+    assert refused.value.details["field"] == "after_split"
+    with pytest.raises(MemberRefused, match="doit être affecté à l'une d'elles"):
+        follow_successions(cli_split_in_2016(), member_in("CLI", date(2015, 3, 1)), date(2015, 3, 1), "BRE")
+
+
+def test_a_member_placed_late_in_a_split_region_follows_the_successor_named() -> None:
+    member = member_in("CLI", date(2015, 3, 1))
+    follow_successions(cli_split_in_2016(), member, date(2015, 3, 1), after_split="LIM")
+    assert member.region == "LIM"
+    moved = member.collect_events()[-1]
+    assert isinstance(moved, Member.MovedToRegion) and moved.effective_on == REFORM
+
+
+def test_a_successor_named_where_no_split_follows_is_refused() -> None:
+    member = member_in("BRE", date(2015, 3, 1))
+    with pytest.raises(MemberRefused, match="after_split"):
+        follow_successions(cli_split_in_2016(), member, date(2015, 3, 1), after_split="LIM")

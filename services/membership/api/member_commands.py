@@ -148,6 +148,7 @@ class MemberCommandController(Controller):
             region=data.region,
             effective_on=or_today(data.effective_on),
             reason=data.reason,
+            after_split=data.after_split,
         )
 
     @member_command(

@@ -79,6 +79,7 @@ class MemberController(Controller):
                 joined_on=data.joined_on,
                 contact=data.contact.as_contact(),
                 city=data.city,
+                after_split=data.after_split,
             ),
             name="register_member",
             status_code=201,

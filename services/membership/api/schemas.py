@@ -39,6 +39,20 @@ REGION_CODE_PATTERN = r"^[A-Z]+(?!\n)$"
 RegionCode = Annotated[
     str, Meta(min_length=2, max_length=8, pattern=REGION_CODE_PATTERN, description="A region's code, e.g. NPC")
 ]
+# An optional region code: the bounds inside the union, so that the document states them.
+AfterSplit = (
+    Annotated[
+        str,
+        Meta(
+            min_length=2,
+            max_length=8,
+            pattern=REGION_CODE_PATTERN,
+            description="When the region is split after the date given (a split recorded since): the new region "
+            "the member belongs to from the split on (required then, refused otherwise)",
+        ),
+    ]
+    | None
+)
 # Litestar's OpenAPI generator drops the bounds of a list's items (msgspec still enforces them): a
 # list of region codes states them again for the document.
 _REGION_CODE_ITEMS = {"type": "string", "minLength": 2, "maxLength": 8, "pattern": REGION_CODE_PATTERN}
@@ -90,6 +104,7 @@ class MemberRegistration(Strict):
     joined_on: Annotated[date, Meta(description="The date it joined the federation")]
     contact: ContactField
     city: Annotated[Text, Meta(description="The town of its head office")]
+    after_split: AfterSplit = None
 
 
 class DetailsChange(Strict):
@@ -115,6 +130,7 @@ class RegionMove(Strict):
     region: Annotated[RegionCode, Meta(description="The region it moves to: an active region's code")]
     reason: Reason
     effective_on: EffectiveOn = None
+    after_split: AfterSplit = None
 
 
 class CertificationIn(Strict):

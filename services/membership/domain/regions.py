@@ -251,22 +251,34 @@ class RegionRegistry(AuditedAggregate):
             self._open(new_code, name, effective_on)
 
 
-def follow_successions(registry: RegionRegistry, member: Member, on: date) -> None:
+def follow_successions(registry: RegionRegistry, member: Member, on: date, after_split: str | None = None) -> None:
     """A member placed in a region that a recorded merger or rename ends later moves to its
     successor on that date, like the members the change moved when it was recorded. A split names
-    no single successor: placing a member there before it is refused, naming the successors."""
+    no single successor: the caller says which one (`after_split`), or the placement is refused,
+    naming the successors."""
+    split_followed = False
     while (ending := registry.ending_after(member.region, on)) is not None:
         if ending.by == SPLIT:
-            raise MemberRefused(
-                f"{ending.words(member.region)} : un membre placé dans {member.region} avant cette date ne peut "
-                "pas y être placé après coup (placez-le dans la région qui lui succède, à partir de cette date)",
-                field="region",
-            )
-        successor = ending.successors[0]
-        if successor == member.region:
-            return  # a merger that keeps this code: the member stays
-        reason = (
-            f"{'fusion' if ending.by == MERGER else 'changement de nom'} de la région {member.region} ({successor})"
-        )
+            if after_split not in ending.successors:
+                raise MemberRefused(
+                    f"le champ « after_split » : {ending.words(member.region)} ; un membre placé dans "
+                    f"{member.region} avant cette date doit être affecté à l'une d'elles "
+                    f"({', '.join(ending.successors)})",
+                    field="after_split",
+                )
+            successor, reason = after_split, f"scission de la région {member.region}"
+            split_followed = True
+        else:
+            successor = ending.successors[0]
+            if successor == member.region:
+                return  # a merger that keeps this code: the member stays
+            change = "fusion" if ending.by == MERGER else "changement de nom"
+            reason = f"{change} de la région {member.region} ({successor})"
         member.move_to_region(successor, ending.on, reason)
         on = ending.on
+    if after_split is not None and not split_followed:
+        raise MemberRefused(
+            "le champ « after_split » ne sert qu'à un membre placé dans une région scindée après la date du "
+            "placement : il n'y en a pas ici",
+            field="after_split",
+        )
