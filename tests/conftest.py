@@ -22,10 +22,6 @@ from shared.database import DatabaseAddress
 from tests.helpers.api import Api
 from tests.helpers.settings import make_settings
 
-# `Api` and `make_settings` live in tests/helpers/; named here too for the test modules that still
-# import them from this file (to import from tests.helpers instead).
-__all__ = ["TEMPLATE", "Api", "make_settings"]
-
 # One template per test session, so that sessions running side by side never share it.
 TEMPLATE = f"coorace_test_template_{os.getpid()}"
 

@@ -21,8 +21,9 @@ import pytest_asyncio
 
 from shared.auth import Principal, Role
 from shared.events import command_context
-from tests.conftest import TEMPLATE, Api, make_settings
-from tests.e2e.test_assessment_api import (
+from tests.conftest import TEMPLATE
+from tests.helpers.api import Api
+from tests.helpers.assessment_api import (
     BASE,
     DOCUMENT,
     answer_everything,
@@ -33,6 +34,7 @@ from tests.e2e.test_assessment_api import (
     platform_of,
     principal,
 )
+from tests.helpers.settings import make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -20,17 +20,19 @@ import pytest
 import pytest_asyncio
 
 from shared.events import command_context
-from tests.conftest import TEMPLATE, Api, make_settings
-from tests.e2e.test_assessment_access import caught_up
-from tests.e2e.test_assessment_api import (
+from tests.conftest import TEMPLATE
+from tests.helpers.api import Api
+from tests.helpers.assessment_api import (
     BASE,
     DOCUMENT,
     answer_everything,
     cap_app,
+    caught_up,
     given_member,
     platform_of,
     principal,
 )
+from tests.helpers.settings import make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

@@ -11,7 +11,8 @@ import jwt
 
 from shared.decoding import MAX_BODY_BYTES, MAX_BODY_DEPTH
 from shared.observability import registry
-from tests.e2e.test_assessment_api import (
+from tests.helpers.api import Api
+from tests.helpers.assessment_api import (
     BASE,
     admin,
     cap_app,
@@ -20,7 +21,6 @@ from tests.e2e.test_assessment_api import (
     given_started,
     platform_of,
 )
-from tests.helpers.api import Api
 
 
 def signed(api: Api, **claims: Any) -> dict[str, str]:

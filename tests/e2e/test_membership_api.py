@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.membership_api import (
     given_regions,
     given_registered_member,

@@ -7,7 +7,7 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 NETWORK = "/api/membership/network/dashboard"
 

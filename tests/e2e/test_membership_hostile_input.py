@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.membership.domain.member import Form
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.membership_api import VALID_SIRET, given_regions, given_registered_member, registration
 
 MEMBERS = "/api/membership/members"

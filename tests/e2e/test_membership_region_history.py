@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.membership_api import given_registered_member, registration
 from tests.helpers.siret import valid_siret
 

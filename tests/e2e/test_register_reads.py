@@ -13,7 +13,7 @@ from uuid import UUID
 from services.membership.application import MembershipApplication
 from services.membership.domain.member import Certification
 from services.membership.read_gate import REGISTER_READS
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.integration.membership_helpers import register
 
 TODAY = date.today().isoformat()

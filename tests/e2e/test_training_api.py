@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.training_api import (
     BASE,
     admin,

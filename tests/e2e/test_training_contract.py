@@ -24,7 +24,7 @@ from services.training.read_models import (
     WhatIf,
 )
 from shared.values import MONEY_PATTERN
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.training_api import (
     BASE,
     admin,

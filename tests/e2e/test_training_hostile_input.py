@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.training_api import (
     BASE,
     admin,

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.training_api import (
     BASE,
     admin,

@@ -3,7 +3,7 @@ Hauts-de-France, HDF's delegate reads the FMS figures and applications recorded 
 
 from __future__ import annotations
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.helpers.training_api import (
     given_awarded,
     given_call,

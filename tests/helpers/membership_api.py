@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Api
+from tests.helpers.api import Api
 
 VALID_SIRET = "73282932000074"
 

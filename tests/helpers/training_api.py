@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.platform import Platform
-from tests.conftest import Api
+from tests.helpers.api import Api
 from tests.integration import training_helpers as support
 
 BASE = "/api/training"

@@ -16,7 +16,7 @@ from shared.database import DatabaseAddress
 from shared.platform import Platform
 from shared.projection import catch_up, rebuild
 from shared.tenancy import ReadScope, scoped_connection
-from tests.conftest import make_settings
+from tests.helpers.settings import make_settings
 from tests.integration.training_helpers import training_app
 
 

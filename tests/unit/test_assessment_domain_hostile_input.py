@@ -22,7 +22,7 @@ from services.assessment.domain.referential_version import ReferentialVersion
 from services.assessment.domain.sheet import dump_sheet, load_sheet
 from shared.errors import InvalidInput
 from shared.events import command_context
-from tests.unit.test_assessment_aggregate import (
+from tests.helpers.assessment_domain import (
     DELEGATE,
     REFERENTIAL,
     T0,
