@@ -263,7 +263,7 @@ def a_call_of(training: TrainingApplication, count: int, year: int) -> UUID:
                 view = EnvelopeView(call.envelope_total, call.available, call.available)
                 if award:
                     app.decide_award(Decimal("1000.00"), Decimal("1250.00"), "Retenu", view, "staff-1", TODAY)
-                    call.commit(app.id, Decimal("1000.00"))
+                    call.commit(app.id, Decimal("1000.00"), TODAY)
                 else:
                     app.decide_rejection("Note insuffisante", view, "staff-1", TODAY)
                 if state < 16:

@@ -42,6 +42,7 @@ from tests.helpers.training_api import (
 CREATING = {
     f"{BASE}/calls",
     f"{BASE}/calls/{{call_id}}/applications",
+    f"{BASE}/calls/{{call_id}}/recorded-applications",
     f"{BASE}/calls/{{call_id}}/top-ups",
     f"{BASE}/calls/{{call_id}}/audit-grants",
     f"{BASE}/applications/{{application_id}}/amendments",

@@ -175,7 +175,8 @@ async def test_a_call_snapshot_stored_before_version_2_loads_with_its_opening_as
     stored = app.mapper.to_stored_event(Snapshot.take(call))
     state = app.mapper.transcoder.decode(stored.state)
     # A snapshot stores the aggregate's attributes (and its class_version) under `state`.
-    for name in ("opened_on", "closed_on", "published_on", "last_decision_on", "label", "class_version"):
+    removed = ("opened_on", "closed_on", "published_on", "first_decision_on", "last_decision_on", "label")
+    for name in (*removed, "class_version"):
         del state["state"][name]
     old = StoredEvent(
         originator_id=stored.originator_id,

@@ -177,3 +177,11 @@ def test_the_cancellation_is_on_the_call_row() -> None:
         row = apply_call_event(row, event)  # type: ignore[arg-type]
     assert row is not None
     assert (row["status"], row["cancelled_on"], row["cancellation_reason"]) == ("cancelled", OPENS, "ouvert par erreur")
+
+
+def test_a_closure_cannot_follow_a_decision_already_recorded() -> None:
+    call = opened()
+    call.commit(uuid4(), Decimal(1000), CLOSES - timedelta(days=5))
+    refused = refusal(lambda: call.close(CLOSES))
+    assert "première décision" in refused.message and f"{CLOSES - timedelta(days=5):%d/%m/%Y}" in refused.message
+    call.close(CLOSES - timedelta(days=5))

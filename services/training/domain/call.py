@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from services.training.domain.dates import not_before, upcast_recording_day
+from services.training.domain.dates import not_after, not_before, upcast_recording_day
 from services.training.domain.errors import CallRefused, EnvelopeExceeded
 from services.training.domain.money import ZERO, euros, rate
 from shared.events import AuditedAggregate, event_value
@@ -151,7 +151,7 @@ class Call(AuditedAggregate):
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["opened_on"] = state["terms"].opens_on
-        state.update(closed_on=None, published_on=None, last_decision_on=None, label="")
+        state.update(closed_on=None, published_on=None, first_decision_on=None, last_decision_on=None, label="")
 
     @staticmethod
     def create_id(year: int, label: str = "") -> UUID:
@@ -274,7 +274,10 @@ class Call(AuditedAggregate):
         self.opened_on = opened_on
         self.closed_on: date | None = None
         self.published_on: date | None = None
-        self.last_decision_on: date | None = None  # the latest decision that moved the envelope
+        # The first and latest decisions that moved the envelope (a rejection that released nothing
+        # is not seen here).
+        self.first_decision_on: date | None = None
+        self.last_decision_on: date | None = None
         self.status = CallStatus.OPEN.value
         self.top_ups = ZERO
         self.commitments: dict[str, Decimal] = {}  # outstanding commitment per application id
@@ -357,6 +360,7 @@ class Call(AuditedAggregate):
     def close(self, on: date) -> None:
         self._require_status(CallStatus.OPEN, "clore l'appel")
         not_before(on, self.terms.opens_on, "la clôture", "l'ouverture des candidatures")
+        not_after(on, self.first_decision_on, "la clôture", "la première décision")
         self._closed(on)
 
     def publish_results(self, on: date) -> None:
@@ -474,11 +478,15 @@ class Call(AuditedAggregate):
         self, application_id: UUID, amount: Decimal, replaced: Decimal, available_after: Decimal, on: date
     ) -> None:
         self.commitments[str(application_id)] = amount
-        self.last_decision_on = max(on, self.last_decision_on or on)
+        self._decided_on(on)
 
     @event(CommitmentReleased)
     def _released(self, application_id: UUID, amount: Decimal, reason: str, available_after: Decimal, on: date) -> None:
         self.commitments.pop(str(application_id), None)
+        self._decided_on(on)
+
+    def _decided_on(self, on: date) -> None:
+        self.first_decision_on = min(on, self.first_decision_on or on)
         self.last_decision_on = max(on, self.last_decision_on or on)
 
     @event(AwardSettled)
