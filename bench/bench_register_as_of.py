@@ -3,11 +3,13 @@
     .venv/bin/python bench/bench_register_as_of.py [--events 150000] [--requests 200]
 
 Uses `DATABASE_URL` (default: the local PostgreSQL at 127.0.0.1:5432) and creates a scratch
-database `coorace_bench_register_as_of` there. It writes the log (members with five events each:
-registration, Accord Groupe, dues called and paid, then a move or a correction of forms recorded
-later with an earlier date; one in ten with a collective certificate, some lost; a few changes
-dated in the future), brings the read models up to date, then sends each read through the real
-HTTP app (in process) and prints p50 / p99 of each, one at a time and six at once.
+database `coorace_bench_register_as_of` there (`BENCH_DB` names another: to measure an older
+version of the code beside this one, each on a log built by its own projection). It writes the
+log (members with five events each: registration, Accord Groupe, dues called and paid, then a
+move or a correction of forms recorded later with an earlier date; one in ten with a collective
+certificate, some lost; a few changes dated in the future), brings the read models up to date,
+then sends each read through the real HTTP app (in process) and prints p50 / p99 of each, one at
+a time and six at once.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from shared.projection import catch_up
 from shared.tenancy import ReadScope, scoped_connection
 
 SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-BENCH_DB = "coorace_bench_register_as_of"
+BENCH_DB = os.environ.get("BENCH_DB", "coorace_bench_register_as_of")  # another name: compare two versions
 REGIONS = ("BRE", "NPC", "IDF", "PAC", "RAL", "AQU", "PDL", "MPY")
 
 
