@@ -14,7 +14,7 @@ from services.membership.application import MembershipApplication
 from services.membership.domain.member import Certification
 from services.membership.read_gate import REGISTER_READS
 from tests.helpers.api import Api
-from tests.integration.membership_helpers import register
+from tests.helpers.membership_application import register
 
 TODAY = date.today().isoformat()
 COLLECTIVE = Certification("CEDRE", "collective", date(2014, 6, 1), date(2030, 6, 1), "COLL-NPC")

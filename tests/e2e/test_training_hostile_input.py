@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import training_application as support
 from tests.helpers.api import Api
 from tests.helpers.training_api import (
     BASE,
@@ -27,7 +28,6 @@ from tests.helpers.training_api import (
     reviewer,
     scores_body,
 )
-from tests.integration import training_helpers as support
 
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f"]
 NOT_AMOUNTS: list[Any] = [

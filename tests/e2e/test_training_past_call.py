@@ -28,7 +28,7 @@ from tests.helpers.training_api import (
     scores_body,
     staff,
 )
-from tests.integration.training_helpers import content, member, training_app
+from tests.helpers.training_application import content, member, training_app
 
 OPENS, CLOSES = date(2012, 1, 16), date(2012, 3, 31)
 

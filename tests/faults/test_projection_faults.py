@@ -34,14 +34,14 @@ from shared.projection import (
     projection_status,
     rebuild,
 )
-from tests.faults.projection_probe import (
+from tests.helpers.membership_application import membership, register
+from tests.helpers.projection_probe import (
     FailsWhenRebuilt,
     HangsWhenRebuilt,
     PoisonProbe,
     membership_with_probe,
     reset_probe,
 )
-from tests.integration.membership_helpers import membership, register
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 POLICY = RunnerPolicy(max_attempts=3, first_backoff=0.05, max_backoff=0.2)
@@ -235,7 +235,7 @@ import asyncpg
 import httpx
 from shared.platform import init_connection
 from shared.projection import ProjectionStore, rebuild
-from tests.faults.projection_probe import HangsWhenRebuilt
+from tests.helpers.projection_probe import HangsWhenRebuilt
 
 async def main(url):
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4, init=init_connection)

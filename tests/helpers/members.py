@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shared.platform import Platform
+from tests.helpers.membership_application import membership, register
 from tests.helpers.projections import catch_up_everything
-from tests.integration.membership_helpers import membership, register
 
 
 async def given_three_members(platform: Platform) -> tuple[str, str, str]:

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from shared.platform import Platform
+from tests.helpers import training_application as support
 from tests.helpers.api import Api
-from tests.integration import training_helpers as support
 
 BASE = "/api/training"
 TODAY = date.today()

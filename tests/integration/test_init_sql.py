@@ -24,8 +24,8 @@ from shared.config import Settings
 from shared.database import DatabaseAddress
 from shared.migrations import READER_ROLE
 from shared.platform import Platform
+from tests.helpers.membership_application import membership, register
 from tests.helpers.projections import catch_up_everything
-from tests.integration.membership_helpers import membership, register
 
 INIT_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgres" / "init.sql"
 # Every character that must be percent-encoded in a URL's password, and more.

@@ -12,7 +12,7 @@ from services.membership.domain.errors import SiretAlreadyRegistered
 from shared.events import command_context
 from shared.eventstore import IdempotencyClaim, IntegrityError, idempotency_claim
 from shared.platform import Platform
-from tests.integration.membership_helpers import membership, register
+from tests.helpers.membership_application import membership, register
 
 
 async def test_events_carry_actor_role_tenant_and_correlation(platform: Platform) -> None:

@@ -37,8 +37,8 @@ from shared.projection import (
 )
 from shared.readmodel import TableNames
 from shared.tenancy import ReadScope, scoped_connection
+from tests.helpers.membership_application import membership, register
 from tests.helpers.projections import catch_up_everything
-from tests.integration.membership_helpers import membership, register
 
 # Still imported from here by test modules of one service (to import from tests.helpers instead).
 __all__ = ["catch_up_everything"]

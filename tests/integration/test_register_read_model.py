@@ -14,8 +14,8 @@ from services.membership.domain.member import Certification
 from shared.platform import Platform
 from shared.projection import rebuild
 from shared.tenancy import ReadScope, scoped_connection
+from tests.helpers.membership_application import membership, register
 from tests.helpers.projections import catch_up_everything
-from tests.integration.membership_helpers import membership, register
 
 GROUP_CERTIFICATE = Certification(
     scheme="CEDRE_ISO_9001",

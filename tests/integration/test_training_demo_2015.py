@@ -17,7 +17,7 @@ from shared.platform import Platform
 from shared.projection import catch_up, rebuild
 from shared.tenancy import ReadScope, scoped_connection
 from tests.helpers.settings import make_settings
-from tests.integration.training_helpers import training_app
+from tests.helpers.training_application import training_app
 
 
 @pytest.fixture(scope="module")

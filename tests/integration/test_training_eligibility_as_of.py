@@ -9,8 +9,8 @@ from uuid import UUID
 
 from services.membership.domain.member import Contact
 from shared.platform import Platform
-from tests.integration.membership_helpers import membership, valid_siret
-from tests.integration.training_helpers import catch_up_all, content, given_members, member, staff, terms, training_app
+from tests.helpers.membership_application import membership, valid_siret
+from tests.helpers.training_application import catch_up_all, content, given_members, member, staff, terms, training_app
 
 OPENS, CLOSES = date(2012, 1, 16), date(2012, 3, 31)
 

@@ -15,7 +15,7 @@ from services.training.domain.call import Call
 from services.training.domain.errors import EnvelopeExceeded
 from shared.eventstore import IntegrityError
 from shared.platform import Platform
-from tests.integration.training_helpers import (
+from tests.helpers.training_application import (
     TODAY,
     awarded,
     catch_up_all,

@@ -18,7 +18,7 @@ from services.training.domain.dates import paris_day
 from services.training.domain.funding_application import FundingApplication
 from shared.events import EventMeta
 from shared.platform import Platform
-from tests.integration.training_helpers import (
+from tests.helpers.training_application import (
     TODAY,
     catch_up_all,
     given_members,

@@ -9,7 +9,7 @@ from uuid import UUID
 from services.training.application import ContentRequest
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from tests.integration.training_helpers import (
+from tests.helpers.training_application import (
     TODAY,
     catch_up_all,
     content,
@@ -80,7 +80,7 @@ async def test_a_partner_removed_by_an_amendment_no_longer_sees_the_application(
 
 
 async def test_a_member_leaving_the_accord_groupe_is_seen_at_the_next_check(platform: Platform) -> None:
-    from tests.integration.membership_helpers import membership
+    from tests.helpers.membership_application import membership
 
     [lead] = given_members(platform, 1)
     await catch_up_all(platform)

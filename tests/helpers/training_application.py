@@ -16,7 +16,7 @@ from services.training.domain.values import CriterionScore, Training
 from shared.events import command_context
 from shared.platform import Platform
 from shared.projection import catch_up
-from tests.integration.membership_helpers import membership, register
+from tests.helpers.membership_application import membership, register
 
 TODAY = date.today()
 GRID = (ScoringCriterion("pertinence", "Pertinence du projet", 3), ScoringCriterion("cout", "Coût par stagiaire", 2))
