@@ -15,6 +15,7 @@ connection at a time, so a read never holds one while waiting for another.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -145,27 +146,28 @@ async def list_members(
     """A page of the members in force on `on`. `scope`, when given, narrows the query itself to
     what row-level security lets the caller see, so that a member's own list reads its own rows
     rather than filtering everybody's."""
-    args = _Args()
-    states = _states(args, on, known_at)
-    where = ["true"] if scope is None else [_within(scope, args)]
-    for column, value in (("region", region), ("status", status), ("certification_scheme", certification)):
-        if value is not None:
-            where.append(f"{column} = {args.add(value)}")
-    if form is not None:
-        where.append(f"{args.add(form)} = ANY(forms)")
-    if name is not None:
-        where.append(f"name ILIKE {args.add(like_pattern(name))} ESCAPE '\\'")
-    condition = " AND ".join(where)
+
+    def condition(args: _Args) -> str:
+        where = ["true"] if scope is None else [_within(scope, args)]
+        for column, value in (("region", region), ("status", status), ("certification_scheme", certification)):
+            if value is not None:
+                where.append(f"{column} = {args.add(value)}")
+        if form is not None:
+            where.append(f"{args.add(form)} = ANY(forms)")
+        if name is not None:
+            where.append(f"name ILIKE {args.add(like_pattern(name))} ESCAPE '\\'")
+        return " AND ".join(where)
+
+    counted = _Args()
+    states = _states(counted, on, known_at)
+    count_query = f"SELECT count(*) FROM {states} s WHERE {condition(counted)}"
+    paged = _Args()
+    page_query = _page(paged, on, known_at, condition, limit, offset)
     # One snapshot for the count, the page and its versions. The page's order and the filters read
-    # only columns of the lists' index: the page is found from it (by name as of a date, sorted as
-    # known at a moment), and the other columns are read for the page's members only.
+    # only columns of the lists' indexes: the other columns are read for the page's members only.
     async with conn.transaction(isolation="repeatable_read", readonly=True):
-        total = await conn.fetchval(f"SELECT count(*) FROM {states} s WHERE {condition}", *args)
-        page = await conn.fetch(
-            f"SELECT member_id FROM {states} s WHERE {condition} "
-            f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}",
-            *args,
-        )
+        total = await conn.fetchval(count_query, *counted)
+        page = await conn.fetch(page_query, *paged)
         member_ids = [r["member_id"] for r in page]
         shown = _Args()
         rows = await conn.fetch(
@@ -178,6 +180,37 @@ async def list_members(
     summaries = {r["member_id"]: r for r in rows}
     items = [MemberSummary(**dict(summaries[m]), version=versions[m][0]) for m in member_ids]
     return MemberPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def _page(
+    args: _Args, on: date, known_at: datetime | None, condition: Callable[[_Args], str], limit: int, offset: int
+) -> str:
+    """The query of a page of member ids in name order.
+
+    As of a date, the states in force are found by the name index and the walk stops at the page.
+    As known at a moment they are the current rows recorded by then and the replaced rows still in
+    force then: sorting their union would sort every state in force (15,000 for a 30,000-member log,
+    25 ms), so the current rows are walked by name up to the page's end on their own, and only the
+    replaced rows (few: those replaced after the moment, found by their BRIN index) are sorted with
+    them. Deep pages (past the first thousand rows) sort, as walking that far costs more."""
+    if known_at is None or offset + limit > _WALKED_ROWS:
+        return (
+            f"SELECT member_id FROM {_states(args, on, known_at)} s WHERE {condition(args)} "
+            f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}"
+        )
+    day, moment = args.add(on), args.add(known_at)
+    in_force = f"effective_from <= {day} AND {day} < effective_to AND recorded_from <= {moment}"
+    return (
+        f"WITH replaced AS MATERIALIZED (SELECT member_id, name FROM {S}.member_states_past s "
+        f"WHERE {in_force} AND {moment} < recorded_to AND {condition(args)}), "
+        f"current AS (SELECT member_id, name FROM {S}.member_states s WHERE {in_force} AND {condition(args)} "
+        f"ORDER BY name, member_id LIMIT {int(offset) + int(limit)}) "
+        "SELECT member_id FROM (SELECT * FROM current UNION ALL SELECT * FROM replaced) s "
+        f"ORDER BY name, member_id LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+
+
+_WALKED_ROWS = 1000
 
 
 def _within(scope: ReadScope, args: _Args) -> str:

@@ -25,7 +25,7 @@ from services.membership.figures import figures
 from services.membership.member_state import certificate_at_risk, fold_as_of, latest_losses
 from services.membership.read_models import MemberRecord
 from shared.platform import Platform
-from shared.tenancy import ReadScope
+from shared.tenancy import ReadScope, scoped_connection
 from tests.helpers.member_histories import HISTORY, TODAY, recorded_history
 from tests.helpers.projections import catch_up_everything
 
@@ -100,6 +100,34 @@ async def test_the_read_model_answers_the_fold_at_every_date_and_moment_and_live
             if counted is not None:
                 counted = {k: v for k, v in counted.items() if k not in ("regions_per_bucket", "as_of", "known_at")}
             assert counted == expected, (on, known_at)
+            assert await listed_in_pages_of_two(platform, on, known_at) == sorted(s["member_id"] for s in states)
+
+
+async def listed_in_pages_of_two(platform: Platform, on: date, known_at: datetime | None) -> list[str]:
+    """Every member id the list gives, page after page (as known at a moment, a page merges the
+    current rows walked by name with the replaced ones: none may be missed or given twice)."""
+    listed: list[str] = []
+    offset, total = 0, None
+    while total is None or offset < total + 2:
+        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+            page = await queries.list_members(
+                conn,
+                on=on,
+                known_at=known_at,
+                region=None,
+                form=None,
+                status=None,
+                certification=None,
+                name=None,
+                limit=2,
+                offset=offset,
+            )
+        assert total in (None, page.total), "the total moved between pages"
+        total = page.total
+        listed += [item.member_id for item in page.items]
+        offset += 2
+    assert len(listed) == total, (on, known_at)
+    return sorted(listed)
 
 
 _WRITTEN: dict[int, dict[UUID, list[Any]]] = {}
