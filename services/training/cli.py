@@ -64,9 +64,7 @@ def report_lines(report: ImportReport, *, dry_run: bool) -> list[str]:
     if report.already_recorded:
         lines.append(f"appel {report.call_id} déjà enregistré : rien n'est écrit")
     if report.figures is not None and not report.already_recorded:
-        lines.append(
-            "l'appel tel que rejoué :" if report.written else "l'appel tel que rejoué (sans les lignes refusées) :"
-        )
+        lines.append("l'appel tel que rejoué" + (" (sans les lignes refusées) :" if report.refusals else " :"))
         lines += [f"  {line}" for line in report.figures.lines()]
     if report.refusals:
         lines.append(f"{len(report.refusals)} ligne(s) refusée(s) : rien n'est écrit")

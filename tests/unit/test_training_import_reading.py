@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from services.training.importing import read_past_call
+from services.training.importing.example_2012 import EXAMPLE, EXAMPLE_WITH_REFUSALS, records
 from services.training.importing.layout import SHEETS, csv_columns, write_records
 from services.training.importing.reading import PastCall
 from services.training.importing.sirets import resolve_sirets
@@ -120,3 +121,15 @@ def test_the_shipped_templates_are_the_layout() -> None:
     assert "aide" in headers
     assert (TEMPLATES / "template.csv").read_text(encoding="utf-8").strip() == ",".join(csv_columns())
     assert read_past_call(TEMPLATES / "template.xlsx").call is None  # empty: the call's row is missing
+
+
+def test_the_2012_example_files_are_what_the_generator_makes(tmp_path: Path) -> None:
+    clean, with_refusals = read_past_call(EXAMPLE), read_past_call(EXAMPLE_WITH_REFUSALS)
+    write_records(tmp_path / "a.xlsx", records())
+
+    assert comparable(clean) == comparable(read_past_call(tmp_path / "a.xlsx"))  # regenerated: the same file
+    assert clean.refusals == [] and len(clean.applications) == 48
+    assert sum(a.requested for a in clean.applications) == Decimal("701000.00")
+    assert all(a.submitted_on <= date(2012, 3, 31) for a in clean.applications)
+    [out_of_scale] = with_refusals.refusals  # the other refused rows are the platform's to refuse
+    assert (out_of_scale.sheet, out_of_scale.field) == ("note", "note")

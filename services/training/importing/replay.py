@@ -173,7 +173,9 @@ class Rehearsal:
         except DomainError as error:
             domain_field = str(error.details.get("field") or "")
             column = step.on_column if domain_field == "on" else domain_field
-            self._refuse(step.row, COLUMNS.get(column, column), error.message)
+            # The domain's message names its own field first ("on : …"): the report names the column.
+            message = error.message.removeprefix(f"{domain_field} : ") if domain_field else error.message
+            self._refuse(step.row, COLUMNS.get(column, column), message)
             if step.ref and step.phase == APPLY:
                 self.failed[step.ref] = step.row
             return False
