@@ -14,6 +14,7 @@ from services.cli import main
 from services.training.domain.call import Call
 from services.training.importing import import_past_call, read_past_call
 from services.training.importing.layout import write_records
+from services.training.importing.replay import rehearse, write
 from shared.database import DatabaseAddress
 from shared.platform import Platform
 from tests.helpers.api import Api
@@ -151,3 +152,22 @@ def test_the_command_imports_once_and_exits_non_zero_on_refused_rows(
     assert made.exit_code == 0 and template.exists()
     empty = CliRunner().invoke(main, ["training", "import-call", str(template)], env=env)
     assert empty.exit_code == 1 and "appel" in empty.output
+
+
+async def test_a_call_recorded_between_the_rehearsal_and_the_write_writes_nothing_of_the_late_run(
+    api: Api, tmp_path: Path
+) -> None:
+    lead, partner, other = await given_members(api, 3)
+    path = tmp_path / "appel-2012.xlsx"
+    write_records(path, past_call(lead, partner, other))
+    app = training_app(platform_of(api))
+    call_id = Call.create_id(2012, "test")
+    first, first_report = rehearse(app, read_past_call(path), call_id)
+    late, late_report = rehearse(app, read_past_call(path), call_id)  # two imports of the same file at once
+    written = write(first, app, first_report)
+    head = app.recorder.max_notification_id()
+
+    lost = write(late, app, late_report)
+
+    assert written.written > 0 and lost.written == 0 and lost.already_recorded
+    assert app.recorder.max_notification_id() == head  # not one event of the late run

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -33,6 +33,7 @@ from services.training.importing.reading import DecisionAct, PastApplication, Pa
 from services.training.importing.sirets import members_by_siret, resolve_sirets
 from shared.errors import DomainError
 from shared.events import command_context
+from shared.eventstore import IntegrityError
 
 # The order of acts that share a date: the life of a call.
 OPEN, TOP_UP, APPLY, CLOSE, SCORE, DECIDE, PUBLISH, ACTUALS, SETTLE = range(9)
@@ -109,27 +110,37 @@ def import_past_call(platform_app: TrainingApplication, past: PastCall, *, dry_r
     call_id = Call.create_id(past.call.year, past.call.label.strip())
     if platform_app.find(Call, call_id) is not None:
         return ImportReport(call_id, list(past.refusals), already_recorded=True)
+    rehearsal, report = rehearse(platform_app, past, call_id)
+    if report.refusals or dry_run:
+        return report
+    return write(rehearsal, platform_app, report)
+
+
+def rehearse(
+    platform_app: TrainingApplication, past: PastCall, call_id: UUID
+) -> tuple[TrainingApplication, ImportReport]:
+    """Every row through the service's commands, in memory: the rehearsal and what it refused."""
     resolve_sirets(past, members_by_siret(platform_app))
     rehearsal = TrainingApplication(None)  # in memory: nothing reaches the platform until the end
     rehearsal.register = platform_app.register  # eligibility judged on the platform's register
     rehearsal.clock = platform_app.clock
     replay = Rehearsal(rehearsal, past, call_id)
     refusals = sorted(past.refusals + replay.run(), key=lambda r: (_sheet_order(r.sheet), r.row))
-    report = ImportReport(call_id, refusals, figures=replay.figures())
-    if refusals or dry_run:
-        return report
-    report.written = copy_events(rehearsal, platform_app)
-    return report
+    return rehearsal, ImportReport(call_id, refusals, figures=replay.figures())
 
 
-def copy_events(rehearsal: TrainingApplication, platform_app: TrainingApplication) -> int:
+def write(rehearsal: TrainingApplication, platform_app: TrainingApplication, report: ImportReport) -> ImportReport:
     """The rehearsal's events, in their order, into the platform's store in one transaction. If the
-    call was recorded meanwhile, the library refuses the whole insert (`IntegrityError`)."""
+    call was recorded meanwhile (another import, the API), the library refuses the whole insert on
+    the call's first version: nothing of this run is written, and the report says so."""
     notifications = rehearsal.recorder.select_notifications(start=1, limit=10**9)
     domain_events = [rehearsal.mapper.to_domain_event(n) for n in notifications]
     stored = [platform_app.mapper.to_stored_event(e) for e in domain_events]
-    platform_app.recorder.insert_events(stored)
-    return len(stored)
+    try:
+        platform_app.recorder.insert_events(stored)
+    except IntegrityError:
+        return replace(report, already_recorded=True, written=0)
+    return replace(report, written=len(stored))
 
 
 class Rehearsal:
