@@ -133,3 +133,23 @@ def test_the_2012_example_files_are_what_the_generator_makes(tmp_path: Path) -> 
     assert all(a.submitted_on <= date(2012, 3, 31) for a in clean.applications)
     [out_of_scale] = with_refusals.refusals  # the other refused rows are the platform's to refuse
     assert (out_of_scale.sheet, out_of_scale.field) == ("note", "note")
+
+
+def test_an_unreadable_file_is_one_refusal_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "faux.xlsx").write_bytes(b"not a workbook")
+    (tmp_path / "latin1.csv").write_bytes("fiche,titre\nappel,Appel été\n".encode("latin-1"))
+    (tmp_path / "appel.ods").write_bytes(b"")
+
+    for name, expected in (("faux.xlsx", "XLSX illisible"), ("latin1.csv", "UTF-8"), ("appel.ods", "format")):
+        [refusal] = read_past_call(tmp_path / name).refusals
+        assert expected in refusal.message, name
+
+
+def test_a_count_written_with_other_digits_is_refused(tmp_path: Path) -> None:
+    records = past_call("m-1", "m-2", "m-3")
+    records["formation"][0]["stagiaires"] = "1²"
+    write_records(tmp_path / "a.csv", records)
+
+    [refusal] = read_past_call(tmp_path / "a.csv").refusals
+
+    assert (refusal.sheet, refusal.field) == ("formation", "stagiaires") and "entier" in refusal.message

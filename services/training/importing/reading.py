@@ -12,8 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from services.training.domain.call import CallTerms, EligibilityCriteria, ScoringCriterion
 from services.training.domain.values import CriterionScore, Training, TrainingActual
@@ -32,8 +34,9 @@ class Refusal:
     message: str
 
     def line(self) -> str:
+        row = f", ligne {self.row}" if self.row else ""  # 0: the file or the sheet as a whole
         column = f", colonne {self.field}" if self.field else ""
-        return f"{self.sheet}, ligne {self.row}{column} : {self.message}"
+        return f"{self.sheet}{row}{column} : {self.message}"
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,15 @@ def read_rows(path: Path) -> tuple[list[Row], list[Refusal]]:
     """The file's non-empty rows, each with its sheet and row number, and the refusals of the file's
     shape (unknown sheet, missing column)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+    try:
+        if suffix == ".csv":
+            return _csv_rows(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return _xlsx_rows(path)
+    except UnicodeDecodeError:
+        return [], [Refusal(path.name, 0, "", "fichier CSV illisible : enregistrez-le en UTF-8")]
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError):
+        return [], [Refusal(path.name, 0, "", "fichier XLSX illisible : enregistrez-le au format Excel (.xlsx)")]
     return [], [Refusal(path.name, 0, "", "format inconnu : le fichier doit être un .csv ou un .xlsx")]
 
 
@@ -286,7 +294,7 @@ class Cells:
         value = self.text(column)
         if not value:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             self.refuse(column, f"« {value} » n'est pas un nombre entier de {low} à {high}")
             return None
         return int(value)
@@ -316,6 +324,8 @@ def read_past_call(path: Path) -> PastCall:
     """The file as a past call, with every row that cannot be read refused."""
     rows, refusals = read_rows(path)
     past = PastCall(refusals=list(refusals))
+    if any(r.sheet == path.name for r in refusals):
+        return past  # the file itself cannot be read: nothing more to say about its rows
     by_sheet: dict[str, list[Row]] = {s.name: [] for s in SHEETS}
     for row in rows:
         by_sheet[row.sheet].append(row)
