@@ -16,6 +16,7 @@ import structlog
 
 from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
+from services.training.cli import main as training_commands
 from shared.auth import Role, TokenError, TokenService
 from shared.config import ConfigurationError, load_settings
 from shared.database import DatabaseUnreachable, DatabaseUrlError, check_reachable
@@ -438,8 +439,10 @@ def db_stop() -> None:
         )
 
 
-# Service-specific commands: `coorace assessment load-referential [FILE]`.
+# Service-specific commands: `coorace assessment load-referential [FILE]`,
+# `coorace training import-call FILE`.
 main.add_command(assessment_commands, name="assessment")
+main.add_command(training_commands, name="training")
 
 
 if __name__ == "__main__":

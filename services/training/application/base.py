@@ -37,7 +37,7 @@ class TrainingService(ServiceApplication):
 
     schema = SCHEMA
 
-    def __init__(self, database: DatabaseAddress, env: dict[str, str] | None = None) -> None:
+    def __init__(self, database: DatabaseAddress | None, env: dict[str, str] | None = None) -> None:
         super().__init__(database, env)
         self.register = RegisterCopy(self)
         self.call_locks = CallLocks()
