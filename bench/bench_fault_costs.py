@@ -23,8 +23,8 @@ from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
 from services.membership.domain.member import Contact  # noqa: E402
 from shared.eventstore import IdempotencyClaim, idempotency_claim  # noqa: E402
-from tests.conftest import make_settings  # noqa: E402
 from tests.helpers.postgres_faults import DedicatedServer  # noqa: E402
+from tests.helpers.settings import make_settings  # noqa: E402
 from tests.helpers.siret import valid_siret  # noqa: E402
 
 ROUNDS = 6
