@@ -23,6 +23,7 @@ from services.membership.api.params import (
     RegionFilter,
     StatusFilter,
     WaitFor,
+    asked,
     or_today,
 )
 from services.membership.api.schemas import MemberRegistration
@@ -109,7 +110,8 @@ class MemberController(Controller):
         known_at: KnownAt = None,
     ) -> MemberPage:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = await read_scope(platform.write_pool, request.user), or_today(as_of)
+        day, known_at = asked(as_of, known_at)
+        scope, on = await read_scope(platform.write_pool, request.user), or_today(day)
 
         async def read() -> MemberPage:
             async with scoped_connection(platform.read_pool, scope) as conn:
@@ -129,7 +131,7 @@ class MemberController(Controller):
 
         arguments = ("members", scope, region, form, status, certification, name, limit, offset)
         page = await REGISTER_ANSWERS.answer(platform, arguments, on, known_at, read)
-        return msgspec.structs.replace(page, as_of=as_of, known_at=known_at)
+        return msgspec.structs.replace(page, as_of=day, known_at=known_at)
 
     @get(
         "/{member_id:uuid}",
@@ -149,16 +151,17 @@ class MemberController(Controller):
         known_at: KnownAt = None,
     ) -> MemberRecord:
         await platform.wait_for("membership", wait_for, ["register"])
+        day, known_at = asked(as_of, known_at)
         record = await queries.member_record(
             platform.read_pool,
             await read_scope(platform.write_pool, request.user),
             str(member_id),
-            or_today(as_of),
+            or_today(day),
             known_at,
         )
         if record is None:
             raise MemberNotFound(member_id)
-        return msgspec.structs.replace(record, as_of=as_of, known_at=known_at)
+        return msgspec.structs.replace(record, as_of=day, known_at=known_at)
 
     @get(
         "/{member_id:uuid}/history",

@@ -10,6 +10,7 @@ from litestar.params import HeaderParameter, Parameter, PathParameter, QueryPara
 
 from services.membership.api.schemas import REGION_CODE_PATTERN
 from services.membership.domain.member import Form, Scheme, Status
+from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date, aware
 from shared.commands import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.values import SINGLE_LINE_PATTERN
 from shared.values import Offset as SharedOffset
@@ -78,12 +79,15 @@ NameFilter = Annotated[
 
 # Reading one's own write, and the register at a date as known at a moment.
 WaitFor = Annotated[int | None, QueryParameter(ge=1, description="a notification id to wait for")]
-AsOf = Annotated[
-    date | None, QueryParameter(description="effective date: the register as it stood then (default: today)")
-]
-KnownAt = Annotated[
-    datetime | None, QueryParameter(description="recording time: the register as it was known then (default: now)")
-]
+# `as_of` (a date) and `known_at` (a moment): the meaning every service shares (`shared.as_of`).
+AsOf = AsOfParameter
+KnownAt = KnownAtParameter
+
+
+def asked(as_of: str | None, known_at: datetime | None) -> tuple[date | None, datetime | None]:
+    """The date `as_of` names (a date-time there is a 400 pointing to `known_at`) and the moment
+    `known_at` names, in UTC."""
+    return as_of_date(as_of), None if known_at is None else aware(known_at)
 
 
 def or_today(day: date | None) -> date:

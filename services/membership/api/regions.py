@@ -9,10 +9,11 @@ from litestar.params import JSONBody
 
 from services.membership import queries
 from services.membership.api.dependencies import STAFF, membership_application
-from services.membership.api.params import AsOf, IdempotencyKey, KnownAt, RegionCodeInPath, WaitFor, or_today
+from services.membership.api.params import AsOf, IdempotencyKey, KnownAt, RegionCodeInPath, WaitFor, asked, or_today
 from services.membership.api.schemas import RegionMerger, RegionRename, RegionSplit
 from services.membership.read_cache import REGISTER_ANSWERS
 from services.membership.read_models import NetworkDashboard, Region, RegionDashboard
+from shared.as_of import as_of_date
 from shared.auth import Role, requires
 from shared.commands import run_command
 from shared.errors import InvalidInput, NotFound
@@ -43,7 +44,7 @@ class RegionController(Controller):
         await platform.wait_for("membership", wait_for, ["register"])
         # Reference data, public to every signed-in user: read in network scope on purpose.
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            return await queries.regions(conn, or_today(as_of))
+            return await queries.regions(conn, or_today(as_of_date(as_of)))
 
     @get(
         "/regions/{code:str}/dashboard",
@@ -63,7 +64,8 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> RegionDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        scope, on = await read_scope(platform.write_pool, request.user), or_today(as_of)
+        day, known_at = asked(as_of, known_at)
+        scope, on = await read_scope(platform.write_pool, request.user), or_today(day)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("region dashboard", scope, code),
@@ -73,7 +75,7 @@ class RegionController(Controller):
         )
         if dashboard is None:
             raise NotFound(f"aucun tableau de bord pour la région {code}")
-        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)
+        return msgspec.structs.replace(dashboard, as_of=day, known_at=known_at)
 
     @post(
         "/regions/mergers",
@@ -188,7 +190,8 @@ class RegionController(Controller):
         known_at: KnownAt = None,
     ) -> NetworkDashboard:
         await platform.wait_for("membership", wait_for, ["register"])
-        on = or_today(as_of)
+        day, known_at = asked(as_of, known_at)
+        on = or_today(day)
         dashboard = await REGISTER_ANSWERS.answer(
             platform,
             ("network dashboard",),
@@ -198,4 +201,4 @@ class RegionController(Controller):
         )
         if dashboard is None:
             raise NotFound("le tableau de bord du réseau est vide : aucun membre n'est encore enregistré")
-        return msgspec.structs.replace(dashboard, as_of=as_of, known_at=known_at)
+        return msgspec.structs.replace(dashboard, as_of=day, known_at=known_at)

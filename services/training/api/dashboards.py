@@ -3,15 +3,14 @@ review, and one region's part (for its delegates)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
 from services.training import queries
 from services.training.api.common import (
@@ -33,6 +32,7 @@ from services.training.read_models import (
     ReviewItem,
 )
 from services.training.redaction import dashboard_figures
+from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date, aware
 from shared.auth import Role, requires
 from shared.errors import NotFound
 from shared.platform import Platform
@@ -62,18 +62,13 @@ class DashboardController(Controller):
         call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        as_of: Annotated[
-            date | None, QueryParameter(description="effective date: the figures in force at the end of that day")
-        ] = None,
-        known_at: Annotated[
-            datetime | None, QueryParameter(description="recording time: what had been recorded by then")
-        ] = None,
+        as_of: AsOfParameter = None,
+        known_at: KnownAtParameter = None,
     ) -> CallDashboard:
+        day, known_at = as_of_date(as_of), None if known_at is None else aware(known_at)
         row = await call_row(platform, call_id, wait_for)
-        if as_of is not None or known_at is not None:
-            if known_at is not None and known_at.tzinfo is None:
-                known_at = known_at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
-            row, figures, queue = await _figures_as_of(platform, call_id, as_of, known_at)
+        if day is not None or known_at is not None:
+            row, figures, queue = await _figures_as_of(platform, call_id, day, known_at)
         else:
             async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
                 figures = await queries.dashboard(conn, str(call_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -30,6 +30,7 @@ from services.training.read_models import (
     EnvelopeLedger,
     LedgerLine,
 )
+from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date, aware
 from shared.commands import expected_version, run_command
 from shared.errors import InvalidInput
 from shared.platform import Platform
@@ -91,27 +92,22 @@ class EnvelopeController(Controller):
         call_id: CallId,
         platform: NamedDependency[Platform],
         wait_for: WaitFor = None,
-        as_of: Annotated[
-            date | None, QueryParameter(description="effective date: the figures in force at the end of that day")
-        ] = None,
-        known_at: Annotated[
-            datetime | None, QueryParameter(description="recording time: what had been recorded by then")
-        ] = None,
+        as_of: AsOfParameter = None,
+        known_at: KnownAtParameter = None,
         at: Annotated[datetime | None, QueryParameter(description="former name of `known_at`")] = None,
     ) -> EnvelopeLedger:
         if at is not None and known_at is not None:
             raise InvalidInput("at : `at` est l'ancien nom de `known_at` : donnez l'un ou l'autre", field="at")
-        known_at = at if known_at is None else known_at
+        day, known_at = as_of_date(as_of), at if known_at is None else known_at
+        known_at = None if known_at is None else aware(known_at)
         row = await call_row(platform, call_id, wait_for)
-        if as_of is None and known_at is None:
+        if day is None and known_at is None:
             async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
                 lines = [line_of(line) for line in await queries.ledger(conn, str(call_id))]
             return ledger_of(str(call_id), row, lines)
-        if known_at is not None and known_at.tzinfo is None:
-            known_at = known_at.replace(tzinfo=UTC)  # a moment without its offset is read as UTC
-        then, then_lines = await to_thread.run_sync(training(platform).call_as_of, call_id, as_of, known_at)
+        then, then_lines = await to_thread.run_sync(training(platform).call_as_of, call_id, day, known_at)
         ledger = ledger_of(str(call_id), then, [line_of(line) for line in then_lines])
-        return msgspec.structs.replace(ledger, as_at=at, as_of=as_of, known_at=known_at)
+        return msgspec.structs.replace(ledger, as_at=at, as_of=day, known_at=known_at)
 
 
 def line_of(line: dict) -> LedgerLine:
