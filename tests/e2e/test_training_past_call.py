@@ -100,6 +100,20 @@ async def test_a_2012_call_is_recorded_with_its_own_dates_and_reads_back_as_it_h
     export = await read(api, f"{calls}/decisions.csv", api.staff)
     assert export.status_code == 200 and "2012-04-20" in export.text  # « Décidé le »: the decision's own date
 
+    # The applicant's report of what was delivered came on paper: staff record it on its date.
+    actuals = {"trainings": [{"training": 0, "trainees": 8, "hours": 14, "cost": "7000.00"}]}
+    as_member = await post(api, f"{application}/recorded-actuals", {**actuals, "on": "2012-11-15"}, admin(api, lead))
+    assert as_member.status_code == 403
+    before_decision = await post(api, f"{application}/recorded-actuals", {**actuals, "on": "2012-04-19"}, api.staff)
+    assert before_decision.status_code == 422 and before_decision.json()["extra"]["field"] == "on", before_decision.text
+    reported = await post(api, f"{application}/recorded-actuals", {**actuals, "on": "2012-11-15"}, api.staff)
+    assert reported.status_code == 200, reported.text
+    settled = await post(api, f"{application}/settlement", {"on": "2012-12-03"}, api.staff)
+    assert settled.status_code == 200, settled.text
+    ledger = (await read(api, f"{calls}/envelope", api.staff, settled.json())).json()
+    assert ledger["lines"][-1]["kind"] == "settled" and ledger["lines"][-1]["effective_on"] == "2012-12-03"
+    assert (await read(api, f"{calls}/envelope?as_of=2012-12-02", api.staff)).json()["paid"] == "0.00"
+
 
 async def test_acts_out_of_the_call_order_or_in_the_future_are_refused_naming_both_dates(api: Api) -> None:
     call = await given_2012_call(api)

@@ -31,6 +31,7 @@ from services.training.api.schemas import (
     AmendmentRecorded,
     ContentIn,
     ReasonIn,
+    RecordedActualsIn,
     RecordedApplicationIn,
 )
 from services.training.application import ContentRequest
@@ -309,22 +310,55 @@ class FundingApplicationController(Controller):
         platform: NamedDependency[Platform],
     ) -> Response[CommandResult]:
         app, member = training(platform), tenant(request)
-        actuals = tuple(
-            TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=Decimal(a.cost))
-            for a in data.trainings
-        )
         return await run_command(
             request,
             app,
             lambda: app.report_actuals(
                 application_id,
                 acting_for=member,
-                actuals=actuals,
+                actuals=actuals_of(data),
                 on=app.today(),
                 expected_version=expected_version(request),
             ),
             name="report_actuals",
         )
+
+    @post(
+        "/{application_id:uuid}/recorded-actuals",
+        responses=WRITE_ERRORS,
+        guards=[STAFF],
+        status_code=200,
+        summary="Record the actuals an applicant reported outside the portal (e.g. a past call's), on their date",
+        description="National staff record what the applicant reported as delivered, dated `on` (after the "
+        "decision, within the call's life, not in the future), as the applicant's own report would be.",
+    )
+    async def record_actuals(
+        self,
+        request: Request,
+        application_id: ApplicationId,
+        data: JSONBody[RecordedActualsIn],
+        platform: NamedDependency[Platform],
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        return await run_command(
+            request,
+            app,
+            lambda: app.report_actuals(
+                application_id,
+                acting_for=None,
+                actuals=actuals_of(data),
+                on=data.on,
+                expected_version=expected_version(request),
+            ),
+            name="record_actuals",
+        )
+
+
+def actuals_of(data: ActualsIn) -> tuple[TrainingActual, ...]:
+    return tuple(
+        TrainingActual(training=a.training, trainees=a.trainees, hours=a.hours, cost=Decimal(a.cost))
+        for a in data.trainings
+    )
 
 
 async def visible_application(

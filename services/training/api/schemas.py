@@ -254,6 +254,10 @@ class ActualsIn(Strict):
     ]
 
 
+class RecordedActualsIn(ActualsIn):
+    on: Annotated[date, about("The date the applicant reported them (after the decision, not in the future)")]
+
+
 # --- command answers that name what they created inside an aggregate -----------------------------
 
 

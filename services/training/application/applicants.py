@@ -131,7 +131,7 @@ class ApplicantUseCases(TrainingService):
         self,
         application_id: UUID,
         *,
-        acting_for: str,
+        acting_for: str | None,
         actuals: tuple[TrainingActual, ...],
         on: date,
         expected_version: int | None = None,
