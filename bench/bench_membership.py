@@ -26,24 +26,19 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from services.bootstrap import build_platform
-from services.membership.application import MembershipApplication
-from services.membership.domain.member import Contact, Member
-from shared.config import load_settings
-from shared.database import DatabaseAddress
-from shared.events import command_context
-from shared.eventstore import IdempotencyClaim, idempotency_claim
-from shared.projection import catch_up, rebuild_together
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: `bench.scratch`
 
-SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+from bench.scratch import SERVER, scratch_database  # noqa: E402
+from services.bootstrap import build_platform  # noqa: E402
+from services.membership.application import MembershipApplication  # noqa: E402
+from services.membership.domain.member import Contact, Member  # noqa: E402
+from shared.config import load_settings  # noqa: E402
+from shared.database import DatabaseAddress  # noqa: E402
+from shared.events import command_context  # noqa: E402
+from shared.eventstore import IdempotencyClaim, idempotency_claim  # noqa: E402
+from shared.projection import catch_up, rebuild_together  # noqa: E402
+
 BENCH_DB = "coorace_bench"
-
-
-def fresh_database() -> DatabaseAddress:
-    with psycopg.connect(SERVER.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return SERVER.with_dbname(BENCH_DB)
 
 
 def siret(n: int) -> str:
@@ -112,7 +107,7 @@ def our_register_rate(app: MembershipApplication, n: int, offset: int) -> float:
 
 
 async def bench_commands(n: int = 2000) -> None:
-    database = fresh_database()
+    database = scratch_database(BENCH_DB)
     platform = build_platform(["membership"], settings=load_settings(), database=database)
     await platform.start()
     app = platform.application("membership")
@@ -180,7 +175,7 @@ def seed_events(app: MembershipApplication, target: int) -> int:
 
 
 async def bench_rebuild_async(target: int) -> None:
-    database = fresh_database()
+    database = scratch_database(BENCH_DB)
     platform = build_platform(["membership"], settings=load_settings(), database=database)
     await platform.start()
     app = platform.application("membership")
@@ -301,7 +296,7 @@ def serve(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen[by
 
 
 def bench_queries() -> None:
-    database = fresh_database()
+    database = scratch_database(BENCH_DB)
     env = {
         **os.environ,
         "DATABASE_URL": database.url(),

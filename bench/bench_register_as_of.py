@@ -19,35 +19,32 @@ import asyncio
 import logging
 import os
 import statistics
+import sys
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from litestar.testing import AsyncTestClient
 
-from services.bootstrap import build_platform
-from services.membership import queries
-from services.membership.application import MembershipApplication
-from services.membership.domain.member import Certification, Contact, Member
-from shared.app_factory import create_app
-from shared.auth import TokenService
-from shared.config import load_settings
-from shared.database import DatabaseAddress
-from shared.events import command_context
-from shared.projection import catch_up
-from shared.tenancy import ReadScope, scoped_connection
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: `bench.scratch`
 
-SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+from bench.scratch import SERVER, scratch_database  # noqa: E402
+from services.bootstrap import build_platform  # noqa: E402
+from services.membership import queries  # noqa: E402
+from services.membership.application import MembershipApplication  # noqa: E402
+from services.membership.domain.member import Certification, Contact, Member  # noqa: E402
+from shared.app_factory import create_app  # noqa: E402
+from shared.auth import TokenService  # noqa: E402
+from shared.config import load_settings  # noqa: E402
+from shared.database import DatabaseAddress  # noqa: E402
+from shared.events import command_context  # noqa: E402
+from shared.projection import catch_up  # noqa: E402
+from shared.tenancy import ReadScope, scoped_connection  # noqa: E402
+
 BENCH_DB = os.environ.get("BENCH_DB", "coorace_bench_register_as_of")  # another name: compare two versions
 REGIONS = ("BRE", "NPC", "IDF", "PAC", "RAL", "AQU", "PDL", "MPY")
-
-
-def fresh_database() -> DatabaseAddress:
-    with psycopg.connect(SERVER.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return SERVER.with_dbname(BENCH_DB)
 
 
 def siret(n: int) -> str:
@@ -169,7 +166,7 @@ async def _halfway(database: DatabaseAddress) -> str:
 async def main(events: int, requests: int, reuse: bool, queries_only: bool) -> None:
     database = SERVER.with_dbname(BENCH_DB)
     if not reuse:
-        await build_log(fresh_database(), events)
+        await build_log(scratch_database(BENCH_DB), events)
     settings = load_settings()
     platform = build_platform(["membership"], settings=settings, database=database)
     async with AsyncTestClient(create_app(platform, run_projections=False)) as client:

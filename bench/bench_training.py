@@ -15,10 +15,8 @@ Uses `DATABASE_URL` (default: the local PostgreSQL at 127.0.0.1:5432) and a scra
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -27,14 +25,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import logging  # noqa: E402
 
 import httpx  # noqa: E402
 
+from bench.scratch import bench_settings, scratch_database  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
 from services.membership.domain.member import Contact  # noqa: E402
@@ -52,40 +49,17 @@ from services.training.domain.values import (  # noqa: E402
 )
 from shared.app_factory import create_app  # noqa: E402
 from shared.auth import TokenService  # noqa: E402
-from shared.config import Settings  # noqa: E402
-from shared.database import DatabaseAddress  # noqa: E402
 from shared.events import command_context  # noqa: E402
 from shared.eventstore import IntegrityError  # noqa: E402
 from shared.platform import Platform  # noqa: E402
 from shared.projection import catch_up  # noqa: E402
 
-SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
 BENCH_DB = "coorace_bench_training"
 TODAY = date.today()
 GRID = (ScoringCriterion("pertinence", "Pertinence", 3), ScoringCriterion("cout", "Coût", 2))
 SCORES = (CriterionScore("pertinence", 4, "Solide"), CriterionScore("cout", 3, "Raisonnable"))
 REGIONS = ("NPC", "RAL", "IDF", "ACAL", "PDL", "BRE", "MPY", "AQU", "PAC", "LRO", "CLI", "HNO", "PCH", "BNO")
 FORMS = ("AI", "ACI", "ETTI", "EI", "GES", "OSP", "other")
-
-
-def fresh_database() -> DatabaseAddress:
-    with psycopg.connect(SERVER.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return SERVER.with_dbname(BENCH_DB)
-
-
-def settings() -> Settings:
-    return Settings(
-        database_url=None,
-        data_dir=Path(tempfile.mkdtemp()),
-        jwt_secret="bench-" + "x" * 40,
-        jwks_url=None,
-        jwt_issuer="coorace-embedded",
-        jwt_audience="coorace-platform",
-        log_format="json",
-        log_level="error",
-    )
 
 
 def terms(envelope: Decimal) -> CallTerms:
@@ -312,7 +286,7 @@ async def bench_dashboard(platform: Platform, client: httpx.AsyncClient, tokens:
 
 async def main(which: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    platform = build_platform(settings=settings(), database=fresh_database())
+    platform = build_platform(settings=bench_settings(), database=scratch_database(BENCH_DB))
     app = create_app(platform, run_projections=True)
     tokens = TokenService(platform.settings)
     # The app in this process and loop (the ASGI transport sends no lifespan events: the platform

@@ -18,49 +18,25 @@ import asyncio
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-
-import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
+from bench.scratch import bench_settings, scratch_database  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.demo.seed import seed_membership_demo  # noqa: E402
 from services.training.domain.call import Call  # noqa: E402
 from services.training.importing.example_2012 import EXAMPLE, EXAMPLE_WITH_REFUSALS, write_examples  # noqa: E402
 from shared.app_factory import create_app  # noqa: E402
 from shared.auth import TokenService  # noqa: E402
-from shared.config import Settings  # noqa: E402
 from shared.database import DatabaseAddress  # noqa: E402
 from shared.platform import Platform  # noqa: E402
 
-SERVER = DatabaseAddress.from_url(os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
 BENCH_DB = "coorace_bench_training_import"
 COORACE = Path(sys.executable).with_name("coorace")
-
-
-def fresh_database() -> DatabaseAddress:
-    with psycopg.connect(SERVER.url(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return SERVER.with_dbname(BENCH_DB)
-
-
-def settings() -> Settings:
-    return Settings(
-        database_url=None,
-        data_dir=Path(tempfile.mkdtemp()),
-        jwt_secret="bench-" + "x" * 40,
-        jwks_url=None,
-        jwt_issuer="coorace-embedded",
-        jwt_audience="coorace-platform",
-        log_format="json",
-        log_level="error",
-    )
 
 
 def import_call(database: DatabaseAddress, path: Path, *options: str) -> None:
@@ -81,8 +57,8 @@ def import_call(database: DatabaseAddress, path: Path, *options: str) -> None:
 async def main() -> None:
     if "--write-examples" in sys.argv:
         write_examples()
-    database = fresh_database()
-    platform = build_platform(settings=settings(), database=database)
+    database = scratch_database(BENCH_DB)
+    platform = build_platform(settings=bench_settings(), database=database)
     await platform.start(run_projections=True)
     try:
         started = time.perf_counter()

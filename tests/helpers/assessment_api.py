@@ -15,22 +15,17 @@ from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.domain.referential import Referential, load_document
 from shared.auth import Principal, Role
 from tests.helpers.api import Api
+from tests.helpers.siret import fresh_siret
 
 DOCUMENT = load_document()
 REFERENTIAL = Referential.parse(DOCUMENT)
 CODES = list(REFERENTIAL.indicators)
 BASE = "/api/assessment"
-_sirets = iter(range(10_000, 99_999))
 
 
 def make_siret() -> str:
     """A fresh valid SIRET (Luhn)."""
-    body = f"7328293{next(_sirets):06d}"
-    for check in range(10):
-        digits = [int(d) for d in reversed(body + str(check))]
-        if sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)) % 10 == 0:
-            return body + str(check)
-    raise AssertionError("unreachable")
+    return fresh_siret()
 
 
 def platform_of(api: Api) -> Any:

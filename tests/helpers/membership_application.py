@@ -9,22 +9,9 @@ from services.membership.application import MembershipApplication
 from services.membership.domain.member import Contact
 from shared.eventstore import CommandResult
 from shared.platform import Platform
+from tests.helpers.siret import valid_siret
 
 _counter = itertools.count(1)
-
-
-def valid_siret(n: int) -> str:
-    """A valid SIRET built from a number (Luhn check digit)."""
-    body = f"{n:013d}"
-    for check in range(10):
-        candidate = body + str(check)
-        total = 0
-        for i, digit in enumerate(int(d) for d in reversed(candidate)):
-            doubled = digit * 2 if i % 2 else digit
-            total += doubled - 9 if doubled > 9 else doubled
-        if total % 10 == 0:
-            return candidate
-    raise AssertionError("unreachable")
 
 
 def membership(platform: Platform) -> MembershipApplication:

@@ -23,20 +23,16 @@ from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.projection import apply_next_batch, rebuild
 from shared.tenancy import ReadScope, scoped_connection
+from tests.helpers.siret import fresh_siret
 
 DOCUMENT = load_document()
 REFERENTIAL = Referential.parse(DOCUMENT)
 CODES = list(REFERENTIAL.indicators)
-_sirets = iter(range(20_000, 99_999))
 
 
 def make_siret() -> str:
-    body = f"4418298{next(_sirets):06d}"
-    for check in range(10):
-        digits = [int(d) for d in reversed(body + str(check))]
-        if sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)) % 10 == 0:
-            return body + str(check)
-    raise AssertionError("unreachable")
+    """A fresh valid SIRET (Luhn)."""
+    return fresh_siret()
 
 
 def member(platform: Any, name: str, region: str = "NPC", forms: tuple[str, ...] = ("AI",)) -> str:

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from services.membership.domain.member import Contact
 from shared.platform import Platform
-from tests.helpers.membership_application import membership, valid_siret
+from tests.helpers.membership_application import membership
+from tests.helpers.siret import valid_siret
 from tests.helpers.training_application import catch_up_all, content, given_members, member, staff, terms, training_app
 
 OPENS, CLOSES = date(2012, 1, 16), date(2012, 3, 31)

@@ -17,7 +17,7 @@ from services.membership.domain.member import Contact, Member
 from shared.errors import VersionMismatch
 from shared.eventstore import IntegrityError
 from tests.helpers.in_memory import in_memory
-from tests.helpers.membership_application import valid_siret
+from tests.helpers.siret import valid_siret
 
 JOINED = date(2012, 5, 1)
 REFORM = date(2016, 1, 1)
