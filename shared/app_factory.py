@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Response, get
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from shared.auth import BearerAuthMiddleware, TokenService
@@ -24,8 +27,12 @@ from shared.observability import RequestContextMiddleware, count_unrouted, recor
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
+from shared.web.auth import PortalAuthMiddleware
+from shared.web.errors import page_http_error, page_unexpected_error
+from shared.web.pages import NOT_API, is_page
+from shared.web.templating import STATIC_DIRECTORY, template_config
 
-PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema", "^/$", "^/static"]
+PUBLIC_PATHS = ["^/health$", "^/ready$", "^/metrics$", "^/schema"]
 
 
 @get("/health", tags=["operations"], summary="The process is up", sync_to_thread=False)
@@ -57,17 +64,6 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         )
     # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
     return Response(read_side)
-
-
-@get(
-    "/",
-    tags=["operations"],
-    summary="The API's documentation (until the portal serves this page)",
-    include_in_schema=False,
-    sync_to_thread=False,
-)
-def home() -> Redirect:
-    return Redirect("/schema")
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
@@ -109,8 +105,12 @@ def create_app(
 
     routed = platform.services if routed_services is None else {n: platform.services[n] for n in routed_services}
     routers = [service.router() for service in routed.values()]
+    pages = [service.pages() for service in routed.values() if service.pages is not None]
+    static = create_static_files_router(
+        "/static", directories=[STATIC_DIRECTORY], include_in_schema=False, opt={NOT_API: True}
+    )
     app = Litestar(
-        route_handlers=[health, ready, metrics, home, *routers, *extra_route_handlers],
+        route_handlers=[health, ready, metrics, *routers, *pages, static, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},
@@ -119,8 +119,9 @@ def create_app(
             UrlGuardMiddleware,
             AllowedMethodsMiddleware,
             DefineMiddleware(BearerAuthMiddleware, tokens=tokens, exclude=PUBLIC_PATHS),
+            DefineMiddleware(PortalAuthMiddleware, tokens=tokens),
         ],
-        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        exception_handlers=_answering_pages_in_html(exception_handlers),
         after_exception=[count_unrouted],
         request_class=StrictRequest,
         request_max_body_size=MAX_BODY_BYTES,
@@ -136,8 +137,31 @@ def create_app(
             ),
             security=[{"bearer": []}],
         ),
+        template_config=template_config(routed),
+        csrf_config=CSRFConfig(
+            secret=hashlib.sha256(b"csrf:" + platform.settings.signing_secret().encode()).hexdigest(),
+            cookie_name="coorace_csrf",
+            cookie_secure=platform.settings.cookies_secure,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=["^/api/", *PUBLIC_PATHS],
+        ),
         logging_config=litestar_logging_config(),
         debug=False,
     )
     complete_openapi(app, PUBLIC_PATHS)
     return app
+
+
+def _answering_pages_in_html(handlers: dict[Any, Any]) -> dict[Any, Any]:
+    """The app-level handlers (an address no route matches, a method no route allows) answer a
+    page's visitor with a French HTML page, and the API's client with JSON."""
+    api_http, api_unexpected = handlers[HTTPException], handlers[Exception]
+
+    def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+        return page_http_error(request, error) if is_page(request.url.path) else api_http(request, error)
+
+    def unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+        return page_unexpected_error(request, error) if is_page(request.url.path) else api_unexpected(request, error)
+
+    return {**handlers, HTTPException: http_error, Exception: unexpected}

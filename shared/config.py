@@ -30,6 +30,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The password of the read pool's login role (`coorace_reader`), when the server asks for one
     # (the embedded server trusts local connections; a deployed server should not).
     reader_password: str | None = None
+    # Where people reach the portal (links in e-mails; cookies are marked Secure when it is https).
+    public_url: str = "http://localhost:8000"
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.public_url.startswith("https://")
 
     @property
     def uses_external_identity_provider(self) -> bool:
@@ -74,4 +80,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_format=log_format,
         log_level=log_level,
         reader_password=env.get("COORACE_READER_PASSWORD") or None,
+        public_url=_public_url(env.get("COORACE_PUBLIC_URL", "http://localhost:8000")),
     )
+
+
+def _public_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ConfigurationError(f"COORACE_PUBLIC_URL={value!r} must start with http:// or https://")
+    return value.rstrip("/")

@@ -26,6 +26,8 @@ class ServiceDefinition:
     migrations: tuple[Migration, ...]
     projections: Callable[[], Sequence[Projection]]
     router: Callable[[], Router]
+    # The service's portal pages (`services/<name>/web/`), when it has any.
+    pages: Callable[[], Router] | None = None
     seed_demo: Callable[[Platform, Progress], None] | None = None
     # Other services whose applications this one needs (a projection following their log, say).
     depends_on: tuple[str, ...] = ()

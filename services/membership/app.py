@@ -12,6 +12,7 @@ from services.membership.demo.seed import seed_membership_demo
 from services.membership.events_log import SCHEMA
 from services.membership.projections.member_history import MemberHistoryProjection
 from services.membership.projections.register import RegisterProjection
+from services.membership.web import create_pages
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
@@ -27,5 +28,6 @@ MEMBERSHIP = ServiceDefinition(
     migrations=(service_schema_migration(SCHEMA),),
     projections=lambda: [RegisterProjection(), MemberHistoryProjection()],
     router=create_router,
+    pages=create_pages,
     seed_demo=seed_membership_demo,
 )
