@@ -11,6 +11,7 @@ from litestar import Router
 from shared.eventstore import ServiceApplication
 from shared.migrations import Migration
 from shared.projection import Projection
+from shared.web.tasks import TasksOf
 
 if TYPE_CHECKING:
     from shared.platform import Platform
@@ -28,6 +29,8 @@ class ServiceDefinition:
     router: Callable[[], Router]
     # The service's portal pages (`services/<name>/web/`), when it has any.
     pages: Callable[[], Router] | None = None
+    # What waits for a signed-in person in this service (the home page lists it).
+    tasks: TasksOf | None = None
     seed_demo: Callable[[Platform, Progress], None] | None = None
     # Other services whose applications this one needs (a projection following their log, say).
     depends_on: tuple[str, ...] = ()

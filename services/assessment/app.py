@@ -9,6 +9,7 @@ from services.assessment.events_log import SCHEMA
 from services.assessment.projections.assessments import AssessmentsProjection
 from services.assessment.projections.audit_access import AuditAccessProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
+from services.assessment.web import create_pages
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
@@ -39,6 +40,7 @@ ASSESSMENT = ServiceDefinition(
     # Own log first: the platform reads a service's head from its first projection.
     projections=lambda: [AssessmentsProjection(), AuditAccessProjection(), MemberDirectoryProjection()],
     router=create_router,
+    pages=create_pages,
     seed_demo=_seed,
     depends_on=("membership",),
 )
