@@ -110,6 +110,27 @@ PLATFORM_MIGRATIONS = (
         "a region's readers read the regions it succeeds",
         _set_every_read_policy(ROW_VISIBLE),
     ),
+    Migration(
+        5,
+        "the outbox of e-mail messages",
+        """
+        CREATE SCHEMA IF NOT EXISTS platform;
+        -- Every message the platform sends is first written here; a sender delivers it by SMTP when
+        -- one is configured (and records when), else it stays for staff to read in the portal.
+        CREATE TABLE platform.outbox (
+            id bigserial PRIMARY KEY,
+            recipient text NOT NULL,
+            subject text NOT NULL,
+            body text NOT NULL,
+            kind text NOT NULL,
+            queued_at timestamptz NOT NULL DEFAULT now(),
+            sent_at timestamptz,
+            attempts integer NOT NULL DEFAULT 0,
+            last_error text
+        );
+        CREATE INDEX outbox_waiting ON platform.outbox (id) WHERE sent_at IS NULL;
+        """,
+    ),
 )
 
 

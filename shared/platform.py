@@ -19,6 +19,7 @@ from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.idempotency_retention import IdempotencyRetention
+from shared.mail import Outbox
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
 from shared.outages import POOL_TIMEOUT_SECONDS, connect_with_timeout, is_database_outage
 from shared.projection import (
@@ -78,6 +79,7 @@ class Platform:
         self.read_pool: asyncpg.Pool | None = None
         self.runner: ProjectionRunner | None = None
         self.runner_policy = RunnerPolicy()
+        self.outbox: Outbox  # set by start(): the write pool's outbox of e-mail messages
         self.retention: IdempotencyRetention | None = None
 
     # --- start and stop -------------------------------------------------------------------
@@ -104,6 +106,7 @@ class Platform:
             command_timeout=READ_COMMAND_TIMEOUT_SECONDS,
         )
         await check_reader_is_unprivileged(self.read_pool)
+        self.outbox = Outbox(self.write_pool)
         for service in self.services.values():
             self.application(service.name)
             store = ProjectionStore(service.schema)
