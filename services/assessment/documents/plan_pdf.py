@@ -81,40 +81,47 @@ def plan_pdf(document: PlanDocument) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
     pdf.set_font(FONT, "B", 18)
-    pdf.multi_cell(width, 9, "Plan de progrès — le Cap", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, 9, "Plan de progrès — le Cap", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(width, 7, document.member_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(width, 7, document.member_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.set_font(FONT, "", 10)
-    pdf.multi_cell(
-        width,
-        5.5,
-        f"Édité le {french_date(document.made_on)} — évaluation {document.assessment_id}, "
-        f"version {document.version} (référentiel {document.referential_version})",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    for line in (
+        f"Édité le {french_date(document.made_on)}",
+        f"Évaluation en version {document.version}, référentiel {document.referential_version}",
+        f"Identifiant de l'évaluation : {document.assessment_id}",
+    ):
+        pdf.multi_cell(width, 5.5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(3)
     pdf.set_font(FONT, "B", 12)
-    pdf.cell(width, 7, "Positionnement par thème", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 7, "Positionnement par thème", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     chart_width = 110
     chart = _TITLE_AND_DESC.sub("", document.radar_svg).encode()
     pdf.image(io.BytesIO(chart), x=pdf.l_margin + (width - chart_width) / 2, w=chart_width)
     pdf.ln(2)
 
     pdf.set_font(FONT, "B", 12)
-    pdf.cell(width, 7, "Actions, par priorité", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width, 7, "Actions, par priorité", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     if not document.actions:
         pdf.set_font(FONT, "", 10)
-        pdf.multi_cell(width, 5.5, "Aucune action : chaque indicateur atteint son objectif.")
+        pdf.multi_cell(width, 5.5, "Aucune action : chaque indicateur atteint son objectif.", align="L")
     current_priority = None
     for action in document.actions:
         if action.priority != current_priority:
             current_priority = action.priority
             pdf.ln(1)
             pdf.set_font(FONT, "B", 11)
-            pdf.cell(width, 6.5, PRIORITIES.get(action.priority, action.priority), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.cell(
+                width,
+                6.5,
+                PRIORITIES.get(action.priority, action.priority),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                align="L",
+            )
         pdf.set_font(FONT, "B", 10)
-        pdf.multi_cell(width, 5.5, f"{action.rank}. {action.suggested_action}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            width, 5.5, f"{action.rank}. {action.suggested_action}", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+        )
         pdf.set_font(FONT, "", 9)
         details = [
             f"Indicateur {action.indicator} : {action.question}",
@@ -128,6 +135,6 @@ def plan_pdf(document: PlanDocument) -> bytes:
         ]
         for line in details:
             pdf.set_x(pdf.l_margin + 5)
-            pdf.multi_cell(width - 5, 4.8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(width - 5, 4.8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         pdf.ln(1.5)
     return bytes(pdf.output())

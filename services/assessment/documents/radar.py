@@ -115,7 +115,7 @@ def radar_svg(
         out.append(
             f'<line x1="{centre:.1f}" y1="{centre:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b8b8b8" stroke-width="1"/>'
         )
-        lx, ly = point(i, count, MAXIMUM + 0.45, centre=centre, radius=radius)
+        lx, ly = point(i, count, MAXIMUM + 0.6, centre=centre, radius=radius)
         out.append(
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="13" text-anchor="{_anchor(lx, centre)}" '
             f'fill="#1a1a1a">{escape(label)}</text>'

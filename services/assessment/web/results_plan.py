@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, IndicatorInPath, cap, directory_entry, wait
@@ -40,6 +41,9 @@ NOTICES = {
     "realisee": "L'action est enregistrée comme réalisée.",
     "abandonnee": "L'action est abandonnée.",
 }
+# The notice after a decision (Post/Redirect/Get), and the decisions a form may ask for.
+Done = Annotated[str | None, QueryParameter(max_length=20, description="the decision just recorded")]
+Decision = Annotated[str, PathParameter(max_length=20, description="adopter, planifier, realiser or abandonner")]
 MAX_TEXT = 300
 MAX_REASON = 2000
 
@@ -87,7 +91,7 @@ async def plan_page(
     request: Request[Any, Any, Any],
     assessment_id: AssessmentInPath,
     platform: NamedDependency[Platform],
-    fait: str | None = None,
+    fait: Done = None,
 ) -> Template:
     return await plan_template(request, platform, assessment_id, notice=NOTICES.get(fait or ""))
 
@@ -151,7 +155,7 @@ async def decide_action(
     request: Request[Any, Any, Any],
     assessment_id: AssessmentInPath,
     indicator: IndicatorInPath,
-    decision: str,
+    decision: Decision,
     platform: NamedDependency[Platform],
 ) -> Response[Any]:
     if decision not in DONE:

@@ -66,8 +66,8 @@ def test_the_pdf_holds_the_member_the_date_the_version_the_chart_and_the_actions
         "Plan de progrès",
         "AI Le Relais — Pévèle",
         "1er décembre 2026",
-        "version 57",
-        "référentiel 2016.1",
+        "Évaluation en version 57, référentiel 2016.1",
+        "Identifiant de l'évaluation : 8b9c",
         "Mon évaluation",  # the chart's legend: the radar is drawn in the PDF
         "Priorité haute",
         "Priorité moyenne",
