@@ -108,8 +108,8 @@ def radar_svg(
             f'<polygon points="{_points(polygon([float(ring)] * count, centre=centre, radius=radius))}" '
             'fill="none" stroke="#b8b8b8" stroke-width="1"/>'
         )
-        x, y = point(0, count, ring, centre=centre, radius=radius)
-        out.append(f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" font-size="11" fill="#555555">{ring}</text>')
+        x, y = point(0.5, count, ring, centre=centre, radius=radius)  # between the first two axes
+        out.append(f'<text x="{x + 3:.1f}" y="{y - 3:.1f}" font-size="11" fill="#555555">{ring}</text>')
     for i, label in enumerate(axes):
         x, y = point(i, count, MAXIMUM, centre=centre, radius=radius)
         out.append(
