@@ -43,9 +43,10 @@ class Series:
 
 
 def point(
-    index: int, count: int, value: float, *, centre: float, radius: float, maximum: float = MAXIMUM
+    index: float, count: int, value: float, *, centre: float, radius: float, maximum: float = MAXIMUM
 ) -> tuple[float, float]:
-    """Where `value` on axis `index` of `count` sits: axis 0 points up, the others follow clockwise."""
+    """Where `value` on axis `index` of `count` sits: axis 0 points up, the others follow clockwise
+    (a fractional index: between two axes)."""
     angle = -math.pi / 2 + 2 * math.pi * index / count
     distance = max(0.0, min(value, maximum)) / maximum * radius
     return centre + distance * math.cos(angle), centre + distance * math.sin(angle)
