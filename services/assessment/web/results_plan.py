@@ -12,6 +12,7 @@ from uuid import UUID
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import PathParameter, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -159,9 +160,7 @@ async def decide_action(
     platform: NamedDependency[Platform],
 ) -> Response[Any]:
     if decision not in DONE:
-        return await plan_template(
-            request, platform, assessment_id, errors={"plan": "Cette décision n'existe pas"}, status_code=404
-        )
+        raise NotFoundException()
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     command, errors = _decision(assessment_id, decision, indicator, form, principal_of(request))
     if command is None:

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import structlog
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
@@ -20,8 +19,6 @@ from shared.platform import Platform
 from shared.tenancy import read_scope
 from shared.web.auth import signed_in_as
 from shared.web.tasks import Task
-
-log = structlog.get_logger(__name__)
 
 FORMS = {
     "AI": "Association intermédiaire",
@@ -37,8 +34,6 @@ ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
     Role.NATIONAL_STAFF: [("/equipe", "L'équipe et les invitations"), ("/courriels", "Courriels envoyés")],
     Role.REGIONAL_DELEGATE: [("/cap", "le Cap : les relectures demandées")],
     Role.TRAINER: [("/cap", "le Cap : les relectures demandées")],
-    Role.AUDITOR: [("/api/schema", "Les accès d'audit (API)")],
-    Role.FUND_REVIEWER: [],
 }
 ROLE_NAMES = {
     Role.MEMBER_ADMIN: "administrateur de l'entreprise",
@@ -77,7 +72,7 @@ def certification_of(member: MemberRecord | None) -> dict[str, Any] | None:
 
 
 async def _tasks(platform: Platform, principal: Principal) -> list[Task]:
-    """Every service's tasks; a service that cannot say now leaves the others' tasks on the page."""
+    """Every service's tasks, the most urgent first (a dated one before an undated one)."""
     found: list[Task] = []
     for service in platform.services.values():
         if service.tasks is None:

@@ -241,3 +241,11 @@ async def test_another_members_admin_finds_none_of_these_pages(api: Api) -> None
     assert decided.status_code == 404
     history = await api.client.get("/cap/historique", headers=stranger)
     assert history.status_code == 200 and member.assessment_id not in history.text
+
+
+async def test_a_decision_the_plan_does_not_know_is_a_page_not_found(api: Api) -> None:
+    member = await given_validated_member(api)
+    plan_path = f"/cap/{member.assessment_id}/plan"
+    action = (await read(api, f"/assessments/{member.assessment_id}/plan", member.headers))["actions"][0]
+    answer = await post_form(api, f"{plan_path}/{action['indicator']}/supprimer", plan_path, member.headers, {})
+    assert answer.status_code == 404 and "<h1>Page introuvable</h1>" in answer.text
