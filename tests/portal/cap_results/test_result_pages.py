@@ -19,6 +19,7 @@ from tests.helpers.assessment_api import (
     cap_app,
     caught_up,
     given_member,
+    given_referential,
     given_validated,
     platform_of,
     read,
@@ -249,3 +250,19 @@ async def test_a_decision_the_plan_does_not_know_is_a_page_not_found(api: Api) -
     action = (await read(api, f"/assessments/{member.assessment_id}/plan", member.headers))["actions"][0]
     answer = await post_form(api, f"{plan_path}/{action['indicator']}/supprimer", plan_path, member.headers, {})
     assert answer.status_code == 404 and "<h1>Page introuvable</h1>" in answer.text
+
+
+async def test_an_assessment_just_started_shows_an_empty_chart_and_an_empty_plan(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api, "EI Toute Neuve", forms=("EI",))
+    started = await api.client.post(f"{BASE}/assessments", json={}, headers=admin(api, tenant))
+    assert started.status_code == 201, started.text
+    await caught_up(platform_of(api).database.url())
+    assessment_id, headers = started.json()["id"], admin(api, tenant)
+    page = await api.client.get(f"/cap/{assessment_id}/positionnement", headers=headers)
+    assert page.status_code == 200
+    assert all(cells["score"] == "—" for cells in table(page.text, "tableau-themes").values())
+    plan = await api.client.get(f"/cap/{assessment_id}/plan", headers=headers)
+    assert plan.status_code == 200 and "Aucune action" in plan.text
+    pdf = await api.client.get(f"/cap/{assessment_id}/plan.pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
