@@ -10,6 +10,7 @@ from uuid import UUID
 from services.membership.domain.member import Certification
 from tests.helpers.api import Api
 from tests.helpers.assessment_api import (
+    BASE,
     CODES,
     REFERENTIAL,
     admin,
@@ -18,6 +19,7 @@ from tests.helpers.assessment_api import (
     contributor,
     given_member,
     given_referential,
+    given_submitted,
     platform_of,
     principal,
     read,
@@ -104,3 +106,36 @@ async def test_someone_without_a_member_gets_a_short_home_with_the_links_of_thei
     delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
     page = html.unescape((await api.client.get("/", headers=delegate)).text)
     assert "délégué régional" in page and 'href="/cap"' in page
+
+
+async def test_the_admins_tasks_list_the_reviewers_proposals_to_decide(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api, "ACI Les Ateliers", forms=("ACI",))
+    boss = admin(api, tenant)
+    started = await api.client.post(f"{BASE}/assessments", json={}, headers=boss)
+    assessment_id = started.json()["id"]
+    path = f"{BASE}/assessments/{assessment_id}"
+    given_submitted(api, tenant, assessment_id, level=1)
+    request = await api.client.post(
+        f"{path}/review-requests",
+        headers=boss,
+        json={"kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"},
+    )
+    assert request.status_code == 201, request.text
+    delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
+    requests = await read(
+        api, f"/assessments/{assessment_id}/review-requests", delegate, wait_for=request.json()["notification_id"]
+    )
+    for code in ("1.1.1", "2.1.1"):
+        proposed = await api.client.post(
+            f"{path}/review-requests/{requests[0]['request_id']}/comments",
+            headers=delegate,
+            json={"indicator": code, "comment": "Vu sur place", "proposed_level": 2, "reason": "pièces vues"},
+        )
+        assert proposed.status_code == 200, proposed.text
+    await caught_up(platform_of(api).database.url())
+    page = html.unescape((await api.client.get("/", headers=boss)).text)
+    assert "le Cap : 2 propositions de relecture à accepter ou refuser" in page
+    assert f'href="/cap/{assessment_id}"' in page
+    colleague = html.unescape((await api.client.get("/", headers=contributor(api, tenant, "paul"))).text)
+    assert "propositions de relecture" not in colleague  # deciding is the member admin's
