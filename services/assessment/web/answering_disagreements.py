@@ -4,12 +4,12 @@ with its author's name and comment, and the team's settlement (the API's `settle
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
+from services.assessment.api.common import AssessmentInPath, IndicatorInPath
 from services.assessment.web.answering_forms import TEAM, command, done, form_of, notice_of, page, refusal, text
 from services.assessment.web.answering_sheet import LEVELS, MAX_COMMENT, field_id
 from services.assessment.web.answering_view import CapView, cap_view
@@ -44,14 +44,17 @@ def _page(
 
 @get("/{assessment_id:uuid}/desaccords", guards=[TEAM])
 async def disagreements(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     return _page(request, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/desaccords/{indicator:str}", guards=[TEAM], status_code=303)
 async def settle(
-    request: Request[Any, Any, Any], assessment_id: UUID, indicator: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    indicator: IndicatorInPath,
+    platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)

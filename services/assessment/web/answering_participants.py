@@ -6,13 +6,13 @@ the integrator turns it into a choice among the member's people (`_invite_form.h
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
+from services.assessment.api.common import AssessmentInPath, ParticipantInPath
 from services.assessment.web.answering_forms import (
     ADMIN,
     TEAM,
@@ -64,14 +64,14 @@ def _sub_themes(form: FormMultiDict, view: CapView) -> tuple[tuple[str, ...], st
 
 @get("/{assessment_id:uuid}/participants", guards=[TEAM])
 async def participants(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     return _page(request, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/participants", guards=[ADMIN], status_code=303)
 async def invite(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)
@@ -110,7 +110,10 @@ async def invite(
 
 @post("/{assessment_id:uuid}/participants/{participant_id:str}/sous-themes", guards=[ADMIN], status_code=303)
 async def assign(
-    request: Request[Any, Any, Any], assessment_id: UUID, participant_id: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    participant_id: ParticipantInPath,
+    platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)

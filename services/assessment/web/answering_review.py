@@ -5,13 +5,12 @@ member's admin validates once reviews are done. The same application methods as 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from services.assessment.api.common import check_peer
+from services.assessment.api.common import AssessmentInPath, ProposalInPath, check_peer
 from services.assessment.web.answering_forms import (
     ADMIN,
     TEAM,
@@ -57,14 +56,14 @@ def _page(
 
 @get("/{assessment_id:uuid}/relecture", guards=[TEAM])
 async def reviews(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     return _page(request, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/relecture", guards=[ADMIN], status_code=303)
 async def request_review(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)
@@ -107,7 +106,10 @@ async def request_review(
 
 @post("/{assessment_id:uuid}/propositions/{proposal_id:str}/acceptation", guards=[ADMIN], status_code=303)
 async def accept(
-    request: Request[Any, Any, Any], assessment_id: UUID, proposal_id: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    proposal_id: ProposalInPath,
+    platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     try:
@@ -126,7 +128,10 @@ async def accept(
 
 @post("/{assessment_id:uuid}/propositions/{proposal_id:str}/refus", guards=[ADMIN], status_code=303)
 async def reject(
-    request: Request[Any, Any, Any], assessment_id: UUID, proposal_id: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    proposal_id: ProposalInPath,
+    platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)
@@ -165,14 +170,14 @@ def _validation_page(
 
 @get("/{assessment_id:uuid}/validation", guards=[TEAM])
 async def validation(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     return _validation_page(request, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/validation", guards=[ADMIN], status_code=303)
 async def validate(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     try:

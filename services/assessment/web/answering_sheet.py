@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from uuid import UUID
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import PathParameter
 from litestar.response import Redirect, Template
 
+from services.assessment.api.common import AssessmentInPath
+from services.assessment.api.schemas import SUB_THEME_PATTERN
 from services.assessment.application import AssessmentApplication
 from services.assessment.domain.sheet import Answer
 from services.assessment.web.answering_forms import TEAM, command, done, form_of, notice_of, page, refusal, text
@@ -27,6 +29,7 @@ from shared.errors import DomainError
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 
+SubThemeInPath = Annotated[str, PathParameter(pattern=SUB_THEME_PATTERN, description="a sub-theme's code, e.g. 2.1")]
 MAX_COMMENT = 4000
 LEVELS = ("1", "2", "3", "4")
 
@@ -93,7 +96,10 @@ def _page(
 
 @get("/{assessment_id:uuid}/sous-themes/{code:str}", guards=[TEAM])
 async def sub_theme(
-    request: Request[Any, Any, Any], assessment_id: UUID, code: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    code: SubThemeInPath,
+    platform: NamedDependency[Platform],
 ) -> Template:
     return _page(request, await cap_view(request, platform, assessment_id), code)
 
@@ -119,7 +125,7 @@ def _read(form: FormMultiDict, codes: tuple[str, ...]) -> tuple[dict[str, Given]
 
 
 def _answer(
-    assessment_id: UUID, by: Principal, given: Given, before: Answer | None
+    assessment_id: AssessmentInPath, by: Principal, given: Given, before: Answer | None
 ) -> Callable[[AssessmentApplication], CommandResult]:
     """The API's `answer` command, in one's own name; what the form does not show is kept."""
     assert given.level is not None
@@ -143,7 +149,10 @@ def _answer(
 
 @post("/{assessment_id:uuid}/sous-themes/{code:str}", guards=[TEAM], status_code=303)
 async def save(
-    request: Request[Any, Any, Any], assessment_id: UUID, code: str, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    code: SubThemeInPath,
+    platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     index, codes = _sub_theme(view, code)

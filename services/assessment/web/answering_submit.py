@@ -4,12 +4,12 @@ member's admin; the assessment refuses in French what does not fit, shown on the
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
+from services.assessment.api.common import AssessmentInPath
 from services.assessment.web.answering_forms import ADMIN, TEAM, command, done, notice_of, page, refusal
 from services.assessment.web.answering_view import CapView, cap_view
 from shared.errors import DomainError
@@ -44,13 +44,15 @@ def _by_sub_theme(view: CapView, codes: list[str]) -> list[tuple[str, str, list[
 
 
 @get("/{assessment_id:uuid}/soumission", guards=[TEAM])
-async def check(request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]) -> Template:
+async def check(
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
+) -> Template:
     return _page(request, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/soumission", guards=[ADMIN], status_code=303)
 async def submit(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from litestar import Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
+from services.assessment.api.common import AssessmentInPath
 from services.assessment.web.answering_forms import TEAM, notice_of, page
 from services.assessment.web.answering_view import KINDS, REVIEWER_ROLES, STAGES, cap_view
 from shared.platform import Platform
@@ -17,7 +17,7 @@ from shared.web.filters import french_date
 
 @get("/{assessment_id:uuid}", guards=[TEAM])
 async def summary(
-    request: Request[Any, Any, Any], assessment_id: UUID, platform: NamedDependency[Platform]
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     view = await cap_view(request, platform, assessment_id)
     me = view.sheet.participants.get(view.principal.subject)
