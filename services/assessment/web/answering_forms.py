@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import FormMultiDict
@@ -17,12 +18,14 @@ from services.assessment.api.common import cap, wait
 from services.assessment.application import AssessmentApplication
 from shared.auth import Role
 from shared.commands import run_command
-from shared.errors import DomainError
+from shared.errors import DomainError, NotCaughtUp
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.web.auth import signed_in_as
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+log = structlog.get_logger(__name__)
+
 TEAM: Guard = signed_in_as(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 ADMIN: Guard = signed_in_as(Role.MEMBER_ADMIN)
 GENERAL = "formulaire"  # the error key of a refusal that names no field
@@ -71,7 +74,13 @@ async def command(
     app = cap(platform)
     response = await run_command(request, app, lambda: send(app), name=name)
     result = response.content
-    await wait(platform, result.notification_id)
+    try:
+        await wait(platform, result.notification_id)
+    except NotCaughtUp as late:
+        # The write is saved: a refusal page would say otherwise. The next page may lag behind it.
+        log.warning(
+            "cap_page.read_models_behind", command=name, notification_id=result.notification_id, error=str(late)
+        )
     return result
 
 
