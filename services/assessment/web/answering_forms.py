@@ -88,7 +88,11 @@ def refusal(error: DomainError, fields: dict[str, str] | None = None) -> dict[st
     """A refusal's message beside the form field it names (`fields`: the API's field → the form's)."""
     named = error.details.get("field")
     key = (fields or {}).get(str(named), GENERAL) if named else GENERAL
-    return {key: _sentence(error.message)}
+    message = error.message
+    if key != GENERAL:
+        # The API's messages start with the field's name; beside the field it goes without saying.
+        message = message.removeprefix(f"{named} : ")
+    return {key: _sentence(message)}
 
 
 def _sentence(message: str) -> str:

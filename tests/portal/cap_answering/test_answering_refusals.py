@@ -133,6 +133,9 @@ async def test_a_rejection_without_a_reason_is_refused_beside_its_field(api: Api
     before = await version_of(api, aid, boss)
 
     review = f"/cap/{aid}/relecture"
+    unknown_peer = await submit(api, review, review, boss, {"genre": "peer", "pair": "personne"})
+    assert unknown_peer.status_code == 422 and 'id="pair-erreur"' in unknown_peer.text
+    assert "Aucun adhérent actif personne." in shown(unknown_peer)
     refused = await submit(api, review, f"/cap/{aid}/propositions/{proposal}/refus", boss, {"raison": "  "})
     assert refused.status_code == 400
     assert f'id="raison-{proposal}-erreur"' in refused.text and "Dites pourquoi l'équipe refuse" in shown(refused)
