@@ -131,6 +131,8 @@ class Platform:
                     self._pool(), self.settings.smtp, self.settings.mail_from, self.mail_policy
                 )
                 self.mail_delivery.start()
+            else:
+                log.info("mail.not_delivered", reason="COORACE_SMTP_HOST is not set: messages stay in the outbox")
 
     async def start_projection_runner(self) -> None:
         self.runner = ProjectionRunner(

@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
@@ -33,6 +34,8 @@ class Collector:
     received: list[Received] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
     delay: float = 0.0
+    # Called once the message is kept, before the server answers that it accepted it.
+    after_accepting: Callable[[], None] | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if address in self.refused:
@@ -46,6 +49,8 @@ class Collector:
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        if self.after_accepting is not None:
+            self.after_accepting()
         return "250 Message accepted for delivery"
 
 

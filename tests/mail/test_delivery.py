@@ -7,8 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
+import psycopg
+import pytest
 
 from shared.config import Settings, SmtpSettings
+from shared.database import DatabaseAddress
 from shared.mail import MAX_ATTEMPTS, Message, OutboxEntry
 from shared.mail_delivery import DeliveryPolicy, MailDelivery
 from shared.platform import Platform
@@ -188,3 +191,31 @@ async def test_without_smtp_settings_messages_stay_in_the_outbox(database, tmp_p
 
 def settings_with(tmp_path: Path, smtp: SmtpSettings) -> Settings:
     return msgspec.structs.replace(make_settings(tmp_path), smtp=smtp, mail_from=FROM)
+
+
+async def test_a_process_dying_after_the_server_accepted_sends_the_message_again_with_the_same_id(
+    platform: Platform, smtp_server: SmtpServer, database: DatabaseAddress
+) -> None:
+    """At least once, not exactly once: the server has the message, but the transaction that would
+    mark it sent dies with its connection (as when the process is killed at that moment)."""
+    message_id = await platform.outbox.send(INVITATION)
+
+    def kill_the_senders_connection() -> None:
+        with psycopg.connect(database.url(), autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+            )
+
+    smtp_server.collector.after_accepting = kill_the_senders_connection
+    # The transaction fails as it ends (how asyncpg words it depends on when it notices).
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        await delivery(platform, smtp_server.port).deliver_waiting()
+    assert (await entry(platform, message_id)).status == "waiting", "the server has it, the outbox does not know"
+
+    smtp_server.collector.after_accepting = None
+    assert await delivery(platform, smtp_server.port).deliver_waiting() == 1
+
+    first, second = smtp_server.received
+    assert first.message["Message-ID"] == second.message["Message-ID"], "a mail system may drop the copy"
+    assert (await entry(platform, message_id)).status == "sent"
