@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 import aiosmtplib
 import asyncpg
@@ -43,7 +44,7 @@ class DeliveryPolicy(msgspec.Struct, frozen=True, kw_only=True):
 
 _CLAIM = """
     SELECT id, recipient, subject, body, queued_at, attempts FROM platform.outbox
-    WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
+    WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now() AND NOT id = ANY($2::bigint[])
     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
 """
 _SENT = "UPDATE platform.outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1"
@@ -104,11 +105,13 @@ class MailDelivery:
 
     async def deliver_waiting(self) -> int:
         """Send every message that is due, one transaction each; answers how many were sent. A
-        server that cannot be reached ends the round (the others would fail alike)."""
+        server that cannot be reached ends the round (the others would fail alike), and a message
+        that failed is not tried again within the same round."""
         sent = 0
+        failed: list[int] = []
         try:
             while not self._stopping.is_set():
-                outcome = await self._deliver_one()
+                outcome = await self._deliver_one(failed)
                 if outcome is None or outcome == "unreachable":
                     break
                 sent += outcome == "sent"
@@ -116,17 +119,18 @@ class MailDelivery:
             await self._close()
         return sent
 
-    async def _deliver_one(self) -> str | None:
+    async def _deliver_one(self, failed: list[int]) -> str | None:
         async with self.pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(_CLAIM, MAX_ATTEMPTS)
+            row = await conn.fetchrow(_CLAIM, MAX_ATTEMPTS, failed)
             if row is None:
                 return None
             try:
-                await self._send(email_message(row, self.mail_from), str(row["recipient"]))
+                await self._send(row)
             except DeliveryFailed as failure:
                 attempts = MAX_ATTEMPTS if failure.permanent else row["attempts"] + 1
                 wait = retry_wait(self.policy, attempts)
                 await conn.execute(_FAILED, row["id"], attempts, str(failure), wait)
+                failed.append(row["id"])
                 log.warning(
                     "mail.delivery_failed",
                     message_id=row["id"],
@@ -141,7 +145,23 @@ class MailDelivery:
             log.info("mail.sent", message_id=row["id"])
             return "sent"
 
-    async def _send(self, message: EmailMessage, recipient: str) -> None:
+    async def _send(self, row: Mapping[str, Any]) -> None:
+        """Hand the message to the server; every way this fails is a `DeliveryFailed`, so that one
+        message can never stop the queue (an error the loop did not foresee is retried, then kept)."""
+        try:
+            message = email_message(row, self.mail_from)
+        except (ValueError, TypeError) as error:  # e.g. a line break in the subject or the address
+            raise DeliveryFailed(f"message impossible à construire : {error}", permanent=True) from error
+        try:
+            await self._hand_over(message, str(row["recipient"]))
+        except DeliveryFailed:
+            raise
+        except Exception as error:
+            log.exception("mail.unexpected_error", message_id=row["id"])
+            await self._close()
+            raise DeliveryFailed(f"erreur inattendue : {error!r}") from error
+
+    async def _hand_over(self, message: EmailMessage, recipient: str) -> None:
         smtp = self.smtp
         if self._client is None:
             client = aiosmtplib.SMTP(
@@ -154,7 +174,15 @@ class MailDelivery:
             )
             try:
                 await client.connect()
+            except aiosmtplib.SMTPResponseException as error:
+                client.close()
+                # The server answered but will not take mail from us now (greeting refused, STARTTLS
+                # or authentication refused): no message would pass, so the round ends too.
+                raise DeliveryFailed(
+                    f"le serveur SMTP {smtp.host}:{smtp.port} refuse la session : {_describe(error)}", reachable=False
+                ) from error
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+                client.close()
                 raise DeliveryFailed(
                     f"serveur SMTP {smtp.host}:{smtp.port} injoignable : {_describe(error)}", reachable=False
                 ) from error
@@ -164,10 +192,13 @@ class MailDelivery:
         except aiosmtplib.SMTPRecipientsRefused as error:
             await self._close()
             refusals = "; ".join(_describe(r) for r in error.recipients)
-            raise DeliveryFailed(f"destinataire refusé par le serveur SMTP : {refusals}", permanent=True) from error
+            # 5xx is the server's final word; 4xx (a full mailbox, greylisting) says "try again later".
+            permanent = all(r.code >= 500 for r in error.recipients)
+            raise DeliveryFailed(
+                f"destinataire refusé par le serveur SMTP : {refusals}", permanent=permanent
+            ) from error
         except aiosmtplib.SMTPResponseException as error:
             await self._close()
-            # 5xx is the server's final word on this message; 4xx says "try again later".
             raise DeliveryFailed(
                 f"message refusé par le serveur SMTP : {_describe(error)}", permanent=error.code >= 500
             ) from error

@@ -29,17 +29,21 @@ class Received:
 
 @dataclass
 class Collector:
-    """The server's handler: accepts every message (slowly if asked), or refuses some recipients."""
+    """The server's handler: accepts every message (slowly if asked), refuses some recipients for
+    good (5xx) or for now (4xx)."""
 
     received: list[Received] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)
+    deferred: set[str] = field(default_factory=set)
     delay: float = 0.0
     # Called once the message is kept, before the server answers that it accepted it.
     after_accepting: Callable[[], None] | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if address in self.refused:
-            return "550 5.1.1 Boîte aux lettres inconnue"
+            return "550 5.1.1 Mailbox unknown"
+        if address in self.deferred:
+            return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -219,3 +219,37 @@ async def test_a_process_dying_after_the_server_accepted_sends_the_message_again
     first, second = smtp_server.received
     assert first.message["Message-ID"] == second.message["Message-ID"], "a mail system may drop the copy"
     assert (await entry(platform, message_id)).status == "sent"
+
+
+async def test_a_recipient_deferred_for_now_is_retried_in_a_later_round_while_the_others_go(
+    platform: Platform, smtp_server: SmtpServer
+) -> None:
+    smtp_server.collector.deferred.add("plus-tard@exemple.fr")
+    deferred_id = await platform.outbox.send(msgspec.structs.replace(INVITATION, recipient="plus-tard@exemple.fr"))
+    good_id = await platform.outbox.send(INVITATION)
+    sender = delivery(platform, smtp_server.port)  # no wait between attempts: only the round holds it back
+
+    assert await sender.deliver_waiting() == 1
+    deferred = await entry(platform, deferred_id)
+    assert deferred.status == "waiting" and deferred.attempts == 1
+    assert deferred.last_error is not None and "451" in deferred.last_error
+    assert (await entry(platform, good_id)).status == "sent"
+
+    smtp_server.collector.deferred.clear()
+    assert await sender.deliver_waiting() == 1
+    assert (await entry(platform, deferred_id)).status == "sent"
+
+
+async def test_a_message_that_cannot_be_written_as_e_mail_fails_for_good_without_blocking_the_queue(
+    platform: Platform, smtp_server: SmtpServer
+) -> None:
+    broken_id = await platform.outbox.send(msgspec.structs.replace(INVITATION, subject="Objet\nBcc: tous@exemple.fr"))
+    good_id = await platform.outbox.send(INVITATION)
+
+    assert await delivery(platform, smtp_server.port).deliver_waiting() == 1
+
+    broken = await entry(platform, broken_id)
+    assert broken.status == "failed" and broken.last_error is not None
+    assert broken.last_error.startswith("message impossible à construire")
+    assert (await entry(platform, good_id)).status == "sent"
+    assert [r.recipients for r in smtp_server.received] == [[INVITATION.recipient]]
