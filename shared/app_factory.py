@@ -29,6 +29,7 @@ from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
 from shared.web.auth import PortalAuthMiddleware
 from shared.web.errors import page_http_error, page_unexpected_error
+from shared.web.outbox import create_outbox_pages
 from shared.web.pages import NOT_API, is_page
 from shared.web.templating import STATIC_DIRECTORY, template_config
 
@@ -110,7 +111,7 @@ def create_app(
         "/static", directories=[STATIC_DIRECTORY], include_in_schema=False, opt={NOT_API: True}
     )
     app = Litestar(
-        route_handlers=[health, ready, metrics, *routers, *pages, static, *extra_route_handlers],
+        route_handlers=[health, ready, metrics, *routers, *pages, create_outbox_pages(), static, *extra_route_handlers],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},

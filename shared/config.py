@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 
 import msgspec
@@ -16,6 +18,34 @@ LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 class ConfigurationError(ValueError):
     """A setting cannot be used as given: the process refuses to start, saying which and why."""
+
+
+# Ports where a server speaks plain SMTP by custom (the relay port, and the local catchers'), so
+# that STARTTLS is not demanded unless asked for.
+PLAIN_SMTP_PORTS = (25, 1025)
+DEFAULT_MAIL_FROM = "COORACE <ne-pas-repondre@coorace.org>"
+TRUE_WORDS = ("true", "1", "yes", "oui")
+FALSE_WORDS = ("false", "0", "no", "non")
+
+
+class SmtpSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the outbox's messages are delivered. None in `Settings.smtp`: nothing is sent, the
+    messages wait in the outbox (the embedded default)."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    # Demand STARTTLS before authenticating (the connection fails if the server does not offer it).
+    starttls: bool = True
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks; the password must not.
+        password = None if self.password is None else "***"
+        return (
+            f"SmtpSettings(host={self.host!r}, port={self.port}, username={self.username!r}, "
+            f"password={password!r}, starttls={self.starttls})"
+        )
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reader_password: str | None = None
     # Where people reach the portal (links in e-mails; cookies are marked Secure when it is https).
     public_url: str = "http://localhost:8000"
+    smtp: SmtpSettings | None = None
+    mail_from: str = DEFAULT_MAIL_FROM
 
     @property
     def cookies_secure(self) -> bool:
@@ -81,6 +113,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=log_level,
         reader_password=env.get("COORACE_READER_PASSWORD") or None,
         public_url=_public_url(env.get("COORACE_PUBLIC_URL", "http://localhost:8000")),
+        smtp=_smtp(env),
+        mail_from=_mail_from(env.get("COORACE_MAIL_FROM") or DEFAULT_MAIL_FROM),
     )
 
 
@@ -88,3 +122,56 @@ def _public_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ConfigurationError(f"COORACE_PUBLIC_URL={value!r} must start with http:// or https://")
     return value.rstrip("/")
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpSettings | None:
+    host = (env.get("COORACE_SMTP_HOST") or "").strip()
+    others = [n for n in ("PORT", "USERNAME", "PASSWORD", "STARTTLS") if env.get(f"COORACE_SMTP_{n}")]
+    if not host:
+        if others:
+            # Half a configuration would silently deliver nothing: say so instead.
+            raise ConfigurationError(
+                f"COORACE_SMTP_{others[0]} is set but COORACE_SMTP_HOST is not: set the host to deliver "
+                "e-mail by SMTP, or unset the other COORACE_SMTP_* variables to keep messages in the outbox"
+            )
+        return None
+    if any(c.isspace() for c in host) or "/" in host:
+        raise ConfigurationError(f"COORACE_SMTP_HOST={host!r} is not a host name or address")
+    port_text = env.get("COORACE_SMTP_PORT") or "587"
+    try:
+        port = int(port_text)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise ConfigurationError(f"COORACE_SMTP_PORT={port_text!r} is not a port number (1 to 65535)")
+    username = env.get("COORACE_SMTP_USERNAME") or None
+    password = env.get("COORACE_SMTP_PASSWORD") or None
+    if (username is None) != (password is None):
+        missing = "COORACE_SMTP_PASSWORD" if password is None else "COORACE_SMTP_USERNAME"
+        raise ConfigurationError(f"{missing} is missing: SMTP authentication needs both a user name and a password")
+    starttls_text = (env.get("COORACE_SMTP_STARTTLS") or "").strip().lower()
+    if not starttls_text:
+        starttls = port not in PLAIN_SMTP_PORTS
+    elif starttls_text in TRUE_WORDS:
+        starttls = True
+    elif starttls_text in FALSE_WORDS:
+        starttls = False
+    else:
+        raise ConfigurationError(f"COORACE_SMTP_STARTTLS={starttls_text!r} is neither true nor false")
+    if username is not None and not starttls:
+        # A password sent in clear over the network is a password given away.
+        raise ConfigurationError(
+            "COORACE_SMTP_STARTTLS=false with COORACE_SMTP_USERNAME set would send the password "
+            "unencrypted: enable STARTTLS, or use a relay that needs no authentication"
+        )
+    return SmtpSettings(host=host, port=port, username=username, password=password, starttls=starttls)
+
+
+def _mail_from(value: str) -> str:
+    _, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain or any(c.isspace() for c in address):
+        raise ConfigurationError(
+            f'COORACE_MAIL_FROM={value!r} is not an e-mail address (e.g. "COORACE <ne-pas-repondre@coorace.org>")'
+        )
+    return value.strip()

@@ -131,6 +131,14 @@ PLATFORM_MIGRATIONS = (
         CREATE INDEX outbox_waiting ON platform.outbox (id) WHERE sent_at IS NULL;
         """,
     ),
+    Migration(
+        6,
+        "the outbox's retry time",
+        """
+        -- A message whose delivery failed waits until then before the next attempt (backoff).
+        ALTER TABLE platform.outbox ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now();
+        """,
+    ),
 )
 
 

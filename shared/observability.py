@@ -99,7 +99,14 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                # The server's own time up to the answer's head (a page is rendered whole before
+                # it), so that a client, a browser or the portal's benchmark, can tell it from the
+                # network's.
+                headers = [*message["headers"], (b"x-request-id", request_id.encode())]
+                if not any(name.lower() == b"server-timing" for name, _ in headers):
+                    timing = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+                    headers.append((b"server-timing", timing.encode()))
+                message["headers"] = headers
             await send(message)
 
         try:

@@ -20,6 +20,7 @@ from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.idempotency_retention import IdempotencyRetention
 from shared.mail import Outbox
+from shared.mail_delivery import DeliveryPolicy, MailDelivery
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
 from shared.outages import POOL_TIMEOUT_SECONDS, connect_with_timeout, is_database_outage
 from shared.projection import (
@@ -81,6 +82,8 @@ class Platform:
         self.runner_policy = RunnerPolicy()
         self.outbox: Outbox  # set by start(): the write pool's outbox of e-mail messages
         self.retention: IdempotencyRetention | None = None
+        self.mail_delivery: MailDelivery | None = None
+        self.mail_policy = DeliveryPolicy()
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -122,6 +125,14 @@ class Platform:
             await self.start_projection_runner()
             self.retention = IdempotencyRetention(self._pool(), [s.schema for s in self.services.values()])
             self.retention.start()
+            # Without SMTP settings nothing is delivered: messages wait in the outbox (the embedded default).
+            if self.settings.smtp is not None:
+                self.mail_delivery = MailDelivery(
+                    self._pool(), self.settings.smtp, self.settings.mail_from, self.mail_policy
+                )
+                self.mail_delivery.start()
+            else:
+                log.info("mail.not_delivered", reason="COORACE_SMTP_HOST is not set: messages stay in the outbox")
 
     async def start_projection_runner(self) -> None:
         self.runner = ProjectionRunner(
@@ -133,6 +144,9 @@ class Platform:
         await self.runner.start()
 
     async def stop(self) -> None:
+        if self.mail_delivery is not None:
+            await self.mail_delivery.stop()
+            self.mail_delivery = None
         if self.retention is not None:
             await self.retention.stop()
             self.retention = None

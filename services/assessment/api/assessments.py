@@ -27,16 +27,16 @@ from services.assessment.api.common import (
     TenantInQuery,
     WaitFor,
     access,
+    active_member,
     cap,
     cap_command,
-    directory_entry,
     moment_of,
     record_audit_read,
     replayed,
     wait,
 )
 from services.assessment.api.schemas import AssessmentStart, ParticipantIn, Reopening, SubThemesIn
-from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, Forbidden, MemberNotFound
+from services.assessment.domain.errors import AssessmentNotFound, Forbidden
 from services.assessment.domain.plan import plan_of
 from services.assessment.domain.positioning import positioning_of
 from services.assessment.domain.referential import Referential
@@ -54,15 +54,6 @@ from shared.tenancy import scoped_connection
 def record_as_of(sheet: Sheet, referential: Referential, **as_of: object) -> AssessmentRecord:
     row = summary_row(sheet, referential, plan_of(sheet, referential), positioning_of(sheet, referential))
     return queries.record_of(row, sheet, **as_of)
-
-
-async def _member(platform: Platform, tenant_id: str) -> queries.DirectoryEntry:
-    entry = await directory_entry(platform, tenant_id)
-    if entry is None:
-        raise MemberNotFound(tenant_id)
-    if entry.status != "active":
-        raise AssessmentRefused(f"l'adhérent {entry.name} n'est plus actif ({entry.status})")
-    return entry
 
 
 class AssessmentController(Controller):
@@ -88,7 +79,7 @@ class AssessmentController(Controller):
             if data.tenant_id not in (None, principal.tenant):
                 raise Forbidden("tenant_id : un adhérent ne commence que sa propre évaluation", field="tenant_id")
             tenant_id = str(principal.tenant)
-        member = await _member(platform, tenant_id)
+        member = await active_member(platform, tenant_id)
         return await cap_command(
             request,
             platform,
@@ -192,7 +183,7 @@ class AssessmentController(Controller):
         principal: Principal = request.user
         if not principal.has(Role.NATIONAL_STAFF) and principal.tenant != current.tenant_id:
             raise AssessmentNotFound(assessment_id)
-        member = await _member(platform, current.tenant_id)
+        member = await active_member(platform, current.tenant_id)
         return await run_command(
             request,
             app,

@@ -25,7 +25,7 @@ from services.assessment.api.schemas import (
 from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.application import AssessmentApplication
 from services.assessment.domain.assessment import Assessment
-from services.assessment.domain.errors import AssessmentNotFound
+from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, MemberNotFound
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.replay import Moment, sheet_as_of
 from services.assessment.domain.sheet import Sheet
@@ -247,6 +247,23 @@ async def directory_entry(platform: Platform, tenant_id: str) -> DirectoryEntry 
             return entry
         await platform.wait_for("assessment", await platform.head("membership"), ["member_directory"])
     return None
+
+
+async def active_member(platform: Platform, tenant_id: str) -> DirectoryEntry:
+    """The member an assessment starts (or restarts) for: known to the directory and still active."""
+    entry = await directory_entry(platform, tenant_id)
+    if entry is None:
+        raise MemberNotFound(tenant_id)
+    if entry.status != "active":
+        raise AssessmentRefused(f"l'adhérent {entry.name} n'est plus actif ({entry.status})")
+    return entry
+
+
+async def check_peer(platform: Platform, reviewer_tenant: str) -> None:
+    """A peer asked for a review is a member the directory knows as active."""
+    peer = await directory_entry(platform, reviewer_tenant)
+    if peer is None or peer.status != "active":
+        raise AssessmentRefused(f"reviewer_tenant : aucun adhérent actif {reviewer_tenant}", field="reviewer_tenant")
 
 
 def review_requested(response: Response[Any]) -> Response[Any]:

@@ -21,7 +21,7 @@ from services.assessment.api.common import (
     WaitFor,
     access,
     cap_command,
-    directory_entry,
+    check_peer,
     record_audit_read,
     review_commented,
     review_requested,
@@ -36,7 +36,6 @@ from services.assessment.api.schemas import (
     ReviewRequested,
     ReviewRequestIn,
 )
-from services.assessment.domain.errors import AssessmentRefused
 from services.assessment.read_models import ReviewRequestView
 from shared.eventstore import CommandResult
 from shared.platform import Platform
@@ -90,11 +89,7 @@ class ReviewController(Controller):
         platform: NamedDependency[Platform],
     ) -> Response[ReviewRequested]:
         if data.kind == "peer" and data.reviewer_tenant:
-            peer = await directory_entry(platform, data.reviewer_tenant)
-            if peer is None or peer.status != "active":
-                raise AssessmentRefused(
-                    f"reviewer_tenant : aucun adhérent actif {data.reviewer_tenant}", field="reviewer_tenant"
-                )
+            await check_peer(platform, data.reviewer_tenant)
         created = await cap_command(
             request,
             platform,

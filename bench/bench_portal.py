@@ -1,0 +1,247 @@
+"""The portal's pages under load (issue 10): every page at p99 <= 100 ms of server time, with 32
+signed-in people at once on the demo data (run by hand, and before a release).
+
+    .venv/bin/python bench/bench_portal.py [--clients 32] [--rounds 50] [--reuse] [--session] [--budget-ms 100]
+
+Uses `DATABASE_URL` (default: the local PostgreSQL at 127.0.0.1:5432) and a scratch database
+`coorace_bench_portal` there, seeded with `coorace demo seed` (`--reuse` keeps the last run's).
+It starts the real server as people get it (`coorace serve`, its own process, so that the clients'
+work never counts as the server's), signs in `--clients` people of the demo data (members' staff
+of several members, regional delegates, national staff), and has each walk the pages it may see
+(PAGES, below: add each new page there) `--rounds` times, all at once. For each page it prints the
+answers' count and the p50 / p95 / p99 of the server's time, read from the `Server-Timing` header
+each answer carries (what the server spent, not the network's or the client's share), and the
+client's p99 beside it. Exits 1 when any page's p99 is above 100 ms, or a page fails to answer 200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository: `bench.scratch`
+
+from bench.scratch import SERVER, scratch_database  # noqa: E402
+from shared.auth import TokenService  # noqa: E402
+from shared.config import load_settings  # noqa: E402
+
+BENCH_DB = "coorace_bench_portal"
+BUDGET_MS = 100.0  # the issue's figure; --budget-ms another
+COORACE = Path(sys.executable).parent / "coorace"  # the command line of the running venv
+
+
+@dataclass(frozen=True)
+class Person:
+    role: str
+    subject: str
+    tenant: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class PortalPage:
+    """A page to measure: its address (`{tenant}` and `{region}` are the person's) and who may see it."""
+
+    path: str
+    roles: frozenset[str] | None = None  # None: anyone signed in
+
+    def for_person(self, person: Person) -> str | None:
+        if self.roles is not None and person.role not in self.roles:
+            return None
+        if ("{tenant}" in self.path and not person.tenant) or ("{region}" in self.path and not person.region):
+            return None
+        return self.path.format(tenant=person.tenant, region=person.region)
+
+
+MEMBERS = frozenset({"member_admin", "member_contributor"})
+# Every page of the portal: each helper adding a page adds it here.
+PAGES = [
+    PortalPage("/"),
+]
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "COORACE_DATA_DIR": tempfile.mkdtemp(prefix="coorace-bench-portal-"),
+        "COORACE_JWT_SECRET": "bench-portal-" + "x" * 40,  # the clients' tokens are signed alike
+        "COORACE_LOG_FORMAT": "json",
+        "COORACE_LOG_LEVEL": "warning",  # one log line per request would be measured too
+    }
+
+
+def seed(database_url: str) -> None:
+    started = time.perf_counter()
+    subprocess.run([str(COORACE), "demo", "seed"], env=server_environment(database_url), check=True)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
+    print(f"demo data seeded in {time.perf_counter() - started:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_until_ready(base_url: str, server: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise SystemExit(f"coorace serve ended with status {server.returncode}")
+            try:
+                if (await client.get("/ready")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"coorace serve did not answer /ready within {timeout:.0f} s")
+
+
+# --- the people -------------------------------------------------------------------------------
+
+
+def demo_people(database_url: str, count: int) -> list[Person]:
+    """`count` people of the demo data: mostly members' staff (of different members), some
+    regional delegates, a few national staff, as the portal's users are spread."""
+    with psycopg.connect(database_url) as conn:
+        members = conn.execute(
+            "SELECT member_id::text, region FROM membership.member_states ORDER BY member_id LIMIT %s", (count,)
+        ).fetchall()
+    if not members:
+        raise SystemExit("the demo data has no member: seed it (run without --reuse)")
+    people: list[Person] = []
+    for i in range(count):
+        member_id, region = members[i % len(members)]
+        if i % 8 == 7:
+            people.append(Person("national_staff", f"bench-staff-{i}"))
+        elif i % 8 == 6:
+            people.append(Person("regional_delegate", f"bench-delegate-{i}", region=region))
+        else:
+            role = "member_admin" if i % 2 == 0 else "member_contributor"
+            people.append(Person(role, f"bench-{role}-{i}", tenant=member_id))
+    return people
+
+
+async def signed_in_client(base_url: str, person: Person, tokens: TokenService, *, session: bool) -> httpx.AsyncClient:
+    """A client signed in as `person`. Now: a bearer token, which the portal accepts on every page.
+    With `--session` (the way people sign in): the integrator posts the /connexion form here with
+    the demo account's password, and the client keeps the session cookie."""
+    if session:
+        raise SystemExit("--session: sign-in by the /connexion form is not written yet (bench_portal.signed_in_client)")
+    token = tokens.issue(role=person.role, tenant=person.tenant, region=person.region, subject=person.subject)
+    return httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
+
+
+# --- the walk ---------------------------------------------------------------------------------
+
+SERVER_TIMING = re.compile(r"(?:^|,)\s*app;dur=([0-9.]+)")
+
+
+@dataclass
+class Samples:
+    server_ms: list[float]
+    client_ms: list[float]
+
+
+async def walk(client: httpx.AsyncClient, person: Person, rounds: int, samples: dict[str, Samples]) -> None:
+    pages = [(page.path, url) for page in PAGES if (url := page.for_person(person)) is not None]
+    for _ in range(rounds):
+        for label, url in pages:
+            started = time.perf_counter()
+            answer = await client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code != 200:
+                raise SystemExit(f"{url} as {person.role}: {answer.status_code} {answer.text[:300]}")
+            timing = SERVER_TIMING.search(answer.headers.get("server-timing", ""))
+            if timing is None:
+                raise SystemExit(f"{url}: no Server-Timing app;dur= header in the answer")
+            samples[label].server_ms.append(float(timing.group(1)))
+            samples[label].client_ms.append(elapsed)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+async def measure(
+    base_url: str, people: list[Person], tokens: TokenService, rounds: int, session: bool, budget: float
+) -> bool:
+    clients = [await signed_in_client(base_url, person, tokens, session=session) for person in people]
+    try:
+        warm_up: dict[str, Samples] = defaultdict(lambda: Samples([], []))
+        await asyncio.gather(*(walk(c, p, 2, warm_up) for c, p in zip(clients, people, strict=True)))
+        samples: dict[str, Samples] = defaultdict(lambda: Samples([], []))
+        started = time.perf_counter()
+        await asyncio.gather(*(walk(c, p, rounds, samples) for c, p in zip(clients, people, strict=True)))
+        elapsed = time.perf_counter() - started
+    finally:
+        for client in clients:
+            await client.aclose()
+    total = sum(len(s.server_ms) for s in samples.values())
+    rate = total / elapsed
+    print(f"{len(people)} people at once, {rounds} rounds each: {total} pages in {elapsed:.1f} s ({rate:.0f}/s)")
+    print(f"  {'page':40s} {'count':>6s}  server p50    p95    p99 ms   client p99 ms")
+    within = True
+    for page in PAGES:
+        if page.path not in samples:
+            print(f"  {page.path:40s} (no person of the run may see it)")
+            continue
+        s = samples[page.path]
+        p99 = percentile(s.server_ms, 0.99)
+        verdict = "" if p99 <= budget else f"  OVER {budget:g} ms"
+        within = within and p99 <= budget
+        print(
+            f"  {page.path:40s} {len(s.server_ms):6d}  {percentile(s.server_ms, 0.5):10.1f} "
+            f"{percentile(s.server_ms, 0.95):6.1f} {p99:6.1f}    {percentile(s.client_ms, 0.99):10.1f}{verdict}"
+        )
+    return within
+
+
+async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: float) -> int:
+    database = SERVER.with_dbname(BENCH_DB)
+    if not reuse:
+        seed(scratch_database(BENCH_DB).url())
+    environment = server_environment(database.url())
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([str(COORACE), "serve", "--host", "127.0.0.1", "--port", str(port)], env=environment)
+    try:
+        await wait_until_ready(base_url, server)
+        tokens = TokenService(load_settings(environment))
+        within = await measure(base_url, demo_people(database.url(), clients), tokens, rounds, session, budget)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("every page within budget" if within else f"FAILED: a page's p99 is above {budget:g} ms")
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32, help="people signed in at once")
+    parser.add_argument("--rounds", type=int, default=50, help="walks of the page list per person")
+    parser.add_argument("--reuse", action="store_true", help="keep the demo data of the last run")
+    parser.add_argument("--session", action="store_true", help="sign in by the /connexion form (to come)")
+    parser.add_argument("--budget-ms", type=float, default=BUDGET_MS, help="the p99 each page must keep within")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.clients, args.rounds, args.reuse, args.session, args.budget_ms)))

@@ -1,0 +1,189 @@
+"""/cap/{id}/relecture: ask a regional delegate, a trainer or a peer member for a review, decide on
+each proposal of a completed review (accept, or reject with a reason); /cap/{id}/validation: the
+member's admin validates once reviews are done. The same application methods as the API's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from services.assessment.api.common import AssessmentInPath, ProposalInPath, check_peer
+from services.assessment.web.answering_forms import (
+    ADMIN,
+    TEAM,
+    command,
+    done,
+    form_of,
+    notice_of,
+    page,
+    refusal,
+    text,
+)
+from services.assessment.web.answering_view import REVIEWER_ROLES, STAGES, CapView, cap_view
+from shared.errors import DomainError
+from shared.platform import Platform
+
+MAX_ID = 200
+MAX_REASON = 2000
+REQUEST_FIELDS = {"kind": "genre", "reviewer_id": "relecteur", "reviewer_role": "role", "reviewer_tenant": "pair"}
+EMPTY_REQUEST = {"genre": "third_party", "relecteur": "", "role": "regional_delegate", "pair": ""}
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    view: CapView,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Template:
+    return page(
+        "reviews.html",
+        status,
+        title="Relecture",
+        notice=notice_of(request),
+        view=view,
+        stages=STAGES,
+        reviewer_roles=REVIEWER_ROLES,
+        proposals=view.proposals(),
+        errors=errors or {},
+        values=values or EMPTY_REQUEST,
+    )
+
+
+@get("/{assessment_id:uuid}/relecture", guards=[TEAM])
+async def reviews(
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
+) -> Template:
+    return _page(request, await cap_view(request, platform, assessment_id))
+
+
+@post("/{assessment_id:uuid}/relecture", guards=[ADMIN], status_code=303)
+async def request_review(
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
+) -> Redirect | Template:
+    view = await cap_view(request, platform, assessment_id)
+    form = await form_of(request)
+    values = {name: text(form, name) for name in EMPTY_REQUEST}
+    kind = values["genre"]
+    errors = {}
+    if kind == "third_party":
+        if not values["relecteur"] or len(values["relecteur"]) > MAX_ID:
+            errors["relecteur"] = "Saisissez l'identifiant du ou de la délégué·e ou du formateur·rice."
+        if values["role"] not in REVIEWER_ROLES:
+            errors["role"] = "Choisissez délégué·e régional·e ou formateur·rice."
+    elif kind == "peer":
+        if not values["pair"] or len(values["pair"]) > MAX_ID:
+            errors["pair"] = "Saisissez l'identifiant de l'adhérent pair."
+    else:
+        errors["genre"] = "Choisissez qui relit : un tiers de la région ou un pair."
+    if errors:
+        return _page(request, view, status=400, errors=errors, values=values)
+    peer = kind == "peer"
+    try:
+        if peer:
+            await check_peer(platform, values["pair"])
+        await command(
+            request,
+            platform,
+            "request_review",
+            lambda app: app.request_review(
+                assessment_id,
+                by=request.user,
+                kind=kind,
+                reviewer_id=None if peer else values["relecteur"],
+                reviewer_role=None if peer else values["role"],
+                reviewer_tenant=values["pair"] if peer else None,
+            ),
+        )
+    except DomainError as error:
+        return _page(request, view, status=error.status_code, errors=refusal(error, REQUEST_FIELDS), values=values)
+    return done(f"/cap/{assessment_id}/relecture", "relecture")
+
+
+@post("/{assessment_id:uuid}/propositions/{proposal_id:str}/acceptation", guards=[ADMIN], status_code=303)
+async def accept(
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    proposal_id: ProposalInPath,
+    platform: NamedDependency[Platform],
+) -> Redirect | Template:
+    view = await cap_view(request, platform, assessment_id)
+    try:
+        await command(
+            request,
+            platform,
+            "accept_proposal",
+            lambda app: app.accept_proposal(assessment_id, proposal_id, by=request.user),
+        )
+    except DomainError as error:
+        return _page(
+            request, view, status=error.status_code, errors={f"decision-{proposal_id}": refusal(error)["formulaire"]}
+        )
+    return done(f"/cap/{assessment_id}/relecture", "acceptee")
+
+
+@post("/{assessment_id:uuid}/propositions/{proposal_id:str}/refus", guards=[ADMIN], status_code=303)
+async def reject(
+    request: Request[Any, Any, Any],
+    assessment_id: AssessmentInPath,
+    proposal_id: ProposalInPath,
+    platform: NamedDependency[Platform],
+) -> Redirect | Template:
+    view = await cap_view(request, platform, assessment_id)
+    form = await form_of(request)
+    reason = text(form, "raison")
+    field = f"raison-{proposal_id}"
+    if not reason or len(reason) > MAX_REASON:
+        message = f"Dites pourquoi l'équipe refuse la proposition (au plus {MAX_REASON} caractères)."
+        return _page(request, view, status=400, errors={field: message})
+    try:
+        await command(
+            request,
+            platform,
+            "reject_proposal",
+            lambda app: app.reject_proposal(assessment_id, proposal_id, by=request.user, reason=reason),
+        )
+    except DomainError as error:
+        return _page(request, view, status=error.status_code, errors=refusal(error, {"reason": field}))
+    return done(f"/cap/{assessment_id}/relecture", "refusee")
+
+
+def _validation_page(
+    request: Request[Any, Any, Any], view: CapView, *, status: int = 200, errors: dict[str, str] | None = None
+) -> Template:
+    return page(
+        "validation.html",
+        status,
+        title="Valider l'évaluation",
+        notice=notice_of(request),
+        view=view,
+        stages=STAGES,
+        waiting=[r for r in view.reviews if r.status == "requested"],
+        undecided=[p for p in view.proposals() if p.note.decision is None],
+        errors=errors or {},
+    )
+
+
+@get("/{assessment_id:uuid}/validation", guards=[TEAM])
+async def validation(
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
+) -> Template:
+    return _validation_page(request, await cap_view(request, platform, assessment_id))
+
+
+@post("/{assessment_id:uuid}/validation", guards=[ADMIN], status_code=303)
+async def validate(
+    request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
+) -> Redirect | Template:
+    view = await cap_view(request, platform, assessment_id)
+    try:
+        await command(
+            request, platform, "validate_assessment", lambda app: app.validate(assessment_id, by=request.user)
+        )
+    except DomainError as error:
+        return _validation_page(request, view, status=error.status_code, errors=refusal(error))
+    return done(f"/cap/{assessment_id}", "validee")

@@ -1,0 +1,46 @@
+"""Driving le Cap's answering pages as a browser would: GET a page, then POST its form with the CSRF
+cookie (kept by the client) and the token of the page's hidden field."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from tests.helpers.api import Api
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF_FIELD.search(html)
+    assert found is not None, "the page has no CSRF field"
+    return found.group(1)
+
+
+async def page(api: Api, path: str, headers: dict[str, str], status: int = 200) -> str:
+    answer = await api.client.get(path, headers=headers)
+    assert answer.status_code == status, (answer.status_code, answer.text[:2000])
+    assert answer.headers["content-type"].startswith("text/html")
+    return shown(answer)
+
+
+def shown(answer: Any) -> str:
+    """A page's text as the reader sees it (Jinja escapes apostrophes and quotes)."""
+    return html.unescape(str(answer.text))
+
+
+async def submit(
+    api: Api, form_page: str, action: str, headers: dict[str, str], data: dict[str, Any] | None = None
+) -> Any:
+    """GET `form_page` (for its CSRF token), then POST `data` to `action`; the answer, not followed."""
+    answer = await api.client.get(form_page, headers=headers)
+    token = csrf_of(answer.text)
+    return await api.client.post(
+        action, headers=headers, data={**(data or {}), "_csrf_token": token}, follow_redirects=False
+    )
+
+
+def redirected_to(answer: Any) -> str:
+    assert answer.status_code == 303, (answer.status_code, answer.text[:3000])
+    return str(answer.headers["location"])
