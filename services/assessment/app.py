@@ -10,6 +10,7 @@ from services.assessment.projections.assessments import AssessmentsProjection
 from services.assessment.projections.audit_access import AuditAccessProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
 from services.assessment.tasks import cap_tasks
+from services.assessment.web import create_pages
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
@@ -26,13 +27,6 @@ def create_router() -> Router:
     return Router(path="/", route_handlers=list(ROUTE_HANDLERS))
 
 
-def _pages() -> Router:
-    # Imported when the app is built: the pages read through modules that import this one.
-    from services.assessment.web import create_pages
-
-    return create_pages()
-
-
 def _seed(platform, progress):  # noqa: ANN001, ANN202 - see services.assessment.demo.seed
     from services.assessment.demo.seed import seed_assessment_demo
 
@@ -47,7 +41,7 @@ ASSESSMENT = ServiceDefinition(
     # Own log first: the platform reads a service's head from its first projection.
     projections=lambda: [AssessmentsProjection(), AuditAccessProjection(), MemberDirectoryProjection()],
     router=create_router,
-    pages=_pages,
+    pages=create_pages,
     tasks=cap_tasks,
     seed_demo=_seed,
     depends_on=("membership",),

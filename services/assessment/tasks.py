@@ -65,7 +65,7 @@ async def cap_tasks(platform: Platform, principal: Principal, today: date | None
                 Task(
                     label=f"le Cap : {_plural(summary.proposals_pending, 'proposition')} de relecture à accepter "
                     "ou refuser",
-                    href=href,
+                    href=f"{href}/relecture",
                 )
             )
         for action in actions.get(summary.assessment_id, []):

@@ -136,6 +136,6 @@ async def test_the_admins_tasks_list_the_reviewers_proposals_to_decide(api: Api)
     await caught_up(platform_of(api).database.url())
     page = html.unescape((await api.client.get("/", headers=boss)).text)
     assert "le Cap : 2 propositions de relecture à accepter ou refuser" in page
-    assert f'href="/cap/{assessment_id}"' in page
+    assert f'href="/cap/{assessment_id}/relecture"' in page
     colleague = html.unescape((await api.client.get("/", headers=contributor(api, tenant, "paul"))).text)
     assert "propositions de relecture" not in colleague  # deciding is the member admin's
