@@ -266,3 +266,11 @@ async def test_an_assessment_just_started_shows_an_empty_chart_and_an_empty_plan
     assert plan.status_code == 200 and "Aucune action" in plan.text
     pdf = await api.client.get(f"/cap/{assessment_id}/plan.pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+async def test_the_assessments_summary_leads_to_its_results(api: Api) -> None:
+    member = await given_validated_member(api)
+    summary = await api.client.get(f"/cap/{member.assessment_id}", headers=member.headers)
+    assert summary.status_code == 200, summary.text
+    for href in (f"/cap/{member.assessment_id}/positionnement", f"/cap/{member.assessment_id}/plan", "/cap/historique"):
+        assert f'href="{href}"' in summary.text
