@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from services.people.read_models import PeoplePage, PersonEntry
 
@@ -17,7 +18,7 @@ def _entry(row: asyncpg.Record) -> PersonEntry:
     values.pop("total", None)
     values["tenant_id"] = values["tenant_id"] or None
     values["region"] = values["region"] or None
-    return PersonEntry(**values)
+    return msgspec.convert(values, PersonEntry)
 
 
 async def list_people(

@@ -15,12 +15,14 @@ from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN
 TENANT_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 REGION_PATTERN = r"^[A-Z]{2,8}$"
 
-Tenant = Annotated[
-    str | None, Meta(pattern=TENANT_PATTERN, description="The member's id, for the member roles (else omitted)")
-]
-Region = Annotated[
-    str | None, Meta(pattern=REGION_PATTERN, description="The region's code, for the regional roles (e.g. BRE)")
-]
+Tenant = (
+    Annotated[str, Meta(pattern=TENANT_PATTERN, description="The member's id, for the member roles (else omitted)")]
+    | None
+)
+Region = (
+    Annotated[str, Meta(pattern=REGION_PATTERN, description="The region's code, for the regional roles (e.g. BRE)")]
+    | None
+)
 
 
 class Invitation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -30,7 +32,7 @@ class Invitation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         str, Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTERN, description="The person's name")
     ]
     email: Annotated[str, Meta(min_length=3, max_length=254, description="Their e-mail address (one person each)")]
-    phone: Annotated[str | None, Meta(max_length=30, description="Their phone number, if any")] = None
+    phone: Annotated[str, Meta(max_length=30, description="Their phone number, if any")] | None = None
     role: Annotated[Role, Meta(description="Their role")]
     tenant: Tenant = None
     region: Region = None

@@ -7,6 +7,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from services.people import credentials
@@ -40,7 +41,7 @@ def _password_page(
 
 
 @get("/invitation/{token:str}")
-async def invitation_form(request: AnyRequest, token: str) -> Response[Any]:
+async def invitation_form(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
     person_id = await credentials.link_holder(platform_of(request).write_pool, token, "invitation", now(request))
     if person_id is None:
         return _invalid()
@@ -53,7 +54,7 @@ async def invitation_form(request: AnyRequest, token: str) -> Response[Any]:
 
 
 @post("/invitation/{token:str}")
-async def accept_invitation(request: AnyRequest, token: str) -> Response[Any]:
+async def accept_invitation(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
     """Choose a password, which accepts the invitation (Activated), then signed in at once."""
     platform, at = platform_of(request), now(request)
     fields = await form_fields(request)
@@ -91,7 +92,7 @@ async def accept_invitation(request: AnyRequest, token: str) -> Response[Any]:
 
 
 @get("/reinitialisation/{token:str}")
-async def reset_form(request: AnyRequest, token: str) -> Response[Any]:
+async def reset_form(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
     person_id = await credentials.link_holder(platform_of(request).write_pool, token, "reset", now(request))
     if person_id is None:
         return _invalid()
@@ -105,7 +106,7 @@ async def reset_form(request: AnyRequest, token: str) -> Response[Any]:
 
 
 @post("/reinitialisation/{token:str}")
-async def reset_password(request: AnyRequest, token: str) -> Response[Any]:
+async def reset_password(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
     """A new password; every open session of the person ends (whoever held them)."""
     platform, at = platform_of(request), now(request)
     fields = await form_fields(request)

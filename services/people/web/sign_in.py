@@ -7,6 +7,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect, Response, Template
 
 from services.people import credentials
@@ -41,7 +42,7 @@ def _form(
 
 
 @get("/connexion", sync_to_thread=False)
-def sign_in_form(request: AnyRequest, suite: str | None = None) -> Response[Any]:
+def sign_in_form(request: AnyRequest, suite: FromQuery[str | None] = None) -> Response[Any]:
     target = local_path(suite)
     if request.scope.get("user") is not None:
         return see_other(target)

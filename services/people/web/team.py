@@ -9,6 +9,7 @@ from uuid import UUID
 
 from anyio import to_thread
 from litestar import get, post
+from litestar.params import FromPath, FromQuery
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
@@ -47,7 +48,10 @@ def _words() -> dict[str, Any]:
 
 @get("/equipe", guards=[MANAGERS])
 async def team(
-    request: AnyRequest, role: str | None = None, statut: str | None = None, nom: str | None = None
+    request: AnyRequest,
+    role: FromQuery[str | None] = None,
+    statut: FromQuery[str | None] = None,
+    nom: FromQuery[str | None] = None,
 ) -> Template:
     principal: Principal = request.user
     platform = platform_of(request)
@@ -133,7 +137,7 @@ def _field(refusal: DomainError) -> str:
     return field if field in {"name", "email", "phone", "role", "tenant", "region", "reason"} else "name"
 
 
-async def _visible(request: AnyRequest, person_id: UUID) -> PersonEntry:
+async def _visible(request: AnyRequest, person_id: FromPath[UUID]) -> PersonEntry:
     """The person, if the signed-in manager's scope sees them (else 404, as if no one)."""
     platform = platform_of(request)
     scope = await read_scope(platform.write_pool, request.user)
@@ -164,7 +168,7 @@ def _person_page(
 
 
 @get("/equipe/{person_id:uuid}", guards=[MANAGERS])
-async def person_page(request: AnyRequest, person_id: UUID) -> Template:
+async def person_page(request: AnyRequest, person_id: FromPath[UUID]) -> Template:
     return _person_page(request, await _visible(request, person_id))
 
 
@@ -179,7 +183,7 @@ async def _change(request: AnyRequest, person_id: UUID, command: Any, info: str)
 
 
 @post("/equipe/{person_id:uuid}/role", guards=[MANAGERS])
-async def change_role(request: AnyRequest, person_id: UUID) -> Response[Any]:
+async def change_role(request: AnyRequest, person_id: FromPath[UUID]) -> Response[Any]:
     principal: Principal = request.user
     values = await form_fields(request)
     if principal.has(Role.NATIONAL_STAFF):
@@ -199,7 +203,7 @@ async def change_role(request: AnyRequest, person_id: UUID) -> Response[Any]:
 
 
 @post("/equipe/{person_id:uuid}/desactiver", guards=[MANAGERS])
-async def deactivate(request: AnyRequest, person_id: UUID) -> Response[Any]:
+async def deactivate(request: AnyRequest, person_id: FromPath[UUID]) -> Response[Any]:
     values = await form_fields(request)
     reason = values.get("reason", "")
     if not reason:
@@ -215,6 +219,6 @@ async def deactivate(request: AnyRequest, person_id: UUID) -> Response[Any]:
 
 
 @post("/equipe/{person_id:uuid}/reactiver", guards=[MANAGERS])
-async def reactivate(request: AnyRequest, person_id: UUID) -> Response[Any]:
+async def reactivate(request: AnyRequest, person_id: FromPath[UUID]) -> Response[Any]:
     app = people(request)
     return await _change(request, person_id, lambda: app.reactivate(request.user, person_id), "reactive")
