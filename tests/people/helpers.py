@@ -16,7 +16,7 @@ LINK = re.compile(r"http://[^/\s]+(/(?:invitation|reinitialisation)/[A-Za-z0-9_\
 
 async def post_form(api: Api, page: str, action: str, fields: dict[str, str], **options: Any) -> Any:
     """GET the form's page (for the CSRF cookie and token), then POST the form as a browser would."""
-    form = await api.client.get(page, headers=options.pop("headers", None))
+    form = await api.client.get(page, headers=options.get("headers"))
     match = CSRF.search(form.text)
     assert match, f"no CSRF token on {page} ({form.status_code})"
     return await api.client.post(

@@ -136,7 +136,15 @@ async def test_a_form_without_its_csrf_token_is_refused(api: Api, clock: Clock) 
 
 
 @pytest.mark.parametrize(
-    "suite", ["//evil.example/", "https://evil.example/", "/\\evil.example", "http:/evil", "/\t/evil.example", "javascript:alert(1)"]
+    "suite",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "http:/evil",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+    ],
 )
 async def test_sign_in_sends_back_only_to_a_local_path(api: Api, clock: Clock, suite: str) -> None:
     await activated(api, "anne@exemple.fr", PASSWORD)
