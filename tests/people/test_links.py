@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.helpers.api import Api
+from tests.people.conftest import PASSWORD, Clock, sign_in
 from tests.people.helpers import activated, invite, last_link, post_form, sql
-from tests.people.test_sign_in import PASSWORD, Clock, clock, sign_in  # noqa: F401  (the fixture)
 
 
 async def test_an_invitation_is_accepted_once_and_signs_the_person_in(api: Api, clock: Clock) -> None:

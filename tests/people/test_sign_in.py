@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
-from shared.web.session import COOKIE, Sessions, session_cookie, token_hash
+from shared.web.session import COOKIE, session_cookie, token_hash
 from tests.helpers.api import Api
+from tests.people.conftest import PASSWORD, Clock, sign_in
 from tests.people.helpers import activated, post_form, sql, wait_for
-
-PASSWORD = "une phrase de passe assez longue"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(api: Api) -> Clock:
-    clock = Clock()
-    api.client.app.state.sessions = Sessions(api.client.app.state.platform, clock)
-    return clock
-
-
-async def sign_in(api: Api, email: str, password: str, suite: str = "/") -> object:
-    return await post_form(api, "/connexion", "/connexion", {"email": email, "password": password, "suite": suite})
 
 
 async def session_hashes(api: Api) -> set[bytes]:

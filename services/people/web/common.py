@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import asyncpg
 from anyio import to_thread
 from litestar import Request
 from litestar.response import Redirect
@@ -30,6 +31,14 @@ async def form_fields(request: AnyRequest) -> dict[str, str]:
 def platform_of(request: AnyRequest) -> Platform:
     platform: Platform = request.app.state.platform
     return platform
+
+
+def write_pool(request: AnyRequest) -> asyncpg.Pool:
+    """The platform's write pool: the only one that reaches credentials, links and sessions."""
+    pool = platform_of(request).write_pool
+    if pool is None:
+        raise RuntimeError("the platform is not started")
+    return pool
 
 
 def people(request: AnyRequest) -> PeopleApplication:

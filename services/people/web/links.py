@@ -12,7 +12,16 @@ from litestar.response import Redirect, Response, Template
 
 from services.people import credentials
 from services.people.domain.person import Status
-from services.people.web.common import AnyRequest, as_person, form_fields, now, people, platform_of, see_other
+from services.people.web.common import (
+    AnyRequest,
+    as_person,
+    form_fields,
+    now,
+    people,
+    platform_of,
+    see_other,
+    write_pool,
+)
 from shared.errors import DomainError
 from shared.web.session import session_cookie, sessions_of
 
@@ -42,7 +51,7 @@ def _password_page(
 
 @get("/invitation/{token:str}")
 async def invitation_form(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
-    person_id = await credentials.link_holder(platform_of(request).write_pool, token, "invitation", now(request))
+    person_id = await credentials.link_holder(write_pool(request), token, "invitation", now(request))
     if person_id is None:
         return _invalid()
     person = await to_thread.run_sync(people(request).person, person_id)
@@ -58,7 +67,7 @@ async def accept_invitation(request: AnyRequest, token: FromPath[str]) -> Respon
     """Choose a password, which accepts the invitation (Activated), then signed in at once."""
     platform, at = platform_of(request), now(request)
     fields = await form_fields(request)
-    person_id = await credentials.link_holder(platform.write_pool, token, "invitation", at)
+    person_id = await credentials.link_holder(write_pool(request), token, "invitation", at)
     if person_id is None:
         return _invalid()
     app = people(request)
@@ -73,7 +82,7 @@ async def accept_invitation(request: AnyRequest, token: FromPath[str]) -> Respon
             {"password": problem},
             400,
         )
-    async with platform.write_pool.acquire() as conn, conn.transaction():
+    async with write_pool(request).acquire() as conn, conn.transaction():
         if await credentials.use_link(conn, token, "invitation", at) is None:
             return _invalid()
         await credentials.set_password(conn, person_id, fields["password"], at)
@@ -93,7 +102,7 @@ async def accept_invitation(request: AnyRequest, token: FromPath[str]) -> Respon
 
 @get("/reinitialisation/{token:str}")
 async def reset_form(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
-    person_id = await credentials.link_holder(platform_of(request).write_pool, token, "reset", now(request))
+    person_id = await credentials.link_holder(write_pool(request), token, "reset", now(request))
     if person_id is None:
         return _invalid()
     person = await to_thread.run_sync(people(request).person, person_id)
@@ -108,9 +117,9 @@ async def reset_form(request: AnyRequest, token: FromPath[str]) -> Response[Any]
 @post("/reinitialisation/{token:str}")
 async def reset_password(request: AnyRequest, token: FromPath[str]) -> Response[Any]:
     """A new password; every open session of the person ends (whoever held them)."""
-    platform, at = platform_of(request), now(request)
+    at = now(request)
     fields = await form_fields(request)
-    person_id = await credentials.link_holder(platform.write_pool, token, "reset", at)
+    person_id = await credentials.link_holder(write_pool(request), token, "reset", at)
     if person_id is None:
         return _invalid()
     problem = credentials.password_problem(fields.get("password", ""), fields.get("confirmation", ""))
@@ -124,11 +133,11 @@ async def reset_password(request: AnyRequest, token: FromPath[str]) -> Response[
             {"password": problem},
             400,
         )
-    async with platform.write_pool.acquire() as conn, conn.transaction():
+    async with write_pool(request).acquire() as conn, conn.transaction():
         if await credentials.use_link(conn, token, "reset", at) is None:
             return _invalid()
         await credentials.set_password(conn, person_id, fields["password"], at)
     await sessions_of(request.app.state).end_all(person_id)
     person = await to_thread.run_sync(people(request).person, person_id)
-    await credentials.forget_failures(platform.write_pool, person.details.email)
+    await credentials.forget_failures(write_pool(request), person.details.email)
     return see_other("/connexion?info=mot-de-passe-change")

@@ -13,7 +13,16 @@ from litestar.response import Redirect, Response, Template
 from services.people import credentials
 from services.people.domain.person import Status
 from services.people.invitations import send_reset
-from services.people.web.common import AnyRequest, form_fields, local_path, now, people, platform_of, see_other
+from services.people.web.common import (
+    AnyRequest,
+    form_fields,
+    local_path,
+    now,
+    people,
+    platform_of,
+    see_other,
+    write_pool,
+)
 from shared.personal import normalise_email
 from shared.web.filters import french_datetime
 from shared.web.session import COOKIE, expired_session_cookie, session_cookie, sessions_of
@@ -62,7 +71,7 @@ async def sign_in(request: AnyRequest) -> Response[Any]:
     if errors:
         return _form(request, email=email, suite=suite, errors=errors, status=400)
     platform, at = platform_of(request), now(request)
-    pool = platform.write_pool
+    pool = write_pool(request)
     client = request.client.host if request.client else "inconnu"
     retry_at = await credentials.retry_at(pool, email, client, at)
     if retry_at is not None:

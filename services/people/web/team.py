@@ -9,8 +9,8 @@ from uuid import UUID
 
 from anyio import to_thread
 from litestar import get, post
-from litestar.params import FromPath, FromQuery
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
 from services.people import queries
