@@ -16,7 +16,7 @@ import structlog
 
 from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
-from services.people.cli import demo_accounts_text
+from services.people.cli import demo_accounts_text, person_with_email
 from services.people.cli import main as people_commands
 from services.training.cli import main as training_commands
 from shared.auth import Role, TokenError, TokenService
@@ -252,23 +252,19 @@ def token(
 
 
 async def _person_claims(email: str) -> tuple[str, str | None, str | None, str]:
-    """The claims of a directory person's token: their role, member and region as the directory
-    holds them now, and their id as the subject."""
+    """The claims of a directory person's token: their role, member and region as the directory's
+    events hold them now, and their id as the subject."""
     platform = build_platform(["people"])
     await platform.start()
     try:
-        assert platform.write_pool is not None
-        row = await platform.write_pool.fetchrow(
-            "SELECT person_id, role, tenant_id, region, status FROM people.directory WHERE email = lower(trim($1))",
-            email,
-        )
+        person = await asyncio.to_thread(person_with_email, platform, email)
     finally:
         await platform.stop()
-    if row is None:
+    if person is None:
         raise click.ClickException(f"no one in the directory has the e-mail {email}")
-    if row["status"] != "active":
-        raise click.ClickException(f"{email} is {row['status']} in the directory: no token")
-    return row["role"], row["tenant_id"] or None, row["region"] or None, row["person_id"]
+    if person.status != "active":
+        raise click.ClickException(f"{email} is {person.status} in the directory: no token")
+    return person.role.value, person.tenant, person.region, str(person.id)
 
 
 @main.group()

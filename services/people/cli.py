@@ -21,6 +21,7 @@ from shared.errors import DomainError
 from shared.events import command_context
 from shared.personal import PersonalDetails
 from shared.platform import Platform
+from shared.projection import catch_up
 
 OPERATOR = Principal(subject=f"cli:{getpass.getuser()}", roles=frozenset({Role.NATIONAL_STAFF}))
 
@@ -87,6 +88,11 @@ def list_people() -> None:
         await platform.start()
         try:
             assert platform.write_pool is not None
+            store, projection = platform.projection("people", "directory")
+            async with platform.write_pool.acquire() as conn:
+                live = await store.live(conn, projection)
+                if live is not None:  # the directory as the log holds it now, even with no runner
+                    await catch_up(conn, store, projection, live["generation"])
             return await platform.write_pool.fetch(
                 "SELECT email, name, role, tenant_id, region, status FROM people.directory ORDER BY email"
             )
@@ -96,6 +102,13 @@ def list_people() -> None:
     for row in asyncio.run(run()):
         where = row["tenant_id"] or row["region"] or "national"
         click.echo(f"{row['email']}\t{row['name']}\t{row['role']}\t{where}\t{row['status']}")
+
+
+def person_with_email(platform: Platform, email: str) -> Person | None:
+    """The person with that e-mail, from the directory's events (synchronous: a worker thread)."""
+    app = _application(platform)
+    person_id = app.person_with_email(email)
+    return None if person_id is None else app.person(person_id)
 
 
 async def demo_accounts_text(platform: Platform, url: str) -> str:
