@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -55,10 +56,15 @@ class PortalAuthMiddleware:
         if session is None:
             return None
         state = scope["app"].state
-        platform = state.get("platform")
-        if platform is None or "people" not in platform.services:
-            return None  # no directory in this process: no sessions to find
-        return await sessions_of(state).principal(session)
+        if state.get("platform") is None:
+            return None  # an app without a platform has no sessions to find
+        try:
+            return await sessions_of(state).principal(session)
+        except asyncpg.UndefinedTableError:
+            # A process of another service, on a database where the people service never ran: no
+            # directory, so no one is signed in. (With the directory there, any process of the
+            # platform finds the session: they share the database.)
+            return None
 
 
 def signed_in_as(*roles: Role) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
