@@ -47,4 +47,18 @@ SECRETS = Migration(
     """,
 )
 
-PEOPLE_MIGRATIONS = (service_schema_migration(SCHEMA), SECRETS)
+OIDC_LOGINS = Migration(
+    3,
+    "sign-ins started at the identity provider",
+    f"""
+    CREATE TABLE {SCHEMA}.oidc_logins (
+        state_hash bytea PRIMARY KEY,  -- sha256 of the OAuth state sent to the provider
+        code_verifier text NOT NULL,  -- PKCE: proves to the provider that this platform asked
+        nonce text NOT NULL,  -- must come back inside the ID token
+        suite text NOT NULL,  -- the local path to go back to
+        expires_at timestamptz NOT NULL
+    );
+    """,
+)
+
+PEOPLE_MIGRATIONS = (service_schema_migration(SCHEMA), SECRETS, OIDC_LOGINS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Router
 
 from services.people.web.links import accept_invitation, invitation_form, reset_form, reset_password
+from services.people.web.provider import provider_return, provider_sign_in
 from services.people.web.sign_in import forgotten_form, forgotten_password, sign_in, sign_in_form, sign_out
 from services.people.web.team import (
     change_role,
@@ -25,6 +26,8 @@ def create_pages() -> Router:
             sign_in_form,
             sign_in,
             sign_out,
+            provider_sign_in,
+            provider_return,
             forgotten_form,
             forgotten_password,
             reset_form,

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Response, Template
 from services.people import credentials
 from services.people.domain.person import Status
 from services.people.invitations import send_reset
+from services.people.oidc import oidc_of
 from services.people.web.common import (
     AnyRequest,
     form_fields,
@@ -45,7 +46,14 @@ def _form(
     notice = INFOS.get(request.query_params.get("info", ""), "")
     return Template(
         template_name="people/connexion.html",
-        context={"title": "Se connecter", "email": email, "suite": suite, "errors": errors or {}, "notice": notice},
+        context={
+            "title": "Se connecter",
+            "email": email,
+            "suite": suite,
+            "errors": errors or {},
+            "notice": notice,
+            "provider": oidc_of(request.app.state) is not None,
+        },
         status_code=status,
     )
 
