@@ -83,3 +83,22 @@ async def test_national_staff_see_everyone_and_filter(api: Api) -> None:
         headers=api.staff,
     )
     assert invited.status_code == 303
+
+
+async def test_an_invitation_is_sent_again_with_a_new_link_that_replaces_the_old(api: Api) -> None:
+    colleague = await invite(api, "lea@exemple.fr", "member_contributor", tenant=MEMBER)
+    first = await last_link(api, "lea@exemple.fr", "invitation")
+    admin = api.token("member_admin", tenant=MEMBER, subject="admin-1")
+    page = f"/equipe/{colleague}"
+    assert (
+        "Renvoyer l&#39;invitation" in (await api.client.get(page, headers=admin)).text
+        or "Renvoyer l'invitation" in (await api.client.get(page, headers=admin)).text
+    )
+    again = await post_form(api, page, f"{page}/reinviter", {}, headers=admin)
+    assert again.status_code == 303 and again.headers["location"] == "/equipe?info=reinvite"
+    second = await last_link(api, "lea@exemple.fr", "invitation")
+    assert second != first
+    assert (await api.client.get(first)).status_code == 410
+    assert (await api.client.get(second)).status_code == 200
+    elsewhere = api.token("member_admin", tenant=OTHER)
+    assert (await post_form(api, "/equipe", f"{page}/reinviter", {}, headers=elsewhere)).status_code == 404

@@ -14,6 +14,7 @@ from services.people.web.team import (
     invite_form,
     person_page,
     reactivate,
+    resend_invitation,
     team,
 )
 from shared.web.pages import pages_router
@@ -41,5 +42,6 @@ def create_pages() -> Router:
             change_role,
             deactivate,
             reactivate,
+            resend_invitation,
         ],
     )

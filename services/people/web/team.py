@@ -33,6 +33,7 @@ INFOS = {
     "role": "Le rôle est changé ; il vaut dès la prochaine page que la personne ouvre.",
     "desactive": "Le compte est désactivé : la personne ne peut plus se connecter.",
     "reactive": "Le compte est réactivé.",
+    "reinvite": "Une nouvelle invitation est envoyée ; le lien de la précédente ne sert plus.",
 }
 
 
@@ -222,3 +223,14 @@ async def deactivate(request: AnyRequest, person_id: FromPath[UUID]) -> Response
 async def reactivate(request: AnyRequest, person_id: FromPath[UUID]) -> Response[Any]:
     app = people(request)
     return await _change(request, person_id, lambda: app.reactivate(request.user, person_id), "reactive")
+
+
+@post("/equipe/{person_id:uuid}/reinviter", guards=[MANAGERS])
+async def resend_invitation(request: AnyRequest, person_id: FromPath[UUID]) -> Response[Any]:
+    """A new invitation link (the previous one expired, or the e-mail was lost); the old link ends."""
+    entry = await _visible(request, person_id)
+    person = await to_thread.run_sync(people(request).person, person_id)
+    if person.status != Status.INVITED:
+        return _person_page(request, entry, {"role": "La personne a déjà accepté son invitation."}, 422)
+    await send_invitation(platform_of(request), person.id, person.details, person.role, now(request))
+    return see_other("/equipe?info=reinvite")
