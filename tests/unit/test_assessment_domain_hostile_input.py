@@ -325,8 +325,9 @@ HOSTILE_TEXT = st.text(
 )
 # The shared rule (shared/values.py): control characters are refused except the tab, and a
 # single-line text refuses the newline too.
-FORBIDDEN_IN_A_LINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters, and lone UTF-16 surrogates (no UTF-8 text can hold one: the domain refuses them too).
+FORBIDDEN_IN_A_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @settings(max_examples=150, deadline=None)
