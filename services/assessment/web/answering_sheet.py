@@ -66,7 +66,8 @@ class Given:
 
     @staticmethod
     def of(code: str, answer: Answer) -> Given:
-        return Given(code, answer.level, answer.comment, answer.revisit, answer.practice, answer.improve, answer.version)
+        a = answer
+        return Given(code, a.level, a.comment, a.revisit, a.practice, a.improve, a.version)
 
     def same_as(self, answer: Answer) -> bool:
         mine = (answer.level, answer.comment, answer.revisit, answer.practice, answer.improve)
