@@ -15,7 +15,7 @@ from services.assessment.application.base import AssessmentService, now, respond
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.sheet import Answer
 from shared.auth import Principal
-from shared.errors import Conflict
+from shared.errors import Conflict, DomainError
 from shared.eventstore import CommandResult
 
 
@@ -152,18 +152,23 @@ class AnswerUseCases(AssessmentService):
                 raise AnswerChangedMeanwhile(changed)
             referential = self.referential_of(a)
             for x in answers:
-                a.answer(
-                    indicator=x.indicator,
-                    participant_id=who,
-                    level=x.level,
-                    comment=x.comment,
-                    practice=x.practice,
-                    improve=x.improve,
-                    revisit=x.revisit,
-                    referential=referential,
-                    at=moment,
-                    respondent=respondent,
-                )
+                try:
+                    a.answer(
+                        indicator=x.indicator,
+                        participant_id=who,
+                        level=x.level,
+                        comment=x.comment,
+                        practice=x.practice,
+                        improve=x.improve,
+                        revisit=x.revisit,
+                        referential=referential,
+                        at=moment,
+                        respondent=respondent,
+                    )
+                except DomainError as refused:
+                    # Which of the several answers was refused, so that a form can say it beside it.
+                    refused.details.setdefault("indicator", x.indicator)
+                    raise
 
         return self.change(lambda: self.for_team(assessment_id, by), decide, commutes=True)
 

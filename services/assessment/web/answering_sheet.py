@@ -49,6 +49,7 @@ SubThemeInPath = Annotated[str, PathParameter(pattern=SUB_THEME_PATTERN, descrip
 MAX_COMMENT = 4000
 LEVELS = ("1", "2", "3", "4")
 PRACTICES = {"in_place": "en place", "planned": "prévue"}  # the API's values, in words
+FIELDS = {"level": "niveau", "comment": "commentaire", "practice": "pratique"}  # the API's field → the form's
 
 
 @dataclass(frozen=True)
@@ -202,12 +203,22 @@ async def save(
         return await _stale(request, platform, assessment_id, code, given, stale)
     except DomainError as error:
         fresh = await cap_view(request, platform, assessment_id)
-        return _page(request, fresh, code, status=error.status_code, errors=refusal(error), given=given)
+        return _page(request, fresh, code, status=error.status_code, errors=_refusal(error), given=given)
     every = view.sub_themes()
     target = code
     if text(form, "suite") == "suivant" and index + 1 < len(every):
         target = every[index + 1][0]
     return done(f"/cap/{assessment_id}/sous-themes/{target}", "enregistre" if changed else "rien")
+
+
+def _refusal(error: DomainError) -> dict[str, str]:
+    """A refusal beside the field of the indicator it names (a bad comment, a level...)."""
+    indicator = error.details.get("indicator")
+    if not isinstance(indicator, str):
+        return refusal(error)
+    fields = {name: field_id(prefix, indicator) for name, prefix in FIELDS.items()}
+    found = refusal(error, fields)
+    return {key: message if key == GENERAL else f"Indicateur {indicator} : {message}" for key, message in found.items()}
 
 
 async def _stale(
