@@ -107,3 +107,17 @@ async def test_whichever_commit_is_lost_a_sub_theme_is_saved_whole_or_not_at_all
         assert proxy.cuts == 0
         assert answer.status_code == 303, answer.text[:2000]
         assert found == set(SHEET_CODES)
+
+
+async def test_a_save_whose_commit_landed_but_whose_answer_was_lost_shows_its_success(
+    api: Api, api_through_proxy: Api, proxy: NthCommitCuttingProxy
+) -> None:
+    aid, sheet, form, boss = await given_sheet_page(api, api_through_proxy)
+    subject = next(iter(cap_app(api).assessment(aid).sheet.participants))
+    proxy.arm(CommitCuttingProxy.AFTER_COMMIT)
+    answer = await post(
+        api_through_proxy, form, sheet, boss, {f"niveau-{c.replace('.', '-')}": "2" for c in SHEET_CODES}
+    )
+    assert proxy.cuts == 1
+    assert answer.status_code == 303, answer.text[:2000]
+    assert saved(api, aid, subject) == set(SHEET_CODES)
