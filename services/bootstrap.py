@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from services.assessment.app import ASSESSMENT
 from services.membership.app import MEMBERSHIP
+from services.people.app import PEOPLE
 from services.training.app import TRAINING
 from shared.config import Settings, load_settings
 from shared.database import DatabaseAddress
@@ -13,7 +14,7 @@ from shared.logs import configure_logging
 from shared.platform import Platform
 from shared.service import ServiceDefinition
 
-ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP, ASSESSMENT, TRAINING)}
+ALL_SERVICES: dict[str, ServiceDefinition] = {s.name: s for s in (MEMBERSHIP, ASSESSMENT, TRAINING, PEOPLE)}
 
 
 def select_services(names: Iterable[str] | None) -> list[ServiceDefinition]:

@@ -16,6 +16,8 @@ import structlog
 
 from services.assessment.cli import main as assessment_commands
 from services.bootstrap import ALL_SERVICES, build_platform
+from services.people.cli import demo_accounts_text, person_with_email
+from services.people.cli import main as people_commands
 from services.training.cli import main as training_commands
 from shared.auth import Role, TokenError, TokenService
 from shared.config import ConfigurationError, load_settings
@@ -127,7 +129,11 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
         platform, run_projections=not no_projections, routed_services=[service] if own_routes_only and service else None
     )
 
+    accounts = asyncio.run(_demo_accounts(platform, f"http://{host}:{port}/")) if demo else ""
+
     def announce() -> None:
+        if accounts:
+            click.echo(accounts, err=True)
         # A log line like every other (one JSON object in production), once the port is open.
         structlog.get_logger("coorace.serve").info(
             f"COORACE platform on http://{host}:{port}/ (API schema: http://{host}:{port}/schema); "
@@ -151,6 +157,17 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
     server.run()
     if not server.started:
         sys.exit(3)  # uvicorn's "startup failed" status; the reason is already logged
+
+
+async def _demo_accounts(platform: Platform, url: str) -> str:
+    """The demo accounts to print (none when the people service is not in this process)."""
+    if "people" not in platform.services:
+        return ""
+    await platform.start()
+    try:
+        return await demo_accounts_text(platform, url)
+    finally:
+        await platform.stop()
 
 
 def announcing_server(config: uvicorn.Config, announce: Callable[[], None]) -> uvicorn.Server:
@@ -205,14 +222,21 @@ async def _catch_up_all(platform: Platform, progress: Callable[[str, int, int], 
 
 
 @main.command()
-@click.option("--role", required=True, help="one of: " + ", ".join(r.value for r in Role) + " (comma-separated)")
+@click.option("--role", default=None, help="one of: " + ", ".join(r.value for r in Role) + " (comma-separated)")
 @click.option("--tenant", default=None, help="the member id, for member roles")
 @click.option("--region", default=None, help="the region code, for regional roles")
 @click.option("--subject", default=None, help="the user id (default: a generated demo id)")
 @click.option("--ttl", default=12 * 3600, show_default=True, type=click.IntRange(min=1), help="lifetime in seconds")
-def token(role: str, tenant: str | None, region: str | None, subject: str | None, ttl: int) -> None:
+@click.option("--person", default=None, help="a directory person's e-mail: their id, role, member and region")
+def token(
+    role: str | None, tenant: str | None, region: str | None, subject: str | None, ttl: int, person: str | None
+) -> None:
     """Print a signed bearer token for local use (refused with an external identity provider)."""
     tokens = TokenService(load_settings())
+    if person is not None:
+        role, tenant, region, subject = asyncio.run(_person_claims(person))
+    elif role is None:
+        raise click.UsageError("give --role (and --tenant or --region), or --person EMAIL")
     try:
         signed = tokens.issue(role=role, tenant=tenant, region=region, subject=subject, ttl_seconds=ttl)
     except (TokenError, ValueError) as error:
@@ -225,6 +249,22 @@ def token(role: str, tenant: str | None, region: str | None, subject: str | None
             f"the API would refuse this token ({error}): member roles need --tenant, regional roles --region"
         ) from error
     click.echo(signed)
+
+
+async def _person_claims(email: str) -> tuple[str, str | None, str | None, str]:
+    """The claims of a directory person's token: their role, member and region as the directory's
+    events hold them now, and their id as the subject."""
+    platform = build_platform(["people"])
+    await platform.start()
+    try:
+        person = await asyncio.to_thread(person_with_email, platform, email)
+    finally:
+        await platform.stop()
+    if person is None:
+        raise click.ClickException(f"no one in the directory has the e-mail {email}")
+    if person.status != "active":
+        raise click.ClickException(f"{email} is {person.status} in the directory: no token")
+    return person.role.value, person.tenant, person.region, str(person.id)
 
 
 @main.group()
@@ -443,6 +483,7 @@ def db_stop() -> None:
 # `coorace training import-call FILE`.
 main.add_command(assessment_commands, name="assessment")
 main.add_command(training_commands, name="training")
+main.add_command(people_commands, name="people")
 
 
 if __name__ == "__main__":

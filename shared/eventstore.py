@@ -57,7 +57,7 @@ from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
 from shared.outages import POOL_TIMEOUT_SECONDS
-from shared.transcoder import MsgspecTranscoder
+from shared.transcoder import MsgspecTranscoder, StructAsDict
 
 # The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
 RESILIENCE_ENV = {
@@ -286,7 +286,10 @@ def event_transcoder() -> MsgspecTranscoder:
     """A transcoder that knows every value type events carry."""
     transcoder = MsgspecTranscoder()
     for name, cls in EVENT_VALUE_TYPES.items():
-        transcoder.register_dataclass(cls, name)
+        if issubclass(cls, msgspec.Struct):
+            transcoder.register(StructAsDict(cls, name))
+        else:
+            transcoder.register_dataclass(cls, name)
     return transcoder
 
 

@@ -46,6 +46,7 @@ from eventsourcing.persistence import (
 
 __all__ = [
     "DataclassAsDict",
+    "StructAsDict",
     "DateAsISO",
     "FastUUIDAsHex",
     "MsgspecTranscoder",
@@ -119,6 +120,22 @@ class DataclassAsDict(Transcoding):
             obj: Any = object.__new__(self.type)
             obj.__dict__.update(data)
             return obj
+        return self.type(**data)
+
+
+class StructAsDict(Transcoding):
+    """A msgspec Struct as a dict of its fields (the walk encodes the field values), like a
+    dataclass: `shared.personal.PersonalDetails` is one, so that the API and events share it."""
+
+    def __init__(self, cls: type[msgspec.Struct], name: str) -> None:
+        self.type = cls
+        self.name = name
+        self._names = cls.__struct_fields__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {n: getattr(obj, n) for n in self._names}
+
+    def decode(self, data: dict[str, Any]) -> Any:
         return self.type(**data)
 
 

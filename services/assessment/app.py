@@ -9,6 +9,7 @@ from services.assessment.events_log import SCHEMA
 from services.assessment.projections.assessments import AssessmentsProjection
 from services.assessment.projections.audit_access import AuditAccessProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
+from services.assessment.tasks import cap_tasks
 from services.assessment.web import create_pages
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
@@ -41,6 +42,7 @@ ASSESSMENT = ServiceDefinition(
     projections=lambda: [AssessmentsProjection(), AuditAccessProjection(), MemberDirectoryProjection()],
     router=create_router,
     pages=create_pages,
+    tasks=cap_tasks,
     seed_demo=_seed,
     depends_on=("membership",),
 )

@@ -58,7 +58,7 @@ async def test_the_process_running_the_projections_sweeps_from_its_start(
     await worker.start(run_projections=True)
     try:
         assert worker.retention is not None
-        assert set(worker.retention.schemas) == {"membership", "assessment", "training"}
+        assert set(worker.retention.schemas) == {"membership", "assessment", "training", "people"}
         async with asyncio.timeout(10):
             while "server-old" in await keys_left(platform):
                 await asyncio.sleep(0.05)  # the first sweep runs as the worker starts

@@ -3,13 +3,11 @@ and of the team's decisions on each plan action."""
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from services.assessment import figures, queries
+from services.assessment import figures
 from services.assessment.api.common import (
     READ_ERRORS,
     READERS,
@@ -23,36 +21,20 @@ from services.assessment.api.common import (
     WaitFor,
     access,
     cap_command,
-    directory_entry,
     moment_of,
     record_audit_read,
     replay,
     replayed,
-    visible_summary,
     wait,
 )
 from services.assessment.api.schemas import CompletionIn, ReasonIn, ScheduleIn
 from services.assessment.domain.plan import plan_of
-from services.assessment.domain.positioning import Position, positioning_of
+from services.assessment.domain.positioning import positioning_of
 from services.assessment.read_models import PlanView, PositioningView
+from services.assessment.results_reading import peers_of, plan_now, positioning_now, split_positions
 from shared.as_of import aware, end_of_day
 from shared.eventstore import CommandResult
 from shared.platform import Platform
-from shared.tenancy import ReadScope, scoped_connection
-
-
-class SplitPositions(TypedDict):
-    overall: Position
-    themes: list[Position]
-    sub_themes: list[Position]
-
-
-def _split(positions: list[Position] | tuple[Position, ...]) -> SplitPositions:
-    return {
-        "overall": next(p for p in positions if p.kind == "overall"),
-        "themes": [p for p in positions if p.kind == "theme"],
-        "sub_themes": [p for p in positions if p.kind == "sub_theme"],
-    }
 
 
 class PlanController(Controller):
@@ -78,52 +60,42 @@ class PlanController(Controller):
     ) -> PositioningView:
         who = await access(request, platform)
         moment = moment_of(version, as_of, known_at)
-        if not moment.is_now:
+        if moment.is_now:
+            await wait(platform, wait_for)
+            summary, view = await positioning_now(platform, who, assessment_id)
+            tenant_id = summary.tenant_id
+        else:
             replayed_then = await replay(platform, who, assessment_id, moment)
             sheet = replayed_then.sheet
-            tenant_id, version_then = sheet.tenant_id, sheet.version
-            referential_version = sheet.referential_version
-            positions = list(positioning_of(sheet, replayed_then.referential).all())
-            started_form, started_region = (sheet.forms[0] if sheet.forms else "other"), sheet.region
+            tenant_id = sheet.tenant_id
             # As of a version: the other members' validations recorded by the time that version was.
             recorded_by = replayed_then.recorded_at if moment.version is not None else moment.known_at
-        else:
-            await wait(platform, wait_for)
-            summary = await visible_summary(platform, who, assessment_id)
-            async with scoped_connection(platform.read_pool, who.scope) as conn:
-                positions = await queries.positions(conn, str(assessment_id))
-            tenant_id, version_then = summary.tenant_id, summary.version
-            referential_version = summary.referential_version
-            started_form, started_region = summary.primary_form, summary.region
-            recorded_by = None
-        member = await directory_entry(platform, tenant_id)
-        form = member.primary_form if member else started_form
-        region = member.region if member else started_region
-        # Benchmarks are averages over other members: computed across the network on purpose, and
-        # only averages of at least `BENCHMARK_MINIMUM` members are shown. As of a moment, they are
-        # the averages as they stood then (the same query, with the moment's bounds).
-        async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            benchmarks = await figures.benchmarks(
-                conn,
-                form=form,
-                region=region,
-                exclude_tenant=tenant_id,
+            # As of a moment, the benchmarks are the averages as they stood then (the same query,
+            # with the moment's bounds).
+            peers = await peers_of(
+                platform,
+                tenant_id,
+                started_form=sheet.forms[0] if sheet.forms else "other",
+                started_region=sheet.region,
                 validated_before=None if moment.as_of is None else end_of_day(moment.as_of),
                 recorded_by=None if recorded_by is None else aware(recorded_by),
             )
-        view = PositioningView(
-            assessment_id=str(assessment_id),
-            referential_version=referential_version,
-            version=version_then,
-            **_split(positions),
-            benchmark_form=form,
-            benchmark_region=region,
-            benchmark_minimum=figures.BENCHMARK_MINIMUM,
-            benchmarks=benchmarks,
-            as_of=moment.as_of,
-            known_at=moment.known_at,
-            as_of_version=None if moment.is_now else version_then,
-        )
+            overall, themes, sub_themes = split_positions(list(positioning_of(sheet, replayed_then.referential).all()))
+            view = PositioningView(
+                assessment_id=str(assessment_id),
+                referential_version=sheet.referential_version,
+                version=sheet.version,
+                overall=overall,
+                themes=themes,
+                sub_themes=sub_themes,
+                benchmark_form=peers.form,
+                benchmark_region=peers.region,
+                benchmark_minimum=figures.BENCHMARK_MINIMUM,
+                benchmarks=peers.benchmarks,
+                as_of=moment.as_of,
+                known_at=moment.known_at,
+                as_of_version=sheet.version,
+            )
         await record_audit_read(
             request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="positioning"
         )
@@ -162,15 +134,7 @@ class PlanController(Controller):
             tenant_id = sheet.tenant_id
         else:
             await wait(platform, wait_for)
-            summary = await visible_summary(platform, who, assessment_id)
-            async with scoped_connection(platform.read_pool, who.scope) as conn:
-                actions = await queries.plan_actions(conn, str(assessment_id))
-            view = PlanView(
-                assessment_id=str(assessment_id),
-                referential_version=summary.referential_version,
-                version=summary.version,
-                actions=actions,
-            )
+            summary, view = await plan_now(platform, who, assessment_id)
             tenant_id = summary.tenant_id
         await record_audit_read(
             request, platform, who, tenant_id=tenant_id, assessment_id=str(assessment_id), resource="plan"

@@ -1,0 +1,142 @@
+"""`coorace people …`: the directory from the command line (an operator's first national staff
+account in a fresh deployment, a list of who is there), and the demo accounts `serve --demo` prints."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from datetime import UTC, datetime
+from uuid import UUID
+
+import asyncpg
+import click
+
+from services.people.application import PeopleApplication
+from services.people.demo.seed import ACCOUNTS, DEMO_PASSWORD, demo_member
+from services.people.domain.person import Person, Status
+from services.people.domain.roles import ROLE_WORDS
+from services.people.invitations import send_invitation
+from shared.auth import Principal, Role
+from shared.errors import DomainError
+from shared.events import command_context
+from shared.personal import PersonalDetails
+from shared.platform import Platform
+from shared.projection import catch_up
+
+OPERATOR = Principal(subject=f"cli:{getpass.getuser()}", roles=frozenset({Role.NATIONAL_STAFF}))
+
+
+@click.group()
+def main() -> None:
+    """The people directory: invite someone, list people."""
+
+
+def _application(platform: Platform) -> PeopleApplication:
+    app = platform.application("people")
+    if not isinstance(app, PeopleApplication):
+        raise TypeError(f"the people service runs {type(app).__name__}, not PeopleApplication")
+    return app
+
+
+@main.command("invite")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--tenant", default=None, help="the member id, for member roles")
+@click.option("--region", default=None, help="the region code, for regional roles")
+def invite(email: str, name: str, role: str, tenant: str | None, region: str | None) -> None:
+    """Invite someone as national staff would; prints the invitation link (also queued by e-mail)."""
+    from services.bootstrap import build_platform
+
+    async def run() -> str:
+        platform = build_platform()
+        await platform.start()
+        try:
+            app = _application(platform)
+            details = PersonalDetails(name=name, email=email)
+            with command_context(
+                actor_id=OPERATOR.subject, actor_role="national_staff", tenant_id=None, correlation_id="cli-invite"
+            ):
+                result = await asyncio.to_thread(
+                    app.invite, OPERATOR, details=details, role=role, tenant=tenant, region=region
+                )
+            person = await asyncio.to_thread(app.person, UUID(result.id))
+            await send_invitation(platform, person.id, person.details, person.role, datetime.now(UTC))
+            assert platform.write_pool is not None
+            body = await platform.write_pool.fetchval(
+                "SELECT body FROM platform.outbox WHERE recipient = $1 AND kind = 'invitation' ORDER BY id DESC",
+                person.details.email,
+            )
+        finally:
+            await platform.stop()
+        link = next((line for line in str(body).splitlines() if "/invitation/" in line), "")
+        return f"{person.details.email} invited as {role} (person {person.id}); invitation link: {link.strip()}"
+
+    try:
+        click.echo(asyncio.run(run()))
+    except DomainError as refusal:
+        raise click.ClickException(refusal.message) from refusal
+
+
+@main.command("list")
+def list_people() -> None:
+    """Everyone in the directory: e-mail, role, member or region, state."""
+    from services.bootstrap import build_platform
+
+    async def run() -> list[asyncpg.Record]:
+        platform = build_platform(["people"])
+        await platform.start()
+        try:
+            assert platform.write_pool is not None
+            store, projection = platform.projection("people", "directory")
+            async with platform.write_pool.acquire() as conn:
+                live = await store.live(conn, projection)
+                if live is not None:  # the directory as the log holds it now, even with no runner
+                    await catch_up(conn, store, projection, live["generation"])
+            return await platform.write_pool.fetch(
+                "SELECT email, name, role, tenant_id, region, status FROM people.directory ORDER BY email"
+            )
+        finally:
+            await platform.stop()
+
+    for row in asyncio.run(run()):
+        where = row["tenant_id"] or row["region"] or "national"
+        click.echo(f"{row['email']}\t{row['name']}\t{row['role']}\t{where}\t{row['status']}")
+
+
+def person_with_email(platform: Platform, email: str) -> Person | None:
+    """The person with that e-mail, from the directory's events (synchronous: a worker thread)."""
+    app = _application(platform)
+    person_id = app.person_with_email(email)
+    return None if person_id is None else app.person(person_id)
+
+
+async def demo_accounts_text(platform: Platform, url: str) -> str:
+    """The demo accounts, to print when `coorace serve --demo` starts (empty: none seeded). Read
+    from the directory's events, which the read model may not have caught up with yet."""
+    app = _application(platform)
+
+    def active_accounts() -> list[tuple[str, Person]]:
+        found = []
+        for account in ACCOUNTS:
+            person_id = app.person_with_email(account.email)
+            if person_id is not None:
+                person = app.person(person_id)
+                if person.status == Status.ACTIVE:
+                    found.append((account.email, person))
+        return found
+
+    accounts = await asyncio.to_thread(active_accounts)
+    if not accounts:
+        return ""
+    member = await demo_member(platform)
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}), sign in at {url}connexion :"]
+    for email, person in accounts:
+        if person.tenant:
+            where = f"member {member.name if member and member.member_id == person.tenant else person.tenant}"
+        elif person.region:
+            where = f"region {person.region}"
+        else:
+            where = "national level"
+        lines.append(f"  {email:<30} {ROLE_WORDS[person.role]:<30} {where}")
+    return "\n".join(lines)
