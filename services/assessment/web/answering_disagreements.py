@@ -10,10 +10,23 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, IndicatorInPath
-from services.assessment.web.answering_forms import TEAM, command, done, form_of, notice_of, page, refusal, text
-from services.assessment.web.answering_sheet import LEVELS, MAX_COMMENT, field_id
-from services.assessment.web.answering_view import CapView, cap_view
-from shared.errors import DomainError
+from services.assessment.web.answering_forms import (
+    GENERAL,
+    INCOMPLETE,
+    STALE,
+    TEAM,
+    command,
+    done,
+    form_of,
+    notice_of,
+    page,
+    refusal,
+    text,
+    version_of,
+)
+from services.assessment.web.answering_sheet import LEVELS, MAX_COMMENT, PRACTICES, field_id
+from services.assessment.web.answering_view import CapView, cap_view, up_to_date
+from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
 
 
@@ -39,6 +52,7 @@ def _page(
         errors=errors or {},
         values=values or {},
         field_id=field_id,
+        practices=PRACTICES,
     )
 
 
@@ -59,11 +73,18 @@ async def settle(
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)
     raw, reason = text(form, "niveau"), text(form, "raison")
+    practice, improve = text(form, "pratique") or "in_place", text(form, "ameliorer") == "oui"
     level_field, reason_field = field_id("niveau", indicator), field_id("raison", indicator)
-    values = {level_field: raw, reason_field: reason}
+    practice_field, improve_field = field_id("pratique", indicator), field_id("ameliorer", indicator)
+    values = {level_field: raw, reason_field: reason, practice_field: practice, improve_field: "oui" if improve else ""}
+    expected = version_of(form)
     errors = {}
+    if expected is None:
+        errors[GENERAL] = INCOMPLETE
     if raw not in LEVELS:
         errors[level_field] = f"Indicateur {indicator} : choisissez le niveau retenu par l'équipe."
+    if practice not in PRACTICES:
+        errors[practice_field] = f"Indicateur {indicator} : dites si la pratique est en place ou prévue."
     if len(reason) > MAX_COMMENT:
         errors[reason_field] = f"Indicateur {indicator} : la raison a au plus {MAX_COMMENT} caractères."
     if errors:
@@ -73,10 +94,23 @@ async def settle(
             request,
             platform,
             "settle_answer",
-            lambda app: app.settle(assessment_id, by=request.user, indicator=indicator, level=int(raw), comment=reason),
+            lambda app: app.settle(
+                assessment_id,
+                by=request.user,
+                indicator=indicator,
+                level=int(raw),
+                practice=practice,
+                improve=improve,
+                comment=reason,
+                expected_version=expected,
+            ),
         )
+    except VersionMismatch as stale:
+        # What was chosen is kept: after reading the fresh page, one click settles again.
+        fresh = await up_to_date(request, platform, assessment_id)
+        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE}, values=values)
     except DomainError as error:
-        fields = {"level": level_field, "comment": reason_field}
+        fields = {"level": level_field, "comment": reason_field, "practice": practice_field}
         errors = refusal(error, fields)
         return _page(request, view, status=error.status_code, errors=errors, values=values)
     return done(f"/cap/{assessment_id}/desaccords", "arbitre")

@@ -29,6 +29,9 @@ log = structlog.get_logger(__name__)
 TEAM: Guard = signed_in_as(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 ADMIN: Guard = signed_in_as(Role.MEMBER_ADMIN)
 GENERAL = "formulaire"  # the error key of a refusal that names no field
+VERSION = "version"  # the hidden field: the assessment's version the page was rendered from
+STALE = "Quelqu'un a modifié cette auto-évaluation pendant que vous la lisiez : voici la version à jour."
+INCOMPLETE = "Le formulaire ne dit pas de quelle version de l'auto-évaluation il part : rechargez la page."
 
 # The notices a redirect may ask for (a key in the address, never a text a link could forge).
 NOTICES = {
@@ -82,6 +85,13 @@ async def command(
             "cap_page.read_models_behind", command=name, notification_id=result.notification_id, error=str(late)
         )
     return result
+
+
+def version_of(form: FormMultiDict) -> int | None:
+    """The assessment version the form was rendered from; None when the form lacks it (not a page
+    of ours: refused with 400 rather than applied to whatever the state is now)."""
+    raw = text(form, VERSION)
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def refusal(error: DomainError, fields: dict[str, str] | None = None) -> dict[str, str]:

@@ -13,6 +13,9 @@ from litestar.response import Redirect, Template
 from services.assessment.api.common import AssessmentInPath, ProposalInPath, check_peer
 from services.assessment.web.answering_forms import (
     ADMIN,
+    GENERAL,
+    INCOMPLETE,
+    STALE,
     TEAM,
     command,
     done,
@@ -21,9 +24,10 @@ from services.assessment.web.answering_forms import (
     page,
     refusal,
     text,
+    version_of,
 )
-from services.assessment.web.answering_view import REVIEWER_ROLES, STAGES, CapView, cap_view
-from shared.errors import DomainError
+from services.assessment.web.answering_view import REVIEWER_ROLES, STAGES, CapView, cap_view, up_to_date
+from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
 
 MAX_ID = 200
@@ -39,6 +43,7 @@ def _page(
     status: int = 200,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    reasons: dict[str, str] | None = None,
 ) -> Template:
     return page(
         "reviews.html",
@@ -51,6 +56,7 @@ def _page(
         proposals=view.proposals(),
         errors=errors or {},
         values=values or EMPTY_REQUEST,
+        reasons=reasons or {},
     )
 
 
@@ -112,17 +118,22 @@ async def accept(
     platform: NamedDependency[Platform],
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
+    decision = f"decision-{proposal_id}"
+    expected = version_of(await form_of(request))
+    if expected is None:
+        return _page(request, view, status=400, errors={decision: INCOMPLETE})
     try:
         await command(
             request,
             platform,
             "accept_proposal",
-            lambda app: app.accept_proposal(assessment_id, proposal_id, by=request.user),
+            lambda app: app.accept_proposal(assessment_id, proposal_id, by=request.user, expected_version=expected),
         )
+    except VersionMismatch as stale:
+        fresh = await up_to_date(request, platform, assessment_id)
+        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE})
     except DomainError as error:
-        return _page(
-            request, view, status=error.status_code, errors={f"decision-{proposal_id}": refusal(error)["formulaire"]}
-        )
+        return _page(request, view, status=error.status_code, errors={decision: refusal(error)[GENERAL]})
     return done(f"/cap/{assessment_id}/relecture", "acceptee")
 
 
@@ -137,18 +148,30 @@ async def reject(
     form = await form_of(request)
     reason = text(form, "raison")
     field = f"raison-{proposal_id}"
+    expected = version_of(form)
+    errors = {}
+    if expected is None:
+        errors[GENERAL] = INCOMPLETE
     if not reason or len(reason) > MAX_REASON:
-        message = f"Dites pourquoi l'équipe refuse la proposition (au plus {MAX_REASON} caractères)."
-        return _page(request, view, status=400, errors={field: message})
+        errors[field] = f"Dites pourquoi l'équipe refuse la proposition (au plus {MAX_REASON} caractères)."
+    if errors:
+        return _page(request, view, status=400, errors=errors, reasons={field: reason})
     try:
         await command(
             request,
             platform,
             "reject_proposal",
-            lambda app: app.reject_proposal(assessment_id, proposal_id, by=request.user, reason=reason),
+            lambda app: app.reject_proposal(
+                assessment_id, proposal_id, by=request.user, reason=reason, expected_version=expected
+            ),
         )
+    except VersionMismatch as stale:
+        fresh = await up_to_date(request, platform, assessment_id)
+        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE}, reasons={field: reason})
     except DomainError as error:
-        return _page(request, view, status=error.status_code, errors=refusal(error, {"reason": field}))
+        return _page(
+            request, view, status=error.status_code, errors=refusal(error, {"reason": field}), reasons={field: reason}
+        )
     return done(f"/cap/{assessment_id}/relecture", "refusee")
 
 
@@ -180,10 +203,19 @@ async def validate(
     request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
+    expected = version_of(await form_of(request))
+    if expected is None:
+        return _validation_page(request, view, status=400, errors={GENERAL: INCOMPLETE})
     try:
         await command(
-            request, platform, "validate_assessment", lambda app: app.validate(assessment_id, by=request.user)
+            request,
+            platform,
+            "validate_assessment",
+            lambda app: app.validate(assessment_id, by=request.user, expected_version=expected),
         )
+    except VersionMismatch as stale:
+        fresh = await up_to_date(request, platform, assessment_id)
+        return _validation_page(request, fresh, status=stale.status_code, errors={GENERAL: STALE})
     except DomainError as error:
         return _validation_page(request, view, status=error.status_code, errors=refusal(error))
     return done(f"/cap/{assessment_id}", "validee")

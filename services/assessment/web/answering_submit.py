@@ -10,9 +10,22 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath
-from services.assessment.web.answering_forms import ADMIN, TEAM, command, done, notice_of, page, refusal
-from services.assessment.web.answering_view import CapView, cap_view
-from shared.errors import DomainError
+from services.assessment.web.answering_forms import (
+    ADMIN,
+    GENERAL,
+    INCOMPLETE,
+    STALE,
+    TEAM,
+    command,
+    done,
+    form_of,
+    notice_of,
+    page,
+    refusal,
+    version_of,
+)
+from services.assessment.web.answering_view import CapView, cap_view, up_to_date
+from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
 
 
@@ -55,8 +68,19 @@ async def submit(
     request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
+    expected = version_of(await form_of(request))
+    if expected is None:
+        return _page(request, view, status=400, errors={GENERAL: INCOMPLETE})
     try:
-        await command(request, platform, "submit_assessment", lambda app: app.submit(assessment_id, by=request.user))
+        await command(
+            request,
+            platform,
+            "submit_assessment",
+            lambda app: app.submit(assessment_id, by=request.user, expected_version=expected),
+        )
+    except VersionMismatch as stale:
+        fresh = await up_to_date(request, platform, assessment_id)
+        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE})
     except DomainError as error:
         return _page(request, view, status=error.status_code, errors=refusal(error))
     return done(f"/cap/{assessment_id}", "soumise")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+import anyio
 from anyio import to_thread
 from litestar import Request
 
@@ -191,3 +192,20 @@ async def cap_view(request: Request[Any, Any, Any], platform: Platform, assessme
     referential = await to_thread.run_sync(cap(platform).referential, sheet.referential_version)
     answers = {v.indicator: v for v in queries.answer_views(sheet, referential)}
     return CapView(principal, who, summary, sheet, referential, answers, reviews)
+
+
+CATCH_UP_SECONDS = 5.0
+
+
+async def up_to_date(request: Request[Any, Any, Any], platform: Platform, assessment_id: UUID) -> CapView:
+    """The page's view once the read models show the assessment's latest version: after a stale form
+    is refused, the page it answers must carry the version a new attempt will be checked against
+    (else the person would be refused again). Bounded: a read model that lags longer gives the
+    freshest view it has."""
+    latest = await to_thread.run_sync(lambda: cap(platform).assessment(assessment_id).version)
+    view = await cap_view(request, platform, assessment_id)
+    with anyio.move_on_after(CATCH_UP_SECONDS):
+        while view.sheet.version < latest:
+            await anyio.sleep(0.05)
+            view = await cap_view(request, platform, assessment_id)
+    return view

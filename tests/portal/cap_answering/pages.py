@@ -10,6 +10,7 @@ from typing import Any
 from tests.helpers.api import Api
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def csrf_of(html: str) -> str:
@@ -30,15 +31,27 @@ def shown(answer: Any) -> str:
     return html.unescape(str(answer.text))
 
 
+def hidden_fields(html: str) -> dict[str, str]:
+    """The page's hidden fields (the CSRF token, the version it shows), sent back as a browser does."""
+    return {name: value for name, value in HIDDEN_FIELD.findall(html)}
+
+
 async def submit(
     api: Api, form_page: str, action: str, headers: dict[str, str], data: dict[str, Any] | None = None
 ) -> Any:
-    """GET `form_page` (for its CSRF token), then POST `data` to `action`; the answer, not followed."""
+    """GET `form_page` (for its CSRF token and hidden fields), then POST `data` to `action`; the
+    answer, not followed."""
     answer = await api.client.get(form_page, headers=headers)
-    token = csrf_of(answer.text)
-    return await api.client.post(
-        action, headers=headers, data={**(data or {}), "_csrf_token": token}, follow_redirects=False
-    )
+    return await post(api, answer.text, action, headers, data)
+
+
+async def post(
+    api: Api, form_html: str, action: str, headers: dict[str, str], data: dict[str, Any] | None = None
+) -> Any:
+    """POST `data` to `action` with the hidden fields of a page already read (maybe stale by now)."""
+    csrf_of(form_html)
+    fields = {**hidden_fields(form_html), **(data or {})}
+    return await api.client.post(action, headers=headers, data=fields, follow_redirects=False)
 
 
 def redirected_to(answer: Any) -> str:
