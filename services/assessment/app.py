@@ -44,5 +44,6 @@ ASSESSMENT = ServiceDefinition(
     pages=create_pages,
     tasks=cap_tasks,
     seed_demo=_seed,
-    depends_on=("membership",),
+    # Commands check the people they name against the directory (the people application).
+    depends_on=("membership", "people"),
 )

@@ -52,6 +52,7 @@ TRAINING = ServiceDefinition(
     projections=lambda: [FundingProjection(), DecisionFileProjection(), RegisterCopyProjection()],
     router=create_router,
     seed_demo=seed_training_demo,
-    # Its copy of the register follows the membership log, which must exist first.
-    depends_on=("membership",),
+    # Its copy of the register follows the membership log, which must exist first; fund reviewers
+    # are checked against the directory (the people application).
+    depends_on=("membership", "people"),
 )

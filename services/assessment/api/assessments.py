@@ -30,6 +30,7 @@ from services.assessment.api.common import (
     active_member,
     cap,
     cap_command,
+    directory,
     moment_of,
     record_audit_read,
     replayed,
@@ -220,9 +221,9 @@ class AssessmentController(Controller):
                 assessment_id,
                 by=by,
                 participant_id=data.participant_id,
-                name=data.name,
                 kind=data.kind,
                 sub_themes=tuple(data.sub_themes),
+                directory=directory(platform),
                 expected_version=version,
             ),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, cast, get_args
 from uuid import UUID
 
 from anyio import to_thread
@@ -24,6 +24,7 @@ from services.assessment.api.schemas import (
 )
 from services.assessment.app import OWN_PROJECTIONS
 from services.assessment.application import AssessmentApplication
+from services.assessment.application.people import PersonDirectory
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefused, MemberNotFound
 from services.assessment.domain.referential import Referential
@@ -135,6 +136,11 @@ def cap(platform: Platform) -> AssessmentApplication:
 
 
 AssessmentCommand = Callable[[AssessmentApplication, Principal, int | None], CommandResult]
+
+
+def directory(platform: Platform) -> PersonDirectory:
+    """The people directory the commands check named people against (`depends_on=("people",)`)."""
+    return cast(PersonDirectory, platform.application("people"))
 
 
 async def cap_command(

@@ -133,12 +133,12 @@ class Reopening(Strict):
 
 
 class ParticipantIn(Strict):
-    participant_id: Annotated[Id, about("The participant's user id (the `sub` of their token, if they have one)")]
-    name: Annotated[Text, about("The participant's name, as the team knows them")]
+    participant_id: Annotated[Id, about("The participant: an active person of the member in the directory (their id)")]
     kind: Annotated[ParticipantKind, about("`staff` (an employee) or `volunteer`")]
     sub_themes: Annotated[
         list[SubThemeCode], Meta(max_length=50), about("The sub-themes they answer (empty: every indicator)")
     ] = []
+    name: Annotated[Text, about("Ignored (kept for older scripts): the name shown is the directory's")] | None = None
 
 
 class SubThemesIn(Strict):
@@ -183,9 +183,22 @@ class SettlementIn(Strict):
 
 class ReviewRequestIn(Strict):
     kind: Annotated[ReviewKind, about("`third_party` (a regional delegate or a trainer) or `peer` (another member)")]
-    reviewer_id: Annotated[Id, about("The third party's user id (third_party only)")] | None = None
-    reviewer_role: Annotated[ReviewerRole, about("The third party's role (third_party only)")] | None = None
-    reviewer_tenant: Annotated[Id, about("The peer member's id (peer only)")] | None = None
+    reviewer_id: (
+        Annotated[
+            Id,
+            about(
+                "The reviewer, a person of the directory: third_party, a regional delegate or trainer of the "
+                "member's region; peer, a peer reviewer (or admin) of another member, whose member reviews"
+            ),
+        ]
+        | None
+    ) = None
+    reviewer_role: (
+        Annotated[ReviewerRole, about("The third party's role (third_party; default: their directory role)")] | None
+    ) = None
+    reviewer_tenant: (
+        Annotated[Id, about("The peer member's id (peer; default: the member of the peer reviewer named)")] | None
+    ) = None
 
 
 class ReviewCommentIn(Strict):

@@ -12,6 +12,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.assessment.application.base import AssessmentService, now, respondent_of
+from services.assessment.application.people import PersonDirectory, require_participant
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.sheet import Answer
 from shared.auth import Principal
@@ -51,23 +52,30 @@ class AnswerUseCases(AssessmentService):
         *,
         by: Principal,
         participant_id: str,
-        name: str,
         kind: str,
         sub_themes: tuple[str, ...],
+        directory: PersonDirectory | None,
+        name: str | None = None,
         expected_version: int | None = None,
         at: datetime | None = None,
     ) -> CommandResult:
-        return self.change(
-            lambda: self.for_team(assessment_id, by, expected_version),
-            lambda a: a.invite(
+        """`directory`: where the participant must be an active person of the member (the API and the
+        pages always pass it; None only where no directory exists: history replays, unit tests).
+        The name is the directory's: `name` is kept for those callers only."""
+
+        def invite(assessment: Assessment) -> None:
+            if directory is not None and participant_id != by.subject:
+                require_participant(directory, participant_id, tenant=assessment.tenant_id)
+            assessment.invite(
                 participant_id=participant_id,
-                name=name,
+                name=name if directory is None else None,
                 kind=kind,
                 sub_themes=sub_themes,
-                referential=self.referential_of(a),
+                referential=self.referential_of(assessment),
                 at=at or now(),
-            ),
-        )
+            )
+
+        return self.change(lambda: self.for_team(assessment_id, by, expected_version), invite)
 
     def assign_sub_themes(
         self,

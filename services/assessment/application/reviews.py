@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from services.assessment.application.base import AssessmentService, now, reviewer_of
+from services.assessment.application.people import PersonDirectory, require_peer, require_third_party
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AssessmentRefused
 from services.assessment.domain.member_assessments import MemberAssessments
@@ -28,16 +29,31 @@ class ReviewUseCases(AssessmentService):
         reviewer_id: str | None = None,
         reviewer_role: str | None = None,
         reviewer_tenant: str | None = None,
+        directory: PersonDirectory | None,
         expected_version: int | None = None,
         at: datetime | None = None,
     ) -> CommandResult:
-        if kind == "peer" and reviewer_tenant and not self.has_completed_one(reviewer_tenant):
-            raise AssessmentRefused(
-                "ce pair n'a pas encore validé d'évaluation du Cap : un pair relecteur est "
-                "un adhérent qui a lui-même utilisé l'outil"
-            )
+        """`directory`: where a named reviewer must be (see `people.py`); None only where no directory
+        exists (history replays, unit tests). A peer review goes to a member: naming one of its peer
+        reviewers (`reviewer_id`) names their member; naming the member alone still works."""
 
         def request(assessment: Assessment) -> None:  # the request's id is derived from the version saved
+            nonlocal reviewer_tenant, reviewer_role
+            if directory is not None and reviewer_id:
+                if kind == "third_party":
+                    person = require_third_party(
+                        directory, reviewer_id, region=assessment.sheet.region, role=reviewer_role
+                    )
+                    reviewer_role = person.role.value
+                elif kind == "peer":
+                    reviewer_tenant = require_peer(
+                        directory, reviewer_id, assessed_tenant=assessment.tenant_id, reviewer_tenant=reviewer_tenant
+                    )
+            if kind == "peer" and reviewer_tenant and not self.has_completed_one(reviewer_tenant):
+                raise AssessmentRefused(
+                    "ce pair n'a pas encore validé d'évaluation du Cap : un pair relecteur est "
+                    "un adhérent qui a lui-même utilisé l'outil"
+                )
             assessment.request_review(
                 kind=kind,
                 reviewer_id=reviewer_id,

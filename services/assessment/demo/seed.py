@@ -11,7 +11,10 @@ tells these stories there:
 - one reviewed and waiting for validation, one under review, one submitted, one in progress and
   active, one in progress and stalled for two months.
 Every assessment is answered collectively: two or three participants, sub-themes assigned,
-divergences settled by the team. Idempotent: a member that already has an assessment is skipped.
+divergences settled by the team. Participants and reviewers are people of the directory (the people
+service seeds first; the first member's team and reviewers are the demo accounts one signs in
+with), and the commands check them as the API's do. Idempotent: a member that already has an
+assessment is skipped.
 """
 
 from __future__ import annotations
@@ -21,16 +24,18 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 import asyncpg
 from eventsourcing.utils import get_topic
 
 from services.assessment.application import AssessmentApplication
+from services.assessment.application.people import PersonDirectory
 from services.assessment.domain.access_grant import AccessGrant
 from services.assessment.domain.plan import plan_of
 from services.assessment.domain.referential import Referential, load_document
+from services.people.demo.people_for import demo_person
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.platform import init_connection
@@ -42,11 +47,20 @@ if TYPE_CHECKING:
 
 AUDITOR = "auditrice-demo"
 STAGES = ("validated",) * 8 + ("reviewed", "under_review", "submitted", "in_progress", "stalled")
-PARTICIPANTS = (
-    ("direction", "Directrice", "staff", ()),
-    ("accompagnement", "Chargé d'accompagnement", "staff", ("2.1", "2.2", "2.3", "4.2")),
-    ("benevole", "Administratrice bénévole", "volunteer", ("1.1", "1.2", "3.2", "3.3")),
+PARTICIPANTS = (  # (key, role in the directory, kind, sub-themes)
+    ("direction", Role.MEMBER_ADMIN, "staff", ()),
+    ("accompagnement", Role.MEMBER_CONTRIBUTOR, "staff", ("2.1", "2.2", "2.3", "4.2")),
+    ("benevole", Role.MEMBER_CONTRIBUTOR, "volunteer", ("1.1", "1.2", "3.2", "3.3")),
 )
+FIRST_NAMES = ("Agnès", "Bruno", "Chantal", "David", "Élodie", "Fabrice", "Gaëlle", "Hugo", "Inès", "Jérôme")
+LAST_NAMES = ("Bernard", "Carré", "Durand", "Fournier", "Garnier", "Lambert", "Mercier", "Perrin", "Roux", "Vidal")
+# The first member's team and its reviewers are the people seed's demo accounts (same e-mails).
+DEMO_ACCOUNTS = {
+    "direction": ("admin@demo.coorace.fr", "Claire Martin"),
+    "accompagnement": ("contributeur@demo.coorace.fr", "Karim Benali"),
+}
+DELEGATE = ("delegue@demo.coorace.fr", "Yann Kerouac")
+PEER_REVIEWER = ("pair@demo.coorace.fr", "Sophie Le Gall")
 
 
 @dataclass(frozen=True)
@@ -73,9 +87,17 @@ def seed_assessment_demo(platform: Platform, progress: Progress) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     referential = app.referential(app.catalogue().latest or "2016.1")
     peer = chosen[0].member_id
+    story_cast = Cast(
+        directory=cast_directory(platform.application("people")),
+        delegate=demo_person(platform, email=DELEGATE[0], name=DELEGATE[1], role=Role.REGIONAL_DELEGATE, region=region),
+        peer_reviewer=demo_person(
+            platform, email=PEER_REVIEWER[0], name=PEER_REVIEWER[1], role=Role.PEER_REVIEWER, tenant=peer
+        ),
+    )
     for done, (member, stage) in enumerate(stories, start=1):
         if not app.member_assessments(member.member_id).assessments:
-            Story(app, referential, member, now, random.Random(member.member_id)).tell(
+            team = _team(platform, member, first=done == 1)
+            Story(app, referential, member, now, random.Random(member.member_id), story_cast, team).tell(
                 stage, twice=done == 1, peer=peer if done in (3, 10) else None
             )
         progress(f"assessment: le Cap in {region} ({form})", done, len(stories))
@@ -97,6 +119,36 @@ async def _directory(platform: Platform) -> list[DemoMember]:
     finally:
         await conn.close()
     return [DemoMember(r["member_id"], r["name"], r["region"], tuple(r["forms"])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who the stories name besides each member's team: people of the directory."""
+
+    directory: PersonDirectory
+    delegate: str  # the region's delegate: third-party reviews
+    peer_reviewer: str  # the first member's peer reviewer: peer reviews
+
+
+def cast_directory(application: object) -> PersonDirectory:
+    return cast(PersonDirectory, application)
+
+
+def _team(platform: Platform, member: DemoMember, *, first: bool) -> dict[str, str]:
+    """The member's participants in the directory (key → person id)."""
+    rng = random.Random(f"team-{member.member_id}")
+    team = {}
+    for key, role, _, _ in PARTICIPANTS:
+        email, name = (
+            DEMO_ACCOUNTS[key]
+            if first and key in DEMO_ACCOUNTS
+            else (
+                f"{key}.{member.member_id[:8]}@demo.coorace.fr",
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            )
+        )
+        team[key] = demo_person(platform, email=email, name=name, role=role, tenant=member.member_id)
+    return team
 
 
 def _grant_auditor(app: AssessmentApplication, member: DemoMember, now: datetime) -> None:
@@ -125,10 +177,13 @@ class Story:
         member: DemoMember,
         now: datetime,
         rng: random.Random,
+        cast: Cast,
+        people: dict[str, str],
     ) -> None:
         self.app, self.referential, self.member, self.now, self.rng = app, referential, member, now, rng
+        self.cast, self.people = cast, people
         self.team = Principal(
-            subject=f"direction-{member.member_id[:8]}", roles=frozenset({Role.MEMBER_ADMIN}), tenant=member.member_id
+            subject=people["direction"], roles=frozenset({Role.MEMBER_ADMIN}), tenant=member.member_id
         )
         self.clock = now
 
@@ -194,25 +249,19 @@ class Story:
             )
         )
         assessment = UUID(result.id)
-        people = [(f"{key}-{self.member.member_id[:8]}", name, kind, subs) for key, name, kind, subs in PARTICIPANTS]
-        for participant_id, name, kind, sub_themes in people:
-            if participant_id != self.team.subject:
-                self._as_team(
-                    lambda p=participant_id, n=name, k=kind, s=sub_themes: self.app.invite_participant(
-                        assessment, by=self.team, participant_id=p, name=n, kind=k, sub_themes=s, at=self._tick(hours=1)
-                    )
+        # The others first, then the director herself (the order the team's story has always had).
+        for key, _, kind, sub_themes in (*PARTICIPANTS[1:], PARTICIPANTS[0]):
+            self._as_team(
+                lambda p=self.people[key], k=kind, s=sub_themes: self.app.invite_participant(
+                    assessment,
+                    by=self.team,
+                    participant_id=p,
+                    kind=k,
+                    sub_themes=s,
+                    directory=self.cast.directory,
+                    at=self._tick(hours=1),
                 )
-        self._as_team(
-            lambda: self.app.invite_participant(
-                assessment,
-                by=self.team,
-                participant_id=self.team.subject,
-                name="Directrice",
-                kind="staff",
-                sub_themes=(),
-                at=self._tick(hours=1),
             )
-        )
         codes = list(self.referential.indicators)
         if partial:
             codes = codes[: len(codes) // 2]
@@ -228,7 +277,7 @@ class Story:
         level = self._level(maturity)
         answered = []
         for key, _, _, sub_themes in PARTICIPANTS:
-            participant = f"{key}-{self.member.member_id[:8]}"
+            participant = self.people[key]
             if sub_themes and sub_theme not in sub_themes:
                 continue
             given = level if self.rng.random() < 0.8 else max(1, min(4, level + self.rng.choice((-1, 1))))
@@ -269,14 +318,19 @@ class Story:
             )
 
     def _review(self, assessment: UUID, *, peer: str | None, complete: bool) -> str:
-        delegate = f"delegue-{self.member.region.lower()}"
+        delegate = self.cast.delegate
         if peer:
             self._as_team(
                 lambda: self.app.request_review(
-                    assessment, by=self.team, kind="peer", reviewer_tenant=peer, at=self._tick(days=3)
+                    assessment,
+                    by=self.team,
+                    kind="peer",
+                    reviewer_id=self.cast.peer_reviewer,
+                    directory=self.cast.directory,
+                    at=self._tick(days=3),
                 )
             )
-            reviewer = Principal(subject=f"pair-{peer[:8]}", roles=frozenset({Role.PEER_REVIEWER}), tenant=peer)
+            reviewer = Principal(subject=self.cast.peer_reviewer, roles=frozenset({Role.PEER_REVIEWER}), tenant=peer)
         else:
             self._as_team(
                 lambda: self.app.request_review(
@@ -285,6 +339,7 @@ class Story:
                     kind="third_party",
                     reviewer_id=delegate,
                     reviewer_role="regional_delegate",
+                    directory=self.cast.directory,
                     at=self._tick(days=3),
                 )
             )

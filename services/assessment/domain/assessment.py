@@ -85,7 +85,9 @@ class Assessment(AuditedAggregate):
 
     class ParticipantInvited(Event):
         participant_id: str
-        name: str
+        # Events before the directory copied the name the team typed; now None: the name is the
+        # directory's (one place for personal data, see docs/notes/wiring.md).
+        name: str | None
         kind: str
         sub_themes: tuple[str, ...]
 
@@ -293,21 +295,26 @@ class Assessment(AuditedAggregate):
         self,
         *,
         participant_id: str,
-        name: str,
         kind: str,
         sub_themes: tuple[str, ...],
         referential: Referential,
         at: datetime,
+        name: str | None = None,
     ) -> None:
         self._require_drafting()
         check_text(participant_id, "participant_id")
-        check_text(name, "name")
+        if name is not None:
+            check_text(name, "name")
         if participant_id in self.sheet.participants:
             raise AssessmentRefused(f"{participant_id} participe déjà à cette évaluation")
         if kind not in PARTICIPANT_KINDS:
             raise AssessmentRefused("kind : « staff » (salarié·e) ou « volunteer » (bénévole) attendu", field="kind")
         self._participant_invited(
-            participant_id, name.strip(), kind, self._sub_themes(referential, sub_themes), self._at(at)
+            participant_id,
+            None if name is None else name.strip(),
+            kind,
+            self._sub_themes(referential, sub_themes),
+            self._at(at),
         )
 
     def assign(
@@ -628,7 +635,7 @@ class Assessment(AuditedAggregate):
 
     @event(ParticipantInvited)
     def _participant_invited(
-        self, participant_id: str, name: str, kind: str, sub_themes: tuple[str, ...], at: datetime
+        self, participant_id: str, name: str | None, kind: str, sub_themes: tuple[str, ...], at: datetime
     ) -> None:
         pass
 

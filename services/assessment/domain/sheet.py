@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 class Participant(msgspec.Struct, kw_only=True, array_like=True):
     participant_id: str
-    name: str
+    name: str | None  # as typed before the directory; None since (the directory has it)
     kind: str  # "staff" or "volunteer"
     sub_themes: list[str]  # assigned sub-themes; empty: may answer every indicator
     invited_at: datetime

@@ -101,7 +101,7 @@ def refusal(error: DomainError, fields: dict[str, str] | None = None) -> dict[st
     message = error.message
     if key != GENERAL:
         # The API's messages start with the field's name; beside the field it goes without saying.
-        message = message.removeprefix(f"{named} : ")
+        message = message.removeprefix(f"{named} : ").removeprefix(f"le champ « {named} » : ")
     return {key: _sentence(message)}
 
 

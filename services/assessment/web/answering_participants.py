@@ -1,7 +1,7 @@
 """/cap/{id}/participants: invite a colleague and assign sub-themes (the member's admin).
 
-The invitation takes the participant's id and name as the API does; once the people service lands,
-the integrator turns it into a choice among the member's people (`_invite_form.html` alone)."""
+The invitation is a choice among the member's people in the directory (a new colleague is invited
+to the platform first, at /equipe); the command checks the choice again against the directory."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from services.assessment.api.common import AssessmentInPath, ParticipantInPath
+from services.assessment.api.common import AssessmentInPath, ParticipantInPath, directory
 from services.assessment.web.answering_forms import (
     ADMIN,
     TEAM,
@@ -29,7 +29,7 @@ from shared.errors import DomainError
 from shared.platform import Platform
 
 MAX_ID = 200
-INVITE_FIELDS = {"participant_id": "identifiant", "name": "nom", "kind": "statut"}
+INVITE_FIELDS = {"participant_id": "personne", "kind": "statut"}
 
 
 def _page(
@@ -50,7 +50,7 @@ def _page(
         kinds=KINDS,
         # A refused assignment shows in the summary too, pointing to its form.
         errors={**(errors or {}), **({"attribution": next(iter(assign_errors.values()))} if assign_errors else {})},
-        values=values or {"identifiant": "", "nom": "", "statut": "staff", "sous_themes": []},
+        values=values or {"personne": "", "statut": "staff", "sous_themes": []},
         assign_errors=assign_errors or {},
     )
 
@@ -75,14 +75,12 @@ async def invite(
 ) -> Redirect | Template:
     view = await cap_view(request, platform, assessment_id)
     form = await form_of(request)
-    participant_id, name, kind = text(form, "identifiant"), text(form, "nom"), text(form, "statut")
+    participant_id, kind = text(form, "personne"), text(form, "statut")
     sub_themes, wrong_sub_themes = _sub_themes(form, view)
-    values = {"identifiant": participant_id, "nom": name, "statut": kind, "sous_themes": list(sub_themes)}
+    values = {"personne": participant_id, "statut": kind, "sous_themes": list(sub_themes)}
     errors = {}
     if not participant_id or len(participant_id) > MAX_ID:
-        errors["identifiant"] = f"Saisissez l'identifiant de la personne (au plus {MAX_ID} caractères)."
-    if not name or len(name) > MAX_ID:
-        errors["nom"] = f"Saisissez le nom de la personne (au plus {MAX_ID} caractères)."
+        errors["personne"] = "Choisissez la personne à inviter parmi les personnes de l'adhérent."
     if kind not in KINDS:
         errors["statut"] = "Choisissez salarié·e ou bénévole."
     if wrong_sub_themes:
@@ -98,9 +96,9 @@ async def invite(
                 assessment_id,
                 by=request.user,
                 participant_id=participant_id,
-                name=name,
                 kind=kind,
                 sub_themes=sub_themes,
+                directory=directory(platform),
             ),
         )
     except DomainError as error:

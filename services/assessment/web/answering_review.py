@@ -10,7 +10,7 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from services.assessment.api.common import AssessmentInPath, ProposalInPath, check_peer
+from services.assessment.api.common import AssessmentInPath, ProposalInPath, directory
 from services.assessment.web.answering_forms import (
     ADMIN,
     GENERAL,
@@ -26,18 +26,27 @@ from services.assessment.web.answering_forms import (
     text,
     version_of,
 )
+from services.assessment.web.answering_people import peer_reviewers, region_reviewers
 from services.assessment.web.answering_view import REVIEWER_ROLES, STAGES, CapView, cap_view, up_to_date
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
 
 MAX_ID = 200
 MAX_REASON = 2000
-REQUEST_FIELDS = {"kind": "genre", "reviewer_id": "relecteur", "reviewer_role": "role", "reviewer_tenant": "pair"}
-EMPTY_REQUEST = {"genre": "third_party", "relecteur": "", "role": "regional_delegate", "pair": ""}
+# The review's states in which the member's admin may ask for (another) review.
+ASKABLE = ("submitted", "under_review", "reviewed")
+EMPTY_REQUEST = {"genre": "third_party", "relecteur": "", "pair": ""}
 
 
-def _page(
+def _request_fields(kind: str) -> dict[str, str]:
+    """The API's fields → the form's: the reviewer named is the list the kind of review chose from."""
+    chosen = "pair" if kind == "peer" else "relecteur"
+    return {"kind": "genre", "reviewer_id": chosen, "reviewer_role": chosen, "reviewer_tenant": chosen}
+
+
+async def _page(
     request: Request[Any, Any, Any],
+    platform: Platform,
     view: CapView,
     *,
     status: int = 200,
@@ -45,6 +54,7 @@ def _page(
     values: dict[str, str] | None = None,
     reasons: dict[str, str] | None = None,
 ) -> Template:
+    asking = view.is_admin and view.summary.status in ASKABLE and view.summary.superseded_by is None
     return page(
         "reviews.html",
         status,
@@ -53,6 +63,9 @@ def _page(
         view=view,
         stages=STAGES,
         reviewer_roles=REVIEWER_ROLES,
+        # Only the form that asks for a review needs the lists (read outside the member's scope).
+        third_parties=await region_reviewers(platform, view.sheet.region) if asking else [],
+        peers=await peer_reviewers(platform, view.summary.tenant_id) if asking else [],
         proposals=view.proposals(),
         errors=errors or {},
         values=values or EMPTY_REQUEST,
@@ -64,7 +77,7 @@ def _page(
 async def reviews(
     request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
-    return _page(request, await cap_view(request, platform, assessment_id))
+    return await _page(request, platform, await cap_view(request, platform, assessment_id))
 
 
 @post("/{assessment_id:uuid}/relecture", guards=[ADMIN], status_code=303)
@@ -78,35 +91,34 @@ async def request_review(
     errors = {}
     if kind == "third_party":
         if not values["relecteur"] or len(values["relecteur"]) > MAX_ID:
-            errors["relecteur"] = "Saisissez l'identifiant du ou de la délégué·e ou du formateur·rice."
-        if values["role"] not in REVIEWER_ROLES:
-            errors["role"] = "Choisissez délégué·e régional·e ou formateur·rice."
+            errors["relecteur"] = "Choisissez le ou la délégué·e ou le formateur·rice de la région."
     elif kind == "peer":
         if not values["pair"] or len(values["pair"]) > MAX_ID:
-            errors["pair"] = "Saisissez l'identifiant de l'adhérent pair."
+            errors["pair"] = "Choisissez le pair relecteur d'un autre adhérent."
     else:
         errors["genre"] = "Choisissez qui relit : un tiers de la région ou un pair."
     if errors:
-        return _page(request, view, status=400, errors=errors, values=values)
-    peer = kind == "peer"
+        return await _page(request, platform, view, status=400, errors=errors, values=values)
+    reviewer = values["pair"] if kind == "peer" else values["relecteur"]
     try:
-        if peer:
-            await check_peer(platform, values["pair"])
+        # The reviewer's role (third party) and member (peer) are the directory's.
         await command(
             request,
             platform,
             "request_review",
             lambda app: app.request_review(
-                assessment_id,
-                by=request.user,
-                kind=kind,
-                reviewer_id=None if peer else values["relecteur"],
-                reviewer_role=None if peer else values["role"],
-                reviewer_tenant=values["pair"] if peer else None,
+                assessment_id, by=request.user, kind=kind, reviewer_id=reviewer, directory=directory(platform)
             ),
         )
     except DomainError as error:
-        return _page(request, view, status=error.status_code, errors=refusal(error, REQUEST_FIELDS), values=values)
+        return await _page(
+            request,
+            platform,
+            view,
+            status=error.status_code,
+            errors=refusal(error, _request_fields(kind)),
+            values=values,
+        )
     return done(f"/cap/{assessment_id}/relecture", "relecture")
 
 
@@ -121,7 +133,7 @@ async def accept(
     decision = f"decision-{proposal_id}"
     expected = version_of(await form_of(request))
     if expected is None:
-        return _page(request, view, status=400, errors={decision: INCOMPLETE})
+        return await _page(request, platform, view, status=400, errors={decision: INCOMPLETE})
     try:
         await command(
             request,
@@ -131,9 +143,11 @@ async def accept(
         )
     except VersionMismatch as stale:
         fresh = await up_to_date(request, platform, assessment_id)
-        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE})
+        return await _page(request, platform, fresh, status=stale.status_code, errors={GENERAL: STALE})
     except DomainError as error:
-        return _page(request, view, status=error.status_code, errors={decision: refusal(error)[GENERAL]})
+        return await _page(
+            request, platform, view, status=error.status_code, errors={decision: refusal(error)[GENERAL]}
+        )
     return done(f"/cap/{assessment_id}/relecture", "acceptee")
 
 
@@ -155,7 +169,7 @@ async def reject(
     if not reason or len(reason) > MAX_REASON:
         errors[field] = f"Dites pourquoi l'équipe refuse la proposition (au plus {MAX_REASON} caractères)."
     if errors:
-        return _page(request, view, status=400, errors=errors, reasons={field: reason})
+        return await _page(request, platform, view, status=400, errors=errors, reasons={field: reason})
     try:
         await command(
             request,
@@ -167,10 +181,17 @@ async def reject(
         )
     except VersionMismatch as stale:
         fresh = await up_to_date(request, platform, assessment_id)
-        return _page(request, fresh, status=stale.status_code, errors={GENERAL: STALE}, reasons={field: reason})
+        return await _page(
+            request, platform, fresh, status=stale.status_code, errors={GENERAL: STALE}, reasons={field: reason}
+        )
     except DomainError as error:
-        return _page(
-            request, view, status=error.status_code, errors=refusal(error, {"reason": field}), reasons={field: reason}
+        return await _page(
+            request,
+            platform,
+            view,
+            status=error.status_code,
+            errors=refusal(error, {"reason": field}),
+            reasons={field: reason},
         )
     return done(f"/cap/{assessment_id}/relecture", "refusee")
 

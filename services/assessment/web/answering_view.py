@@ -21,6 +21,7 @@ from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.sheet import Sheet
 from services.assessment.read_models import AnswerView, AssessmentSummary, ReviewNote, ReviewRequestView
+from services.assessment.web.answering_people import Someone, may_participate, member_people
 from shared.auth import Principal, Role
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -77,6 +78,7 @@ class CapView:
     referential: Referential
     answers: dict[str, AnswerView]
     reviews: list[ReviewRequestView]
+    people: list[Someone]  # the member's people in the directory (not deactivated)
 
     @property
     def id(self) -> str:
@@ -122,8 +124,17 @@ class CapView:
         return view is not None and view.level is not None
 
     def name_of(self, participant_id: str) -> str:
+        """The directory's current name; for a participant invited before the directory, the name
+        the team typed then; else the id."""
+        person = next((p for p in self.people if p.person_id == participant_id), None)
+        if person is not None:
+            return person.name
         found = self.sheet.participants.get(participant_id)
-        return found.name if found else participant_id
+        return found.name if found and found.name else participant_id
+
+    def invitable(self) -> list[Someone]:
+        """The member's people who may answer and are not participants yet."""
+        return [p for p in self.people if may_participate(p) and p.person_id not in self.sheet.participants]
 
     def divergent(self) -> list[AnswerView]:
         return [v for v in self.answers.values() if v.divergent]
@@ -191,7 +202,8 @@ async def cap_view(request: Request[Any, Any, Any], platform: Platform, assessme
         raise AssessmentNotFound(assessment_id)
     referential = await to_thread.run_sync(cap(platform).referential, sheet.referential_version)
     answers = {v.indicator: v for v in queries.answer_views(sheet, referential)}
-    return CapView(principal, who, summary, sheet, referential, answers, reviews)
+    people = await member_people(platform, who.scope, summary.tenant_id)
+    return CapView(principal, who, summary, sheet, referential, answers, reviews, people)
 
 
 CATCH_UP_SECONDS = 5.0

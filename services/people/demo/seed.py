@@ -3,8 +3,9 @@ so that a newcomer can sign in at once (`coorace serve --demo` prints them).
 
 The member's people work for le Cap's demo member (the member whose assessments the le Cap demo
 tells first: in the region and form with the most members, the first by name), and the regional
-people for its region. Runs after the register's and le Cap's seeds (the people service comes last
-in `services.bootstrap.ALL_SERVICES`). Idempotent: an address already in the directory is skipped.
+people for its region. Runs after the register's seed and before le Cap's and training's (they
+depend on the people service: their commands name people of the directory, see `people_for.py`).
+Idempotent: an address already in the directory is skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from services.people.application import PeopleApplication
 from shared.auth import Principal, Role
 from shared.events import command_context
 from shared.personal import PersonalDetails
+from shared.platform import init_connection
+from shared.projection import catch_up, ensure_live_generation
 
 if TYPE_CHECKING:
     from shared.platform import Platform
@@ -106,15 +109,19 @@ async def _set_passwords(platform: Platform, person_ids: list[UUID]) -> None:
 
 async def demo_member(platform: Platform) -> DemoMember | None:
     """le Cap's first demo member (see the module's docstring), read from le Cap's member directory
-    (seeded just before), or None when there is none (no register seeded)."""
+    caught up with the register's log first (the people seed runs before le Cap's, whose commands
+    name people of the directory), or None when there is none (no register seeded, no le Cap)."""
+    if "assessment" not in platform.services:
+        return None
+    store, projection = platform.projection("assessment", "member_directory")
     conn = await asyncpg.connect(platform.database.url())
     try:
-        try:
-            rows = await conn.fetch(
-                "SELECT member_id, name, region, forms FROM assessment.member_directory WHERE status = 'active'"
-            )
-        except (asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
-            return None
+        await init_connection(conn)
+        generation = await ensure_live_generation(conn, store, projection)
+        await catch_up(conn, store, projection, generation)
+        rows = await conn.fetch(
+            "SELECT member_id, name, region, forms FROM assessment.member_directory WHERE status = 'active'"
+        )
     finally:
         await conn.close()
     if not rows:

@@ -4,6 +4,7 @@ the decision, its four-eyes review, the settlement, and the decision file that e
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
@@ -33,6 +34,7 @@ from services.training.api.schemas import (
     ReviewIn,
     ScoreIn,
 )
+from services.training.application.people import PersonDirectory
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
 from services.training.domain.what_if import Candidate, ranked
@@ -125,6 +127,7 @@ class DecisionController(Controller):
                 application_id,
                 reviewer_id=data.reviewer_id,
                 reviewer_enterprise=data.reviewer_enterprise,
+                directory=cast(PersonDirectory, platform.application("people")),
                 expected_version=expected_version(request),
             ),
             name="assign_reviewer",

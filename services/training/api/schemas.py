@@ -189,9 +189,12 @@ class OverrideIn(Strict):
 
 
 class AssignmentIn(Strict):
-    reviewer_id: Annotated[Text, about("The fund reviewer's user id (the `sub` of their token)")]
+    reviewer_id: Annotated[Text, about("The fund reviewer: an active fund_reviewer of the directory (their id)")]
     reviewer_enterprise: (
-        Annotated[MemberId, about("The reviewer's own enterprise, if they belong to one (checked for conflicts)")]
+        Annotated[
+            MemberId,
+            about("The reviewer's own enterprise (conflicts of interest); their directory member wins"),
+        ]
         | None
     ) = None
 

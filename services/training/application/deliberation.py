@@ -13,6 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from services.training.application.base import TrainingService
+from services.training.application.people import PersonDirectory, require_fund_reviewer
 from services.training.domain.call import Call
 from services.training.domain.eligibility import allowed_maximum
 from services.training.domain.errors import ApplicationNotFound
@@ -56,13 +57,19 @@ class DeliberationUseCases(TrainingService):
         *,
         reviewer_id: str,
         reviewer_enterprise: str | None,
+        directory: PersonDirectory | None,
         expected_version: int | None = None,
     ) -> CommandResult:
-        return self.change_funding_application(
-            application_id,
-            lambda app, call: app.assign_reviewer(reviewer_id, reviewer_enterprise),
-            expected_version=expected_version,
-        )
+        """`directory`: where the reviewer must be an active fund reviewer (the API always passes it;
+        None only where no directory exists: the replay of a past call, unit tests)."""
+
+        def assign(app: FundingApplication, call: Call) -> None:
+            enterprise = reviewer_enterprise
+            if directory is not None:
+                enterprise = require_fund_reviewer(directory, reviewer_id, reviewer_enterprise)
+            app.assign_reviewer(reviewer_id, enterprise)
+
+        return self.change_funding_application(application_id, assign, expected_version=expected_version)
 
     def score(
         self,

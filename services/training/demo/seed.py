@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -19,11 +20,14 @@ from uuid import UUID
 
 import asyncpg
 
+from services.people.demo.people_for import demo_person
 from services.training.application import ContentRequest, TrainingApplication
+from services.training.application.people import PersonDirectory
 from services.training.demo import call_2015 as plan
 from services.training.demo.call_2015 import DemoApplication
 from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion
 from services.training.domain.values import CriterionScore, EnterpriseFacts, Training, TrainingActual
+from shared.auth import Role
 from shared.events import command_context
 from shared.platform import init_connection
 from shared.projection import catch_up
@@ -45,7 +49,24 @@ def seed_training_demo(platform: Platform, progress: Progress) -> None:
         return
     applications = plan.call_2015()
     cast = Cast.drawn_from(app.register.everyone(), applications)
-    Replay(app, applications, cast, progress).run()
+    # The fund reviewers are people of the directory (the people service seeds first), checked by
+    # the assignment as the API's is; the demo's account fonds@ is the first of them.
+    reviewers = {
+        label: demo_person(platform, email=email, name=name, role=Role.FUND_REVIEWER)
+        for label, (email, name) in zip(plan.REVIEWERS, FUND_REVIEWERS, strict=True)
+    }
+    Replay(app, applications, cast, progress, reviewers, cast_directory(platform.application("people"))).run()
+
+
+FUND_REVIEWERS = (
+    ("fonds@demo.coorace.fr", "Paul Girard"),
+    ("evaluateur2@demo.coorace.fr", "Camille Faure"),
+    ("evaluateur3@demo.coorace.fr", "Thomas Renaud"),
+)
+
+
+def cast_directory(application: object) -> PersonDirectory:
+    return typing.cast(PersonDirectory, application)
 
 
 async def _catch_up_register_copy(platform: Platform) -> None:
@@ -98,9 +119,16 @@ def _take(pools: dict[str, list[EnterpriseFacts]], kind: str) -> EnterpriseFacts
 
 class Replay:
     def __init__(
-        self, app: TrainingApplication, applications: list[DemoApplication], cast: Cast, progress: Progress
+        self,
+        app: TrainingApplication,
+        applications: list[DemoApplication],
+        cast: Cast,
+        progress: Progress,
+        reviewers: dict[str, str],
+        directory: PersonDirectory,
     ) -> None:
         self.app = app
+        self.reviewers, self.directory = reviewers, directory
         self.applications = applications
         self.cast = cast
         self.progress = progress
@@ -213,9 +241,11 @@ class Replay:
     def _score(self) -> None:
         for demo in self.applications:
             for n, review in enumerate(demo.scores):
-                reviewer = plan.REVIEWERS[(demo.key + n) % len(plan.REVIEWERS)]
+                reviewer = self.reviewers[plan.REVIEWERS[(demo.key + n) % len(plan.REVIEWERS)]]
                 with self._as(plan.DECIDER, "national_staff"):
-                    self.app.assign_reviewer(self.ids[demo.key], reviewer_id=reviewer, reviewer_enterprise=None)
+                    self.app.assign_reviewer(
+                        self.ids[demo.key], reviewer_id=reviewer, reviewer_enterprise=None, directory=self.directory
+                    )
                 with self._as(reviewer, "fund_reviewer"):
                     self.app.score(
                         self.ids[demo.key],

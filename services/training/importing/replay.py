@@ -248,7 +248,7 @@ class Rehearsal:
 
     def _score(self, ref: str, reviewer: str, scores: tuple[CriterionScore, ...], on: date) -> None:
         with self._acting(self.call.by, "national_staff"):
-            self.app.assign_reviewer(self.ids[ref], reviewer_id=reviewer, reviewer_enterprise=None)
+            self.app.assign_reviewer(self.ids[ref], reviewer_id=reviewer, reviewer_enterprise=None, directory=None)
         with self._acting(reviewer, "fund_reviewer"):
             self.app.score(
                 self.ids[ref], by=reviewer, reviewer_enterprise=None, no_conflict_declared=True, scores=scores, on=on
