@@ -97,7 +97,7 @@ class AssessmentSummary(msgspec.Struct, kw_only=True):
 
 class ParticipantView(msgspec.Struct, kw_only=True):
     participant_id: Annotated[str, about("The participant's user id")]
-    name: Annotated[str, about("Their name")]
+    name: Annotated[str, about("Their name: the directory's (as the team typed it, for older invitations)")] | None
     kind: Annotated[ParticipantKind, about("`staff` or `volunteer`")]
     sub_themes: Annotated[list[str], about("The sub-themes they answer (empty: every indicator)")]
     invited_at: Annotated[datetime, about("When they were invited")]

@@ -99,9 +99,14 @@ async def _build(api: Api) -> World:
     answer_everything(api, a, str(ids[a]), level=2)
     app.submit(ids[a], by=principal(a))
     app.request_review(
-        ids[a], by=principal(a), kind="third_party", reviewer_id="delegue-npc", reviewer_role="regional_delegate"
+        ids[a],
+        directory=None,
+        by=principal(a),
+        kind="third_party",
+        reviewer_id="delegue-npc",
+        reviewer_role="regional_delegate",
     )
-    app.request_review(ids[a], by=principal(a), kind="peer", reviewer_tenant=p)
+    app.request_review(ids[a], directory=None, by=principal(a), kind="peer", reviewer_tenant=p)
     request_id = next(iter(app.assessment(ids[a]).sheet.reviews))
     delegate = Principal(subject="delegue-npc", roles=frozenset({Role.REGIONAL_DELEGATE}), region="NPC")
     with command_context(actor_id="delegue-npc", actor_role="regional_delegate", tenant_id=None):

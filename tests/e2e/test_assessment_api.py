@@ -32,6 +32,7 @@ from tests.helpers.assessment_api import (
     principal,
     read,
 )
+from tests.helpers.people import given_person
 
 
 async def test_member_admin_starts_an_assessment_on_the_latest_referential(api: Api) -> None:
@@ -51,14 +52,14 @@ async def test_participants_answer_collectively_and_the_team_settles_where_they_
     started = await given_started(api, tenant)
     path = f"{BASE}/assessments/{started['id']}"
     boss = admin(api, tenant)
-    for participant, kind in (("marie", "staff"), ("paul", "volunteer")):
+    marie_id = given_person(api, "member_contributor", tenant=tenant, name="Marie")
+    paul_id = given_person(api, "member_contributor", tenant=tenant, name="Paul")
+    for participant, kind in ((marie_id, "staff"), (paul_id, "volunteer")):
         response = await api.client.post(
-            f"{path}/participants",
-            headers=boss,
-            json={"participant_id": participant, "name": participant.title(), "kind": kind},
+            f"{path}/participants", headers=boss, json={"participant_id": participant, "kind": kind}
         )
         assert response.status_code == 200, response.text
-    marie, paul = contributor(api, tenant, "marie"), contributor(api, tenant, "paul")
+    marie, paul = contributor(api, tenant, marie_id), contributor(api, tenant, paul_id)
     assert (
         await api.client.post(f"{path}/answers/1.1.1", headers=marie, json={"level": 2, "comment": "CA peu ouvert"})
     ).status_code == 200
@@ -72,8 +73,8 @@ async def test_participants_answer_collectively_and_the_team_settles_where_they_
     first = sheet["answers"][0]
     assert first["indicator"] == "1.1.1" and first["divergent"] is True and first["level"] is None
     assert {(a["participant_id"], a["level"], a["author_role"]) for a in first["participant_answers"]} == {
-        ("marie", 2, "member_contributor"),
-        ("paul", 3, "member_contributor"),
+        (marie_id, 2, "member_contributor"),
+        (paul_id, 3, "member_contributor"),
     }
     settled = await api.client.post(
         f"{path}/answers/1.1.1/settlement",
@@ -97,13 +98,12 @@ async def test_concurrent_answers_on_one_indicator_are_all_kept(api: Api) -> Non
     path = f"{BASE}/assessments/{started['id']}"
     # As many rivals as a command's attempts: each lost race means a rival's answer was saved, so
     # every answer gets through within its attempts, whatever the interleaving.
-    names = [f"p{i}" for i in range(CONFLICT_ATTEMPTS)]
+    names = [given_person(api, "member_contributor", tenant=tenant) for _ in range(CONFLICT_ATTEMPTS)]
     for name in names:
-        await api.client.post(
-            f"{path}/participants",
-            headers=admin(api, tenant),
-            json={"participant_id": name, "name": name, "kind": "staff"},
+        invited = await api.client.post(
+            f"{path}/participants", headers=admin(api, tenant), json={"participant_id": name, "kind": "staff"}
         )
+        assert invited.status_code == 200, invited.text
     responses = await asyncio.gather(
         *(
             api.client.post(f"{path}/answers/2.1.1", headers=contributor(api, tenant, name), json={"level": 1 + i % 4})
@@ -146,13 +146,14 @@ async def test_a_full_cycle_from_answers_to_a_validated_assessment_and_its_plan(
     assert response.status_code == 200, response.text
     refused = await api.client.post(f"{path}/answers/1.1.1", headers=boss, json={"level": 4})
     assert refused.status_code == 422 and "soumise" in refused.json()["detail"]
+    delegate_id = given_person(api, "regional_delegate", region="NPC")
     request = await api.client.post(
         f"{path}/review-requests",
         headers=boss,
-        json={"kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"},
+        json={"kind": "third_party", "reviewer_id": delegate_id, "reviewer_role": "regional_delegate"},
     )
     assert request.status_code == 201, request.text
-    delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
+    delegate = api.token("regional_delegate", region="NPC", subject=delegate_id)
     plan = await read(api, f"/assessments/{aid}/plan", boss, wait_for=request.json()["notification_id"])
     assert {a["indicator"] for a in plan["actions"]} >= {"3.4.1", "3.4.2", "3.4.3", "3.4.4"}
     requests = await read(api, f"/assessments/{aid}/review-requests", delegate)
@@ -261,14 +262,15 @@ async def test_participants_are_invited_once_and_answer_only_their_sub_themes(ap
     tenant = given_member(api)
     started = await given_started(api, tenant)
     path, boss = f"/assessments/{started['id']}", admin(api, tenant)
-    body = {"participant_id": "paul", "name": "Paul", "kind": "volunteer", "sub_themes": ["2.1"]}
+    paul_id = given_person(api, "member_contributor", tenant=tenant, name="Paul")
+    body = {"participant_id": paul_id, "kind": "volunteer", "sub_themes": ["2.1"]}
     assert (await post(api, f"{path}/participants", boss, body)).status_code == 200
     assert (await post(api, f"{path}/participants", boss, body)).status_code == 422
-    paul = contributor(api, tenant, "paul")
+    paul = contributor(api, tenant, paul_id)
     refused = await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})
     assert refused.status_code == 422 and "ne lui est pas confié" in refused.json()["detail"]
     assigned = await post(
-        api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["1.1", "2.1"]}, method="PUT"
+        api, f"{path}/participants/{paul_id}/sub-themes", boss, {"sub_themes": ["1.1", "2.1"]}, method="PUT"
     )
     assert assigned.status_code == 200
     assert (await post(api, f"{path}/answers/1.1.1", paul, {"level": 2})).status_code == 200
@@ -276,10 +278,10 @@ async def test_participants_are_invited_once_and_answer_only_their_sub_themes(ap
         await post(api, f"{path}/participants/nobody/sub-themes", boss, {"sub_themes": ["1.1"]}, method="PUT")
     ).status_code == 422
     assert (
-        await post(api, f"{path}/participants/paul/sub-themes", boss, {"sub_themes": ["9.9"]}, method="PUT")
+        await post(api, f"{path}/participants/{paul_id}/sub-themes", boss, {"sub_themes": ["9.9"]}, method="PUT")
     ).status_code == 422
     record = await read(api, path, boss, wait_for=assigned.json()["notification_id"])
-    assert [(p["participant_id"], p["sub_themes"]) for p in record["participant_list"]] == [("paul", ["1.1", "2.1"])]
+    assert [(p["participant_id"], p["sub_themes"]) for p in record["participant_list"]] == [(paul_id, ["1.1", "2.1"])]
 
 
 async def test_answers_that_do_not_fit_are_refused_clearly(api: Api) -> None:
@@ -320,10 +322,10 @@ async def test_a_retried_command_with_the_same_idempotency_key_is_applied_once(a
     started = await given_started(api, tenant)
     path = f"/assessments/{started['id']}/participants"
     headers = {**admin(api, tenant), "Idempotency-Key": "invite-paul"}
-    body = {"participant_id": "paul", "name": "Paul", "kind": "staff"}
+    body = {"participant_id": given_person(api, "member_contributor", tenant=tenant), "kind": "staff"}
     first, second = await post(api, path, headers, body), await post(api, path, headers, body)
     assert first.status_code == second.status_code == 200 and first.json() == second.json()
-    other = await post(api, path, headers, {**body, "participant_id": "lea"})
+    other = await post(api, path, headers, {**body, "participant_id": given_person(api, "member_admin", tenant=tenant)})
     assert other.status_code == 422
 
 
@@ -335,7 +337,8 @@ async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
     tenant, newcomer = given_member(api), given_member(api, "AI Calais")
     started = await given_started(api, tenant)
     path, boss = f"/assessments/{started['id']}", admin(api, tenant)
-    third_party = {"kind": "third_party", "reviewer_id": "delegue", "reviewer_role": "regional_delegate"}
+    delegate_id = given_person(api, "regional_delegate", region="NPC")
+    third_party = {"kind": "third_party", "reviewer_id": delegate_id, "reviewer_role": "regional_delegate"}
     assert (await post(api, f"{path}/review-requests", boss, third_party)).status_code == 422  # not submitted
     given_submitted(api, tenant, started["id"])
     participant = {**third_party, "reviewer_id": f"admin-{tenant[:8]}"}
@@ -352,7 +355,7 @@ async def test_review_requests_that_do_not_fit_are_refused(api: Api) -> None:
     requested = await post(api, f"{path}/review-requests", boss, third_party)
     assert requested.status_code == 201
     assert (await post(api, f"{path}/review-requests", boss, third_party)).status_code == 422  # already open
-    delegate = api.token("regional_delegate", region="NPC", subject="delegue")
+    delegate = api.token("regional_delegate", region="NPC", subject=delegate_id)
     no_request = await post(
         api, f"{path}/review-requests/r999/comments", delegate, {"indicator": "1.1.1", "comment": "?"}
     )
@@ -679,7 +682,14 @@ def validated_at(api: Api, tenant: str, at: datetime, level: int = 2) -> Any:
         ).id
     )
     app.invite_participant(
-        assessment_id, by=by, participant_id=by.subject, name="Équipe", kind="staff", sub_themes=(), at=at
+        assessment_id,
+        directory=None,
+        by=by,
+        participant_id=by.subject,
+        name="Équipe",
+        kind="staff",
+        sub_themes=(),
+        at=at,
     )
     for code in CODES:
         app.answer(assessment_id, by=by, indicator=code, participant_id=by.subject, level=level, at=at)
@@ -770,7 +780,14 @@ async def test_the_follow_up_feed_lists_stalled_assessments_overdue_actions_and_
         ).id
     )
     app.invite_participant(
-        stalled, by=principal(quiet), participant_id="x", name="X", kind="staff", sub_themes=(), at=long_ago
+        stalled,
+        directory=None,
+        by=principal(quiet),
+        participant_id="x",
+        name="X",
+        kind="staff",
+        sub_themes=(),
+        at=long_ago,
     )
     app.answer(stalled, by=principal(quiet), indicator="1.1.1", participant_id="x", level=2, at=long_ago)
     started = await given_started(api, busy)

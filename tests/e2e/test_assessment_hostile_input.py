@@ -97,7 +97,12 @@ async def _build(api: Api) -> World:
     app.submit(UUID(b1), by=principal(b))
     with command_context(actor_id=f"admin-{b[:8]}", actor_role="member_admin", tenant_id=b):
         requested = app.request_review(
-            UUID(b1), by=principal(b), kind="third_party", reviewer_id="delegue-npc", reviewer_role="regional_delegate"
+            UUID(b1),
+            directory=None,
+            by=principal(b),
+            kind="third_party",
+            reviewer_id="delegue-npc",
+            reviewer_role="regional_delegate",
         )
     now = datetime.now(UTC)
     with command_context(actor_id="staff-1", actor_role="national_staff", tenant_id=None):
@@ -127,6 +132,7 @@ def _invite(api: Api, tenant: str, assessment_id: str, *participants: str) -> No
         for participant in participants:
             cap_app(api).invite_participant(
                 UUID(assessment_id),
+                directory=None,
                 by=by,
                 participant_id=participant,
                 name=participant.title(),

@@ -84,7 +84,13 @@ def answer_everything(
     participant = participant or by.subject
     if invite:
         app.invite_participant(
-            UUID(assessment_id), by=by, participant_id=participant, name="Équipe", kind="staff", sub_themes=()
+            UUID(assessment_id),
+            directory=None,
+            by=by,
+            participant_id=participant,
+            name="Équipe",
+            kind="staff",
+            sub_themes=(),
         )
     for code in CODES:
         result = app.answer(

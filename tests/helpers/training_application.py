@@ -151,7 +151,7 @@ def submitted(platform: Platform, call_id: UUID, lead: str, **kwargs: object) ->
 def scored(platform: Platform, application_id: UUID, reviewer: str = "reviewer-1") -> None:
     app = training_app(platform)
     with staff():
-        app.assign_reviewer(application_id, reviewer_id=reviewer, reviewer_enterprise=None)
+        app.assign_reviewer(application_id, reviewer_id=reviewer, directory=None, reviewer_enterprise=None)
     with acting(reviewer, "fund_reviewer"):
         app.score(
             application_id,

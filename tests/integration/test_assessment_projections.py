@@ -84,10 +84,18 @@ class Scenario:
         by = team(tenant)
         with command_context(actor_id=by.subject, actor_role="member_admin", tenant_id=tenant):
             self.app.invite_participant(
-                assessment, by=by, participant_id=by.subject, name="Admin", kind="staff", sub_themes=(), at=self.at()
+                assessment,
+                directory=None,
+                by=by,
+                participant_id=by.subject,
+                name="Admin",
+                kind="staff",
+                sub_themes=(),
+                at=self.at(),
             )
             self.app.invite_participant(
                 assessment,
+                directory=None,
                 by=by,
                 participant_id="benevole",
                 name="Bénévole",
@@ -115,6 +123,7 @@ class Scenario:
             self.app.submit(assessment, by=by, at=self.at())
             self.app.request_review(
                 assessment,
+                directory=None,
                 by=by,
                 kind="third_party",
                 reviewer_id="delegue",
@@ -311,8 +320,8 @@ async def test_a_peer_review_needs_a_peer_that_validated_an_assessment(platform:
     with command_context(actor_id=by.subject, actor_role="member_admin", tenant_id=built["b"]):
         scenario.app.submit(built["other"], by=by, at=scenario.at())
         with pytest.raises(AssessmentRefused, match="pas encore validé"):
-            scenario.app.request_review(built["other"], by=by, kind="peer", reviewer_tenant=built["c"])
-        scenario.app.request_review(built["other"], by=by, kind="peer", reviewer_tenant=built["a"])
+            scenario.app.request_review(built["other"], directory=None, by=by, kind="peer", reviewer_tenant=built["c"])
+        scenario.app.request_review(built["other"], directory=None, by=by, kind="peer", reviewer_tenant=built["a"])
     peer = Principal(subject="pair-a", roles=frozenset({Role.PEER_REVIEWER}), tenant=built["a"])
     request_id = next(iter(scenario.app.assessment(built["other"]).sheet.reviews))
     with command_context(actor_id="pair-a", actor_role="peer_reviewer", tenant_id=built["a"]):

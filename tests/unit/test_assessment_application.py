@@ -62,7 +62,7 @@ def given_an_assessment_with_participants(*names: str) -> tuple[RacedApplication
     assessment_id = UUID(started.id)
     for name in names:
         app.invite_participant(
-            assessment_id, by=ADMIN, participant_id=name, name=name, kind="staff", sub_themes=(), at=T0
+            assessment_id, directory=None, by=ADMIN, participant_id=name, name=name, kind="staff", sub_themes=(), at=T0
         )
     return app, assessment_id
 

@@ -35,6 +35,7 @@ from services.assessment.api.common import (
     record_audit_read,
     replayed,
     wait,
+    with_directory_names,
 )
 from services.assessment.api.schemas import AssessmentStart, ParticipantIn, Reopening, SubThemesIn
 from services.assessment.domain.errors import AssessmentNotFound, Forbidden
@@ -162,7 +163,7 @@ class AssessmentController(Controller):
         await record_audit_read(
             request, platform, who, tenant_id=found.tenant_id, assessment_id=found.assessment_id, resource="assessment"
         )
-        return found
+        return await with_directory_names(platform, who.scope, found)
 
     @post(
         "/{assessment_id:uuid}/reopening",

@@ -12,6 +12,7 @@ from uuid import UUID
 from anyio import to_thread
 from litestar import Request, Response
 from litestar.params import PathParameter, QueryParameter
+from msgspec.structs import replace
 
 from services.assessment import queries
 from services.assessment.access import Access, access_of
@@ -30,7 +31,7 @@ from services.assessment.domain.errors import AssessmentNotFound, AssessmentRefu
 from services.assessment.domain.referential import Referential
 from services.assessment.domain.replay import Moment, sheet_as_of
 from services.assessment.domain.sheet import Sheet
-from services.assessment.read_models import AssessmentSummary, DirectoryEntry
+from services.assessment.read_models import AssessmentRecord, AssessmentSummary, DirectoryEntry
 from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
@@ -141,6 +142,20 @@ AssessmentCommand = Callable[[AssessmentApplication, Principal, int | None], Com
 def directory(platform: Platform) -> PersonDirectory:
     """The people directory the commands check named people against (`depends_on=("people",)`)."""
     return cast(PersonDirectory, platform.application("people"))
+
+
+async def with_directory_names(platform: Platform, scope: ReadScope, record: AssessmentRecord) -> AssessmentRecord:
+    """The record with its participants' current names from the directory, as far as the caller's
+    scope sees them (a member's team: its people; the network: everyone). A participant the scope
+    does not show, or invited before the directory, keeps the name the event recorded (or none)."""
+    ids = [p.participant_id for p in record.participant_list]
+    if not ids:
+        return record
+    async with scoped_connection(platform.read_pool, scope) as conn:
+        rows = await conn.fetch("SELECT person_id, name FROM people.directory WHERE person_id = ANY($1::text[])", ids)
+    names = {r["person_id"]: r["name"] for r in rows}
+    participants = [replace(p, name=names.get(p.participant_id, p.name)) for p in record.participant_list]
+    return replace(record, participant_list=participants)
 
 
 async def cap_command(

@@ -40,7 +40,7 @@ async def test_every_field_is_labelled_and_every_error_link_focuses_its_field(ap
     app, by = cap_app(api), principal(tenant)
     for participant in (by.subject, "marie"):
         app.invite_participant(
-            UUID(aid), by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
+            UUID(aid), directory=None, by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
         )
     app.answer(UUID(aid), by=by, indicator="1.1.1", participant_id=None, level=2)
     last = app.answer(UUID(aid), by=by, indicator="1.1.1", participant_id="marie", level=3)

@@ -38,7 +38,9 @@ async def given_assessment(platform: Platform, database: DatabaseAddress) -> tup
     ).id
     subject = "claire"
     by = Principal(subject=subject, roles=frozenset({Role.MEMBER_ADMIN}), tenant=tenant)
-    cap.invite_participant(UUID(aid), by=by, participant_id=subject, name="Claire Martin", kind="staff", sub_themes=())
+    cap.invite_participant(
+        UUID(aid), directory=None, by=by, participant_id=subject, name="Claire Martin", kind="staff", sub_themes=()
+    )
     await caught_up(database.url())
     return tenant, subject, aid
 

@@ -73,7 +73,7 @@ async def given_sheet_page(api: Api, through_proxy: Api) -> tuple[UUID, str, str
     aid = (await given_started(api, tenant))["id"]
     by = principal(tenant)
     invited = cap_app(api).invite_participant(
-        UUID(aid), by=by, participant_id=by.subject, name="Claire", kind="staff", sub_themes=()
+        UUID(aid), directory=None, by=by, participant_id=by.subject, name="Claire", kind="staff", sub_themes=()
     )
     await read(api, f"/assessments/{aid}", boss, wait_for=invited.notification_id)
     sheet = f"/cap/{aid}/sous-themes/1.1"

@@ -34,7 +34,7 @@ async def given_divergent(api: Api, tenant: str) -> str:
     app, by = cap_app(api), principal(tenant)
     for participant in (by.subject, "marie"):
         app.invite_participant(
-            UUID(aid), by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
+            UUID(aid), directory=None, by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
         )
     app.answer(UUID(aid), by=by, indicator="1.1.1", participant_id=None, level=2)
     last = app.answer(UUID(aid), by=by, indicator="1.1.1", participant_id="marie", level=3)
@@ -114,6 +114,7 @@ async def test_a_rejection_without_a_reason_is_refused_beside_its_field(api: Api
     given_submitted(api, tenant, aid, level=2)
     requested = cap_app(api).request_review(
         UUID(aid),
+        directory=None,
         by=principal(tenant),
         kind="third_party",
         reviewer_id="delegue",

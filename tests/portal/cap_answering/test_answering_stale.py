@@ -36,7 +36,7 @@ async def given_team(api: Api, tenant: str) -> str:
     app, by = cap_app(api), principal(tenant)
     for participant in (by.subject, "marie"):
         last = app.invite_participant(
-            UUID(aid), by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
+            UUID(aid), directory=None, by=by, participant_id=participant, name=participant, kind="staff", sub_themes=()
         )
     await read(api, f"/assessments/{aid}", admin(api, tenant), wait_for=last.notification_id)
     return str(aid)
@@ -110,7 +110,13 @@ async def test_a_proposal_decision_or_a_validation_from_a_stale_page_is_refused(
     app, by = cap_app(api), principal(tenant)
     app.submit(UUID(aid), by=by)
     requested = app.request_review(
-        UUID(aid), by=by, kind="third_party", reviewer_id="delegue", reviewer_role="trainer", reviewer_tenant=None
+        UUID(aid),
+        directory=None,
+        by=by,
+        kind="third_party",
+        reviewer_id="delegue",
+        reviewer_role="trainer",
+        reviewer_tenant=None,
     )
     await caught_up(api, aid, tenant, requested)
     delegate = api.token("trainer", region="NPC", subject="delegue")

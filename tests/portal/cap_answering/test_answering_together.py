@@ -37,7 +37,13 @@ async def given_invited(api: Api, tenant: str, sub_themes: tuple[str, ...] = ())
     aid = (await given_started(api, tenant))["id"]
     by = principal(tenant)
     invited = cap_app(api).invite_participant(
-        UUID(aid), by=by, participant_id=by.subject, name="Claire Martin", kind="staff", sub_themes=sub_themes
+        UUID(aid),
+        directory=None,
+        by=by,
+        participant_id=by.subject,
+        name="Claire Martin",
+        kind="staff",
+        sub_themes=sub_themes,
     )
     await read(api, f"/assessments/{aid}", admin(api, tenant), wait_for=invited.notification_id)
     return str(aid)

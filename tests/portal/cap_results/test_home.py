@@ -69,7 +69,9 @@ async def test_my_tasks_list_indicators_assigned_to_me_not_answered_yet(api: Api
     by = principal(tenant)
     sub_theme = REFERENTIAL.indicators[CODES[0]].sub_theme
     mine = [c for c in CODES if REFERENTIAL.indicators[c].sub_theme == sub_theme]
-    app.invite_participant(assessment, by=by, participant_id="lea", name="Léa", kind="staff", sub_themes=(sub_theme,))
+    app.invite_participant(
+        assessment, directory=None, by=by, participant_id="lea", name="Léa", kind="staff", sub_themes=(sub_theme,)
+    )
     app.answer(assessment, by=by, indicator=mine[0], participant_id="lea", level=2)
     await caught_up(platform_of(api).database.url())
     page = html.unescape((await api.client.get("/", headers=contributor(api, tenant, "lea"))).text)
