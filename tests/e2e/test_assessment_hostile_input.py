@@ -32,6 +32,7 @@ from tests.helpers.assessment_api import (
     platform_of,
     principal,
 )
+from tests.helpers.people import given_person
 from tests.helpers.settings import make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -517,7 +518,9 @@ async def test_a_review_request_and_a_proposal_are_answered_with_their_ids(world
     answer_everything(api, tenant, assessment_id, level=2)
     app.submit(UUID(assessment_id), by=principal(tenant))
     admin = world.admin(tenant)
-    body = {"kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"}
+    delegate_id = given_person(api, "regional_delegate", region="NPC")
+    delegate = api.token("regional_delegate", region="NPC", subject=delegate_id)
+    body = {"kind": "third_party", "reviewer_id": delegate_id, "reviewer_role": "regional_delegate"}
     key = {"Idempotency-Key": f"review-{tenant}"}
     path = f"{BASE}/assessments/{assessment_id}"
     requested = await api.client.post(f"{path}/review-requests", json=body, headers={**admin, **key})
@@ -528,11 +531,11 @@ async def test_a_review_request_and_a_proposal_are_answered_with_their_ids(world
     assert again.status_code == 201 and again.json() == requested.json()  # a retry names the same request
 
     comments = f"{path}/review-requests/{request_id}/comments"
-    plain = await api.client.post(comments, json={"indicator": "1.1.2", "comment": "bien"}, headers=world.delegate)
+    plain = await api.client.post(comments, json={"indicator": "1.1.2", "comment": "bien"}, headers=delegate)
     assert plain.status_code == 200, plain.text
     assert plain.json()["proposal_id"] is None
     proposing = {"indicator": "1.1.1", "comment": "vu sur place", "proposed_level": 3, "reason": "le CA est ouvert"}
-    proposed = await api.client.post(comments, json=proposing, headers=world.delegate)
+    proposed = await api.client.post(comments, json=proposing, headers=delegate)
     assert proposed.status_code == 200, proposed.text
     proposal_id = proposed.json()["proposal_id"]
     assert proposal_id in app.assessment(UUID(assessment_id)).sheet.proposals
