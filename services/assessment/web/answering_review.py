@@ -55,6 +55,8 @@ async def _page(
     reasons: dict[str, str] | None = None,
 ) -> Template:
     asking = view.is_admin and view.summary.status in ASKABLE and view.summary.superseded_by is None
+    # The region's third parties: the form's list, and the names of those already asked.
+    third_parties = await region_reviewers(platform, view.sheet.region)
     return page(
         "reviews.html",
         status,
@@ -64,7 +66,8 @@ async def _page(
         stages=STAGES,
         reviewer_roles=REVIEWER_ROLES,
         # Only the form that asks for a review needs the lists (read outside the member's scope).
-        third_parties=await region_reviewers(platform, view.sheet.region) if asking else [],
+        third_parties=third_parties,
+        reviewer_names={p.person_id: p.name for p in third_parties},
         peers=await peer_reviewers(platform, view.summary.tenant_id) if asking else [],
         proposals=view.proposals(),
         errors=errors or {},

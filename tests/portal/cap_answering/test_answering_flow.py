@@ -18,6 +18,7 @@ from tests.helpers.assessment_api import (
     principal,
     read,
 )
+from tests.helpers.people import given_person, in_directory
 from tests.portal.cap_answering.pages import page, redirected_to, shown, submit
 
 
@@ -34,9 +35,12 @@ def levels(sub_theme: str, level: int, **overrides: int) -> dict[str, str]:
 async def test_a_team_answers_settles_submits_asks_a_review_decides_and_validates(api: Api) -> None:
     given_referential(api)
     tenant = given_member(api)
-    boss = admin(api, tenant)
-    boss_id = principal(tenant).subject
-    marie = contributor(api, tenant, "marie")
+    boss_id = given_person(api, "member_admin", tenant=tenant, name="Claire Martin")
+    marie_id = given_person(api, "member_contributor", tenant=tenant, name="Marie Durand")
+    delegate_id = given_person(api, "regional_delegate", region="NPC", name="Yann Kerouac")
+    await in_directory(api)
+    boss = admin(api, tenant, boss_id)
+    marie = contributor(api, tenant, marie_id)
 
     listing = await page(api, "/cap", boss)
     assert "Commencer une auto-évaluation" in listing
@@ -49,18 +53,21 @@ async def test_a_team_answers_settles_submits_asks_a_review_decides_and_validate
     assert "0 sur 38" in summary  # the progress, as text
     assert "Continuer" in await page(api, "/cap", boss)
 
-    # The admin invites themself (every sub-theme) and Marie (sub-theme 1.1 only).
+    # The admin invites themself (every sub-theme) and Marie (sub-theme 1.1 only), chosen among
+    # the member's people in the directory (their names are the directory's).
     participants = f"{home}/participants"
+    offered = await page(api, participants, boss)
+    assert f'<option value="{marie_id}" >Marie Durand</option>' in offered and 'href="/equipe"' in offered
     for data in (
-        {"identifiant": boss_id, "nom": "Claire Martin", "statut": "staff"},
-        {"identifiant": "marie", "nom": "Marie Durand", "statut": "volunteer", "sous_themes": ["1.1"]},
+        {"personne": boss_id, "statut": "staff"},
+        {"personne": marie_id, "statut": "volunteer", "sous_themes": ["1.1"]},
     ):
         redirected_to(await submit(api, participants, participants, boss, data))
     listed = await page(api, participants, boss)
     assert "Marie Durand" in listed and "Claire Martin" in listed
     # Assigning sub-themes: Marie takes 1.1 and 1.2.
     redirected_to(
-        await submit(api, participants, f"{participants}/marie/sous-themes", boss, {"sous_themes": ["1.1", "1.2"]})
+        await submit(api, participants, f"{participants}/{marie_id}/sous-themes", boss, {"sous_themes": ["1.1", "1.2"]})
     )
     assert "1.1, 1.2" in await page(api, participants, boss)
 
@@ -91,7 +98,7 @@ async def test_a_team_answers_settles_submits_asks_a_review_decides_and_validate
     # One answer flagged « à revoir » blocks the submission, with the assessment's French message.
     flagged = f"{home}/sous-themes/1.2"
     redirected_to(await submit(api, flagged, flagged, boss, {**levels("1.2", 3), "revoir-1-2-1": "oui"}))
-    app, by = cap_app(api), principal(tenant)
+    app, by = cap_app(api), principal(tenant, boss_id)
     for code in CODES:
         if not code.startswith(("1.1.", "1.2.")):
             last = app.answer(UUID(aid), by=by, indicator=code, participant_id=None, level=3)
@@ -107,13 +114,12 @@ async def test_a_team_answers_settles_submits_asks_a_review_decides_and_validate
 
     # A review by the region's delegate: asked on the page, done through the API.
     review = f"{home}/relecture"
-    redirected_to(
-        await submit(
-            api, review, review, boss, {"genre": "third_party", "relecteur": "delegue-npc", "role": "regional_delegate"}
-        )
+    assert f'<option value="{delegate_id}" >Yann Kerouac (délégué·e régional·e)</option>' in await page(
+        api, review, boss
     )
-    assert "délégué·e régional·e delegue-npc" in await page(api, review, boss)
-    delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
+    redirected_to(await submit(api, review, review, boss, {"genre": "third_party", "relecteur": delegate_id}))
+    assert "délégué·e régional·e Yann Kerouac" in await page(api, review, boss)
+    delegate = api.token("regional_delegate", region="NPC", subject=delegate_id)
     request_id = (await read(api, f"/assessments/{aid}/review-requests", delegate))[0]["request_id"]
     path = f"{BASE}/assessments/{aid}/review-requests/{request_id}"
     proposals = []

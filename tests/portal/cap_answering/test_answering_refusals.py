@@ -52,12 +52,12 @@ async def test_another_members_admin_gets_404_on_every_page_and_form_and_nothing
     for path in ("", "/participants", "/sous-themes/1.1", "/desaccords", "/soumission", "/relecture", "/validation"):
         assert (await api.client.get(home + path, headers=stranger)).status_code == 404, path
     forms: list[tuple[str, dict[str, Any]]] = [
-        ("/participants", {"identifiant": "intrus", "nom": "Intrus", "statut": "staff"}),
+        ("/participants", {"personne": "intrus", "statut": "staff"}),
         ("/participants/marie/sous-themes", {"sous_themes": ["1.1"]}),
         ("/sous-themes/1.1", {"niveau-1-1-1": "4"}),
         ("/desaccords/1.1.1", {"niveau": "4", "raison": "intrus"}),
         ("/soumission", {}),
-        ("/relecture", {"genre": "third_party", "relecteur": "d", "role": "trainer"}),
+        ("/relecture", {"genre": "third_party", "relecteur": "d"}),
         ("/propositions/p1/acceptation", {}),
         ("/propositions/p1/refus", {"raison": "non"}),
         ("/validation", {}),
@@ -93,14 +93,14 @@ async def test_a_bad_form_value_comes_back_beside_its_field_and_nothing_is_writt
     assert refused.status_code == 400 and 'id="niveau-1-1-1-erreur"' in refused.text
 
     participants = f"{home}/participants"
-    refused = await submit(api, participants, participants, boss, {"identifiant": "paul", "nom": "", "statut": "x"})
+    refused = await submit(api, participants, participants, boss, {"personne": "", "statut": "x"})
     assert refused.status_code == 400
-    assert 'id="nom-erreur"' in refused.text and 'id="statut-erreur"' in refused.text
+    assert 'id="personne-erreur"' in refused.text and 'id="statut-erreur"' in refused.text
     assert await version_of(api, aid, boss) == before
 
     # A refusal by the assessment itself (a participant already invited): 422, in French, nothing written.
     refused = await submit(
-        api, participants, participants, boss, {"identifiant": "marie", "nom": "M", "statut": "staff"}
+        api, participants, participants, boss, {"personne": principal(tenant).subject, "statut": "staff"}
     )
     assert refused.status_code == 422 and "participe déjà à cette évaluation." in shown(refused)
     assert await version_of(api, aid, boss) == before
@@ -136,7 +136,7 @@ async def test_a_rejection_without_a_reason_is_refused_beside_its_field(api: Api
     review = f"/cap/{aid}/relecture"
     unknown_peer = await submit(api, review, review, boss, {"genre": "peer", "pair": "personne"})
     assert unknown_peer.status_code == 422 and 'id="pair-erreur"' in unknown_peer.text
-    assert "Aucun adhérent actif personne." in shown(unknown_peer)
+    assert "Aucune personne personne dans l'annuaire." in shown(unknown_peer)
     refused = await submit(api, review, f"/cap/{aid}/propositions/{proposal}/refus", boss, {"raison": "  "})
     assert refused.status_code == 400
     assert f'id="raison-{proposal}-erreur"' in refused.text and "Dites pourquoi l'équipe refuse" in shown(refused)

@@ -24,6 +24,7 @@ from tests.helpers.assessment_api import (
     principal,
     read,
 )
+from tests.helpers.people import given_person
 from tests.portal.cap_results.scenario import given_validated_member
 
 
@@ -118,13 +119,14 @@ async def test_the_admins_tasks_list_the_reviewers_proposals_to_decide(api: Api)
     assessment_id = started.json()["id"]
     path = f"{BASE}/assessments/{assessment_id}"
     given_submitted(api, tenant, assessment_id, level=1)
+    delegate_id = given_person(api, "regional_delegate", region="NPC")
     request = await api.client.post(
         f"{path}/review-requests",
         headers=boss,
-        json={"kind": "third_party", "reviewer_id": "delegue-npc", "reviewer_role": "regional_delegate"},
+        json={"kind": "third_party", "reviewer_id": delegate_id, "reviewer_role": "regional_delegate"},
     )
     assert request.status_code == 201, request.text
-    delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
+    delegate = api.token("regional_delegate", region="NPC", subject=delegate_id)
     requests = await read(
         api, f"/assessments/{assessment_id}/review-requests", delegate, wait_for=request.json()["notification_id"]
     )
