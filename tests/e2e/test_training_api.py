@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 
 from tests.helpers.api import Api
+from tests.helpers.people import given_person
 from tests.helpers.training_api import (
     BASE,
     admin,
@@ -203,13 +204,14 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     mine = await given_submitted(api, call, lead)
     other = await given_submitted(api, call, other_lead)
     url = f"{BASE}/applications/{mine['id']}"
+    rev_x, rev_1, rev_2 = (given_person(api, "fund_reviewer") for _ in range(3))
     conflicted = await api.client.post(
-        f"{url}/reviewers", json={"reviewer_id": "rev-x", "reviewer_enterprise": lead}, headers=api.staff
+        f"{url}/reviewers", json={"reviewer_id": rev_x, "reviewer_enterprise": lead}, headers=api.staff
     )
     assert conflicted.status_code == 422 and "conflit" in conflicted.json()["detail"]
-    assigned = await api.client.post(f"{url}/reviewers", json={"reviewer_id": "rev-1"}, headers=api.staff)
+    assigned = await api.client.post(f"{url}/reviewers", json={"reviewer_id": rev_1}, headers=api.staff)
     assert assigned.status_code == 200
-    rev = reviewer(api, "rev-1")
+    rev = reviewer(api, rev_1)
     assert (await read(api, f"/applications/{mine['id']}", rev, assigned.json())).status_code == 200
     assert (await read(api, f"/applications/{other['id']}", rev)).status_code == 404
     listed = (await read(api, f"/calls/{call['id']}/applications", rev)).json()
@@ -224,16 +226,16 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     assert incomplete.status_code == 422 and "cout" in incomplete.json()["detail"]
     assert (await api.client.post(f"{url}/scores", json=scores_body(), headers=admin(api, lead))).status_code == 403
     # A reviewer whose token names one of the applicant enterprises may not score it.
-    own = await api.client.post(f"{url}/reviewers", json={"reviewer_id": "rev-2"}, headers=api.staff)
+    own = await api.client.post(f"{url}/reviewers", json={"reviewer_id": rev_2}, headers=api.staff)
     assert own.status_code == 200
-    refused = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, "rev-2", lead))
+    refused = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, rev_2, lead))
     assert refused.status_code == 403
     scored = await api.client.post(f"{url}/scores", json=scores_body(), headers=reviewer(api, "rev-3", reviewers_own))
     assert scored.status_code == 404  # not assigned: not there for them
     scored = await api.client.post(f"{url}/scores", json=scores_body(), headers=rev)
     assert scored.status_code == 200, scored.text
     record = (await read(api, f"/applications/{mine['id']}", rev, scored.json())).json()
-    assert [s["reviewer_id"] for s in record["scores"]] == ["rev-1"] and record["decision"] is None
+    assert [s["reviewer_id"] for s in record["scores"]] == [rev_1] and record["decision"] is None
     member_view = (await read(api, f"/applications/{mine['id']}", admin(api, lead))).json()
     assert member_view["scores"] is None and member_view["reviewers"] is None
 
@@ -579,7 +581,7 @@ async def test_no_route_lets_another_tenant_or_an_unassigned_reviewer_through(ap
     lead, stranger = await given_members(api, 2)
     call = await given_call(api)
     application = await given_submitted(api, call, lead)
-    await given_scored(api, application, "evaluateur-1")
+    await given_scored(api, application)
     mismatches = []
     for who, headers, expected in (
         ("other tenant", admin(api, stranger), OTHER_MEMBER),

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from tests.helpers.api import Api
+from tests.helpers.people import given_person
 from tests.helpers.training_api import (
     BASE,
     admin,
@@ -61,12 +62,15 @@ async def test_a_2012_call_is_recorded_with_its_own_dates_and_reads_back_as_it_h
 
     closed = await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)
     assert closed.status_code == 200, closed.text
-    assigned = await post(api, f"{application}/reviewers", {"reviewer_id": "eval"}, api.staff)
+    evaluator = given_person(api, "fund_reviewer")
+    assigned = await post(api, f"{application}/reviewers", {"reviewer_id": evaluator}, api.staff)
     assert assigned.status_code == 200, assigned.text
-    early_score = await post(api, f"{application}/scores", {**scores_body(), "on": "2012-03-30"}, reviewer(api, "eval"))
+    early_score = await post(
+        api, f"{application}/scores", {**scores_body(), "on": "2012-03-30"}, reviewer(api, evaluator)
+    )
     assert early_score.status_code == 422 and early_score.json()["extra"]["field"] == "on"
     assert "30/03/2012" in early_score.json()["detail"] and "31/03/2012" in early_score.json()["detail"]
-    scored = await post(api, f"{application}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+    scored = await post(api, f"{application}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, evaluator))
     assert scored.status_code == 200, scored.text
     decided = await post(
         api,
@@ -220,10 +224,11 @@ async def test_the_what_if_at_a_date_and_the_decision_file_s_rank_cut_off_and_en
     cheaper = submitted_in_2012(api, call["id"], first, requested="2000.00")
     dearer = submitted_in_2012(api, call["id"], second, requested="3000.00")
     assert (await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)).status_code == 200
+    evaluator = given_person(api, "fund_reviewer")
     for application in (cheaper, dearer):
         url = f"/applications/{application}"
-        assert (await post(api, f"{url}/reviewers", {"reviewer_id": "eval"}, api.staff)).status_code == 200
-        scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+        assert (await post(api, f"{url}/reviewers", {"reviewer_id": evaluator}, api.staff)).status_code == 200
+        scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, evaluator))
         assert scored.status_code == 200, scored.text
     award = {"outcome": "award", "amount": "2000.00", "reason": "Retenu", "on": "2012-04-20"}
     decided = await post(api, f"/applications/{cheaper}/decision", award, staff(api, "marie"))
@@ -261,8 +266,9 @@ async def test_the_dashboard_as_of_a_date_counts_each_act_on_its_own_date(api: A
     submitted_in_2012(api, call["id"], second)
     assert (await post(api, f"{calls}/closure", {"on": CLOSES.isoformat()}, api.staff)).status_code == 200
     url = f"/applications/{retained}"
-    assert (await post(api, f"{url}/reviewers", {"reviewer_id": "eval"}, api.staff)).status_code == 200
-    scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, "eval"))
+    evaluator = given_person(api, "fund_reviewer")
+    assert (await post(api, f"{url}/reviewers", {"reviewer_id": evaluator}, api.staff)).status_code == 200
+    scored = await post(api, f"{url}/scores", {**scores_body(), "on": "2012-04-10"}, reviewer(api, evaluator))
     assert scored.status_code == 200, scored.text
     award = {"outcome": "award", "amount": "3000.00", "reason": "Retenu", "on": "2012-04-20"}
     decided = await post(api, f"{url}/decision", award, staff(api, "marie"))

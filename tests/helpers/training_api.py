@@ -11,6 +11,7 @@ from typing import Any
 from shared.platform import Platform
 from tests.helpers import training_application as support
 from tests.helpers.api import Api
+from tests.helpers.people import given_person
 
 BASE = "/api/training"
 TODAY = date.today()
@@ -116,7 +117,9 @@ async def given_submitted(api: Api, call: dict[str, Any], lead: str, **kwargs: A
     return response.json()
 
 
-async def given_scored(api: Api, application: dict[str, Any], name: str = "evaluateur-1") -> dict[str, Any]:
+async def given_scored(api: Api, application: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """Scored by `name`, a fund reviewer of the directory (a new one by default)."""
+    name = name or given_person(api, "fund_reviewer")
     url = f"{BASE}/applications/{application['id']}"
     assigned = await api.client.post(f"{url}/reviewers", json={"reviewer_id": name}, headers=api.staff)
     assert assigned.status_code == 200, assigned.text
