@@ -32,7 +32,11 @@ async def serving(
 
 async def test_serving_training_serves_the_whole_membership_api(database: DatabaseAddress, settings: Settings) -> None:
     async with serving(database, settings) as api:
-        assert set(api.client.app.state.platform.services) == {"membership", "training"}
+        assert set(api.client.app.state.platform.services) == {
+            "membership",
+            "people",
+            "training",
+        }  # what training depends on
         api.client.app.state.platform.application("membership").establish_regions()
         created = await api.client.post("/api/membership/members", json=registration(), headers=api.staff)
         assert created.status_code == 201, created.text
