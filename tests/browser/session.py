@@ -9,10 +9,8 @@ directory person has (an arbitrary subject), and named so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-
 from typing import Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from playwright.async_api import BrowserContext, Page, Request
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.async_api import BrowserContext, Page
 
-from tests.browser.screenshots import PHONE_WIDTH, Screenshots
 from tests.browser.people import Account
+from tests.browser.screenshots import PHONE_WIDTH, Screenshots
 from tests.browser.session import Portal, Traffic, sign_in_as
 
 
