@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.async_api import BrowserContext, Page
 
 from tests.browser.people import Account
-from tests.browser.screenshots import PHONE_WIDTH, Screenshots
+from tests.browser.screenshots import PHONE_WIDTH
 from tests.browser.session import Portal, Traffic, sign_in_as
 
 
@@ -82,23 +82,13 @@ async def test_an_address_outside_the_portal_is_caught_and_not_sent(
 
 
 async def test_a_page_fits_a_phone_without_scrolling_sideways(
-    context: BrowserContext, page: Page, portal: Portal, screenshots: Screenshots, staff: Account
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
 ) -> None:
     await sign_in_as(page, staff)
     await page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
     await page.goto("/")
     widths = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1] == PHONE_WIDTH
-    await screenshots.take(page, "accueil-telephone", phone=True)
-
-
-async def test_the_home_page_screenshot(
-    context: BrowserContext, page: Page, portal: Portal, screenshots: Screenshots, staff: Account
-) -> None:
-    await sign_in_as(page, staff)
-    await page.goto("/")
-    path = await screenshots.take(page, "accueil")
-    assert path.read_bytes().startswith(b"\x89PNG")
 
 
 async def test_signing_in_through_the_form_opens_a_session_that_signing_out_ends(
