@@ -141,6 +141,17 @@ async def create_link(pool: asyncpg.Pool, person_id: UUID, purpose: str, now: da
     return token
 
 
+async def had_link(pool: asyncpg.Pool, person_id: UUID, purpose: str) -> bool:
+    """Whether a link of that purpose was ever made for the person (used, ended or not)."""
+    return bool(
+        await pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM people.one_time_links WHERE person_id = $1 AND purpose = $2)",
+            person_id,
+            purpose,
+        )
+    )
+
+
 async def link_holder(conn: asyncpg.Connection | asyncpg.Pool, token: str, purpose: str, now: datetime) -> UUID | None:
     """The person a link is for while it is unused and unexpired (without using it)."""
     person_id = await conn.fetchval(
