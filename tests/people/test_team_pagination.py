@@ -31,7 +31,7 @@ def link(page: str, words: str) -> str | None:
 
 async def test_the_team_page_shows_a_hundred_people_a_page_and_keeps_the_filters(api: Api) -> None:
     await invite_many(api, 103, "national_staff")
-    await invite_many(api, 2, "regional_staff")  # filtered out below
+    await invite_many(api, 2, "auditor")  # filtered out below
     first = await api.client.get("/equipe?role=national_staff&nom=Personne", headers=api.staff)
     assert first.status_code == 200
     names = NAMES.findall(first.text)
