@@ -27,6 +27,7 @@ import yaml
 
 from services.bootstrap import ALL_SERVICES
 from services.cli import main as cli
+from shared.config import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -331,6 +332,8 @@ def test_deployments_run_cli_commands_with_the_configuration() -> None:
                 # Each service's own routes: the ingress sends the others to their own Deployments.
                 assert "--own-routes-only" in args
             assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
+            # Every process loads the settings, so every one gets the provider's, or none.
+            assert {"secretRef": {"name": "coorace-oidc", "optional": True}} in container["envFrom"]
             secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
             assert secret_env == {
                 "DATABASE_URL": "coorace-secrets",
@@ -376,12 +379,17 @@ def test_kustomization_lists_the_manifests_but_not_the_examples() -> None:
 
 
 def test_secrets_are_examples_and_postgres_comes_from_cloudnativepg() -> None:
-    secret, reader = documents(K8S / "secret.example.yaml")
+    secret, reader, oidc = documents(K8S / "secret.example.yaml")
     assert secret["metadata"]["name"] == "coorace-secrets"
     assert set(secret["stringData"]) == {"DATABASE_URL", "COORACE_JWT_SECRET"}
     assert all("REPLACE-ME" in v for v in secret["stringData"].values())
     assert reader["metadata"]["name"] == "coorace-db-reader" and reader["type"] == "kubernetes.io/basic-auth"
     assert reader["stringData"]["username"] == "coorace_reader" and "REPLACE-ME" in reader["stringData"]["password"]
+    assert (
+        oidc["metadata"]["name"] == "coorace-oidc" and "REPLACE-ME" in oidc["stringData"]["COORACE_OIDC_CLIENT_SECRET"]
+    )
+    # The three settings go together: the example's are accepted as a whole by the settings.
+    assert load_settings(dict(oidc["stringData"])).oidc is not None
     (cluster,) = documents(K8S / "postgres-cluster.yaml")
     assert cluster["apiVersion"].startswith("postgresql.cnpg.io/") and cluster["kind"] == "Cluster"
     assert not objects_of("StatefulSet")
@@ -422,7 +430,6 @@ def served_paths(service: str) -> set[str]:
     """The paths (outside /api) that `serve --service SERVICE --own-routes-only` serves."""
     from services.bootstrap import build_platform
     from shared.app_factory import create_app
-    from shared.config import load_settings
 
     # No database is touched: the app is built, not started.
     settings = load_settings({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "COORACE_LOG_FORMAT": "json"})
