@@ -12,6 +12,7 @@ a read-only root file system; the Dockerfile's entry point is the `coorace` cons
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -426,7 +427,8 @@ def routed_to(routes: dict[str, str], path: str) -> str:
     return routes[max((p for p in routes if under(path, p)), key=len)]
 
 
-def served_paths(service: str) -> set[str]:
+@functools.cache
+def served_paths(service: str) -> frozenset[str]:
     """The paths (outside /api) that `serve --service SERVICE --own-routes-only` serves."""
     from services.bootstrap import build_platform
     from shared.app_factory import create_app
@@ -434,10 +436,12 @@ def served_paths(service: str) -> set[str]:
     # No database is touched: the app is built, not started.
     settings = load_settings({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "COORACE_LOG_FORMAT": "json"})
     app = create_app(build_platform([service], settings=settings), run_projections=False, routed_services=[service])
-    return {route.path for route in app.routes if not route.path.startswith("/api")}
+    return frozenset(route.path for route in app.routes if not route.path.startswith("/api"))
 
 
-SERVED = {service: served_paths(service) for service in sorted(ALL_SERVICES)}
+def served() -> dict[str, frozenset[str]]:
+    """What each service's process serves (built when a test asks, not when the suite is collected)."""
+    return {service: served_paths(service) for service in sorted(ALL_SERVICES)}
 
 
 def test_routing_by_prefix_takes_whole_segments_and_the_longest_prefix() -> None:
@@ -451,13 +455,13 @@ def test_routing_by_prefix_takes_whole_segments_and_the_longest_prefix() -> None
 @pytest.mark.parametrize("service", sorted(ALL_SERVICES))
 def test_every_page_a_process_serves_is_routed_to_it(service: str) -> None:
     routes = ingress_routes()
-    pages = {p for p in SERVED[service] if not p.startswith(EVERY_PROCESS)}
+    pages = {p for p in served_paths(service) if not p.startswith(EVERY_PROCESS)}
     for path in pages:
         assert routed_to(routes, path) == f"{service}-api", f"{path} is served by {service} but routed elsewhere"
 
 
 def test_every_process_serves_the_static_files_and_the_shared_pages() -> None:
-    for service, paths in SERVED.items():
+    for service, paths in served().items():
         for shared in EVERY_PROCESS:
             assert any(under(p, shared) for p in paths), f"{service} does not serve {shared}"
 
@@ -467,10 +471,11 @@ def test_every_page_prefix_reaches_a_process_that_serves_it() -> None:
     for prefix, deployment in PAGE_ROUTES.items():
         assert routes[prefix] == deployment
         service = deployment.removesuffix("-api")
-        assert any(under(p, prefix) for p in SERVED[service]), f"{prefix}: {service} serves nothing there"
+        assert any(under(p, prefix) for p in served_paths(service)), f"{prefix}: {service} serves nothing there"
     # The sign-in pages are the people process's: the others do not have them.
-    assert "/connexion" in SERVED["people"] and not any("/connexion" in SERVED[s] for s in SERVED if s != "people")
-    assert "/" in SERVED["membership"]
+    paths = served()
+    assert "/connexion" in paths["people"] and not any("/connexion" in paths[s] for s in paths if s != "people")
+    assert "/" in paths["membership"]
 
 
 def gateway_routes() -> dict[str, str]:
