@@ -6,9 +6,12 @@ signed-in people at once on the demo data (run by hand, and before a release).
 Uses `DATABASE_URL` (default: the local PostgreSQL at 127.0.0.1:5432) and a scratch database
 `coorace_bench_portal` there, seeded with `coorace demo seed` (`--reuse` keeps the last run's).
 It starts the real server as people get it (`coorace serve`, its own process, so that the clients'
-work never counts as the server's), signs in `--clients` people of the demo data (members' staff
-of several members, regional delegates, national staff), and has each walk the pages it may see
-(PAGES, below: add each new page there) `--rounds` times, all at once. For each page it prints the
+work never counts as the server's), signs in `--clients` people (members' staff of several members
+that have a le Cap assessment, regional delegates, national staff: the demo seeds one account per
+role, so the bench adds `bench-…@bench.coorace.fr` people to the scratch directory, with a
+password), and has each walk the pages it may see (PAGES, below: add each new page there)
+`--rounds` times, all at once. With `--session` each signs in as people do (the /connexion form,
+then the session cookie); without, each carries a bearer token of the same principal. For each page it prints the
 answers' count and the p50 / p95 / p99 of the server's time, read from the `Server-Timing` header
 each answer carries (what the server spent, not the network's or the client's share), and the
 client's p99 beside it. Exits 1 when any page's p99 is above 100 ms, or a page fails to answer 200.
@@ -26,9 +29,12 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import UUID
 
+import asyncpg
 import httpx
 import psycopg
 
@@ -37,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from bench.scratch import SERVER, scratch_database  # noqa: E402
 from shared.auth import TokenService  # noqa: E402
 from shared.config import load_settings  # noqa: E402
+from shared.database import DatabaseAddress  # noqa: E402
 
 BENCH_DB = "coorace_bench_portal"
 BUDGET_MS = 100.0  # the issue's figure; --budget-ms another
@@ -49,11 +56,14 @@ class Person:
     subject: str
     tenant: str | None = None
     region: str | None = None
+    email: str = ""
+    assessment: str | None = None  # the member's latest le Cap assessment
 
 
 @dataclass(frozen=True)
 class PortalPage:
-    """A page to measure: its address (`{tenant}` and `{region}` are the person's) and who may see it."""
+    """A page to measure: its address (`{tenant}`, `{region}`, `{assessment}` are the person's) and
+    who may see it."""
 
     path: str
     roles: frozenset[str] | None = None  # None: anyone signed in
@@ -61,16 +71,34 @@ class PortalPage:
     def for_person(self, person: Person) -> str | None:
         if self.roles is not None and person.role not in self.roles:
             return None
-        if ("{tenant}" in self.path and not person.tenant) or ("{region}" in self.path and not person.region):
-            return None
-        return self.path.format(tenant=person.tenant, region=person.region)
+        for name in ("tenant", "region", "assessment"):
+            if f"{{{name}}}" in self.path and not getattr(person, name):
+                return None
+        return self.path.format(tenant=person.tenant, region=person.region, assessment=person.assessment)
 
 
 MEMBERS = frozenset({"member_admin", "member_contributor"})
+ADMINS = frozenset({"member_admin", "national_staff"})
+STAFF = frozenset({"national_staff"})
+CAP = "/cap/{assessment}"
 # Every page of the portal: each helper adding a page adds it here.
 PAGES = [
     PortalPage("/"),
+    PortalPage("/cap", MEMBERS),
+    PortalPage(CAP, MEMBERS),
+    PortalPage(CAP + "/sous-themes/1.1", MEMBERS),
+    PortalPage(CAP + "/desaccords", MEMBERS),
+    PortalPage(CAP + "/soumission", MEMBERS),
+    PortalPage(CAP + "/relecture", MEMBERS),
+    PortalPage(CAP + "/validation", MEMBERS),
+    PortalPage(CAP + "/positionnement", MEMBERS),
+    PortalPage(CAP + "/plan", MEMBERS),
+    PortalPage(CAP + "/plan.pdf", MEMBERS),
+    PortalPage("/cap/historique", MEMBERS),
+    PortalPage("/equipe", ADMINS),
+    PortalPage("/courriels", STAFF),
 ]
+PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -119,40 +147,115 @@ async def wait_until_ready(base_url: str, server: subprocess.Popen[bytes], timeo
 # --- the people -------------------------------------------------------------------------------
 
 
-def demo_people(database_url: str, count: int) -> list[Person]:
-    """`count` people of the demo data: mostly members' staff (of different members), some
-    regional delegates, a few national staff, as the portal's users are spread."""
-    with psycopg.connect(database_url) as conn:
+def demo_people(database: DatabaseAddress, count: int) -> list[Person]:
+    """`count` people: mostly members' staff (of different members, each with a le Cap
+    assessment), some regional delegates, a few national staff, as the portal's users are spread;
+    each a directory person with a password (made here when missing, idempotently)."""
+    with psycopg.connect(database.url()) as conn:
         members = conn.execute(
-            "SELECT member_id::text, region FROM membership.member_states ORDER BY member_id LIMIT %s", (count,)
+            "SELECT DISTINCT ON (tenant_id) tenant_id, region, assessment_id FROM assessment.assessments "
+            "ORDER BY tenant_id, started_at DESC LIMIT %s",
+            (count,),
         ).fetchall()
     if not members:
-        raise SystemExit("the demo data has no member: seed it (run without --reuse)")
+        raise SystemExit("the demo data has no le Cap assessment: seed it (run without --reuse)")
     people: list[Person] = []
     for i in range(count):
-        member_id, region = members[i % len(members)]
+        member_id, region, assessment = members[i % len(members)]
+        email = f"bench-{i}@bench.coorace.fr"
         if i % 8 == 7:
-            people.append(Person("national_staff", f"bench-staff-{i}"))
+            people.append(Person("national_staff", "", email=email))
         elif i % 8 == 6:
-            people.append(Person("regional_delegate", f"bench-delegate-{i}", region=region))
+            people.append(Person("regional_delegate", "", region=region, email=email))
         else:
             role = "member_admin" if i % 2 == 0 else "member_contributor"
-            people.append(Person(role, f"bench-{role}-{i}", tenant=member_id))
-    return people
+            people.append(Person(role, "", tenant=str(member_id), email=email, assessment=str(assessment)))
+    return directory_people(database, people)
+
+
+def directory_people(database: DatabaseAddress, people: list[Person]) -> list[Person]:
+    """Each person in the scratch database's directory, active, with PASSWORD (as the demo seed
+    makes its accounts); their subject is their person id."""
+    from services.bootstrap import build_platform
+    from services.people import credentials
+    from services.people.application import PeopleApplication
+    from shared.auth import Principal, Role
+    from shared.events import command_context
+    from shared.personal import PersonalDetails
+
+    platform = build_platform(settings=load_settings(server_environment(database.url())), database=database)
+    app = platform.application("people")
+    assert isinstance(app, PeopleApplication)
+    seeder = Principal(subject="bench-portal", roles=frozenset({Role.NATIONAL_STAFF}))
+    made: list[Person] = []
+    with command_context(actor_id=seeder.subject, actor_role="national_staff", tenant_id=None):
+        for person in people:
+            person_id = app.person_with_email(person.email)
+            if person_id is None:
+                name = person.email.split("@")[0].replace("-", " ").title()
+                invited = app.invite(
+                    seeder,
+                    details=PersonalDetails(name=name, email=person.email),
+                    role=person.role,
+                    tenant=person.tenant,
+                    region=person.region,
+                )
+                person_id = app.person(UUID(invited.id)).id
+                app.activate(person_id)
+            made.append(replace(person, subject=str(person_id)))
+    for application in platform.applications.values():
+        application.close()
+
+    async def passwords() -> None:
+        conn = await asyncpg.connect(database.url())
+        try:
+            for person in made:
+                await credentials.set_password(conn, UUID(person.subject), PASSWORD, datetime.now(UTC))
+        finally:
+            await conn.close()
+
+    asyncio.run(passwords())
+    return made
 
 
 async def signed_in_client(base_url: str, person: Person, tokens: TokenService, *, session: bool) -> httpx.AsyncClient:
-    """A client signed in as `person`. Now: a bearer token, which the portal accepts on every page.
-    With `--session` (the way people sign in): the integrator posts the /connexion form here with
-    the demo account's password, and the client keeps the session cookie."""
-    if session:
-        raise SystemExit("--session: sign-in by the /connexion form is not written yet (bench_portal.signed_in_client)")
-    token = tokens.issue(role=person.role, tenant=person.tenant, region=person.region, subject=person.subject)
-    return httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
+    """A client signed in as `person`: with `session`, through the /connexion form as people sign
+    in (the client keeps the session cookie); otherwise a bearer token of the same principal."""
+    if not session:
+        token = tokens.issue(role=person.role, tenant=person.tenant, region=person.region, subject=person.subject)
+        return httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30.0)
+    client = httpx.AsyncClient(base_url=base_url, timeout=30.0)
+    form = await client.get("/connexion")
+    token = CSRF_FIELD.search(form.text)
+    if form.status_code != 200 or token is None:
+        raise SystemExit(f"/connexion: {form.status_code}, no CSRF field")
+    answer = await client.post(
+        "/connexion",
+        data={"email": person.email, "password": PASSWORD, "suite": "/", "_csrf_token": token.group(1)},
+    )
+    if answer.status_code != 303 or "coorace_session" not in client.cookies:
+        raise SystemExit(f"signing in as {person.email}: {answer.status_code} {answer.text[:300]}")
+    return client
+
+
+async def directory_caught_up(base_url: str, tokens: TokenService) -> None:
+    """The server's directory shows every person made before it started (sessions are found there)."""
+    staff = tokens.issue(role="national_staff", subject="bench-portal")
+    async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as client:
+        with psycopg.connect(SERVER.with_dbname(BENCH_DB).url()) as conn:
+            head = conn.execute("SELECT coalesce(max(notification_id), 0) FROM people.people_events").fetchone()
+        answer = await client.get(
+            "/api/people",
+            params={"wait_for": head[0] if head else 0, "limit": 1},
+            headers={"Authorization": f"Bearer {staff}"},
+        )
+        if answer.status_code != 200:
+            raise SystemExit(f"the directory did not catch up: {answer.status_code} {answer.text[:300]}")
 
 
 # --- the walk ---------------------------------------------------------------------------------
 
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 SERVER_TIMING = re.compile(r"(?:^|,)\s*app;dur=([0-9.]+)")
 
 
@@ -186,7 +289,8 @@ def percentile(values: list[float], fraction: float) -> float:
 async def measure(
     base_url: str, people: list[Person], tokens: TokenService, rounds: int, session: bool, budget: float
 ) -> bool:
-    clients = [await signed_in_client(base_url, person, tokens, session=session) for person in people]
+    # All at once, as a morning's sign-ins (each an Argon2 check in the server's thread pool).
+    clients = list(await asyncio.gather(*(signed_in_client(base_url, p, tokens, session=session) for p in people)))
     try:
         warm_up: dict[str, Samples] = defaultdict(lambda: Samples([], []))
         await asyncio.gather(*(walk(c, p, 2, warm_up) for c, p in zip(clients, people, strict=True)))
@@ -221,6 +325,7 @@ async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: fl
     database = SERVER.with_dbname(BENCH_DB)
     if not reuse:
         seed(scratch_database(BENCH_DB).url())
+    people = await asyncio.to_thread(demo_people, database, clients)
     environment = server_environment(database.url())
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -228,7 +333,8 @@ async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: fl
     try:
         await wait_until_ready(base_url, server)
         tokens = TokenService(load_settings(environment))
-        within = await measure(base_url, demo_people(database.url(), clients), tokens, rounds, session, budget)
+        await directory_caught_up(base_url, tokens)
+        within = await measure(base_url, people, tokens, rounds, session, budget)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -241,7 +347,11 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, default=32, help="people signed in at once")
     parser.add_argument("--rounds", type=int, default=50, help="walks of the page list per person")
     parser.add_argument("--reuse", action="store_true", help="keep the demo data of the last run")
-    parser.add_argument("--session", action="store_true", help="sign in by the /connexion form (to come)")
+    parser.add_argument("--session", action="store_true", help="sign in by the /connexion form (else bearer tokens)")
+    parser.add_argument("--only", default="", help="measure only the pages whose path matches this regex")
     parser.add_argument("--budget-ms", type=float, default=BUDGET_MS, help="the p99 each page must keep within")
     args = parser.parse_args()
+    if args.only:
+        # A page measured alone: what it costs without the others' load on the same event loop.
+        PAGES[:] = [page for page in PAGES if re.search(args.only, page.path)]
     sys.exit(asyncio.run(main(args.clients, args.rounds, args.reuse, args.session, args.budget_ms)))

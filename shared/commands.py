@@ -43,6 +43,9 @@ from shared.openapi import COMMAND_STATUS
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 # The scope of the keys the server makes up for commands sent without one.
 SERVER_KEY_SCOPE = "server"
+# Said on an answer replayed for a retried Idempotency-Key (the name Stripe's API uses), so that
+# clients and the route itself can tell that nothing was done this time.
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def expected_version(request: Request[Any, Any, Any]) -> int | None:
@@ -89,11 +92,11 @@ async def run_command(
         claim = IdempotencyClaim(scope=SERVER_KEY_SCOPE, key=uuid.uuid4().hex, fingerprint="", status_code=status_code)
     client_key = key is not None
 
-    def run() -> tuple[int, CommandResult]:
+    def run() -> tuple[int, CommandResult, bool]:
         if client_key:
             answered = _answered(application, claim)
             if answered is not None:
-                return answered
+                return (*answered, True)
         with (
             command_context(
                 actor_id=principal.subject,
@@ -105,9 +108,10 @@ async def run_command(
             idempotency_claim(claim),
         ):
             try:
-                return status_code, command()
+                return status_code, command(), False
             except SaveOutcomeUnknown as lost:
-                return _settle(application, claim, lost)
+                # Found committed, it is this request's own save: not a replay.
+                return (*_settle(application, claim, lost), False)
             except (IntegrityError, DomainError):
                 # Either a concurrent change to the aggregate (409), or a refusal the domain drew
                 # from one (a SIRET "already registered"), or a concurrent retry with the same key
@@ -115,15 +119,24 @@ async def run_command(
                 answered = _answered_if_reachable(application, claim) if client_key else None
                 if answered is None:
                     raise
-                return answered
+                return (*answered, True)
 
     try:
-        status, result = await to_thread.run_sync(run)
+        status, result, replayed = await to_thread.run_sync(run)
     except Exception:
         COMMANDS.labels(application.schema, name, "refused").inc()
         raise
     COMMANDS.labels(application.schema, name, "ok").inc()
-    return Response(result, status_code=status, headers={"ETag": f'"{result.version}"'})
+    headers = {"ETag": f'"{result.version}"'}
+    if replayed:
+        headers[REPLAYED_HEADER] = "true"
+    return Response(result, status_code=status, headers=headers)
+
+
+def is_replay(answer: Response[CommandResult]) -> bool:
+    """The answer is a former request's, replayed for the same `Idempotency-Key`: the command did
+    nothing this time, so neither should what follows it (an e-mail, say)."""
+    return answer.headers.get(REPLAYED_HEADER) == "true"
 
 
 def _answered(application: ServiceApplication, claim: IdempotencyClaim) -> tuple[int, CommandResult] | None:

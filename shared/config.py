@@ -48,6 +48,22 @@ class SmtpSettings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
+class OidcSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """The OpenID Connect provider that `/connexion` offers besides passwords. None in
+    `Settings.oidc`: passwords only."""
+
+    issuer: str  # without a trailing slash: the discovery document is at issuer + "/.well-known/…"
+    client_id: str
+    client_secret: str
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks; the client secret must not.
+        return f"OidcSettings(issuer={self.issuer!r}, client_id={self.client_id!r}, client_secret='***')"
+
+
+OIDC_VARIABLES = ("COORACE_OIDC_ISSUER", "COORACE_OIDC_CLIENT_ID", "COORACE_OIDC_CLIENT_SECRET")
+
+
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None
     data_dir: Path
@@ -64,6 +80,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = "http://localhost:8000"
     smtp: SmtpSettings | None = None
     mail_from: str = DEFAULT_MAIL_FROM
+    oidc: OidcSettings | None = None
 
     @property
     def cookies_secure(self) -> bool:
@@ -115,6 +132,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         public_url=_public_url(env.get("COORACE_PUBLIC_URL", "http://localhost:8000")),
         smtp=_smtp(env),
         mail_from=_mail_from(env.get("COORACE_MAIL_FROM") or DEFAULT_MAIL_FROM),
+        oidc=_oidc(env),
     )
 
 
@@ -175,3 +193,21 @@ def _mail_from(value: str) -> str:
             f'COORACE_MAIL_FROM={value!r} is not an e-mail address (e.g. "COORACE <ne-pas-repondre@coorace.org>")'
         )
     return value.strip()
+
+
+def _oidc(env: Mapping[str, str]) -> OidcSettings | None:
+    issuer, client_id, client_secret = (env.get(name, "").strip() for name in OIDC_VARIABLES)
+    values = dict(zip(OIDC_VARIABLES, (issuer, client_id, client_secret), strict=True))
+    if not any(values.values()):
+        return None
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        # One or two of them would offer a sign-in that cannot work: say which is missing.
+        raise ConfigurationError(
+            f"{missing[0]} is missing: COORACE_OIDC_ISSUER, COORACE_OIDC_CLIENT_ID and "
+            "COORACE_OIDC_CLIENT_SECRET go together (set all three to offer the identity provider's "
+            "sign-in, or none for passwords only)"
+        )
+    if not issuer.startswith(("https://", "http://")) or any(c.isspace() for c in issuer):
+        raise ConfigurationError(f"COORACE_OIDC_ISSUER={issuer!r} must be the provider's URL (https://…)")
+    return OidcSettings(issuer=issuer.rstrip("/"), client_id=client_id, client_secret=client_secret)

@@ -25,6 +25,12 @@ INVITATION_LINK_LIFETIME = timedelta(days=7)
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_CLIENT = 20
 FAILURE_WINDOW = timedelta(minutes=15)
+# Forgotten-password requests answered with an e-mail: at most these within the window. Three an
+# hour per address covers a person who mistypes or loses a message; twenty per client address
+# keeps one machine from flooding many mailboxes.
+RESETS_PER_EMAIL = 3
+RESETS_PER_CLIENT = 20
+RESET_WINDOW = timedelta(hours=1)
 
 _HASHER = PasswordHasher()
 # Verified when the e-mail matches no one, so that an unknown address costs the same time as a
@@ -116,6 +122,35 @@ async def forget_failures(pool: asyncpg.Pool, email: str) -> None:
     await pool.execute("DELETE FROM people.sign_in_failures WHERE email = $1", email)
 
 
+# --- forgotten-password requests ---------------------------------------------------------------
+
+
+async def reset_request_allowed(pool: asyncpg.Pool, email: str, client: str, now: datetime) -> bool:
+    """Whether a forgotten-password request for this e-mail from this client may send an e-mail
+    now; if so it is counted. Every address is counted alike, an account's or not, so that the
+    limit says nothing about who has an account. A refused request is not counted: someone who
+    keeps asking cannot push the limit's end further away for the address's owner. Counted in the
+    database (the limit holds across processes), under a lock per address (two requests at once
+    cannot both take the last place)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('people.reset:' || $1, 0))", email)
+        row = await conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE email = $1) AS by_email, count(*) FILTER (WHERE client = $2) AS by_client "
+            "FROM people.reset_requests WHERE (email = $1 OR client = $2) AND at > $3",
+            email,
+            client,
+            now - RESET_WINDOW,
+        )
+        if row["by_email"] >= RESETS_PER_EMAIL or row["by_client"] >= RESETS_PER_CLIENT:
+            return False
+        await conn.execute(
+            "INSERT INTO people.reset_requests (email, client, at) VALUES ($1, $2, $3)", email, client, now
+        )
+        # Old requests count no more: forget them as we go (a few rows, by index).
+        await conn.execute("DELETE FROM people.reset_requests WHERE at < $1", now - RESET_WINDOW * 2)
+    return True
+
+
 # --- one-time links ----------------------------------------------------------------------------
 
 
@@ -139,6 +174,17 @@ async def create_link(pool: asyncpg.Pool, person_id: UUID, purpose: str, now: da
             now + lifetime,
         )
     return token
+
+
+async def had_link(pool: asyncpg.Pool, person_id: UUID, purpose: str) -> bool:
+    """Whether a link of that purpose was ever made for the person (used, ended or not)."""
+    return bool(
+        await pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM people.one_time_links WHERE person_id = $1 AND purpose = $2)",
+            person_id,
+            purpose,
+        )
+    )
 
 
 async def link_holder(conn: asyncpg.Connection | asyncpg.Pool, token: str, purpose: str, now: datetime) -> UUID | None:

@@ -38,6 +38,12 @@ async def send_invitation(
     )
 
 
+async def invitation_was_queued(platform: Platform, person_id: UUID) -> bool:
+    """Whether an invitation e-mail was ever queued for the person: its link exists (the link is
+    made just before the message is queued)."""
+    return await credentials.had_link(_pool(platform), person_id, "invitation")
+
+
 async def send_reset(platform: Platform, person_id: UUID, details: PersonalDetails, now: datetime) -> None:
     """Queue the password reset e-mail, with a link valid one hour."""
     token = await credentials.create_link(_pool(platform), person_id, "reset", now, credentials.RESET_LINK_LIFETIME)

@@ -61,4 +61,20 @@ OIDC_LOGINS = Migration(
     """,
 )
 
-PEOPLE_MIGRATIONS = (service_schema_migration(SCHEMA), SECRETS, OIDC_LOGINS)
+RESET_REQUESTS_AND_NOTICES = Migration(
+    4,
+    "forgotten-password requests (their rate limit) and the session's one-time notice",
+    f"""
+    CREATE TABLE {SCHEMA}.reset_requests (
+        email text NOT NULL,
+        client text NOT NULL,
+        at timestamptz NOT NULL
+    );
+    CREATE INDEX reset_requests_email ON {SCHEMA}.reset_requests (email, at);
+    CREATE INDEX reset_requests_client ON {SCHEMA}.reset_requests (client, at);
+    -- A notice for the next page the session opens (shared.web.notices), read once.
+    ALTER TABLE {SCHEMA}.sessions ADD COLUMN notice text;
+    """,
+)
+
+PEOPLE_MIGRATIONS = (service_schema_migration(SCHEMA), SECRETS, OIDC_LOGINS, RESET_REQUESTS_AND_NOTICES)

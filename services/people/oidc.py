@@ -1,19 +1,17 @@
 """Signing in through an external OpenID Connect provider (Keycloak, Authentik, Entra ID…), in
 deployment: authorization code with PKCE (S256), through Authlib's client.
 
-Configured by `COORACE_OIDC_ISSUER`, `COORACE_OIDC_CLIENT_ID` and `COORACE_OIDC_CLIENT_SECRET`
-(all three, or none: then `/connexion` offers passwords only). The provider's *verified* e-mail
-names the directory person; an unknown or deactivated person is refused. What a sign-in started
-(state, nonce, PKCE verifier, where to go back) waits in `people.oidc_logins` for ten minutes, so
-any process of the platform can finish it.
+Configured by `Settings.oidc` (`COORACE_OIDC_ISSUER`, `COORACE_OIDC_CLIENT_ID` and
+`COORACE_OIDC_CLIENT_SECRET`, all three or none: then `/connexion` offers passwords only). The
+provider's *verified* e-mail names the directory person; an unknown or deactivated person is
+refused. What a sign-in started (state, nonce, PKCE verifier, where to go back) waits in
+`people.oidc_logins` for ten minutes, so any process of the platform can finish it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +21,7 @@ import httpx2
 import jwt
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
+from shared.config import OidcSettings
 from shared.personal import normalise_email
 
 PENDING_LIFETIME = timedelta(minutes=10)
@@ -31,24 +30,6 @@ CALLBACK_PATH = "/connexion/fournisseur/retour"
 
 class OidcRefused(Exception):
     """The provider's answer cannot sign anyone in (the reason goes to the log, not the page)."""
-
-
-@dataclass(frozen=True)
-class OidcProvider:
-    issuer: str
-    client_id: str
-    client_secret: str
-
-    @classmethod
-    def from_environment(cls, env: Mapping[str, str] = os.environ) -> OidcProvider | None:
-        values = [env.get(f"COORACE_OIDC_{name}", "").strip() for name in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET")]
-        if not any(values):
-            return None
-        if not all(values):
-            raise ValueError(
-                "COORACE_OIDC_ISSUER, COORACE_OIDC_CLIENT_ID and COORACE_OIDC_CLIENT_SECRET go together: set all three"
-            )
-        return cls(issuer=values[0].rstrip("/"), client_id=values[1], client_secret=values[2])
 
 
 @dataclass(frozen=True)
@@ -61,7 +42,7 @@ class Started:
 class OidcClient:
     """The provider as the portal uses it. `transport` lets tests put a provider in-process."""
 
-    def __init__(self, provider: OidcProvider, public_url: str, transport: Any = None) -> None:
+    def __init__(self, provider: OidcSettings, public_url: str, transport: Any = None) -> None:
         self.provider = provider
         self.redirect_uri = public_url.rstrip("/") + CALLBACK_PATH
         self._transport = transport
@@ -168,11 +149,9 @@ _UNSET = object()
 
 
 def oidc_of(state: Any) -> OidcClient | None:
-    """The app's provider client, made on first use from the environment (None: not configured)."""
+    """The app's provider client, made on first use from the settings (None: not configured)."""
     client = state.get("oidc", _UNSET)
     if client is _UNSET:
-        provider = OidcProvider.from_environment()
-        client = state["oidc"] = (
-            None if provider is None else OidcClient(provider, state["platform"].settings.public_url)
-        )
+        settings = state["platform"].settings
+        client = state["oidc"] = None if settings.oidc is None else OidcClient(settings.oidc, settings.public_url)
     return client

@@ -2,13 +2,15 @@
 
 Fixtures: `portal` (the served app of the test's database: its URL and tokens), `browser` (one
 Chromium for the session; the tests fail, never skip, when it cannot start), `context` and `page`
-(a fresh French browser profile per test, 1280 px wide), `traffic` (every address the pages asked
-for), `screenshots` (PNGs for the README).
+(a fresh French browser profile per test, 1280 px wide), `contexts` (more profiles, for a test
+with several people at once), `traffic` (every address the pages asked for), `screenshots` (PNGs
+for the README), `staff` (a national staff member of the directory, with a password), `writer` (the services'
+applications, to set a scenario up).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ from playwright.async_api import Browser, BrowserContext, Page, Route, async_pla
 from shared.auth import TokenService
 from shared.config import Settings
 from shared.database import DatabaseAddress
+from shared.platform import Platform
 from tests.browser.chromium import ChromiumUnavailable, launch
+from tests.browser.people import Account, given_account
 from tests.browser.screenshots import DESKTOP_WIDTH, Screenshots
 from tests.browser.server import served
 from tests.browser.session import Portal, Traffic
@@ -53,10 +57,9 @@ async def traffic(portal: Portal) -> Traffic:
     return Traffic(origin=portal.url)
 
 
-@pytest.fixture
-async def context(browser: Browser, portal: Portal, traffic: Traffic) -> AsyncIterator[BrowserContext]:
+async def _new_context(browser: Browser, traffic: Traffic) -> BrowserContext:
     context = await browser.new_context(
-        locale="fr-FR", base_url=portal.url, viewport={"width": DESKTOP_WIDTH, "height": 800}
+        locale="fr-FR", base_url=traffic.origin, viewport={"width": DESKTOP_WIDTH, "height": 800}
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.on("request", traffic.record)
@@ -70,8 +73,30 @@ async def context(browser: Browser, portal: Portal, traffic: Traffic) -> AsyncIt
             await route.abort("blockedbyclient")
 
     await context.route("**/*", keep_local)
+    return context
+
+
+@pytest.fixture
+async def context(browser: Browser, portal: Portal, traffic: Traffic) -> AsyncIterator[BrowserContext]:
+    context = await _new_context(browser, traffic)
     yield context
     await context.close()
+
+
+@pytest.fixture
+async def contexts(
+    browser: Browser, portal: Portal, traffic: Traffic
+) -> AsyncIterator[Callable[[], Awaitable[BrowserContext]]]:
+    """Another person's browser (its own cookies), as many as the test asks for."""
+    opened: list[BrowserContext] = []
+
+    async def new() -> BrowserContext:
+        opened.append(await _new_context(browser, traffic))
+        return opened[-1]
+
+    yield new
+    for context in opened:
+        await context.close()
 
 
 @pytest.fixture
@@ -82,3 +107,20 @@ async def page(context: BrowserContext) -> Page:
 @pytest.fixture
 def screenshots(tmp_path: Path) -> Screenshots:
     return Screenshots(tmp_path / "screenshots")
+
+
+@pytest.fixture
+async def writer(database: DatabaseAddress, settings: Settings) -> AsyncIterator[Platform]:
+    """The services' write side on the served database, to make what a scenario starts from (as the
+    demo seed does). Never started: no pools of its own beside the served app's (the test server's
+    connections are shared with other runs)."""
+    from services.bootstrap import build_platform
+
+    platform = build_platform(settings=settings, database=database)
+    yield platform
+    await platform.stop()
+
+
+@pytest.fixture
+async def staff(writer: Platform, portal: Portal) -> Account:
+    return await given_account(writer, portal, "anne.lefevre@exemple.fr", "Anne Lefèvre", "national_staff")

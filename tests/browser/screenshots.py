@@ -23,15 +23,16 @@ class Screenshots:
     def __init__(self, temporary_folder: Path) -> None:
         self.folder = DOCS_FOLDER if os.environ.get("COORACE_SCREENSHOTS") == "1" else temporary_folder
 
-    async def take(self, page: Page, name: str, *, phone: bool = False) -> Path:
-        """The whole page at desktop width (or a phone's), as `<name>.png`."""
+    async def take(self, page: Page, name: str, *, phone: bool = False, whole: bool = True) -> Path:
+        """The whole page at desktop width (or a phone's), as `<name>.png`; only its first screen
+        with `whole=False` (a long form: what a reader sees on arriving)."""
         previous = page.viewport_size
         height = previous["height"] if previous else 800
         await page.set_viewport_size({"width": PHONE_WIDTH if phone else DESKTOP_WIDTH, "height": height})
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{name}.png"
         try:
-            await page.screenshot(path=path, full_page=True, type="png", animations="disabled")
+            await page.screenshot(path=path, full_page=whole, type="png", animations="disabled")
         finally:
             if previous:
                 await page.set_viewport_size(previous)

@@ -1,17 +1,18 @@
 """Signing a browser in to the portal, and the addresses it asks for.
 
-`sign_in_as` is the one place the browser tests sign in. Until the portal has its sign-in form it
-hands the browser a bearer token, which the portal accepts on every page; once /connexion exists,
-this function fills that form instead (the context then keeps the session cookie), and no test
-changes.
+`sign_in_as` signs a directory person in as people do: the /connexion form, e-mail and password;
+the context keeps the session cookie. `sign_in_with_bearer` hands the context a bearer token
+instead (the portal accepts one on every page): only for a test that needs a principal no
+directory person has (an arbitrary subject), and named so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Protocol
+from urllib.parse import quote, urlsplit
 
-from playwright.async_api import BrowserContext, Request
+from playwright.async_api import BrowserContext, Page, Request
 
 from shared.auth import TokenService
 
@@ -24,7 +25,24 @@ class Portal:
     tokens: TokenService
 
 
-async def sign_in_as(
+class Credentials(Protocol):
+    @property
+    def email(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+
+
+async def sign_in_as(page: Page, person: Credentials, suite: str = "/") -> None:
+    """Through the sign-in form, then on `suite` (the page's context keeps the session cookie)."""
+    await page.goto(f"/connexion?suite={quote(suite, safe='')}")
+    await page.get_by_label("Adresse électronique").fill(person.email)
+    await page.get_by_label("Mot de passe").fill(person.password)
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Se connecter").click()
+    assert urlsplit(page.url).path == urlsplit(suite).path, f"signing in as {person.email} ended on {page.url}"
+
+
+async def sign_in_with_bearer(
     context: BrowserContext,
     portal: Portal,
     role: str,
@@ -33,7 +51,8 @@ async def sign_in_as(
     region: str | None = None,
     subject: str | None = None,
 ) -> None:
-    """Every page the context opens from now on is seen by this person."""
+    """Every page the context opens from now on is seen by this principal (no session, no
+    directory person: the bearer way, for tests that need a made-up subject)."""
     token = portal.tokens.issue(role=role, tenant=tenant, region=region, subject=subject)
     await context.set_extra_http_headers({"Authorization": f"Bearer {token}"})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.async_api import BrowserContext, Page
 
-from tests.browser.screenshots import PHONE_WIDTH, Screenshots
+from tests.browser.people import Account
+from tests.browser.screenshots import PHONE_WIDTH
 from tests.browser.session import Portal, Traffic, sign_in_as
 
 
@@ -13,8 +14,10 @@ async def test_an_anonymous_visitor_lands_on_the_sign_in_address(page: Page, por
     assert page.url == f"{portal.url}/connexion?suite=%2F"
 
 
-async def test_a_signed_in_page_is_in_french(context: BrowserContext, page: Page, portal: Portal) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+async def test_a_signed_in_page_is_in_french(
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
+) -> None:
+    await sign_in_as(page, staff)
     answer = await page.goto("/")
     assert answer is not None and answer.status == 200
     assert page.url == f"{portal.url}/"
@@ -23,9 +26,9 @@ async def test_a_signed_in_page_is_in_french(context: BrowserContext, page: Page
 
 
 async def test_the_first_tab_shows_the_skip_link_which_leads_to_the_content(
-    context: BrowserContext, page: Page, portal: Portal
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
 ) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+    await sign_in_as(page, staff)
     await page.goto("/")
     skip = page.get_by_role("link", name="Aller au contenu")
     # Hidden off-screen until focused (Playwright calls an off-screen element visible: look at
@@ -46,9 +49,9 @@ async def test_the_first_tab_shows_the_skip_link_which_leads_to_the_content(
 
 
 async def test_the_style_sheet_comes_from_the_platform_and_nothing_leaves_it(
-    context: BrowserContext, page: Page, portal: Portal, traffic: Traffic
+    context: BrowserContext, page: Page, portal: Portal, traffic: Traffic, staff: Account
 ) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+    await sign_in_as(page, staff)
     async with page.expect_response(f"{portal.url}/static/portal.css") as sheet:
         await page.goto("/")
     answer = await sheet.value
@@ -79,20 +82,23 @@ async def test_an_address_outside_the_portal_is_caught_and_not_sent(
 
 
 async def test_a_page_fits_a_phone_without_scrolling_sideways(
-    context: BrowserContext, page: Page, portal: Portal, screenshots: Screenshots
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
 ) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+    await sign_in_as(page, staff)
     await page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
     await page.goto("/")
     widths = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1] == PHONE_WIDTH
-    await screenshots.take(page, "accueil-telephone", phone=True)
 
 
-async def test_the_home_page_screenshot(
-    context: BrowserContext, page: Page, portal: Portal, screenshots: Screenshots
+async def test_signing_in_through_the_form_opens_a_session_that_signing_out_ends(
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
 ) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+    await sign_in_as(page, staff, suite="/courriels")
+    assert page.url == f"{portal.url}/courriels"
+    cookies = {cookie["name"]: cookie for cookie in await context.cookies()}
+    assert cookies["coorace_session"]["httpOnly"]
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Se déconnecter").click()
     await page.goto("/")
-    path = await screenshots.take(page, "accueil")
-    assert path.read_bytes().startswith(b"\x89PNG")
+    assert page.url == f"{portal.url}/connexion?suite=%2F"

@@ -7,15 +7,16 @@ import re
 
 from playwright.async_api import BrowserContext, Page
 
+from tests.browser.people import Account
 from tests.browser.session import Portal, sign_in_as
 
 APP_DURATION = re.compile(r"^app;dur=\d+\.\d$")
 
 
 async def test_a_page_and_an_api_answer_carry_the_server_time(
-    context: BrowserContext, page: Page, portal: Portal
+    context: BrowserContext, page: Page, portal: Portal, staff: Account
 ) -> None:
-    await sign_in_as(context, portal, "national_staff", subject="staff-1")
+    await sign_in_as(page, staff)
     answer = await page.goto("/")
     assert answer is not None and answer.status == 200
     assert APP_DURATION.match(await answer.header_value("server-timing") or "")

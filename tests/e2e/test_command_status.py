@@ -32,13 +32,13 @@ def _register(request: Request) -> object:
     )
 
 
-@creation("/test/created", guards=[requires(Role.NATIONAL_STAFF)])
+@creation("/api/test/created", guards=[requires(Role.NATIONAL_STAFF)])
 async def created(request: Request) -> Response[CommandResult]:
     membership = request.app.state.platform.application("membership")
     return await run_command(request, membership, _register(request), name="test_creation")
 
 
-@command("/test/changed", guards=[requires(Role.NATIONAL_STAFF)])
+@command("/api/test/changed", guards=[requires(Role.NATIONAL_STAFF)])
 async def changed(request: Request) -> Response[CommandResult]:
     membership = request.app.state.platform.application("membership")
     return await run_command(request, membership, _register(request), name="test_command")
@@ -50,7 +50,7 @@ async def test_a_command_answers_the_status_its_route_declares(database, setting
     staff = {"Authorization": "Bearer " + TokenService(settings).issue(role="national_staff")}
     async with AsyncTestClient(app) as client:
         document = (await client.get("/schema/openapi.json")).json()
-        assert "201" in document["paths"]["/test/created"]["post"]["responses"]
-        assert "200" in document["paths"]["/test/changed"]["post"]["responses"]
-        assert (await client.post("/test/created", headers=staff)).status_code == 201
-        assert (await client.post("/test/changed", headers=staff)).status_code == 200
+        assert "201" in document["paths"]["/api/test/created"]["post"]["responses"]
+        assert "200" in document["paths"]["/api/test/changed"]["post"]["responses"]
+        assert (await client.post("/api/test/created", headers=staff)).status_code == 201
+        assert (await client.post("/api/test/changed", headers=staff)).status_code == 200

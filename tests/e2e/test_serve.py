@@ -83,7 +83,9 @@ def served(database: DatabaseAddress, tmp_path: Path) -> Iterator[tuple[int, lis
         process.wait(timeout=30)
 
 
-def test_serve_announces_its_url_once_listening_and_it_leads_to_the_docs(served: tuple[int, list[str]]) -> None:
+def test_serve_announces_its_url_once_listening_and_it_leads_to_the_portal_s_sign_in(
+    served: tuple[int, list[str]],
+) -> None:
     port, lines = served
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     announcement = records[-1]
@@ -91,9 +93,10 @@ def test_serve_announces_its_url_once_listening_and_it_leads_to_the_docs(served:
     # uvicorn's own lines, in the same format (before: plain text from uvicorn's handlers).
     assert any(r.get("logger") == "uvicorn.error" and "Application startup complete" in r["event"] for r in records)
 
-    # Until the portal exists, the printed URL leads to the API's documentation (one process
+    # The printed URL is the portal: a visitor not signed in lands on the sign-in page (one process
     # start serves both checks: a start costs seconds).
     answer = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False, timeout=10)
-    assert answer.status_code in (301, 302, 303, 307, 308)
-    assert answer.headers["location"] == "/schema"
-    assert httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True, timeout=30).status_code == 200
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/connexion?suite=%2F"
+    sign_in = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True, timeout=30)
+    assert sign_in.status_code == 200 and '<html lang="fr">' in sign_in.text and 'name="password"' in sign_in.text

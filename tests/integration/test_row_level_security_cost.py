@@ -58,7 +58,9 @@ async def test_databases_made_with_the_per_row_policy_get_the_once_per_query_one
                 f"ALTER POLICY scoped_read ON {t['schemaname']}.{t['tablename']} "
                 "USING (public.coorace_row_visible(tenant_id, region))"
             )
-        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version >= 3")
+        await conn.execute(
+            "DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version IN (3, 4)"
+        )
         assert await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS) == [3, 4]
         policies = await conn.fetch("SELECT qual FROM pg_policies WHERE policyname = 'scoped_read'")
         function_left = await conn.fetchval("SELECT to_regprocedure('public.coorace_row_visible(text, text)')")
@@ -75,7 +77,9 @@ async def test_databases_made_with_the_one_region_policy_get_the_lineage_one(pla
     await given_three_members(platform)
     assert platform.write_pool is not None
     async with platform.write_pool.acquire() as conn:
-        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version >= 3")
+        await conn.execute(
+            "DELETE FROM public.coorace_schema_migrations WHERE component = 'platform' AND version IN (3, 4)"
+        )
         await conn.execute(PLATFORM_MIGRATIONS[2].sql)  # the policies as migration 3 wrote them
         await conn.execute(
             "INSERT INTO public.coorace_schema_migrations (component, version, name) VALUES ('platform', 3, 'x')"

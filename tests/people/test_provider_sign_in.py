@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import httpx2
+import msgspec
 import pytest
 
-from services.people.oidc import OidcClient, OidcProvider
+from services.people.oidc import OidcClient, oidc_of
+from shared.config import OidcSettings
 from shared.web.session import COOKIE
 from tests.helpers.api import Api
 from tests.people.conftest import PASSWORD
@@ -18,7 +20,7 @@ def provider(api: Api) -> IdentityProvider:
     provider = IdentityProvider()
     platform = api.client.app.state.platform
     api.client.app.state.oidc = OidcClient(
-        OidcProvider(issuer=ISSUER, client_id=CLIENT_ID, client_secret=CLIENT_SECRET),
+        OidcSettings(issuer=ISSUER, client_id=CLIENT_ID, client_secret=CLIENT_SECRET),
         platform.settings.public_url,
         transport=httpx2.ASGITransport(app=provider.app()),
     )
@@ -71,11 +73,14 @@ async def test_without_a_provider_there_is_no_provider_sign_in(api: Api) -> None
     assert (await api.client.get("/connexion/fournisseur", follow_redirects=False)).status_code == 404
 
 
-def test_the_provider_is_configured_by_three_settings_together() -> None:
-    assert OidcProvider.from_environment({}) is None
-    provider = OidcProvider.from_environment(
-        {"COORACE_OIDC_ISSUER": ISSUER + "/", "COORACE_OIDC_CLIENT_ID": "c", "COORACE_OIDC_CLIENT_SECRET": "s"}
-    )
-    assert provider == OidcProvider(issuer=ISSUER, client_id="c", client_secret="s")
-    with pytest.raises(ValueError, match="go together"):
-        OidcProvider.from_environment({"COORACE_OIDC_ISSUER": ISSUER})
+async def test_the_portal_offers_the_provider_that_the_settings_name(api: Api) -> None:
+    app = api.client.app
+    platform = app.state.platform
+    assert platform.settings.oidc is None and oidc_of(app.state) is None  # the tests' settings: none
+    del app.state["oidc"]
+    configured = OidcSettings(issuer=ISSUER, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    platform.settings = msgspec.structs.replace(platform.settings, oidc=configured)
+    client = oidc_of(app.state)
+    assert client is not None and client.provider == configured
+    assert client.redirect_uri == platform.settings.public_url + "/connexion/fournisseur/retour"
+    assert "Se connecter avec le fournisseur d'identité" in (await api.client.get("/connexion")).text

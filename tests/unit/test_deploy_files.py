@@ -12,6 +12,7 @@ a read-only root file system; the Dockerfile's entry point is the `coorace` cons
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -27,6 +28,7 @@ import yaml
 
 from services.bootstrap import ALL_SERVICES
 from services.cli import main as cli
+from shared.config import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -38,6 +40,22 @@ ALLOWED_COMMANDS = {("serve",), ("projections", "run"), ("demo", "seed")}
 # The bounded contexts of the design; a service not registered yet may already be deployed.
 BOUNDED_CONTEXTS = {"membership", "assessment", "training"}
 API_SERVICES = BOUNDED_CONTEXTS | set(ALL_SERVICES)
+# The portal's page prefixes and the Deployment whose process serves them; `/` is the home page
+# (and every address nobody else takes); /static and /courriels are served by every process.
+PAGE_ROUTES = {
+    "/connexion": "people-api",
+    "/deconnexion": "people-api",
+    "/mot-de-passe-oublie": "people-api",
+    "/reinitialisation": "people-api",
+    "/invitation": "people-api",
+    "/equipe": "people-api",
+    "/cap": "assessment-api",
+    "/static": "membership-api",
+    "/courriels": "membership-api",
+    "/": "membership-api",
+}
+# What every process serves, whatever its service (the ingress sends it to any one).
+EVERY_PROCESS = ("/static", "/courriels", "/health", "/ready", "/metrics", "/schema")
 
 
 def yaml_files() -> list[Path]:
@@ -62,7 +80,7 @@ def compose() -> dict[str, Any]:
 
 def coorace_services() -> dict[str, dict[str, Any]]:
     """The Compose services that run the platform image."""
-    return {name: s for name, s in compose()["services"].items() if name != "postgres"}
+    return {name: s for name, s in compose()["services"].items() if name not in ("postgres", "gateway")}
 
 
 def check_cli_arguments(args: list[str]) -> None:
@@ -315,6 +333,8 @@ def test_deployments_run_cli_commands_with_the_configuration() -> None:
                 # Each service's own routes: the ingress sends the others to their own Deployments.
                 assert "--own-routes-only" in args
             assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
+            # Every process loads the settings, so every one gets the provider's, or none.
+            assert {"secretRef": {"name": "coorace-oidc", "optional": True}} in container["envFrom"]
             secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
             assert secret_env == {
                 "DATABASE_URL": "coorace-secrets",
@@ -345,7 +365,7 @@ def test_services_ingress_hpa_and_pdbs_point_at_what_exists() -> None:
     routes = {
         p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
     }
-    assert routes == {f"/api/{s}": f"{s}-api" for s in API_SERVICES}
+    assert routes == {f"/api/{s}": f"{s}-api" for s in API_SERVICES} | PAGE_ROUTES
     assert set(routes.values()) <= set(services)
 
 
@@ -360,12 +380,17 @@ def test_kustomization_lists_the_manifests_but_not_the_examples() -> None:
 
 
 def test_secrets_are_examples_and_postgres_comes_from_cloudnativepg() -> None:
-    secret, reader = documents(K8S / "secret.example.yaml")
+    secret, reader, oidc = documents(K8S / "secret.example.yaml")
     assert secret["metadata"]["name"] == "coorace-secrets"
     assert set(secret["stringData"]) == {"DATABASE_URL", "COORACE_JWT_SECRET"}
     assert all("REPLACE-ME" in v for v in secret["stringData"].values())
     assert reader["metadata"]["name"] == "coorace-db-reader" and reader["type"] == "kubernetes.io/basic-auth"
     assert reader["stringData"]["username"] == "coorace_reader" and "REPLACE-ME" in reader["stringData"]["password"]
+    assert (
+        oidc["metadata"]["name"] == "coorace-oidc" and "REPLACE-ME" in oidc["stringData"]["COORACE_OIDC_CLIENT_SECRET"]
+    )
+    # The three settings go together: the example's are accepted as a whole by the settings.
+    assert load_settings(dict(oidc["stringData"])).oidc is not None
     (cluster,) = documents(K8S / "postgres-cluster.yaml")
     assert cluster["apiVersion"].startswith("postgresql.cnpg.io/") and cluster["kind"] == "Cluster"
     assert not objects_of("StatefulSet")
@@ -380,6 +405,105 @@ def test_cloudnativepg_makes_the_reader_a_plain_login_and_the_owner_no_role_make
     assert reader["login"] is True and reader["inRoles"] == []
     assert not any(reader[a] for a in ("superuser", "bypassrls", "createdb", "createrole", "replication"))
     assert reader["passwordSecret"]["name"] == "coorace-db-reader"
+
+
+# --- Routing the portal's pages -------------------------------------------------------------
+
+
+def ingress_routes() -> dict[str, str]:
+    (ingress,) = objects_of("Ingress")
+    return {
+        p["path"]: p["backend"]["service"]["name"] for rule in ingress["spec"]["rules"] for p in rule["http"]["paths"]
+    }
+
+
+def under(path: str, prefix: str) -> bool:
+    """`path` matches the Ingress's `Prefix` `prefix` (whole segments, as Kubernetes says)."""
+    return prefix == "/" or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
+def routed_to(routes: dict[str, str], path: str) -> str:
+    """Where a `Prefix` routing sends `path`: the longest prefix that matches wins."""
+    return routes[max((p for p in routes if under(path, p)), key=len)]
+
+
+@functools.cache
+def served_paths(service: str) -> frozenset[str]:
+    """The paths (outside /api) that `serve --service SERVICE --own-routes-only` serves."""
+    from services.bootstrap import build_platform
+    from shared.app_factory import create_app
+
+    # No database is touched: the app is built, not started.
+    settings = load_settings({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "COORACE_LOG_FORMAT": "json"})
+    app = create_app(build_platform([service], settings=settings), run_projections=False, routed_services=[service])
+    return frozenset(route.path for route in app.routes if not route.path.startswith("/api"))
+
+
+def served() -> dict[str, frozenset[str]]:
+    """What each service's process serves (built when a test asks, not when the suite is collected)."""
+    return {service: served_paths(service) for service in sorted(ALL_SERVICES)}
+
+
+def test_routing_by_prefix_takes_whole_segments_and_the_longest_prefix() -> None:
+    routes = ingress_routes()
+    assert routed_to(routes, "/cap/123/plan") == "assessment-api"
+    assert routed_to(routes, "/capital") == "membership-api"
+    assert routed_to(routes, "/connexion/fournisseur/retour") == "people-api"
+    assert routed_to(routes, "/api/people/123") == "people-api"
+
+
+@pytest.mark.parametrize("service", sorted(ALL_SERVICES))
+def test_every_page_a_process_serves_is_routed_to_it(service: str) -> None:
+    routes = ingress_routes()
+    pages = {p for p in served_paths(service) if not p.startswith(EVERY_PROCESS)}
+    for path in pages:
+        assert routed_to(routes, path) == f"{service}-api", f"{path} is served by {service} but routed elsewhere"
+
+
+def test_every_process_serves_the_static_files_and_the_shared_pages() -> None:
+    for service, paths in served().items():
+        for shared in EVERY_PROCESS:
+            assert any(under(p, shared) for p in paths), f"{service} does not serve {shared}"
+
+
+def test_every_page_prefix_reaches_a_process_that_serves_it() -> None:
+    routes = ingress_routes()
+    for prefix, deployment in PAGE_ROUTES.items():
+        assert routes[prefix] == deployment
+        service = deployment.removesuffix("-api")
+        assert any(under(p, prefix) for p in served_paths(service)), f"{prefix}: {service} serves nothing there"
+    # The sign-in pages are the people process's: the others do not have them.
+    paths = served()
+    assert "/connexion" in paths["people"] and not any("/connexion" in paths[s] for s in paths if s != "people")
+    assert "/" in paths["membership"]
+
+
+def gateway_routes() -> dict[str, str]:
+    """deploy/gateway/nginx.conf's locations: prefix -> Deployment (upstream name + "-api")."""
+    text = (DEPLOY / "gateway" / "nginx.conf").read_text()
+    upstreams = dict(re.findall(r"upstream (\w+) \{ server (\w+):8000; \}", text))
+    assert all(name == host for name, host in upstreams.items())
+    exact = dict(re.findall(r"location = (\S+) \{ proxy_pass http://(\w+); \}", text))
+    prefixes = dict(re.findall(r"location (/\S*) \{ proxy_pass http://(\w+); \}", text))
+    routes = {}
+    for path, upstream in prefixes.items():
+        assert upstream in upstreams, path
+        bare = path.rstrip("/") or "/"
+        if bare != "/":
+            # A segment prefix is `= /x` and `/x/` to the same process (`/x` alone would take /xyz).
+            assert exact.get(bare) == upstream, f"{path} without its exact location"
+        routes[bare] = f"{upstream}-api"
+    assert set(exact) <= set(routes)
+    return routes
+
+
+def test_the_compose_gateway_routes_as_the_ingress_does() -> None:
+    assert gateway_routes() == ingress_routes()
+    gateway = compose()["services"]["gateway"]
+    assert "./gateway/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in gateway["volumes"]
+    assert set(gateway["depends_on"]) == API_SERVICES
+    for name in API_SERVICES:
+        assert coorace_services()[name]["environment"]["FORWARDED_ALLOW_IPS"] == "*"
 
 
 # --- Dockerfile -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import structlog
 from anyio import to_thread
 from litestar import get, post
 from litestar.params import FromQuery
@@ -27,6 +28,8 @@ from services.people.web.common import (
 from shared.personal import normalise_email
 from shared.web.filters import french_datetime
 from shared.web.session import COOKIE, expired_session_cookie, session_cookie, sessions_of
+
+log = structlog.get_logger("coorace.people")
 
 WRONG = "L'adresse électronique ou le mot de passe est incorrect."
 INFOS = {
@@ -133,6 +136,12 @@ async def forgotten_password(request: AnyRequest) -> Response[Any]:
             },
             status_code=400,
         )
+    client = request.client.host if request.client else "inconnu"
+    if not await credentials.reset_request_allowed(write_pool(request), email, client, now(request)):
+        # Beyond the limit the answer is the same, without an e-mail: a different page would tell
+        # that the address is being asked about, and the limit is per address.
+        log.info("people.reset_request_limited", client=client)
+        return see_other("/mot-de-passe-oublie?envoye=1")
     app = people(request)
     person_id = await to_thread.run_sync(app.person_with_email, email)
     if person_id is not None:

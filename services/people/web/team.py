@@ -4,7 +4,9 @@ application methods as the API: the page adds screens, never rules."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from anyio import to_thread
@@ -28,6 +30,8 @@ from shared.web.session import sessions_of
 
 MANAGERS = signed_in_as(Role.NATIONAL_STAFF, Role.MEMBER_ADMIN)
 PAGE_SIZE = 100
+# Beyond this, a page number is a typo or a probe, not a page (OFFSET would read and drop rows).
+MAX_PAGE = 10_000
 INFOS = {
     "invite": "L'invitation est envoyée : la personne a reçu un lien pour choisir son mot de passe.",
     "role": "Le rôle est changé ; il vaut dès la prochaine page que la personne ouvre.",
@@ -53,6 +57,7 @@ async def team(
     role: FromQuery[str | None] = None,
     statut: FromQuery[str | None] = None,
     nom: FromQuery[str | None] = None,
+    page: FromQuery[str | None] = None,
 ) -> Template:
     principal: Principal = request.user
     platform = platform_of(request)
@@ -60,22 +65,49 @@ async def team(
     role = role if role in {r.value for r in Role} else None
     statut = statut if statut in {s.value for s in Status} else None
     nom = (nom or "").strip()[:300] or None
+    number = _page_number(page)
     scope = await read_scope(platform.write_pool, principal)
     async with scoped_connection(platform.read_pool, scope) as conn:
-        page = await queries.list_people(conn, role=role, status=statut, name=nom, limit=PAGE_SIZE)
+        people_page = await queries.list_people(
+            conn, role=role, status=statut, name=nom, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        )
+    filters = {"role": role or "", "statut": statut or "", "nom": nom or ""}
+    last = max(math.ceil(people_page.total / PAGE_SIZE), 1)
     return Template(
         template_name="people/equipe.html",
         context={
             "title": "L'équipe" if not national else "Les personnes de la plateforme",
-            "page": page,
+            "page": people_page,
+            "number": number,
+            "last": last,
+            # Past the end (a stale link after people left the list): back to the last page.
+            "previous": _page_url(filters, min(number - 1, last)) if number > 1 else None,
+            "next": _page_url(filters, number + 1) if number < last else None,
             "national": national,
-            "filters": {"role": role or "", "statut": statut or "", "nom": nom or ""},
+            "filters": filters,
             "roles": _roles_for(principal) if not national else [(r.value, ROLE_WORDS[r]) for r in Role],
             "statuses": [(s.value, STATUS_WORDS[s]) for s in Status],
             "notice": INFOS.get(request.query_params.get("info", ""), ""),
             **_words(),
         },
     )
+
+
+def _page_number(text: str | None) -> int:
+    """The page asked for (1 when the value is not a page number); one past the end shows none."""
+    try:
+        number = int(text or "1")
+    except ValueError:
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
+
+
+def _page_url(filters: dict[str, str], number: int) -> str:
+    """The team page `number` with the same filters (the first page without `page=`)."""
+    query = {name: value for name, value in filters.items() if value}
+    if number > 1:
+        query["page"] = str(number)
+    return "/equipe" + ("?" + urlencode(query) if query else "")
 
 
 def _invite_page(

@@ -14,7 +14,7 @@ from shared.auth import Principal, Role
 from shared.database import DatabaseAddress
 from shared.platform import Platform
 from tests.browser.screenshots import PHONE_WIDTH
-from tests.browser.session import Portal, sign_in_as
+from tests.browser.session import Portal, sign_in_with_bearer
 from tests.helpers.assessment_api import DOCUMENT, caught_up, make_siret
 
 
@@ -57,7 +57,7 @@ async def test_a_sub_theme_on_a_phone_with_the_keyboard(
     database: DatabaseAddress,
 ) -> None:
     tenant, subject, aid = await given_assessment(platform, database)
-    await sign_in_as(context, portal, "member_admin", tenant=tenant, subject=subject)
+    await sign_in_with_bearer(context, portal, "member_admin", tenant=tenant, subject=subject)
     await page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
     await page.goto(f"/cap/{aid}/sous-themes/1.1")
     assert await fits_the_screen(page)
