@@ -136,8 +136,8 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
             click.echo(accounts, err=True)
         # A log line like every other (one JSON object in production), once the port is open.
         structlog.get_logger("coorace.serve").info(
-            f"COORACE platform on http://{host}:{port}/ (API schema: http://{host}:{port}/schema); "
-            "get a token: coorace token --role national_staff",
+            f"COORACE portal on http://{host}:{port}/ (sign in with an account of the directory; the API is "
+            f"under /api, its schema at http://{host}:{port}/schema, a token: coorace token --person EMAIL)",
             url=f"http://{host}:{port}/",
         )
 
