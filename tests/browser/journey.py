@@ -2,10 +2,8 @@
 
 - `given_member`: a member in the register with le Cap's referential (what national staff set up
   before anyone signs in).
-- `add_participant` and `request_review` go through le Cap's API as the member admin (a bearer
-  token whose subject is the admin's person id, as `coorace token --person` gives): the portal's
-  participant and reviewer forms are becoming choices among the directory's people; once they
-  settle, the integrator may switch these two functions to the forms, and no test changes.
+- `add_participant` and `request_review` are the admin's own pages (a choice among the directory's
+  people), kept here so that the scenario reads as a list of steps.
 - `delegate_proposes`: the delegate's review has no portal screen yet (another issue's): the
   delegate comments, proposes levels and completes the review through the API, as themself.
 """
@@ -17,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from playwright.async_api import Page, expect
 
 from services.membership.domain.member import Contact
 from shared.platform import Platform
@@ -65,27 +64,36 @@ async def _post_as(portal: Portal, person: Account, assessment_id: str, path: st
     return found
 
 
-async def add_participant(
-    portal: Portal, admin: Account, assessment_id: str, person: Account, sub_themes: list[str]
-) -> None:
-    await _post_as(
-        portal,
-        admin,
-        assessment_id,
-        "/participants",
-        {"participant_id": person.subject, "name": person.name, "kind": "staff", "sub_themes": sub_themes},
-    )
+async def add_participant(page: Page, assessment_id: str, person: Account, sub_themes: list[str]) -> None:
+    """On the participants page, as the admin signed in on `page`: `person` chosen among the
+    member's people, with the sub-themes entrusted to them (none checked: all)."""
+    await page.goto(f"/cap/{assessment_id}/participants")
+    form = page.locator(f'form[action="/cap/{assessment_id}/participants"]')
+    await form.get_by_label("Personne", exact=True).select_option(person.subject)
+    await form.get_by_label("salarié·e", exact=True).check()
+    for sub_theme in sub_themes:
+        await form.locator(f'input[name="sous_themes"][value="{sub_theme}"]').check()
+    async with page.expect_navigation():
+        await form.get_by_role("button", name="Inviter").click()
+    assert page.url.endswith("/participants?fait=invite"), page.url
+    await expect(page.get_by_text("Le ou la participant·e est invité·e.")).to_be_visible()
+    await expect(page.get_by_role("row").filter(has_text=person.subject)).to_contain_text(person.name)
 
 
-async def request_review(portal: Portal, admin: Account, assessment_id: str, delegate: Account) -> str:
-    created = await _post_as(
-        portal,
-        admin,
-        assessment_id,
-        "/review-requests",
-        {"kind": "third_party", "reviewer_id": delegate.subject, "reviewer_role": "regional_delegate"},
-    )
-    return str(created["request_id"])
+async def request_review(page: Page, assessment_id: str, delegate: Account) -> str:
+    """On the review page, as the admin signed in on `page`: a third party, the region's delegate
+    chosen among the region's delegates and trainers. The request's id, read in the table."""
+    await page.goto(f"/cap/{assessment_id}/relecture")
+    form = page.locator(f'form[action="/cap/{assessment_id}/relecture"]')
+    await form.get_by_label("Un tiers de la région").check()
+    await form.get_by_label("Le tiers (relecture par un tiers)", exact=True).select_option(delegate.subject)
+    async with page.expect_navigation():
+        await form.get_by_role("button", name="Demander la relecture").click()
+    assert page.url.endswith("/relecture?fait=relecture"), page.url
+    await expect(page.get_by_text("La demande de relecture est envoyée.")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=delegate.name)
+    await expect(row).to_have_count(1)
+    return (await row.get_by_role("cell").first.inner_text()).split(",")[0].strip()
 
 
 async def delegate_proposes(

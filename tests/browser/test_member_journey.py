@@ -8,8 +8,10 @@ radar chart and the plan appear and the plan's PDF downloads with its actions. A
 member, signed in, gets the 404 page on every one of those addresses and sees none of it.
 
 Steps outside the browser, each in one function of tests/browser/journey.py: the scenario's
-starting point (a member in the register, the referential), adding the participant and asking the
-review (le Cap's API as the admin: those two forms are changing), the delegate's review (API).
+starting point (a member in the register, the referential) and the delegate's review (le Cap's API
+as the delegate: reviewers have no screen yet). Adding the participants (chosen among the member's
+people, with their sub-themes) and asking the delegate's review (chosen among the region's
+delegates) are the admin's pages, in journey.py too so that the scenario reads as steps.
 """
 
 from __future__ import annotations
@@ -141,8 +143,8 @@ async def test_a_member_journey_from_the_invitation_to_the_plan_pdf_and_no_one_e
         await page.get_by_role("button", name="Commencer une auto-évaluation").click()
     assessment_id = page.url.split("/cap/")[1].split("?")[0]
     cap = f"/cap/{assessment_id}"
-    await add_participant(portal, admin, assessment_id, admin, [])
-    await add_participant(portal, admin, assessment_id, colleague, ["1.1"])
+    await add_participant(page, assessment_id, admin, [])
+    await add_participant(page, assessment_id, colleague, ["1.1"])
 
     # Both answer; on one indicator they disagree.
     admin_levels = {code: level_of(code) for code in REFERENTIAL.indicators}
@@ -167,7 +169,7 @@ async def test_a_member_journey_from_the_invitation_to_the_plan_pdf_and_no_one_e
     # Submitted, then reviewed by the region's delegate.
     await page.goto(f"{cap}/soumission")
     await press(page, "Soumettre l'auto-évaluation", "L'auto-évaluation est soumise.")
-    request_id = await request_review(portal, admin, assessment_id, delegate)
+    request_id = await request_review(page, assessment_id, delegate)
     await delegate_proposes(portal, delegate, assessment_id, request_id, {"2.1.1": 4, "3.1.1": 4})
     await page.goto(f"{cap}/relecture")
     accepted = page.locator("section.indicator").filter(has_text="2.1.1 —")
