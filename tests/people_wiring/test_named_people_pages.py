@@ -79,3 +79,21 @@ async def test_the_review_offers_the_region_s_delegates_and_trainers_and_refuses
     assert refused.status_code == 422, refused.text
     assert 'id="relecteur-erreur"' in refused.text and "de la région NPC" in shown(refused)
     assert version(api, assessment_id) == before
+
+
+async def test_the_assessment_s_page_names_the_third_party_asked_for_a_review(api: Api) -> None:
+    given_referential(api)
+    tenant = given_member(api)  # in NPC
+    delegate = given_person(api, "regional_delegate", region="NPC", name="Yann Kerouac")
+    await in_directory(api)
+    boss = admin(api, tenant)
+    assessment_id = (await given_started(api, tenant))["id"]
+    submitted = given_submitted(api, tenant, assessment_id)
+    await read(api, f"/assessments/{assessment_id}", boss, wait_for=submitted.notification_id)
+    review = f"/cap/{assessment_id}/relecture"
+    asked = await submit(api, review, review, boss, {"genre": "third_party", "relecteur": delegate})
+    assert asked.status_code == 303, asked.text
+
+    summary = await page(api, f"/cap/{assessment_id}", boss)
+    assert "délégué·e régional·e Yann Kerouac" in summary
+    assert str(delegate) not in summary

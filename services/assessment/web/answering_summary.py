@@ -10,6 +10,7 @@ from litestar.response import Template
 
 from services.assessment.api.common import AssessmentInPath
 from services.assessment.web.answering_forms import TEAM, notice_of, page
+from services.assessment.web.answering_people import region_reviewers
 from services.assessment.web.answering_view import KINDS, REVIEWER_ROLES, STAGES, cap_view
 from shared.platform import Platform
 from shared.web.filters import french_date
@@ -22,6 +23,9 @@ async def summary(
     view = await cap_view(request, platform, assessment_id)
     me = view.sheet.participants.get(view.principal.subject)
     mine = [code for code, _, _ in view.sub_themes() if me is not None and (not me.sub_themes or code in me.sub_themes)]
+    # The third parties asked are named as the review page names them (the region's directory).
+    asked = any(r.kind != "peer" for r in view.sheet.reviews.values())
+    reviewer_names = {p.person_id: p.name for p in await region_reviewers(platform, view.sheet.region)} if asked else {}
     return page(
         "summary.html",
         title=f"Auto-évaluation commencée le {french_date(view.summary.started_on)}",
@@ -30,6 +34,7 @@ async def summary(
         stages=STAGES,
         kinds=KINDS,
         reviewer_roles=REVIEWER_ROLES,
+        reviewer_names=reviewer_names,
         me=me,
         mine=mine,
     )
