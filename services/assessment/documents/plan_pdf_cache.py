@@ -3,13 +3,15 @@ CPU, so a download answers the bytes already made for the same document (the ass
 version, the date printed, the member's name, the chart and the actions) while the process holds
 them. Bounded: the least recently asked documents leave first.
 
-`plan_pdf_bytes` runs the making in a worker thread: it must never hold the event loop, where every
-other page of the process waits behind it.
+A PDF is made in a worker thread: never on the event loop, where every other page of the process
+would wait behind it. Downloads of one document that arrive while it is being made wait for that
+one making (32 people of 13 members opening their plans at once make 13 PDFs, not 32).
+The cache lives on the process's event loop (no lock: only the loop's thread touches it).
 """
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -25,25 +27,30 @@ class PlanPdfCache:
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._making: dict[Hashable, asyncio.Future[bytes]] = {}
         self.made = 0  # how many PDFs were made (not answered from the cache): tests read it
 
-    def get(self, document: PlanDocument) -> bytes:
+    async def get(self, document: PlanDocument) -> bytes:
         key = cache_key(document)
-        with self._lock:
-            content = self._entries.get(key)
-            if content is not None:
-                self._entries.move_to_end(key)
-                return content
-        # Made outside the lock: two first downloads of one plan may both make it, which is cheaper
-        # than making every other download wait behind one.
-        content = plan_pdf(document)
-        with self._lock:
-            self.made += 1
-            self._entries[key] = content
+        content = self._entries.get(key)
+        if content is not None:
             self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            return content
+        making = self._making.get(key)
+        if making is None:
+            making = self._making[key] = asyncio.ensure_future(self._make(key, document))
+        # Shielded: one waiter that gives up (its client left) must not cancel the others' PDF.
+        return await asyncio.shield(making)
+
+    async def _make(self, key: Hashable, document: PlanDocument) -> bytes:
+        try:
+            content = await anyio.to_thread.run_sync(plan_pdf, document)
+        finally:
+            self._making.pop(key, None)
+        self.made += 1
+        self._entries[key] = content
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
         return content
 
     def __len__(self) -> int:
@@ -68,4 +75,4 @@ CACHE = PlanPdfCache()
 
 
 async def plan_pdf_bytes(document: PlanDocument, cache: PlanPdfCache = CACHE) -> bytes:
-    return await anyio.to_thread.run_sync(cache.get, document)
+    return await cache.get(document)

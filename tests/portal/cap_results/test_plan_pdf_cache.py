@@ -3,6 +3,7 @@ version (or another date printed) makes a new PDF; the cache keeps at most its b
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date
 
@@ -49,14 +50,21 @@ async def test_a_new_version_or_date_or_action_makes_a_new_pdf() -> None:
     assert "adoptée" in text_of(adopted) and "adoptée" not in text_of(first)
 
 
-def test_the_cache_forgets_the_least_recently_asked_beyond_its_bound() -> None:
+async def test_the_cache_forgets_the_least_recently_asked_beyond_its_bound() -> None:
     cache = PlanPdfCache(max_entries=2)
-    cache.get(document(version=1))
-    cache.get(document(version=2))
-    cache.get(document(version=1))  # asked again: the most recent
-    cache.get(document(version=3))
+    await cache.get(document(version=1))
+    await cache.get(document(version=2))
+    await cache.get(document(version=1))  # asked again: the most recent
+    await cache.get(document(version=3))
     assert len(cache) == 2
-    cache.get(document(version=1))
+    await cache.get(document(version=1))
     assert cache.made == 3  # version 1 was kept, version 2 left
-    cache.get(document(version=2))
+    await cache.get(document(version=2))
     assert cache.made == 4
+
+
+async def test_downloads_of_one_plan_at_once_make_it_once() -> None:
+    cache = PlanPdfCache()
+    answers = await asyncio.gather(*(plan_pdf_bytes(document(), cache) for _ in range(8)))
+    assert cache.made == 1
+    assert len(set(answers)) == 1
