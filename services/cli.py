@@ -141,13 +141,17 @@ def serve(
     sockets: list[socket.socket] | None = None
     children: list[int] = []
     first = True
+    started: Callable[[bool], None] = lambda go: None  # noqa: E731
     if workers > 1:
         # One listening socket, opened before the fork: the kernel hands each connection to one of
         # the processes. Each process then makes its own platform (pools, applications): nothing
-        # that holds a connection or a thread crosses the fork.
+        # that holds a connection or a thread crosses the fork. The workers start once the first
+        # process has started (migrations, tables: two at once collide in PostgreSQL's catalog).
         sockets = [listening_socket(host, port)]
-        children, first = fork_workers(workers - 1)
+        children, first, started = fork_workers(workers - 1)
         platform = build_platform(services)
+        # The database's connections are shared by the processes: 32 reads at once in all.
+        platform.read_pool_size = max(8, -(-platform.read_pool_size // workers))
     app = create_app(
         platform,
         run_projections=first and not no_projections,
@@ -176,10 +180,16 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
-    server = announcing_server(config, announce if first else lambda: None)
+
+    def on_start() -> None:
+        started(True)
+        announce()
+
+    server = announcing_server(config, on_start if first else lambda: None)
     try:
         server.run(sockets=sockets)
     finally:
+        started(False)  # the first process failed to start (or has stopped): its workers end
         stop_workers(children)
     if not server.started:
         if not first:
@@ -199,18 +209,37 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def fork_workers(count: int) -> tuple[list[int], bool]:
-    """Fork `count` worker processes: answers (their pids, True) in the first process and
-    ([], False) in each worker. A worker ends with the first process (Linux's parent-death signal),
-    and on SIGTERM, as the first process does."""
+def fork_workers(count: int) -> tuple[list[int], bool, Callable[[bool], None]]:
+    """Fork `count` worker processes. In the first process, answers their pids, True, and the call
+    that lets them start (True, once the first process has started) or end (False: it failed to).
+    In a worker, returns once they may start ([], False, a no-op), or ends the worker. A worker also
+    ends with the first process (Linux's parent-death signal)."""
+    read_end, write_end = os.pipe()
     children: list[int] = []
     for _ in range(count):
         pid = os.fork()
         if pid == 0:
+            os.close(write_end)
             _end_with_parent()
-            return [], False
+            go = os.read(read_end, 1)
+            os.close(read_end)
+            if not go:
+                os._exit(3)
+            return [], False, lambda go: None
         children.append(pid)
-    return children, True
+    os.close(read_end)
+    released = False
+
+    def release(go: bool) -> None:
+        nonlocal released
+        if not released:
+            released = True
+            if go:
+                with contextlib.suppress(OSError):
+                    os.write(write_end, b"g" * count)
+            os.close(write_end)  # a worker still waiting reads the end: it ends
+
+    return children, True, release
 
 
 def stop_workers(children: list[int]) -> None:

@@ -47,6 +47,7 @@ WAIT_FOR_TIMEOUT_SECONDS = 5.0
 READ_COMMAND_TIMEOUT_SECONDS = 30.0
 # How long stopping may wait for the pools to be returned before closing them by force.
 POOL_CLOSE_TIMEOUT_SECONDS = 2.0
+READ_POOL_SIZE = 32
 # A session lookup is one indexed statement (~0.3 ms): a few connections serve 32 pages at once.
 SESSION_POOL_SIZE = 4
 
@@ -92,6 +93,9 @@ class Platform:
         # The portal's session lookups (one per page): not the write pool, where 32 pages at once
         # would queue behind projections and commands, and without asyncpg's reset per release.
         self.session_pool: asyncpg.Pool | None = None
+        # The read pool's bound: 32 requests reading at once. Several processes on one database
+        # share its connections (`coorace serve --workers` divides it between them).
+        self.read_pool_size = READ_POOL_SIZE
         self.runner: ProjectionRunner | None = None
         self.runner_policy = RunnerPolicy()
         self.outbox: Outbox  # set by start(): the write pool's outbox of e-mail messages
@@ -116,7 +120,7 @@ class Platform:
         self.read_pool = await asyncpg.create_pool(
             self.read_database.url(),
             min_size=2,
-            max_size=32,
+            max_size=self.read_pool_size,
             init=init_connection,
             connection_class=ReaderConnection,
             connect=connect_with_timeout,
