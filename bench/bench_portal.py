@@ -2,6 +2,7 @@
 signed-in people at once on the demo data (run by hand, and before a release).
 
     .venv/bin/python bench/bench_portal.py [--clients 32] [--rounds 50] [--reuse] [--session] [--budget-ms 100]
+        [--workers 1]
 
 Uses `DATABASE_URL` (default: the local PostgreSQL at 127.0.0.1:5432) and a scratch database
 `coorace_bench_portal` there, seeded with `coorace demo seed` (`--reuse` keeps the last run's).
@@ -321,7 +322,7 @@ async def measure(
     return within
 
 
-async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: float) -> int:
+async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: float, workers: int = 1) -> int:
     database = SERVER.with_dbname(BENCH_DB)
     if not reuse:
         seed(scratch_database(BENCH_DB).url())
@@ -329,7 +330,8 @@ async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: fl
     environment = server_environment(database.url())
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(COORACE), "serve", "--host", "127.0.0.1", "--port", str(port)], env=environment)
+    command = [str(COORACE), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, env=environment)
     try:
         await wait_until_ready(base_url, server)
         tokens = TokenService(load_settings(environment))
@@ -350,8 +352,9 @@ if __name__ == "__main__":
     parser.add_argument("--session", action="store_true", help="sign in by the /connexion form (else bearer tokens)")
     parser.add_argument("--only", default="", help="measure only the pages whose path matches this regex")
     parser.add_argument("--budget-ms", type=float, default=BUDGET_MS, help="the p99 each page must keep within")
+    parser.add_argument("--workers", type=int, default=1, help="the server's processes (coorace serve --workers)")
     args = parser.parse_args()
     if args.only:
         # A page measured alone: what it costs without the others' load on the same event loop.
         PAGES[:] = [page for page in PAGES if re.search(args.only, page.path)]
-    sys.exit(asyncio.run(main(args.clients, args.rounds, args.reuse, args.session, args.budget_ms)))
+    sys.exit(asyncio.run(main(args.clients, args.rounds, args.reuse, args.session, args.budget_ms, args.workers)))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import socket
 import sys
@@ -112,7 +114,16 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 )
 @click.option("--demo", is_flag=True, help="seed the demo data first when the database is empty")
 @click.option("--no-projections", is_flag=True, help="do not run projection runners in this process")
-def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo: bool, no_projections: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="processes sharing the port (projections run in the first one only; sessions are in PostgreSQL)",
+)
+def serve(
+    host: str, port: int, service: str | None, own_routes_only: bool, demo: bool, no_projections: bool, workers: int
+) -> None:
     """Serve the platform's HTTP API (all services in one process by default)."""
     import uvicorn
 
@@ -125,11 +136,27 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
     asyncio.run(check_reachable(platform.database))
     if demo:
         asyncio.run(_seed(platform, only_if_empty=True))
-    app = create_app(
-        platform, run_projections=not no_projections, routed_services=[service] if own_routes_only and service else None
-    )
-
     accounts = asyncio.run(_demo_accounts(platform, f"http://{host}:{port}/")) if demo else ""
+
+    sockets: list[socket.socket] | None = None
+    children: list[int] = []
+    first = True
+    started: Callable[[bool], None] = lambda go: None  # noqa: E731
+    if workers > 1:
+        # One listening socket, opened before the fork: the kernel hands each connection to one of
+        # the processes. Each process then makes its own platform (pools, applications): nothing
+        # that holds a connection or a thread crosses the fork. The workers start once the first
+        # process has started (migrations, tables: two at once collide in PostgreSQL's catalog).
+        sockets = [listening_socket(host, port)]
+        children, first, started = fork_workers(workers - 1)
+        platform = build_platform(services)
+        # The database's connections are shared by the processes: 32 reads at once in all.
+        platform.read_pool_size = max(8, -(-platform.read_pool_size // workers))
+    app = create_app(
+        platform,
+        run_projections=first and not no_projections,
+        routed_services=[service] if own_routes_only and service else None,
+    )
 
     def announce() -> None:
         if accounts:
@@ -153,10 +180,85 @@ def serve(host: str, port: int, service: str | None, own_routes_only: bool, demo
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
-    server = announcing_server(config, announce)
-    server.run()
+
+    def on_start() -> None:
+        started(True)
+        announce()
+
+    server = announcing_server(config, on_start if first else lambda: None)
+    try:
+        server.run(sockets=sockets)
+    finally:
+        started(False)  # the first process failed to start (or has stopped): its workers end
+        stop_workers(children)
     if not server.started:
+        if not first:
+            os._exit(3)
         sys.exit(3)  # uvicorn's "startup failed" status; the reason is already logged
+    if not first:
+        os._exit(0)  # a forked worker: the first process's exit handlers are not its own to run
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def fork_workers(count: int) -> tuple[list[int], bool, Callable[[bool], None]]:
+    """Fork `count` worker processes. In the first process, answers their pids, True, and the call
+    that lets them start (True, once the first process has started) or end (False: it failed to).
+    In a worker, returns once they may start ([], False, a no-op), or ends the worker. A worker also
+    ends with the first process (Linux's parent-death signal)."""
+    read_end, write_end = os.pipe()
+    children: list[int] = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            os.close(write_end)
+            _end_with_parent()
+            go = os.read(read_end, 1)
+            os.close(read_end)
+            if not go:
+                os._exit(3)
+            return [], False, lambda go: None
+        children.append(pid)
+    os.close(read_end)
+    released = False
+
+    def release(go: bool) -> None:
+        nonlocal released
+        if not released:
+            released = True
+            if go:
+                with contextlib.suppress(OSError):
+                    os.write(write_end, b"g" * count)
+            os.close(write_end)  # a worker still waiting reads the end: it ends
+
+    return children, True, release
+
+
+def stop_workers(children: list[int]) -> None:
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def _end_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 async def _demo_accounts(platform: Platform, url: str) -> str:

@@ -47,6 +47,18 @@ WAIT_FOR_TIMEOUT_SECONDS = 5.0
 READ_COMMAND_TIMEOUT_SECONDS = 30.0
 # How long stopping may wait for the pools to be returned before closing them by force.
 POOL_CLOSE_TIMEOUT_SECONDS = 2.0
+READ_POOL_SIZE = 32
+# A session lookup is one indexed statement (~0.3 ms): a few connections serve 32 pages at once.
+SESSION_POOL_SIZE = 4
+
+
+class SessionConnection(asyncpg.Connection):
+    """A session-pool connection: its statements set nothing that outlives them (no SET, no
+    LISTEN, no prepared state of ours), so the pool's default reset (RESET ALL, UNLISTEN, ... a
+    round trip per release) has nothing to clear; an open transaction is still rolled back."""
+
+    def get_reset_query(self) -> str:
+        return ""
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -78,6 +90,12 @@ class Platform:
         self.projections: dict[str, list[tuple[ProjectionStore, Projection]]] = {}
         self.write_pool: asyncpg.Pool | None = None
         self.read_pool: asyncpg.Pool | None = None
+        # The portal's session lookups (one per page): not the write pool, where 32 pages at once
+        # would queue behind projections and commands, and without asyncpg's reset per release.
+        self.session_pool: asyncpg.Pool | None = None
+        # The read pool's bound: 32 requests reading at once. Several processes on one database
+        # share its connections (`coorace serve --workers` divides it between them).
+        self.read_pool_size = READ_POOL_SIZE
         self.runner: ProjectionRunner | None = None
         self.runner_policy = RunnerPolicy()
         self.outbox: Outbox  # set by start(): the write pool's outbox of e-mail messages
@@ -102,13 +120,22 @@ class Platform:
         self.read_pool = await asyncpg.create_pool(
             self.read_database.url(),
             min_size=2,
-            max_size=32,
+            max_size=self.read_pool_size,
             init=init_connection,
             connection_class=ReaderConnection,
             connect=connect_with_timeout,
             command_timeout=READ_COMMAND_TIMEOUT_SECONDS,
         )
         await check_reader_is_unprivileged(self.read_pool)
+        self.session_pool = await asyncpg.create_pool(
+            dsn,
+            min_size=1,
+            max_size=SESSION_POOL_SIZE,
+            init=init_connection,
+            connection_class=SessionConnection,
+            connect=connect_with_timeout,
+            command_timeout=READ_COMMAND_TIMEOUT_SECONDS,
+        )
         self.outbox = Outbox(self.write_pool)
         for service in self.services.values():
             self.application(service.name)
@@ -153,13 +180,13 @@ class Platform:
         if self.runner is not None:
             await self.runner.stop()
             self.runner = None
-        for pool in (self.read_pool, self.write_pool):
+        for pool in (self.session_pool, self.read_pool, self.write_pool):
             if pool is not None:
                 try:
                     await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT_SECONDS)
                 except Exception:
                     pool.terminate()  # connections still out (or a dead server): close them all now
-        self.read_pool = self.write_pool = None
+        self.session_pool = self.read_pool = self.write_pool = None
         for application in self.applications.values():
             application.close()
         self.applications.clear()

@@ -52,7 +52,8 @@ def token_hash(token: str) -> bytes:
 
 
 class Sessions:
-    """The sessions of one platform (its write pool: the read role cannot see these tables)."""
+    """The sessions of one platform (its session pool, which logs in as the write role: the read role
+    cannot see these tables)."""
 
     def __init__(self, platform: Platform, clock: Callable[[], datetime] = _now) -> None:
         self.platform = platform
@@ -94,9 +95,9 @@ class Sessions:
         await self._pool().execute("DELETE FROM people.sessions WHERE person_id = $1", person_id)
 
     def _pool(self) -> Any:
-        if self.platform.write_pool is None:
+        if self.platform.session_pool is None:
             raise RuntimeError("the platform is not started")
-        return self.platform.write_pool
+        return self.platform.session_pool
 
 
 def sessions_of(state: Any) -> Sessions:

@@ -20,6 +20,7 @@ from services.assessment.domain.positioning import Position
 from services.assessment.domain.replay import Moment
 from services.assessment.read_models import AssessmentSummary
 from services.assessment.web.results_common import ACTION_STATES, STATUSES, TEAM_ROLES, access, principal_of
+from services.assessment.web.results_history_diffs import DIFFS
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
 from shared.web.auth import signed_in_as
@@ -46,12 +47,21 @@ async def history_page(request: Request[Any, Any, Any], platform: NamedDependenc
         for summary in page.items:
             positions = await queries.positions(conn, summary.assessment_id)
             found.append((summary, positions, await queries.previous_of(conn, summary)))
+    versions = {s.assessment_id: s.version for s in page.items}
     for summary, positions, previous in found:
         changes = None
         if previous is not None:
-            before, before_ref = await replayed(platform, who, UUID(previous), Moment())
-            after, after_ref = await replayed(platform, who, UUID(summary.assessment_id), Moment())
-            changes = diff(before, before_ref, after, after_ref)
+
+            async def compute(previous: str = previous, current: str = summary.assessment_id) -> AssessmentDiff:
+                before, before_ref = await replayed(platform, who, UUID(previous), Moment())
+                after, after_ref = await replayed(platform, who, UUID(current), Moment())
+                return diff(before, before_ref, after, after_ref)
+
+            if previous in versions:
+                key = (previous, versions[previous], summary.assessment_id, summary.version)
+                changes = await DIFFS.get(key, compute)
+            else:  # the previous one is beyond the page shown: its version is unknown here
+                changes = await compute()
         pasts.append(
             Past(
                 summary=summary,

@@ -18,7 +18,8 @@ from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, IndicatorInPath, cap, directory_entry, wait
 from services.assessment.application import AssessmentApplication
-from services.assessment.documents.plan_pdf import PlanDocument, ascii_file_name, file_name, plan_pdf
+from services.assessment.documents.plan_pdf import PlanDocument, ascii_file_name, file_name
+from services.assessment.documents.plan_pdf_cache import plan_pdf_bytes
 from services.assessment.documents.positioning_chart import chart, rows_of
 from services.assessment.results_reading import plan_now, positioning_now
 from services.assessment.web.results_common import (
@@ -201,7 +202,7 @@ async def plan_download(
         rows=rows_of(positioning.themes, positioning.benchmarks),
         region=positioning.benchmark_region,
     )
-    content = plan_pdf(
+    content = await plan_pdf_bytes(
         PlanDocument(
             member_name=member_name,
             assessment_id=str(assessment_id),
