@@ -57,6 +57,7 @@ from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
 from shared.outages import POOL_TIMEOUT_SECONDS
+from shared.personal import PersonalDetails
 from shared.transcoder import MsgspecTranscoder, StructAsDict
 
 # The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
@@ -282,14 +283,25 @@ def make_pool_fail_fast(pool: ConnectionPool[Connection[DictRow]]) -> None:
         pool.kwargs["connect_timeout"] = 2  # libpq's smallest useful value
 
 
+# Names value types were stored under before they took the one they have now: the events stored
+# then still decode, into today's type; nothing writes these names any more.
+FORMER_VALUE_NAMES: dict[str, type] = {
+    # The member register's contact person: a dataclass of its own until issue 10 made it the one
+    # personal-data type (same fields: name, email, phone).
+    "membership.contact": PersonalDetails,
+}
+
+
 def event_transcoder() -> MsgspecTranscoder:
-    """A transcoder that knows every value type events carry."""
+    """A transcoder that knows every value type events carry, under their current and former names."""
     transcoder = MsgspecTranscoder()
     for name, cls in EVENT_VALUE_TYPES.items():
         if issubclass(cls, msgspec.Struct):
             transcoder.register(StructAsDict(cls, name))
         else:
             transcoder.register_dataclass(cls, name)
+    for former, cls in FORMER_VALUE_NAMES.items():
+        transcoder.register_former_name(former, transcoder.types[cls])
     return transcoder
 
 

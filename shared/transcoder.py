@@ -215,6 +215,15 @@ class MsgspecTranscoder(Transcoder):
         self.names[transcoding.name] = transcoding
         self._flat = None
 
+    def register_former_name(self, name: str, transcoding: Transcoding) -> None:
+        """Decodes values stored under ``name`` with ``transcoding`` as well: a name a type was
+        stored under before it took its current one. Encoding never writes it."""
+        if name in self.names:
+            msg = f"{name!r} is already the name of {self.names[name].type!r}"
+            raise ValueError(msg)
+        self.names[name] = transcoding
+        self._flat = None
+
     def register_dataclass(self, cls: type, name: str) -> None:
         """Registers a dataclass, written as a dict of its fields under ``name``."""
         self.register(DataclassAsDict(cls, name))

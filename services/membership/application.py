@@ -21,12 +21,13 @@ from services.membership.domain.errors import (
     RegionsNotEstablished,
     SiretAlreadyRegistered,
 )
-from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.member import Certification, Member
 from services.membership.domain.regions import REGIONS_2015, RegionRegistry, follow_successions
 from services.membership.domain.siret import SiretIndex, normalise_siret
 from services.membership.events_log import SCHEMA
 from shared.events import UnknownEvent
 from shared.eventstore import CommandResult, IntegrityError, ServiceApplication
+from shared.personal import PersonalDetails
 
 
 class MembershipApplication(ServiceApplication):
@@ -58,7 +59,7 @@ class MembershipApplication(ServiceApplication):
         forms: tuple[str, ...],
         region: str,
         joined_on: date,
-        contact: Contact,
+        contact: PersonalDetails,
         city: str,
         after_split: str | None = None,
     ) -> CommandResult:
@@ -99,7 +100,7 @@ class MembershipApplication(ServiceApplication):
         member_id: UUID,
         *,
         name: str,
-        contact: Contact,
+        contact: PersonalDetails,
         city: str,
         effective_on: date,
         expected_version: int | None = None,

@@ -7,24 +7,32 @@ one function every service uses, and a field the contract misses fails the regis
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from services.membership.domain.member import Certification, Contact, Member
+import msgspec
+
+from services.membership.domain.member import Certification, Member
 from shared.contracts.membership import MemberEvent, decode_state
+from shared.personal import PersonalDetails
 
 # What the library and the audit metadata add to every event: not the event's own fields.
 _ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp", "meta"})
-# The values member events carry: flat frozen dataclasses, published as mappings of their fields.
-_VALUES = (Contact, Certification)
+
+
+def _as_published(value: Any) -> Any:
+    """A value member events carry as a follower reads it: a flat value object as the mapping of its
+    fields (what `shared.projection.log` untags it into), anything else as itself."""
+    if isinstance(value, PersonalDetails):
+        return msgspec.structs.asdict(value)
+    if isinstance(value, Certification):
+        return asdict(value)
+    return value
 
 
 def published(event: Member.Event) -> MemberEvent:
     """A member event as its published Struct (what a follower decodes from the stored event)."""
-    state: dict[str, Any] = {
-        name: vars(value) if isinstance(value, _VALUES) else value
-        for name, value in vars(event).items()
-        if name not in _ENVELOPE
-    }
+    state: dict[str, Any] = {name: _as_published(value) for name, value in vars(event).items() if name not in _ENVELOPE}
     return decode_state(
         type(event).__qualname__, event.originator_id, event.originator_version, event.timestamp, state, source=event
     )

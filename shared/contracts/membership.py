@@ -12,7 +12,9 @@ the member's version after the event (`version`) and when it was recorded (`reco
 stored fields are ignored (adding a field to an event breaks no follower); a stored name without a
 Struct raises `UnknownEvent` (`published_member_events`, what followers call, skips and logs it:
 only a newer membership can write one). The contact person stays a plain mapping (name, email, phone): it is
-personal data that followers have no reason to keep, published only because the register folds it.
+personal data that followers have no reason to keep, published only because the register folds it. The
+register stores it as a `shared.personal.PersonalDetails` (under "membership.contact" before issue 10):
+either way a follower reads the same mapping, since it reads a value's fields whatever its stored name.
 """
 
 from __future__ import annotations

@@ -9,12 +9,12 @@ from litestar import Request, Response
 from litestar.testing import AsyncTestClient
 
 from services.bootstrap import build_platform
-from services.membership.domain.member import Contact
 from shared.app_factory import create_app
 from shared.auth import Role, TokenService, requires
 from shared.commands import run_command
 from shared.eventstore import CommandResult
 from shared.openapi import command, creation
+from shared.personal import PersonalDetails
 from tests.helpers.siret import fresh_siret
 
 
@@ -27,7 +27,7 @@ def _register(request: Request) -> object:
         forms=("AI",),
         region="NPC",
         joined_on=date(2012, 1, 1),
-        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     )
 

@@ -119,7 +119,7 @@ async def test_a_read_waiting_for_a_slot_goes_through_when_one_frees_within_the_
 
 
 def _registration() -> dict[str, Any]:
-    from services.membership.domain.member import Contact
+    from shared.personal import PersonalDetails
 
     return {
         "name": "Chantier",
@@ -127,7 +127,7 @@ def _registration() -> dict[str, Any]:
         "forms": ("ACI",),
         "region": "BRE",
         "joined_on": date(2010, 1, 1),
-        "contact": Contact("Contact", "c@x.fr", "0102030405"),
+        "contact": PersonalDetails(name="Contact", email="c@x.fr", phone="0102030405"),
         "city": "Rennes",
     }
 

@@ -51,9 +51,9 @@ async def fuzz_database(server: DatabaseAddress, template: DatabaseAddress) -> D
 def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
     """The whole platform served by uvicorn on 127.0.0.1, in a thread with its own event loop."""
     from services.bootstrap import build_platform
-    from services.membership.domain.member import Contact
     from shared.app_factory import create_app
     from shared.auth import TokenService
+    from shared.personal import PersonalDetails
 
     settings = make_settings(Path(tempfile.mkdtemp(prefix="coorace-fuzz-")))
     platform = build_platform(settings=settings, database=fuzz_database)
@@ -77,7 +77,7 @@ def served(fuzz_database: DatabaseAddress) -> Iterator[Served]:
         forms=("AI",),
         region="NPC",
         joined_on=date(2012, 1, 1),
-        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     )
     tokens = TokenService(settings)

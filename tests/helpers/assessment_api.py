@@ -37,7 +37,7 @@ def cap_app(api: Api) -> Any:
 
 
 def given_member(api: Api, name: str = "AI Le Relais", forms: tuple[str, ...] = ("AI",), region: str = "NPC") -> str:
-    from services.membership.domain.member import Contact
+    from shared.personal import PersonalDetails
 
     membership = platform_of(api).application("membership")
     membership.establish_regions()
@@ -47,7 +47,7 @@ def given_member(api: Api, name: str = "AI Le Relais", forms: tuple[str, ...] = 
         forms=forms,
         region=region,
         joined_on=date(2012, 1, 1),
-        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     )
     return result.id

@@ -11,8 +11,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from services.membership.domain.errors import MemberRefused
-from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.member import Certification, Member
 from shared.errors import InvalidInput
+from shared.personal import PersonalDetails
 
 TODAY = date.today()
 NOW = datetime.now(UTC)
@@ -77,7 +78,7 @@ def recorded_history(history: tuple, n: int) -> list[Any]:
         forms=("AI",),
         region=region,
         joined_on=joined_on,
-        contact=Contact("Contact", "c@x.fr", "0102030405"),
+        contact=PersonalDetails(name="Contact", email="c@x.fr", phone="0102030405"),
         city="Arras",
     )
     for change in changes:

@@ -6,8 +6,8 @@ import itertools
 from datetime import date
 
 from services.membership.application import MembershipApplication
-from services.membership.domain.member import Contact
 from shared.eventstore import CommandResult
+from shared.personal import PersonalDetails
 from shared.platform import Platform
 from tests.helpers.siret import valid_siret
 
@@ -36,6 +36,6 @@ def register(
         forms=forms,
         region=region,
         joined_on=joined_on,
-        contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 1 00 00 00 00"),
+        contact=PersonalDetails(name=f"Contact {n}", email=f"contact{n}@ai.fr", phone="+33 1 00 00 00 00"),
         city="Rennes",
     )

@@ -36,7 +36,7 @@ def make_siret() -> str:
 
 
 def member(platform: Any, name: str, region: str = "NPC", forms: tuple[str, ...] = ("AI",)) -> str:
-    from services.membership.domain.member import Contact
+    from shared.personal import PersonalDetails
 
     app = platform.application("membership")
     app.establish_regions()
@@ -46,7 +46,7 @@ def member(platform: Any, name: str, region: str = "NPC", forms: tuple[str, ...]
         forms=forms,
         region=region,
         joined_on=date(2011, 5, 1),
-        contact=Contact(name="Jeanne", email="j@exemple.fr", phone="0102030405"),
+        contact=PersonalDetails(name="Jeanne", email="j@exemple.fr", phone="0102030405"),
         city="Arras",
     ).id
 

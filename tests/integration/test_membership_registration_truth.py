@@ -13,9 +13,9 @@ import pytest
 
 from services.membership.application import MembershipApplication
 from services.membership.domain.errors import SiretAlreadyRegistered
-from services.membership.domain.member import Contact
 from shared.database import DatabaseAddress
 from shared.eventstore import IntegrityError
+from shared.personal import PersonalDetails
 
 SIRET = "73282932000074"
 
@@ -39,7 +39,7 @@ def register(app: MembershipApplication, name: str = "AI du Relais") -> Any:
         forms=("AI",),
         region="NPC",
         joined_on=date(2010, 3, 1),
-        contact=Contact("Claire Martin", "contact@relais.fr", "+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Claire Martin", email="contact@relais.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     )
 

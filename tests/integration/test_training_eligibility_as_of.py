@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from services.membership.domain.member import Contact
+from shared.personal import PersonalDetails
 from shared.platform import Platform
 from tests.helpers.membership_application import membership
 from tests.helpers.siret import valid_siret
@@ -42,7 +42,7 @@ async def test_the_register_is_read_as_it_stood_at_the_call_s_closing_date(platf
         forms=("EI",),
         region="BRE",
         joined_on=date(2013, 1, 1),
-        contact=Contact("Contact", "contact@ei.fr", "+33 1 00 00 00 00"),
+        contact=PersonalDetails(name="Contact", email="contact@ei.fr", phone="+33 1 00 00 00 00"),
         city="Brest",
     ).id
     register.join_accord_groupe(UUID(joined_network_later), effective_on=date(2013, 1, 1))

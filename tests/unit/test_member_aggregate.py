@@ -8,11 +8,12 @@ from decimal import Decimal
 import pytest
 
 from services.membership.domain.errors import InvalidSiret, MemberRefused, RegionClosed, UnknownRegion
-from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.member import Certification, Member
 from services.membership.domain.regions import REGIONS_2015, RegionRegistry
 from services.membership.domain.siret import SiretIndex, parse_siret, siret_is_valid
 from shared.errors import InvalidInput
 from shared.events import command_context
+from shared.personal import PersonalDetails
 
 
 def a_member() -> Member:
@@ -22,7 +23,7 @@ def a_member() -> Member:
         forms=("ACI",),
         region="BRE",
         joined_on=date(2005, 1, 1),
-        contact=Contact("Anne Le Gall", "anne@jardins.fr", "+33 2 98 00 00 00"),
+        contact=PersonalDetails(name="Anne Le Gall", email="anne@jardins.fr", phone="+33 2 98 00 00 00"),
         city="Brest",
     )
 

@@ -14,7 +14,7 @@ from eventsourcing.persistence import Mapper
 from hypothesis import given, settings
 
 from services.assessment.projections.member_directory import directory_row_after
-from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.member import Certification, Member
 from services.membership.published import published
 from services.training.projections.register_copy import enterprise_after
 from shared.contracts.membership import (
@@ -27,6 +27,7 @@ from shared.contracts.membership import (
 )
 from shared.events import UnknownEvent
 from shared.eventstore import event_transcoder
+from shared.personal import PersonalDetails
 from shared.projection import ForeignEvent, Notified, decode_foreign
 from tests.helpers.member_histories import HISTORY, recorded_history
 
@@ -63,11 +64,14 @@ def one_of_each_member_event() -> list[Member.Event]:
         forms=("AI",),
         region="NPC",
         joined_on=date(2010, 1, 1),
-        contact=Contact("Anne Dupont", "anne@exemple.fr", "01 02 03 04 05"),
+        contact=PersonalDetails(name="Anne Dupont", email="anne@exemple.fr", phone="01 02 03 04 05"),
         city="Arras",
     )
     member.change_details(
-        "AI du Val d'Arras", Contact("Paul Martin", "paul@exemple.fr", "0102030406"), "Arras", date(2011, 1, 1)
+        "AI du Val d'Arras",
+        PersonalDetails(name="Paul Martin", email="paul@exemple.fr", phone="0102030406"),
+        "Arras",
+        date(2011, 1, 1),
     )
     member.change_forms(("AI", "ETTI"), date(2012, 1, 1), "ouverture ETTI")
     member.move_to_region("HDF", date(2016, 1, 1), "fusion")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 
-from services.membership.domain.member import Certification, Contact, Member
+from services.membership.domain.member import Certification, Member
 from services.membership.member_state import (
     Timeline,
     certificate_at_risk,
@@ -15,6 +15,7 @@ from services.membership.member_state import (
     latest_losses,
     member_timeline,
 )
+from shared.personal import PersonalDetails
 from tests.helpers.member_histories import HISTORY, recorded_history
 
 
@@ -33,7 +34,7 @@ def test_resignation_recorded_late_counts_from_its_effective_date_but_only_once_
         forms=("AI",),
         region="NPC",
         joined_on=date(2001, 5, 1),
-        contact=Contact("a", "a@b.fr", "0102030405"),
+        contact=PersonalDetails(name="a", email="a@b.fr", phone="0102030405"),
         city="Arras",
     )
     history = recorded(member, datetime(2001, 5, 2, tzinfo=UTC))
@@ -56,7 +57,7 @@ def test_member_not_yet_joined_is_absent_from_the_register_as_of_that_date() -> 
         forms=("EI",),
         region="BRE",
         joined_on=date(2016, 3, 1),
-        contact=Contact("a", "a@b.fr", "0102030405"),
+        contact=PersonalDetails(name="a", email="a@b.fr", phone="0102030405"),
         city="Brest",
     )
     assert fold_as_of(member.collect_events(), as_of=date(2015, 12, 31), known_at=None) is None
@@ -69,7 +70,7 @@ def test_leaving_and_rejoining_keeps_the_whole_tenure_with_its_gap() -> None:
         forms=("ACI",),
         region="BRE",
         joined_on=date(2000, 1, 1),
-        contact=Contact("a", "a@b.fr", "0102030405"),
+        contact=PersonalDetails(name="a", email="a@b.fr", phone="0102030405"),
         city="Rennes",
     )
     member.resign(date(2010, 6, 30), "départ")
@@ -89,7 +90,7 @@ def test_a_later_correction_with_an_earlier_effective_date_applies_in_effective_
         forms=("AI",),
         region="IDF",
         joined_on=date(2000, 1, 1),
-        contact=Contact("a", "a@b.fr", "0102030405"),
+        contact=PersonalDetails(name="a", email="a@b.fr", phone="0102030405"),
         city="Paris",
     )
     member.change_forms(("AI", "ETTI"), date(2014, 1, 1), "ouverture ETTI")
@@ -108,7 +109,7 @@ def a_member(joined_on: date = date(2010, 1, 1)) -> Member:
         forms=("AI",),
         region="NPC",
         joined_on=joined_on,
-        contact=Contact("a", "a@b.fr", "0102030405"),
+        contact=PersonalDetails(name="a", email="a@b.fr", phone="0102030405"),
         city="Arras",
     )
 

@@ -13,9 +13,10 @@ import pytest
 
 from services.membership.application import MembershipApplication
 from services.membership.domain.errors import MemberNotFound, MemberRefused, RegionClosed, SiretAlreadyRegistered
-from services.membership.domain.member import Contact, Member
+from services.membership.domain.member import Member
 from shared.errors import VersionMismatch
 from shared.eventstore import IntegrityError
+from shared.personal import PersonalDetails
 from tests.helpers.in_memory import in_memory
 from tests.helpers.siret import valid_siret
 
@@ -52,7 +53,7 @@ def registered(app: MembershipApplication, n: int, region: str = "NPC", siret: s
         forms=("AI",),
         region=region,
         joined_on=JOINED,
-        contact=Contact(f"Contact {n}", f"contact{n}@ai.fr", "+33 3 20 00 00 00"),
+        contact=PersonalDetails(name=f"Contact {n}", email=f"contact{n}@ai.fr", phone="+33 3 20 00 00 00"),
         city="Lille",
     )
     return UUID(result.id)
@@ -90,7 +91,7 @@ def test_a_rename_under_a_new_code_moves_every_member_in_the_same_save(app: Race
             forms=("EI",),
             region="NPC",
             joined_on=date(2017, 3, 1),
-            contact=Contact("Contact", "contact@ei.fr", "+33 3 20 00 00 01"),
+            contact=PersonalDetails(name="Contact", email="contact@ei.fr", phone="+33 3 20 00 00 01"),
             city="Lille",
         )
     assert "HDF" in str(refused.value) and "01/01/2016" in str(refused.value)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from services.membership.domain.errors import MemberRefused, RegionClosed, UnknownRegion
-from services.membership.domain.member import Contact, Member
+from services.membership.domain.member import Member
 from services.membership.domain.regions import (
     MERGER,
     REGIONS_2015,
@@ -17,6 +17,7 @@ from services.membership.domain.regions import (
     RegionRegistry,
     follow_successions,
 )
+from shared.personal import PersonalDetails
 from tests.helpers.siret import valid_siret
 
 MERGER_DAY = date(2030, 1, 1)
@@ -36,7 +37,7 @@ def npc_renamed_hdf() -> RegionRegistry:
 
 
 def member_in(region: str, joined_on: date) -> Member:
-    contact = Contact(name="Anne Martin", email="anne@exemple.fr", phone="03 20 00 00 00")
+    contact = PersonalDetails(name="Anne Martin", email="anne@exemple.fr", phone="03 20 00 00 00")
     return Member.register(
         name="Chantier",
         siret=valid_siret(1),

@@ -16,14 +16,13 @@ import msgspec
 from msgspec import Meta
 
 from services.membership.domain.fields import (
-    EMAIL_PATTERN,
     FIRST_DUES_YEAR,
     GROUP_ID_MAX_LENGTH,
     LAST_DUES_YEAR,
-    PHONE_PATTERN,
     REASON_MAX_LENGTH,
 )
-from services.membership.domain.member import CertificationScope, Contact, Form, Scheme
+from services.membership.domain.member import CertificationScope, Form, Scheme
+from shared.personal import EMAIL_MAX_LENGTH, EMAIL_PATTERN, PHONE_PATTERN, PersonalDetails
 from shared.values import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, MoneyText, Text
 
 Reason = Annotated[
@@ -66,7 +65,7 @@ Siret = Annotated[
         examples=["73282932000074"],
     ),
 ]
-Email = Annotated[str, Meta(max_length=254, pattern=EMAIL_PATTERN, description="E-mail address")]
+Email = Annotated[str, Meta(max_length=EMAIL_MAX_LENGTH, pattern=EMAIL_PATTERN, description="E-mail address")]
 Phone = Annotated[str, Meta(min_length=6, max_length=30, pattern=PHONE_PATTERN, description="Phone number")]
 Year = Annotated[int, Meta(ge=FIRST_DUES_YEAR, le=LAST_DUES_YEAR, description="The dues year")]
 Forms = Annotated[
@@ -87,8 +86,8 @@ class ContactIn(Strict):
     email: Email
     phone: Phone
 
-    def as_contact(self) -> Contact:
-        return Contact(name=self.name, email=self.email, phone=self.phone)
+    def as_contact(self) -> PersonalDetails:
+        return PersonalDetails(name=self.name, email=self.email, phone=self.phone)
 
 
 ContactField = Annotated[ContactIn, Meta(description="The member's contact person")]

@@ -10,8 +10,9 @@ from uuid import UUID
 
 from services.membership.application import MembershipApplication
 from services.membership.demo.network_2015 import DemoMember, network_2015
-from services.membership.domain.member import Certification, Contact
+from services.membership.domain.member import Certification
 from shared.events import command_context
+from shared.personal import PersonalDetails
 
 if TYPE_CHECKING:
     from shared.platform import Platform
@@ -42,7 +43,7 @@ def _register(app: MembershipApplication, demo: DemoMember) -> None:
         forms=demo.forms,
         region=demo.region,
         joined_on=demo.joined_on,
-        contact=Contact(name=demo.contact_name, email=demo.contact_email, phone=demo.contact_phone),
+        contact=PersonalDetails(name=demo.contact_name, email=demo.contact_email, phone=demo.contact_phone),
         city=demo.city,
     )
     member_id = UUID(result.id)

@@ -50,16 +50,3 @@ def checked_year(year: int) -> int:
             f"le champ « year » doit être une année entre {FIRST_DUES_YEAR} et {LAST_DUES_YEAR}", field="year"
         )
     return year
-
-
-# Patterns shared with the request schemas. `(?!\n)$`: Python's `$` also matches before a final
-# newline, which would let "a@b.fr\n" through.
-_NOT_IN_ADDRESS = r"@\s\x00-\x1f\x7f-\x9f"
-EMAIL_PATTERN = rf"^[^{_NOT_IN_ADDRESS}]+@[^{_NOT_IN_ADDRESS}]+\.[^{_NOT_IN_ADDRESS}]+(?!\n)$"
-PHONE_PATTERN = r"^[+0-9 ().-]{6,30}(?!\n)$"
-
-
-def checked_pattern(value: str, field: str, pattern: str, meaning: str) -> str:
-    if not re.search(pattern, value):
-        raise InvalidInput(f"le champ « {field} » {meaning}", field=field)
-    return value

@@ -18,11 +18,8 @@ from eventsourcing.domain import event
 
 from services.membership.domain.errors import MemberRefused
 from services.membership.domain.fields import (
-    EMAIL_PATTERN,
     GROUP_ID_MAX_LENGTH,
-    PHONE_PATTERN,
     checked_amount,
-    checked_pattern,
     checked_reason,
     checked_text,
     checked_year,
@@ -30,6 +27,7 @@ from services.membership.domain.fields import (
 from services.membership.domain.siret import parse_siret
 from shared.errors import InvalidInput
 from shared.events import AuditedAggregate, event_value
+from shared.personal import EMAIL_MAX_LENGTH, PersonalDetails, is_email, is_phone
 from shared.values import check_text
 
 
@@ -60,14 +58,6 @@ class CertificationScope(StrEnum):
     COLLECTIVE = "collective"
 
 
-@event_value("membership.contact")
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    email: str
-    phone: str
-
-
 @event_value("membership.certification")
 @dataclass(frozen=True)
 class Certification:
@@ -83,16 +73,18 @@ EMAIL_MEANING = "n'est pas une adresse électronique (ex. contact@exemple.fr)"
 PHONE_MEANING = "n'est pas un numéro de téléphone (6 à 30 caractères parmi les chiffres, espaces et + ( ) . -)"
 
 
-def checked_contact(contact: Contact) -> Contact:
-    return Contact(
-        name=checked_text(contact.name, "contact.name"),
-        email=checked_pattern(
-            checked_text(contact.email, "contact.email"), "contact.email", EMAIL_PATTERN, EMAIL_MEANING
-        ),
-        phone=checked_pattern(
-            checked_text(contact.phone, "contact.phone"), "contact.phone", PHONE_PATTERN, PHONE_MEANING
-        ),
-    )
+def checked_contact(contact: PersonalDetails) -> PersonalDetails:
+    """The member's contact person as the register keeps it (blanks trimmed, the e-mail as written),
+    or `InvalidInput` naming the field under `contact.`. The register's own rules around the
+    platform's e-mail and phone rules: its text limits and messages, and a phone it can call."""
+    name = checked_text(contact.name, "contact.name")
+    email = checked_text(contact.email, "contact.email", max_length=EMAIL_MAX_LENGTH)
+    if not is_email(email):
+        raise InvalidInput(f"le champ « contact.email » {EMAIL_MEANING}", field="contact.email")
+    phone = checked_text(contact.phone or "", "contact.phone")
+    if not is_phone(phone):
+        raise InvalidInput(f"le champ « contact.phone » {PHONE_MEANING}", field="contact.phone")
+    return PersonalDetails(name=name, email=email, phone=phone)
 
 
 def checked_forms(forms: tuple[str, ...]) -> tuple[str, ...]:
@@ -148,12 +140,12 @@ class Member(AuditedAggregate):
         forms: tuple[str, ...]
         region: str
         joined_on: date
-        contact: Contact
+        contact: PersonalDetails
         city: str
 
     class DetailsChanged(AuditedAggregate.Event):
         name: str
-        contact: Contact
+        contact: PersonalDetails
         city: str
         effective_on: date
 
@@ -207,7 +199,14 @@ class Member(AuditedAggregate):
 
     @event(Registered)
     def __init__(
-        self, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date, contact: Contact, city: str
+        self,
+        name: str,
+        siret: str,
+        forms: tuple[str, ...],
+        region: str,
+        joined_on: date,
+        contact: PersonalDetails,
+        city: str,
     ) -> None:
         # Replaying a stored event runs this body too, so the checks live in `register`, not here:
         # an event recorded under older rules must still load.
@@ -225,7 +224,15 @@ class Member(AuditedAggregate):
 
     @classmethod
     def register(
-        cls, *, name: str, siret: str, forms: tuple[str, ...], region: str, joined_on: date, contact: Contact, city: str
+        cls,
+        *,
+        name: str,
+        siret: str,
+        forms: tuple[str, ...],
+        region: str,
+        joined_on: date,
+        contact: PersonalDetails,
+        city: str,
     ) -> Member:
         """A new member, its values checked (the SIRET stored in its one canonical spelling)."""
         return cls(
@@ -244,7 +251,7 @@ class Member(AuditedAggregate):
         if self.status != Status.ACTIVE:
             raise MemberRefused(f"impossible {doing} : le membre est {STATUS_WORDS[Status(self.status)]}")
 
-    def change_details(self, name: str, contact: Contact, city: str, effective_on: date) -> None:
+    def change_details(self, name: str, contact: PersonalDetails, city: str, effective_on: date) -> None:
         name, contact, city = checked_text(name, "name"), checked_contact(contact), checked_text(city, "city")
         if (name, contact, city) == (self.name, self.contact, self.city):
             raise MemberRefused("rien à changer : le nom, le contact et la ville sont déjà ceux-là")
@@ -332,7 +339,7 @@ class Member(AuditedAggregate):
     # --- how each event changes the aggregate ---------------------------------------------
 
     @event(DetailsChanged)
-    def _details_changed(self, name: str, contact: Contact, city: str, effective_on: date) -> None:
+    def _details_changed(self, name: str, contact: PersonalDetails, city: str, effective_on: date) -> None:
         self.name, self.contact, self.city = name, contact, city
 
     @event(FormsChanged)

@@ -9,9 +9,9 @@ from uuid import UUID
 
 from playwright.async_api import BrowserContext, Page
 
-from services.membership.domain.member import Contact
 from shared.auth import Principal, Role
 from shared.database import DatabaseAddress
+from shared.personal import PersonalDetails
 from shared.platform import Platform
 from tests.browser.screenshots import PHONE_WIDTH
 from tests.browser.session import Portal, sign_in_with_bearer
@@ -28,7 +28,7 @@ async def given_assessment(platform: Platform, database: DatabaseAddress) -> tup
         forms=("AI",),
         region="NPC",
         joined_on=date(2012, 1, 1),
-        contact=Contact(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Claire Martin", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     ).id
     cap = platform.application("assessment")
