@@ -150,8 +150,11 @@ def serve(
         sockets = [listening_socket(host, port)]
         children, first, started = fork_workers(workers - 1)
         platform = build_platform(services)
-        # The database's connections are shared by the processes: 32 reads at once in all.
+        # The database's connections are shared by the processes: 32 reads at once in all, and
+        # each service's event-store pool one connection kept and four more at busy times (the
+        # library's default, 5 + 10 per service, would take PostgreSQL's 100 with two processes).
         platform.read_pool_size = max(8, -(-platform.read_pool_size // workers))
+        platform.event_store_env = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4"}
     app = create_app(
         platform,
         run_projections=first and not no_projections,

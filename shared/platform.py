@@ -96,6 +96,9 @@ class Platform:
         # The read pool's bound: 32 requests reading at once. Several processes on one database
         # share its connections (`coorace serve --workers` divides it between them).
         self.read_pool_size = READ_POOL_SIZE
+        # Settings of each service's event-store pool (the library's POSTGRES_POOL_SIZE and
+        # POSTGRES_MAX_OVERFLOW), when several processes share the database's connections.
+        self.event_store_env: dict[str, str] = {}
         self.runner: ProjectionRunner | None = None
         self.runner_policy = RunnerPolicy()
         self.outbox: Outbox  # set by start(): the write pool's outbox of e-mail messages
@@ -202,7 +205,7 @@ class Platform:
         """The service's write-side application (built on first use; its schema must exist)."""
         if name not in self.applications:
             service = self.services[name]
-            self.applications[name] = service.application_class(self.database)
+            self.applications[name] = service.application_class(self.database, env=self.event_store_env or None)
         return self.applications[name]
 
     def projection(self, service: str, name: str) -> tuple[ProjectionStore, Projection]:
