@@ -37,7 +37,9 @@ from services.assessment.api.schemas import (
     ReviewRequested,
     ReviewRequestIn,
 )
+from services.assessment.notifications import send_review_request
 from services.assessment.read_models import ReviewRequestView
+from shared.commands import is_replay
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -107,6 +109,8 @@ class ReviewController(Controller):
             ),
             status_code=201,
         )
+        if not is_replay(created):
+            await send_review_request(platform, assessment_id, data.reviewer_id)
         return review_requested(created)
 
     @post(
