@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
-from services.membership.domain.member import Contact  # noqa: E402
 from shared.eventstore import IdempotencyClaim, idempotency_claim  # noqa: E402
+from shared.personal import PersonalDetails  # noqa: E402
 from tests.helpers.postgres_faults import DedicatedServer  # noqa: E402
 from tests.helpers.settings import make_settings  # noqa: E402
 from tests.helpers.siret import valid_siret  # noqa: E402
@@ -55,7 +55,7 @@ def main() -> None:
                         forms=("AI",),
                         region="BRE",
                         joined_on=date(2010, 1, 1),
-                        contact=Contact("Contact", "c@exemple.fr", "+33 1 00 00 00 00"),
+                        contact=PersonalDetails(name="Contact", email="c@exemple.fr", phone="+33 1 00 00 00 00"),
                         city="Rennes",
                     )
                 times.append(time.perf_counter() - started)

@@ -31,11 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from bench.scratch import SERVER, scratch_database  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
-from services.membership.domain.member import Contact, Member  # noqa: E402
+from services.membership.domain.member import Member  # noqa: E402
 from shared.config import load_settings  # noqa: E402
 from shared.database import DatabaseAddress  # noqa: E402
 from shared.events import command_context  # noqa: E402
 from shared.eventstore import IdempotencyClaim, idempotency_claim  # noqa: E402
+from shared.personal import PersonalDetails  # noqa: E402
 from shared.projection import catch_up, rebuild_together  # noqa: E402
 
 BENCH_DB = "coorace_bench"
@@ -94,7 +95,7 @@ def our_register_rate(app: MembershipApplication, n: int, offset: int) -> float:
                 forms=("AI",),
                 region="BRE",
                 joined_on=date(2010, 1, 1),
-                contact=Contact("C", f"c{i}@x.fr", "0102030405"),
+                contact=PersonalDetails(name="C", email=f"c{i}@x.fr", phone="0102030405"),
                 city="Brest",
             )
 
@@ -159,7 +160,7 @@ def seed_events(app: MembershipApplication, target: int) -> int:
                     forms=("AI", "ETTI") if i % 7 == 0 else ("ACI",),
                     region=("BRE", "NPC", "IDF", "PAC", "RAL")[i % 5],
                     joined_on=date(2005, 1, 1),
-                    contact=Contact("C", f"c{i}@x.fr", "0102030405"),
+                    contact=PersonalDetails(name="C", email=f"c{i}@x.fr", phone="0102030405"),
                     city="Ville",
                 )
                 m.join_accord_groupe(date(2012, 1, 1))

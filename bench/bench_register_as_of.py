@@ -34,12 +34,13 @@ from bench.scratch import SERVER, scratch_database  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership import queries  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
-from services.membership.domain.member import Certification, Contact, Member  # noqa: E402
+from services.membership.domain.member import Certification, Member  # noqa: E402
 from shared.app_factory import create_app  # noqa: E402
 from shared.auth import TokenService  # noqa: E402
 from shared.config import load_settings  # noqa: E402
 from shared.database import DatabaseAddress  # noqa: E402
 from shared.events import command_context  # noqa: E402
+from shared.personal import PersonalDetails  # noqa: E402
 from shared.projection import catch_up  # noqa: E402
 from shared.tenancy import ReadScope, scoped_connection  # noqa: E402
 
@@ -70,7 +71,7 @@ def seed(app: MembershipApplication, target: int) -> int:
                     forms=("AI", "ETTI") if i % 7 == 0 else ("ACI",),
                     region=REGIONS[i % len(REGIONS)],
                     joined_on=date(1998 + i % 14, 1 + i % 12, 1),  # before every dated change below
-                    contact=Contact("Contact", f"c{i}@x.fr", "0102030405"),
+                    contact=PersonalDetails(name="Contact", email=f"c{i}@x.fr", phone="0102030405"),
                     city="Ville",
                 )
                 m.join_accord_groupe(date(2012, 1, 1))

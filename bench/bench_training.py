@@ -34,7 +34,6 @@ import httpx  # noqa: E402
 from bench.scratch import bench_settings, scratch_database  # noqa: E402
 from services.bootstrap import build_platform  # noqa: E402
 from services.membership.application import MembershipApplication  # noqa: E402
-from services.membership.domain.member import Contact  # noqa: E402
 from services.training.application import ContentRequest, TrainingApplication  # noqa: E402
 from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion  # noqa: E402
 from services.training.domain.errors import EnvelopeExceeded  # noqa: E402
@@ -51,6 +50,7 @@ from shared.app_factory import create_app  # noqa: E402
 from shared.auth import TokenService  # noqa: E402
 from shared.events import command_context  # noqa: E402
 from shared.eventstore import IntegrityError  # noqa: E402
+from shared.personal import PersonalDetails  # noqa: E402
 from shared.platform import Platform  # noqa: E402
 from shared.projection import catch_up  # noqa: E402
 
@@ -113,7 +113,7 @@ async def scored_applications(platform: Platform, year: int, count: int, envelop
                 forms=("AI",),
                 region=REGIONS[i % 14],
                 joined_on=date(2010, 1, 1),
-                contact=Contact("Contact", "c@ai.fr", "+33 1 00 00 00 00"),
+                contact=PersonalDetails(name="Contact", email="c@ai.fr", phone="+33 1 00 00 00 00"),
                 city="Lille",
             )
             membership.join_accord_groupe(UUID(result.id), effective_on=date(2012, 1, 1))

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, expect
 
-from services.membership.domain.member import Contact
+from shared.personal import PersonalDetails
 from shared.platform import Platform
 from tests.browser.people import Account
 from tests.browser.session import Portal
@@ -42,7 +42,7 @@ async def given_member(writer: Platform, name: str, region: str = "NPC") -> Memb
         forms=("AI",),
         region=region,
         joined_on=date(2012, 1, 1),
-        contact=Contact(name="Accueil", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
+        contact=PersonalDetails(name="Accueil", email="contact@exemple.fr", phone="+33 3 21 00 00 00"),
         city="Lens",
     ).id
     writer.application("assessment").load_referential(DOCUMENT)
