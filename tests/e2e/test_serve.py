@@ -71,12 +71,12 @@ def served(database: DatabaseAddress, tmp_path: Path) -> Iterator[tuple[int, lis
             if not line:
                 break
             lines.append(line.rstrip("\n"))
-            if "COORACE platform on" in line:
+            if "COORACE portal on" in line:
                 # Said only once the port is open: a connection at this very moment succeeds.
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     pass
                 break
-        assert any("COORACE platform on" in line for line in lines), "\n".join(lines)
+        assert any("COORACE portal on" in line for line in lines), "\n".join(lines)
         yield port, lines
     finally:
         process.terminate()
