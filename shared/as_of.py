@@ -85,3 +85,9 @@ def aware(moment: datetime) -> datetime:
         return moment.astimezone(UTC)
     except OverflowError:
         return (datetime.min if moment.year == 1 else datetime.max).replace(tzinfo=UTC)
+
+
+def today_in_paris(now: datetime | None = None) -> date:
+    """The federation's today: the date in Paris (a server on UTC is still on yesterday for the first
+    hour or two of a French day)."""
+    return (now or datetime.now(UTC)).astimezone(PARIS).date()

@@ -12,6 +12,7 @@ from services.assessment import queries
 from services.assessment.access import access_of
 from services.assessment.application import AssessmentApplication
 from services.assessment.domain.sheet import Sheet
+from shared.as_of import today_in_paris
 from shared.auth import Principal, Role
 from shared.tenancy import scoped_connection
 from shared.web.tasks import Task
@@ -41,7 +42,7 @@ def _plural(count: int, word: str) -> str:
 async def cap_tasks(platform: Platform, principal: Principal, today: date | None = None) -> list[Task]:
     if not principal.tenant or not principal.roles & TEAM:
         return []
-    today = today or date.today()
+    today = today or today_in_paris()
     app = platform.application("assessment")
     assert isinstance(app, AssessmentApplication)
     who = await access_of(platform.read_pool, principal)

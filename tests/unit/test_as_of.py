@@ -52,3 +52,16 @@ def test_as_of_refuses_what_is_not_a_date_naming_the_field(value: str, said: str
 def test_as_of_reads_a_date_and_leaves_an_absent_one_absent() -> None:
     assert as_of_date("2016-12-31") == date(2016, 12, 31)
     assert as_of_date(None) is None
+
+
+def test_the_federation_s_today_is_the_date_in_paris() -> None:
+    from datetime import UTC, date, datetime
+
+    from shared.as_of import today_in_paris
+
+    # Winter (UTC+1): half past eleven at night in UTC is already the next day in Paris.
+    assert today_in_paris(datetime(2026, 11, 30, 23, 30, tzinfo=UTC)) == date(2026, 12, 1)
+    assert today_in_paris(datetime(2026, 11, 30, 22, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    # Summer (UTC+2).
+    assert today_in_paris(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)
+    assert today_in_paris(datetime(2026, 7, 1, 22, 0, tzinfo=UTC)) == date(2026, 7, 2)

@@ -31,6 +31,7 @@ from services.assessment.web.results_common import (
     audited,
     principal_of,
 )
+from shared.as_of import today_in_paris
 from shared.commands import run_command
 from shared.errors import DomainError
 from shared.eventstore import CommandResult
@@ -82,7 +83,7 @@ async def plan_template(
             "notice": notice,
             "errors": errors or {},
             "values": values or {},
-            "today": date.today().isoformat(),
+            "today": today_in_paris().isoformat(),
         },
         status_code=status_code,
     )
@@ -137,7 +138,7 @@ def _decision(
         return (lambda app: app.schedule_action(assessment_id, indicator, by=by, owner=owner, due_on=due_on)), errors
     if decision == "realiser":
         done_on = _date(form, "realisee_le", indicator, errors, "Indiquez la date de réalisation")
-        if done_on is not None and done_on > date.today():
+        if done_on is not None and done_on > today_in_paris():
             errors[field_id("realisee_le", indicator)] = "La date de réalisation ne peut pas être dans le futur"
         if errors:
             return None, errors
@@ -195,7 +196,7 @@ async def plan_download(
     await audited(request, platform, who, summary.tenant_id, assessment_id, "plan")
     member = await directory_entry(platform, summary.tenant_id)
     member_name = member.name if member else summary.tenant_id
-    made_on = date.today()
+    made_on = today_in_paris()
     radar = chart(
         chart_id="radar-themes",
         title="Positionnement par thème",

@@ -14,6 +14,7 @@ from litestar.response import Template
 
 from services.membership import queries
 from services.membership.read_models import MemberRecord
+from shared.as_of import today_in_paris
 from shared.auth import Principal, Role
 from shared.platform import Platform
 from shared.tenancy import read_scope
@@ -85,7 +86,7 @@ async def _member(platform: Platform, principal: Principal) -> MemberRecord | No
     if not principal.tenant:
         return None
     scope = await read_scope(platform.write_pool, principal)
-    return await queries.member_record(platform.read_pool, scope, principal.tenant, date.today(), None)
+    return await queries.member_record(platform.read_pool, scope, principal.tenant, today_in_paris(), None)
 
 
 @get("/", guards=[signed_in_as()])
@@ -108,6 +109,6 @@ async def home(request: Request[Any, Any, Any], platform: NamedDependency[Platfo
             "dues": dues_rows(member.dues) if member else [],
             "tasks": tasks,
             "links": list(dict.fromkeys(links)),
-            "today": date.today(),
+            "today": today_in_paris(),
         },
     )
