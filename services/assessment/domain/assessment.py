@@ -86,7 +86,7 @@ class Assessment(AuditedAggregate):
     class ParticipantInvited(Event):
         participant_id: str
         # Events before the directory copied the name the team typed; now None: the name is the
-        # directory's (one place for personal data, see docs/notes/wiring.md).
+        # directory's (one place for personal data, see docs/architecture.md, "People and the portal").
         name: str | None
         kind: str
         sub_themes: tuple[str, ...]
