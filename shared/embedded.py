@@ -149,4 +149,6 @@ def _stop(pgdata: Path) -> None:
     pgserver.pgexec.pgexec(
         "pg_ctl", ("-D", str(pgdata), "-m", "fast", "-w", "stop"), bin_path=server.bin_path, user=server.system_user
     )
-    pgserver.PostgresServer._instances.pop(pgdata, None)
+    # pgserver's handle stays in its per-process cache: its own exit hook removes it (and fails with
+    # a traceback at exit if it is gone), and `join_embedded_server` drops a handle whose server no
+    # longer runs before joining again.
