@@ -101,6 +101,8 @@ def test_a_command_leaves_no_embedded_server_behind(env: dict[str, str], data_di
     assert result.returncode == 0, result.stderr
     assert (data_dir / "pgdata" / "PG_VERSION").exists()  # it did use an embedded server
     assert postgres_pid(data_dir) is None
+    # ... and stopping it printed no traceback on the way out (pgserver's own exit hook).
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
 def test_the_server_runs_while_any_process_uses_it_and_stops_with_the_last(env: dict[str, str], data_dir: Path) -> None:
@@ -117,6 +119,7 @@ def test_the_server_runs_while_any_process_uses_it_and_stops_with_the_last(env: 
     second.send_signal(signal.SIGTERM)
     second.wait(60)
     assert wait_until(lambda: postgres_pid(data_dir) is None, 30), logs(env)
+    assert "Exception ignored" not in logs(env), logs(env)
 
 
 def test_a_killed_process_does_not_keep_the_server_running_for_ever(env: dict[str, str], data_dir: Path) -> None:
