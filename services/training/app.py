@@ -21,6 +21,7 @@ from services.training.events_log import SCHEMA
 from services.training.projections.decision_files import DecisionFileProjection
 from services.training.projections.funding import FundingProjection
 from services.training.projections.register_copy import RegisterCopyProjection
+from services.training.web import create_pages
 from shared.migrations import service_schema_migration
 from shared.service import ServiceDefinition
 
@@ -51,6 +52,7 @@ TRAINING = ServiceDefinition(
     # service's head (`Platform.head`).
     projections=lambda: [FundingProjection(), DecisionFileProjection(), RegisterCopyProjection()],
     router=create_router,
+    pages=create_pages,
     seed_demo=seed_training_demo,
     # Its copy of the register follows the membership log, which must exist first; fund reviewers
     # are checked against the directory (the people application).

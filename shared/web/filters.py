@@ -65,3 +65,8 @@ def install(environment: Environment) -> None:
     environment.filters["datetime_fr"] = french_datetime
     environment.filters["number_fr"] = french_number
     environment.filters["euros"] = euros
+    # Imported here: charts and navigation format numbers with this module's filters.
+    from shared.web.charts import PALETTE, bar_chart_svg, gauge_svg
+    from shared.web.navigation import links_for
+
+    environment.globals.update(bar_chart_svg=bar_chart_svg, gauge_svg=gauge_svg, palette=PALETTE, navigation=links_for)

@@ -19,6 +19,7 @@ from shared.auth import Principal, Role
 from shared.platform import Platform
 from shared.tenancy import read_scope
 from shared.web.auth import signed_in_as
+from shared.web.navigation import links_for
 from shared.web.tasks import Task
 
 FORMS = {
@@ -30,12 +31,6 @@ FORMS = {
 }
 SCHEMES = {"CEDRE": "CEDRE", "CEDRE_ISO_9001": "CEDRE et ISO 9001"}
 STATUSES = {"active": "adhérente", "resigned": "démissionnaire", "excluded": "exclue"}
-# What someone without a member of their own can open, by role (their own screens come later).
-ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.NATIONAL_STAFF: [("/equipe", "L'équipe et les invitations"), ("/courriels", "Courriels envoyés")],
-    Role.REGIONAL_DELEGATE: [("/cap", "le Cap : les relectures demandées")],
-    Role.TRAINER: [("/cap", "le Cap : les relectures demandées")],
-}
 ROLE_NAMES = {
     Role.MEMBER_ADMIN: "administrateur de l'entreprise",
     Role.MEMBER_CONTRIBUTOR: "contributeur",
@@ -94,7 +89,8 @@ async def home(request: Request[Any, Any, Any], platform: NamedDependency[Platfo
     principal: Principal = request.scope["user"]
     member = await _member(platform, principal)
     tasks = await _tasks(platform, principal)
-    links = [link for role in principal.roles for link in ROLE_LINKS.get(role, [])]
+    # Someone without a member of their own: the links of their role, past the home page itself.
+    links = [] if principal.tenant else links_for(principal)[1:]
     return Template(
         template_name="membership/home.html",
         context={
@@ -108,7 +104,7 @@ async def home(request: Request[Any, Any, Any], platform: NamedDependency[Platfo
             "member_status": STATUSES.get(member.status, member.status) if member else None,
             "dues": dues_rows(member.dues) if member else [],
             "tasks": tasks,
-            "links": list(dict.fromkeys(links)),
+            "links": links,
             "today": today_in_paris(),
         },
     )

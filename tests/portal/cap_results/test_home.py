@@ -108,7 +108,7 @@ async def test_someone_without_a_member_gets_a_short_home_with_the_links_of_thei
     assert "équipe nationale" in page and 'href="/equipe"' in page
     delegate = api.token("regional_delegate", region="NPC", subject="delegue-npc")
     page = html.unescape((await api.client.get("/", headers=delegate)).text)
-    assert "délégué régional" in page and 'href="/cap"' in page
+    assert "délégué régional" in page and 'href="/region"' in page and 'href="/relectures"' in page
 
 
 async def test_the_admins_tasks_list_the_reviewers_proposals_to_decide(api: Api) -> None:
