@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, IndicatorInPath
 from services.assessment.web.answering_forms import (
-    GENERAL,
     INCOMPLETE,
     STALE,
     TEAM,
@@ -20,7 +19,6 @@ from services.assessment.web.answering_forms import (
     form_of,
     notice_of,
     page,
-    refusal,
     text,
     version_of,
 )
@@ -28,6 +26,7 @@ from services.assessment.web.answering_sheet import LEVELS, MAX_COMMENT, PRACTIC
 from services.assessment.web.answering_view import CapView, cap_view, up_to_date
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
+from shared.web.forms import GENERAL, refusal
 
 
 def _page(

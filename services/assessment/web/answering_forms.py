@@ -18,7 +18,7 @@ from services.assessment.api.common import cap, wait
 from services.assessment.application import AssessmentApplication
 from shared.auth import Role
 from shared.commands import run_command
-from shared.errors import DomainError, NotCaughtUp
+from shared.errors import NotCaughtUp
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.web.auth import signed_in_as
@@ -28,7 +28,6 @@ log = structlog.get_logger(__name__)
 
 TEAM: Guard = signed_in_as(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 ADMIN: Guard = signed_in_as(Role.MEMBER_ADMIN)
-GENERAL = "formulaire"  # the error key of a refusal that names no field
 VERSION = "version"  # the hidden field: the assessment's version the page was rendered from
 STALE = "Quelqu'un a modifié cette auto-évaluation pendant que vous la lisiez : voici la version à jour."
 INCOMPLETE = "Le formulaire ne dit pas de quelle version de l'auto-évaluation il part : rechargez la page."
@@ -92,21 +91,6 @@ def version_of(form: FormMultiDict) -> int | None:
     of ours: refused with 400 rather than applied to whatever the state is now)."""
     raw = text(form, VERSION)
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
-def refusal(error: DomainError, fields: dict[str, str] | None = None) -> dict[str, str]:
-    """A refusal's message beside the form field it names (`fields`: the API's field → the form's)."""
-    named = error.details.get("field")
-    key = (fields or {}).get(str(named), GENERAL) if named else GENERAL
-    message = error.message
-    if key != GENERAL:
-        # The API's messages start with the field's name; beside the field it goes without saying.
-        message = message.removeprefix(f"{named} : ").removeprefix(f"le champ « {named} » : ")
-    return {key: _sentence(message)}
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:] + ("" if message.endswith((".", "!", "?")) else ".")
 
 
 def page(name: str, status: int = 200, **context: Any) -> Template:

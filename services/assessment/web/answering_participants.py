@@ -13,20 +13,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, ParticipantInPath, directory
-from services.assessment.web.answering_forms import (
-    ADMIN,
-    TEAM,
-    command,
-    done,
-    form_of,
-    notice_of,
-    page,
-    refusal,
-    text,
-)
+from services.assessment.web.answering_forms import ADMIN, TEAM, command, done, form_of, notice_of, page, text
 from services.assessment.web.answering_view import KINDS, CapView, cap_view
 from shared.errors import DomainError
 from shared.platform import Platform
+from shared.web.forms import refusal
 
 MAX_ID = 200
 INVITE_FIELDS = {"participant_id": "personne", "kind": "statut"}

@@ -14,7 +14,6 @@ from services.assessment.api.common import AssessmentInPath, ProposalInPath, dir
 from services.assessment.notifications import send_review_request
 from services.assessment.web.answering_forms import (
     ADMIN,
-    GENERAL,
     INCOMPLETE,
     STALE,
     TEAM,
@@ -23,7 +22,6 @@ from services.assessment.web.answering_forms import (
     form_of,
     notice_of,
     page,
-    refusal,
     text,
     version_of,
 )
@@ -31,6 +29,7 @@ from services.assessment.web.answering_people import peer_reviewers, region_revi
 from services.assessment.web.answering_view import REVIEWER_ROLES, STAGES, CapView, cap_view, up_to_date
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
+from shared.web.forms import GENERAL, refusal
 
 MAX_ID = 200
 MAX_REASON = 2000

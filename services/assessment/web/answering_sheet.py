@@ -27,23 +27,13 @@ from services.assessment.api.schemas import SUB_THEME_PATTERN
 from services.assessment.application import AssessmentApplication
 from services.assessment.application.answers import AnswerChangedMeanwhile, IndicatorAnswer
 from services.assessment.domain.sheet import Answer
-from services.assessment.web.answering_forms import (
-    GENERAL,
-    STALE,
-    TEAM,
-    command,
-    done,
-    form_of,
-    notice_of,
-    page,
-    refusal,
-    text,
-)
+from services.assessment.web.answering_forms import STALE, TEAM, command, done, form_of, notice_of, page, text
 from services.assessment.web.answering_view import CapView, cap_view, up_to_date
 from shared.auth import Principal
 from shared.errors import DomainError
 from shared.eventstore import CommandResult
 from shared.platform import Platform
+from shared.web.forms import GENERAL, refusal
 
 SubThemeInPath = Annotated[str, PathParameter(pattern=SUB_THEME_PATTERN, description="a sub-theme's code, e.g. 2.1")]
 MAX_COMMENT = 4000

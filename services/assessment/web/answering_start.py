@@ -10,12 +10,13 @@ from litestar.response import Redirect, Template
 
 from services.assessment import queries
 from services.assessment.api.common import access, active_member
-from services.assessment.web.answering_forms import ADMIN, TEAM, command, done, notice_of, page, refusal
+from services.assessment.web.answering_forms import ADMIN, TEAM, command, done, notice_of, page
 from services.assessment.web.answering_view import STAGES
 from shared.auth import Principal, Role
 from shared.errors import DomainError
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
+from shared.web.forms import refusal
 
 
 async def _list_page(

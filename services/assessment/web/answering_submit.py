@@ -12,7 +12,6 @@ from litestar.response import Redirect, Template
 from services.assessment.api.common import AssessmentInPath
 from services.assessment.web.answering_forms import (
     ADMIN,
-    GENERAL,
     INCOMPLETE,
     STALE,
     TEAM,
@@ -21,12 +20,12 @@ from services.assessment.web.answering_forms import (
     form_of,
     notice_of,
     page,
-    refusal,
     version_of,
 )
 from services.assessment.web.answering_view import CapView, cap_view, up_to_date
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
+from shared.web.forms import GENERAL, refusal
 
 
 def _page(

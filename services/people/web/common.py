@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import asyncpg
 from anyio import to_thread
 from litestar import Request
-from litestar.response import Redirect
 
 from services.people.application import PeopleApplication
 from shared.auth import Principal
@@ -20,12 +19,6 @@ from shared.web.session import sessions_of
 
 T = TypeVar("T")
 AnyRequest = Request[Any, Any, Any]
-
-
-async def form_fields(request: AnyRequest) -> dict[str, str]:
-    """The posted form's fields, as text (a field sent twice: its last value), line endings normalised."""
-    form = await request.form()
-    return {key: str(value).replace("\r\n", "\n").strip() for key, value in form.items() if key != "_csrf_token"}
 
 
 def platform_of(request: AnyRequest) -> Platform:
@@ -81,7 +74,3 @@ def local_path(target: str | None) -> str:
     if parts.scheme or parts.netloc:
         return "/"
     return target
-
-
-def see_other(path: str) -> Redirect:
-    return Redirect(path, status_code=303)

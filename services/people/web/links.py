@@ -15,14 +15,13 @@ from services.people.domain.person import Status
 from services.people.web.common import (
     AnyRequest,
     as_person,
-    form_fields,
     now,
     people,
     platform_of,
-    see_other,
     write_pool,
 )
 from shared.errors import DomainError
+from shared.web.forms import form_fields, see_other
 from shared.web.session import session_cookie, sessions_of
 
 INVALID = (

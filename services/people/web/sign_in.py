@@ -17,16 +17,15 @@ from services.people.invitations import send_reset
 from services.people.oidc import oidc_of
 from services.people.web.common import (
     AnyRequest,
-    form_fields,
     local_path,
     now,
     people,
     platform_of,
-    see_other,
     write_pool,
 )
 from shared.personal import normalise_email
 from shared.web.filters import french_datetime
+from shared.web.forms import form_fields, see_other
 from shared.web.session import COOKIE, expired_session_cookie, session_cookie, sessions_of
 
 log = structlog.get_logger("coorace.people")

@@ -20,12 +20,13 @@ from services.people.domain.person import STATUS_WORDS, Status
 from services.people.domain.roles import ROLE_WORDS
 from services.people.invitations import send_invitation
 from services.people.read_models import PersonEntry
-from services.people.web.common import AnyRequest, as_person, form_fields, now, people, platform_of, see_other
+from services.people.web.common import AnyRequest, as_person, now, people, platform_of
 from shared.auth import MEMBER_ROLES, Principal, Role
 from shared.errors import DomainError
 from shared.personal import PersonalDetails
 from shared.tenancy import read_scope, scoped_connection
 from shared.web.auth import signed_in_as
+from shared.web.forms import form_fields, see_other
 from shared.web.session import sessions_of
 
 MANAGERS = signed_in_as(Role.NATIONAL_STAFF, Role.MEMBER_ADMIN)
