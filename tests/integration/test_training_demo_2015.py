@@ -114,3 +114,22 @@ async def test_every_training_read_model_rebuilt_from_the_log_equals_the_live_on
         report = await rebuild(seeded.write_pool, store, projection, verify_only=True)
         assert report.differences == [], (projection.name, report.differences)
         assert report.events > 0
+
+
+async def test_the_demo_also_has_a_call_open_today_with_an_application_for_the_demo_fund_reviewer(
+    seeded: Platform,
+) -> None:
+    from services.training.demo.open_call import LABEL
+    from shared.as_of import today_in_paris
+
+    today = today_in_paris()
+    call = training_app(seeded).call(Call.create_id(today.year, LABEL))
+    assert call.terms.opens_on < today < call.terms.closes_on
+    people = seeded.application("people")
+    reviewer = people.person_with_email("fonds@demo.coorace.fr")  # type: ignore[attr-defined]
+    assert reviewer is not None
+    assert seeded.write_pool is not None
+    assigned = await seeded.write_pool.fetch(
+        "SELECT reviewer_id, scored FROM training.reviewer_assignments WHERE call_id = $1", str(call.id)
+    )
+    assert [(row["reviewer_id"], row["scored"]) for row in assigned] == [(str(reviewer), False)]

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from shared.platform import Platform
     from shared.service import Progress
 
-AUDITOR = "auditrice-demo"
+# The demo auditor account (the people seed's): her grant names her person id, as the portal's grants do.
+AUDITOR = ("auditrice@demo.coorace.fr", "Hélène Dubois")
 STAGES = ("validated",) * 8 + ("reviewed", "under_review", "submitted", "in_progress", "stalled")
 PARTICIPANTS = (  # (key, role in the directory, kind, sub-themes)
     ("direction", Role.MEMBER_ADMIN, "staff", ()),
@@ -101,7 +102,8 @@ def seed_assessment_demo(platform: Platform, progress: Progress) -> None:
                 stage, twice=done == 1, peer=peer if done in (3, 10) else None
             )
         progress(f"assessment: le Cap in {region} ({form})", done, len(stories))
-    _grant_auditor(app, chosen[0], now)
+    auditor = demo_person(platform, email=AUDITOR[0], name=AUDITOR[1], role=Role.AUDITOR)
+    _grant_auditor(app, auditor, chosen[0], now)
 
 
 async def _directory(platform: Platform) -> list[DemoMember]:
@@ -151,14 +153,14 @@ def _team(platform: Platform, member: DemoMember, *, first: bool) -> dict[str, s
     return team
 
 
-def _grant_auditor(app: AssessmentApplication, member: DemoMember, now: datetime) -> None:
+def _grant_auditor(app: AssessmentApplication, auditor: str, member: DemoMember, now: datetime) -> None:
     if any(True for _ in app.recorder.select_notifications(start=1, limit=1, topics=[get_topic(AccessGrant.Granted)])):
         return
     with command_context(
         actor_id="staff-demo", actor_role="national_staff", tenant_id=None, correlation_id="demo-seed-audit"
     ):
         app.grant_access(
-            auditor_id=AUDITOR,
+            auditor_id=auditor,
             tenant_id=member.member_id,
             assessment_id=None,
             valid_from=now - timedelta(days=1),

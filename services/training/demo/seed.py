@@ -21,10 +21,12 @@ from uuid import UUID
 import asyncpg
 
 from services.people.demo.people_for import demo_person
+from services.people.demo.seed import demo_member
 from services.training.application import ContentRequest, TrainingApplication
 from services.training.application.people import PersonDirectory
 from services.training.demo import call_2015 as plan
 from services.training.demo.call_2015 import DemoApplication
+from services.training.demo.open_call import seed_open_call
 from services.training.domain.call import Call, CallTerms, EligibilityCriteria, ScoringCriterion
 from services.training.domain.values import CriterionScore, EnterpriseFacts, Training, TrainingActual
 from shared.auth import Role
@@ -46,7 +48,14 @@ def seed_training_demo(platform: Platform, progress: Progress) -> None:
     asyncio.run(_catch_up_register_copy(platform))
     if app.has_call(plan.YEAR):
         progress("training: the 2015 call (already seeded)", 1, 1)
-        return
+    else:
+        _replay_2015(platform, app, progress)
+    member = asyncio.run(demo_member(platform))
+    seed_open_call(platform, app, cast_directory(platform.application("people")), member.member_id if member else "")
+    progress("training: this year's open call", 1, 1)
+
+
+def _replay_2015(platform: Platform, app: TrainingApplication, progress: Progress) -> None:
     applications = plan.call_2015()
     cast = Cast.drawn_from(app.register.everyone(), applications)
     # The fund reviewers are people of the directory (the people service seeds first), checked by
