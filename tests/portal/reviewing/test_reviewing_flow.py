@@ -48,7 +48,7 @@ async def test_a_delegate_reads_comments_proposes_and_completes_and_the_member_s
     redirected_to(await submit(api, sheet, sheet, delegate, proposal))
     after = await page(api, sheet, delegate)
     assert "« CR du CA lus »" in after
-    assert "« Le projet est affiché » — niveau 3." in after and "proposé : vu en visite" in after
+    assert "« Le projet est affiché » — proposition du niveau « 3." in after and "» : vu en visite" in after
     assert "en attente de la décision de l'équipe" in after
 
     summary = await page(api, home, delegate)

@@ -90,8 +90,12 @@ async def test_a_stale_confirmation_is_refused_and_shows_the_fresh_proposals(api
     assert "terminée le" in await page(api, review.address, review.delegate)
 
 
-async def test_a_bad_filter_or_page_number_is_a_400_page(api: Api) -> None:
+async def test_a_bad_filter_or_page_number_is_a_400_page_and_an_unknown_sub_theme_a_404(api: Api) -> None:
     review = await given_review(api)
+    unknown = await api.client.get(f"{review.address}/9.9", headers=review.delegate)
+    assert unknown.status_code == 404 and "Page introuvable" in shown(unknown)
+    second = await page(api, "/relectures?page=2", review.delegate)
+    assert 'rel="prev"' in second and 'rel="next"' not in second
     for query in ("etat=toutes-les-autres", "page=0", "page=abc"):
         answer = await api.client.get(f"/relectures?{query}", headers=review.delegate)
         assert answer.status_code == 400 and answer.headers["content-type"].startswith("text/html")
