@@ -10,6 +10,7 @@ region's delegate, the region's delegate not named, a member, a peer of another 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -93,10 +94,15 @@ class ReviewView:
         """The forms are shown: the reviewer's own review, not completed, on an assessment still open."""
         return self.named and self.review.status == "requested" and self.assessment_open
 
+    @cached_property
+    def _notes(self) -> dict[str, list[ReviewNote]]:
+        return {
+            code: [n for n in view.reviews if n.request_id == self.request_id] for code, view in self.answers.items()
+        }
+
     def notes(self, code: str) -> list[ReviewNote]:
         """This review's comments and proposals on one indicator, oldest first."""
-        view = self.answers.get(code)
-        return [n for n in view.reviews if n.request_id == self.request_id] if view else []
+        return self._notes.get(code, [])
 
     def proposals(self) -> list[tuple[str, ReviewNote]]:
         """This review's proposals of another level: (indicator, note), in the referential's order."""
@@ -140,7 +146,7 @@ class ReviewView:
         return Progress(code, title, commented, proposed, len(codes))
 
     def commented(self) -> int:
-        return sum(1 for code in self.referential.indicators if self.notes(code))
+        return sum(1 for notes in self._notes.values() if notes)
 
     def texts(self, codes: tuple[str, ...]) -> list[IndicatorText]:
         every = indicator_texts(self.referential)
