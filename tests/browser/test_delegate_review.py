@@ -19,7 +19,7 @@ from shared.auth import Principal, Role
 from shared.platform import Platform
 from tests.browser.journey import given_member, request_review
 from tests.browser.people import Account, given_account
-from tests.browser.screenshots import Screenshots
+from tests.browser.screenshots import PHONE_WIDTH, Screenshots
 from tests.browser.session import Portal, Traffic, sign_in_as
 from tests.helpers.assessment_api import CODES, caught_up
 
@@ -120,6 +120,10 @@ async def test_a_delegate_reviews_and_the_member_sees_the_proposal_and_another_r
     await screenshots.take(desk, "22-relecture-terminee")
     await desk.goto(f"{review}/1.1")
     assert await desk.get_by_role("button", name="Enregistrer le commentaire sur 1.1.1").count() == 0
+    await desk.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    for address in ("/relectures", review, f"{review}/1.1", f"{review}/terminer"):
+        await desk.goto(address)
+        assert await desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), address
 
     # The member's admin sees the proposal, to decide on it.
     await page.goto(f"/cap/{aid}/relecture")
