@@ -5,9 +5,11 @@ member's team sees the proposal on its own review page."""
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
 from tests.helpers.api import Api
-from tests.helpers.assessment_api import CODES
+from tests.helpers.assessment_api import CODES, cap_app, principal, read
+from tests.helpers.people import given_person, in_directory
 from tests.portal.cap_answering.pages import page, redirected_to, shown, submit
 from tests.portal.reviewing.scenario import given_review, version_of
 
@@ -88,3 +90,33 @@ async def test_national_staff_read_every_review_without_a_form(api: Api) -> None
     )
     assert refused.status_code == 403 and "seul le relecteur" in shown(refused)
     assert await version_of(api, review) == before
+
+
+async def test_a_trainer_reviews_too_and_a_validated_assessment_is_read_only(api: Api) -> None:
+    review = await given_review(api)
+    trainer_id = given_person(api, "trainer", region="NPC", name="Nadia Benali")
+    await in_directory(api)
+    app = cap_app(api)
+    asked = app.request_review(
+        UUID(review.assessment_id),
+        by=principal(review.tenant),
+        kind="third_party",
+        reviewer_id=trainer_id,
+        directory=api.client.app.state.platform.application("people"),
+    )
+    await read(api, f"/assessments/{review.assessment_id}", review.boss, wait_for=asked.notification_id)
+    trainer = api.token("trainer", region="NPC", subject=trainer_id)
+    address = f"/relectures/{review.assessment_id}/r{asked.version}"
+    listing = await page(api, "/relectures", trainer)
+    assert f'href="{address}"' in listing and f'href="{review.address}"' not in listing
+    sheet = f"{address}/2.2"
+    redirected_to(
+        await submit(api, sheet, sheet, trainer, {"indicateur": "2.2.1", "commentaire-2-2-1": "Ancrage fort"})
+    )
+    for reviewer, done in ((trainer, address), (review.delegate, review.address)):
+        redirected_to(await submit(api, f"{done}/terminer", f"{done}/terminer", reviewer))
+    validated = app.validate(UUID(review.assessment_id), by=principal(review.tenant))
+    await read(api, f"/assessments/{review.assessment_id}", review.boss, wait_for=validated.notification_id)
+    after = await page(api, sheet, trainer)
+    assert "« Ancrage fort »" in after and 'name="indicateur"' not in after
+    assert "validée" in await page(api, address, trainer)
