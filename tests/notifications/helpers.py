@@ -3,11 +3,15 @@ triggers and the outbox projection caught up as a runner would, and what they wr
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 from uuid import UUID
 
+import asyncpg
+
 from shared.auth import Principal, Role
+from shared.database import DatabaseAddress
 from shared.events import command_context
 from shared.personal import PersonalDetails
 from shared.platform import Platform
@@ -70,7 +74,8 @@ async def replay(platform: Platform, service: str, name: str) -> None:
 async def outbox(platform: Platform, kind: str | None = None) -> list[Any]:
     assert platform.write_pool is not None
     return await platform.write_pool.fetch(
-        "SELECT id, recipient, subject, body, kind FROM platform.outbox WHERE $1::text IS NULL OR kind = $1 ORDER BY id",
+        "SELECT id, recipient, subject, body, kind FROM platform.outbox "
+        "WHERE $1::text IS NULL OR kind = $1 ORDER BY id",
         kind,
     )
 
@@ -82,3 +87,35 @@ async def sent_events(platform: Platform) -> list[Any]:
         "SELECT originator_id, originator_version FROM people.people_events "
         "WHERE topic LIKE '%Notification.Sent' ORDER BY notification_id"
     )
+
+
+async def mails_once_delivered(database: DatabaseAddress, kind: str) -> list[Any]:
+    """The outbox's messages of that kind once the background runner has brought every trigger and
+    the outbox projection up to their logs' heads (read on a connection of the test's own: the app's
+    pools live in the test client's event loop)."""
+    conn = await asyncpg.connect(database.url())
+    try:
+        for _ in range(400):
+            behind = await conn.fetchval(_BEHIND)
+            if not behind:
+                return await conn.fetch(
+                    "SELECT recipient, subject, body FROM platform.outbox WHERE kind = $1 ORDER BY id", kind
+                )
+            await asyncio.sleep(0.025)
+        raise AssertionError("the notification projections did not catch up")
+    finally:
+        await conn.close()
+
+
+_BEHIND = """
+    SELECT count(*) FROM (
+        SELECT g.position < (SELECT coalesce(max(notification_id), 0) FROM assessment.assessment_events) AS late
+        FROM assessment.projection_generations g WHERE g.projection = 'notifying' AND g.status = 'live'
+        UNION ALL
+        SELECT g.position < (SELECT coalesce(max(notification_id), 0) FROM training.training_events)
+        FROM training.projection_generations g WHERE g.projection = 'notifying' AND g.status = 'live'
+        UNION ALL
+        SELECT g.position < (SELECT coalesce(max(notification_id), 0) FROM people.people_events)
+        FROM people.projection_generations g WHERE g.projection = 'notification_outbox' AND g.status = 'live'
+    ) p WHERE late
+"""
