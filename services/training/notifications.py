@@ -48,7 +48,7 @@ async def decision_approved(
             kind="decision_approved",
             key=cause_of(event),
             recipient_id=admin,
-            subject=f"Fonds Mutualisés Solidaires : décision sur votre candidature à « {title} »",
+            subject=f"Décision sur votre candidature à « {title} »",
             text=text,
             link=f"{platform.settings.public_url}/fms/candidatures/{event.originator_id}",
             tenant_id=lead.member_id,

@@ -56,5 +56,5 @@ async def test_a_decision_sent_back_mails_no_one_and_the_approved_one_mails_the_
     body = mails[0]["body"]
     assert "Votre candidature à l'appel « Appel 2015 » est retenue" in body and "2\u202f500,00\xa0€" in body
     assert f"/fms/candidatures/{application}" in body
-    assert mails[0]["subject"] == "Fonds Mutualisés Solidaires : décision sur votre candidature à « Appel 2015 »"
+    assert mails[0]["subject"] == "Décision sur votre candidature à « Appel 2015 »"
     assert len(await sent_events(platform)) == len(admins)
