@@ -3,6 +3,11 @@ once, however often the trigger and the outbox projection run or are replayed.""
 
 from __future__ import annotations
 
+import asyncio
+
+from services.bootstrap import build_platform
+from shared.config import Settings
+from shared.database import DatabaseAddress
 from shared.platform import Platform
 from tests.notifications.cap import granted, member, referential, review_asked, submitted, validated_with_plan
 from tests.notifications.helpers import deliver, outbox, person, replay, sent_events
@@ -77,3 +82,30 @@ async def test_a_grant_naming_a_free_text_subject_has_no_recipient_and_stops_not
     mails = await outbox(platform)
     assert [m["kind"] for m in mails] == ["audit_grant"]  # the second grant went on
     assert mails[0]["recipient"].endswith("-auditor@exemple.fr")
+
+
+async def test_a_running_platform_sends_each_once_across_restarts(
+    platform: Platform, database: DatabaseAddress, settings: Settings
+) -> None:
+    referential(platform)
+    tenant = member(platform, "AI Le Relais")
+    delegate, auditor = person(platform, "regional_delegate", region="NPC"), person(platform, "auditor")
+    review_asked(platform, tenant, submitted(platform, tenant), kind="third_party", reviewer_id=delegate)
+    granted(platform, auditor, tenant)
+
+    counts = []
+    for _ in range(2):  # the runner in a serving process, stopped, started again
+        running = build_platform(settings=settings, database=database)
+        await running.start(run_projections=True)
+        try:
+            for _ in range(200):
+                if len(await outbox(platform)) >= 2:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)  # time for a second copy to show up, were there one
+        finally:
+            await running.stop()
+        counts.append(sorted(m["kind"] for m in await outbox(platform)))
+
+    assert counts == [["audit_grant", "review_request"]] * 2
+    assert len(await sent_events(platform)) == 2
