@@ -33,6 +33,7 @@ from shared.projection import (
     ProjectionStore,
     RebuildAlreadyRunning,
     catch_up,
+    ensure_live_generation,
     rebuild_together,
 )
 from shared.projection import retry as retry_parked
@@ -554,6 +555,45 @@ def projections_run(service: str | None) -> None:
         asyncio.run(run())
     except KeyboardInterrupt:
         pass
+
+
+@main.group()
+def notifications() -> None:
+    """E-mail notifications (sent once each; see services/assessment/notifications.py)."""
+
+
+@notifications.command("digest")
+@click.option(
+    "--on", "on", default=None, help="the Paris day (YYYY-MM-DD) whose overdue plan actions to send; today by default"
+)
+def notifications_digest(on: str | None) -> None:
+    """Send today's digests of overdue plan actions (once per member and day, whoever runs it), and
+    queue them in the outbox. For deployments that prefer cron to the serving process's daily loop."""
+    from datetime import date
+
+    from services.assessment.notifications import send_digests
+
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError as error:
+        raise click.BadParameter(f"a date YYYY-MM-DD is expected, not {on!r}", param_hint="--on") from error
+
+    async def run() -> int:
+        platform = build_platform(["assessment"])
+        await platform.start()
+        try:
+            sent = await send_digests(platform, day)
+            # The outbox projection queues them now (its lock keeps a running runner apart).
+            store, outbox = platform.projection("people", "notification_outbox")
+            assert platform.write_pool is not None
+            async with platform.write_pool.acquire() as conn:
+                generation = await ensure_live_generation(conn, store, outbox)
+                await catch_up(conn, store, outbox, generation)
+        finally:
+            await platform.stop()
+        return sent
+
+    click.echo(f"{asyncio.run(run())} digest(s) sent")
 
 
 @main.group()

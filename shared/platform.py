@@ -36,7 +36,7 @@ from shared.projection import (
     service_status,
 )
 from shared.projection.log import EventLog
-from shared.service import ServiceDefinition
+from shared.service import Background, ServiceDefinition
 from shared.tenancy import ReaderConnection
 
 log = structlog.get_logger(__name__)
@@ -105,6 +105,7 @@ class Platform:
         self.retention: IdempotencyRetention | None = None
         self.mail_delivery: MailDelivery | None = None
         self.mail_policy = DeliveryPolicy()
+        self.background: list[Background] = []
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -144,6 +145,8 @@ class Platform:
             self.application(service.name)
             store = ProjectionStore(service.schema)
             self.projections[service.name] = [(store, p) for p in service.projections()]
+            for _, projection in self.projections[service.name]:
+                projection.attach(self)
         async with self.write_pool.acquire() as conn:
             # Every read model exists (an empty first generation at worst) before anyone queries it,
             # and what a rebuild killed half-way left behind is dropped.
@@ -155,6 +158,10 @@ class Platform:
             await self.start_projection_runner()
             self.retention = IdempotencyRetention(self._pool(), [s.schema for s in self.services.values()])
             self.retention.start()
+            # What services run beside their projections (le Cap's daily digest of overdue actions).
+            self.background = [service.background(self) for service in self.services.values() if service.background]
+            for loop in self.background:
+                loop.start()
             # Without SMTP settings nothing is delivered: messages wait in the outbox (the embedded default).
             if self.settings.smtp is not None:
                 self.mail_delivery = MailDelivery(
@@ -174,6 +181,9 @@ class Platform:
         await self.runner.start()
 
     async def stop(self) -> None:
+        for loop in self.background:
+            await loop.stop()
+        self.background = []
         if self.mail_delivery is not None:
             await self.mail_delivery.stop()
             self.mail_delivery = None

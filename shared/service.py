@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from litestar import Router
 
@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from shared.platform import Platform
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+class Background(Protocol):
+    """A loop a service runs beside its projections, in the process that runs them."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -34,3 +42,5 @@ class ServiceDefinition:
     seed_demo: Callable[[Platform, Progress], None] | None = None
     # Other services whose applications this one needs (a projection following their log, say).
     depends_on: tuple[str, ...] = ()
+    # Loops started with the projection runner (`Platform.start(run_projections=True)`).
+    background: Callable[[Platform], Background] | None = None

@@ -9,6 +9,7 @@ from services.assessment.events_log import SCHEMA
 from services.assessment.projections.assessments import AssessmentsProjection
 from services.assessment.projections.audit_access import AuditAccessProjection
 from services.assessment.projections.member_directory import MemberDirectoryProjection
+from services.assessment.projections.notifying import CapNotifyingProjection
 from services.assessment.tasks import cap_tasks
 from services.assessment.web import create_pages
 from shared.migrations import service_schema_migration
@@ -33,17 +34,30 @@ def _seed(platform, progress):  # noqa: ANN001, ANN202 - see services.assessment
     seed_assessment_demo(platform, progress)
 
 
+def _digest_loop(platform):  # noqa: ANN001, ANN202 - see services.assessment.notifications
+    from services.assessment.notifications import DigestLoop
+
+    return DigestLoop(platform)
+
+
 ASSESSMENT = ServiceDefinition(
     name="assessment",
     schema=SCHEMA,
     application_class=AssessmentApplication,
     migrations=(service_schema_migration(SCHEMA),),
     # Own log first: the platform reads a service's head from its first projection.
-    projections=lambda: [AssessmentsProjection(), AuditAccessProjection(), MemberDirectoryProjection()],
+    projections=lambda: [
+        AssessmentsProjection(),
+        AuditAccessProjection(),
+        MemberDirectoryProjection(),
+        CapNotifyingProjection(),
+    ],
     router=create_router,
     pages=create_pages,
     tasks=cap_tasks,
     seed_demo=_seed,
     # Commands check the people they name against the directory (the people application).
     depends_on=("membership", "people"),
+    # The daily digest of overdue plan actions, beside le Cap's projections.
+    background=_digest_loop,
 )

@@ -9,6 +9,7 @@ from services.people.application import PeopleApplication
 from services.people.demo.seed import seed_people_demo
 from services.people.events_log import SCHEMA
 from services.people.migrations import PEOPLE_MIGRATIONS
+from services.people.notifications import NotificationOutboxProjection
 from services.people.projections.directory import DirectoryProjection
 from services.people.web import create_pages
 from shared.service import ServiceDefinition
@@ -23,7 +24,7 @@ PEOPLE = ServiceDefinition(
     schema=SCHEMA,
     application_class=PeopleApplication,
     migrations=PEOPLE_MIGRATIONS,
-    projections=lambda: [DirectoryProjection()],
+    projections=lambda: [DirectoryProjection(), NotificationOutboxProjection()],
     router=create_router,
     pages=create_pages,
     seed_demo=seed_people_demo,

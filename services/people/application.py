@@ -11,6 +11,7 @@ from functools import partial
 from uuid import UUID
 
 from services.people.domain.errors import EmailAlreadyInDirectory, PersonNotFound
+from services.people.domain.notification import Notification
 from services.people.domain.person import EmailIndex, Person, Status
 from services.people.events_log import SCHEMA
 from shared.auth import Principal, Role
@@ -66,6 +67,43 @@ class PeopleApplication(ServiceApplication):
 
     def reactivate(self, actor: Principal, person_id: UUID) -> CommandResult:
         return self.change(self._person(person_id), lambda p: p.reactivate(actor))
+
+    def notify_person(
+        self,
+        *,
+        kind: str,
+        key: str,
+        recipient_id: str,
+        subject: str,
+        text: str,
+        link: str,
+        tenant_id: str | None = None,
+        cause_service: str,
+        cause_event: str,
+    ) -> CommandResult | None:
+        """(Not `notify`: the library's `Application.notify` is its hook after each save.)
+        Tell a person of the directory (by e-mail, through the outbox projection), once: None when
+        this (kind, key, recipient) was already sent — its id collides. `PersonUnusable` when the
+        recipient is no one of the directory, or deactivated."""
+        if self.find(Notification, Notification.create_id(kind, key, recipient_id)) is not None:
+            return None
+        person = self.require_person(recipient_id, field="recipient_id")
+        notification = Notification.send(
+            kind=kind,
+            key=key,
+            recipient_id=str(person.id),
+            recipient=person.details,
+            tenant_id=tenant_id,
+            subject=subject,
+            text=text,
+            link=link,
+            cause_service=cause_service,
+            cause_event=cause_event,
+        )
+        try:
+            return self.save_command(notification)
+        except IntegrityError:
+            return None  # sent meanwhile by another attempt (another process, a replay): once is enough
 
     # --- questions ----------------------------------------------------------------------------
 

@@ -77,4 +77,24 @@ RESET_REQUESTS_AND_NOTICES = Migration(
     """,
 )
 
-PEOPLE_MIGRATIONS = (service_schema_migration(SCHEMA), SECRETS, OIDC_LOGINS, RESET_REQUESTS_AND_NOTICES)
+NOTIFICATION_DELIVERIES = Migration(
+    5,
+    "which notification became which outbox message",
+    f"""
+    -- Written with the outbox's row, in the outbox projection's transaction: a replay (a rebuild of
+    -- that projection) finds the notification here and queues nothing again (services.people.notifications).
+    CREATE TABLE {SCHEMA}.notification_deliveries (
+        notification_id uuid PRIMARY KEY,
+        outbox_id bigint NOT NULL,
+        queued_at timestamptz NOT NULL DEFAULT now()
+    );
+    """,
+)
+
+PEOPLE_MIGRATIONS = (
+    service_schema_migration(SCHEMA),
+    SECRETS,
+    OIDC_LOGINS,
+    RESET_REQUESTS_AND_NOTICES,
+    NOTIFICATION_DELIVERIES,
+)

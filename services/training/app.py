@@ -20,6 +20,7 @@ from services.training.demo.seed import seed_training_demo
 from services.training.events_log import SCHEMA
 from services.training.projections.decision_files import DecisionFileProjection
 from services.training.projections.funding import FundingProjection
+from services.training.projections.notifying import FmsNotifyingProjection
 from services.training.projections.register_copy import RegisterCopyProjection
 from services.training.web import create_pages
 from shared.migrations import service_schema_migration
@@ -50,7 +51,12 @@ TRAINING = ServiceDefinition(
     migrations=(service_schema_migration(SCHEMA),),
     # Its own log's projections first: the platform takes the first projection's source as the
     # service's head (`Platform.head`).
-    projections=lambda: [FundingProjection(), DecisionFileProjection(), RegisterCopyProjection()],
+    projections=lambda: [
+        FundingProjection(),
+        DecisionFileProjection(),
+        RegisterCopyProjection(),
+        FmsNotifyingProjection(),
+    ],
     router=create_router,
     pages=create_pages,
     seed_demo=seed_training_demo,

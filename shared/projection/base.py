@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import asyncpg
 
@@ -24,6 +24,11 @@ class Projection:
     version: ClassVar[int] = 1
     source: ClassVar[EventLog]
     tables: ClassVar[tuple[Table, ...]]
+
+    def attach(self, platform: Any) -> None:
+        """Called once by the platform that runs it, before any batch. A read model ignores it; a
+        projection whose batches act (a notification trigger calls another service's application)
+        keeps the platform."""
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
         raise NotImplementedError

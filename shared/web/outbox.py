@@ -27,6 +27,9 @@ KIND_LABELS = {
     "invitation": "Invitation",
     "password_reset": "Réinitialisation du mot de passe",
     "review_request": "Demande d'avis",
+    "decision_approved": "Décision du Fonds",
+    "audit_grant": "Accès d'audit",
+    "plan_digest": "Actions du plan en retard",
 }
 
 # Only web addresses become links: a `javascript:` or `data:` text in a body must stay text.

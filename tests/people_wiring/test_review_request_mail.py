@@ -1,10 +1,9 @@
-"""Issue 10: a review asked of someone sends them an e-mail (through the outbox), once."""
+"""Issue 10: a review asked of someone sends them an e-mail (through the outbox), once. (Since issue
+11 the e-mail follows the event, through the directory's notifications: the tests wait for them.)"""
 
 from __future__ import annotations
 
 from typing import Any
-
-import asyncpg
 
 from shared.database import DatabaseAddress
 from tests.helpers.api import Api
@@ -18,17 +17,13 @@ from tests.helpers.assessment_api import (
     given_validated,
 )
 from tests.helpers.people import given_person, in_directory
+from tests.notifications.helpers import mails_once_delivered
 from tests.portal.cap_answering.pages import submit
 
 
 async def review_mails(database: DatabaseAddress) -> list[Any]:
-    """The outbox's review requests, read on a connection of the test's own (the app's pools live in
-    the test client's event loop)."""
-    conn = await asyncpg.connect(database.url())
-    try:
-        return await conn.fetch("SELECT recipient, subject, body FROM platform.outbox WHERE kind = 'review_request'")
-    finally:
-        await conn.close()
+    """The outbox's review requests, once the notifications have caught up."""
+    return await mails_once_delivered(database, "review_request")
 
 
 async def test_a_review_asked_through_the_api_mails_the_delegate_once_even_when_the_request_is_retried(
@@ -53,7 +48,7 @@ async def test_a_review_asked_through_the_api_mails_the_delegate_once_even_when_
         "-regional_delegate@exemple.fr"
     )
     assert mails[0]["subject"] == "Relecture demandée : le Cap de AI Le Relais"
-    assert "Bonjour Yann Kerouac" in mails[0]["body"] and f"/cap/{started['id']}" in mails[0]["body"]
+    assert "Bonjour Yann Kerouac" in mails[0]["body"] and f"/relectures/{started['id']}/" in mails[0]["body"]
 
 
 async def test_a_review_asked_on_the_page_mails_the_person_chosen(api: Api, database: DatabaseAddress) -> None:

@@ -37,9 +37,7 @@ from services.assessment.api.schemas import (
     ReviewRequested,
     ReviewRequestIn,
 )
-from services.assessment.notifications import send_review_request
 from services.assessment.read_models import ReviewRequestView
-from shared.commands import is_replay
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import scoped_connection
@@ -109,8 +107,7 @@ class ReviewController(Controller):
             ),
             status_code=201,
         )
-        if not is_replay(created):
-            await send_review_request(platform, assessment_id, data.reviewer_id)
+        # The reviewer's e-mail follows the event (projections.notifying), not this request.
         return review_requested(created)
 
     @post(

@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from services.assessment.api.common import AssessmentInPath, ProposalInPath, directory
-from services.assessment.notifications import send_review_request
 from services.assessment.web.answering_forms import (
     ADMIN,
     INCOMPLETE,
@@ -122,7 +121,7 @@ async def request_review(
             errors=refusal(error, _request_fields(kind)),
             values=values,
         )
-    await send_review_request(platform, assessment_id, reviewer)
+    # The reviewer's e-mail follows the event (projections.notifying), not this request.
     return done(f"/cap/{assessment_id}/relecture", "relecture")
 
 
