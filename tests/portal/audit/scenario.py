@@ -90,7 +90,7 @@ async def grant_through_page(api: Api, auditor_id: str, **fields: str) -> Any:
 
 
 async def given_grant(api: Api, audited: Audited, **fields: str) -> None:
-    answer = await grant_through_page(api, audited.auditor_id, adherent=audited.tenant, **fields)
+    answer = await grant_through_page(api, audited.auditor_id, **{"adherent": audited.tenant, **fields})
     assert answer.status_code == 303, answer.text
     await caught_up(platform_of(api).database.url())
 
