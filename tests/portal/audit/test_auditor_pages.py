@@ -3,11 +3,22 @@ moment, the diffs; every view recorded as an audit read; refusals name their fie
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+from typing import Any
+from uuid import UUID
 
 from tests.helpers.api import Api
-from tests.helpers.assessment_api import BASE, caught_up, platform_of
+from tests.helpers.assessment_api import (
+    BASE,
+    DOCUMENT,
+    answer_everything,
+    cap_app,
+    caught_up,
+    platform_of,
+    principal,
+)
 from tests.portal.audit.scenario import (
     CHANGED,
     FIRST_LEVEL,
@@ -157,3 +168,39 @@ async def test_every_page_the_auditor_opens_is_recorded_as_an_audit_read(api: Ap
     assert len(again.json()) == before
     total = await api.client.get(f"{BASE}/audit-reads", headers=api.staff)
     assert len(total.json()) == before
+
+
+def changed_indicator() -> dict[str, Any]:
+    """Indicator 1.1.1 with another question: its answers mean something else (not comparable)."""
+    indicator = copy.deepcopy(DOCUMENT["themes"][0]["sub_themes"][0]["indicators"][0])
+    indicator["question"]["fr"] = "Les instances associent-elles les salarié·e·s en parcours à leurs décisions ?"
+    return indicator
+
+
+async def test_the_previous_campaign_is_compared_with_non_comparable_indicators_shown(api: Api) -> None:
+    audited = await given_audited(api)
+    await given_grant(api, audited)
+    alone = await api.client.get(f"/audit/cap/{audited.assessment_id}/campagne-precedente", headers=audited.auditor)
+    assert alone.status_code == 200 and "Aucune évaluation précédente" in html.unescape(alone.text)
+    app, by = cap_app(api), principal(audited.tenant, audited.admin_id)
+    app.validate(UUID(audited.assessment_id), by=by)
+    staff = api.staff
+    for method, path, body in (
+        ("POST", "/referential/versions", {"based_on": "2016.1", "version": "2017.1"}),
+        ("PUT", "/referential/versions/2017.1/indicators/1.1.1", changed_indicator()),
+        ("POST", "/referential/versions/2017.1/publication", None),
+    ):
+        answer = await api.client.request(method, f"{BASE}{path}", headers=staff, json=body)
+        assert answer.status_code in (200, 201), answer.text
+    reopened = str(
+        app.reopen(UUID(audited.assessment_id), by=by, region="NPC", forms=("AI",), referential_version="2017.1").id
+    )
+    answer_everything(api, audited.tenant, reopened, level=lambda code: 3 if code.startswith("2.") else 2)
+    await caught_up(platform_of(api).database.url())
+    page = await api.client.get(f"/audit/cap/{reopened}/campagne-precedente", headers=audited.auditor)
+    assert page.status_code == 200, page.text
+    text = html.unescape(page.text)
+    assert "Non comparable" in text and "1.1.1" in text
+    row = re.search(r'<th scope="row">1\.1\.1</th>(.*?)</tr>', text, re.S)
+    assert row and "non comparable" in row.group(1)
+    assert re.search(r'<th scope="row">2\.1\.1</th>\s*<td>réponse modifiée</td>', text)
