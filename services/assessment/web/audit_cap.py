@@ -39,7 +39,7 @@ from services.assessment.web.audit_common import (
     member_names,
     page_moment,
     people_names,
-    record_read,
+    recording,
     sheet_at,
     side_moment,
 )
@@ -108,7 +108,7 @@ async def timeline_page(
     page: FromQuery[str | None] = None,
 ) -> Template:
     events = await events_of(request, platform, assessment_id)
-    await record_read(request, platform, events, "history")
+    recorded = recording(request, platform, events, "history")
     entries = history(events.items)
     number = _page_number(page)
     last_page = max(math.ceil(len(entries) / TIMELINE_PAGE), 1)
@@ -116,11 +116,13 @@ async def timeline_page(
     shown = entries[(number - 1) * TIMELINE_PAGE : number * TIMELINE_PAGE]
     names = await people_names(platform, {e.actor_id for e in shown})
     base = f"/audit/cap/{assessment_id}"
+    heading = await _heading(platform, events)
+    await recorded
     return Template(
         template_name="assessment/audit/timeline.html",
         context={
             "title": "Chronologie de l'évaluation",
-            **await _heading(platform, events),
+            **heading,
             "entries": [
                 Entry(
                     event=e,
@@ -198,7 +200,7 @@ async def state_page(
             context={**context, "asked": asked, "errors": {error.field: error.message}, "sheet": None},
             status_code=400,
         )
-    await record_read(request, platform, events, "assessment")
+    recorded = recording(request, platform, events, "assessment")
     referential = await _referential(platform, sheet)
     positioning = positioning_of(sheet, referential)
     positions = list(positioning.all())
@@ -206,6 +208,7 @@ async def state_page(
     plan = plan_of(sheet, referential)
     n = sheet.version
     base = f"/audit/cap/{assessment_id}"
+    await recorded
     return Template(
         template_name="assessment/audit/state.html",
         context={
@@ -265,8 +268,9 @@ async def diff_page(
             context={**context, "asked": asked, "errors": {error.field: error.message}, "changes": None},
             status_code=400,
         )
-    await record_read(request, platform, events, "diff")
+    recorded = recording(request, platform, events, "diff")
     changes = diff(before, await _referential(platform, before), after, await _referential(platform, after))
+    await recorded
     return Template(
         template_name="assessment/audit/diff.html",
         context={**context, "asked": asked, "errors": {}, **_diff_context(changes)},
@@ -278,6 +282,7 @@ async def previous_campaign_page(
     request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     events = await events_of(request, platform, assessment_id)
+    recorded = recording(request, platform, events, "diff_previous")
     current = await visible_summary(platform, events.who, assessment_id)
     async with scoped_connection(platform.read_pool, events.who.scope) as conn:
         previous = await queries.previous_of(conn, current)
@@ -292,12 +297,13 @@ async def previous_campaign_page(
         else:
             after = events.sheet(Moment())
             changes = diff(before, before_ref, after, await _referential(platform, after))
-    await record_read(request, platform, events, "diff_previous")
+    heading = await _heading(platform, events)
+    await recorded
     return Template(
         template_name="assessment/audit/previous.html",
         context={
             "title": "Comparaison avec la campagne précédente",
-            **await _heading(platform, events),
+            **heading,
             "previous_id": previous if previous_visible else None,
             **(_diff_context(changes) if changes is not None else {"changes": None}),
         },

@@ -4,6 +4,7 @@ events and roles, and the record of every read an auditor makes under a grant.""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -125,6 +126,12 @@ async def events_of(request: Request[Any, Any, Any], platform: Platform, assessm
 async def record_read(request: Request[Any, Any, Any], platform: Platform, events: Events, resource: str) -> None:
     """An auditor's read under a grant is recorded (the API's `record_audit_read`); staff's is not."""
     await audited(request, platform, events.who, events.tenant_id, events.assessment_id, resource)
+
+
+def recording(request: Request[Any, Any, Any], platform: Platform, events: Events, resource: str) -> asyncio.Task[None]:
+    """The read's record, started now and awaited before the page answers: the write (a save in
+    le Cap's event store, which serialises its writers) runs while the page is computed."""
+    return asyncio.create_task(record_read(request, platform, events, resource))
 
 
 def version_number(text: str, field: str, last: int) -> int:
