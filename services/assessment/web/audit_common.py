@@ -75,9 +75,10 @@ CHANGE_WORDS = {
     "status_changed": "état changé",
 }
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}$")
-_VERSION = re.compile(r"^\d{1,9}$")
+# ASCII digits only: `\d` alone also takes other scripts' digits, which no date or version is written in.
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_TIME = re.compile(r"^\d{2}:\d{2}$", re.ASCII)
+_VERSION = re.compile(r"^\d{1,9}$", re.ASCII)
 
 
 class PageInputError(Exception):

@@ -103,11 +103,16 @@ async def test_a_version_out_of_range_or_a_bad_date_is_refused_with_its_field_na
         ({"date": "2026-03-01", "heure": "25:00"}, "heure"),
         ({"heure": "10:00"}, "date"),
         ({"version": "2", "date": "2026-03-01"}, "version"),
+        ({"version": "9" * 50}, "version"),
+        ({"version": "\u0661"}, "version"),  # an Arabic-Indic one
+        ({"date": "x" * 5000}, "date"),
     ):
         answer = await api.client.get(base, params=params, headers=audited.auditor)
         assert answer.status_code == 400, (params, answer.status_code)
         assert f'<a href="#{field}">' in answer.text, params
         assert f'id="{field}-erreur"' in answer.text, params
+    # A control character never reaches the page: the platform refuses the request (400).
+    assert (await api.client.get(base, params={"version": "1\x00"}, headers=audited.auditor)).status_code == 400
     refused = await api.client.get(
         f"/audit/cap/{audited.assessment_id}/ecarts", params={"de": "x", "a": "1"}, headers=audited.auditor
     )

@@ -150,6 +150,11 @@ async def test_staff_see_who_read_which_assessment_when_filtered_by_auditor_and_
     assert "2 lectures" in by_auditor and second.assessment_id not in by_auditor
     nobody = await api.client.get("/audit/lectures", params={"auditeur": "personne"}, headers=api.staff)
     assert nobody.status_code == 200 and "0 lecture" in html.unescape(nobody.text)
+    for hostile in ({"adherent": "x" * 5000}, {"page": "-3"}, {"page": "99999999999"}):
+        answer = await api.client.get("/audit/lectures", params=hostile, headers=api.staff)
+        assert answer.status_code == 200, hostile
+    control = await api.client.get("/audit/lectures", params={"auditeur": "a\x00b"}, headers=api.staff)
+    assert control.status_code == 400  # refused by the platform before any page
 
 
 async def test_the_reads_are_listed_a_page_at_a_time(api: Api) -> None:
