@@ -47,6 +47,8 @@ async def test_a_grant_may_name_one_assessment(api: Api) -> None:
     assert answer.status_code == 303, answer.text
     [grant] = await grants(api)
     assert (grant["tenant_id"], grant["assessment_id"]) == (audited.tenant, audited.assessment_id)
+    listed = await api.client.get("/audit/acces", headers=api.staff)
+    assert f'href="/audit/cap/{audited.assessment_id}"' in listed.text  # staff open it from the list
     opened = await api.client.get(f"/audit/cap/{audited.assessment_id}", headers=audited.auditor)
     assert opened.status_code == 200
 
@@ -140,6 +142,7 @@ async def test_staff_see_who_read_which_assessment_when_filtered_by_auditor_and_
     text = html.unescape(page.text)
     assert "4 lectures" in text and "Aude Vérif" in text and "chronologie" in text
     assert f"/audit/cap/{first.assessment_id}/etat" in text and f"/audit/cap/{second.assessment_id}" in text
+    assert f'<a href="/audit/cap/{first.assessment_id}">Chronologie' in page.text
     only = html.unescape(
         (await api.client.get("/audit/lectures", params={"adherent": second.tenant}, headers=api.staff)).text
     )
