@@ -282,8 +282,8 @@ async def previous_campaign_page(
     request: Request[Any, Any, Any], assessment_id: AssessmentInPath, platform: NamedDependency[Platform]
 ) -> Template:
     events = await events_of(request, platform, assessment_id)
-    recorded = recording(request, platform, events, "diff_previous")
     current = await visible_summary(platform, events.who, assessment_id)
+    recorded = recording(request, platform, events, "diff_previous")
     async with scoped_connection(platform.read_pool, events.who.scope) as conn:
         previous = await queries.previous_of(conn, current)
     changes = None
