@@ -224,12 +224,21 @@ class Platform:
                 return store, projection
         raise KeyError(f"no projection {name} in {service}")
 
+    def own_read_models(self, service: str) -> list[str]:
+        """The read models a command of `service` is waited for in: those that follow the service's
+        own log (the first projection's; a copy of another service's log is at another position)
+        and hold tables (a projection that only sends, such as a notification trigger, is no page's
+        to wait for)."""
+        projections = [p for _, p in self.projections[service]]
+        own = projections[0].source if projections else None
+        return [p.name for p in projections if p.source == own and p.tables]
+
     async def wait_for(self, service: str, notification_id: int | None, projections: Sequence[str] = ()) -> None:
         """Wait until the service's read models (or the named ones) have applied `notification_id`."""
         if not notification_id:
             return
         pool = self._pool()
-        names = list(projections) or [p.name for _, p in self.projections[service]]
+        names = list(projections) or self.own_read_models(service)
         schema = self.services[service].schema
         deadline = asyncio.get_running_loop().time() + WAIT_FOR_TIMEOUT_SECONDS
         delay = 0.005

@@ -6,7 +6,6 @@ through le Cap's application methods, as the API's."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -18,17 +17,15 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from services.assessment.api.common import GrantInPath, cap, directory_entry, wait
-from services.assessment.application import AssessmentApplication
+from services.assessment.api.common import GrantInPath, directory_entry
 from services.assessment.domain.errors import AssessmentNotFound
 from services.assessment.web import audit_queries
 from services.assessment.web.audit_common import ROLE_WORDS, STAFF, PageInputError, day_of
 from shared.as_of import PARIS, end_of_day, today_in_paris
-from shared.commands import run_command
-from shared.errors import DomainError, NotCaughtUp
+from shared.errors import DomainError
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from shared.web.forms import form_fields, refusal, see_other, sentence
+from shared.web.forms import form_fields, page_command, refusal, see_other, sentence
 from shared.web.notices import flash, take_notice
 
 log = structlog.get_logger(__name__)
@@ -55,21 +52,6 @@ RESOURCE_WORDS = {
     "diff_previous": "comparaison avec la campagne précédente",
     "assessment_list": "liste des évaluations",
 }
-
-
-async def cap_page_command(
-    request: Request[Any, Any, Any], platform: Platform, name: str, send: Callable[[AssessmentApplication], Any]
-) -> None:
-    """`shared.web.forms.page_command` for le Cap, waiting only for le Cap's own read models (as the
-    API's `wait`): the service's read models also count `member_directory`, whose position is in the
-    member register's log, and `page_command` would wait for it up to its timeout on every form."""
-    app = cap(platform)
-    response = await run_command(request, app, lambda: send(app), name=name)
-    try:
-        await wait(platform, response.content.notification_id)
-    except NotCaughtUp as late:
-        # The write is saved: a refusal page would say otherwise. The next page may lag behind it.
-        log.warning("page.read_models_behind", command=name, error=str(late))
 
 
 def _page_number(text: str | None) -> int:
@@ -225,9 +207,10 @@ async def grant(request: Request[Any, Any, Any], platform: NamedDependency[Platf
     valid_from = datetime.combine(start, datetime.min.time(), tzinfo=PARIS)
     valid_until = end_of_day(end)
     try:
-        await cap_page_command(
+        await page_command(
             request,
             platform,
+            "assessment",
             "grant_access",
             lambda app: app.grant_access(
                 auditor_id=values["auditeur"],
@@ -271,9 +254,10 @@ async def revoke(
     version = values.get("version", "")
     expected = int(version) if version.isdigit() and len(version) < 10 else None
     try:
-        await cap_page_command(
+        await page_command(
             request,
             platform,
+            "assessment",
             "revoke_access",
             lambda app: app.revoke_access(grant_id, reason=reason, expected_version=expected),
         )
