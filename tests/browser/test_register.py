@@ -111,6 +111,7 @@ async def test_staff_register_a_member_certify_it_record_its_dues_and_read_its_h
     await expect(rows.last).to_contain_text("Adhésion enregistrée")
     await expect(rows.last).to_contain_text("15 janvier 2024")
     await expect(rows.last).to_contain_text("équipe nationale")
+    await expect(rows.last).to_contain_text(staff.name)  # who, by the directory's name
     await screenshots.take(page, "43-historique")
 
     # A regional delegate and a member's admin, signed in, are refused the register.

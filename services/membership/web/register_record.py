@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -167,11 +168,25 @@ def _date(value: Any) -> str:
 
 
 def _described(entry: HistoryEntry) -> list[tuple[str, str]]:
+    """The change's values in a fixed order (the register's), in words."""
+    details = entry.details
     return [
-        (DETAIL_WORDS[key], _value(key, value))
-        for key, value in entry.details.items()
-        if key in DETAIL_WORDS and value not in (None, "")
+        (words, _value(key, details[key])) for key, words in DETAIL_WORDS.items() if details.get(key) not in (None, "")
     ]
+
+
+async def _names(conn: asyncpg.Connection, actor_ids: set[str]) -> dict[str, str]:
+    """The names the directory gives the people who recorded the changes, in one query (as le Cap's
+    pages name people: the people service's read model); none when the directory is not there (a
+    process of the membership service alone), and the history then shows the ids."""
+    try:
+        async with conn.transaction():  # a savepoint: a missing table leaves the history's read usable
+            rows = await conn.fetch(
+                "SELECT person_id, name FROM people.directory WHERE person_id = ANY($1::text[])", sorted(actor_ids)
+            )
+    except asyncpg.UndefinedTableError:
+        return {}
+    return {r["person_id"]: r["name"] for r in rows}
 
 
 @get("/registre/{member_id:uuid}/historique", guards=[STAFF_PAGE])
@@ -181,6 +196,7 @@ async def member_history(
     record = await member_or_404(request, platform, member_id)
     async with scoped_connection(platform.read_pool, await read_scope(platform.write_pool, request.user)) as conn:
         entries = await queries.member_history(conn, str(member_id))
+        names = await _names(conn, {e.actor_id for e in entries}) if entries else {}
     if not entries:
         raise NotFoundException()
     return Template(
@@ -194,6 +210,7 @@ async def member_history(
                     "what": EVENT_WORDS.get(e.event, e.event),
                     "details": _described(e),
                     "who": ROLE_WORDS.get(e.actor_role, e.actor_role),
+                    "name": names.get(e.actor_id, ""),
                 }
                 for e in reversed(entries)
             ],
