@@ -11,7 +11,15 @@ from services.membership.web.register_actions import MEMBER_FORMS
 from services.membership.web.register_forms import member_form_pages
 from services.membership.web.register_list import register_list, register_member, registration_form
 from services.membership.web.register_record import member_history, member_record
-from services.membership.web.register_regions import merge_regions, merger_form, regions_page
+from services.membership.web.register_regions import (
+    merge_regions,
+    merger_form,
+    regions_page,
+    rename_form,
+    rename_region,
+    split_form,
+    split_region,
+)
 
 REGISTER_PAGES: list[Any] = [
     register_list,
@@ -20,6 +28,10 @@ REGISTER_PAGES: list[Any] = [
     regions_page,
     merger_form,
     merge_regions,
+    rename_form,
+    rename_region,
+    split_form,
+    split_region,
     member_record,
     member_history,
     *(handler for form in MEMBER_FORMS for handler in member_form_pages(form)),

@@ -14,6 +14,12 @@ from tests.portal.register.browserlike import form_values
 __all__ = ["page", "post", "redirected_to", "shown", "submit", "registration"]
 
 
+def beside(html: str, field: str) -> str:
+    """The message shown beside `field` (its `…-erreur` paragraph)."""
+    start = html.index(f'id="{field}-erreur"')
+    return html[start : html.index("</p>", start)]
+
+
 async def given_regions_read(api: Api) -> None:
     """The region list established, and read back by the read models."""
     established = api.client.app.state.platform.application("membership").establish_regions()

@@ -10,6 +10,7 @@ from tests.helpers.api import Api
 from tests.helpers.siret import fresh_siret
 from tests.portal.register.browserlike import form_values
 from tests.portal.register.scenario import (
+    beside,
     delegate,
     fill_in,
     given_member,
@@ -33,12 +34,6 @@ REGISTRATION = {
     "contact_courriel": "ines@atelier-roubaix.fr",
     "contact_telephone": "03 20 00 00 00",
 }
-
-
-def beside(html: str, field: str) -> str:
-    """The message shown beside `field` (its `…-erreur` paragraph)."""
-    start = html.index(f'id="{field}-erreur"')
-    return html[start : html.index("</p>", start)]
 
 
 async def test_a_registration_with_a_bad_siret_comes_back_beside_the_siret_and_nothing_is_written(api: Api) -> None:
