@@ -203,10 +203,23 @@ async def visible_member(
 
 
 async def member_or_404(request: AnyRequest, platform: Platform, member_id: UUID) -> MemberRecord:
+    """The member's record today; for a member registered from a later date (not in force yet), its
+    record on that date; 404 when the signed-in person may not see it (or there is none)."""
     record = await visible_member(request, platform, member_id)
+    if record is None:
+        joined_on = await _registered_from(request, platform, member_id)
+        if joined_on is not None:
+            record = await visible_member(request, platform, member_id, joined_on)
     if record is None:
         raise NotFoundException()
     return record
+
+
+async def _registered_from(request: AnyRequest, platform: Platform, member_id: UUID) -> date | None:
+    """The effective date of the member's first recorded change (its registration), read in scope."""
+    async with scoped_connection(platform.read_pool, await read_scope(platform.write_pool, request.user)) as conn:
+        entries = await queries.member_history(conn, str(member_id))
+    return entries[0].effective_on if entries else None
 
 
 async def regions_on(platform: Platform, on: date | None = None) -> list[Region]:

@@ -255,7 +255,7 @@ async def split_region(request: AnyRequest, platform: NamedDependency[Platform])
     assignments: dict[UUID, str] = {}
     for name, chosen in values.lists.items():
         if name.startswith("affectation_") and chosen and chosen[-1]:
-            row = int(chosen[-1]) if chosen[-1].isdigit() else 0
+            row = int(chosen[-1]) if chosen[-1].isascii() and chosen[-1].isdigit() else 0
             if not 1 <= row <= len(successors):
                 values.errors[name] = "Choisissez une des nouvelles régions saisies."
                 continue

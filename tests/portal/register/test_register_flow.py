@@ -184,3 +184,20 @@ async def test_the_regions_on_a_date_and_a_merger(api: Api) -> None:
     assert "<td>Normandie</td>" not in before
     assert (await record(api, rouen))["region"] == "NOR"
     assert (await record(api, member_id))["region"] == "NPC"
+
+
+async def test_a_member_registered_from_a_later_date_has_its_record_page_at_once(api: Api) -> None:
+    await given_regions_read(api)
+    answer = await submit(
+        api,
+        "/registre/nouveau",
+        "/registre/nouveau",
+        api.staff,
+        {**NEW_MEMBER, "siret": fresh_siret(), "date_effet": "2099-01-01"},
+    )
+    location = redirected_to(answer)
+    shown = await page(api, location, api.staff)
+    assert "Atelier Solidaire de Roubaix" in shown and "Adhésion à partir du 1er janvier 2099" in shown
+    assert "Cotisation" in shown
+    paid = await send_form(api, location.rsplit("/", 1)[1], "cotisations/appel", {"annee": "2099", "montant": "10"})
+    assert redirected_to(paid) == location
