@@ -17,6 +17,7 @@ from litestar.response import Template
 
 from services.membership import queries
 from services.membership.domain.member import Form, Status
+from services.membership.read_cache import REGISTER_ANSWERS
 from services.membership.read_models import MemberPage, MemberSummary
 from services.membership.web.register_actions import contact_of
 from services.membership.web.register_common import (
@@ -69,20 +70,35 @@ async def _search(request: AnyRequest, platform: Platform, filters: dict[str, st
     text = filters["q"]
     if text and SIRET_TEXT.fullmatch(text):
         return await _by_siret(request, platform, filters)
-    async with scoped_connection(platform.read_pool, scope) as conn:
-        return await queries.list_members(
-            conn,
-            on=today_in_paris(),
-            known_at=None,
-            region=filters["region"] or None,
-            form=filters["forme"] or None,
-            status=filters["statut"] or None,
-            certification=None,
-            name=text or None,
-            limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
-            scope=scope,
-        )
+    on, offset = today_in_paris(), (number - 1) * PAGE_SIZE
+    region, form, status, name = (
+        filters["region"] or None,
+        filters["forme"] or None,
+        filters["statut"] or None,
+        text or None,
+    )
+
+    async def read() -> MemberPage:
+        async with scoped_connection(platform.read_pool, scope) as conn:
+            return await queries.list_members(
+                conn,
+                on=on,
+                known_at=None,
+                region=region,
+                form=form,
+                status=status,
+                certification=None,
+                name=name,
+                limit=PAGE_SIZE,
+                offset=offset,
+                scope=scope,
+            )
+
+    # The API's own answer cache, under the API's key: the same read gives the same answer until the
+    # register changes, whether the page or the API asked first.
+    arguments = ("members", scope, region, form, status, None, name, PAGE_SIZE, offset)
+    page: MemberPage = await REGISTER_ANSWERS.answer(platform, arguments, on, None, read)
+    return page
 
 
 async def _by_siret(request: AnyRequest, platform: Platform, filters: dict[str, str]) -> MemberPage:
