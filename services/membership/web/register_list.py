@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -23,6 +24,7 @@ from services.membership.web.register_actions import contact_of
 from services.membership.web.register_common import (
     FORM_WORDS,
     RACE,
+    SCHEME_WORDS,
     STAFF_PAGE,
     STATUS_WORDS,
     AnyRequest,
@@ -32,6 +34,7 @@ from services.membership.web.register_common import (
     form_options,
     forms_of,
     french_refusal,
+    parse_day,
     regions_on,
     visible_member,
 )
@@ -63,18 +66,21 @@ def _url(filters: dict[str, str], number: int) -> str:
     return "/registre" + ("?" + urlencode(query) if query else "")
 
 
-async def _search(request: AnyRequest, platform: Platform, filters: dict[str, str], number: int) -> MemberPage:
+async def _search(
+    request: AnyRequest, platform: Platform, filters: dict[str, str], number: int, on: date
+) -> MemberPage:
     """The page of members, read as the API's list reads it; a SIRET typed in the search box finds
     its member through the register's SIRET index (the name search would not)."""
     scope = await read_scope(platform.write_pool, request.user)
     text = filters["q"]
     if text and SIRET_TEXT.fullmatch(text):
-        return await _by_siret(request, platform, filters)
-    on, offset = today_in_paris(), (number - 1) * PAGE_SIZE
-    region, form, status, name = (
+        return await _by_siret(request, platform, filters, on)
+    offset = (number - 1) * PAGE_SIZE
+    region, form, status, certification, name = (
         filters["region"] or None,
         filters["forme"] or None,
         filters["statut"] or None,
+        filters["certification"] or None,
         text or None,
     )
 
@@ -87,7 +93,7 @@ async def _search(request: AnyRequest, platform: Platform, filters: dict[str, st
                 region=region,
                 form=form,
                 status=status,
-                certification=None,
+                certification=certification,
                 name=name,
                 limit=PAGE_SIZE,
                 offset=offset,
@@ -96,19 +102,20 @@ async def _search(request: AnyRequest, platform: Platform, filters: dict[str, st
 
     # The API's own answer cache, under the API's key: the same read gives the same answer until the
     # register changes, whether the page or the API asked first.
-    arguments = ("members", scope, region, form, status, None, name, PAGE_SIZE, offset)
+    arguments = ("members", scope, region, form, status, certification, name, PAGE_SIZE, offset)
     page: MemberPage = await REGISTER_ANSWERS.answer(platform, arguments, on, None, read)
     return page
 
 
-async def _by_siret(request: AnyRequest, platform: Platform, filters: dict[str, str]) -> MemberPage:
+async def _by_siret(request: AnyRequest, platform: Platform, filters: dict[str, str], on: date) -> MemberPage:
     """The one member holding the SIRET typed (if the filters keep it), as a page of one."""
     holder = await to_thread.run_sync(application(platform).member_with_siret, filters["q"])
-    record = None if holder is None else await visible_member(request, platform, holder)
+    record = None if holder is None else await visible_member(request, platform, holder, on)
     kept = record is not None and (
         filters["region"] in ("", record.region)
         and filters["forme"] in ("", *record.forms)
         and filters["statut"] in ("", record.status)
+        and filters["certification"] in ("", (record.certification or {}).get("scheme"))
     )
     if record is None or not kept:
         return MemberPage(items=[], total=0, limit=PAGE_SIZE, offset=0)
@@ -135,9 +142,16 @@ async def register_list(
     region: FromQuery[str | None] = None,
     forme: FromQuery[str | None] = None,
     statut: FromQuery[str | None] = None,
+    certification: FromQuery[str | None] = None,
+    au: FromQuery[str | None] = None,
     page: FromQuery[str | None] = None,
 ) -> Template:
-    regions = await regions_on(platform)
+    # `au`: the register as it stood on that date (the API's `as_of`); a date that is no date is
+    # said beside its field, and the list shows today's register.
+    day = parse_day(au.strip()) if au else None
+    errors = {"au": "La date doit être une date réelle, par exemple 01/03/2026."} if au and day is None else {}
+    on = day or today_in_paris()
+    regions = await regions_on(platform, on)
     codes = {r.code for r in regions}
     # A filter the register does not know is dropped (a stale bookmark), not an error page.
     filters = {
@@ -145,9 +159,11 @@ async def register_list(
         "region": region if region in codes else "",
         "forme": forme if forme in {f.value for f in Form} else "",
         "statut": statut if statut in {s.value for s in Status} else "",
+        "certification": certification if certification in SCHEME_WORDS else "",
+        "au": day.isoformat() if day else "",
     }
     number = _page_number(page)
-    found = await _search(request, platform, filters, number)
+    found = await _search(request, platform, filters, number, on)
     last = max(math.ceil(found.total / PAGE_SIZE), 1)
     return Template(
         template_name="membership/register/list.html",
@@ -164,8 +180,13 @@ async def register_list(
             "form_words": FORM_WORDS,
             "statuses": list(STATUS_WORDS.items()),
             "status_words": STATUS_WORDS,
+            "schemes": list(SCHEME_WORDS.items()),
+            "as_of": day,
+            "as_of_text": (au or "")[:40] if errors else filters["au"],
+            "errors": errors,
             "notice": await take_notice(request),
         },
+        status_code=400 if errors else 200,
     )
 
 

@@ -201,3 +201,20 @@ async def test_a_member_registered_from_a_later_date_has_its_record_page_at_once
     assert "Cotisation" in shown
     paid = await send_form(api, location.rsplit("/", 1)[1], "cotisations/appel", {"annee": "2099", "montant": "10"})
     assert redirected_to(paid) == location
+
+
+async def test_the_list_filters_by_certification_and_shows_the_register_on_a_date(api: Api) -> None:
+    old = await given_member(api, name="AI Ancienne", joined_on="2010-03-01")
+    new = await given_member(api, name="AI Nouvelle", joined_on="2020-06-01")
+    certified = await send_form(
+        api, old, "certification", {"certification": "CEDRE", "date_effet": "2021-01-01", "expire_le": "2024-01-01"}
+    )
+    redirected_to(certified)
+    cedre = await page(api, "/registre?certification=CEDRE", api.staff)
+    assert old in cedre and new not in cedre
+    in_2015 = await page(api, "/registre?au=2015-01-01", api.staff)
+    assert "Registre des adhérents au 1er janvier 2015" in in_2015
+    assert old in in_2015 and new not in in_2015
+    assert f"/registre/{old}?as_of=2015-01-01" in in_2015
+    refused = await page(api, "/registre?au=2015-02-30", api.staff, status=400)
+    assert "date réelle" in refused and new in refused  # today's register, the date's error beside it
