@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from shared.errors import DomainError
 from shared.platform import Platform
 from shared.tenancy import ReadScope, read_scope, scoped_connection
 from shared.web.auth import signed_in_as
+from shared.web.filters import PARIS
 from shared.web.forms import GENERAL, refusal, sentence
 
 AnyRequest = Request[Any, Any, Any]
@@ -160,6 +161,16 @@ class Values:
         return {k: (v if len(v) > 1 else (v[0] if v else "")) for k, v in self.lists.items()}
 
 
+def parse_moment(text: str) -> datetime | None:
+    """A moment typed in a `<input type="datetime-local">` (2026-03-01T14:05), Paris time, in UTC."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?", text):
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
 def parse_day(text: str) -> date | None:
     found = DATE_TEXT.match(text)
     try:
@@ -195,11 +206,12 @@ def application(platform: Platform) -> Any:
 
 
 async def visible_member(
-    request: AnyRequest, platform: Platform, member_id: UUID, on: date | None = None
+    request: AnyRequest, platform: Platform, member_id: UUID, on: date | None = None, known_at: datetime | None = None
 ) -> MemberRecord | None:
-    """The member's record in force on `on` (today in Paris), read in the signed-in person's scope."""
+    """The member's record in force on `on` (today in Paris) as known at `known_at` (now), read in
+    the signed-in person's scope."""
     scope = await read_scope(platform.write_pool, request.user)
-    return await queries.member_record(platform.read_pool, scope, str(member_id), on or today_in_paris(), None)
+    return await queries.member_record(platform.read_pool, scope, str(member_id), on or today_in_paris(), known_at)
 
 
 async def member_or_404(request: AnyRequest, platform: Platform, member_id: UUID) -> MemberRecord:

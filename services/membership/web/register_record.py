@@ -4,7 +4,7 @@ with the date it takes effect, the moment it was recorded and who recorded it.""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -28,6 +28,7 @@ from services.membership.web.register_common import (
     AnyRequest,
     member_or_404,
     parse_day,
+    parse_moment,
     visible_member,
 )
 from shared.as_of import today_in_paris
@@ -99,15 +100,24 @@ async def member_record(
     member_id: FromPath[UUID],
     platform: NamedDependency[Platform],
     as_of: FromQuery[str | None] = None,
+    known_at: FromQuery[str | None] = None,
 ) -> Template:
+    """`as_of`: the record on that date; `known_at`: as the register knew it at that moment (Paris
+    time), the API's two parameters."""
     today = await member_or_404(request, platform, member_id)  # 404 for a member no one may see
     errors: dict[str, str] = {}
     day: date | None = None
+    moment: datetime | None = None
     if as_of:
         day = parse_day(as_of.strip())
         if day is None:
             errors["as_of"] = "La date doit être une date réelle, par exemple 01/03/2026."
-    record = today if day is None else await visible_member(request, platform, member_id, day)
+    if known_at:
+        moment = parse_moment(known_at.strip())
+        if moment is None:
+            errors["known_at"] = "Le moment doit être une date et une heure réelles, par exemple 01/03/2026 14:05."
+    asked = day is not None or moment is not None
+    record = await visible_member(request, platform, member_id, day, moment) if asked else today
     return Template(
         template_name="membership/register/record.html",
         context={
@@ -115,7 +125,9 @@ async def member_record(
             "member": record,
             "today_record": today,
             "as_of": day,
-            "as_of_text": (as_of or "").strip()[:40] if errors else (day.isoformat() if day else ""),
+            "as_of_text": (as_of or "").strip()[:40] if "as_of" in errors else (day.isoformat() if day else ""),
+            "known_at": moment,
+            "known_at_text": (known_at or "").strip()[:40] if "known_at" in errors or moment else "",
             "errors": errors,
             "today": today_in_paris(),
             "forms_fr": [FORM_WORDS.get(f, f) for f in record.forms] if record else [],
@@ -125,7 +137,7 @@ async def member_record(
             "certification": certification_of(record),
             "dues": dues_rows(record.dues) if record else [],
             "tenures": _tenures(record.tenures) if record else [],
-            "actions": _actions(today) if day is None else [],
+            "actions": [] if asked else _actions(today),
             "notice": await take_notice(request),
         },
         status_code=400 if errors else 200,

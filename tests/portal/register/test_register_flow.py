@@ -4,6 +4,10 @@ the API), its history, the regions and a merger."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from tests.helpers.api import Api
 from tests.helpers.siret import fresh_siret
 from tests.portal.register.scenario import (
@@ -218,3 +222,16 @@ async def test_the_list_filters_by_certification_and_shows_the_register_on_a_dat
     assert f"/registre/{old}?as_of=2015-01-01" in in_2015
     refused = await page(api, "/registre?au=2015-02-30", api.staff, status=400)
     assert "date réelle" in refused and new in refused  # today's register, the date's error beside it
+
+
+async def test_the_record_as_known_at_a_moment_leaves_out_what_was_recorded_since(api: Api) -> None:
+    member_id = await given_member(api, name="AI Le Relais de Lens", city="Lens")
+    registered_at = datetime.fromisoformat((await record(api, member_id))["updated_at"])
+    moment = (registered_at + timedelta(seconds=1)).astimezone(ZoneInfo("Europe/Paris"))
+    await asyncio.sleep(2.1)
+    redirected_to(await send_form(api, member_id, "coordonnees", {"ville": "Arras"}))
+    then = await page(api, f"/registre/{member_id}?known_at={moment:%Y-%m-%dT%H:%M:%S}", api.staff)
+    assert "telle que connue le" in then and "<dd>Lens</dd>" in then and "Arras" not in then
+    assert "<dd>Arras</dd>" in await page(api, f"/registre/{member_id}", api.staff)
+    refused = await page(api, f"/registre/{member_id}?known_at=hier", api.staff, status=400)
+    assert "date et une heure réelles" in refused
