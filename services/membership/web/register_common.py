@@ -5,7 +5,7 @@ posted values read as the API's request Structs would read them, a member read i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,7 +25,7 @@ from shared.platform import Platform
 from shared.tenancy import ReadScope, read_scope, scoped_connection
 from shared.web.auth import signed_in_as
 from shared.web.filters import PARIS
-from shared.web.forms import GENERAL, refusal, sentence
+from shared.web.forms import refusal, sentence
 
 AnyRequest = Request[Any, Any, Any]
 STAFF_PAGE = signed_in_as(Role.NATIONAL_STAFF)
@@ -197,10 +197,6 @@ def french_refusal(error: DomainError, fields: dict[str, str] | None = None) -> 
     return {key: message}
 
 
-def error_key(errors: dict[str, str]) -> str:
-    return next(iter(errors), GENERAL)
-
-
 def application(platform: Platform) -> Any:
     return membership_application(platform)
 
@@ -256,6 +252,3 @@ def forms_of(values: Values) -> tuple[str, ...]:
     if not chosen:
         values.errors["forme_principale"] = "Choisissez la forme principale du membre."
     return tuple(chosen)
-
-
-Prefill = Callable[[MemberRecord], dict[str, Any]]
