@@ -30,6 +30,7 @@ def test_the_input_macro_writes_each_attribute_apart() -> None:
     # trim_blocks swallowed the line break between attributes: `autocomplete="name"required`.
     environment = template_config([]).instance.engine
     html = environment.from_string(
-        '{% from "forms.html" import input %}{{ input("nom", "Nom", {"nom": "Trop long."}, autocomplete="name", hint="h") }}'
+        '{% from "forms.html" import input %}'
+        '{{ input("nom", "Nom", {"nom": "Trop long."}, autocomplete="name", hint="h") }}'
     ).render()
     assert 'value="" autocomplete="name" required aria-describedby="nom-aide nom-erreur" aria-invalid="true">' in html
