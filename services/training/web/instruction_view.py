@@ -143,6 +143,10 @@ class InstructionView:
             candidates.append(Decimal(self.row["allowed_maximum"]))
         return min(candidates)
 
+    def sheet_of(self, reviewer_id: str) -> dict[str, Any] | None:
+        """The reviewer's score sheet, if they scored."""
+        return next((s for s in self.row["scores"] if s["reviewer_id"] == reviewer_id), None)
+
     @property
     def assigned_ids(self) -> set[str]:
         return {r["reviewer_id"] for r in self.row["reviewers"]}
@@ -274,6 +278,7 @@ def people_named(view: InstructionView) -> set[str]:
     if row["review"]:
         ids.add(row["review"]["reviewer_id"])
     ids.update(e["actor_id"] for e in view.entries)
+    ids.update(str(e["details"].get("reviewer_id") or "") for e in view.entries)
     return {i for i in ids if i}
 
 
