@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from anyio import to_thread
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 
 from services.training import queries
 from services.training.api.common import ApplicationId, training
-from services.training.documents.letter_pdf import DecisionLetter, file_name, letter_pdf
+from services.training.documents.letter_cache import CACHE as LETTERS
+from services.training.documents.letter_pdf import DecisionLetter, file_name
 from services.training.domain.errors import ApplicationNotFound
 from services.training.web.instruction_forms import page
 from services.training.web.instruction_view import STAFF_PAGE, instruction_view, readable_application, typed
@@ -57,7 +57,7 @@ async def letter(
     if call is None:
         raise ApplicationNotFound(application_id)
     document = letter_of(row, call, city or "", training(platform).today())
-    content = await to_thread.run_sync(letter_pdf, document)
+    content = await LETTERS.get(document)
     return Response(
         content,
         media_type="application/pdf",

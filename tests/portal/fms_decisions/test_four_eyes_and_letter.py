@@ -8,10 +8,12 @@ import re
 
 from pypdf import PdfReader
 
+from services.training.documents.letter_cache import CACHE
 from tests.helpers.api import Api
 from tests.helpers.training_api import admin
 from tests.portal.fms_decisions.scenario import (
     application,
+    caught_up,
     given_approved,
     given_decided,
     given_scored_case,
@@ -148,8 +150,6 @@ async def test_applicants_get_the_letter_only_once_approved_and_another_enterpri
         headers=staff(api, "paul"),
     )
     assert approved.status_code == 200
-    from tests.portal.fms_decisions.scenario import caught_up
-
     await caught_up(api, approved.json())
     lead = await api.client.get(letter, headers=admin(api, case.lead))
     assert lead.status_code == 200, lead.text
@@ -176,3 +176,23 @@ async def test_a_rejection_letter_gives_its_reason(api: Api) -> None:
     words = pdf_text(letter.content)
     assert "votre candidature n'est pas retenue" in words
     assert "Motif : Projet hors du champ de l'appel" in words
+
+
+async def test_a_letter_is_made_once_per_content_and_again_when_the_decision_moves_on(api: Api) -> None:
+    case = await given_scored_case(api)
+    letter = f"/fms/candidatures/{case.application_id}/lettre.pdf"
+    await given_decided(api, case)
+    made = CACHE.made
+    first = await api.client.get(letter, headers=api.staff)
+    again = await api.client.get(letter, headers=api.staff)
+    assert first.content == again.content and CACHE.made == made + 1
+    approved = await api.client.post(
+        f"/api/training/applications/{case.application_id}/review",
+        json={"outcome": "approve"},
+        headers=staff(api, "paul"),
+    )
+    assert approved.status_code == 200
+    await caught_up(api, approved.json())
+    after = await api.client.get(letter, headers=api.staff)
+    assert CACHE.made == made + 2
+    assert "approuvée le" in pdf_text(after.content)
