@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -36,6 +37,8 @@ from services.training.web.instruction_view import STAFF_PAGE, STALE, Instructio
 from shared.errors import DomainError, VersionMismatch
 from shared.eventstore import CommandResult
 from shared.platform import Platform
+from shared.web.charts import Bar, Gauge
+from shared.web.filters import euros
 from shared.web.forms import GENERAL, form_fields
 from shared.web.notices import take_notice
 
@@ -64,6 +67,22 @@ async def render(
             preview = euros_of(values["amount"], "amount", "le montant")
     except FormProblem:
         pass
+    held = view.available_now - Decimal(view.call["available"])
+    envelope = Gauge(
+        title="L'enveloppe avec cette aide",
+        total=float(view.call["envelope_total"]),
+        parts=[
+            Bar(
+                "Engagé par les autres décisions",
+                float(view.call["committed"] - held),
+                euros(view.call["committed"] - held),
+            ),
+            Bar("Versé aux aides soldées", float(view.call["paid"]), euros(view.call["paid"])),
+            Bar("Cette aide", float(max(preview, Decimal(0))), euros(preview)),
+        ],
+        total_shown=euros(view.call["envelope_total"]),
+        rest_label="disponible après",
+    )
     return page(
         "application.html",
         status,
@@ -75,6 +94,7 @@ async def render(
         today=training(platform).today().isoformat(),
         preview=preview,
         after=view.available_now - preview,
+        envelope=envelope,
         me=request.user.subject,
     )
 
