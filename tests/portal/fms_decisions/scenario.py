@@ -38,19 +38,19 @@ class Case:
         return f"/fms/instruction/{self.application_id}"
 
 
-async def given_case(api: Api, *, accord: bool = True) -> Case:
+async def given_case(api: Api, *, accord: bool = True, **call: Any) -> Case:
     lead, partner, other = await given_members(api, 3, accord=accord)
-    call = await given_call(api)
-    submitted = await given_submitted(api, call, lead, partners=(partner,))
+    opened = await given_call(api, **call)
+    submitted = await given_submitted(api, opened, lead, partners=(partner,))
     await caught_up(api, submitted)
     person = given_person(api, "fund_reviewer", name="Claire Évaluatrice")
     await in_directory(api)
-    return Case(call, submitted["id"], lead, partner, other, person)
+    return Case(opened, submitted["id"], lead, partner, other, person)
 
 
-async def given_scored_case(api: Api) -> Case:
+async def given_scored_case(api: Api, **call: Any) -> Case:
     """The case's application assigned to a reviewer of the directory (« Hugo Noteur ») who scored it."""
-    case = await given_case(api)
+    case = await given_case(api, **call)
     name = given_person(api, "fund_reviewer", name="Hugo Noteur")
     await in_directory(api)
     url = f"{BASE}/applications/{case.application_id}"

@@ -196,3 +196,13 @@ async def test_a_letter_is_made_once_per_content_and_again_when_the_decision_mov
     after = await api.client.get(letter, headers=api.staff)
     assert CACHE.made == made + 2
     assert "approuvée le" in pdf_text(after.content)
+
+
+async def test_the_queue_pages_and_refuses_a_page_that_is_not_one(api: Api) -> None:
+    case = await given_scored_case(api)
+    await given_decided(api, case)
+    second = await api.client.get("/fms/decisions", params={"page": "2"}, headers=api.staff)
+    assert second.status_code == 200
+    assert "Aucune décision n'attend de relecture." in second.text  # one decision: nothing on page 2
+    wrong = await api.client.get("/fms/decisions", params={"page": "0"}, headers=api.staff)
+    assert wrong.status_code == 400

@@ -255,3 +255,14 @@ async def test_someone_not_staff_gets_403_and_a_missing_application_404(api: Api
     assert (await api.client.get(f"{BASE}/applications/{case.application_id}", headers=api.staff)).json()[
         "decision"
     ] is None
+
+
+async def test_an_award_beyond_what_is_left_of_the_envelope_is_refused_with_the_amount_available(api: Api) -> None:
+    case = await given_scored_case(api, fund_amount="5000.00", envelope="2000.00")
+    page = await api.client.get(case.page, params={"amount": "2500"}, headers=api.staff)
+    assert figure(page.text, "apres") == "-500,00 €"
+    assert "Cette aide dépasse ce qui reste de l'enveloppe." in text(page.text)
+    answer = await post_form(api, f"{case.page}/decision", case.page, api.staff, {"outcome": "award", "amount": "2500"})
+    assert answer.status_code == 409
+    assert "2000.00 € encore disponibles" in text(answer.text)
+    assert (await application(api, case))["decision"] is None
