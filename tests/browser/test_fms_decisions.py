@@ -113,12 +113,13 @@ async def test_staff_decide_an_award_and_a_second_staff_member_approves_it(
     await screenshots.take(page, "70-instruction", whole=False)
 
     # The envelope before and after the amount typed, then the decision.
-    await page.get_by_label("Montant de l'aide, en euros (pour une aide)").fill("3 000")
+    await page.get_by_label("Montant à simuler, en euros").fill("3 000")
     async with page.expect_navigation():
         await page.get_by_role("button", name="Voir l'enveloppe après ce montant").click()
     envelope = page.locator("#enveloppe")
     await expect(envelope.locator('[data-figure="avant"]')).to_have_text("100\u202f000,00\u00a0€")
     await expect(envelope.locator('[data-figure="apres"]')).to_have_text("97\u202f000,00\u00a0€")
+    await expect(page.get_by_label("Montant de l'aide, en euros (pour une aide)")).to_have_value("3 000")
     await page.get_by_label("Raison (obligatoire pour un rejet)").fill("Projet solide, coûts maîtrisés")
     await page.locator("#decision").evaluate("heading => heading.scrollIntoView()")
     await screenshots.take(page, "71-decision", whole=False)

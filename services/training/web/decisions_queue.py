@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from services.training.api.common import ApplicationId
+from services.training.api.common import ApplicationId, training
 from services.training.web.instruction_forms import (
     FormProblem,
     date_of,
@@ -113,7 +113,7 @@ async def review_page(
     request: Request[Any, Any, Any], application_id: ApplicationId, platform: NamedDependency[Platform]
 ) -> Template:
     view = await instruction_view(platform, application_id, with_file=True)
-    today = platform.application("training").today().isoformat()  # type: ignore[attr-defined]
+    today = training(platform).today().isoformat()
     return await render(request, view, notice=await take_notice(request), today=today)
 
 
@@ -122,7 +122,7 @@ async def review(
     request: Request[Any, Any, Any], application_id: ApplicationId, platform: NamedDependency[Platform]
 ) -> Redirect | Template:
     fields = await form_fields(request)
-    app: Any = platform.application("training")
+    app = training(platform)
     today = app.today().isoformat()
     try:
         expected = version_of(fields)

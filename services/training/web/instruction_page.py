@@ -104,11 +104,9 @@ async def show(
     request: Request[Any, Any, Any], application_id: ApplicationId, platform: NamedDependency[Platform]
 ) -> Template:
     view = await instruction_view(platform, application_id, with_reviewers=True, with_file=True)
-    # « Voir l'enveloppe après ce montant » sends the decision form by GET: the page shows the
-    # envelope after that amount, the form filled as it was.
-    values = {
-        k: v for k, v in request.query_params.items() if k in ("amount", "outcome", "decision_reason", "decision_on")
-    }
+    # « Voir l'enveloppe après ce montant » (a GET form: nothing is written) shows the envelope
+    # after that amount, and fills the decision's amount with it.
+    values = {k: v for k, v in request.query_params.items() if k == "amount"}
     errors: dict[str, str] = {}
     if values.get("amount"):
         try:
