@@ -101,7 +101,9 @@ def letter_pdf(letter: DecisionLetter) -> bytes:
     )
     pdf.ln(2)
     decided = f"décision prise le {french_date(letter.decided_on)}" + (
-        f" et approuvée le {french_date(letter.approved_on)}" if letter.approved_on else " (en attente de relecture)"
+        f" et approuvée le {french_date(letter.approved_on)}"
+        if letter.approved_on
+        else " ; projet de lettre : la décision n'est pas encore approuvée"
     )
     if letter.kind == "award":
         line("Décision : une aide vous est accordée.", 11, "B")
