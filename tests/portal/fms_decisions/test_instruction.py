@@ -54,6 +54,8 @@ async def test_the_page_shows_applicants_trainings_checks_reviewers_scores_and_t
     assert "80,00" in words  # 4/5 on every criterion: 80 out of 100
     assert figure(page.text, "avant") == "100 000,00 €"
     assert figure(page.text, "apres") == "97 000,00 €"  # after the amount asked for
+    # A required field with a hint keeps both attributes (the shared macro once ran them together).
+    assert re.search(r'id="recheck_on"[^>]*\srequired\s+aria-describedby="recheck_on-aide', page.text)
 
 
 async def test_the_envelope_after_follows_the_amount_typed(api: Api) -> None:
