@@ -40,6 +40,8 @@ QUEUE_SQL = (
     "ORDER BY a.decided_on, a.title, a.application_id LIMIT $1 OFFSET $2"
 )
 
+COUNT_SQL = "SELECT count(*) FROM training.applications WHERE role = 'lead' AND status = 'decided'"
+
 
 @get("/decisions", guards=[STAFF_PAGE])
 async def queue(
@@ -50,7 +52,7 @@ async def queue(
     offset = (page_number - 1) * PAGE_SIZE
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
         rows = [typed_item(dict(r)) for r in await conn.fetch(QUEUE_SQL, PAGE_SIZE, offset)]
-        total = rows[0]["total"] if rows else 0
+        total = rows[0]["total"] if rows else await conn.fetchval(COUNT_SQL) if offset else 0
         named = await names(conn, {r["decision"]["decided_by"] for r in rows})
     pages = max(1, -(-total // PAGE_SIZE))
     return page(
