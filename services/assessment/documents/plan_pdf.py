@@ -2,8 +2,8 @@
 version, the radar chart of the themes, then the actions by priority with the federation service
 that can help, who carries each, by when, and where the team is with it.
 
-The font is DejaVu Sans, shipped beside this module with its licence (fonts/): the PDF's core
-fonts know Latin-1 only, and a plan in French needs « œ », « ’ » and « … » as well as accents.
+The font is DejaVu Sans (`shared.pdf_fonts`): the PDF's core fonts know Latin-1 only, and a plan
+in French needs « œ », « ’ » and « … » as well as accents.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from services.assessment.domain.plan import PlanAction
+from shared.pdf_fonts import FONT, use_dejavu
 from shared.web.filters import french_date
 
-FONTS = Path(__file__).parent / "fonts"
-FONT = "DejaVu"
 # fpdf2 draws SVG but warns on the accessible name and description, which a PDF image has no use for.
 _TITLE_AND_DESC = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.DOTALL)
 
@@ -74,8 +72,7 @@ def plan_pdf(document: PlanDocument) -> bytes:
     pdf.set_title(f"Plan de progrès — {document.member_name}")
     pdf.set_author("COORACE")
     pdf.set_lang("fr")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    use_dejavu(pdf)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
