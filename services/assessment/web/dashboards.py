@@ -29,6 +29,7 @@ from litestar.response import Redirect, Template
 from services.assessment import figures
 from services.assessment.read_models import Dashboard, FollowUpFeed
 from services.assessment.web import dashboards_figures as charts
+from services.assessment.web.dashboards_regions import region_name
 from services.assessment.web.results_common import access
 from shared.as_of import as_of_date, today_in_paris
 from shared.auth import Principal, Role
@@ -169,6 +170,8 @@ async def _region_cap(
         return _refused(f"{heading} — le Cap", as_of, refused.message, _tabs(base, ""), heading=heading, region=code)
     today = today_in_paris()
     who = await access(request, platform)
+    name = await region_name(platform.write_pool, code, today)
+    heading = f"Région {name}" if name else heading
     async with scoped_connection(platform.read_pool, who.scope) as conn:
         dashboard = await figures.dashboard(conn, code)
         feed = await figures.follow_up(conn, code, stalled_days=STALLED_DAYS, now=datetime.now(UTC))
@@ -176,7 +179,7 @@ async def _region_cap(
         template_name="assessment/dashboards/cap.html",
         context={
             "title": f"{heading} — le Cap",
-            "heading": heading,  # le Cap's directory keeps region codes, not their names
+            "heading": heading,
             "region": code,
             "tabs": _tabs(base, _query(day, today)),
             "feed": _shown(feed),

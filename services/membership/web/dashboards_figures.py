@@ -46,6 +46,9 @@ BUCKETS: tuple[tuple[str, str, str], ...] = (
     ("30 to 60", "30–60", "#2171b5"),
     ("more than 60", "plus de 60", "#08306b"),
 )
+# A longer region name does not fit left of the bars (Alsace-Champagne-Ardenne-Lorraine): its code
+# labels the bar, and the table beside the chart names it in full.
+LABEL_LENGTH = 26
 BUCKET_WORDS = {key: words for key, words, _ in BUCKETS}
 BUCKET_COLOURS = {key: colour for key, _, colour in BUCKETS}
 
@@ -84,7 +87,7 @@ def members_per_region_chart(rows: Sequence[RegionRow]) -> BarChart:
     return BarChart(
         title="Adhérents par région",
         unit="adhérents actifs",
-        bars=[Bar(r.name, r.members, colour=r.colour) for r in rows],
+        bars=[Bar(r.name if len(r.name) <= LABEL_LENGTH else r.code, r.members, colour=r.colour) for r in rows],
         caption="couleur selon la tranche de la carte du rapport d'activité",
         slug="adherents-par-region",
     )

@@ -54,13 +54,17 @@ async def test_a_delegate_sees_their_regions_progress_and_what_to_chase_with_whe
     for headers in (delegate(api), trainer(api)):
         page = await api.client.get("/region/cap", headers=headers)
         assert page.status_code == 200, page.text
-        assert heading(page.text) == "Région NPC"
+        assert heading(page.text) == "Région Nord-Pas-de-Calais"
         _, stages = chart(page.text, "graphique-etapes")
         assert stages["Commencées"] == "3" and stages["Validées"] == "1" and stages["En cours de réponse"] == "1"
         stalled = page.text.split('id="suivi-en-panne"', 1)[1].split("</ul>", 1)[0]
         assert "AI Silencieuse" in stalled and f'href="/cap/{region.stalled}/positionnement"' in stalled
         overdue = page.text.split('id="suivi-en-retard"', 1)[1].split("</ul>", 1)[0]
-        assert "AI Active" in overdue and f"indicateur {OVERDUE}" in overdue and "10 jours de retard" in text(overdue)
+        assert (
+            "AI Active" in overdue
+            and f"indicateur {OVERDUE}" in text(overdue)
+            and "10 jours de retard" in text(overdue)
+        )
         assert f'href="/cap/{region.validated}/plan"' in overdue
         waiting = page.text.split('id="suivi-relectures"', 1)[1].split("</ul>", 1)[0]
         assert "AI En attente" in waiting and 'href="/relectures"' in waiting
