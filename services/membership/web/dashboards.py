@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -218,7 +219,7 @@ async def _regions_list(platform: Platform, as_of: str | None) -> Template:
             "today": today,
             "errors": {},
             "dashboard": dashboard,
-            "rows": sorted(rows, key=lambda r: r.name),
+            "rows": sorted(rows, key=lambda r: _alphabetical(r.name)),
             "query": _query(day, today),
         },
     )
@@ -310,6 +311,11 @@ async def _members(platform: Platform, scope: ReadScope, code: str, day: date, n
     arguments = ("members", scope, code, None, None, None, None, PAGE_SIZE, offset)
     found: MemberPage = await REGISTER_ANSWERS.answer(platform, arguments, day, None, read)
     return found
+
+
+def _alphabetical(name: str) -> str:
+    """A name's place in a French list: Île-de-France among the I, not after Z."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
 
 
 def _page_number(text: str | None) -> int:

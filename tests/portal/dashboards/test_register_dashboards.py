@@ -100,6 +100,9 @@ async def test_only_national_staff_read_the_network(api: Api) -> None:
         page = await api.client.get("/reseau", headers=headers, follow_redirects=False)
         assert page.status_code == 403, page.text
         assert "Accès refusé" in page.text and "tableau-regions" not in page.text
+    for path in ("/region", "/region/NPC"):
+        member = await api.client.get(path, headers=api.token("member_admin", tenant=network.npc[0], subject="a"))
+        assert member.status_code == 403 and "tableau-adherents" not in member.text
     anonymous = await api.client.get("/reseau", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/connexion?suite=")
 
@@ -135,6 +138,8 @@ async def test_staff_list_the_regions_and_open_any_with_links_to_the_register(ap
     rows = {r[0]: r[1:] for r in table(listing.text, "tableau-regions")}
     assert rows["Bretagne"] == ["BRE", "2"] and rows["Nord-Pas-de-Calais"] == ["NPC", "16"]
     assert '<a href="/region/BRE">Bretagne</a>' in listing.text
+    names = [r[0] for r in table(listing.text, "tableau-regions")]
+    assert names.index("Haute-Normandie") < names.index("Île-de-France") < names.index("La Réunion outre-mer")
     page = await api.client.get("/region/BRE", headers=api.staff)
     assert page.status_code == 200, page.text
     members = table(page.text, "tableau-adherents")
