@@ -24,7 +24,7 @@ from services.people.demo.seed import DEMO_PASSWORD, seed_people_demo
 from shared.platform import Platform
 from shared.projection import head_position
 from tests.browser.people import Account
-from tests.browser.screenshots import Screenshots
+from tests.browser.screenshots import PHONE_WIDTH, Screenshots
 from tests.browser.session import Portal, Traffic, sign_in_as
 
 NOT_FOUND = "Page introuvable"
@@ -82,6 +82,18 @@ async def choose_date(page: Page, day: str) -> None:
         await page.get_by_role("button", name="Afficher").click()
 
 
+async def fits_a_phone(page: Page) -> None:
+    """The page at a phone's width scrolls down only: charts shrink, wide tables scroll in their box."""
+    previous = page.viewport_size
+    await page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        widths = await page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1] == PHONE_WIDTH, (page.url, widths)
+    finally:
+        if previous:
+            await page.set_viewport_size(previous)
+
+
 async def cell(page: Page, table_id: str, row: str, column: int) -> str:
     found = page.locator(f"#{table_id} tbody tr").filter(has=page.get_by_role("rowheader", name=row, exact=True))
     return (await found.locator("td").nth(column).inner_text()).strip()
@@ -109,6 +121,7 @@ async def test_staff_read_the_network_and_a_delegate_follows_their_region_up(
     await expect(page.locator("#graphique-certifications")).to_contain_text("CEDRE et ISO 9001")
     await expect(page.locator("#jauge-accord-groupe")).to_be_visible()
     await screenshots.take(page, "30-reseau")
+    await fits_a_phone(page)
     today_npc = int(await cell(page, "tableau-regions", "Nord-Pas-de-Calais", 0))
 
     # le Cap's tab: levels by theme and the services most needed.
@@ -147,6 +160,7 @@ async def test_staff_read_the_network_and_a_delegate_follows_their_region_up(
     await expect(desk.locator("#suivi-en-panne li").first).to_be_visible()
     await expect(desk.locator("#suivi-relectures").get_by_role("link").first).to_have_attribute("href", "/relectures")
     await screenshots.take(desk, "33-region-cap", whole=False)
+    await fits_a_phone(desk)
     overdue = desk.locator("#suivi-en-retard").get_by_role("link", name=re.compile("^voir le plan"))
     await overdue.first.click()
     await expect(desk.get_by_role("heading", level=1)).to_be_visible()
