@@ -29,7 +29,7 @@ from litestar.response import Redirect, Template
 from services.assessment import figures
 from services.assessment.read_models import Dashboard, FollowUpFeed
 from services.assessment.web import dashboards_figures as charts
-from services.assessment.web.dashboards_regions import region_name
+from services.assessment.web.dashboards_regions import region_names
 from services.assessment.web.results_common import access
 from shared.as_of import as_of_date, today_in_paris
 from shared.auth import Principal, Role
@@ -170,8 +170,10 @@ async def _region_cap(
         return _refused(f"{heading} — le Cap", as_of, refused.message, _tabs(base, ""), heading=heading, region=code)
     today = today_in_paris()
     who = await access(request, platform)
-    name = await region_name(platform.write_pool, code, today)
-    heading = f"Région {name}" if name else heading
+    names = await region_names(platform.write_pool, today)
+    if names is not None and code not in names:
+        raise NotFoundException()  # no such region in the register's list: the register's tab says the same
+    heading = f"Région {names[code]}" if names else heading
     async with scoped_connection(platform.read_pool, who.scope) as conn:
         dashboard = await figures.dashboard(conn, code)
         feed = await figures.follow_up(conn, code, stalled_days=STALLED_DAYS, now=datetime.now(UTC))

@@ -36,9 +36,9 @@ def names_after(names: dict[str, str], event: RegionEvent, today: date) -> dict[
     return names
 
 
-async def region_name(log_pool: asyncpg.Pool, code: str, today: date) -> str | None:
-    """The name of region `code` today; None where membership's log has no region list (a process
-    of le Cap alone on a database without it)."""
+async def region_names(log_pool: asyncpg.Pool, today: date) -> dict[str, str] | None:
+    """Every region's name today (code -> name); None where membership's log has no region list (a
+    process of le Cap alone on a database without it)."""
     try:
         rows = await log_pool.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state FROM {MEMBERSHIP_LOG} "
@@ -47,10 +47,12 @@ async def region_name(log_pool: asyncpg.Pool, code: str, today: date) -> str | N
         )
     except asyncpg.UndefinedTableError:
         return None
+    if not rows:
+        return None
     names: dict[str, str] = {}
     for row in rows:
         event = decode_foreign(row).event
         if event.name.startswith(REGION_EVENT_PREFIX):
             published = decode_region_event(event.name, event.originator_version, event.timestamp, event.state)
             names = names_after(names, published, today)
-    return names.get(code)
+    return names

@@ -97,6 +97,9 @@ async def test_staff_open_any_regions_cap_tab_with_links_to_the_register(api: Ap
     npc = await api.client.get("/region/NPC/cap", headers=api.staff)
     assert f'<a href="/registre/{region.tenants["AI Silencieuse"]}">AI Silencieuse</a>' in npc.text
     assert '<a href="/region/NPC">Adhérents</a>' in npc.text
+    for missing in ("/region/ZZZ/cap", "/region/npc/cap"):
+        unknown = await api.client.get(missing, headers=api.staff)
+        assert unknown.status_code == 404 and NOT_FOUND in unknown.text, missing
     chooser = await api.client.get("/region/cap", headers=api.staff, follow_redirects=False)
     assert chooser.status_code == 303 and chooser.headers["location"] == "/region"
     member = await api.client.get(
