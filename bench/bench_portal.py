@@ -81,6 +81,7 @@ class PortalPage:
 MEMBERS = frozenset({"member_admin", "member_contributor"})
 ADMINS = frozenset({"member_admin", "national_staff"})
 STAFF = frozenset({"national_staff"})
+REGIONAL = frozenset({"regional_delegate", "trainer"})
 CAP = "/cap/{assessment}"
 # Every page of the portal: each helper adding a page adds it here.
 PAGES = [
@@ -98,6 +99,14 @@ PAGES = [
     PortalPage("/cap/historique", MEMBERS),
     PortalPage("/equipe", ADMINS),
     PortalPage("/courriels", STAFF),
+    PortalPage("/reseau", STAFF),
+    PortalPage("/reseau?as_of=2015-12-31", STAFF),
+    PortalPage("/reseau/cap", STAFF),
+    PortalPage("/region", REGIONAL | STAFF),
+    PortalPage("/region/{region}", REGIONAL),
+    PortalPage("/region/cap", REGIONAL),
+    PortalPage("/region/NPC?page=2", STAFF),
+    PortalPage("/region/NPC/cap", STAFF),
 ]
 PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 
