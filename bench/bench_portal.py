@@ -106,7 +106,7 @@ PAGES = [
     PortalPage("/region/{region}", REGIONAL),
     PortalPage("/region/cap", REGIONAL),
     PortalPage("/region/NPC?page=2", STAFF),
-    PortalPage("/region/NPC/cap", STAFF),
+    PortalPage("/region/cap/NPC", STAFF),
 ]
 PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 

@@ -36,3 +36,14 @@ def links_for(principal: Principal | None) -> list[Link]:
     for role in sorted(principal.roles, key=list(LINKS).index):
         found.extend(LINKS.get(role, []))
     return list(dict.fromkeys(found))
+
+
+def dashboard_tabs(region: str | None = None, *, network: bool = False, query: str = "") -> list[Link]:
+    """The tabs of a dashboard, whose register part and le Cap part are served by two services
+    (each prefix routed to its process): the network's, one's own region's (`region` None), or a
+    named region's. `query` keeps the chosen date from tab to tab."""
+    if network:
+        return [("/reseau" + query, "Adhérents"), ("/reseau/cap" + query, "le Cap")]
+    if region is None:
+        return [("/region" + query, "Adhérents"), ("/region/cap" + query, "le Cap")]
+    return [(f"/region/{region}{query}", "Adhérents"), (f"/region/cap/{region}{query}", "le Cap")]

@@ -170,7 +170,7 @@ async def test_staff_read_the_network_and_a_delegate_follows_their_region_up(
 
     # Another region's dashboard is the 404 page for them, on both tabs.
     other = "IDF" if region != "IDF" else "NPC"
-    for path in (f"/region/{other}", f"/region/{other}/cap"):
+    for path in (f"/region/{other}", f"/region/cap/{other}"):
         answer = await desk.goto(path)
         assert answer is not None and answer.status == 404, path
         await expect(desk.get_by_role("heading", level=1, name=NOT_FOUND)).to_be_visible()

@@ -5,7 +5,7 @@ theme, services most needed).
                             services the plans call on most, the most frequent actions (national staff)
     /region/cap             a delegate's or trainer's own region: the same, and the follow-up feed
                             (assessments stalled, plan actions overdue, reviews waiting)
-    /region/{code}/cap      one region (national staff; a regional role: its own region only)
+    /region/cap/{code}      one region (national staff; a regional role: its own region only)
 
 Each page reads what the API's dashboards read (`figures.dashboard`, `figures.follow_up`) through
 the same access (`access_of`: a delegate's scope is the members now in their region). The tabs
@@ -37,6 +37,7 @@ from shared.decoding import RequestRefused
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import signed_in_as
+from shared.web.navigation import dashboard_tabs
 
 STAFF = signed_in_as(Role.NATIONAL_STAFF)
 REGION_READERS = signed_in_as(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
@@ -111,7 +112,7 @@ async def network_cap_page(
     try:
         day = chosen_day(as_of)
     except AsOfRefused as refused:
-        return _refused(title, as_of, refused.message, _tabs("/reseau", ""), heading="Le réseau", region=None)
+        return _refused(title, as_of, refused.message, dashboard_tabs(network=True), heading="Le réseau", region=None)
     today = today_in_paris()
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
         dashboard = await figures.dashboard(conn, None)
@@ -121,15 +122,11 @@ async def network_cap_page(
             "title": title,
             "heading": "Le réseau",
             "region": None,
-            "tabs": _tabs("/reseau", _query(day, today)),
+            "tabs": dashboard_tabs(network=True, query=_query(day, today)),
             "feed": None,
             **_context(dashboard, day, today),
         },
     )
-
-
-def _tabs(base: str, query: str) -> list[tuple[str, str]]:
-    return [(base + query, "Adhérents"), (base + "/cap" + query, "le Cap")]
 
 
 @get("/region/cap", guards=[REGION_READERS])
@@ -144,7 +141,7 @@ async def my_region_cap_page(
     return await _region_cap(request, platform, principal.region, as_of, own=True)
 
 
-@get("/region/{code:str}/cap", guards=[REGION_READERS])
+@get("/region/cap/{code:str}", guards=[REGION_READERS])
 async def region_cap_page(
     request: Request[Any, Any, Any],
     platform: NamedDependency[Platform],
@@ -162,12 +159,14 @@ async def region_cap_page(
 async def _region_cap(
     request: Request[Any, Any, Any], platform: Platform, code: str, as_of: str | None, *, own: bool
 ) -> Template:
-    base = "/region" if own else f"/region/{code}"
+    tab_region = None if own else code
     heading = f"Région {code}"
     try:
         day = chosen_day(as_of)
     except AsOfRefused as refused:
-        return _refused(f"{heading} — le Cap", as_of, refused.message, _tabs(base, ""), heading=heading, region=code)
+        return _refused(
+            f"{heading} — le Cap", as_of, refused.message, dashboard_tabs(tab_region), heading=heading, region=code
+        )
     today = today_in_paris()
     who = await access(request, platform)
     names = await region_names(platform.write_pool, today)
@@ -183,7 +182,7 @@ async def _region_cap(
             "title": f"{heading} — le Cap",
             "heading": heading,
             "region": code,
-            "tabs": _tabs(base, _query(day, today)),
+            "tabs": dashboard_tabs(tab_region, query=_query(day, today)),
             "feed": _shown(feed),
             "links_to_register": who.network,
             "shown": ACTIONS_SHOWN,

@@ -38,6 +38,7 @@ from shared.decoding import RequestRefused
 from shared.platform import Platform
 from shared.tenancy import ReadScope, read_scope, scoped_connection
 from shared.web.auth import signed_in_as
+from shared.web.navigation import dashboard_tabs
 
 STAFF = signed_in_as(Role.NATIONAL_STAFF)
 REGION_READERS = signed_in_as(Role.NATIONAL_STAFF, Role.REGIONAL_DELEGATE, Role.TRAINER)
@@ -122,7 +123,9 @@ async def network_page(
     try:
         day = chosen_day(as_of)
     except AsOfRefused as refused:
-        return _refused("membership/dashboards/reseau.html", title, as_of, refused.message, tabs=_network_tabs(""))
+        return _refused(
+            "membership/dashboards/reseau.html", title, as_of, refused.message, tabs=dashboard_tabs(network=True)
+        )
     today = today_in_paris()
     dashboard, regions = await _network(platform, day), await _regions(platform, day)
     rows = charts.region_rows(dashboard.members_per_region, regions) if dashboard else []
@@ -135,7 +138,7 @@ async def network_page(
             "day": day,
             "today": today,
             "errors": {},
-            "tabs": _network_tabs(query),
+            "tabs": dashboard_tabs(network=True, query=query),
             "query": query,
             "dashboard": dashboard,
             "rows": rows,
@@ -145,15 +148,6 @@ async def network_page(
             **(_figures(dashboard) if dashboard else {}),
         },
     )
-
-
-def _network_tabs(query: str) -> list[tuple[str, str]]:
-    return [("/reseau" + query, "Adhérents"), ("/reseau/cap" + query, "le Cap")]
-
-
-def _region_tabs(code: str | None, query: str) -> list[tuple[str, str]]:
-    base = "/region" if code is None else f"/region/{code}"
-    return [(base + query, "Adhérents"), (base + "/cap" + query, "le Cap")]
 
 
 def _figures(dashboard: NetworkDashboard | RegionDashboard) -> dict[str, Any]:
@@ -241,7 +235,7 @@ async def _region_page(
         day = chosen_day(as_of)
     except AsOfRefused as refused:
         return _refused(
-            template, "La région", as_of, refused.message, tabs=_region_tabs(tabs_code, ""), code=code, own=own
+            template, "La région", as_of, refused.message, tabs=dashboard_tabs(tabs_code), code=code, own=own
         )
     today = today_in_paris()
     scope = await read_scope(platform.write_pool, principal)
@@ -270,7 +264,7 @@ async def _region_page(
             "code": code,
             "own": own,
             "action": base,
-            "tabs": _region_tabs(tabs_code, query),
+            "tabs": dashboard_tabs(tabs_code, query=query),
             "dashboard": dashboard,
             "bucket": charts.BUCKET_WORDS.get(dashboard.map_bucket, dashboard.map_bucket),
             "members": members,

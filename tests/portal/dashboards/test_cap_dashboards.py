@@ -1,5 +1,5 @@
 """le Cap's tabs of the dashboards through the real app: /reseau/cap (national staff) and
-/region/cap, /region/{code}/cap (a region's progress and its follow-up feed, each item linking
+/region/cap, /region/cap/{code} (a region's progress and its follow-up feed, each item linking
 where to act). The figures are the API's; a regional role reads its own region only."""
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ async def test_a_delegate_sees_their_regions_progress_and_what_to_chase_with_whe
         assert "AI En attente" in waiting and 'href="/relectures"' in waiting
         assert "ACI Bretonne" not in page.text and "/registre/" not in page.text
         assert '<a href="/region">Adhérents</a>' in page.text
-        same = await api.client.get("/region/NPC/cap", headers=headers)
+        same = await api.client.get("/region/cap/NPC", headers=headers)
         assert same.status_code == 200 and "AI Silencieuse" in same.text
-        for other in ("/region/BRE/cap", "/region/ZZZ/cap", "/region/bre/cap", "/reseau/cap"):
+        for other in ("/region/cap/BRE", "/region/cap/ZZZ", "/region/cap/bre", "/reseau/cap"):
             refused = await api.client.get(other, headers=headers)
             assert refused.status_code in (403, 404), (other, refused.text)
             assert "ACI Bretonne" not in refused.text and "graphique-" not in refused.text
@@ -89,21 +89,21 @@ async def test_the_links_of_the_feed_open_for_the_delegate(api: Api) -> None:
 
 async def test_staff_open_any_regions_cap_tab_with_links_to_the_register(api: Api) -> None:
     region = await given_cap_region(api)
-    page = await api.client.get("/region/BRE/cap", headers=api.staff)
+    page = await api.client.get("/region/cap/BRE", headers=api.staff)
     assert page.status_code == 200, page.text
     _, stages = chart(page.text, "graphique-etapes")
     assert stages["Validées"] == "1" and stages["Commencées"] == "1"
     assert "Aucune évaluation en panne." in page.text
-    npc = await api.client.get("/region/NPC/cap", headers=api.staff)
+    npc = await api.client.get("/region/cap/NPC", headers=api.staff)
     assert f'<a href="/registre/{region.tenants["AI Silencieuse"]}">AI Silencieuse</a>' in npc.text
     assert '<a href="/region/NPC">Adhérents</a>' in npc.text
-    for missing in ("/region/ZZZ/cap", "/region/npc/cap"):
+    for missing in ("/region/cap/ZZZ", "/region/cap/npc"):
         unknown = await api.client.get(missing, headers=api.staff)
         assert unknown.status_code == 404 and NOT_FOUND in unknown.text, missing
     chooser = await api.client.get("/region/cap", headers=api.staff, follow_redirects=False)
     assert chooser.status_code == 303 and chooser.headers["location"] == "/region"
     member = await api.client.get(
-        "/region/NPC/cap", headers=api.token("member_admin", tenant=region.tenants["AI Active"], subject="a")
+        "/region/cap/NPC", headers=api.token("member_admin", tenant=region.tenants["AI Active"], subject="a")
     )
     assert member.status_code == 403 and "AI Silencieuse" not in member.text
 
@@ -116,7 +116,7 @@ async def test_the_cap_tabs_keep_the_date_chosen_and_refuse_one_that_is_not_a_da
     assert "ceux d'aujourd'hui" in text(page.text)  # le Cap's figures are today's, and the page says so
     today = await api.client.get("/reseau/cap", headers=api.staff)
     assert "ceux d'aujourd'hui" not in text(today.text)
-    for path, headers in (("/reseau/cap", api.staff), ("/region/cap", delegate(api)), ("/region/NPC/cap", api.staff)):
+    for path, headers in (("/reseau/cap", api.staff), ("/region/cap", delegate(api)), ("/region/cap/NPC", api.staff)):
         refused = await api.client.get(path, params={"as_of": "2016-13-01"}, headers=headers)
         assert refused.status_code == 400, (path, refused.text)
         assert 'href="#as_of"' in refused.text and "n'est pas une date du calendrier" in text(refused.text)

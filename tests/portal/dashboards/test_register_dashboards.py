@@ -146,7 +146,7 @@ async def test_staff_list_the_regions_and_open_any_with_links_to_the_register(ap
     assert [m[0] for m in members] == ["Chantier breton 0", "Chantier breton 1", "Chantier breton 2"]
     assert members[2][4] == "démissionnaire"
     assert f'<a href="/registre/{network.bretagne[0]}">Chantier breton 0</a>' in page.text
-    assert '<a href="/region/BRE/cap">le Cap</a>' in page.text
+    assert '<a href="/region/cap/BRE">le Cap</a>' in page.text
     for missing in ("/region/ZZZ", "/region/npc", "/region/TOOLONGCODE"):
         refused = await api.client.get(missing, headers=api.staff)
         assert refused.status_code == 404, (missing, refused.text)
