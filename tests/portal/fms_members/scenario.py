@@ -52,3 +52,30 @@ async def application_json(api: Api, application_id: str, headers: dict[str, str
     answer = await api.client.get(f"{BASE}/applications/{application_id}", headers=headers)
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
+
+
+async def given_submitted_through_pages(api: Api, call: dict[str, Any], lead: str, partner: str = "") -> str:
+    """A draft started, completed (one priority training) and submitted through the member's pages."""
+    application_id = await started(api, call, lead)
+    url = f"/fms/candidatures/{application_id}"
+    rows = [{"prioritaire": SST, "entreprise": lead, "stagiaires": "10", "heures": "14", "cout": "8000"}]
+    redirected_to(await submit(api, url, url, admin(api, lead), draft_form(partner=partner, rows=rows)))
+    redirected_to(await submit(api, f"{url}/depot", f"{url}/depot", admin(api, lead)))
+    return application_id
+
+
+async def given_assigned(api: Api, application_id: str) -> dict[str, str]:
+    """A fund reviewer of the directory, assigned by national staff (the API); their token."""
+    from tests.helpers.people import given_person
+    from tests.helpers.training_api import reviewer
+
+    name = given_person(api, "fund_reviewer")
+    assigned = await api.client.post(
+        f"{BASE}/applications/{application_id}/reviewers", json={"reviewer_id": name}, headers=api.staff
+    )
+    assert assigned.status_code == 200, assigned.text
+    shown = await api.client.get(
+        f"{BASE}/applications/{application_id}?wait_for={assigned.json()['notification_id']}", headers=api.staff
+    )
+    assert shown.status_code == 200, shown.text
+    return reviewer(api, name)
