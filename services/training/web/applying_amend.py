@@ -21,6 +21,7 @@ from services.training.web.member_common import (
     ContentForm,
     call_of,
     content_refusal,
+    fund_command,
     page,
     read_content,
     record_of,
@@ -29,7 +30,7 @@ from services.training.web.member_common import (
 from shared.auth import Principal
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
-from shared.web.forms import GENERAL, form_fields, form_lists, page_command, see_other
+from shared.web.forms import GENERAL, form_fields, form_lists, see_other
 from shared.web.notices import flash, take_notice
 
 AMEND = "applying/amend.html"
@@ -83,10 +84,9 @@ async def amend(
         return await application_page(request, platform, record, template=AMEND, status=400, errors=errors, form=form)
     content = read.request
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "amend_application",
             lambda app: app.amend_application(
                 application_id,

@@ -26,6 +26,7 @@ from services.training.web.member_common import (
     active_enterprises,
     call_of,
     content_refusal,
+    fund_command,
     page,
     parse_money,
     read_content,
@@ -35,7 +36,7 @@ from services.training.web.member_common import (
 from shared.auth import Principal
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
-from shared.web.forms import GENERAL, form_fields, form_lists, page_command, refusal, see_other
+from shared.web.forms import GENERAL, form_fields, form_lists, refusal, see_other
 from shared.web.notices import flash, take_notice
 
 Search = Annotated[str | None, QueryParameter(name="recherche", max_length=80, description="a partner's name")]
@@ -114,10 +115,9 @@ async def save_draft(
         return await application_page(request, platform, record, status=400, errors=read.errors, form=form)
     content = read.request
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "edit_draft",
             lambda app: app.edit_draft(
                 application_id,
@@ -158,10 +158,9 @@ async def submit(
             request, platform, record, template=check, status=400, errors={GENERAL: NO_VERSION}
         )
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "submit_application",
             lambda app: app.submit(
                 application_id, acting_for=str(principal.tenant), on=app.today(), expected_version=expected
@@ -200,10 +199,9 @@ async def withdraw(
         errors = {"raison-retrait": "Indiquez pourquoi vous retirez la candidature."}
         return await application_page(request, platform, record, status=400, errors=errors)
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "withdraw_application",
             lambda app: app.withdraw(
                 application_id,
@@ -255,10 +253,9 @@ async def report_actuals(
     if errors:
         return await application_page(request, platform, record, status=400, errors=errors, typed=fields)
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "report_actuals",
             lambda app: app.report_actuals(
                 application_id,

@@ -20,6 +20,7 @@ from services.training.web.member_common import (
     ELIGIBILITY_WORDS,
     MEMBERS,
     STATUS_WORDS,
+    fund_command,
     page,
     training_app,
 )
@@ -27,7 +28,7 @@ from shared.auth import Principal
 from shared.errors import DomainError
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from shared.web.forms import form_fields, page_command, refusal, see_other
+from shared.web.forms import form_fields, refusal, see_other
 from shared.web.notices import flash, take_notice
 
 PAGE_SIZE = 20
@@ -95,10 +96,9 @@ async def start_application(
         return await _home(request, platform, status=400, errors={key: "Donnez un titre à votre projet."}, typed=fields)
     content = ContentRequest(title=title, summary="", partner_ids=(), trainings=(), requested=Decimal(0))
     try:
-        result = await page_command(
+        result = await fund_command(
             request,
             platform,
-            "training",
             "draft_application",
             lambda app: app.draft_application(call_id, lead_id=str(principal.tenant), content=content, on=app.today()),
         )

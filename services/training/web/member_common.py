@@ -6,26 +6,33 @@ named in the form's words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
 import msgspec
+import structlog
 from litestar import Request
 from litestar.response import Template
 
+from services.training.api.common import DECISION_FILES, FUNDING
 from services.training.api.funding_applications import visible_application
 from services.training.application import ContentRequest, TrainingApplication
 from services.training.domain.values import Training
 from services.training.read_models import ApplicationRecord
 from services.training.redaction import application_record
 from shared.auth import Role
-from shared.errors import DomainError
+from shared.commands import run_command
+from shared.errors import DomainError, NotCaughtUp
+from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import signed_in_as
 from shared.web.forms import GENERAL, refusal
+
+log = structlog.get_logger(__name__)
 
 MEMBERS = signed_in_as(Role.MEMBER_ADMIN, Role.MEMBER_CONTRIBUTOR)
 REVIEWERS = signed_in_as(Role.FUND_REVIEWER)
@@ -77,6 +84,25 @@ async def call_of(platform: Platform, call_id: str) -> dict[str, Any] | None:
 
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
         return await queries.call(conn, call_id)
+
+
+async def fund_command(
+    request: Request[Any, Any, Any], platform: Platform, name: str, send: Callable[[Any], CommandResult]
+) -> CommandResult:
+    """`shared.web.forms.page_command`, waiting only for the read models of the training log.
+
+    (`page_command` waits for every projection of the service, and the training service's
+    `register_copy` follows the membership log: its position is never comparable with a training
+    notification id, so each command would wait out the five-second timeout.)"""
+    application = platform.application("training")
+    response = await run_command(request, application, lambda: send(application), name=name)
+    result = response.content
+    try:
+        await platform.wait_for("training", result.notification_id, [FUNDING, DECISION_FILES])
+    except NotCaughtUp as late:
+        # The write is saved: a refusal page would say otherwise. The next page may lag behind it.
+        log.warning("page.read_models_behind", command=name, notification_id=result.notification_id, error=str(late))
+    return result
 
 
 def version_of(fields: dict[str, str]) -> int | None:
@@ -217,7 +243,7 @@ def parse_money(text: str) -> Decimal | None:
     if not MONEY.match(cleaned):
         return None
     try:
-        return Decimal(cleaned.replace(",", "."))
+        return Decimal(cleaned.replace(",", ".")).quantize(Decimal("0.01"))
     except InvalidOperation:  # pragma: no cover - the pattern already rules it out
         return None
 

@@ -26,6 +26,7 @@ from services.training.web.member_common import (
     REVIEWERS,
     STATUS_WORDS,
     call_of,
+    fund_command,
     page,
     record_of,
     version_of,
@@ -34,7 +35,7 @@ from shared.auth import Principal
 from shared.errors import DomainError, VersionMismatch
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
-from shared.web.forms import GENERAL, form_fields, page_command, refusal, see_other
+from shared.web.forms import GENERAL, form_fields, refusal, see_other
 from shared.web.notices import flash, take_notice
 
 NO_CONFLICT = "aucun-conflit"  # the declaration carried from the declaration to the scoring form
@@ -135,10 +136,9 @@ async def declare(
         return await _review_page(request, platform, record, status=400, errors=errors, typed=fields)
     expected = version_of(fields)
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "declare_conflict",
             lambda app: app.declare_conflict(
                 application_id, by=principal.subject, reason=reason, on=app.today(), expected_version=expected
@@ -198,10 +198,9 @@ async def score(
         )
     declared = fields.get("declaration") == NO_CONFLICT
     try:
-        await page_command(
+        await fund_command(
             request,
             platform,
-            "training",
             "score",
             lambda app: app.score(
                 application_id,

@@ -79,3 +79,11 @@ async def given_assigned(api: Api, application_id: str) -> dict[str, str]:
     )
     assert shown.status_code == 200, shown.text
     return reviewer(api, name)
+
+
+async def caught_up(api: Api, application_id: str, written: dict[str, Any]) -> None:
+    """Until the read models show a write made through the API (the pages read them)."""
+    answer = await api.client.get(
+        f"{BASE}/applications/{application_id}?wait_for={written['notification_id']}", headers=api.staff
+    )
+    assert answer.status_code == 200, answer.text
