@@ -27,6 +27,7 @@ from services.training.web.member_common import (
     call_of,
     content_refusal,
     fund_command,
+    general_refusal,
     page,
     parse_money,
     read_content,
@@ -172,7 +173,7 @@ async def submit(
             request, platform, fresh, template=check, status=stale.status_code, errors={GENERAL: STALE}
         )
     except DomainError as error:
-        errors = content_refusal(error, tuple(range(1, 1 + len(record.content.trainings))))
+        errors = general_refusal(error)  # the check page has no fields: the refusal is the page's own
         return await application_page(
             request, platform, record, template=check, status=error.status_code, errors=errors
         )

@@ -30,7 +30,7 @@ from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import signed_in_as
-from shared.web.forms import GENERAL, refusal
+from shared.web.forms import GENERAL, refusal, sentence
 
 log = structlog.get_logger(__name__)
 
@@ -306,6 +306,14 @@ def read_content(form: ContentForm, priority_trainings: list[str], *, requested_
         requested=requested,
     )
     return ReadContent(request, tuple(rows), {})
+
+
+def general_refusal(error: DomainError) -> dict[str, str]:
+    """A refusal shown for the whole form (a page whose fields are elsewhere): its field's name,
+    which starts the API's message, left out."""
+    named = error.details.get("field")
+    message = error.message.removeprefix(f"{named} : ") if named else error.message
+    return {GENERAL: sentence(message)}
 
 
 def content_refusal(error: DomainError, rows: tuple[int, ...]) -> dict[str, str]:

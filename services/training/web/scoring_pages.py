@@ -27,6 +27,7 @@ from services.training.web.member_common import (
     STATUS_WORDS,
     call_of,
     fund_command,
+    general_refusal,
     page,
     record_of,
     version_of,
@@ -218,7 +219,7 @@ async def score(
             request, platform, fresh, template=grid_page, status=stale.status_code, errors={GENERAL: STALE}
         )
     except DomainError as error:
-        errors = refusal(error, {"no_conflict_of_interest": "declaration"})
+        errors = general_refusal(error)  # the declaration is the page before
         return await _review_page(
             request, platform, record, template=grid_page, status=error.status_code, errors=errors, typed=fields
         )
