@@ -98,6 +98,7 @@ PAGES = [
     PortalPage("/cap/historique", MEMBERS),
     PortalPage("/equipe", ADMINS),
     PortalPage("/courriels", STAFF),
+    PortalPage("/fms", MEMBERS),
 ]
 PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 
