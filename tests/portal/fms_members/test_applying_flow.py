@@ -5,6 +5,7 @@ edit, the check page and the submission (eligibility shown), an amendment and it
 from __future__ import annotations
 
 from tests.helpers.api import Api
+from tests.helpers.training_api import given_draft
 from tests.portal.fms_members.scenario import (
     SST,
     admin,
@@ -105,3 +106,47 @@ async def application_json_partner_name(api: Api, member_id: str) -> str:
     answer = await api.client.get(f"/api/membership/members/{member_id}", headers=api.staff)
     assert answer.status_code == 200, answer.text
     return str(answer.json()["name"])
+
+
+async def test_a_partners_own_people_edit_the_shared_draft(api: Api) -> None:
+    lead, partner = await given_members(api, 2)
+    application_id = await started(api, await given_call(api), lead)
+    url = f"/fms/candidatures/{application_id}"
+    redirected_to(await submit(api, url, url, admin(api, lead), draft_form(partner=partner, rows=[])))
+    rows = [{"intitule": "Savoirs de base", "entreprise": partner, "stagiaires": "4", "heures": "7", "cout": "1000"}]
+    answer = await submit(
+        api, url, url, admin(api, partner), draft_form(title="Projet à deux", partner=partner, rows=rows)
+    )
+    assert redirected_to(answer) == url
+    stored = await application_json(api, application_id, admin(api, lead))
+    assert stored["title"] == "Projet à deux" and stored["content"]["trainings"][0]["enterprise_id"] == partner
+    home = await page(api, "/fms", admin(api, partner))
+    assert "Projet à deux" in home and "partenaire (porteuse" in home
+
+
+async def test_an_ineligible_submission_shows_the_criteria_not_met(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    [outsider] = await given_members(api, 1, accord=False)
+    application_id = await started(api, await given_call(api), lead)
+    url = f"/fms/candidatures/{application_id}"
+    rows = [{"prioritaire": SST, "entreprise": lead, "stagiaires": "10", "heures": "14", "cout": "8000"}]
+    redirected_to(await submit(api, url, url, admin(api, lead), draft_form(partner=outsider, rows=rows)))
+    redirected_to(await submit(api, f"{url}/depot", f"{url}/depot", admin(api, lead)))
+    shown = await page(api, url, admin(api, lead))
+    assert "Éligibilité : non éligible" in shown and "<strong>non rempli</strong>" in shown
+    assert "Vérifier les critères d'éligibilité non remplis" in shown
+
+
+async def test_my_applications_are_paginated(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    call = await given_call(api)
+    written: dict[str, object] = {}
+    for n in range(21):
+        written = await given_draft(api, call, lead, title=f"Projet {n:02d}")
+    await api.client.get(
+        f"/api/training/applications/{written['id']}?wait_for={written['notification_id']}", headers=api.staff
+    )
+    first = await page(api, "/fms", admin(api, lead))
+    assert "21 candidatures" in first and "Page 1 sur 2" in first and "Projet 19" in first and "Projet 20" not in first
+    second = await page(api, "/fms?page=2", admin(api, lead))
+    assert "Projet 20" in second and "Projet 00" not in second

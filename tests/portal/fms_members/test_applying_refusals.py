@@ -143,3 +143,14 @@ async def test_the_outcome_shows_once_approved_with_the_letter_and_actuals_are_r
     assert redirected_to(answer) == url
     stored = await application_json(api, application_id, admin(api, lead))
     assert stored["actuals"] == [{"training": 0, "trainees": 9, "hours": 14, "cost": "7500.00"}]
+
+
+async def test_a_partner_unknown_to_the_register_is_refused_beside_the_partner(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    application_id = await started(api, await given_call(api), lead)
+    url = f"/fms/candidatures/{application_id}"
+    answer = await submit(api, url, url, admin(api, lead), draft_form(partner="pas-un-adherent", rows=[]))
+    text = shown(answer)
+    assert answer.status_code == 422 and 'id="partenaire-1-erreur"' in text
+    assert "Entreprise(s) inconnue(s) du registre des adhérents : pas-un-adherent." in text
+    assert (await application_json(api, application_id, admin(api, lead)))["content"]["partners"] == []
