@@ -127,7 +127,6 @@ async def test_a_member_applies_with_a_partner_a_reviewer_scores_and_the_member_
     await sign_in_as(page, admin, suite="/fms")
     await expect(page.get_by_role("heading", name="Fonds Mutualisés Solidaires — appel à projets")).to_be_visible()
     await page.get_by_label("Titre de votre projet").fill("Sécurité et savoirs de base 2026")
-    await screenshots.take(page, "80-fms-adherent")
     await press(page, "Commencer une candidature")
     await expect(page.get_by_text("Le brouillon est créé")).to_be_visible()
     application_url = page.url
@@ -215,6 +214,9 @@ async def test_a_member_applies_with_a_partner_a_reviewer_scores_and_the_member_
         "href", f"/fms/candidatures/{application_id}/lettre.pdf"
     )
     await screenshots.take(page, "84-issue")
+    await page.goto("/fms")
+    await expect(page.get_by_role("cell", name="aide accordée")).to_be_visible()
+    await screenshots.take(page, "80-fms-adherent")
 
     # An admin of another member sees none of it.
     elsewhere = await (await contexts()).new_page()
