@@ -17,6 +17,7 @@ from services.training.web.applying_application import Search, application_page
 from services.training.web.member_common import (
     MEMBERS,
     NO_VERSION,
+    REASON_MAX,
     STALE,
     ContentForm,
     call_of,
@@ -80,6 +81,8 @@ async def amend(
     errors = dict(read.errors)
     if not form.reason:
         errors["raison"] = "Indiquez la raison de la modification."
+    elif len(form.reason) > REASON_MAX:
+        errors["raison"] = f"La raison tient en {REASON_MAX} caractères au plus."
     if read.request is None or errors:
         return await application_page(request, platform, record, template=AMEND, status=400, errors=errors, form=form)
     content = read.request

@@ -20,6 +20,7 @@ from services.training.web.member_common import (
     ELIGIBILITY_WORDS,
     MEMBERS,
     NO_VERSION,
+    REASON_MAX,
     STALE,
     STATUS_WORDS,
     ContentForm,
@@ -196,8 +197,8 @@ async def withdraw(
     expected, reason = version_of(fields), fields.get("raison-retrait", "")
     if expected is None:
         return await application_page(request, platform, record, status=400, errors={GENERAL: NO_VERSION})
-    if not reason:
-        errors = {"raison-retrait": "Indiquez pourquoi vous retirez la candidature."}
+    if not reason or len(reason) > REASON_MAX:
+        errors = {"raison-retrait": f"Indiquez pourquoi vous retirez la candidature ({REASON_MAX} caractères au plus)."}
         return await application_page(request, platform, record, status=400, errors=errors)
     try:
         await fund_command(

@@ -45,6 +45,9 @@ MIN_PARTNER_ROWS = 2
 MAX_COUNT = 100_000
 MAX_SEARCH = 80
 SEARCH_RESULTS = 20
+# The API's lengths (`shared.values.Text`, `api.schemas.OptionalText`, `Reason`): the domain checks
+# characters, not lengths, so the page keeps to what the API accepts.
+LINE_MAX, SUMMARY_MAX, REASON_MAX = 300, 4000, 2000
 MONEY = re.compile(r"^[0-9]{1,12}([.,][0-9]{1,2})?$")
 
 STATUS_WORDS = {
@@ -255,6 +258,10 @@ def parse_count(text: str) -> int | None:
 def read_content(form: ContentForm, priority_trainings: list[str], *, requested_required: bool) -> ReadContent:
     """Every field checked before anything is sent: a typing mistake names its field (400)."""
     errors: dict[str, str] = {}
+    if len(form.title) > LINE_MAX:
+        errors["titre"] = f"Le titre tient en {LINE_MAX} caractères au plus."
+    if len(form.summary) > SUMMARY_MAX:
+        errors["resume"] = f"Le résumé tient en {SUMMARY_MAX} caractères au plus."
     requested = parse_money(form.requested) if form.requested else Decimal(0)
     if requested is None:
         errors["montant"] = "Indiquez le cofinancement demandé en euros, par exemple 3000 ou 3000,50."
@@ -267,6 +274,8 @@ def read_content(form: ContentForm, priority_trainings: list[str], *, requested_
             continue
         prefix = f"formation-{n}"
         title = row.title
+        if len(title) > LINE_MAX:
+            errors[f"{prefix}-intitule"] = f"Formation {n} : l'intitulé tient en {LINE_MAX} caractères au plus."
         if row.priority:
             if row.priority not in priority_trainings:
                 errors[f"{prefix}-prioritaire"] = f"Formation {n} : choisissez une formation prioritaire de la liste."
@@ -282,7 +291,13 @@ def read_content(form: ContentForm, priority_trainings: list[str], *, requested_
             errors[f"{prefix}-heures"] = f"Formation {n} : indiquez la durée en heures (1 à 100 000)."
         if cost is None:
             errors[f"{prefix}-cout"] = f"Formation {n} : indiquez le coût en euros, par exemple 8000 ou 8000,50."
-        if trainees is None or hours is None or cost is None or f"{prefix}-prioritaire" in errors:
+        if (
+            trainees is None
+            or hours is None
+            or cost is None
+            or f"{prefix}-prioritaire" in errors
+            or len(title) > LINE_MAX
+        ):
             continue
         trainings.append(
             Training(

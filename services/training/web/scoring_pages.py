@@ -23,8 +23,10 @@ from services.training.redaction import visible_status
 from services.training.web.member_common import (
     ELIGIBILITY_WORDS,
     NO_VERSION,
+    REASON_MAX,
     REVIEWERS,
     STATUS_WORDS,
+    SUMMARY_MAX,
     call_of,
     fund_command,
     general_refusal,
@@ -132,8 +134,10 @@ async def declare(
     if choice != "conflit":
         errors = {"declaration-aucun": "Déclarez l'absence de conflit d'intérêts, ou le conflit que vous avez."}
         return await _review_page(request, platform, record, status=400, errors=errors, typed=fields)
-    if not reason:
-        errors = {"conflit-raison": "Décrivez le conflit d'intérêts en quelques mots."}
+    if not reason or len(reason) > REASON_MAX:
+        errors = {
+            "conflit-raison": f"Décrivez le conflit d'intérêts en quelques mots ({REASON_MAX} caractères au plus)."
+        }
         return await _review_page(request, platform, record, status=400, errors=errors, typed=fields)
     expected = version_of(fields)
     try:
@@ -189,9 +193,11 @@ async def score(
         note, comment = fields.get(f"note-{code}", ""), fields.get(f"commentaire-{code}", "")
         if not (note.isdigit() and int(note) <= MAX_SCORE):
             errors[f"note-{code}-0"] = f"{label} : choisissez une note de 0 à {MAX_SCORE}."
-        if not comment:
-            errors[f"commentaire-{code}"] = f"{label} : expliquez la note en quelques mots."
-        if note.isdigit() and int(note) <= MAX_SCORE and comment:
+        if not comment or len(comment) > SUMMARY_MAX:
+            errors[f"commentaire-{code}"] = (
+                f"{label} : expliquez la note en quelques mots ({SUMMARY_MAX} caractères au plus)."
+            )
+        if note.isdigit() and int(note) <= MAX_SCORE and comment and len(comment) <= SUMMARY_MAX:
             scores.append(CriterionScore(criterion=code, score=int(note), comment=comment))
     if errors:
         return await _review_page(

@@ -118,7 +118,7 @@ async def test_a_withdrawal_needs_a_reason(api: Api) -> None:
     application_id = await given_submitted_through_pages(api, await given_call(api), lead)
     url = f"/fms/candidatures/{application_id}"
     answer = await submit(api, url, f"{url}/retrait", admin(api, lead), {"raison-retrait": ""})
-    assert answer.status_code == 400 and "Indiquez pourquoi vous retirez la candidature." in shown(answer)
+    assert answer.status_code == 400 and "Indiquez pourquoi vous retirez la candidature" in shown(answer)
     answer = await submit(api, url, f"{url}/retrait", admin(api, lead), {"raison-retrait": "Projet reporté"})
     assert redirected_to(answer) == url
     assert (await application_json(api, application_id, admin(api, lead)))["status"] == "withdrawn"
@@ -154,3 +154,12 @@ async def test_a_partner_unknown_to_the_register_is_refused_beside_the_partner(a
     assert answer.status_code == 422 and 'id="partenaire-1-erreur"' in text
     assert "Entreprise(s) inconnue(s) du registre des adhérents : pas-un-adherent." in text
     assert (await application_json(api, application_id, admin(api, lead)))["content"]["partners"] == []
+
+
+async def test_a_title_longer_than_the_api_takes_is_refused(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    application_id = await started(api, await given_call(api), lead)
+    url = f"/fms/candidatures/{application_id}"
+    answer = await submit(api, url, url, admin(api, lead), draft_form(title="x" * 301, rows=[]))
+    assert answer.status_code == 400 and "Le titre tient en 300 caractères au plus." in shown(answer)
+    assert (await application_json(api, application_id, admin(api, lead)))["title"] == "Former nos salariés"
