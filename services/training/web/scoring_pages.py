@@ -221,8 +221,15 @@ async def score(
         )
     except VersionMismatch as stale:
         fresh = await record_of(request, platform, application_id)
+        # What they typed stays on the fresh page: they read the change and send it again.
         return await _review_page(
-            request, platform, fresh, template=grid_page, status=stale.status_code, errors={GENERAL: STALE}
+            request,
+            platform,
+            fresh,
+            template=grid_page,
+            status=stale.status_code,
+            errors={GENERAL: STALE},
+            typed=fields,
         )
     except DomainError as error:
         errors = general_refusal(error)  # the declaration is the page before

@@ -4,9 +4,12 @@ scoring with the call's grid and its weighted total, and recusal (a declared con
 from __future__ import annotations
 
 from tests.helpers.api import Api
+from tests.portal.cap_answering.pages import post, shown
 from tests.portal.fms_members.scenario import (
     BASE,
+    SST,
     admin,
+    draft_form,
     given_assigned,
     given_call,
     given_members,
@@ -109,3 +112,23 @@ async def test_a_reviewer_not_assigned_gets_the_404_page(api: Api) -> None:
     assert answer.status_code == 404
     # and a member has no reviewer's page (wrong role)
     await page(api, "/fms/evaluations", admin(api, lead), status=403)
+
+
+async def test_a_grid_read_before_an_amendment_is_a_409_that_keeps_what_was_typed(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    application_id = await given_submitted_through_pages(api, await given_call(api), lead)
+    reviewer = await given_assigned(api, application_id)
+    url = f"/fms/evaluations/{application_id}"
+    grid = (await api.client.get(f"{url}/notation?declaration=aucun-conflit", headers=reviewer)).text
+    amended = f"/fms/candidatures/{application_id}/modification"
+    fields = draft_form(
+        requested="2500",
+        rows=[{"prioritaire": SST, "entreprise": lead, "stagiaires": "12", "heures": "14", "cout": "8000"}],
+    )
+    redirected_to(await submit(api, amended, amended, admin(api, lead), {**fields, "raison": "Deux de plus"}))
+    answer = await post(api, grid, f"{url}/notation", reviewer, GRID)
+    text = shown(answer)
+    assert answer.status_code == 409 and "La candidature a changé pendant que vous la lisiez" in text
+    assert "Projet solide" in text and "2 500,00" in text.replace("\u202f", " ")
+    stored = await api.client.get(f"{BASE}/applications/{application_id}", headers=api.staff)
+    assert stored.json()["scores"] == []
