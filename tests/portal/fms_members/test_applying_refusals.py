@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.helpers.api import Api
-from tests.helpers.training_api import given_awarded, given_scored
+from tests.helpers.training_api import given_awarded, given_scored, staff
 from tests.helpers.training_application import training_app
 from tests.portal.cap_answering.pages import post, shown
 from tests.portal.fms_members.scenario import (
@@ -163,3 +163,23 @@ async def test_a_title_longer_than_the_api_takes_is_refused(api: Api) -> None:
     answer = await submit(api, url, url, admin(api, lead), draft_form(title="x" * 301, rows=[]))
     assert answer.status_code == 400 and "Le titre tient en 300 caractères au plus." in shown(answer)
     assert (await application_json(api, application_id, admin(api, lead)))["title"] == "Former nos salariés"
+
+
+async def test_a_rejection_shows_its_reason_only_once_approved(api: Api) -> None:
+    [lead] = await given_members(api, 1)
+    application_id = await given_submitted_through_pages(api, await given_call(api), lead)
+    url = f"/fms/candidatures/{application_id}"
+    api_url = f"/api/training/applications/{application_id}"
+    decided = await api.client.post(
+        f"{api_url}/decision", json={"outcome": "reject", "reason": "Enveloppe épuisée"}, headers=staff(api, "marie")
+    )
+    assert decided.status_code == 200, decided.text
+    await caught_up(api, application_id, decided.json())
+    waiting = await page(api, url, admin(api, lead))
+    assert "en cours d'instruction" in waiting and "Enveloppe épuisée" not in waiting
+    approved = await api.client.post(f"{api_url}/review", json={"outcome": "approve"}, headers=staff(api, "paul"))
+    assert approved.status_code == 200, approved.text
+    await caught_up(api, application_id, approved.json())
+    text = await page(api, url, admin(api, lead))
+    assert "La candidature n'est pas retenue" in text and "Motif : Enveloppe épuisée" in text
+    assert f"{url}/lettre.pdf" in text
