@@ -107,6 +107,7 @@ PAGES = [
     PortalPage("/region/cap", REGIONAL),
     PortalPage("/region/NPC?page=2", STAFF),
     PortalPage("/region/cap/NPC", STAFF),
+    PortalPage("/fms", MEMBERS),
 ]
 PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 

@@ -102,6 +102,10 @@ class ReviewerOut(msgspec.Struct, kw_only=True):
     reviewer_id: Annotated[str, about("The fund reviewer's user id")]
     enterprise: Annotated[str | None, about("The reviewer's own enterprise, if any")]
     assigned_at: Annotated[datetime, about("When they were assigned")]
+    conflict_declared_on: Annotated[
+        date | None, about("When they declared a conflict of interest and stepped aside, if they did")
+    ] = None
+    conflict_reason: Annotated[str | None, about("The conflict they declared")] = None
 
 
 class CriterionScoreOut(msgspec.Struct, kw_only=True):

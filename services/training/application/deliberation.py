@@ -90,6 +90,18 @@ class DeliberationUseCases(TrainingService):
 
         return self.change_funding_application(application_id, decide, expected_version=expected_version, on=on)
 
+    def declare_conflict(
+        self, application_id: UUID, *, by: str, reason: str, on: date, expected_version: int | None = None
+    ) -> CommandResult:
+        """An assigned reviewer declares a conflict of interest and steps aside (recusal)."""
+
+        def decide(app: FundingApplication, call: Call) -> None:
+            if by not in app.reviewers:
+                raise ApplicationNotFound(application_id)  # a reviewer sees only what they must score
+            app.declare_conflict(by, reason, on)
+
+        return self.change_funding_application(application_id, decide, expected_version=expected_version, on=on)
+
     def decide_award(
         self,
         application_id: UUID,

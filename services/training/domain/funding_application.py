@@ -124,6 +124,14 @@ class FundingApplication(AuditedAggregate):
         reviewer_id: str
         reviewer_enterprise: str | None
 
+    class ConflictDeclared(AuditedAggregate.Event):
+        """An assigned reviewer declared a conflict of interest and stepped aside (recusal): they
+        no longer score it, and are not assigned to it again."""
+
+        reviewer_id: str
+        reason: str
+        on: date
+
     class Scored(AuditedAggregate.Event):
         reviewer_id: str
         scores: tuple[CriterionScore, ...]
@@ -193,6 +201,7 @@ class FundingApplication(AuditedAggregate):
         self.overrides: dict[str, str] = {}  # check code -> the written reason
         self.allowed_maximum: Decimal | None = None
         self.reviewers: dict[str, str | None] = {}  # reviewer id -> the reviewer's enterprise, if any
+        self.recused: set[str] = set()  # reviewers who declared a conflict of interest
         self.score_totals: dict[str, Decimal] = {}  # reviewer id -> weighted total out of 100
         self.decision: str | None = None  # "award" or "reject"
         self.decision_amount: Decimal | None = None
@@ -336,9 +345,27 @@ class FundingApplication(AuditedAggregate):
         self._require(*OPEN_TO_DECISION, doing="affecter un évaluateur")
         if reviewer_id in self.reviewers:
             raise ApplicationRefused(f"l'évaluateur {reviewer_id} est déjà affecté à cette candidature")
+        if reviewer_id in self.recused:
+            raise ApplicationRefused(
+                f"conflit d'intérêts : l'évaluateur {reviewer_id} s'est déporté de cette candidature"
+            )
         if self.involves(reviewer_enterprise):
             raise ApplicationRefused("conflit d'intérêts : l'évaluateur appartient à une entreprise candidate")
         self._reviewer_assigned(reviewer_id, reviewer_enterprise)
+
+    def declare_conflict(self, reviewer_id: str, reason: str, on: date) -> None:
+        """The assigned reviewer declares a conflict of interest: they step aside, before scoring."""
+        if reviewer_id not in self.reviewers:
+            raise NotPermitted("vous n'êtes pas affecté à l'évaluation de cette candidature")
+        if not check_text(reason, "reason", multi_line=True).strip():
+            raise ApplicationRefused("reason : décrivez le conflit d'intérêts en quelques mots", field="reason")
+        if reviewer_id in self.score_totals:
+            raise ApplicationRefused(
+                "vous avez déjà noté cette candidature : le conflit se signale à l'équipe nationale"
+            )
+        self._require(*OPEN_TO_DECISION, doing="se déporter")
+        not_before(on, self.submitted_on, "la déclaration de conflit d'intérêts", "le dépôt de la candidature")
+        self._conflict_declared(reviewer_id, reason, on)
 
     def score_by(
         self,
@@ -497,6 +524,11 @@ class FundingApplication(AuditedAggregate):
     @event(ReviewerAssigned)
     def _reviewer_assigned(self, reviewer_id: str, reviewer_enterprise: str | None) -> None:
         self.reviewers[reviewer_id] = reviewer_enterprise
+
+    @event(ConflictDeclared)
+    def _conflict_declared(self, reviewer_id: str, reason: str, on: date) -> None:
+        self.reviewers.pop(reviewer_id, None)
+        self.recused.add(reviewer_id)
 
     @event(Scored)
     def _scored(

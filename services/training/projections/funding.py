@@ -255,6 +255,16 @@ class FundingProjection(Projection):
                 f"DELETE FROM {tables['applications']} WHERE application_id = $1 AND enterprise_id = $2", gone
             )
         await upsert_rows(conn, tables["applications"], APPLICATIONS, rows)
+        recused = [
+            (a, r["reviewer_id"])
+            for a in sorted(changed)
+            for r in states[a]["reviewers"]
+            if r.get("conflict_declared_on")
+        ]
+        if recused:
+            await conn.executemany(
+                f"DELETE FROM {tables['reviewer_assignments']} WHERE application_id = $1 AND reviewer_id = $2", recused
+            )
         await upsert_rows(
             conn,
             tables["reviewer_assignments"],
@@ -279,4 +289,5 @@ def assignment_rows(state: dict[str, Any]) -> list[dict[str, Any]]:
             "assigned_at": datetime.fromisoformat(r["assigned_at"]),
         }
         for r in state["reviewers"]
+        if not r.get("conflict_declared_on")  # stepped aside: no longer theirs to score, nor to read
     ]

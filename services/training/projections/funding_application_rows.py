@@ -57,6 +57,7 @@ def effective_on(event: FundingApplication.Event) -> date:
             | FundingApplication.Withdrawn(on=on)
             | FundingApplication.EligibilityChecked(on=on)
             | FundingApplication.CheckOverridden(on=on)
+            | FundingApplication.ConflictDeclared(on=on)
             | FundingApplication.Scored(on=on)
             | FundingApplication.AwardDecided(on=on)
             | FundingApplication.RejectionDecided(on=on)
@@ -144,6 +145,8 @@ def _apply(state: dict[str, Any], event: FundingApplication.Event) -> None:
             _check_overridden(state, event)
         case FundingApplication.ReviewerAssigned():
             _reviewer_assigned(state, event)
+        case FundingApplication.ConflictDeclared():
+            _conflict_declared(state, event)
         case FundingApplication.Scored():
             _scored(state, event)
         case FundingApplication.AwardDecided():
@@ -196,6 +199,16 @@ def _reviewer_assigned(state: dict[str, Any], event: FundingApplication.Reviewer
             "enterprise": event.reviewer_enterprise,
             "assigned_at": event.timestamp.isoformat(),
         },
+    ]
+
+
+def _conflict_declared(state: dict[str, Any], event: FundingApplication.ConflictDeclared) -> None:
+    """The reviewer stays listed, marked as having stepped aside (staff see who recused and when)."""
+    state["reviewers"] = [
+        {**r, "conflict_declared_on": event.on.isoformat(), "conflict_reason": event.reason}
+        if r["reviewer_id"] == event.reviewer_id
+        else r
+        for r in state["reviewers"]
     ]
 
 

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-SCORING_PAGES: list[Any] = []
+from services.training.web.scoring_pages import assigned_application, assignments, declare, score, scoring_form
+
+SCORING_PAGES: list[Any] = [assignments, assigned_application, declare, scoring_form, score]
