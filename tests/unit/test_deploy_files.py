@@ -50,6 +50,14 @@ PAGE_ROUTES = {
     "/invitation": "people-api",
     "/equipe": "people-api",
     "/cap": "assessment-api",
+    "/relectures": "assessment-api",
+    "/audit": "assessment-api",
+    "/reseau/cap": "assessment-api",
+    "/region/cap": "assessment-api",
+    "/reseau": "membership-api",
+    "/region": "membership-api",
+    "/registre": "membership-api",
+    "/fms": "training-api",
     "/static": "membership-api",
     "/courriels": "membership-api",
     "/": "membership-api",
@@ -448,6 +456,9 @@ def test_routing_by_prefix_takes_whole_segments_and_the_longest_prefix() -> None
     routes = ingress_routes()
     assert routed_to(routes, "/cap/123/plan") == "assessment-api"
     assert routed_to(routes, "/capital") == "membership-api"
+    assert routed_to(routes, "/region/cap/BRE") == "assessment-api"
+    assert routed_to(routes, "/region/BRE") == "membership-api"
+    assert routed_to(routes, "/reseau/cap") == "assessment-api"
     assert routed_to(routes, "/connexion/fournisseur/retour") == "people-api"
     assert routed_to(routes, "/api/people/123") == "people-api"
 
