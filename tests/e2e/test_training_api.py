@@ -240,6 +240,33 @@ async def test_a_fund_reviewer_sees_and_scores_only_what_is_assigned_to_them(api
     assert member_view["scores"] is None and member_view["reviewers"] is None
 
 
+async def test_an_assigned_reviewer_declares_a_conflict_and_steps_aside(api: Api) -> None:
+    (lead,) = await given_members(api, 1)
+    call = await given_call(api)
+    mine = await given_submitted(api, call, lead)
+    url = f"{BASE}/applications/{mine['id']}"
+    rev_1, rev_2 = (given_person(api, "fund_reviewer") for _ in range(2))
+    assert (
+        await api.client.post(f"{url}/reviewers", json={"reviewer_id": rev_1}, headers=api.staff)
+    ).status_code == 200
+    unassigned = await api.client.post(
+        f"{url}/conflict-of-interest", json={"reason": "Ancien salarié"}, headers=reviewer(api, rev_2)
+    )
+    assert unassigned.status_code == 404
+    no_reason = await api.client.post(f"{url}/conflict-of-interest", json={"reason": ""}, headers=reviewer(api, rev_1))
+    assert no_reason.status_code in (400, 422) and "reason" in no_reason.text
+    declared = await api.client.post(
+        f"{url}/conflict-of-interest",
+        json={"reason": "J'ai présidé l'association l'an dernier"},
+        headers=reviewer(api, rev_1),
+    )
+    assert declared.status_code == 200, declared.text
+    # Stepped aside: the application is no longer theirs to read or score, nor to be given again.
+    assert (await read(api, f"/applications/{mine['id']}", reviewer(api, rev_1), declared.json())).status_code == 404
+    again = await api.client.post(f"{url}/reviewers", json={"reviewer_id": rev_1}, headers=api.staff)
+    assert again.status_code == 422
+
+
 # --- decisions, four-eyes review, notification ---------------------------------------------------------------
 
 

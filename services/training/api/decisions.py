@@ -27,6 +27,7 @@ from services.training.api.schemas import (
     ApprovalIn,
     AssignmentIn,
     AwardIn,
+    ConflictIn,
     DatedIn,
     DecisionIn,
     DecisionWithdrawalIn,
@@ -165,6 +166,35 @@ class DecisionController(Controller):
                 expected_version=expected_version(request),
             ),
             name="score",
+        )
+
+    @post(
+        "/{application_id:uuid}/conflict-of-interest",
+        responses=WRITE_ERRORS,
+        guards=[REVIEWERS],
+        status_code=200,
+        summary="Declare a conflict of interest and step aside (the assigned reviewer; not once scored)",
+    )
+    async def declare_conflict(
+        self,
+        request: Request,
+        application_id: ApplicationId,
+        data: JSONBody[ConflictIn],
+        platform: NamedDependency[Platform],
+    ) -> Response[CommandResult]:
+        app = training(platform)
+        principal: Principal = request.user
+        return await run_command(
+            request,
+            app,
+            lambda: app.declare_conflict(
+                application_id,
+                by=principal.subject,
+                reason=data.reason.strip(),
+                on=data.on or app.today(),
+                expected_version=expected_version(request),
+            ),
+            name="declare_conflict",
         )
 
     @post(

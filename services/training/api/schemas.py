@@ -213,6 +213,11 @@ class ScoreIn(Strict):
     on: EffectiveOn = None
 
 
+class ConflictIn(Strict):
+    reason: Annotated[Reason, about("The conflict of interest: what ties the reviewer to an applicant")]
+    on: EffectiveOn = None
+
+
 # A decision and a review are tagged by their `outcome`: each outcome has exactly the fields it needs,
 # so that the schema (not a rule at run time) says that an award has an amount and a rejection a reason.
 
