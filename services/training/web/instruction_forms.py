@@ -14,15 +14,13 @@ import structlog
 from litestar import Request
 from litestar.response import Redirect, Template
 
-from services.training.api.common import DECISION_FILES, FUNDING, training
 from services.training.application import TrainingApplication
 from services.training.web.instruction_view import INCOMPLETE, VERSION
-from shared.commands import run_command
-from shared.errors import DomainError, NotCaughtUp
+from shared.errors import DomainError
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.values import MONEY_PATTERN
-from shared.web.forms import GENERAL, refusal, see_other, sentence
+from shared.web.forms import GENERAL, page_command, refusal, see_other, sentence
 from shared.web.notices import flash
 
 log = structlog.get_logger(__name__)
@@ -101,23 +99,9 @@ async def run(
     name: str,
     send: Callable[[TrainingApplication], CommandResult],
 ) -> CommandResult:
-    """One command of the training application, as the signed-in staff member (the API's
-    `run_command`), then waited for in the read models these pages read.
-
-    Not `shared.web.forms.page_command`: it waits for every projection of the service, and the
-    training service's `register_copy` counts its position in the membership log, not in training's
-    (a training notification id may lie ahead of it for a long while: a 5 s wait for nothing)."""
-    app = training(platform)
-    response = await run_command(request, app, lambda: send(app), name=name)
-    result = response.content
-    try:
-        await platform.wait_for("training", result.notification_id, [FUNDING, DECISION_FILES])
-    except NotCaughtUp as late:
-        # The write is saved: a refusal page would say otherwise. The next page may lag behind it.
-        log.warning(
-            "fms_page.read_models_behind", command=name, notification_id=result.notification_id, error=str(late)
-        )
-    return result
+    """One command of the training application as the signed-in staff member, then waited for in
+    the training log's read models (`shared.web.forms.page_command`)."""
+    return await page_command(request, platform, "training", name, send)
 
 
 async def done(request: Request[Any, Any, Any], path: str, notice: str) -> Redirect:

@@ -17,20 +17,18 @@ import structlog
 from litestar import Request
 from litestar.response import Template
 
-from services.training.api.common import DECISION_FILES, FUNDING
 from services.training.api.funding_applications import visible_application
 from services.training.application import ContentRequest, TrainingApplication
 from services.training.domain.values import Training
 from services.training.read_models import ApplicationRecord
 from services.training.redaction import application_record
 from shared.auth import Role
-from shared.commands import run_command
-from shared.errors import DomainError, NotCaughtUp
+from shared.errors import DomainError
 from shared.eventstore import CommandResult
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import signed_in_as
-from shared.web.forms import GENERAL, refusal, sentence
+from shared.web.forms import GENERAL, page_command, refusal, sentence
 
 log = structlog.get_logger(__name__)
 
@@ -92,20 +90,9 @@ async def call_of(platform: Platform, call_id: str) -> dict[str, Any] | None:
 async def fund_command(
     request: Request[Any, Any, Any], platform: Platform, name: str, send: Callable[[Any], CommandResult]
 ) -> CommandResult:
-    """`shared.web.forms.page_command`, waiting only for the read models of the training log.
-
-    (`page_command` waits for every projection of the service, and the training service's
-    `register_copy` follows the membership log: its position is never comparable with a training
-    notification id, so each command would wait out the five-second timeout.)"""
-    application = platform.application("training")
-    response = await run_command(request, application, lambda: send(application), name=name)
-    result = response.content
-    try:
-        await platform.wait_for("training", result.notification_id, [FUNDING, DECISION_FILES])
-    except NotCaughtUp as late:
-        # The write is saved: a refusal page would say otherwise. The next page may lag behind it.
-        log.warning("page.read_models_behind", command=name, notification_id=result.notification_id, error=str(late))
-    return result
+    """One command of the training application as the signed-in person, then waited for in the
+    training log's read models (`shared.web.forms.page_command`)."""
+    return await page_command(request, platform, "training", name, send)
 
 
 def version_of(fields: dict[str, str]) -> int | None:
