@@ -167,3 +167,54 @@ async def lead_tenants(conn: asyncpg.Connection, call_ids: list[str]) -> list[st
         f"SELECT DISTINCT lead_id FROM {S}.applications WHERE call_id = ANY($1) AND role = 'lead'", call_ids
     )
     return [r["lead_id"] for r in rows]
+
+
+# Columns of a call's applications list (national staff's portal page): the lead's row only.
+_CALL_LIST_COLUMNS = (
+    "application_id, title, lead_name, lead_region, lead_form, status, eligibility, score, requested, awarded, "
+    "decision->>'kind' AS decision_kind, submitted_on, decided_on"
+)
+
+
+async def call_applications(
+    conn: asyncpg.Connection,
+    call_id: str,
+    *,
+    status: str | None = None,
+    region: str | None = None,
+    form: str | None = None,
+    eligibility: str | None = None,
+    scored: bool | None = None,
+    decision: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of a call's applications (one row each: the lead's, so region and form are the lead
+    enterprise's, as the dashboard counts them), by title, and how many match in all. `decision`:
+    "award", "reject", or "none" (no decision yet)."""
+    where = ["call_id = $1", "role = 'lead'"]
+    args: list[Any] = [call_id]
+    for column, value in (
+        ("status", status),
+        ("lead_region", region),
+        ("lead_form", form),
+        ("eligibility", eligibility),
+    ):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    if scored is not None:
+        where.append("score IS NOT NULL" if scored else "score IS NULL")
+    if decision == "none":
+        where.append("decision IS NULL")
+    elif decision is not None:
+        args.append(decision)
+        where.append(f"decision->>'kind' = ${len(args)}")
+    condition = " AND ".join(where)
+    total = await conn.fetchval(f"SELECT count(*) FROM {S}.applications WHERE {condition}", *args)
+    rows = await conn.fetch(
+        f"SELECT {_CALL_LIST_COLUMNS} FROM {S}.applications WHERE {condition} "
+        f"ORDER BY title, application_id LIMIT {int(limit)} OFFSET {int(offset)}",
+        *args,
+    )
+    return [dict(r) for r in rows], total
