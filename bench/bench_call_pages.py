@@ -55,7 +55,7 @@ PAGES = [
     "/fms/appels/{call}",
     "/fms/appels/{call}/enveloppe",
     "/fms/appels/{call}/candidatures",
-    "/fms/appels/{call}/candidatures?page=50",
+    "/fms/appels/{call}/candidatures?apres={middle}",
     "/fms/appels/{call}/candidatures?region=BRE&notee=oui&decision=award",
     "/fms/appels/{call}/simulation",
     "/fms/appels/{call}/simulation?enveloppe=1500000&seuil=50&page=10",
@@ -64,27 +64,24 @@ PAGES = [
 ]
 
 
-def seed(database: DatabaseAddress) -> str:
-    """The call of 5,000 applications, written and projected; its id."""
+async def seed(database: DatabaseAddress) -> str:
+    """The call of 5,000 applications, written and projected; its id. (The platform is started
+    first: starting makes the services' schemas.)"""
     from bench.bench_training import a_call_of, catch_up_service
     from services.bootstrap import build_platform
     from services.training.application import TrainingApplication
 
-    started = time.perf_counter()
     platform = build_platform(settings=load_settings(server_environment(database.url())), database=database)
-    training = platform.application("training")
-    assert isinstance(training, TrainingApplication)
-    call_id = a_call_of(training, APPLICATIONS, YEAR)
-    written = time.perf_counter() - started
-
-    async def project() -> float:
-        await platform.start()
-        try:
-            return await catch_up_service(platform, "training")
-        finally:
-            await platform.stop()
-
-    projected = asyncio.run(project())
+    await platform.start()
+    try:
+        training = platform.application("training")
+        assert isinstance(training, TrainingApplication)
+        started = time.perf_counter()
+        call_id = a_call_of(training, APPLICATIONS, YEAR)
+        written = time.perf_counter() - started
+        projected = await catch_up_service(platform, "training")
+    finally:
+        await platform.stop()
     with psycopg.connect(database.url(), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     print(f"a call of {APPLICATIONS:,} applications written in {written:.0f} s, projected in {projected:.0f} s")
@@ -117,7 +114,14 @@ async def walk(
 
 
 async def measure(base_url: str, call_id: str, tokens: TokenService, clients: int, rounds: int, budget: float) -> bool:
-    urls = [(page, page.format(call=call_id)) for page in PAGES]
+    with psycopg.connect(SERVER.with_dbname(BENCH_DB).url()) as conn:
+        # The application half-way down the list: its next page is the 51st of 100.
+        middle = conn.execute(
+            "SELECT application_id FROM training.applications WHERE call_id = %s AND role = 'lead' "
+            "ORDER BY title, application_id OFFSET %s LIMIT 1",
+            (call_id, APPLICATIONS // 2),
+        ).fetchone()
+    urls = [(page, page.format(call=call_id, middle=middle[0] if middle else "")) for page in PAGES]
     people = [
         httpx.AsyncClient(
             base_url=base_url,
@@ -161,7 +165,7 @@ async def main(clients: int, rounds: int, reuse: bool, budget: float, workers: i
         call_id = existing_call(database)
     else:
         scratch_database(BENCH_DB)
-        call_id = await asyncio.to_thread(seed, database)
+        call_id = await seed(database)
     environment = server_environment(database.url())
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -1,10 +1,12 @@
 """/fms/appels/{id}/candidatures: a call's applications for national staff, filtered (status, the lead
 enterprise's region and member form, eligibility, scored or not, decision) and one page at a time
-(a call may hold thousands: LIMIT/OFFSET on the read model's index of the call, never all of them);
+(a call may hold thousands: keyset pages along the read model's index of the call by title, never
+all of them);
 each links to its instruction page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -21,8 +23,6 @@ from services.training.web.common import (
     STAFF,
     AnyRequest,
     call_or_404,
-    last_page,
-    page_number,
     page_url,
 )
 from services.training.web.common import page as render
@@ -30,6 +30,8 @@ from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 
 PAGE_SIZE = 50
+COUNTED = 1000  # beyond, the page says "more than 1 000" (an exact count reads every row of the call)
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SCORED = {"oui": "notées", "non": "pas encore notées"}
 DECISIONS = {**DECISION, "none": "sans décision"}
 
@@ -51,10 +53,10 @@ async def applications(
     eligibilite: FromQuery[str | None] = None,
     notee: FromQuery[str | None] = None,
     decision: FromQuery[str | None] = None,
-    page: FromQuery[str | None] = None,
+    apres: FromQuery[str | None] = None,
+    avant: FromQuery[str | None] = None,
 ) -> Template:
     call = await call_or_404(platform, call_id)
-    number = page_number(page)
     # Staff read every application (network scope, as the API's list does for them).
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
         keys = await conn.fetch(
@@ -72,7 +74,10 @@ async def applications(
             "notee": _one_of(notee, SCORED) or "",
             "decision": _one_of(decision, DECISIONS) or "",
         }
-        rows, total = await queries.call_applications(
+        # A page starts after (or ends before) an application of the call; any other value: the first page.
+        after = await _key(conn, str(call_id), apres)
+        before = None if after is not None else await _key(conn, str(call_id), avant)
+        rows, more, total = await queries.call_applications(
             conn,
             str(call_id),
             status=filters["statut"] or None,
@@ -81,23 +86,36 @@ async def applications(
             eligibility=filters["eligibilite"] or None,
             scored=None if not filters["notee"] else filters["notee"] == "oui",
             decision=filters["decision"] or None,
+            after=after,
+            before=before,
             limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
+            count_up_to=COUNTED,
         )
-    last = last_page(total, PAGE_SIZE)
     path = f"/fms/appels/{call_id}/candidatures"
+    has_next = more if before is None else True
+    has_previous = (after is not None) if before is None else more
     return _page(
         call=call,
         rows=rows,
         total=total,
-        number=number,
-        last=last,
-        previous=page_url(path, filters, min(number - 1, last)) if number > 1 else None,
-        next=page_url(path, filters, number + 1) if number < last else None,
+        counted=COUNTED,
+        first=page_url(path, filters, 1) if has_previous else None,
+        previous=_link(path, filters, "avant", rows[0]["application_id"]) if has_previous and rows else None,
+        next=_link(path, filters, "apres", rows[-1]["application_id"]) if has_next and rows else None,
         filters=filters,
         regions=regions,
         forms=forms,
     )
+
+
+async def _key(conn: Any, call_id: str, application_id: str | None) -> tuple[str, str] | None:
+    if not application_id or not UUID_TEXT.match(application_id):
+        return None
+    return await queries.call_application_key(conn, call_id, application_id)
+
+
+def _link(path: str, filters: dict[str, str], direction: str, application_id: str) -> str:
+    return page_url(path, {**filters, direction: application_id}, 1)
 
 
 def _page(**context: Any) -> Template:

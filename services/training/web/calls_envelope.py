@@ -26,8 +26,11 @@ from services.training.web.common import (
     app_of,
     as_body,
     call_or_404,
+    last_page,
     money_text,
     page,
+    page_number,
+    page_url,
     parse_date,
     refusal_of,
     version_of,
@@ -44,6 +47,7 @@ FIELDS = {
     "reason": ("reason", "Origine de l'abondement"),
     "on": ("on", "Date d'effet"),
 }
+LEDGER_PAGE = 100  # ledger lines a page (a call of thousands of awards has thousands of lines)
 STALE = "L'enveloppe a bougé pendant que vous la lisiez : voici le registre à jour."
 
 
@@ -53,6 +57,7 @@ async def envelope_page(
     call_id: UUID,
     *,
     as_of: str | None = None,
+    page_text: str | None = None,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
@@ -65,20 +70,29 @@ async def envelope_page(
         if day is None:
             errors["as_of"] = "La date doit être une date valide (jour, mois, année)."
             status = 400
-    row, lines = live, []
+    row, lines, total = live, [], 0
+    number = page_number(page_text)
     then_missing = ""
     if day is not None:
         try:
             row, raw = await to_thread.run_sync(app_of(platform).call_as_of, call_id, day)
-            lines = [line_of(line) for line in raw]
+            total = len(raw)
+            number = min(number, last_page(total, LEDGER_PAGE))
+            lines = [line_of(line) for line in raw[(number - 1) * LEDGER_PAGE : number * LEDGER_PAGE]]
         except NotFound as error:
             then_missing = error.message
             row = live
     if day is None or then_missing:
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            lines = [line_of(line) for line in await queries.ledger(conn, str(call_id))]
+            found, total = await queries.ledger_page(
+                conn, str(call_id), limit=LEDGER_PAGE, offset=(number - 1) * LEDGER_PAGE
+            )
+        lines = [line_of(line) for line in found]
         row = live
     ledger = ledger_of(str(call_id), row, lines)
+    last = last_page(total, LEDGER_PAGE)
+    path = f"/fms/appels/{call_id}/enveloppe"
+    filters = {"as_of": as_of or ""}
     return page(
         "calls/envelope.html",
         status,
@@ -90,6 +104,11 @@ async def envelope_page(
         as_of=day,
         as_of_text=as_of or "",
         then_missing=then_missing,
+        lines_total=total,
+        number=number,
+        last=last,
+        previous=page_url(path, filters, min(number - 1, last)) if number > 1 else None,
+        next=page_url(path, filters, number + 1) if number < last else None,
         errors=errors,
         values={"amount": "", "reason": "", "on": app_of(platform).today().isoformat(), **(values or {})},
         notice=await take_notice(request) if status == 200 else "",

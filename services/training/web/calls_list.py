@@ -18,8 +18,7 @@ async def calls(request: AnyRequest, platform: NamedDependency[Platform]) -> Tem
     # Calls are public to every signed-in user (the API reads them in network scope too); the
     # envelope's figures are national staff's, whom the guard lets in alone.
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        rows = await queries.calls(conn)
-    rows.sort(key=lambda r: (-r["year"], r["label"], r["call_id"]))
+        rows = await queries.call_summaries(conn)
     return page(
         "calls/list.html",
         title="Fonds Mutualisés Solidaires : les appels à projets",

@@ -6,7 +6,7 @@ part, and what would be left of the envelope."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,8 +18,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from services.training import queries
+from services.training.api.common import FUNDING
 from services.training.api.schemas import SCORE_PATTERN
-from services.training.domain.what_if import Candidate, simulate
+from services.training.domain.what_if import Candidate, Outcome, OutcomeKind, simulate
 from services.training.web.common import (
     STAFF,
     AnyRequest,
@@ -44,6 +45,38 @@ OUTCOME = {
     "unfunded": "non financée (enveloppe épuisée)",
     "below_cutoff": "sous le seuil",
 }
+
+
+# The last rankings computed, by call, read models' position, envelope and cut-off: ranking thousands
+# of applications is the page's cost, and between two projected events the answer cannot change.
+Ranking = tuple[list[Outcome], Counter[OutcomeKind], Decimal]
+_RANKINGS: OrderedDict[tuple[str, int, Decimal, Decimal | None], Ranking] = OrderedDict()
+RANKINGS_KEPT = 32
+
+
+async def _ranked(platform: Platform, call_id: str, budget: Decimal, cutoff: Decimal | None) -> Ranking:
+    """`simulate` over the call's scored candidates (as the API's what-if), kept while the funding
+    read model has not moved (its position is read before the candidates: what is kept is at least
+    as new as its key)."""
+    pool = platform.write_pool
+    assert pool is not None
+    position = await pool.fetchval(
+        "SELECT coalesce(min(position), 0) FROM training.projection_generations "
+        "WHERE status = 'live' AND projection = $1",
+        FUNDING,
+    )
+    key = (call_id, int(position), budget, cutoff)
+    if (kept := _RANKINGS.get(key)) is not None:
+        _RANKINGS.move_to_end(key)
+        return kept
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, call_id)]
+    outcomes = simulate(candidates, budget, cutoff)
+    ranking = (outcomes, Counter(o.outcome for o in outcomes), sum((o.funded for o in outcomes), Decimal(0)))
+    _RANKINGS[key] = ranking
+    while len(_RANKINGS) > RANKINGS_KEPT:
+        _RANKINGS.popitem(last=False)
+    return ranking
 
 
 @get("/appels/{call_id:uuid}/simulation", guards=[STAFF])
@@ -87,11 +120,7 @@ async def what_if(
     context: dict[str, Any] = {"call": call, "values": values, "errors": errors, "outcome_words": OUTCOME}
     if errors:
         return render("calls/what_if.html", 400, title="Simulation", result=None, **context)
-    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, str(call_id))]
-    outcomes = simulate(candidates, budget, cutoff)
-    count = Counter(o.outcome for o in outcomes)
-    funded_total = sum((o.funded for o in outcomes), Decimal(0))
+    outcomes, count, funded_total = await _ranked(platform, str(call_id), budget, cutoff)
     number = page_number(page)
     last = last_page(len(outcomes), PAGE_SIZE)
     number = min(number, last)

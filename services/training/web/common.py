@@ -74,7 +74,7 @@ async def call_or_404(platform: Platform, call_id: UUID) -> dict[str, Any]:
     """The call's read-model row (calls are public to every signed-in user: network scope, as the
     API reads them), or the 404 page."""
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        row = await queries.call(conn, str(call_id))
+        row = await queries.call_summary(conn, str(call_id))
     if row is None:
         raise NotFound(f"aucun appel à projets {call_id}")
     return row

@@ -12,6 +12,18 @@ from tests.helpers.training_api import BASE, given_call, given_members, given_sc
 from tests.portal.fms_calls.scenario import caught_up, text_of
 
 
+def next_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]+)" rel="next">', page)
+    assert found, "no next page"
+    return html.unescape(found.group(1))
+
+
+def previous_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]+)" rel="prev">', page)
+    assert found, "no previous page"
+    return html.unescape(found.group(1))
+
+
 def listed(page: str) -> list[str]:
     return re.findall(r'<a href="/fms/instruction/([0-9a-f-]{36})">', page)
 
@@ -22,23 +34,27 @@ async def test_the_list_filters_and_pages(api: Api, monkeypatch) -> None:  # noq
     call = await given_call(api)
     await caught_up(api)
     submitted = [await given_submitted(api, call, lead, title=f"Projet {i}") for i, lead in enumerate(leads)]
+    titles = {s["id"]: f"Projet {i}" for i, s in enumerate(submitted)}
     await given_scored(api, submitted[0])
     await caught_up(api)
     path = f"/fms/appels/{call['id']}/candidatures"
 
     first = await api.client.get(path, headers=api.staff)
-    second = await api.client.get(f"{path}?page=2", headers=api.staff)
+    second = await api.client.get(next_link(first.text), headers=api.staff)
+    back = await api.client.get(previous_link(second.text), headers=api.staff)
     scored = await api.client.get(f"{path}?notee=oui", headers=api.staff)
     region = await api.client.get(f"{path}?region=BRE&statut=submitted", headers=api.staff)
     nowhere = await api.client.get(f"{path}?decision=award", headers=api.staff)
-    junk = await api.client.get(f"{path}?statut=nimporte&page=abc", headers=api.staff)
+    junk = await api.client.get(f"{path}?statut=nimporte&apres=abc", headers=api.staff)
 
-    ids = [s["id"] for s in submitted]
+    ids = sorted((s["id"] for s in submitted), key=lambda i: titles[i])
     assert first.status_code == 200
-    assert listed(first.text) == ids[:2] and "page 1 sur 2" in first.text
-    assert listed(second.text) == ids[2:]
-    assert listed(scored.text) == ids[:1]
-    assert "3 candidatures — page 1 sur 2" in region.text
+    assert listed(first.text) == ids[:2] and "3 candidatures, 2 par page" in first.text
+    assert 'rel="prev"' not in first.text
+    assert listed(second.text) == ids[2:] and 'rel="next"' not in second.text
+    assert listed(back.text) == ids[:2]
+    assert listed(scored.text) == [submitted[0]["id"]]
+    assert "3 candidatures, 2 par page" in region.text
     assert listed(nowhere.text) == [] and "Aucune candidature ne correspond" in html.unescape(nowhere.text)
     assert len(listed(junk.text)) == 2  # an unknown filter value is no filter
 
