@@ -47,7 +47,7 @@ FIELDS = {
     "reason": ("reason", "Origine de l'abondement"),
     "on": ("on", "Date d'effet"),
 }
-LEDGER_PAGE = 100  # ledger lines a page (a call of thousands of awards has thousands of lines)
+LEDGER_PAGE = 50  # ledger lines a page (a call of thousands of awards has thousands of lines)
 STALE = "L'enveloppe a bougé pendant que vous la lisiez : voici le registre à jour."
 
 

@@ -38,7 +38,7 @@ from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
 from shared.values import MONEY_PATTERN
 
-PAGE_SIZE = 100  # ranked lines per page (the summary counts them all)
+PAGE_SIZE = 50  # ranked lines per page (the summary counts them all)
 OUTCOME = {
     "full": "financée en entier",
     "partial": "financée en partie",
