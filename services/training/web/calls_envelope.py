@@ -121,8 +121,9 @@ async def envelope(
     call_id: FromPath[UUID],
     platform: NamedDependency[Platform],
     as_of: FromQuery[str | None] = None,
+    page: FromQuery[str | None] = None,
 ) -> Template:
-    return await envelope_page(request, platform, call_id, as_of=(as_of or "").strip()[:10] or None)
+    return await envelope_page(request, platform, call_id, as_of=(as_of or "").strip()[:10] or None, page_text=page)
 
 
 @post("/appels/{call_id:uuid}/enveloppe", guards=[STAFF])

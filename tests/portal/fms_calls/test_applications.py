@@ -111,3 +111,23 @@ async def test_the_exports_are_the_apis_bytes(api: Api) -> None:
             assert "Former les salariés" in page.content.decode("utf-8-sig")
         else:
             assert page.content[:2] == b"PK" and len(page.content) > 1000
+
+
+async def test_the_what_if_ranking_shows_by_pages(api: Api, monkeypatch) -> None:  # noqa: ANN001
+    from services.training.web import calls_what_if
+
+    monkeypatch.setattr(calls_what_if, "PAGE_SIZE", 1)
+    leads = await given_members(api, 2)
+    call = await given_call(api)
+    for i, lead in enumerate(leads):
+        application = await given_submitted(api, call, lead, title=f"Projet {i}", requested=f"{1000 + i}.00")
+        await given_scored(api, application)
+    await caught_up(api)
+    path = f"/fms/appels/{call['id']}/simulation"
+
+    first = await api.client.get(path, headers=api.staff)
+    second = await api.client.get(f"{path}?page=2", headers=api.staff)
+
+    # equal scores: the smaller request ranks first
+    assert "Projet 0" in first.text and "Projet 1" not in first.text
+    assert "Projet 1" in second.text and "2 sur 2" in text_of(html.unescape(second.text))

@@ -99,3 +99,19 @@ async def test_a_past_top_up_shows_on_its_own_date(api: Api) -> None:
 
     assert "Enveloppe totale 100\u202f000,00\u00a0€" in text_of(html.unescape(before.text))
     assert "Enveloppe totale 125\u202f000,00\u00a0€" in text_of(html.unescape(after.text))
+
+
+async def test_the_ledger_shows_by_pages(api: Api, monkeypatch) -> None:  # noqa: ANN001
+    from services.training.web import calls_envelope
+
+    monkeypatch.setattr(calls_envelope, "LEDGER_PAGE", 1)
+    call = await given_call(api)
+    await caught_up(api)
+    path = f"/fms/appels/{call['id']}/enveloppe"
+    await post_form(api, path, path, {"amount": "1000", "reason": "Partenaire A"})
+
+    first = await api.client.get(path, headers=api.staff)
+    second = await api.client.get(f"{path}?page=2", headers=api.staff)
+
+    assert "2 lignes, page 1 sur 2" in first.text and "Partenaire A" not in first.text
+    assert "Partenaire A" in second.text and 'rel="prev"' in second.text
