@@ -167,3 +167,126 @@ async def lead_tenants(conn: asyncpg.Connection, call_ids: list[str]) -> list[st
         f"SELECT DISTINCT lead_id FROM {S}.applications WHERE call_id = ANY($1) AND role = 'lead'", call_ids
     )
     return [r["lead_id"] for r in rows]
+
+
+# Columns of a call's applications list (national staff's portal page): the lead's row only.
+_CALL_LIST_COLUMNS = (
+    "application_id, title, lead_name, lead_region, lead_form, status, eligibility, score, requested, awarded, "
+    "decision->>'kind' AS decision_kind, submitted_on, decided_on"
+)
+
+
+def _call_list_condition(
+    call_id: str,
+    status: str | None,
+    region: str | None,
+    form: str | None,
+    eligibility: str | None,
+    scored: bool | None,
+    decision: str | None,
+) -> tuple[list[str], list[Any]]:
+    where = ["call_id = $1", "role = 'lead'"]
+    args: list[Any] = [call_id]
+    for column, value in (
+        ("status", status),
+        ("lead_region", region),
+        ("lead_form", form),
+        ("eligibility", eligibility),
+    ):
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
+    if scored is not None:
+        where.append("score IS NOT NULL" if scored else "score IS NULL")
+    if decision == "none":
+        where.append("decision IS NULL")
+    elif decision is not None:
+        args.append(decision)
+        where.append(f"decision->>'kind' = ${len(args)}")
+    return where, args
+
+
+async def call_applications(
+    conn: asyncpg.Connection,
+    call_id: str,
+    *,
+    status: str | None = None,
+    region: str | None = None,
+    form: str | None = None,
+    eligibility: str | None = None,
+    scored: bool | None = None,
+    decision: str | None = None,
+    after: tuple[str, str] | None = None,
+    before: tuple[str, str] | None = None,
+    limit: int = 50,
+    count_up_to: int = 1000,
+) -> tuple[list[dict[str, Any]], bool, int]:
+    """One page of a call's applications (one row each: the lead's, so region and form are the lead
+    enterprise's, as the dashboard counts them), by title, after (or before) the (title, id) of a
+    row of the previous page: keyset pages along the funding read model's partial index of the
+    leads' rows by call and title, whatever the page's rank. Answers the page's rows, whether
+    there are more in the direction asked, and how many match, counted up to `count_up_to` + 1
+    (beyond, "more than": counting thousands of rows on every page is what the keyset avoids)."""
+    where, args = _call_list_condition(call_id, status, region, form, eligibility, scored, decision)
+    total = await conn.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM {S}.applications WHERE {' AND '.join(where)} "
+        f"LIMIT {int(count_up_to) + 1}) matching",
+        *args,
+    )
+    order = "title, application_id"
+    key = after or before
+    if key is not None:
+        args.extend(key)
+        where.append(f"(title, application_id) {'>' if before is None else '<'} (${len(args) - 1}, ${len(args)})")
+        if before is not None:
+            order = "title DESC, application_id DESC"
+    rows = await conn.fetch(
+        f"SELECT {_CALL_LIST_COLUMNS} FROM {S}.applications WHERE {' AND '.join(where)} "
+        f"ORDER BY {order} LIMIT {int(limit) + 1}",
+        *args,
+    )
+    found = [dict(r) for r in rows[:limit]]
+    if before is not None:
+        found.reverse()
+    return found, len(rows) > limit, total
+
+
+async def call_application_key(conn: asyncpg.Connection, call_id: str, application_id: str) -> tuple[str, str] | None:
+    """The (title, id) a keyset page of the call's applications starts after (or ends before)."""
+    title = await conn.fetchval(
+        f"SELECT title FROM {S}.applications WHERE application_id = $1 AND call_id = $2 AND role = 'lead'",
+        application_id,
+        call_id,
+    )
+    return None if title is None else (title, application_id)
+
+
+# A call's row without what grows with its applications (`commitments`: one entry per award;
+# `auditors`): what the portal's call pages show, read on every one of them.
+_CALL_SUMMARY_COLUMNS = (
+    "call_id, year, label, title, status, opens_on, closes_on, opened_on, closed_on, results_published_on, "
+    "cancelled_on, cancellation_reason, fund_amount, envelope_initial, top_ups, envelope_total, committed, paid, "
+    "available, terms, applications_received, version"
+)
+
+
+async def call_summaries(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    rows = await conn.fetch(f"SELECT {_CALL_SUMMARY_COLUMNS} FROM {S}.calls ORDER BY year DESC, label, call_id")
+    return [dict(r) for r in rows]
+
+
+async def call_summary(conn: asyncpg.Connection, call_id: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(f"SELECT {_CALL_SUMMARY_COLUMNS} FROM {S}.calls WHERE call_id = $1", call_id)
+    return None if row is None else dict(row)
+
+
+async def ledger_page(
+    conn: asyncpg.Connection, call_id: str, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the envelope's ledger, in the order it was recorded, and how many lines in all."""
+    total = await conn.fetchval(f"SELECT count(*) FROM {S}.envelope_ledger WHERE call_id = $1", call_id)
+    rows = await conn.fetch(
+        f"SELECT * FROM {S}.envelope_ledger WHERE call_id = $1 ORDER BY entry LIMIT {int(limit)} OFFSET {int(offset)}",
+        call_id,
+    )
+    return [dict(r) for r in rows], total

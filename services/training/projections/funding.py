@@ -152,6 +152,8 @@ APPLICATIONS = Table(
     ),
     primary_key=("application_id", "enterprise_id"),
     indexes=(("call_id", "role", "status"), ("enterprise_id",), ("region",)),
+    # A call's applications by title, one row each (staff's list in the portal, 5,000 to a call).
+    partial_indexes=(("role = 'lead'", ("call_id", "title", "application_id")),),
 )
 
 REVIEWER_ASSIGNMENTS = Table(
@@ -173,7 +175,9 @@ REVIEWER_ASSIGNMENTS = Table(
 
 class FundingProjection(Projection):
     name = "funding"
-    version = 3  # 2: amounts of the dashboards to the cent; 3: the ledger's effective dates, calls' labels
+    # 2: amounts of the dashboards to the cent; 3: the ledger's effective dates, calls' labels;
+    # 4: the leads' rows indexed by call and title
+    version = 4
     source = TRAINING_LOG
     tables = (CALLS, ENVELOPE_LEDGER, AUDIT_GRANTS, APPLICATIONS, REVIEWER_ASSIGNMENTS, CALL_DASHBOARD)
 
