@@ -29,10 +29,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -58,7 +60,10 @@ class Person:
     tenant: str | None = None
     region: str | None = None
     email: str = ""
-    assessment: str | None = None  # the member's latest le Cap assessment
+    assessment: str | None = None  # the member's latest le Cap assessment (an auditor's: the one granted)
+    call: str | None = None  # national staff: the call of 5,000 applications
+    application: str | None = None  # staff: one of that call's; a fund reviewer: the one assigned
+    member: str | None = None  # staff: a member of the register
 
 
 @dataclass(frozen=True)
@@ -72,16 +77,20 @@ class PortalPage:
     def for_person(self, person: Person) -> str | None:
         if self.roles is not None and person.role not in self.roles:
             return None
-        for name in ("tenant", "region", "assessment"):
+        names = ("tenant", "region", "assessment", "call", "application", "member")
+        for name in names:
             if f"{{{name}}}" in self.path and not getattr(person, name):
                 return None
-        return self.path.format(tenant=person.tenant, region=person.region, assessment=person.assessment)
+        return self.path.format(**{name: getattr(person, name) for name in names})
 
 
 MEMBERS = frozenset({"member_admin", "member_contributor"})
 ADMINS = frozenset({"member_admin", "national_staff"})
 STAFF = frozenset({"national_staff"})
 REGIONAL = frozenset({"regional_delegate", "trainer"})
+AUDITORS = frozenset({"auditor"})
+FUND_REVIEWERS = frozenset({"fund_reviewer"})
+CALL = "/fms/appels/{call}"
 CAP = "/cap/{assessment}"
 # Every page of the portal: each helper adding a page adds it here.
 PAGES = [
@@ -108,7 +117,30 @@ PAGES = [
     PortalPage("/region/NPC?page=2", STAFF),
     PortalPage("/region/cap/NPC", STAFF),
     PortalPage("/fms", MEMBERS),
+    PortalPage("/relectures", REGIONAL | STAFF),
+    PortalPage("/registre", STAFF),
+    PortalPage("/registre/{member}", STAFF),
+    PortalPage("/registre/{member}/historique", STAFF),
+    PortalPage("/fms/appels", STAFF),
+    PortalPage(CALL, STAFF),
+    PortalPage(CALL + "/enveloppe", STAFF),
+    PortalPage(CALL + "/candidatures", STAFF),
+    PortalPage(CALL + "/candidatures?statut=awarded", STAFF),
+    PortalPage(CALL + "/simulation", STAFF),
+    PortalPage("/fms/decisions", STAFF),
+    PortalPage("/fms/instruction/{application}", STAFF),
+    PortalPage("/fms/instruction/{application}/dossier", STAFF),
+    PortalPage("/audit/lectures", STAFF),
+    PortalPage("/audit/acces", STAFF),
+    PortalPage("/audit", AUDITORS),
+    PortalPage("/audit/cap/{assessment}", AUDITORS),
+    PortalPage("/audit/cap/{assessment}/etat?version=5", AUDITORS),
+    PortalPage("/audit/cap/{assessment}/ecarts", AUDITORS),
+    PortalPage("/fms/evaluations", FUND_REVIEWERS),
+    PortalPage("/fms/evaluations/{application}", FUND_REVIEWERS),
 ]
+BIG_CALL_YEAR = 2031  # the call of 5,000 applications (the demo's calls are 2015's and this year's)
+BIG_CALL_SIZE = 5_000
 PASSWORD = "bench-portal-" + "p" * 12  # the bench people's (the demo accounts' is printed by `coorace serve --demo`)
 
 
@@ -129,9 +161,23 @@ def server_environment(database_url: str) -> dict[str, str]:
 def seed(database_url: str) -> None:
     started = time.perf_counter()
     subprocess.run([str(COORACE), "demo", "seed"], env=server_environment(database_url), check=True)
+    seed_big_call(DatabaseAddress.from_url(database_url))
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # what autovacuum does soon after a bulk load
     print(f"demo data seeded in {time.perf_counter() - started:.0f} s")
+
+
+def seed_big_call(database: DatabaseAddress) -> None:
+    """A call of BIG_CALL_SIZE applications in mixed states (`bench_training.a_call_of`: written as
+    aggregates, projected when the server starts), for the call pages."""
+    from bench.bench_training import a_call_of
+    from services.bootstrap import build_platform
+
+    platform = build_platform(settings=load_settings(server_environment(database.url())), database=database)
+    training = platform.application("training")
+    a_call_of(training, BIG_CALL_SIZE, BIG_CALL_YEAR)  # type: ignore[arg-type]
+    for application in platform.applications.values():
+        application.close()
 
 
 def free_port() -> int:
@@ -170,14 +216,36 @@ def demo_people(database: DatabaseAddress, count: int) -> list[Person]:
         ).fetchall()
     if not members:
         raise SystemExit("the demo data has no le Cap assessment: seed it (run without --reuse)")
+    with psycopg.connect(database.url()) as conn:
+        call = conn.execute("SELECT call_id FROM training.calls WHERE year = %s", (BIG_CALL_YEAR,)).fetchone()
+        decided = conn.execute(
+            "SELECT application_id FROM training.applications WHERE call_id = %s AND role = 'lead' "
+            "AND decision IS NOT NULL ORDER BY application_id LIMIT 1",
+            (call[0] if call else None,),
+        ).fetchone()
+        open_application = conn.execute(
+            "SELECT a.application_id FROM training.reviewer_assignments a JOIN training.calls c USING (call_id) "
+            "WHERE c.year <> %s ORDER BY a.assigned_at DESC LIMIT 1",
+            (BIG_CALL_YEAR,),
+        ).fetchone()
+        member = conn.execute("SELECT member_id FROM membership.register ORDER BY member_id LIMIT 1").fetchone()
+    if call is None or decided is None:
+        raise SystemExit("the scratch database has no call of 5,000 applications: seed it (run without --reuse)")
     people: list[Person] = []
     for i in range(count):
         member_id, region, assessment = members[i % len(members)]
         email = f"bench-{i}@bench.coorace.fr"
-        if i % 8 == 7:
-            people.append(Person("national_staff", "", email=email))
-        elif i % 8 == 6:
+        kind = i % 16
+        if kind in (7, 15):  # 4 of 32: national staff
+            staff_pages = {"call": str(call[0]), "application": str(decided[0]), "member": str(member[0])}
+            people.append(Person("national_staff", "", email=email, **staff_pages))
+        elif kind in (6, 14):  # 4: regional delegates
             people.append(Person("regional_delegate", "", region=region, email=email))
+        elif kind == 13:  # 2: auditors, each granted the member's assessments
+            people.append(Person("auditor", "", email=email, tenant=None, assessment=str(assessment)))
+        elif kind == 5:  # 2: fund reviewers, assigned the demo's open call's application
+            application = str(open_application[0]) if open_application else None
+            people.append(Person("fund_reviewer", "", email=email, application=application))
         else:
             role = "member_admin" if i % 2 == 0 else "member_contributor"
             people.append(Person(role, "", tenant=str(member_id), email=email, assessment=str(assessment)))
@@ -214,6 +282,7 @@ def directory_people(database: DatabaseAddress, people: list[Person]) -> list[Pe
                 person_id = app.person(UUID(invited.id)).id
                 app.activate(person_id)
             made.append(replace(person, subject=str(person_id)))
+        _grant_and_assign(platform, made)
     for application in platform.applications.values():
         application.close()
 
@@ -227,6 +296,35 @@ def directory_people(database: DatabaseAddress, people: list[Person]) -> list[Pe
 
     asyncio.run(passwords())
     return made
+
+
+def _grant_and_assign(platform: Any, people: list[Person]) -> None:
+    """What auditors and fund reviewers need to have pages to see: a grant on their member's
+    assessments (from yesterday, for a month), an assignment to their application."""
+    from services.training.application.people import PersonDirectory
+    from shared.errors import DomainError
+
+    now = datetime.now(UTC)
+    for person in people:
+        try:
+            if person.role == "auditor" and person.assessment:
+                platform.application("assessment").grant_access(
+                    auditor_id=person.subject,
+                    tenant_id=None,
+                    assessment_id=UUID(person.assessment),
+                    valid_from=now - timedelta(days=1),
+                    valid_until=now + timedelta(days=30),
+                    reason="Banc d'essai du portail",
+                )
+            elif person.role == "fund_reviewer" and person.application:
+                platform.application("training").assign_reviewer(
+                    UUID(person.application),
+                    reviewer_id=person.subject,
+                    reviewer_enterprise=None,
+                    directory=typing.cast(PersonDirectory, platform.application("people")),
+                )
+        except DomainError:
+            pass  # given by an earlier run (--reuse)
 
 
 async def signed_in_client(base_url: str, person: Person, tokens: TokenService, *, session: bool) -> httpx.AsyncClient:
@@ -249,19 +347,27 @@ async def signed_in_client(base_url: str, person: Person, tokens: TokenService, 
     return client
 
 
-async def directory_caught_up(base_url: str, tokens: TokenService) -> None:
-    """The server's directory shows every person made before it started (sessions are found there)."""
+async def caught_up(base_url: str, tokens: TokenService, timeout: float = 300.0) -> None:
+    """The server's read models show what was written before it started: the directory (sessions
+    are found there) and the fund (the call of 5,000 applications takes its projections a while)."""
     staff = tokens.issue(role="national_staff", subject="bench-portal")
+    waits = {
+        "people": ("/api/people", "people.people_events"),
+        "training": ("/api/training/calls", "training.training_events"),
+    }
+    deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(base_url=base_url, timeout=60.0) as client:
-        with psycopg.connect(SERVER.with_dbname(BENCH_DB).url()) as conn:
-            head = conn.execute("SELECT coalesce(max(notification_id), 0) FROM people.people_events").fetchone()
-        answer = await client.get(
-            "/api/people",
-            params={"wait_for": head[0] if head else 0, "limit": 1},
-            headers={"Authorization": f"Bearer {staff}"},
-        )
-        if answer.status_code != 200:
-            raise SystemExit(f"the directory did not catch up: {answer.status_code} {answer.text[:300]}")
+        for path, table in waits.values():
+            with psycopg.connect(SERVER.with_dbname(BENCH_DB).url()) as conn:
+                head = conn.execute(f"SELECT coalesce(max(notification_id), 0) FROM {table}").fetchone()
+            while True:
+                answer = await client.get(
+                    path, params={"wait_for": head[0] if head else 0}, headers={"Authorization": f"Bearer {staff}"}
+                )
+                if answer.status_code == 200:
+                    break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{path} did not catch up: {answer.status_code} {answer.text[:300]}")
 
 
 # --- the walk ---------------------------------------------------------------------------------
@@ -345,7 +451,7 @@ async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: fl
     try:
         await wait_until_ready(base_url, server)
         tokens = TokenService(load_settings(environment))
-        await directory_caught_up(base_url, tokens)
+        await caught_up(base_url, tokens)
         within = await measure(base_url, people, tokens, rounds, session, budget)
     finally:
         server.terminate()
