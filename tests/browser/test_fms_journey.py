@@ -18,6 +18,7 @@ another member opening the application and its letter → the 404 page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -239,3 +240,5 @@ async def test_the_fund_s_whole_path_through_pages(
     body = page.locator(".mail-body")
     await expect(body).to_contain_text("Claire Martin")
     await expect(body).to_contain_text(f"/fms/candidatures/{application_id}")
+    mail = re.sub(r"[\u00a0\u202f]", " ", await body.inner_text())
+    assert f"« {TITLE} » est retenue : une aide de 3 000,00 € vous est accordée" in mail, mail
