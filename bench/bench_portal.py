@@ -169,15 +169,27 @@ def seed(database_url: str) -> None:
 
 def seed_big_call(database: DatabaseAddress) -> None:
     """A call of BIG_CALL_SIZE applications in mixed states (`bench_training.a_call_of`: written as
-    aggregates, projected when the server starts), for the call pages."""
-    from bench.bench_training import a_call_of
+    aggregates), projected, for the call pages."""
+    from bench.bench_training import a_call_of, catch_up_service
     from services.bootstrap import build_platform
 
-    platform = build_platform(settings=load_settings(server_environment(database.url())), database=database)
-    training = platform.application("training")
-    a_call_of(training, BIG_CALL_SIZE, BIG_CALL_YEAR)  # type: ignore[arg-type]
-    for application in platform.applications.values():
-        application.close()
+    async def write_and_project() -> None:
+        platform = build_platform(settings=load_settings(server_environment(database.url())), database=database)
+        await platform.start()
+        try:
+            training = platform.application("training")
+            if not training.has_call(BIG_CALL_YEAR):  # type: ignore[attr-defined]
+                a_call_of(training, BIG_CALL_SIZE, BIG_CALL_YEAR)  # type: ignore[arg-type]
+            await catch_up_service(platform, "training")
+        finally:
+            await platform.stop()
+
+    asyncio.run(write_and_project())
+
+
+def has_big_call(database: DatabaseAddress) -> bool:
+    with psycopg.connect(database.url()) as conn:
+        return conn.execute("SELECT 1 FROM training.calls WHERE year = %s", (BIG_CALL_YEAR,)).fetchone() is not None
 
 
 def free_port() -> int:
@@ -228,7 +240,7 @@ def demo_people(database: DatabaseAddress, count: int) -> list[Person]:
             "WHERE c.year <> %s ORDER BY a.assigned_at DESC LIMIT 1",
             (BIG_CALL_YEAR,),
         ).fetchone()
-        member = conn.execute("SELECT member_id FROM membership.register ORDER BY member_id LIMIT 1").fetchone()
+        member = conn.execute("SELECT member_id FROM membership.member_states ORDER BY member_id LIMIT 1").fetchone()
     if call is None or decided is None:
         raise SystemExit("the scratch database has no call of 5,000 applications: seed it (run without --reuse)")
     people: list[Person] = []
@@ -441,7 +453,9 @@ async def measure(
 async def main(clients: int, rounds: int, reuse: bool, session: bool, budget: float, workers: int = 1) -> int:
     database = SERVER.with_dbname(BENCH_DB)
     if not reuse:
-        seed(scratch_database(BENCH_DB).url())
+        await asyncio.to_thread(seed, scratch_database(BENCH_DB).url())
+    elif not await asyncio.to_thread(has_big_call, database):
+        await asyncio.to_thread(seed_big_call, database)  # a scratch database of an earlier version of this bench
     people = await asyncio.to_thread(demo_people, database, clients)
     environment = server_environment(database.url())
     port = free_port()
