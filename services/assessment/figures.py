@@ -36,20 +36,20 @@ S = "assessment"
 BENCHMARK_MINIMUM = 5
 FREQUENT_ACTIONS = 10
 
-# Each member's latest validated assessment, with its current region and form (`$region`: NULL
-# for the whole network).
-_LATEST_VALIDATED = f"""
+# Each active member's latest assessment validated before `$2` (NULL: now), with its current region
+# and form.
+_LATEST_VALIDATED_BEFORE = f"""
     SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region, d.primary_form
     FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
-    WHERE a.status = 'validated' AND d.status = 'active'
+    WHERE a.status = 'validated' AND d.status = 'active' AND ($2::timestamptz IS NULL OR a.validated_at < $2)
     ORDER BY a.tenant_id, a.validated_at DESC, a.assessment_id
 """
-# Each active member's latest assessment (its current plan: a member that resigned or was excluded
-# no longer asks anything of the federation's services).
-_LATEST = f"""
+# Each active member's latest assessment started before `$2` (NULL: now): its plan (a member that
+# resigned or was excluded no longer asks anything of the federation's services).
+_LATEST_STARTED_BEFORE = f"""
     SELECT DISTINCT ON (a.tenant_id) a.assessment_id, a.tenant_id, d.region
     FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
-    WHERE d.status = 'active'
+    WHERE d.status = 'active' AND ($2::timestamptz IS NULL OR a.started_at < $2)
     ORDER BY a.tenant_id, a.started_at DESC, a.assessment_id
 """
 
@@ -111,14 +111,43 @@ async def benchmarks(
     ]
 
 
-async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
-    """Figures of the members now in `region` (None: the whole network) that the connection sees."""
+# The stages as they stood at a past moment `$2`, from each assessment's dates (the live figures
+# read the present status instead).
+_STAGES_THEN = f"""
+    SELECT count(*) AS started,
+           count(*) FILTER (WHERE a.submitted_at IS NULL OR a.submitted_at >= $2) AS in_progress,
+           count(*) FILTER (WHERE a.submitted_at < $2) AS submitted,
+           count(*) FILTER (WHERE a.submitted_at < $2 AND (a.validated_at IS NULL OR a.validated_at >= $2)
+                             AND EXISTS (SELECT 1 FROM {S}.review_requests r
+                                         WHERE r.assessment_id = a.assessment_id AND r.requested_at < $2
+                                           AND (r.completed_at IS NULL OR r.completed_at >= $2))) AS under_review,
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {S}.review_requests r
+                                          WHERE r.assessment_id = a.assessment_id AND r.completed_at < $2))
+               AS reviewed,
+           count(*) FILTER (WHERE a.validated_at < $2) AS validated
+    FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
+    WHERE ($1::text IS NULL OR d.region = $1) AND a.started_at < $2
+"""
+
+
+async def dashboard(conn: asyncpg.Connection, region: str | None, *, until: datetime | None = None) -> Dashboard:
+    """Figures of the members now in `region` (None: the whole network) that the connection sees.
+
+    `until` (the end of an `as_of` day): the figures as they stood then — the stages from each
+    assessment's dates, the levels from each member's latest assessment validated before it (a
+    validated assessment is read-only: its positioning then is its positioning now), the plan
+    actions of each member's latest assessment started before it, counted with their present
+    status. Members are grouped by their current region and status (the member directory follows
+    the register's present only), as the benchmarks are."""
     members = await conn.fetchval(
         f"SELECT count(*) FROM {S}.member_directory WHERE status = 'active' AND ($1::text IS NULL OR region = $1)",
         region,
     )
-    stages = await conn.fetchrow(
-        f"""
+    stages = (
+        await conn.fetchrow(_STAGES_THEN, region, until)
+        if until is not None
+        else await conn.fetchrow(
+            f"""
         SELECT count(*) AS started,
                count(*) FILTER (WHERE a.status = 'in_progress') AS in_progress,
                count(a.submitted_at) AS submitted,
@@ -130,11 +159,12 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         FROM {S}.assessments a JOIN {S}.member_directory d ON d.member_id = a.tenant_id
         WHERE $1::text IS NULL OR d.region = $1
         """,
-        region,
+            region,
+        )
     )
     themes = await conn.fetch(
         f"""
-        WITH latest AS ({_LATEST_VALIDATED})
+        WITH latest AS ({_LATEST_VALIDATED_BEFORE})
         SELECT p.code, min(p.title) AS title, round(avg(p.score)::numeric, 2)::float AS score,
                round(avg(p.attainment)::numeric, 1)::float AS attainment, count(p.score) AS members
         FROM latest l JOIN {S}.positioning p ON p.assessment_id = l.assessment_id
@@ -142,10 +172,11 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         GROUP BY p.code ORDER BY p.code = 'all' DESC, p.code
         """,
         region,
+        until,
     )
     actions = await conn.fetch(
         f"""
-        WITH latest AS ({_LATEST})
+        WITH latest AS ({_LATEST_STARTED_BEFORE})
         SELECT x.indicator, min(x.question) AS question, min(x.service) AS service,
                min(x.service_label) AS service_label, count(*) AS assessments,
                count(*) FILTER (WHERE x.status IN ('proposed', 'adopted', 'scheduled')) AS open,
@@ -155,10 +186,11 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         GROUP BY x.indicator ORDER BY count(*) DESC, x.indicator LIMIT {FREQUENT_ACTIONS}
         """,
         region,
+        until,
     )
     services = await conn.fetch(
         f"""
-        WITH latest AS ({_LATEST})
+        WITH latest AS ({_LATEST_STARTED_BEFORE})
         SELECT x.service, min(x.service_label) AS service_label, count(*) AS actions,
                count(DISTINCT x.assessment_id) AS assessments
         FROM latest l JOIN {S}.plan_actions x ON x.assessment_id = l.assessment_id
@@ -166,6 +198,7 @@ async def dashboard(conn: asyncpg.Connection, region: str | None) -> Dashboard:
         GROUP BY x.service ORDER BY count(*) DESC, x.service
         """,
         region,
+        until,
     )
     return Dashboard(
         scope="region" if region else "network",

@@ -31,7 +31,7 @@ from services.assessment.read_models import Dashboard, FollowUpFeed
 from services.assessment.web import dashboards_figures as charts
 from services.assessment.web.dashboards_regions import region_names
 from services.assessment.web.results_common import access
-from shared.as_of import as_of_date, today_in_paris
+from shared.as_of import as_of_date, end_of_day, today_in_paris
 from shared.auth import Principal, Role
 from shared.decoding import RequestRefused
 from shared.platform import Platform
@@ -115,7 +115,7 @@ async def network_cap_page(
         return _refused(title, as_of, refused.message, dashboard_tabs(network=True), heading="Le réseau", region=None)
     today = today_in_paris()
     async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-        dashboard = await figures.dashboard(conn, None)
+        dashboard = await figures.dashboard(conn, None, until=_until(day, today))
     return Template(
         template_name="assessment/dashboards/cap.html",
         context={
@@ -174,7 +174,7 @@ async def _region_cap(
         raise NotFoundException()  # no such region in the register's list: the register's tab says the same
     heading = f"Région {names[code]}" if names else heading
     async with scoped_connection(platform.read_pool, who.scope) as conn:
-        dashboard = await figures.dashboard(conn, code)
+        dashboard = await figures.dashboard(conn, code, until=_until(day, today))
         feed = await figures.follow_up(conn, code, stalled_days=STALLED_DAYS, now=datetime.now(UTC))
     return Template(
         template_name="assessment/dashboards/cap.html",
@@ -189,6 +189,11 @@ async def _region_cap(
             **_context(dashboard, day, today),
         },
     )
+
+
+def _until(day: date, today: date) -> datetime | None:
+    """The moment the figures stand at: None (live) for today, else the end of the chosen day."""
+    return None if day == today else end_of_day(day)
 
 
 def _shown(feed: FollowUpFeed) -> dict[str, Any]:

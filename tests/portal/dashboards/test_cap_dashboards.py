@@ -4,6 +4,8 @@ where to act). The figures are the API's; a regional role reads its own region o
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from tests.helpers.api import Api
 from tests.helpers.assessment_api import read
 from tests.portal.dashboards.cap_scenario import OVERDUE, given_cap_region
@@ -113,9 +115,20 @@ async def test_the_cap_tabs_keep_the_date_chosen_and_refuse_one_that_is_not_a_da
     page = await api.client.get("/reseau/cap", params={"as_of": "2016-01-01"}, headers=api.staff)
     assert page.status_code == 200, page.text
     assert '<a href="/reseau?as_of=2016-01-01">Adhérents</a>' in page.text
-    assert "ceux d'aujourd'hui" in text(page.text)  # le Cap's figures are today's, and the page says so
+    assert "à la fin du 1er janvier 2016" in text(page.text)  # the figures as they stood then, and the page says so
+    _, then = chart(page.text, "graphique-etapes")
+    assert then["Commencées"] == then["Soumises"] == then["Validées"] == "0"  # nothing had started in 2016
+    assert "tableau-themes" not in page.text  # no assessment validated by then: no levels
     today = await api.client.get("/reseau/cap", headers=api.staff)
-    assert "ceux d'aujourd'hui" not in text(today.text)
+    assert "à la fin du" not in text(today.text)
+    # At the end of tomorrow, nothing has happened since now: the dates give the present's figures.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    later = await api.client.get("/reseau/cap", params={"as_of": tomorrow}, headers=api.staff)
+    _, now_stages = chart(today.text, "graphique-etapes")
+    _, later_stages = chart(later.text, "graphique-etapes")
+    for stage in ("Commencées", "Soumises", "Relues", "Validées"):
+        assert later_stages[stage] == now_stages[stage], stage
+    assert table(later.text, "tableau-themes") == table(today.text, "tableau-themes")
     for path, headers in (("/reseau/cap", api.staff), ("/region/cap", delegate(api)), ("/region/cap/NPC", api.staff)):
         refused = await api.client.get(path, params={"as_of": "2016-13-01"}, headers=headers)
         assert refused.status_code == 400, (path, refused.text)
