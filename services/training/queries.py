@@ -117,6 +117,31 @@ async def scored_candidates(conn: asyncpg.Connection, call_id: str) -> list[dict
     return [dict(r) for r in rows]
 
 
+async def rank_among_scored(conn: asyncpg.Connection, call_id: str, application_id: str) -> tuple[int | None, int]:
+    """The application's rank among `scored_candidates` in the order of `domain.what_if.ranked` (best
+    score first, then the smaller request, then the id), and how many there are; its rank is None
+    when it is not one of them. Counted in the database: a call of 5,000 applications is not
+    loaded to rank one."""
+    row = await conn.fetchrow(
+        f"""
+        WITH candidates AS (
+            SELECT application_id, score, requested FROM {S}.applications
+            WHERE call_id = $1 AND role = 'lead' AND eligibility = 'eligible' AND score IS NOT NULL
+              AND status NOT IN ('draft', 'withdrawn')
+        ), me AS (SELECT * FROM candidates WHERE application_id = $2)
+        SELECT (SELECT count(*) FROM candidates) AS total,
+               (SELECT 1 + count(*) FROM candidates c, me
+                WHERE c.score > me.score OR (c.score = me.score AND (c.requested, c.application_id COLLATE "C")
+                                                                  < (me.requested, me.application_id COLLATE "C")))
+                   AS rank,
+               EXISTS (SELECT 1 FROM me) AS ranked
+        """,
+        call_id,
+        application_id,
+    )
+    return (row["rank"] if row["ranked"] else None), row["total"]
+
+
 async def awarded_scores(conn: asyncpg.Connection, call_id: str) -> list[Decimal]:
     """The scores of the call's applications decided an award (under review, notified or settled)."""
     rows = await conn.fetch(

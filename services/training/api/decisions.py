@@ -38,7 +38,6 @@ from services.training.api.schemas import (
 from services.training.application.people import PersonDirectory
 from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.values import CriterionScore
-from services.training.domain.what_if import Candidate, ranked
 from services.training.read_models import DecisionFile, DecisionFileEntry, EnvelopeComposition, TopUpOut
 from shared.auth import Principal, Role, requires
 from shared.commands import expected_version, run_command
@@ -342,10 +341,9 @@ class DecisionController(Controller):
         # Where it stands in its call (the call's figures, read in network scope: the file's reader
         # may read this application, and these are the call's, not other applicants' details).
         async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
-            candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, row["call_id"])]
+            rank, ranked_count = await queries.rank_among_scored(conn, row["call_id"], row["application_id"])
             awarded_scores = await queries.awarded_scores(conn, row["call_id"])
             ledger = await queries.ledger(conn, row["call_id"])
-        order = [c.application_id for c in ranked(candidates)]
         initial = [line for line in ledger if line["kind"] == "initial"]
         top_ups = [
             TopUpOut(amount=t["amount"], on=t["effective_on"], reason=t["reason"])
@@ -362,8 +360,8 @@ class DecisionController(Controller):
             else None
         )
         return DecisionFile(
-            rank=order.index(row["application_id"]) + 1 if row["application_id"] in order else None,
-            ranked=len(order),
+            rank=rank,
+            ranked=ranked_count,
             cutoff_score=min(awarded_scores, default=None),
             envelope=envelope,
             application_id=row["application_id"],

@@ -19,7 +19,6 @@ from services.training.domain.errors import ApplicationNotFound
 from services.training.domain.funding_application import STATUS_LABELS
 from services.training.domain.settlement import Settlement, settle
 from services.training.domain.values import Training, TrainingActual
-from services.training.domain.what_if import Candidate, ranked
 from shared.auth import Role
 from shared.platform import Platform
 from shared.tenancy import ReadScope, scoped_connection
@@ -217,10 +216,7 @@ async def instruction_view(
         view = InstructionView(row=typed(row), call=call)
         if with_file:
             view.entries = await queries.decision_file(conn, view.id)
-            candidates = [Candidate(**c) for c in await queries.scored_candidates(conn, row["call_id"])]
-            order = [c.application_id for c in ranked(candidates)]
-            view.rank = order.index(view.id) + 1 if view.id in order else None
-            view.ranked = len(order)
+            view.rank, view.ranked = await queries.rank_among_scored(conn, row["call_id"], view.id)
         if with_reviewers:
             view.fund_reviewers = await fund_reviewers(conn)
             view.enterprises = [(r["member_id"], r["name"]) for r in await conn.fetch(ENTERPRISES_SQL)]
