@@ -4,7 +4,7 @@ and what happens to a command that loses a race on its assessment."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -120,3 +120,14 @@ def test_national_staff_may_not_answer_for_the_team() -> None:
 
     with pytest.raises(Forbidden):
         app.answer(assessment_id, by=STAFF, indicator="1.1.1", participant_id="marie", level=2, at=T0)
+
+
+def test_an_assessment_started_at_half_past_midnight_in_paris_is_dated_that_french_day() -> None:
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Paris: the federation's date, not the server's.
+    app = RacedApplication(NOWHERE, env=IN_MEMORY)
+    app.load_referential(load_document(), at=T0)
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    started = app.start_assessment(
+        tenant_id=TENANT, region="NPC", forms=("AI",), scope="member", referential_version=None, at=late
+    )
+    assert app.assessment(UUID(started.id)).sheet.started_on == date(2026, 12, 1)

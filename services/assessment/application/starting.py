@@ -8,6 +8,7 @@ from uuid import UUID
 from services.assessment.application.base import AssessmentService, now
 from services.assessment.domain.assessment import Assessment
 from services.assessment.domain.errors import AlreadyInProgress, AssessmentRefused
+from shared.as_of import today_in_paris
 from shared.auth import Principal
 from shared.eventstore import CommandResult
 
@@ -43,7 +44,8 @@ class StartingUseCases(AssessmentService):
             scope=scope,
             referential=reference.referential(),
             previous=previous,
-            started_on=started_on or at.date(),
+            # The federation's date (Paris): at 00:30 on 1 December in Paris, UTC is still on 30 November.
+            started_on=started_on or today_in_paris(at),
             at=at,
         )
         index.record_start(assessment.id)

@@ -10,7 +10,7 @@ from litestar.params import HeaderParameter, Parameter, PathParameter, QueryPara
 
 from services.membership.api.schemas import REGION_CODE_PATTERN
 from services.membership.domain.member import Form, Scheme, Status
-from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date, aware
+from shared.as_of import AsOfParameter, KnownAtParameter, as_of_date, aware, today_in_paris
 from shared.commands import MAX_IDEMPOTENCY_KEY_LENGTH
 from shared.values import SINGLE_LINE_PATTERN
 from shared.values import Offset as SharedOffset
@@ -90,6 +90,7 @@ def asked(as_of: str | None, known_at: datetime | None) -> tuple[date | None, da
     return as_of_date(as_of), None if known_at is None else aware(known_at)
 
 
-def or_today(day: date | None) -> date:
-    """A date parameter or field the client may leave out: today when it did."""
-    return day or date.today()
+def or_today(day: date | None, now: datetime | None = None) -> date:
+    """A date parameter or field the client may leave out: today in Paris when it did (the
+    federation's date, not the server's: UTC is still on yesterday for an hour or two)."""
+    return day or today_in_paris(now)
