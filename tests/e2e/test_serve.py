@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import httpx
 import pytest
@@ -56,6 +59,11 @@ def test_an_unreachable_database_is_one_line_and_a_failure(tmp_path: Path) -> No
     assert "secret" not in line
 
 
+def _forward_lines(stream: TextIO, into: queue.Queue[str]) -> None:
+    for line in iter(stream.readline, ""):
+        into.put(line)
+
+
 @pytest.fixture
 def served(database: DatabaseAddress, tmp_path: Path) -> Iterator[tuple[int, list[str]]]:
     """A `coorace serve` on the test's database: its port, and its standard error lines up to the
@@ -65,10 +73,15 @@ def served(database: DatabaseAddress, tmp_path: Path) -> Iterator[tuple[int, lis
     lines: list[str] = []
     try:
         assert process.stderr is not None
+        # Read by a thread: a server that never announces itself (or stops writing) must fail the
+        # test at the deadline, not leave it waiting on `readline` for ever.
+        received: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_forward_lines, args=(process.stderr, received), daemon=True).start()
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = received.get(timeout=left)
+            except queue.Empty:
                 break
             lines.append(line.rstrip("\n"))
             if "COORACE portal on" in line:
