@@ -54,13 +54,14 @@ AUDIT_READS = Table(
         ("read_at", "timestamptz NOT NULL"),
     ),
     primary_key=("read_id",),
-    indexes=(("grant_id",), ("assessment_id",)),
+    # Staff's list of reads: latest first, filtered by auditor or by member.
+    indexes=(("grant_id",), ("assessment_id",), ("read_at",), ("auditor_id", "read_at"), ("tenant_id", "read_at")),
 )
 
 
 class AuditAccessProjection(Projection):
     name = "audit_access"
-    version = 1
+    version = 2  # 2: the reads' indexes for staff's list
     source = ASSESSMENT_LOG
     tables = (ACCESS_GRANTS, AUDIT_READS)
 
