@@ -132,9 +132,13 @@ async def test_an_erased_contact_reads_erased_everywhere_and_the_other_contact_d
         NEXT_CONTACT,
     ]
     # The right of access now finds nothing; the other contact's data is still held.
-    after = await api.client.get("/api/people/personal-data", params={"email": ERASED_CONTACT["email"]}, headers=api.staff)
+    after = await api.client.get(
+        "/api/people/personal-data", params={"email": ERASED_CONTACT["email"]}, headers=api.staff
+    )
     assert after.json()["subject"] is None and after.json()["held"] == []
-    other = await api.client.get("/api/people/personal-data", params={"email": NEXT_CONTACT["email"]}, headers=api.staff)
+    other = await api.client.get(
+        "/api/people/personal-data", params={"email": NEXT_CONTACT["email"]}, headers=api.staff
+    )
     assert [h["name"] for h in other.json()["held"]] == ["Paul Lefebvre"]
     # No read model, no event anywhere holds her name or address any more.
     assert await rows_mentioning(pool, "Claire Martin") == []
