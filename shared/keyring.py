@@ -97,7 +97,8 @@ def pending_keys() -> Iterator[PendingKeys]:
         _pending.reset(token)
 
 
-def _new_key(email: str) -> SubjectKey:
+def new_subject_key(email: str) -> SubjectKey:
+    """A new subject for this address, with a fresh random key."""
     return SubjectKey(subject=uuid4(), key=secrets.token_bytes(32), email_digest=email_digest(email))
 
 
@@ -114,7 +115,7 @@ class InMemoryKeyRing:
         with self._lock:
             known = self._by_digest.get(digest)
             if known is None:
-                known = _new_key(email)
+                known = new_subject_key(email)
                 self._by_digest[digest] = self._by_subject[known.subject] = known
             return known
 
@@ -163,7 +164,7 @@ class PostgresKeyRing:
             for made in pending.keys:
                 if made.email_digest == digest:
                     return made
-        made = _new_key(email)
+        made = new_subject_key(email)
         if pending is None:
             self.store_now([made])
         else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 import asyncpg
@@ -159,6 +160,46 @@ def personal_data(email: str) -> None:
         return msgspec.json.format(msgspec.json.encode(held))
 
     click.echo(asyncio.run(run()).decode())
+
+
+@main.command("seal-existing")
+@click.option(
+    "--backup",
+    "backup",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="the pg_dump file to write first (custom format): nothing is rewritten without it",
+)
+def seal_existing(backup: Path) -> None:
+    """Seal the personal details stored in clear before sealing existed (once, after upgrading).
+
+    Backs the logs and the keyring up with pg_dump, then, log by log under its write lock, rewrites
+    the events holding details in clear with the details sealed, and re-chains what changed. Then run
+    `coorace projections rebuild`."""
+    from services.bootstrap import build_platform
+    from shared.sealing_migration import BackupFailed, back_up, seal_log
+
+    async def run() -> list[str]:
+        platform = build_platform()
+        await platform.start()
+        try:
+            schemas = [service.schema for service in platform.services.values()]
+            size = await asyncio.to_thread(back_up, platform.database, [*schemas, "keyring"], backup)
+            lines = [f"sauvegarde : {backup} ({size} octets)"]
+            assert platform.write_pool is not None
+            keyring = _application(platform).keyring
+            async with platform.write_pool.acquire() as conn:
+                for schema in schemas:
+                    report = await seal_log(conn, schema, keyring)
+                    lines.append(f"{report.log} : {report.sealed} événement(s) scellé(s)")
+        finally:
+            await platform.stop()
+        return [*lines, "reconstruisez maintenant les modèles de lecture : coorace projections rebuild"]
+
+    try:
+        click.echo("\n".join(asyncio.run(run())))
+    except BackupFailed as failure:
+        raise click.ClickException(str(failure)) from failure
 
 
 async def catch_up_every_read_model(platform: Platform) -> None:
