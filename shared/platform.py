@@ -14,6 +14,7 @@ import asyncpg
 import msgspec
 import structlog
 
+from shared.audit_chain import AuditChainCheck, chain_migrations, chain_status, platform_logs
 from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
@@ -106,6 +107,7 @@ class Platform:
         self.mail_delivery: MailDelivery | None = None
         self.mail_policy = DeliveryPolicy()
         self.background: list[Background] = []
+        self.audit_check: AuditChainCheck | None = None
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -118,6 +120,12 @@ class Platform:
             await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS)
             for service in self.services.values():
                 await apply_migrations(conn, service.name, service.migrations)
+                # Every service's log is hash-chained the same way: the platform's migrations.
+                await apply_migrations(
+                    conn,
+                    f"{service.schema}.audit_chain",
+                    chain_migrations(service.name, service.schema, service.application_class),
+                )
                 await migrate_projection_tables(conn, service.schema)
         # The read pool logs in as the unprivileged reader role itself: row-level security applies
         # to it, and no RESET ROLE or SET ROLE on one of its connections can gain a privilege.
@@ -162,6 +170,13 @@ class Platform:
             self.background = [service.background(self) for service in self.services.values() if service.background]
             for loop in self.background:
                 loop.start()
+            self.audit_check = AuditChainCheck(
+                self._pool(),
+                platform_logs(self),
+                self.settings.audit_check_seconds,
+                self.settings.audit_anchor_file,
+            )
+            self.audit_check.start()
             # Without SMTP settings nothing is delivered: messages wait in the outbox (the embedded default).
             if self.settings.smtp is not None:
                 self.mail_delivery = MailDelivery(
@@ -184,6 +199,9 @@ class Platform:
         for loop in self.background:
             await loop.stop()
         self.background = []
+        if self.audit_check is not None:
+            await self.audit_check.stop()
+            self.audit_check = None
         if self.mail_delivery is not None:
             await self.mail_delivery.stop()
             self.mail_delivery = None
@@ -325,6 +343,12 @@ class Platform:
                     service_statuses, _ = await service_status(conn, pairs[0][0], [p for _, p in pairs], heads)
                     statuses += service_statuses
         return statuses
+
+    def audit_chain_status(self) -> dict[str, dict[str, Any]]:
+        """`/ready`'s `audit_chain`: each service's last periodic verification of its hash chain
+        (not yet checked in a process that runs no projections, or before the first check)."""
+        reports = self.audit_check.reports if self.audit_check is not None else {}
+        return {name: chain_status(reports.get(name)) for name in self.services}
 
     async def projection_readiness(self) -> dict[str, Any]:
         """The read side's part of `/ready` (see `shared.projection.health`)."""
