@@ -12,14 +12,15 @@ from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from shared.auth import BearerAuthMiddleware, TokenService
+from shared.audit_chain import ChainReport, platform_logs, read_anchors, verify
+from shared.auth import BearerAuthMiddleware, Principal, Role, TokenService, requires
 from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
 from shared.http_errors import exception_handlers
 from shared.logs import litestar_logging_config
@@ -27,6 +28,7 @@ from shared.observability import RequestContextMiddleware, count_unrouted, recor
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import PortalAuthMiddleware
 from shared.web.errors import page_http_error, page_unexpected_error
 from shared.web.outbox import create_outbox_pages
@@ -64,7 +66,9 @@ async def ready(state: State) -> Response[dict[str, Any]]:
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
-    return Response(read_side)
+    # So does a broken hash chain: the events are still what the platform serves, refusing to serve
+    # would punish every member for one edit, and the alert is the metric (see docs/notes/chain.md).
+    return Response({**read_side, "audit_chain": platform.audit_chain_status()})
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
@@ -75,6 +79,53 @@ async def metrics(state: State) -> Response[bytes]:
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def audit_chain_route(services: Sequence[str]) -> Any:
+    """`GET /api/<service>/audit/chain`: the service's hash chain verified now (`shared.audit_chain`)."""
+
+    @get(
+        [f"/api/{name}/audit/chain" for name in services],
+        tags=["audit"],
+        summary="Verify the service's event-log hash chain now and name the first event that does not match",
+        description="National staff verify every chain of the service, or one member's (`tenant`); an "
+        "auditor verifies only the chain of a member a current access grant opens to them (a whole-member "
+        "grant of le Cap), and must name it in `tenant`. The anchors (daily heads written outside the "
+        "database) are checked too when the platform has an anchor file.",
+        guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)],
+    )
+    async def audit_chain(request: Request[Any, Any, Any], state: State, tenant: str | None = None) -> ChainReport:
+        platform: Platform = state.platform
+        principal: Principal = request.user
+        if not principal.has(Role.NATIONAL_STAFF):
+            if tenant is None:
+                raise PermissionDeniedException(
+                    "le champ « tenant » : un auditeur vérifie la chaîne d'un adhérent que son accès couvre, il doit le nommer"
+                )
+            if tenant not in await _auditor_tenants(platform, principal):
+                raise PermissionDeniedException(
+                    f"le champ « tenant » : aucun accès en cours ne vous ouvre l'adhérent {tenant}"
+                )
+        service = request.url.path.split("/")[2]
+        chained = next(c for c in platform_logs(platform) if c.service == service)
+        anchors = read_anchors(platform.settings.audit_anchor_file)
+        async with platform._pool().acquire() as conn:
+            return await verify(conn, chained, tenant=tenant, anchors=anchors)
+
+    return audit_chain
+
+
+async def _auditor_tenants(platform: Platform, principal: Principal) -> set[str]:
+    """The members an auditor's current whole-member grants open (le Cap's access grants)."""
+    if "assessment" not in platform.services or platform.read_pool is None:
+        return set()
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        rows = await conn.fetch(
+            "SELECT tenant_id FROM assessment.access_grants WHERE auditor_id = $1 AND assessment_id IS NULL "
+            "AND NOT revoked AND valid_from <= now() AND valid_until > now()",
+            principal.subject,
+        )
+    return {r["tenant_id"] for r in rows}
 
 
 def create_app(
@@ -111,7 +162,17 @@ def create_app(
         "/static", directories=[STATIC_DIRECTORY], include_in_schema=False, opt={NOT_API: True}
     )
     app = Litestar(
-        route_handlers=[health, ready, metrics, *routers, *pages, create_outbox_pages(), static, *extra_route_handlers],
+        route_handlers=[
+            health,
+            ready,
+            metrics,
+            *routers,
+            audit_chain_route(list(routed)),
+            *pages,
+            create_outbox_pages(),
+            static,
+            *extra_route_handlers,
+        ],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},

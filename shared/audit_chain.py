@@ -188,16 +188,26 @@ async def backfill(conn: asyncpg.Connection, chained: ChainedLog, application_cl
     Only events with no link yet are chained (run twice, it does nothing). Returns how many."""
     if await conn.fetchval("SELECT to_regclass($1)", chained.events) is None:
         return 0  # a new database: the library creates the table, and the chain starts with it
-    await conn.execute(f"LOCK TABLE {chained.events} IN EXCLUSIVE MODE")
-    if await conn.fetchval(f"SELECT EXISTS (SELECT FROM {chained.chain})"):
-        return 0
+    async with conn.transaction():  # a savepoint within the migration's transaction
+        await conn.execute(f"LOCK TABLE {chained.events} IN EXCLUSIVE MODE")
+        if await conn.fetchval(f"SELECT EXISTS (SELECT FROM {chained.chain})"):
+            return 0
+        done, tenants = await _chain_existing(conn, chained, application_class)
+    if done:
+        log.info("audit.chain_backfilled", service=chained.service, events=done, tenants=tenants)
+    return done
+
+
+async def _chain_existing(
+    conn: asyncpg.Connection, chained: ChainedLog, application_class: type[ServiceApplication]
+) -> tuple[int, int]:
     decoder = application_class(None)  # in memory: only its mapper (the service's transcoder) is used
     aggregates: dict[UUID, Any] = {}
     heads: dict[str, bytes] = {}
     done = 0
+    select = f"SELECT notification_id, originator_id, originator_version, topic, state FROM {chained.events}"
     try:
-        async for rows in _windows(conn, f"SELECT notification_id, originator_id, originator_version, topic, state "
-                                         f"FROM {chained.events}"):
+        async for rows in _windows(conn, select):
             links = []
             for row in rows:
                 tenant = _replayed_tenant(decoder, aggregates, row)
@@ -212,9 +222,7 @@ async def backfill(conn: asyncpg.Connection, chained: ChainedLog, application_cl
             done += len(links)
     finally:
         decoder.close()
-    if done:
-        log.info("audit.chain_backfilled", service=chained.service, events=done, tenants=len(heads))
-    return done
+    return done, len(heads)
 
 
 def _replayed_tenant(decoder: ServiceApplication, aggregates: dict[UUID, Any], row: Mapping[str, Any]) -> str:
