@@ -6,7 +6,7 @@ import gc
 import hashlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import QueryParameter
 from litestar.static_files import create_static_files_router
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -94,7 +95,13 @@ def audit_chain_route(services: Sequence[str]) -> Any:
         "database) are checked too when the platform has an anchor file.",
         guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)],
     )
-    async def audit_chain(request: Request[Any, Any, Any], state: State, tenant: str | None = None) -> ChainReport:
+    async def audit_chain(
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: Annotated[
+            str | None, QueryParameter(description="one member's chain (its member id); empty: the network's")
+        ] = None,
+    ) -> ChainReport:
         platform: Platform = state.platform
         principal: Principal = request.user
         if not principal.has(Role.NATIONAL_STAFF):
