@@ -39,8 +39,10 @@ def audit_verify(tenant: str | None, service: str | None) -> None:
         for report in reports:
             click.echo(describe(report))
         if platform.settings.audit_anchor_file is None:
-            click.echo("Aucun fichier d'ancres configuré (COORACE_AUDIT_ANCHOR_FILE) : une réécriture "
-                       "complète d'une chaîne ne serait pas décelée.")
+            click.echo(
+                "Aucun fichier d'ancres configuré (COORACE_AUDIT_ANCHOR_FILE) : une réécriture "
+                "complète d'une chaîne ne serait pas décelée."
+            )
         return all(r.intact for r in reports)
 
     if not asyncio.run(run()):

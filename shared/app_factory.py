@@ -107,7 +107,8 @@ def audit_chain_route(services: Sequence[str]) -> Any:
         if not principal.has(Role.NATIONAL_STAFF):
             if tenant is None:
                 raise PermissionDeniedException(
-                    "le champ « tenant » : un auditeur vérifie la chaîne d'un adhérent que son accès couvre, il doit le nommer"
+                    "le champ « tenant » : un auditeur vérifie la chaîne d'un adhérent que son accès couvre, "
+                    "il doit le nommer"
                 )
             if tenant not in await _auditor_tenants(platform, principal):
                 raise PermissionDeniedException(

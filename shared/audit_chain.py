@@ -62,7 +62,9 @@ def anchor_mismatch(day: str) -> str:
 # --- digest and chaining (the one definition) -------------------------------------------------
 
 
-def content_digest(notification_id: int, originator_id: UUID, originator_version: int, topic: str, state: bytes) -> bytes:
+def content_digest(
+    notification_id: int, originator_id: UUID, originator_version: int, topic: str, state: bytes
+) -> bytes:
     """sha256 over int8(notification id) || uuid bytes || int8(version) || int4(len topic) || topic || state."""
     topic_bytes = topic.encode()
     head = struct.pack(">q16sqi", notification_id, originator_id.bytes, originator_version, len(topic_bytes))
@@ -82,9 +84,7 @@ def chain_links(
     rows = sorted(zip(notification_ids, stored_events, strict=True), key=lambda row: row[0])
     tenants = [chain_tenants.get(e.originator_id, NETWORK_CHAIN) for _, e in rows]
     ids = [nid for nid, _ in rows]
-    digests = [
-        content_digest(nid, _uuid(e.originator_id), e.originator_version, e.topic, e.state) for nid, e in rows
-    ]
+    digests = [content_digest(nid, _uuid(e.originator_id), e.originator_version, e.topic, e.state) for nid, e in rows]
     return tenants, ids, digests
 
 
@@ -168,17 +168,18 @@ def chain_table_sql(schema: str) -> str:
         """
 
 
-def chain_migrations(
-    name: str, schema: str, application_class: type[ServiceApplication]
-) -> tuple[Migration, ...]:
+def chain_migrations(name: str, schema: str, application_class: type[ServiceApplication]) -> tuple[Migration, ...]:
     """The service's chain migrations (applied by the platform as component `<schema>.audit_chain`)."""
     chained = log_of(name, schema, application_class)
 
     async def backfill_existing(conn: asyncpg.Connection) -> None:
         await backfill(conn, chained, application_class)
 
-    return (Migration(1, "hash chain of the event log, existing events chained", chain_table_sql(schema),
-                      then=backfill_existing),)
+    return (
+        Migration(
+            1, "hash chain of the event log, existing events chained", chain_table_sql(schema), then=backfill_existing
+        ),
+    )
 
 
 async def backfill(conn: asyncpg.Connection, chained: ChainedLog, application_class: type[ServiceApplication]) -> int:
@@ -231,7 +232,7 @@ def _replayed_tenant(decoder: ServiceApplication, aggregates: dict[UUID, Any], r
     originator_id = row["originator_id"]
     try:
         stored = StoredEvent(originator_id, row["originator_version"], row["topic"], bytes(row["state"]))
-        event = decoder.mapper.to_domain_event(stored)
+        event: Any = decoder.mapper.to_domain_event(stored)  # an aggregate event: it mutates
         aggregates[originator_id] = event.mutate(aggregates.get(originator_id))
     except Exception as error:  # an event that no longer decodes: chained, on the network's chain
         log.warning("audit.backfill_undecodable", originator_id=str(originator_id), error=repr(error))
@@ -244,8 +245,9 @@ async def _windows(conn: asyncpg.Connection, select: str) -> Any:
     """The rows of `select` (over one table with `notification_id`), in windows of ids."""
     last = 0
     while True:
-        rows = await conn.fetch(f"{select} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2",
-                                last, VERIFY_BATCH)
+        rows = await conn.fetch(
+            f"{select} WHERE notification_id > $1 ORDER BY notification_id LIMIT $2", last, VERIFY_BATCH
+        )
         if not rows:
             return
         yield rows
@@ -318,10 +320,13 @@ async def verify(
         )
 
     async with conn.transaction(isolation="repeatable_read", readonly=True):
-        top = await conn.fetchval(
-            f"SELECT greatest((SELECT max(notification_id) FROM {chained.events}), "
-            f"(SELECT max(notification_id) FROM {chained.chain}))"
-        ) or 0
+        top = (
+            await conn.fetchval(
+                f"SELECT greatest((SELECT max(notification_id) FROM {chained.events}), "
+                f"(SELECT max(notification_id) FROM {chained.chain}))"
+            )
+            or 0
+        )
         low = 0
         while low < top:
             high = low + VERIFY_BATCH
@@ -526,11 +531,14 @@ class AuditChainCheck:
                 self.reports[chained.service] = report
                 record_audit_chain(report)
                 if not report.intact:
-                    log.error("audit.chain_broken", service=chained.service,
-                              first_bad=msgspec.to_builtins(report.first_bad))
+                    log.error(
+                        "audit.chain_broken", service=chained.service, first_bad=msgspec.to_builtins(report.first_bad)
+                    )
             today = self.today()
-            if self.anchor_file is not None and self._anchored_on != today and all(
-                r.intact for r in self.reports.values()
+            if (
+                self.anchor_file is not None
+                and self._anchored_on != today
+                and all(r.intact for r in self.reports.values())
             ):
                 for chained in self.logs:
                     await anchor_heads(conn, chained, self.anchor_file, today)
@@ -569,4 +577,3 @@ async def verify_platform(
     logs = [c for c in platform_logs(platform) if service is None or c.service == service]
     async with platform._pool().acquire() as conn:
         return [await verify(conn, chained, tenant=tenant, anchors=anchors) for chained in logs]
-

@@ -138,8 +138,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp=_smtp(env),
         mail_from=_mail_from(env.get("COORACE_MAIL_FROM") or DEFAULT_MAIL_FROM),
         oidc=_oidc(env),
-        audit_check_seconds=_positive_seconds("COORACE_AUDIT_CHECK_SECONDS", env.get("COORACE_AUDIT_CHECK_SECONDS", "3600")),
-        audit_anchor_file=Path(env["COORACE_AUDIT_ANCHOR_FILE"]).resolve() if env.get("COORACE_AUDIT_ANCHOR_FILE") else None,
+        audit_check_seconds=_positive_seconds(
+            "COORACE_AUDIT_CHECK_SECONDS", env.get("COORACE_AUDIT_CHECK_SECONDS", "3600")
+        ),
+        audit_anchor_file=Path(env["COORACE_AUDIT_ANCHOR_FILE"]).resolve()
+        if env.get("COORACE_AUDIT_ANCHOR_FILE")
+        else None,
     )
 
 

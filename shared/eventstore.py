@@ -139,9 +139,9 @@ class CommandRecorder(PostgresApplicationRecorder):
         self._select_idempotency = SQL(
             "SELECT fingerprint, status_code, body FROM {schema}.{table} WHERE scope = %s AND key = %s"
         ).format(**table)
-        self._append_event_chain = SQL(
-            "SELECT {schema}.{function}(%s::text[], %s::bigint[], %s::bytea[])"
-        ).format(schema=Identifier(self.datastore.schema), function=Identifier(f"append_{CHAIN_TABLE}"))
+        self._append_event_chain = SQL("SELECT {schema}.{function}(%s::text[], %s::bigint[], %s::bytea[])").format(
+            schema=Identifier(self.datastore.schema), function=Identifier(f"append_{CHAIN_TABLE}")
+        )
 
     # The library's reads retry ten times after a connection error, each waiting for the pool: an
     # outage then holds a request for tens of seconds. Without the retry decorator they fail at
@@ -232,7 +232,9 @@ class CommandRecorder(PostgresApplicationRecorder):
         """The events' links in the hash chain (`shared.audit_chain`), in the save's transaction,
         with the library's table lock still held. One pipelined statement whose result is never
         waited for: a failure (no such function, say) aborts the transaction, and the save with it."""
-        curs.execute(self._append_event_chain, chain_links(stored_events, notification_ids, chain_tenants), prepare=True)
+        curs.execute(
+            self._append_event_chain, chain_links(stored_events, notification_ids, chain_tenants), prepare=True
+        )
 
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
         """The fingerprint, status and body saved for a key, if a command used it already."""

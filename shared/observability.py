@@ -60,7 +60,10 @@ AUDIT_CHAIN_INTACT = Gauge(
     registry=registry,
 )
 AUDIT_CHAIN_EVENTS_CHECKED = Gauge(
-    "coorace_audit_chain_events_checked", "Events the last hash-chain verification checked", ["service"], registry=registry
+    "coorace_audit_chain_events_checked",
+    "Events the last hash-chain verification checked",
+    ["service"],
+    registry=registry,
 )
 AUDIT_CHAIN_CHECKED_AT = Gauge(
     "coorace_audit_chain_checked_at_seconds",

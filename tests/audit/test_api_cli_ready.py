@@ -90,7 +90,9 @@ async def test_staff_verify_any_chain_members_may_not_auditors_only_their_grante
         assert (await api.client.get(f"/api/{service}/audit/chain", headers=api.staff)).json()["intact"] is True
 
 
-async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_heads(api: Api, settings: Settings) -> None:
+async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_heads(
+    api: Api, settings: Settings
+) -> None:
     member = given_member(api)
 
     async def intact() -> Any:
@@ -119,7 +121,10 @@ async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_hea
     response, chain = await until(broken)
     assert response.status_code == 200  # serving goes on: the alert is the metric
     assert chain["first_bad"]["notification_id"] == bad
-    assert chain["first_bad"]["reason"] in ("contenu modifié", "ancre du " + datetime.now(UTC).strftime("%d/%m/%Y") + " ne correspond plus")
+    assert chain["first_bad"]["reason"] in (
+        "contenu modifié",
+        "ancre du " + datetime.now(UTC).strftime("%d/%m/%Y") + " ne correspond plus",
+    )
     assert 'coorace_audit_chain_intact{service="membership"} 0.0' in (await api.client.get("/metrics")).text
 
 

@@ -53,7 +53,10 @@ async def test_every_saved_event_is_linked_and_the_chain_verifies(platform: Plat
             first_event["state"],
         ),
     )
-    assert bytes(next(link["hash"] for link in links if link["notification_id"] == first_event["notification_id"])) == expected
+    assert (
+        bytes(next(link["hash"] for link in links if link["notification_id"] == first_event["notification_id"]))
+        == expected
+    )
     assert report.intact and report.first_bad is None
     assert report.events_checked == len(events)
 
@@ -95,9 +98,7 @@ async def test_a_deleted_event_or_link_is_named(platform: Platform) -> None:
         unlinked_event = await registered_event(conn, chained, unlinked.id)
         await conn.execute(f"DELETE FROM {chained.events} WHERE notification_id = $1", gone_event)
         report = await verify(conn, chained)
-        await conn.execute(
-            f"DELETE FROM {chained.chain} WHERE notification_id IN ($1, $2)", gone_event, unlinked_event
-        )
+        await conn.execute(f"DELETE FROM {chained.chain} WHERE notification_id IN ($1, $2)", gone_event, unlinked_event)
         later = await verify(conn, chained)
     assert report.first_bad is not None
     assert (report.first_bad.notification_id, report.first_bad.reason) == (gone_event, LINK_WITHOUT_EVENT)
@@ -149,7 +150,9 @@ async def rechain(conn: asyncpg.Connection, chained: ChainedLog) -> None:
         f"FROM {chained.events} e JOIN {chained.chain} c USING (notification_id) ORDER BY e.notification_id"
     )
     for r in rows:
-        digest = content_digest(r["notification_id"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
+        digest = content_digest(
+            r["notification_id"], r["originator_id"], r["originator_version"], r["topic"], r["state"]
+        )
         heads[r["tenant"]] = next_hash(heads.get(r["tenant"], ZERO_HASH), digest)
         await conn.execute(
             f"UPDATE {chained.chain} SET hash = $2 WHERE notification_id = $1", r["notification_id"], heads[r["tenant"]]
