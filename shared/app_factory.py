@@ -23,7 +23,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.audit_chain import ChainReport, platform_logs, read_anchors, verify
 from shared.auth import BearerAuthMiddleware, Principal, Role, TokenService, requires
 from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
-from shared.http_errors import exception_handlers
+from shared.http_errors import QUERY_ERRORS, exception_handlers
 from shared.logs import litestar_logging_config
 from shared.observability import RequestContextMiddleware, count_unrouted, record_projection_statuses, registry
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
@@ -94,6 +94,7 @@ def audit_chain_route(services: Sequence[str]) -> Any:
         "grant of le Cap), and must name it in `tenant`. The anchors (daily heads written outside the "
         "database) are checked too when the platform has an anchor file.",
         guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)],
+        responses=QUERY_ERRORS,
     )
     async def audit_chain(
         request: Request[Any, Any, Any],
