@@ -165,6 +165,7 @@ def chain_table_sql(schema: str) -> str:
                 SELECT * FROM unnest(ids, tenants, hashes);
         END
         $fn$;
+        REVOKE EXECUTE ON FUNCTION {schema}.append_event_chain(text[], bigint[], bytea[]) FROM PUBLIC;
         """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import asyncpg
+import pytest
 
 from shared.audit_chain import (
     CONTENT_CHANGED,
@@ -59,6 +60,16 @@ async def test_every_saved_event_is_linked_and_the_chain_verifies(platform: Plat
     )
     assert report.intact and report.first_bad is None
     assert report.events_checked == len(events)
+
+
+async def test_the_reader_role_can_neither_read_nor_append_links(platform: Platform) -> None:
+    register(membership(platform))
+    assert platform.read_pool is not None
+    async with platform.read_pool.acquire() as conn:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.fetch("SELECT * FROM membership.event_chain")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute("SELECT membership.append_event_chain('{x}', '{1}', '{\\x00}')")
 
 
 async def test_an_edited_event_is_named(platform: Platform) -> None:
