@@ -88,6 +88,19 @@ def chain_links(
     return tenants, ids, digests
 
 
+def chain_link_literals(
+    stored_events: Sequence[StoredEvent], notification_ids: Sequence[int], chain_tenants: Mapping[Any, str]
+) -> tuple[str, str, str]:
+    """`chain_links` as PostgreSQL array literals (text[], bigint[], bytea[]): psycopg sends three
+    strings faster than it adapts three lists, and this runs in every save."""
+    tenants, ids, digests = chain_links(stored_events, notification_ids, chain_tenants)
+    return (
+        "{" + ",".join('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in tenants) + "}",
+        "{" + ",".join(map(str, ids)) + "}",
+        "{" + ",".join('"\\\\x' + d.hex() + '"' for d in digests) + "}",
+    )
+
+
 def chain_tenant_of(aggregate: object) -> str:
     """The chain an aggregate's events go to: its `chain_tenant` (a member id) if it has one."""
     tenant = getattr(aggregate, "chain_tenant", None)

@@ -53,7 +53,7 @@ from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
 from psycopg_pool.base import AttemptWithBackoff
 
-from shared.audit_chain import CHAIN_TABLE, chain_links, chain_tenant_of
+from shared.audit_chain import CHAIN_TABLE, chain_link_literals, chain_tenant_of
 from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
@@ -233,7 +233,7 @@ class CommandRecorder(PostgresApplicationRecorder):
         with the library's table lock still held. One pipelined statement whose result is never
         waited for: a failure (no such function, say) aborts the transaction, and the save with it."""
         curs.execute(
-            self._append_event_chain, chain_links(stored_events, notification_ids, chain_tenants), prepare=True
+            self._append_event_chain, chain_link_literals(stored_events, notification_ids, chain_tenants), prepare=True
         )
 
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:

@@ -32,7 +32,7 @@ class Ledger(Aggregate):
 
 async def test_concurrent_writers_to_the_same_and_different_tenants_leave_an_intact_chain(platform: Platform) -> None:
     app = platform.application("membership")
-    tenants = ["tenant-a", "tenant-b", ""]
+    tenants = ["tenant-a", 'tenant "b", {\\ b}', ""]  # quotes, commas, braces: array literals must hold
     errors: list[BaseException] = []
 
     def writer(seed: int) -> None:
@@ -61,7 +61,7 @@ async def test_concurrent_writers_to_the_same_and_different_tenants_leave_an_int
         events = await conn.fetchval(f"SELECT count(*) FROM {chained.events}")
     assert report.intact, report.first_bad
     assert report.events_checked == events == sum(counts.values())
-    assert counts["tenant-a"] > 20 and counts["tenant-b"] > 20  # both chains did receive concurrent saves
+    assert counts[tenants[0]] > 20 and counts[tenants[1]] > 20  # both chains did receive concurrent saves
     for tenant, tenant_report in per_tenant.items():
         assert tenant_report.intact and tenant_report.events_checked == counts[tenant]
 
