@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import asyncpg
 import pytest
@@ -11,6 +12,7 @@ from shared.audit_chain import (
     CONTENT_CHANGED,
     EVENT_WITHOUT_LINK,
     LINK_WITHOUT_EVENT,
+    ORDER_BROKEN,
     ZERO_HASH,
     ChainedLog,
     anchor_heads,
@@ -21,6 +23,8 @@ from shared.audit_chain import (
     read_anchors,
     verify,
 )
+from shared.events import command_context
+from shared.personal import PersonalDetails
 from shared.platform import Platform
 from tests.helpers.membership_application import membership, register
 
@@ -117,6 +121,32 @@ async def test_a_deleted_event_or_link_is_named(platform: Platform) -> None:
     assert later.first_bad is not None
     assert (later.first_bad.notification_id, later.first_bad.reason) == (unlinked_event, EVENT_WITHOUT_LINK)
     assert later.first_bad.originator_id == unlinked.id
+
+
+async def test_an_event_taken_out_with_its_link_breaks_the_order(platform: Platform) -> None:
+    app = membership(platform)
+    member = register(app)
+    with command_context(actor_id="staff-1", actor_role="national_staff", tenant_id=None):
+        changed = app.change_details(
+            UUID(member.id),
+            name="Association renommée",
+            contact=PersonalDetails(name="Nouveau contact", email="nouveau@ai.fr", phone="+33 2 00 00 00 00"),
+            city="Vannes",
+            effective_on=date(2020, 1, 1),
+        )
+    chained = log_of(platform, "membership")
+    async with platform._pool().acquire() as conn:
+        first = await registered_event(conn, chained, member.id)
+        await conn.execute(f"DELETE FROM {chained.events} WHERE notification_id = $1", first)
+        await conn.execute(f"DELETE FROM {chained.chain} WHERE notification_id = $1", first)
+        report = await verify(conn, chained)
+        second = await conn.fetchval(
+            f"SELECT notification_id FROM {chained.events} WHERE originator_id = $1::uuid", member.id
+        )
+    assert changed.version == 2
+    assert report.first_bad is not None
+    assert (report.first_bad.notification_id, report.first_bad.reason) == (second, ORDER_BROKEN)
+    assert report.first_bad.originator_version == 2
 
 
 async def test_a_consistent_rewrite_of_the_whole_chain_is_caught_by_the_anchor(platform: Platform, tmp_path) -> None:
