@@ -19,6 +19,8 @@ from shared.config import Settings
 from shared.database import DatabaseAddress
 from shared.events import command_context
 from shared.platform import Platform
+from shared.audit_chain import platform_logs
+from tests.audit.test_writers_and_backfill import chain_again
 from tests.helpers.api import Api
 from tests.helpers.assessment_api import cap_app, caught_up, given_member, platform_of
 from tests.helpers.membership_application import membership, register
@@ -79,6 +81,15 @@ async def test_staff_verify_any_chain_members_may_not_auditors_only_their_grante
     mine = await api.client.get(CHAIN, headers=auditor, params={"tenant": granted})
     assert mine.status_code == 200 and mine.json()["intact"] is True and mine.json()["tenant"] == granted
     assert mine.json()["events_checked"] == 1  # the member's registration: the rest is other chains
+
+    # The backfill of a log from before the chain finds the grant's member as the writer did.
+    conn = await asyncpg.connect(platform_of(api).database.url())
+    try:
+        chained = next(c for c in platform_logs(platform_of(api)) if c.service == "assessment")
+        written, backfilled = await chain_again(conn, chained, type(cap_app(api)))
+    finally:
+        await conn.close()
+    assert backfilled == written and granted in {tenant for _, tenant, _ in written}
 
     bad = await tamper(platform_of(api).database.url(), granted)
     broken = (await api.client.get(CHAIN, headers=auditor, params={"tenant": granted})).json()

@@ -9,6 +9,7 @@ import asyncpg
 from services.training.importing import import_past_call, read_past_call
 from services.training.importing.layout import write_records
 from shared.audit_chain import platform_logs, verify
+from tests.audit.test_writers_and_backfill import chain_again
 from tests.helpers.api import Api
 from tests.helpers.training_api import given_members, platform_of
 from tests.helpers.training_application import training_app
@@ -29,8 +30,11 @@ async def test_an_imported_past_call_is_chained_by_lead_applicant(api: Api, tmp_
         whole = await verify(conn, chained)
         tenants = {r["tenant"] for r in await conn.fetch(f"SELECT DISTINCT tenant FROM {chained.chain}")}
         lead_report = await verify(conn, chained, tenant=lead)
+        # The backfill of a log from before the chain finds the same tenants (replaying applications).
+        written, backfilled = await chain_again(conn, chained, type(training_app(platform)))
     finally:
         await conn.close()
     assert whole.intact, whole.first_bad
     assert lead in tenants and "" in tenants  # the lead's applications, and the call itself
     assert lead_report.intact and lead_report.events_checked > 0
+    assert backfilled == written

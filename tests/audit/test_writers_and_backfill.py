@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 import threading
+from typing import Any
+
+import asyncpg
 
 from eventsourcing.domain import Aggregate, event
 
-from shared.audit_chain import backfill, chain_migrations, verify
+from shared.audit_chain import ChainedLog, backfill, chain_migrations, verify
 from shared.migrations import apply_migrations
 from shared.platform import Platform
 from tests.audit.test_chain import log_of
@@ -66,22 +69,30 @@ async def test_concurrent_writers_to_the_same_and_different_tenants_leave_an_int
         assert tenant_report.intact and tenant_report.events_checked == counts[tenant]
 
 
+async def chain_again(conn: asyncpg.Connection, chained: ChainedLog, application_class: type[Any]) -> tuple[list, list]:
+    """The links as the writer wrote them, and as the migration writes them for the same log when
+    it finds no chain (a deployment from before the chain: no table, no function, no record)."""
+    component = f"{chained.schema}.audit_chain"
+    written = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
+    await conn.execute(f"DROP TABLE {chained.chain}")
+    await conn.execute(f"DROP FUNCTION {chained.schema}.append_event_chain(text[], bigint[], bytea[])")
+    await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = $1", component)
+    applied = await apply_migrations(
+        conn, component, chain_migrations(chained.service, chained.schema, application_class)
+    )
+    assert applied == [1]
+    backfilled = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
+    return written, backfilled
+
+
 async def test_the_migration_chains_an_existing_log_as_the_writer_would_have(platform: Platform) -> None:
     app = membership(platform)
     members = [register(app) for _ in range(3)]
     chained = log_of(platform, "membership")
-    component = f"{chained.schema}.audit_chain"
     async with platform._pool().acquire() as conn:
-        written = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
-        # A deployment from before the chain: no table, no function, no migration recorded.
-        await conn.execute(f"DROP TABLE {chained.chain}")
-        await conn.execute(f"DROP FUNCTION {chained.schema}.append_event_chain(text[], bigint[], bytea[])")
-        await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = $1", component)
-        applied = await apply_migrations(conn, component, chain_migrations("membership", chained.schema, type(app)))
-        backfilled = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
+        written, backfilled = await chain_again(conn, chained, type(app))
         again = await backfill(conn, chained, type(app))
         report = await verify(conn, chained)
-    assert applied == [1]
     assert backfilled == written  # same tenants, same hashes: the backfill replays what the writer did
     assert {m.id for m in members} <= {tenant for _, tenant, _ in backfilled}
     assert again == 0  # run twice, it does nothing
