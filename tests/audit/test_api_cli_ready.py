@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from services.cli import main as coorace
+from shared.audit_chain import platform_logs
 from shared.config import Settings
 from shared.database import DatabaseAddress
 from shared.events import command_context
 from shared.platform import Platform
-from shared.audit_chain import platform_logs
 from tests.audit.test_writers_and_backfill import chain_again
 from tests.helpers.api import Api
 from tests.helpers.assessment_api import cap_app, caught_up, given_member, platform_of

@@ -7,7 +7,6 @@ import threading
 from typing import Any
 
 import asyncpg
-
 from eventsourcing.domain import Aggregate, event
 
 from shared.audit_chain import ChainedLog, backfill, chain_migrations, verify
