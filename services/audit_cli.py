@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import click
 
-from shared.audit_chain import anchor_heads, describe, platform_logs, verify_platform
+from shared.audit_chain import AnchorFileUnreadable, anchor_heads, describe, platform_logs, verify_platform
 
 
 @click.group()
@@ -34,6 +34,8 @@ def audit_verify(tenant: str | None, service: str | None) -> None:
         await platform.start()
         try:
             reports = await verify_platform(platform, service=service, tenant=tenant)
+        except AnchorFileUnreadable as error:
+            raise click.ClickException(str(error)) from error
         finally:
             await platform.stop()
         for report in reports:
@@ -61,7 +63,10 @@ def audit_anchor() -> None:
             raise click.ClickException("COORACE_AUDIT_ANCHOR_FILE n'est pas défini : nulle part où écrire les ancres")
         await platform.start()
         try:
-            reports = await verify_platform(platform)
+            try:
+                reports = await verify_platform(platform)
+            except AnchorFileUnreadable as error:
+                raise click.ClickException(str(error)) from error
             if not all(r.intact for r in reports):
                 for report in reports:
                     click.echo(describe(report))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 from collections.abc import AsyncIterator, Sequence
@@ -117,7 +118,7 @@ def audit_chain_route(services: Sequence[str]) -> Any:
                 )
         service = request.url.path.split("/")[2]
         chained = next(c for c in platform_logs(platform) if c.service == service)
-        anchors = read_anchors(platform.settings.audit_anchor_file)
+        anchors = await asyncio.to_thread(read_anchors, platform.settings.audit_anchor_file)
         async with platform._pool().acquire() as conn:
             return await verify(conn, chained, tenant=tenant, anchors=anchors)
 

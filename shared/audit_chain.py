@@ -458,13 +458,27 @@ async def chain_heads(conn: asyncpg.Connection, chained: ChainedLog) -> list[tup
     return [(r["tenant"], r["notification_id"], bytes(r["hash"])) for r in rows]
 
 
+class AnchorFileUnreadable(Exception):
+    """A line of the anchor file is not an anchor: verification cannot vouch for the chain."""
+
+
 def read_anchors(path: Path | None) -> list[Anchor]:
     """Every anchor in the file (none when there is no file yet)."""
     if path is None or not path.exists():
         return []
     decoder = msgspec.json.Decoder(Anchor)
+    anchors = []
     with path.open("rb") as lines:
-        return [decoder.decode(line) for line in lines if line.strip()]
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                anchors.append(decoder.decode(line))
+            except msgspec.DecodeError as error:
+                raise AnchorFileUnreadable(
+                    f"le fichier d'ancres {path}, ligne {number}, est illisible : {error}"
+                ) from None
+    return anchors
 
 
 def append_anchors(path: Path, anchors: Sequence[Anchor]) -> None:

@@ -106,9 +106,13 @@ async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_hea
 ) -> None:
     member = given_member(api)
 
+    anchor_file = settings.audit_anchor_file
+    assert anchor_file is not None
+
     async def intact() -> Any:
+        # Anchored after every service's check: the file shows up last.
         body = (await api.client.get("/ready")).json()
-        return body if body["audit_chain"]["membership"]["status"] == "intacte" else None
+        return body if body["audit_chain"]["membership"]["status"] == "intacte" and anchor_file.exists() else None
 
     body = await until(intact)
     assert set(body["audit_chain"]) == {"membership", "assessment", "training", "people"}
@@ -117,8 +121,7 @@ async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_hea
     assert 'coorace_audit_chain_events_checked{service="membership"}' in metrics
     assert 'coorace_audit_chain_checked_at_seconds{service="membership"}' in metrics
     # The first intact check of the day (at start, before the member) anchored every chain's head.
-    assert settings.audit_anchor_file is not None
-    lines = [json.loads(line) for line in settings.audit_anchor_file.read_text().splitlines()]
+    lines = [json.loads(line) for line in anchor_file.read_text().splitlines()]
     assert ("membership", "") in {(a["service"], a["tenant"]) for a in lines}  # the regions
     assert all(a["day"] == datetime.now(UTC).date().isoformat() and len(a["hash"]) == 64 for a in lines)
 
@@ -182,3 +185,7 @@ async def test_the_verify_command_names_the_first_bad_event_in_french_and_exits_
     assert other.exit_code == 0 and f"la chaîne de l'adhérent {first.id}" in other.output
     refused = await cli(cli_env, "audit", "anchor")
     assert refused.exit_code == 1 and "aucune ancre écrite" in refused.output
+    with Path(cli_env["COORACE_AUDIT_ANCHOR_FILE"]).open("a") as anchors:
+        anchors.write("pas une ancre\n")
+    unreadable = await cli(cli_env, "audit", "verify", "--tenant", first.id)
+    assert unreadable.exit_code == 1 and "ligne" in unreadable.output and "est illisible" in unreadable.output
