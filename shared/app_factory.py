@@ -26,7 +26,13 @@ from shared.auth import BearerAuthMiddleware, Principal, Role, TokenService, req
 from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
 from shared.http_errors import QUERY_ERRORS, exception_handlers
 from shared.logs import litestar_logging_config
-from shared.observability import RequestContextMiddleware, count_unrouted, record_projection_statuses, registry
+from shared.observability import (
+    RequestContextMiddleware,
+    count_unrouted,
+    record_audit_chain,
+    record_projection_statuses,
+    registry,
+)
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
@@ -59,6 +65,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         )
     try:
         read_side = await platform.projection_readiness()
+        audit_chain = await platform.audit_chain_status()
     except Exception as error:  # the database went away meanwhile: not ready
         if not is_database_outage(error):
             raise
@@ -70,7 +77,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
     # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
     # So does a broken hash chain: the events are still what the platform serves, refusing to serve
     # would punish every member for one edit, and the alert is the metric (see docs/notes/chain.md).
-    return Response({**read_side, "audit_chain": platform.audit_chain_status()})
+    return Response({**read_side, "audit_chain": audit_chain})
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
@@ -78,6 +85,8 @@ async def metrics(state: State) -> Response[bytes]:
     platform: Platform = state.platform
     try:
         record_projection_statuses(await platform.status())
+        for report in (await platform.audit_chain_reports()).values():
+            record_audit_chain(report)
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 CHAIN_TABLE = "event_chain"
+CHECK_TABLE = "event_chain_check"  # the periodic check's last report (one row)
 NETWORK_CHAIN = ""  # the tenant of events that belong to no member
 ZERO_HASH = bytes(32)
 VERIFY_BATCH = 5000  # notification ids per window read by the verifier
@@ -192,6 +193,20 @@ def chain_migrations(name: str, schema: str, application_class: type[ServiceAppl
     return (
         Migration(
             1, "hash chain of the event log, existing events chained", chain_table_sql(schema), then=backfill_existing
+        ),
+        Migration(
+            2,
+            "the last periodic check of the chain, for every process's /ready and /metrics",
+            f"""
+            CREATE TABLE {schema}.{CHECK_TABLE} (
+                one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),
+                intact boolean NOT NULL,
+                events_checked bigint NOT NULL,
+                anchors_checked bigint NOT NULL,
+                checked_at timestamptz NOT NULL,
+                first_bad jsonb
+            );
+            """,
         ),
     )
 
@@ -504,7 +519,7 @@ async def anchor_heads(conn: asyncpg.Connection, chained: ChainedLog, path: Path
         Anchor(day=day.isoformat(), service=chained.service, tenant=t, notification_id=nid, hash=h.hex())
         for t, nid, h in await chain_heads(conn, chained)
     ]
-    append_anchors(path, anchors)
+    await asyncio.to_thread(append_anchors, path, anchors)  # fsync: off the event loop
     return anchors
 
 
@@ -523,6 +538,40 @@ def chain_status(report: ChainReport | None) -> dict[str, Any]:
         "events_checked": report.events_checked,
         "first_bad": msgspec.to_builtins(report.first_bad) if report.first_bad else None,
     }
+
+
+async def save_check(conn: asyncpg.Connection, chained: ChainedLog, report: ChainReport) -> None:
+    """Keep the periodic check's report where every process of the platform reads it."""
+    await conn.execute(
+        f"INSERT INTO {chained.schema}.{CHECK_TABLE} AS c "
+        "(intact, events_checked, anchors_checked, checked_at, first_bad) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (one_row) DO UPDATE SET intact = $1, events_checked = $2, anchors_checked = $3, "
+        "checked_at = $4, first_bad = $5",
+        report.intact,
+        report.events_checked,
+        report.anchors_checked,
+        report.checked_at,
+        msgspec.to_builtins(report.first_bad) if report.first_bad else None,
+    )
+
+
+async def last_checks(conn: asyncpg.Connection, logs: Sequence[ChainedLog]) -> dict[str, ChainReport]:
+    """The last periodic check of each log that has been checked (whichever process ran it)."""
+    reports = {}
+    for chained in logs:
+        row = await conn.fetchrow(
+            f"SELECT intact, events_checked, anchors_checked, checked_at, first_bad FROM {chained.schema}.{CHECK_TABLE}"
+        )
+        if row is not None:
+            reports[chained.service] = ChainReport(
+                service=chained.service,
+                intact=row["intact"],
+                events_checked=row["events_checked"],
+                anchors_checked=row["anchors_checked"],
+                checked_at=row["checked_at"],
+                first_bad=msgspec.convert(row["first_bad"], BadEvent) if row["first_bad"] else None,
+            )
+    return reports
 
 
 class AuditChainCheck:
@@ -557,6 +606,7 @@ class AuditChainCheck:
             for chained in self.logs:
                 report = await verify(conn, chained, anchors=anchors)
                 self.reports[chained.service] = report
+                await save_check(conn, chained, report)
                 record_audit_chain(report)
                 if not report.intact:
                     log.error(

@@ -14,7 +14,14 @@ import asyncpg
 import msgspec
 import structlog
 
-from shared.audit_chain import AuditChainCheck, chain_migrations, chain_status, platform_logs
+from shared.audit_chain import (
+    AuditChainCheck,
+    ChainReport,
+    chain_migrations,
+    chain_status,
+    last_checks,
+    platform_logs,
+)
 from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
@@ -344,10 +351,15 @@ class Platform:
                     statuses += service_statuses
         return statuses
 
-    def audit_chain_status(self) -> dict[str, dict[str, Any]]:
-        """`/ready`'s `audit_chain`: each service's last periodic verification of its hash chain
-        (not yet checked in a process that runs no projections, or before the first check)."""
-        reports = self.audit_check.reports if self.audit_check is not None else {}
+    async def audit_chain_reports(self) -> dict[str, ChainReport]:
+        """Each service's last periodic verification of its hash chain, as the process that runs
+        the check (the projections') stored it: every process reports the same."""
+        async with self._pool().acquire() as conn:
+            return await last_checks(conn, platform_logs(self))
+
+    async def audit_chain_status(self) -> dict[str, dict[str, Any]]:
+        """`/ready`'s `audit_chain` (« pas encore vérifiée » before the first check)."""
+        reports = await self.audit_chain_reports()
         return {name: chain_status(reports.get(name)) for name in self.services}
 
     async def projection_readiness(self) -> dict[str, Any]:

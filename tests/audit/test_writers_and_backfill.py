@@ -75,7 +75,7 @@ async def chain_again(conn: asyncpg.Connection, chained: ChainedLog, application
     written = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
     await conn.execute(f"DROP TABLE {chained.chain}")
     await conn.execute(f"DROP FUNCTION {chained.schema}.append_event_chain(text[], bigint[], bytea[])")
-    await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = $1", component)
+    await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = $1 AND version = 1", component)
     applied = await apply_migrations(
         conn, component, chain_migrations(chained.service, chained.schema, application_class)
     )
