@@ -377,6 +377,16 @@ async def verify(
                     high,
                 )
             }
+            if not events and not links:  # a gap in the ids (a forged huge id, say): jump it
+                low = (
+                    await conn.fetchval(
+                        f"SELECT least((SELECT min(notification_id) FROM {chained.events} WHERE notification_id > $1), "
+                        f"(SELECT min(notification_id) FROM {chained.chain} WHERE notification_id > $1))",
+                        high,
+                    )
+                    or top + 1
+                ) - 1
+                continue
             for nid in sorted(events.keys() | links.keys()):
                 event, link = events.get(nid), links.get(nid)
                 if link is not None and tenant is not None and link["tenant"] != tenant:

@@ -149,6 +149,21 @@ async def test_an_event_taken_out_with_its_link_breaks_the_order(platform: Platf
     assert report.first_bad.originator_version == 2
 
 
+async def test_an_event_forged_far_ahead_is_named_without_walking_the_gap(platform: Platform) -> None:
+    member = register(membership(platform))
+    chained = log_of(platform, "membership")
+    async with platform._pool().acquire() as conn:
+        await conn.execute(
+            f"INSERT INTO {chained.events} (originator_id, originator_version, topic, state, notification_id) "
+            f"SELECT originator_id, 99, topic, state, 10000000000000 FROM {chained.events} "
+            "WHERE originator_id = $1::uuid",
+            member.id,
+        )
+        report = await verify(conn, chained)
+    assert report.first_bad is not None
+    assert (report.first_bad.notification_id, report.first_bad.reason) == (10_000_000_000_000, EVENT_WITHOUT_LINK)
+
+
 async def test_a_consistent_rewrite_of_the_whole_chain_is_caught_by_the_anchor(platform: Platform, tmp_path) -> None:
     app = membership(platform)
     target = register(app)
