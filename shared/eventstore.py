@@ -57,8 +57,18 @@ from shared.audit_chain import CHAIN_TABLE, chain_link_literals, chain_tenant_of
 from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
+from shared.keyring import (
+    DELETE_KEYS,
+    INSERT_KEY,
+    InMemoryKeyRing,
+    KeyRing,
+    PendingKeys,
+    PostgresKeyRing,
+    database_keyring,
+    pending_keys,
+)
 from shared.outages import POOL_TIMEOUT_SECONDS
-from shared.personal import PersonalDetails
+from shared.personal import PersonalDetails, SealedDetails
 from shared.transcoder import MsgspecTranscoder, StructAsDict
 
 # The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
@@ -207,6 +217,16 @@ class CommandRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         notification_ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        # The keys that sealed these events' personal details, and the keys an erasure deletes,
+        # commit or roll back with the events. A key for an address another save gave a key to
+        # meanwhile fails on the address's uniqueness, like a lost race: nothing is written.
+        pending: PendingKeys | None = kwargs.get("pending_keys")
+        if pending is not None and pending.keys:
+            for key in pending.keys:
+                curs.execute(INSERT_KEY, (key.subject, key.email_digest, key.key), prepare=True)
+        erased: Sequence[UUID] = kwargs.get("erase_subjects") or ()
+        if erased:
+            curs.execute(DELETE_KEYS, (list(erased),))
         if notification_ids:
             self._append_chain_links(curs, stored_events, notification_ids, kwargs.get("chain_tenants") or {})
         claim: IdempotencyClaim | None = kwargs.get("idempotency_claim")
@@ -312,14 +332,16 @@ FORMER_VALUE_NAMES: dict[str, type] = {
 }
 
 
-def event_transcoder() -> MsgspecTranscoder:
-    """A transcoder that knows every value type events carry, under their current and former names."""
+def event_transcoder(keyring: KeyRing | None = None) -> MsgspecTranscoder:
+    """A transcoder that knows every value type events carry, under their current and former names;
+    personal details sealed with `keyring`'s keys (by default the process's current keyring)."""
     transcoder = MsgspecTranscoder()
     for name, cls in EVENT_VALUE_TYPES.items():
         if issubclass(cls, msgspec.Struct):
             transcoder.register(StructAsDict(cls, name))
         else:
             transcoder.register_dataclass(cls, name)
+    transcoder.register(SealedDetails(keyring))  # replaces the plain mapping registered above
     for former, cls in FORMER_VALUE_NAMES.items():
         transcoder.register_former_name(former, transcoder.types[cls])
     return transcoder
@@ -352,7 +374,20 @@ class ServiceApplication(Application[UUID]):
             IN_MEMORY_ENV if database is None else {**database.eventsourcing_env(self.schema), **RESILIENCE_ENV}
         )
         settings = {**type(self).env, **persistence, **(env or {})}
+        # Its own keyring: the database's (one per database, shared by the applications on it), or
+        # in memory with the library's in-memory store.
+        self.keyring: KeyRing = InMemoryKeyRing() if database is None else database_keyring(database.url())
         super().__init__(env=settings)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's save, with the keys made while sealing its personal details written in its
+        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it."""
+        with pending_keys() as pending:
+            recordings = super().save(*objs, pending_keys=pending, **kwargs)
+        if isinstance(self.keyring, PostgresKeyRing):
+            self.keyring.remember(pending.keys)
+        self.keyring.forget(kwargs.get("erase_subjects") or ())
+        return recordings
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)
@@ -361,7 +396,7 @@ class ServiceApplication(Application[UUID]):
         return factory
 
     def construct_transcoder(self) -> Transcoder:
-        return event_transcoder()
+        return event_transcoder(self.keyring)
 
     @property
     def command_recorder(self) -> CommandRecorder:
@@ -433,12 +468,13 @@ class ServiceApplication(Application[UUID]):
             time.sleep(random.uniform(0.001, 0.01) * attempt)  # let the winner's rivals spread out
         raise AssertionError("unreachable")  # the loop either returns or raises
 
-    def save_command(self, *aggregates: Any) -> CommandResult:
-        """Save the aggregates' new events in one transaction and answer for the first aggregate."""
+    def save_command(self, *aggregates: Any, erase_subjects: Sequence[UUID] = ()) -> CommandResult:
+        """Save the aggregates' new events in one transaction and answer for the first aggregate;
+        with `erase_subjects`, delete those data subjects' keys in that transaction."""
         primary = aggregates[0]
         claim = _current_claim.get()
         result = {"id": str(primary.id), "version": primary.version}
-        kwargs: dict[str, Any] = {"save_attempt": SaveAttempt()}
+        kwargs: dict[str, Any] = {"save_attempt": SaveAttempt(), "erase_subjects": tuple(erase_subjects)}
         if claim is not None:
             kwargs |= {"idempotency_claim": claim, "idempotency_result": result}
         recordings = self.save(*aggregates, **kwargs)

@@ -143,6 +143,21 @@ PLATFORM_MIGRATIONS = (
         ALTER TABLE platform.outbox ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now();
         """,
     ),
+    Migration(
+        7,
+        "the keyring of personal data",
+        """
+        -- One key per data subject (shared.keyring), apart from the events it seals: erasing a
+        -- person deletes their row. The reader role gets nothing here.
+        CREATE SCHEMA IF NOT EXISTS keyring;
+        CREATE TABLE keyring.subjects (
+            subject uuid PRIMARY KEY,
+            email_digest bytea NOT NULL UNIQUE,
+            key bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        );
+        """,
+    ),
 )
 
 

@@ -27,6 +27,7 @@ from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.idempotency_retention import IdempotencyRetention
+from shared.keyring import database_keyring, use_keyring
 from shared.mail import Outbox
 from shared.mail_delivery import DeliveryPolicy, MailDelivery
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
@@ -120,6 +121,7 @@ class Platform:
 
     async def start(self, *, run_projections: bool = False) -> None:
         dsn = self.database.url()
+        use_keyring(database_keyring(dsn))  # what the projections open personal details with
         self.write_pool = await asyncpg.create_pool(
             dsn, min_size=1, max_size=8, init=init_connection, connect=connect_with_timeout
         )
@@ -203,6 +205,7 @@ class Platform:
         await self.runner.start()
 
     async def stop(self) -> None:
+        use_keyring(None)
         for loop in self.background:
             await loop.stop()
         self.background = []

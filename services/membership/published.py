@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-import msgspec
-
 from services.membership.domain.member import Certification, Member
 from shared.contracts.membership import MemberEvent, decode_state
 from shared.personal import PersonalDetails
@@ -24,7 +22,7 @@ def _as_published(value: Any) -> Any:
     """A value member events carry as a follower reads it: a flat value object as the mapping of its
     fields (what `shared.projection.log` untags it into), anything else as itself."""
     if isinstance(value, PersonalDetails):
-        return msgspec.structs.asdict(value)
+        return value.shown()
     if isinstance(value, Certification):
         return asdict(value)
     return value

@@ -37,7 +37,13 @@ class MemberRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     status: StatusOut
     joined_on: Annotated[date, Meta(description="The date it first joined the federation")]
     left_on: Annotated[date | None, Meta(description="The date it left, if it is resigned or excluded")]
-    contact: Annotated[dict[str, Any], Meta(description="Its contact person: name, email, phone")]
+    contact: Annotated[
+        dict[str, Any],
+        Meta(
+            description='Its contact person: name, email, phone (each "[effacé]" once erased), and '
+            "`subject`, the id of the person's data (what an erasure names)"
+        ),
+    ]
     certification: Annotated[
         dict[str, Any] | None,
         Meta(description="Its certification (scheme, scope, obtained_on, expires_on, group_id), if any"),

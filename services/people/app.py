@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Router
 
+from services.people.api.erasures import PersonalDataController
 from services.people.api.people import PeopleController
 from services.people.application import PeopleApplication
 from services.people.demo.seed import seed_people_demo
@@ -16,7 +17,7 @@ from shared.service import ServiceDefinition
 
 
 def create_router() -> Router:
-    return Router(path="/", route_handlers=[PeopleController])
+    return Router(path="/", route_handlers=[PeopleController, PersonalDataController])
 
 
 PEOPLE = ServiceDefinition(

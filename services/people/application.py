@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection
 from functools import partial
 from uuid import UUID
 
+from services.people.domain.erasure import Erasure
 from services.people.domain.errors import EmailAlreadyInDirectory, PersonNotFound
 from services.people.domain.notification import Notification
 from services.people.domain.person import EmailIndex, Person, Status
@@ -104,6 +105,28 @@ class PeopleApplication(ServiceApplication):
             return self.save_command(notification)
         except IntegrityError:
             return None  # sent meanwhile by another attempt (another process, a replay): once is enough
+
+    def erase(
+        self, actor: Principal, *, reason: str, email: str | None = None, person_id: UUID | None = None
+    ) -> CommandResult:
+        """Erase a person's personal data (national staff): the keys of their data subjects are
+        deleted with the receipt's save. Named by e-mail (a member's contact person, anyone the
+        platform met at that address) or by the directory's person id (and their address)."""
+        subjects: set[UUID] = set()
+        person = None if person_id is None else self.person(person_id)
+        if person is not None:
+            email = email or (None if person.details.erased else person.details.email)
+            if person.details.subject is not None and not person.details.erased:
+                subjects.add(person.details.subject)
+        if email is not None:
+            subject = self.keyring.subject_of(normalise_email(email))
+            if subject is not None:
+                subjects.add(subject)
+        receipt = Erasure.record(actor, subjects=subjects, person_id=person_id, reason=reason)
+        also = [person] if person is not None and person.status != Status.DEACTIVATED else []
+        for someone in also:
+            someone.deactivate(actor, reason="données personnelles effacées")
+        return self.save_command(receipt, *also, erase_subjects=receipt.subjects)
 
     # --- questions ----------------------------------------------------------------------------
 

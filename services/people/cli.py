@@ -10,9 +10,11 @@ from uuid import UUID
 
 import asyncpg
 import click
+import msgspec
 
 from services.people.application import PeopleApplication
 from services.people.demo.seed import ACCOUNTS, DEMO_PASSWORD, demo_member
+from services.people.domain.erasure import Erasure
 from services.people.domain.person import Person, Status
 from services.people.domain.roles import ROLE_WORDS
 from services.people.invitations import send_invitation
@@ -102,6 +104,71 @@ def list_people() -> None:
     for row in asyncio.run(run()):
         where = row["tenant_id"] or row["region"] or "national"
         click.echo(f"{row['email']}\t{row['name']}\t{row['role']}\t{where}\t{row['status']}")
+
+
+@main.command("erase")
+@click.argument("target")
+@click.option("--reason", required=True, help="why (the person's request and its date): kept in the receipt")
+def erase(target: str, reason: str) -> None:
+    """Erase a person's personal data: TARGET is their e-mail address or their directory id.
+
+    Their keys are deleted with the receipt: every event holding their name, e-mail or phone reads
+    "[effacé]" from now on, and the read models are rewritten by their projections."""
+    from services.bootstrap import build_platform
+
+    email, person_id = (None, UUID(target)) if "@" not in target else (target, None)
+
+    async def run() -> str:
+        platform = build_platform()
+        await platform.start()
+        try:
+            app = _application(platform)
+            with command_context(
+                actor_id=OPERATOR.subject, actor_role="national_staff", tenant_id=None, correlation_id="cli-erase"
+            ):
+                result = await asyncio.to_thread(app.erase, OPERATOR, reason=reason, email=email, person_id=person_id)
+            receipt: Erasure = await asyncio.to_thread(app.repository.get, UUID(result.id))
+            await catch_up_every_read_model(platform)  # no runner may be up: the read models at once
+        finally:
+            await platform.stop()
+        return (
+            f"effacé : {len(receipt.subjects)} jeu(x) de données ({', '.join(receipt.kinds)}) ; "
+            f"reçu {result.id} (notification {result.notification_id})"
+        )
+
+    try:
+        click.echo(asyncio.run(run()))
+    except DomainError as refusal:
+        raise click.ClickException(refusal.message) from refusal
+
+
+@main.command("personal-data")
+@click.argument("email")
+def personal_data(email: str) -> None:
+    """What the platform holds about the person at EMAIL (the right of access), as JSON."""
+    from services.bootstrap import build_platform
+    from services.people.personal_data import personal_data_held
+
+    async def run() -> bytes:
+        platform = build_platform()
+        await platform.start()
+        try:
+            held = await personal_data_held(platform, email, _application(platform).keyring)
+        finally:
+            await platform.stop()
+        return msgspec.json.format(msgspec.json.encode(held))
+
+    click.echo(asyncio.run(run()).decode())
+
+
+async def catch_up_every_read_model(platform: Platform) -> None:
+    assert platform.write_pool is not None
+    async with platform.write_pool.acquire() as conn:
+        for pairs in platform.projections.values():
+            for store, projection in pairs:
+                live = await store.live(conn, projection)
+                if live is not None:
+                    await catch_up(conn, store, projection, live["generation"])
 
 
 def person_with_email(platform: Platform, email: str) -> Person | None:

@@ -59,14 +59,14 @@ class MemberRegisteredV1(MemberEventV1, frozen=True, kw_only=True):
     forms: tuple[str, ...]  # main form first
     region: str
     joined_on: date  # a registration takes effect on the joining date
-    contact: dict[str, str]
+    contact: dict[str, str | None]
     city: str
 
 
 class MemberDetailsChangedV1(MemberEventV1, frozen=True, kw_only=True):
     stored_as = "Member.DetailsChanged"
     name: str
-    contact: dict[str, str]
+    contact: dict[str, str | None]
     city: str
     effective_on: date
 

@@ -69,7 +69,8 @@ async def test_the_read_model_answers_the_fold_at_every_date_and_moment_and_live
         events = recorded_history(history, len(written) + 1)
         app.save(*events)
         member_id = events[0].originator_id
-        written[member_id] = events
+        # As the log holds them: the contact person's details with their data subject.
+        written[member_id] = list(app.events.get(member_id))
         new_ids.append(member_id)
     await catch_up_everything(platform)
 

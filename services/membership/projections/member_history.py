@@ -15,6 +15,7 @@ from services.membership.events_log import MEMBERSHIP_LOG
 from services.membership.published import published
 from shared.contracts.membership import effective_date
 from shared.events import UnknownEvent
+from shared.personal import PersonalDetails
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, append_rows
 
@@ -52,13 +53,22 @@ def is_member_event(event: object) -> bool:
 
 
 def event_details(event: Member.Event) -> msgspec.Raw:
-    """The event's own fields as JSON, encoded once (the jsonb codec passes Raw through as is)."""
-    return msgspec.Raw(msgspec.json.encode({k: v for k, v in vars(event).items() if k not in _NOT_DETAILS}))
+    """The event's own fields as JSON, encoded once (the jsonb codec passes Raw through as is); a
+    contact person as read models keep one (`PersonalDetails.shown`)."""
+    return msgspec.Raw(
+        msgspec.json.encode(
+            {
+                k: v.shown() if isinstance(v, PersonalDetails) else v
+                for k, v in vars(event).items()
+                if k not in _NOT_DETAILS
+            }
+        )
+    )
 
 
 class MemberHistoryProjection(Projection):
     name = "member_history"
-    version = 1
+    version = 2  # 2: the contact person as `PersonalDetails.shown` (its data subject, for erasure)
     source = MEMBERSHIP_LOG
     tables = (MEMBER_HISTORY,)
 

@@ -194,8 +194,9 @@ def state_row(member_id: str, row: _Row) -> dict[str, Any]:
 
 class RegisterProjection(Projection):
     name = "register"
-    version = 6  # 3: the `figure` column and its index; 4: regions' renames and splits; 5: the BRIN
-    # index of replaced rows, a region's figures index, the losses' partial index; 6: the unfiltered lists' index
+    version = 7  # 3: the `figure` column and its index; 4: regions' renames and splits; 5: the BRIN
+    # index of replaced rows, a region's figures index, the losses' partial index; 6: the unfiltered
+    # lists' index; 7: the contact person with its data subject (`PersonalDetails.shown`)
     source = MEMBERSHIP_LOG
     tables = (MEMBER_STATES, MEMBER_STATES_PAST, REGIONS)
 

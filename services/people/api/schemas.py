@@ -4,6 +4,7 @@ read side's (`services.people.read_models`)."""
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 import msgspec
 from msgspec import Meta
@@ -54,4 +55,21 @@ class Deactivation(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     reason: Annotated[
         str, Meta(min_length=1, max_length=2000, pattern=MULTI_LINE_PATTERN, description="Why (1 to 2,000 characters)")
+    ]
+
+
+class ErasureRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Whose personal data to erase, and why (national staff). Name the person by e-mail (a member's
+    contact person, anyone the platform met at that address), by directory id, or both."""
+
+    email: Annotated[str, Meta(min_length=3, max_length=254, description="Their e-mail address")] | None = None
+    person_id: Annotated[UUID, Meta(description="Their id in the directory (they are deactivated too)")] | None = None
+    reason: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=2000,
+            pattern=MULTI_LINE_PATTERN,
+            description="Why (the person's request, its date; 1 to 2,000 characters), kept in the receipt",
+        ),
     ]

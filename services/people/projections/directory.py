@@ -13,9 +13,11 @@ from typing import Any
 
 import asyncpg
 
+from services.people.domain.erasure import Erasure
 from services.people.domain.person import EmailIndex, Person, Status
 from services.people.events_log import PEOPLE_LOG
 from shared.events import UnknownEvent
+from shared.personal import ERASED
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, fetch_rows_by_key, upsert_rows
 
@@ -28,6 +30,7 @@ DIRECTORY = Table(
         ("name", "text NOT NULL"),
         ("email", "text NOT NULL"),
         ("phone", "text"),
+        ("subject", "text"),  # the data subject of the details (NULL: stored before sealing)
         ("role", "text NOT NULL"),
         ("status", "text NOT NULL"),
         ("invited_at", "timestamptz NOT NULL"),
@@ -53,6 +56,7 @@ def row_after(row: dict[str, Any] | None, event: Any) -> dict[str, Any] | None:
                 "name": details.name,
                 "email": details.email,
                 "phone": details.phone,
+                "subject": None if details.subject is None else str(details.subject),
                 "role": event.role,
                 "status": Status.INVITED.value,
                 "invited_at": event.timestamp,
@@ -61,8 +65,8 @@ def row_after(row: dict[str, Any] | None, event: Any) -> dict[str, Any] | None:
                 "version": event.originator_version,
                 "updated_at": event.timestamp,
             }
-        case EmailIndex.Claimed():
-            return None
+        case EmailIndex.Claimed() | Erasure.Recorded():
+            return None  # not a person's row (an erasure rewrites rows by subject: `erase_rows`)
         case _ if row is None:
             return None  # an event of a person whose invitation the log does not hold: nothing to show
         case Person.Activated():
@@ -79,15 +83,23 @@ def row_after(row: dict[str, Any] | None, event: Any) -> dict[str, Any] | None:
     return {**row, **changes, "version": event.originator_version, "updated_at": event.timestamp}
 
 
+async def erase_rows(conn: asyncpg.Connection, physical: str, subjects: Sequence[str]) -> None:
+    """The rows of erased data subjects read as their events now decode: "[effacé]"."""
+    await conn.execute(
+        f"UPDATE {physical} SET name = $2, email = $2, phone = NULL WHERE subject = ANY($1::text[])", subjects, ERASED
+    )
+
+
 class DirectoryProjection(Projection):
     name = "directory"
-    version = 1
+    version = 2  # 2: the details' data subject, and erasures
     source = PEOPLE_LOG
     tables = (DIRECTORY,)
 
     async def apply_batch(self, conn: asyncpg.Connection, events: Sequence[Notified], tables: TableNames) -> None:
         physical = tables["directory"]
-        ids = {str(n.event.originator_id) for n in events if not isinstance(n.event, EmailIndex.Claimed)}
+        not_people = (EmailIndex.Claimed, Erasure.Recorded)
+        ids = {str(n.event.originator_id) for n in events if not isinstance(n.event, not_people)}
         rows: dict[str, dict[str, Any]] = await fetch_rows_by_key(conn, physical, "person_id", ids)
         changed: dict[str, dict[str, Any]] = {}
         for notified in events:
@@ -97,3 +109,6 @@ class DirectoryProjection(Projection):
                 continue
             rows[key] = changed[key] = after
         await upsert_rows(conn, physical, DIRECTORY, list(changed.values()))
+        erased = [str(s) for n in events if isinstance(n.event, Erasure.Recorded) for s in n.event.subjects]
+        if erased:
+            await erase_rows(conn, physical, erased)
