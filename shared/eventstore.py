@@ -381,7 +381,11 @@ class ServiceApplication(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's save, with the keys made while sealing its personal details written in its
-        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it."""
+        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it.
+        It tells the recorder which tenant's hash chain each aggregate's events go to (`chain_tenant`,
+        else the network's chain: see `shared.audit_chain`)."""
+        if "chain_tenants" not in kwargs:
+            kwargs["chain_tenants"] = chain_tenants_of(objs)
         with pending_keys() as pending:
             recordings = super().save(*objs, pending_keys=pending, **kwargs)
         if isinstance(self.keyring, PostgresKeyRing):
@@ -404,13 +408,6 @@ class ServiceApplication(Application[UUID]):
         if not isinstance(self.recorder, CommandRecorder):
             raise TypeError(f"the {self.name} application has no PostgreSQL recorder (in-memory persistence)")
         return self.recorder
-
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """The library's save, telling the recorder which tenant's hash chain each aggregate's
-        events go to (`chain_tenant`, else the network's chain)."""
-        if "chain_tenants" not in kwargs:
-            kwargs["chain_tenants"] = chain_tenants_of(objs)
-        return super().save(*objs, **kwargs)
 
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
         """The fingerprint, status and body saved for a key, if a command used it already (never,
