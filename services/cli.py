@@ -17,6 +17,7 @@ import click
 import structlog
 
 from services.assessment.cli import main as assessment_commands
+from services.audit_cli import main as audit_commands
 from services.bootstrap import ALL_SERVICES, build_platform
 from services.people.cli import demo_accounts_text, person_with_email
 from services.people.cli import main as people_commands
@@ -629,6 +630,7 @@ def db_stop() -> None:
 main.add_command(assessment_commands, name="assessment")
 main.add_command(training_commands, name="training")
 main.add_command(people_commands, name="people")
+main.add_command(audit_commands, name="audit")
 
 
 if __name__ == "__main__":

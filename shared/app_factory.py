@@ -2,31 +2,41 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.params import QueryParameter
 from litestar.static_files import create_static_files_router
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from shared.auth import BearerAuthMiddleware, TokenService
+from shared.audit_chain import ChainReport, platform_logs, read_anchors, verify
+from shared.auth import BearerAuthMiddleware, Principal, Role, TokenService, requires
 from shared.decoding import MAX_BODY_BYTES, StrictRequest, UrlGuardMiddleware
-from shared.http_errors import exception_handlers
+from shared.http_errors import QUERY_ERRORS, exception_handlers
 from shared.logs import litestar_logging_config
-from shared.observability import RequestContextMiddleware, count_unrouted, record_projection_statuses, registry
+from shared.observability import (
+    RequestContextMiddleware,
+    count_unrouted,
+    record_audit_chain,
+    record_projection_statuses,
+    registry,
+)
 from shared.openapi import AllowedMethodsMiddleware, StrictStructSchemaPlugin, complete_openapi
 from shared.outages import RETRY_AFTER_SECONDS, is_database_outage
 from shared.platform import Platform
+from shared.tenancy import ReadScope, scoped_connection
 from shared.web.auth import PortalAuthMiddleware
 from shared.web.errors import page_http_error, page_unexpected_error
 from shared.web.outbox import create_outbox_pages
@@ -55,6 +65,7 @@ async def ready(state: State) -> Response[dict[str, Any]]:
         )
     try:
         read_side = await platform.projection_readiness()
+        audit_chain = await platform.audit_chain_status()
     except Exception as error:  # the database went away meanwhile: not ready
         if not is_database_outage(error):
             raise
@@ -64,7 +75,9 @@ async def ready(state: State) -> Response[dict[str, Any]]:
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     # A degraded read side (a parked event, lag with no runner alive) still serves: 200, and says so.
-    return Response(read_side)
+    # So does a broken hash chain: the events are still what the platform serves, refusing to serve
+    # would punish every member for one edit, and the alert is the metric (see docs/notes/chain.md).
+    return Response({**read_side, "audit_chain": audit_chain})
 
 
 @get("/metrics", tags=["operations"], summary="Prometheus metrics", media_type="text/plain")
@@ -72,9 +85,66 @@ async def metrics(state: State) -> Response[bytes]:
     platform: Platform = state.platform
     try:
         record_projection_statuses(await platform.status())
+        for report in (await platform.audit_chain_reports()).values():
+            record_audit_chain(report)
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def audit_chain_route(services: Sequence[str]) -> Any:
+    """`GET /api/<service>/audit/chain`: the service's hash chain verified now (`shared.audit_chain`)."""
+
+    @get(
+        [f"/api/{name}/audit/chain" for name in services],
+        tags=["audit"],
+        summary="Verify the service's event-log hash chain now and name the first event that does not match",
+        description="National staff verify every chain of the service, or one member's (`tenant`); an "
+        "auditor verifies only the chain of a member a current access grant opens to them (a whole-member "
+        "grant of le Cap), and must name it in `tenant`. The anchors (daily heads written outside the "
+        "database) are checked too when the platform has an anchor file.",
+        guards=[requires(Role.NATIONAL_STAFF, Role.AUDITOR)],
+        responses=QUERY_ERRORS,
+    )
+    async def audit_chain(
+        request: Request[Any, Any, Any],
+        state: State,
+        tenant: Annotated[
+            str | None, QueryParameter(description="one member's chain (its member id); empty: the network's")
+        ] = None,
+    ) -> ChainReport:
+        platform: Platform = state.platform
+        principal: Principal = request.user
+        if not principal.has(Role.NATIONAL_STAFF):
+            if tenant is None:
+                raise PermissionDeniedException(
+                    "le champ « tenant » : un auditeur vérifie la chaîne d'un adhérent que son accès couvre, "
+                    "il doit le nommer"
+                )
+            if tenant not in await _auditor_tenants(platform, principal):
+                raise PermissionDeniedException(
+                    f"le champ « tenant » : aucun accès en cours ne vous ouvre l'adhérent {tenant}"
+                )
+        service = request.url.path.split("/")[2]
+        chained = next(c for c in platform_logs(platform) if c.service == service)
+        anchors = await asyncio.to_thread(read_anchors, platform.settings.audit_anchor_file)
+        async with platform._pool().acquire() as conn:
+            return await verify(conn, chained, tenant=tenant, anchors=anchors)
+
+    return audit_chain
+
+
+async def _auditor_tenants(platform: Platform, principal: Principal) -> set[str]:
+    """The members an auditor's current whole-member grants open (le Cap's access grants)."""
+    if "assessment" not in platform.services or platform.read_pool is None:
+        return set()
+    async with scoped_connection(platform.read_pool, ReadScope.network()) as conn:
+        rows = await conn.fetch(
+            "SELECT tenant_id FROM assessment.access_grants WHERE auditor_id = $1 AND assessment_id IS NULL "
+            "AND NOT revoked AND valid_from <= now() AND valid_until > now()",
+            principal.subject,
+        )
+    return {r["tenant_id"] for r in rows}
 
 
 def create_app(
@@ -111,7 +181,17 @@ def create_app(
         "/static", directories=[STATIC_DIRECTORY], include_in_schema=False, opt={NOT_API: True}
     )
     app = Litestar(
-        route_handlers=[health, ready, metrics, *routers, *pages, create_outbox_pages(), static, *extra_route_handlers],
+        route_handlers=[
+            health,
+            ready,
+            metrics,
+            *routers,
+            audit_chain_route(list(routed)),
+            *pages,
+            create_outbox_pages(),
+            static,
+            *extra_route_handlers,
+        ],
         lifespan=[lifespan],
         state=State({"platform": platform, "tokens": tokens}),
         dependencies={"platform": Provide(provide_platform, sync_to_thread=False)},

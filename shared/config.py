@@ -81,6 +81,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp: SmtpSettings | None = None
     mail_from: str = DEFAULT_MAIL_FROM
     oidc: OidcSettings | None = None
+    # How often the running platform re-verifies every event log's hash chain (`shared.audit_chain`).
+    audit_check_seconds: float = 3600.0
+    # Where the daily heads of the hash chains are appended (outside the database: see
+    # docs/notes/chain.md); no anchoring without it.
+    audit_anchor_file: Path | None = None
 
     @property
     def cookies_secure(self) -> bool:
@@ -133,7 +138,23 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp=_smtp(env),
         mail_from=_mail_from(env.get("COORACE_MAIL_FROM") or DEFAULT_MAIL_FROM),
         oidc=_oidc(env),
+        audit_check_seconds=_positive_seconds(
+            "COORACE_AUDIT_CHECK_SECONDS", env.get("COORACE_AUDIT_CHECK_SECONDS", "3600")
+        ),
+        audit_anchor_file=Path(env["COORACE_AUDIT_ANCHOR_FILE"]).resolve()
+        if env.get("COORACE_AUDIT_ANCHOR_FILE")
+        else None,
     )
+
+
+def _positive_seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise ConfigurationError(f"{name}={value!r} must be a positive number of seconds")
+    return seconds
 
 
 def _public_url(value: str) -> str:

@@ -53,6 +53,7 @@ from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolClosed, PoolTimeout, TooManyRequests
 from psycopg_pool.base import AttemptWithBackoff
 
+from shared.audit_chain import CHAIN_TABLE, chain_link_literals, chain_tenant_of
 from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
@@ -148,6 +149,9 @@ class CommandRecorder(PostgresApplicationRecorder):
         self._select_idempotency = SQL(
             "SELECT fingerprint, status_code, body FROM {schema}.{table} WHERE scope = %s AND key = %s"
         ).format(**table)
+        self._append_event_chain = SQL("SELECT {schema}.{function}(%s::text[], %s::bigint[], %s::bytea[])").format(
+            schema=Identifier(self.datastore.schema), function=Identifier(f"append_{CHAIN_TABLE}")
+        )
 
     # The library's reads retry ten times after a connection error, each waiting for the pool: an
     # outage then holds a request for tens of seconds. Without the retry decorator they fail at
@@ -223,6 +227,8 @@ class CommandRecorder(PostgresApplicationRecorder):
         erased: Sequence[UUID] = kwargs.get("erase_subjects") or ()
         if erased:
             curs.execute(DELETE_KEYS, (list(erased),))
+        if notification_ids:
+            self._append_chain_links(curs, stored_events, notification_ids, kwargs.get("chain_tenants") or {})
         claim: IdempotencyClaim | None = kwargs.get("idempotency_claim")
         result: dict[str, Any] | None = kwargs.get("idempotency_result")
         if claim is not None and result is not None and notification_ids:
@@ -235,6 +241,20 @@ class CommandRecorder(PostgresApplicationRecorder):
             # A duplicate key fails this statement, which aborts the whole transaction: the events
             # of a command that lost the race on its key are never committed.
         return notification_ids
+
+    def _append_chain_links(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],
+        notification_ids: Sequence[int],
+        chain_tenants: dict[UUID, str],
+    ) -> None:
+        """The events' links in the hash chain (`shared.audit_chain`), in the save's transaction,
+        with the library's table lock still held. One pipelined statement whose result is never
+        waited for: a failure (no such function, say) aborts the transaction, and the save with it."""
+        curs.execute(
+            self._append_event_chain, chain_link_literals(stored_events, notification_ids, chain_tenants), prepare=True
+        )
 
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
         """The fingerprint, status and body saved for a key, if a command used it already."""
@@ -361,7 +381,11 @@ class ServiceApplication(Application[UUID]):
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """The library's save, with the keys made while sealing its personal details written in its
-        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it."""
+        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it.
+        It tells the recorder which tenant's hash chain each aggregate's events go to (`chain_tenant`,
+        else the network's chain: see `shared.audit_chain`)."""
+        if "chain_tenants" not in kwargs:
+            kwargs["chain_tenants"] = chain_tenants_of(objs)
         with pending_keys() as pending:
             recordings = super().save(*objs, pending_keys=pending, **kwargs)
         if isinstance(self.keyring, PostgresKeyRing):
@@ -457,6 +481,11 @@ class ServiceApplication(Application[UUID]):
         return CommandResult(id=result["id"], version=result["version"], notification_id=notification_id)
 
 
+def chain_tenants_of(aggregates: Iterable[Any]) -> dict[UUID, str]:
+    """Each aggregate's hash-chain tenant, for `insert_events(chain_tenants=...)`."""
+    return {a.id: chain_tenant_of(a) for a in aggregates if isinstance(a, Aggregate)}
+
+
 class NothingToSave(Exception):
     """A command that changed nothing: the service layer should have refused it."""
 
@@ -473,5 +502,6 @@ __all__ = [
     "SaveOutcomeUndetermined",
     "SaveOutcomeUnknown",
     "ServiceApplication",
+    "chain_tenants_of",
     "idempotency_claim",
 ]

@@ -12,6 +12,7 @@ live one (see `shared.projection`).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import asyncpg
@@ -60,6 +61,9 @@ class Migration:
     version: int
     name: str
     sql: str
+    # What SQL alone cannot do (the hash chain's backfill decodes events in Python): run after the
+    # SQL, in the same savepoint, so that the step is applied whole or not at all.
+    then: Callable[[asyncpg.Connection], Awaitable[object]] | None = None
 
 
 PLATFORM_MIGRATIONS = (
@@ -222,6 +226,8 @@ async def apply_migrations(conn: asyncpg.Connection, component: str, migrations:
                 continue
             async with conn.transaction():
                 await conn.execute(migration.sql)
+                if migration.then is not None:
+                    await migration.then(conn)
                 await conn.execute(
                     "INSERT INTO public.coorace_schema_migrations (component, version, name) VALUES ($1, $2, $3)",
                     component,

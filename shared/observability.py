@@ -53,6 +53,33 @@ PROJECTION_RUNNERS_ALIVE = Gauge(
 )
 
 
+AUDIT_CHAIN_INTACT = Gauge(
+    "coorace_audit_chain_intact",
+    "1 when the last verification found the service's event-log hash chain intact, 0 when broken",
+    ["service"],
+    registry=registry,
+)
+AUDIT_CHAIN_EVENTS_CHECKED = Gauge(
+    "coorace_audit_chain_events_checked",
+    "Events the last hash-chain verification checked",
+    ["service"],
+    registry=registry,
+)
+AUDIT_CHAIN_CHECKED_AT = Gauge(
+    "coorace_audit_chain_checked_at_seconds",
+    "When the service's hash chain was last verified (Unix time)",
+    ["service"],
+    registry=registry,
+)
+
+
+def record_audit_chain(report: Any) -> None:
+    """Set the hash-chain gauges from a `shared.audit_chain.ChainReport`."""
+    AUDIT_CHAIN_INTACT.labels(report.service).set(1.0 if report.intact else 0.0)
+    AUDIT_CHAIN_EVENTS_CHECKED.labels(report.service).set(float(report.events_checked))
+    AUDIT_CHAIN_CHECKED_AT.labels(report.service).set(report.checked_at.timestamp())
+
+
 def record_projection_statuses(statuses: Iterable[Mapping[str, Any]]) -> None:
     """Set the projection gauges from `Platform.status()` (the database's view, all processes)."""
     for status in statuses:

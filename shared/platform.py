@@ -14,6 +14,14 @@ import asyncpg
 import msgspec
 import structlog
 
+from shared.audit_chain import (
+    AuditChainCheck,
+    ChainReport,
+    chain_migrations,
+    chain_status,
+    last_checks,
+    platform_logs,
+)
 from shared.config import Settings
 from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
@@ -107,6 +115,7 @@ class Platform:
         self.mail_delivery: MailDelivery | None = None
         self.mail_policy = DeliveryPolicy()
         self.background: list[Background] = []
+        self.audit_check: AuditChainCheck | None = None
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -120,6 +129,12 @@ class Platform:
             await apply_migrations(conn, "platform", PLATFORM_MIGRATIONS)
             for service in self.services.values():
                 await apply_migrations(conn, service.name, service.migrations)
+                # Every service's log is hash-chained the same way: the platform's migrations.
+                await apply_migrations(
+                    conn,
+                    f"{service.schema}.audit_chain",
+                    chain_migrations(service.name, service.schema, service.application_class),
+                )
                 await migrate_projection_tables(conn, service.schema)
         # The read pool logs in as the unprivileged reader role itself: row-level security applies
         # to it, and no RESET ROLE or SET ROLE on one of its connections can gain a privilege.
@@ -164,6 +179,13 @@ class Platform:
             self.background = [service.background(self) for service in self.services.values() if service.background]
             for loop in self.background:
                 loop.start()
+            self.audit_check = AuditChainCheck(
+                self._pool(),
+                platform_logs(self),
+                self.settings.audit_check_seconds,
+                self.settings.audit_anchor_file,
+            )
+            self.audit_check.start()
             # Without SMTP settings nothing is delivered: messages wait in the outbox (the embedded default).
             if self.settings.smtp is not None:
                 self.mail_delivery = MailDelivery(
@@ -187,6 +209,9 @@ class Platform:
         for loop in self.background:
             await loop.stop()
         self.background = []
+        if self.audit_check is not None:
+            await self.audit_check.stop()
+            self.audit_check = None
         if self.mail_delivery is not None:
             await self.mail_delivery.stop()
             self.mail_delivery = None
@@ -328,6 +353,20 @@ class Platform:
                     service_statuses, _ = await service_status(conn, pairs[0][0], [p for _, p in pairs], heads)
                     statuses += service_statuses
         return statuses
+
+    async def audit_chain_reports(self) -> dict[str, ChainReport]:
+        """Each service's last periodic verification of its hash chain: this process's own if it
+        runs the check (the projections' process), else as that process stored it."""
+        async with self._pool().acquire() as conn:
+            stored = await last_checks(conn, platform_logs(self))
+        # The checking process answers from its own memory: the stored row is the database
+        # owner's to edit, this process's report is not.
+        return {**stored, **(self.audit_check.reports if self.audit_check is not None else {})}
+
+    async def audit_chain_status(self) -> dict[str, dict[str, Any]]:
+        """`/ready`'s `audit_chain` (« pas encore vérifiée » before the first check)."""
+        reports = await self.audit_chain_reports()
+        return {name: chain_status(reports.get(name)) for name in self.services}
 
     async def projection_readiness(self) -> dict[str, Any]:
         """The read side's part of `/ready` (see `shared.projection.health`)."""

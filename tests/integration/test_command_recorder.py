@@ -9,6 +9,7 @@ import pytest
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.tests.persistence import ApplicationRecorderTestCase
 
+from shared.audit_chain import chain_table_sql
 from shared.database import DatabaseAddress
 from shared.eventstore import CommandRecorder
 
@@ -26,6 +27,7 @@ class TestCommandRecorder(ApplicationRecorderTestCase[CommandRecorder]):
                 f"CREATE TABLE {self.schema}.idempotency_keys (scope text, key text, fingerprint text, "
                 "status_code int, body bytea, PRIMARY KEY (scope, key))"
             )
+            conn.execute(chain_table_sql(self.schema))  # every save appends its events' links
 
     def create_recorder(self) -> CommandRecorder:
         a = self.address

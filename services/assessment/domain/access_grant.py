@@ -45,6 +45,11 @@ class AccessGrant(AuditedAggregate):
         self.valid_until = valid_until
         self.revoked = False
 
+    @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the member the grant opens."""
+        return self.tenant_id
+
     @classmethod
     def grant(
         cls,
@@ -113,4 +118,9 @@ class AuditRead(AuditedAggregate):
         path: str,
         query: str,
     ) -> None:
-        pass
+        self.tenant_id = tenant_id
+
+    @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the member whose data was read."""
+        return self.tenant_id

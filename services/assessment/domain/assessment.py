@@ -223,6 +223,11 @@ class Assessment(AuditedAggregate):
     def tenant_id(self) -> str:
         return self.sheet.tenant_id
 
+    @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the assessed member's."""
+        return self.tenant_id
+
     def _at(self, at: datetime) -> datetime:
         last = self.sheet.last_at
         return at if last is None or at >= last else last

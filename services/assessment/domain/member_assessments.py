@@ -39,6 +39,11 @@ class MemberAssessments(AuditedAggregate):
         self.in_progress: str | None = None
 
     @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the member's."""
+        return self.tenant_id
+
+    @property
     def latest_validated(self) -> str | None:
         return self.validated[-1] if self.validated else None
 

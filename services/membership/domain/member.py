@@ -132,6 +132,11 @@ def checked_certification(certification: Certification) -> Certification:
 
 
 class Member(AuditedAggregate):
+    @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the member's own."""
+        return member_tenant(self.id)
+
     # --- events: each declared once; the class name is part of the stored topic ----------------
 
     class Registered(AuditedAggregate.Created):

@@ -141,6 +141,11 @@ class Person(AuditedAggregate):
     # --- questions ----------------------------------------------------------------------------
 
     @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): its member's, else the network's."""
+        return self.tenant or ""
+
+    @property
     def principal(self) -> Principal:
         """Who this person is when they sign in: their current role, member and region."""
         return Principal(subject=str(self.id), roles=frozenset({self.role}), tenant=self.tenant, region=self.region)

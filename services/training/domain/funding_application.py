@@ -219,6 +219,11 @@ class FundingApplication(AuditedAggregate):
     # --- what the rules read ---------------------------------------------------------------
 
     @property
+    def chain_tenant(self) -> str:
+        """The hash chain its events go to (`shared.audit_chain`): the lead applicant's."""
+        return self.lead.member_id
+
+    @property
     def enterprises(self) -> tuple[Enterprise, ...]:
         return (self.lead, *self.content.partners)
 

@@ -33,7 +33,7 @@ from services.training.importing.reading import DecisionAct, PastApplication, Pa
 from services.training.importing.sirets import members_by_siret, resolve_sirets
 from shared.errors import DomainError
 from shared.events import command_context
-from shared.eventstore import IntegrityError
+from shared.eventstore import IntegrityError, chain_tenants_of
 
 # The order of acts that share a date: the life of a call.
 OPEN, TOP_UP, APPLY, CLOSE, SCORE, DECIDE, PUBLISH, ACTUALS, SETTLE = range(9)
@@ -136,8 +136,10 @@ def write(rehearsal: TrainingApplication, platform_app: TrainingApplication, rep
     notifications = rehearsal.recorder.select_notifications(start=1, limit=10**9)
     domain_events = [rehearsal.mapper.to_domain_event(n) for n in notifications]
     stored = [platform_app.mapper.to_stored_event(e) for e in domain_events]
+    # Each aggregate's events go to its tenant's hash chain, as a command's save would send them.
+    tenants = chain_tenants_of(rehearsal.repository.get(i) for i in {e.originator_id for e in domain_events})
     try:
-        platform_app.recorder.insert_events(stored)
+        platform_app.recorder.insert_events(stored, chain_tenants=tenants)
     except IntegrityError:
         return replace(report, already_recorded=True, written=0)
     return replace(report, written=len(stored))
