@@ -228,6 +228,35 @@ async def backfill(conn: asyncpg.Connection, chained: ChainedLog, application_cl
     return done
 
 
+async def rechain_from(conn: asyncpg.Connection, chained: ChainedLog, first: int) -> int:
+    """Recompute the links from notification id `first` on, each event keeping its tenant: the
+    events there were rewritten on purpose (the one-off sealing of personal data). The caller holds
+    the log's lock in its transaction. Returns how many links were recomputed."""
+    heads = {
+        row["tenant"]: bytes(row["hash"])
+        for row in await conn.fetch(
+            f"SELECT DISTINCT ON (tenant) tenant, hash FROM {chained.chain} WHERE notification_id < $1 "
+            "ORDER BY tenant, notification_id DESC",
+            first,
+        )
+    }
+    rows = await conn.fetch(
+        f"SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, c.tenant "
+        f"FROM {chained.events} e JOIN {chained.chain} c USING (notification_id) "
+        "WHERE e.notification_id >= $1 ORDER BY e.notification_id",
+        first,
+    )
+    links = []
+    for row in rows:
+        digest = content_digest(
+            row["notification_id"], row["originator_id"], row["originator_version"], row["topic"], row["state"]
+        )
+        heads[row["tenant"]] = next_hash(heads.get(row["tenant"], ZERO_HASH), digest)
+        links.append((row["notification_id"], heads[row["tenant"]]))
+    await conn.executemany(f"UPDATE {chained.chain} SET hash = $2 WHERE notification_id = $1", links)
+    return len(links)
+
+
 async def _chain_existing(
     conn: asyncpg.Connection, chained: ChainedLog, application_class: type[ServiceApplication]
 ) -> tuple[int, int]:

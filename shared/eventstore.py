@@ -57,16 +57,7 @@ from shared.audit_chain import CHAIN_TABLE, chain_link_literals, chain_tenant_of
 from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
-from shared.keyring import (
-    DELETE_KEYS,
-    INSERT_KEY,
-    InMemoryKeyRing,
-    KeyRing,
-    PendingKeys,
-    PostgresKeyRing,
-    database_keyring,
-    pending_keys,
-)
+from shared.keyring import DELETE_KEYS, InMemoryKeyRing, KeyRing, database_keyring
 from shared.outages import POOL_TIMEOUT_SECONDS
 from shared.personal import PersonalDetails, SealedDetails
 from shared.transcoder import MsgspecTranscoder, StructAsDict
@@ -217,13 +208,7 @@ class CommandRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         notification_ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        # The keys that sealed these events' personal details, and the keys an erasure deletes,
-        # commit or roll back with the events. A key for an address another save gave a key to
-        # meanwhile fails on the address's uniqueness, like a lost race: nothing is written.
-        pending: PendingKeys | None = kwargs.get("pending_keys")
-        if pending is not None and pending.keys:
-            for key in pending.keys:
-                curs.execute(INSERT_KEY, (key.subject, key.email_digest, key.key), prepare=True)
+        # The keys an erasure deletes go with its receipt, in this transaction.
         erased: Sequence[UUID] = kwargs.get("erase_subjects") or ()
         if erased:
             curs.execute(DELETE_KEYS, (list(erased),))
@@ -380,16 +365,13 @@ class ServiceApplication(Application[UUID]):
         super().__init__(env=settings)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """The library's save, with the keys made while sealing its personal details written in its
-        transaction (see `shared.keyring`); with `erase_subjects`, those subjects' keys deleted in it.
+        """The library's save; with `erase_subjects`, those data subjects' keys deleted in its
+        transaction (see `shared.keyring`).
         It tells the recorder which tenant's hash chain each aggregate's events go to (`chain_tenant`,
         else the network's chain: see `shared.audit_chain`)."""
         if "chain_tenants" not in kwargs:
             kwargs["chain_tenants"] = chain_tenants_of(objs)
-        with pending_keys() as pending:
-            recordings = super().save(*objs, pending_keys=pending, **kwargs)
-        if isinstance(self.keyring, PostgresKeyRing):
-            self.keyring.remember(pending.keys)
+        recordings = super().save(*objs, **kwargs)
         self.keyring.forget(kwargs.get("erase_subjects") or ())
         return recordings
 

@@ -7,11 +7,14 @@ sealed with its key (`shared.personal`); erasing the subject deletes its row —
 and every copy of the details, in every event and every backup of the log, becomes unreadable.
 
 The keys live in their own table (`keyring.subjects`), not in the events, behind the small `KeyRing`
-interface: a deployment that keeps keys in a KMS implements the same five methods.
+interface: a deployment that keeps keys in a KMS implements the same four methods.
 
-- A key made during a save is not written at once: it joins the save (`pending_keys`), and the
-  recorder inserts it in the events' own transaction. A crash can then never keep the events and lose
-  their key (unreadable data) nor keep a key for events that were never written.
+- A key is claimed before the events it seals are saved, in a statement of its own
+  (`INSERT … ON CONFLICT DO NOTHING`, then the winner's row): two saves meeting the same new address
+  at once both seal with the one key that was stored, and no event is ever written before its key.
+  That statement commits without waiting for the disk (`synchronous_commit = off`): PostgreSQL
+  writes its log in order, so the events' own (synchronous) commit, later, makes the key durable
+  first. A key whose save then fails stays, unused: it seals nothing and holds no personal data.
 - Keys are read through a cache of the whole table (a few thousand rows of 32 bytes), completed row
   by row on a miss and read again whole every `FULL_RELOAD_SECONDS`; erasing evicts at once in the
   process that erases, and in the others when their projection of the erasure receipt runs or at the
@@ -27,10 +30,8 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -56,7 +57,7 @@ def email_digest(email: str) -> bytes:
 
 class KeyRing(Protocol):
     def key_for(self, email: str) -> SubjectKey:
-        """The subject of this address and its key, made (and added to the current save) if new."""
+        """The subject of this address and its key, made and stored first if the address is new."""
         ...
 
     def key_of(self, subject: UUID) -> bytes | None:
@@ -70,31 +71,6 @@ class KeyRing(Protocol):
     def forget(self, subjects: Iterable[UUID]) -> None:
         """Drop the subjects from this process's cache (their rows were deleted by a save)."""
         ...
-
-    def store_now(self, keys: Sequence[SubjectKey]) -> None:
-        """Write keys made outside any save (a one-off re-encryption, say) in their own transaction."""
-        ...
-
-
-@dataclass
-class PendingKeys:
-    """The keys made while a save's events were encoded: the recorder inserts them with the events."""
-
-    keys: list[SubjectKey] = field(default_factory=list)
-
-
-_pending: ContextVar[PendingKeys | None] = ContextVar("pending_keys", default=None)
-
-
-@contextmanager
-def pending_keys() -> Iterator[PendingKeys]:
-    """Collect the keys made while encoding one save's events."""
-    pending = PendingKeys()
-    token = _pending.set(pending)
-    try:
-        yield pending
-    finally:
-        _pending.reset(token)
 
 
 def new_subject_key(email: str) -> SubjectKey:
@@ -134,11 +110,6 @@ class InMemoryKeyRing:
                 if known is not None:
                     self._by_digest.pop(known.email_digest, None)
 
-    def store_now(self, keys: Sequence[SubjectKey]) -> None:
-        with self._lock:
-            for known in keys:
-                self._by_digest[known.email_digest] = self._by_subject[known.subject] = known
-
 
 class PostgresKeyRing:
     """The keyring in `keyring.subjects`, read through a cache of the whole table."""
@@ -159,17 +130,12 @@ class PostgresKeyRing:
         known = self._cached_digest(digest)
         if known is not None:
             return known
-        pending = _pending.get()
-        if pending is not None:
-            for made in pending.keys:
-                if made.email_digest == digest:
-                    return made
         made = new_subject_key(email)
-        if pending is None:
-            self.store_now([made])
-        else:
-            pending.keys.append(made)  # written by the recorder, in the save's transaction
-        return made
+        rows = self._execute(CLAIM_KEY, (made.subject, made.email_digest, made.key))
+        if not rows:  # another save claimed the address meanwhile: its key it is
+            rows = self._execute(f"{SELECT_KEYS} WHERE email_digest = %s", (digest,))
+        with self._lock:
+            return self._cache(rows[0])
 
     def key_of(self, subject: UUID) -> bytes | None:
         self._reload_if_old()
@@ -178,10 +144,6 @@ class PostgresKeyRing:
             return known.key
         if subject in self._erased:
             return None
-        pending = _pending.get()
-        for made in pending.keys if pending else ():
-            if made.subject == subject:
-                return made.key
         # An event is committed with its key, so a key missing from the table was erased: that is
         # remembered, so that replaying an erased person's events asks the database once.
         known = self._read_one("subject", subject)
@@ -201,7 +163,7 @@ class PostgresKeyRing:
     def _reload_if_old(self) -> None:
         if time.monotonic() - self._loaded_at <= FULL_RELOAD_SECONDS:
             return
-        rows = self._execute("SELECT subject, key, email_digest FROM keyring.subjects", ())
+        rows = self._execute(SELECT_KEYS, ())
         with self._lock:
             self._by_subject, self._by_digest = {}, {}
             self._loaded_at = time.monotonic()
@@ -209,7 +171,7 @@ class PostgresKeyRing:
                 self._cache(row)
 
     def _read_one(self, column: str, value: object) -> SubjectKey | None:
-        rows = self._execute(f"SELECT subject, key, email_digest FROM keyring.subjects WHERE {column} = %s", (value,))
+        rows = self._execute(f"{SELECT_KEYS} WHERE {column} = %s", (value,))
         with self._lock:
             return self._cache(rows[0]) if rows else None
 
@@ -226,6 +188,7 @@ class PostgresKeyRing:
             try:
                 if self._conn is None or self._conn.closed:
                     self._conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=2)
+                    self._conn.execute("SET synchronous_commit = off")  # see the module's docstring
                 cursor = self._conn.execute(sql, params)
                 return cursor.fetchall() if cursor.description else []
             except psycopg.OperationalError:
@@ -244,13 +207,8 @@ class PostgresKeyRing:
                 if known is not None:
                     self._by_digest.pop(known.email_digest, None)
 
-    def store_now(self, keys: Sequence[SubjectKey]) -> None:
-        for known in keys:
-            self._execute(INSERT_KEY, (known.subject, known.email_digest, known.key))
-        self.remember(keys)
-
     def remember(self, keys: Sequence[SubjectKey]) -> None:
-        """Cache keys a committed save wrote."""
+        """Cache keys a committed transaction wrote (the sealing migration's)."""
         with self._lock:
             for known in keys:
                 self._by_subject[known.subject] = self._by_digest[known.email_digest] = known
@@ -261,9 +219,11 @@ class PostgresKeyRing:
             self._conn = None
 
 
-# A key whose address got a key meanwhile in another save fails on the digest's uniqueness: that
-# save is refused as a conflict (409, retry) and its key never exists.
-INSERT_KEY = "INSERT INTO keyring.subjects (subject, email_digest, key) VALUES (%s, %s, %s)"
+SELECT_KEYS = "SELECT subject, key, email_digest FROM keyring.subjects"
+CLAIM_KEY = (
+    "INSERT INTO keyring.subjects (subject, email_digest, key) VALUES (%s, %s, %s) "
+    "ON CONFLICT (email_digest) DO NOTHING RETURNING subject, key, email_digest"
+)
 DELETE_KEYS = "DELETE FROM keyring.subjects WHERE subject = ANY(%s)"
 
 _by_database: dict[str, PostgresKeyRing] = {}

@@ -27,7 +27,7 @@ from shared.database import DatabaseAddress, resolve_database
 from shared.errors import InvalidInput, NotCaughtUp
 from shared.eventstore import ServiceApplication
 from shared.idempotency_retention import IdempotencyRetention
-from shared.keyring import database_keyring, use_keyring
+from shared.keyring import KeyRing, current_keyring, database_keyring, use_keyring
 from shared.mail import Outbox
 from shared.mail_delivery import DeliveryPolicy, MailDelivery
 from shared.migrations import PLATFORM_MIGRATIONS, apply_migrations, check_reader_is_unprivileged
@@ -115,13 +115,17 @@ class Platform:
         self.mail_delivery: MailDelivery | None = None
         self.mail_policy = DeliveryPolicy()
         self.background: list[Background] = []
+        self._keyring_before: KeyRing | None = None
         self.audit_check: AuditChainCheck | None = None
 
     # --- start and stop -------------------------------------------------------------------
 
     async def start(self, *, run_projections: bool = False) -> None:
         dsn = self.database.url()
-        use_keyring(database_keyring(dsn))  # what the projections open personal details with
+        # What the projections open personal details with (restored at stop: a command-line
+        # platform started beside a running one in a test process must not take it away).
+        self._keyring_before = current_keyring()
+        use_keyring(database_keyring(dsn))
         self.write_pool = await asyncpg.create_pool(
             dsn, min_size=1, max_size=8, init=init_connection, connect=connect_with_timeout
         )
@@ -205,7 +209,7 @@ class Platform:
         await self.runner.start()
 
     async def stop(self) -> None:
-        use_keyring(None)
+        use_keyring(self._keyring_before)
         for loop in self.background:
             await loop.stop()
         self.background = []

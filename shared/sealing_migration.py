@@ -29,6 +29,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from shared.audit_chain import ChainedLog, rechain_from
 from shared.database import DatabaseAddress
 from shared.keyring import KeyRing, PostgresKeyRing, SubjectKey, email_digest, new_subject_key
 from shared.personal import PersonalDetails, SealedDetails
@@ -89,8 +90,8 @@ class _Sealer:
             details = PersonalDetails(**data)
             transcoding = SealedDetails(_OneKey(self.key_for(details.email)))
             return {"_type_": "personal.details", "_data_": transcoding.encode(details)}, True
-        items = {k: self.seal(v) for k, v in value.items()}
-        return {k: v for k, (v, _) in items.items()}, any(changed for _, changed in items.values())
+        fields = {k: self.seal(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in fields.items()}, any(changed for _, changed in fields.values())
 
 
 class _OneKey:
@@ -111,15 +112,10 @@ class _OneKey:
     def forget(self, subjects: Any) -> None:
         pass
 
-    def store_now(self, keys: Any) -> None:
-        pass
 
-
-async def seal_log(conn: asyncpg.Connection, schema: str, keyring: KeyRing) -> SealingReport:
+async def seal_log(conn: asyncpg.Connection, chained: ChainedLog, keyring: KeyRing) -> SealingReport:
     """Seal one service's log in one transaction under its write lock, re-chaining what changed."""
-    from shared.audit_chain import rechain_from  # the chain's own module: one way to chain
-
-    log = f"{schema}.{schema}_events"
+    log = chained.events
     sealer = _Sealer(keyring)
     async with conn.transaction():
         await conn.execute(f"LOCK TABLE {log} IN EXCLUSIVE MODE")
@@ -141,7 +137,7 @@ async def seal_log(conn: asyncpg.Connection, schema: str, keyring: KeyRing) -> S
         await conn.executemany(f"UPDATE {log} SET state = $2 WHERE notification_id = $1", rewritten)
         first = rewritten[0][0] if rewritten else None
         if first is not None:
-            await rechain_from(conn, schema, first)
+            await rechain_from(conn, chained, first)
     if isinstance(keyring, PostgresKeyRing):
         keyring.remember(list(sealer.made.values()))
     return SealingReport(log=log, sealed=len(rewritten), first=first)

@@ -177,6 +177,7 @@ def seal_existing(backup: Path) -> None:
     the events holding details in clear with the details sealed, and re-chains what changed. Then run
     `coorace projections rebuild`."""
     from services.bootstrap import build_platform
+    from shared.audit_chain import platform_logs
     from shared.sealing_migration import BackupFailed, back_up, seal_log
 
     async def run() -> list[str]:
@@ -189,8 +190,8 @@ def seal_existing(backup: Path) -> None:
             assert platform.write_pool is not None
             keyring = _application(platform).keyring
             async with platform.write_pool.acquire() as conn:
-                for schema in schemas:
-                    report = await seal_log(conn, schema, keyring)
+                for chained in platform_logs(platform):
+                    report = await seal_log(conn, chained, keyring)
                     lines.append(f"{report.log} : {report.sealed} événement(s) scellé(s)")
         finally:
             await platform.stop()

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
+from shared.audit_chain import platform_logs
 from shared.keyring import KeyRing
 from shared.personal import ERASED, normalise_email, open_sealed
 from shared.platform import Platform
@@ -61,10 +62,9 @@ async def personal_data_held(platform: Platform, email: str, keyring: KeyRing) -
     assert platform.write_pool is not None
     async with platform.write_pool.acquire() as conn:
         if subject is not None:
-            for service in platform.services.values():
-                log = f"{service.schema}.{service.schema}_events"
+            for chained in platform_logs(platform):
                 rows = await conn.fetch(
-                    f"SELECT originator_id, originator_version, topic, state FROM {log} "
+                    f"SELECT originator_id, originator_version, topic, state FROM {chained.events} "
                     "WHERE position($1::bytea IN state) > 0 ORDER BY notification_id",
                     str(subject).encode(),
                 )
@@ -76,7 +76,7 @@ async def personal_data_held(platform: Platform, email: str, keyring: KeyRing) -
                             continue
                         held.append(
                             HeldDetails(
-                                service=service.name,
+                                service=chained.service,
                                 event=row["topic"].partition(":")[2],
                                 aggregate_id=str(row["originator_id"]),
                                 version=row["originator_version"],

@@ -5,15 +5,18 @@ of every read model finds no difference (issue 12's "Done when")."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+import pytest
+from click.testing import CliRunner, Result
 
+from services.cli import main as coorace
 from shared.database import DatabaseAddress
 from shared.personal import ERASED
 from shared.platform import Platform, init_connection
-from shared.projection import rebuild
 from tests.helpers.api import Api
 from tests.helpers.membership_api import given_registered_member
 
@@ -94,8 +97,23 @@ async def rows_mentioning(pool: asyncpg.Pool, text: str) -> list[str]:
     return found
 
 
+@pytest.fixture
+def cli_env(database: DatabaseAddress, tmp_path: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database.url(),
+        "COORACE_DATA_DIR": str(tmp_path / "cli"),
+        "COORACE_JWT_SECRET": "cli-test-secret-" + "y" * 40,
+        "COORACE_LOG_LEVEL": "warning",
+    }
+
+
+async def cli(env: dict[str, str], *args: str) -> Result:
+    # The command runs its own event loop: a thread of its own.
+    return await asyncio.to_thread(CliRunner().invoke, coorace, list(args), env=env)
+
+
 async def test_an_erased_contact_reads_erased_everywhere_and_the_other_contact_does_not(
-    api: Api, database: DatabaseAddress
+    api: Api, database: DatabaseAddress, cli_env: dict[str, str]
 ) -> None:
     member = await member_with_two_contacts(api)
     platform: Platform = api.client.app.state.platform
@@ -150,13 +168,15 @@ async def test_an_erased_contact_reads_erased_everywhere_and_the_other_contact_d
     replayed = app.repository.get(UUID(member["id"]), version=1)
     assert (replayed.contact.name, replayed.contact.email) == (ERASED, ERASED)
 
-    # And every read model rebuilt from the log equals the live one.
-    for service in ("membership", "people"):
-        for store, projection in platform.projections[service]:
-            if projection.tables:
-                report = await rebuild(pool, store, projection, verify_only=True)
-                assert report.differences == [], (projection.name, report.differences)
+    # And the operators' two checks pass: every hash chain verifies (the chain covers the ciphertext,
+    # which the erasure did not touch), and every read model rebuilt from the log equals the live one.
     await pool.close()
+    verified = await cli(cli_env, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.count("intacte") >= 4, verified.output
+    rebuilt = await cli(cli_env, "projections", "rebuild", "--verify")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "differ" not in rebuilt.output and "member_history" in rebuilt.output, rebuilt.output
 
 
 async def test_erasing_needs_national_staff_a_reason_and_someone_to_erase(api: Api) -> None:

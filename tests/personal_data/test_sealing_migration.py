@@ -12,7 +12,8 @@ from uuid import UUID
 from eventsourcing.persistence import Mapper
 
 from services.membership import queries
-from shared.audit_chain import verify_log
+from services.membership.application import MembershipApplication
+from shared.audit_chain import log_of, rechain_from, verify
 from shared.auth import Principal, Role
 from shared.eventstore import event_transcoder
 from shared.personal import ERASED, PersonalDetails
@@ -24,19 +25,25 @@ from shared.transcoder import StructAsDict
 from tests.helpers.membership_application import membership, register
 from tests.helpers.projections import catch_up_everything
 
+MEMBERSHIP_CHAIN = log_of("membership", "membership", MembershipApplication)
+
+
+class ClearDetails(StructAsDict):
+    """How personal details were written before sealing: a plain mapping of name, e-mail, phone."""
+
+    def encode(self, obj: PersonalDetails) -> dict[str, object]:
+        return {"name": obj.name, "email": obj.email, "phone": obj.phone}
+
 
 def clear_mapper() -> Mapper:  # type: ignore[type-arg]
-    """How events were written before sealing: personal details as a plain mapping of their fields."""
     transcoder = event_transcoder()
-    transcoder.register(StructAsDict(PersonalDetails, "personal.details"))
+    transcoder.register(ClearDetails(PersonalDetails, "personal.details"))
     return Mapper(transcoder=transcoder)
 
 
 async def store_in_clear(platform: Platform, member_id: UUID) -> int:
     """Rewrite the member's events as a deployment before sealing stored them, and drop their keys;
     the chain is re-made over them (as the chain's own backfill would have, before sealing)."""
-    from shared.audit_chain import rechain_from
-
     app = membership(platform)
     events = list(app.events.get(member_id))
     mapper = clear_mapper()
@@ -54,7 +61,7 @@ async def store_in_clear(platform: Platform, member_id: UUID) -> int:
             )
             first = nid if first is None else min(first, nid)
         await conn.execute("DELETE FROM keyring.subjects")
-        await rechain_from(conn, "membership", first)
+        await rechain_from(conn, MEMBERSHIP_CHAIN, first)
     app.repository.cache = None  # type: ignore[assignment]
     return len(events)
 
@@ -83,15 +90,18 @@ async def test_details_stored_in_clear_are_sealed_in_place_and_can_then_be_erase
     backup = tmp_path / "avant-scellement.dump"
     assert back_up(platform.database, ["membership", "keyring"], backup) > 0
     async with platform.write_pool.acquire() as conn:
-        report = await seal_log(conn, "membership", app.keyring)
+        report = await seal_log(conn, MEMBERSHIP_CHAIN, app.keyring)
         assert report.sealed == 1
-        again = await seal_log(conn, "membership", app.keyring)
+        again = await seal_log(conn, MEMBERSHIP_CHAIN, app.keyring)
         assert again.sealed == 0  # nothing left in clear: a second run changes nothing
-        assert (await verify_log(conn, "membership")).intact
+        assert (await verify(conn, MEMBERSHIP_CHAIN)).intact
 
-    assert await platform.write_pool.fetchval(
-        "SELECT count(*) FROM membership.membership_events WHERE position('Contact'::bytea IN state) > 0"
-    ) == 0
+    assert (
+        await platform.write_pool.fetchval(
+            "SELECT count(*) FROM membership.membership_events WHERE position('Contact'::bytea IN state) > 0"
+        )
+        == 0
+    )
     after = app.repository.get(member_id, version=1).contact
     assert after == before and after.subject is not None
 
