@@ -30,13 +30,14 @@ from uuid import UUID
 
 import msgspec
 import psycopg
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
     InterfaceError,
     OperationalError,
+    Recording,
     StoredEvent,
     Transcoder,
 )
@@ -57,7 +58,17 @@ from shared.audit_chain import CHAIN_TABLE, chain_link_literals, chain_tenant_of
 from shared.database import DatabaseAddress
 from shared.errors import VersionMismatch
 from shared.events import EVENT_VALUE_TYPES
-from shared.keyring import DELETE_KEYS, InMemoryKeyRing, KeyRing, database_keyring
+from shared.keyring import (
+    CLAIM_KEYS,
+    DELETE_KEYS,
+    INSERT_KEY,
+    InMemoryKeyRing,
+    KeyRing,
+    KeysOfASave,
+    PostgresKeyRing,
+    database_keyring,
+    keys_of_a_save,
+)
 from shared.outages import POOL_TIMEOUT_SECONDS
 from shared.personal import PersonalDetails, SealedDetails
 from shared.transcoder import MsgspecTranscoder, StructAsDict
@@ -162,12 +173,25 @@ class CommandRecorder(PostgresApplicationRecorder):
         except (OperationalError, InterfaceError) as error:
             if isinstance(error.__cause__, (PoolTimeout, TooManyRequests, PoolClosed)):
                 raise
+            made: KeysOfASave | None = kwargs.get("keys_of_the_save")
+            if made is not None and made.lost:  # the failure `_claimed_keys` caused: nothing committed
+                raise IntegrityError("another save claimed a key for one of these addresses first") from error
             raise SaveOutcomeUnknown(kwargs.get("save_attempt") or SaveAttempt()) from error
 
     def _insert_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         attempt: SaveAttempt | None = kwargs.get("save_attempt")
         if attempt is not None:
             attempt.backend_pid = curs.connection.info.backend_pid
+        # The keys made to seal these events' personal details, claimed ahead of them in the same
+        # pipeline; whether each was claimed is read after the events' insert (`_claimed_keys`).
+        made: KeysOfASave | None = kwargs.get("keys_of_the_save")
+        if made is not None and made.keys:
+            made.claim = curs.connection.cursor()
+            made.claim.execute(
+                CLAIM_KEYS,
+                ([k.subject for k in made.keys], [k.email_digest for k in made.keys], [k.key for k in made.keys]),
+                prepare=True,
+            )
         super()._insert_events(curs, stored_events, **kwargs)
 
     def settle_lost_save(
@@ -208,6 +232,7 @@ class CommandRecorder(PostgresApplicationRecorder):
         **kwargs: Any,
     ) -> Sequence[int] | None:
         notification_ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        self._claimed_keys(curs, kwargs.get("keys_of_the_save"))
         # The keys an erasure deletes go with its receipt, in this transaction.
         erased: Sequence[UUID] = kwargs.get("erase_subjects") or ()
         if erased:
@@ -240,6 +265,19 @@ class CommandRecorder(PostgresApplicationRecorder):
         curs.execute(
             self._append_event_chain, chain_link_literals(stored_events, notification_ids, chain_tenants), prepare=True
         )
+
+    @staticmethod
+    def _claimed_keys(curs: Cursor[DictRow], made: KeysOfASave | None) -> None:
+        """When another save claimed one of the new addresses first, fail the transaction (a
+        statement that fails aborts it, whatever the library does with the error next)."""
+        if made is None or made.claim is None:
+            return
+        with made.claim:
+            claimed = {row["subject"] for row in made.claim.fetchall()}
+        made.lost = [k for k in made.keys if k.subject not in claimed]
+        if made.lost:
+            lost = made.lost[0]
+            curs.execute(INSERT_KEY, (lost.subject, lost.email_digest, lost.key))  # a unique violation
 
     def find_idempotent_answer(self, scope: str, key: str) -> tuple[str, int, bytes] | None:
         """The fingerprint, status and body saved for a key, if a command used it already."""
@@ -374,6 +412,25 @@ class ServiceApplication(Application[UUID]):
         recordings = super().save(*objs, **kwargs)
         self.keyring.forget(kwargs.get("erase_subjects") or ())
         return recordings
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """The library's recording, with the keys made while encoding the events claimed in its
+        transaction; when another save claimed one of their addresses first, encoded again with
+        that save's key (once: see `shared.keyring`)."""
+        for attempt in (1, 2):
+            with keys_of_a_save() as made:
+                processing_event.saved_kwargs["keys_of_the_save"] = made
+                try:
+                    recordings = super()._record(processing_event)
+                except IntegrityError:
+                    if attempt == 2 or not made.lost or not isinstance(self.keyring, PostgresKeyRing):
+                        raise
+                    self.keyring.learn(k.email_digest for k in made.lost)
+                    continue
+            if isinstance(self.keyring, PostgresKeyRing):
+                self.keyring.remember(made.keys)
+            return recordings
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)

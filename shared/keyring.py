@@ -9,12 +9,14 @@ and every copy of the details, in every event and every backup of the log, becom
 The keys live in their own table (`keyring.subjects`), not in the events, behind the small `KeyRing`
 interface: a deployment that keeps keys in a KMS implements the same four methods.
 
-- A key is claimed before the events it seals are saved, in a statement of its own
-  (`INSERT … ON CONFLICT DO NOTHING`, then the winner's row): two saves meeting the same new address
-  at once both seal with the one key that was stored, and no event is ever written before its key.
-  That statement commits without waiting for the disk (`synchronous_commit = off`): PostgreSQL
-  writes its log in order, so the events' own (synchronous) commit, later, makes the key durable
-  first. A key whose save then fails stays, unused: it seals nothing and holds no personal data.
+- A key made while a save's events are encoded is claimed in that save's transaction, ahead of the
+  events and in the same pipeline (no extra round trip): `INSERT … ON CONFLICT DO NOTHING RETURNING`.
+  No event ever commits without its key, nor a key without its events. When another save claimed
+  the same new address meanwhile, the claim returns nothing: the recorder then inserts that key
+  again without `ON CONFLICT`, whose unique violation rolls the whole save back (as a duplicate
+  idempotency key does); the save reads the winner's key and encodes its events again with it
+  (`ServiceApplication._record`), once — the races of saves meeting one new address lose nothing.
+  Outside a save (the sealing migration, a test) a key is claimed at once, in a statement of its own.
 - Keys are read through a cache of the whole table (a few thousand rows of 32 bytes), completed row
   by row on a miss and read again whole every `FULL_RELOAD_SECONDS`; erasing evicts at once in the
   process that erases, and in the others when their projection of the erasure receipt runs or at the
@@ -30,8 +32,10 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
@@ -71,6 +75,29 @@ class KeyRing(Protocol):
     def forget(self, subjects: Iterable[UUID]) -> None:
         """Drop the subjects from this process's cache (their rows were deleted by a save)."""
         ...
+
+
+@dataclass
+class KeysOfASave:
+    """The keys made while encoding one save's events, and the cursor of their claim."""
+
+    keys: list[SubjectKey] = field(default_factory=list)
+    claim: Any = None  # the psycopg cursor whose RETURNING says which keys were claimed
+    lost: list[SubjectKey] = field(default_factory=list)  # addresses another save claimed first
+
+
+_keys_of_the_save: ContextVar[KeysOfASave | None] = ContextVar("keys_of_the_save", default=None)
+
+
+@contextmanager
+def keys_of_a_save() -> Iterator[KeysOfASave]:
+    """Collect the keys made while encoding one save's events (the recorder claims them)."""
+    made = KeysOfASave()
+    token = _keys_of_the_save.set(made)
+    try:
+        yield made
+    finally:
+        _keys_of_the_save.reset(token)
 
 
 def new_subject_key(email: str) -> SubjectKey:
@@ -127,12 +154,22 @@ class PostgresKeyRing:
 
     def key_for(self, email: str) -> SubjectKey:
         digest = email_digest(email)
-        known = self._cached_digest(digest)
+        self._reload_if_old()
+        known = self._by_digest.get(digest)
         if known is not None:
             return known
+        in_a_save = _keys_of_the_save.get()
+        if in_a_save is not None:
+            for made in in_a_save.keys:
+                if made.email_digest == digest:
+                    return made
+            made = new_subject_key(email)
+            in_a_save.keys.append(made)  # claimed by the recorder, in the save's transaction
+            return made
+        # Outside a save: claim a key at once (the address may have one made meanwhile elsewhere).
         made = new_subject_key(email)
         rows = self._execute(CLAIM_KEY, (made.subject, made.email_digest, made.key))
-        if not rows:  # another save claimed the address meanwhile: its key it is
+        if not rows:
             rows = self._execute(f"{SELECT_KEYS} WHERE email_digest = %s", (digest,))
         with self._lock:
             return self._cache(rows[0])
@@ -144,6 +181,10 @@ class PostgresKeyRing:
             return known.key
         if subject in self._erased:
             return None
+        in_a_save = _keys_of_the_save.get()
+        for made in in_a_save.keys if in_a_save else ():
+            if made.subject == subject:
+                return made.key
         # An event is committed with its key, so a key missing from the table was erased: that is
         # remembered, so that replaying an erased person's events asks the database once.
         known = self._read_one("subject", subject)
@@ -207,6 +248,11 @@ class PostgresKeyRing:
                 if known is not None:
                     self._by_digest.pop(known.email_digest, None)
 
+    def learn(self, digests: Iterable[bytes]) -> None:
+        """Read the keys other saves claimed for these addresses (after `KeysClaimedMeanwhile`)."""
+        for digest in digests:
+            self._read_one("email_digest", digest)
+
     def remember(self, keys: Sequence[SubjectKey]) -> None:
         """Cache keys a committed transaction wrote (the sealing migration's)."""
         with self._lock:
@@ -220,6 +266,12 @@ class PostgresKeyRing:
 
 
 SELECT_KEYS = "SELECT subject, key, email_digest FROM keyring.subjects"
+CLAIM_KEYS = (
+    "INSERT INTO keyring.subjects (subject, email_digest, key) "
+    "SELECT * FROM unnest(%s::uuid[], %s::bytea[], %s::bytea[]) "
+    "ON CONFLICT (email_digest) DO NOTHING RETURNING subject"
+)
+INSERT_KEY = "INSERT INTO keyring.subjects (subject, email_digest, key) VALUES (%s, %s, %s)"
 CLAIM_KEY = (
     "INSERT INTO keyring.subjects (subject, email_digest, key) VALUES (%s, %s, %s) "
     "ON CONFLICT (email_digest) DO NOTHING RETURNING subject, key, email_digest"
