@@ -20,6 +20,7 @@ import pytest
 
 import shared.projection.log as projection_log
 from services.bootstrap import build_platform
+from services.membership.events_log import MEMBERSHIP_LOG
 from services.membership.projections.register import RegisterProjection
 from services.membership.queries import network_dashboard
 from shared.config import Settings
@@ -96,6 +97,8 @@ async def test_rebuild_from_zero_equals_the_live_read_model(platform: Platform) 
     app.resign(ids[1], effective_on=date(2015, 12, 31), reason="dissolution")
     await catch_up_everything(platform)
     for store, projection in platform.projections["membership"]:
+        if projection.source != MEMBERSHIP_LOG:
+            continue  # the register's erasure follower reads the people log, and holds no table
         report = await rebuild(platform.write_pool, store, projection, verify_only=True)
         assert report.differences == [], report.differences
         assert report.events == app.recorder.max_notification_id()
