@@ -343,7 +343,9 @@ def test_deployments_run_cli_commands_with_the_configuration() -> None:
             assert {"configMapRef": {"name": "coorace-config"}} in container["envFrom"]
             # Every process loads the settings, so every one gets the provider's, or none.
             assert {"secretRef": {"name": "coorace-oidc", "optional": True}} in container["envFrom"]
-            secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"]}
+            secret_env = {
+                e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container["env"] if "valueFrom" in e
+            }
             assert secret_env == {
                 "DATABASE_URL": "coorace-secrets",
                 "COORACE_JWT_SECRET": "coorace-secrets",
@@ -550,3 +552,14 @@ def test_dockerfile_builds_a_non_root_image_with_a_health_check() -> None:
     for source in ("pyproject.toml", "shared", "services"):
         assert (ROOT / source).exists()
         assert re.search(rf"^COPY .*\b{source}\b", text, re.MULTILINE), f"{source} not copied"
+
+
+def test_the_projections_process_writes_the_chains_anchors_to_a_volume_of_its_own() -> None:
+    (deployment,) = [d for d in objects_of("Deployment") if d["metadata"]["name"] == "projections"]
+    pod = deployment["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    anchor_file = {e["name"]: e.get("value") for e in container["env"]}["COORACE_AUDIT_ANCHOR_FILE"]
+    (mount,) = [m for m in container["volumeMounts"] if anchor_file.startswith(m["mountPath"] + "/")]
+    (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    claims = {c["metadata"]["name"] for c in objects_of("PersistentVolumeClaim")}
+    assert volume["persistentVolumeClaim"]["claimName"] in claims
