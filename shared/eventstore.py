@@ -61,7 +61,9 @@ from shared.events import EVENT_VALUE_TYPES
 from shared.keyring import (
     CLAIM_KEYS,
     DELETE_KEYS,
+    DROP_UNSENT_MAIL,
     INSERT_KEY,
+    SCRUB_SENT_MAIL,
     InMemoryKeyRing,
     KeyRing,
     KeysOfASave,
@@ -70,7 +72,7 @@ from shared.keyring import (
     keys_of_a_save,
 )
 from shared.outages import POOL_TIMEOUT_SECONDS
-from shared.personal import PersonalDetails, SealedDetails
+from shared.personal import ERASED, PersonalDetails, SealedDetails
 from shared.transcoder import MsgspecTranscoder, StructAsDict
 
 # The library's settings that bound its pool (see `make_pool_fail_fast` for the rest).
@@ -237,6 +239,10 @@ class CommandRecorder(PostgresApplicationRecorder):
         erased: Sequence[UUID] = kwargs.get("erase_subjects") or ()
         if erased:
             curs.execute(DELETE_KEYS, (list(erased),))
+        addresses: Sequence[str] = kwargs.get("erase_mail_to") or ()
+        if addresses:
+            curs.execute(DROP_UNSENT_MAIL, (list(addresses),))
+            curs.execute(SCRUB_SENT_MAIL, (ERASED, ERASED, list(addresses)))
         if notification_ids:
             self._append_chain_links(curs, stored_events, notification_ids, kwargs.get("chain_tenants") or {})
         claim: IdempotencyClaim | None = kwargs.get("idempotency_claim")
@@ -504,13 +510,20 @@ class ServiceApplication(Application[UUID]):
             time.sleep(random.uniform(0.001, 0.01) * attempt)  # let the winner's rivals spread out
         raise AssertionError("unreachable")  # the loop either returns or raises
 
-    def save_command(self, *aggregates: Any, erase_subjects: Sequence[UUID] = ()) -> CommandResult:
+    def save_command(
+        self, *aggregates: Any, erase_subjects: Sequence[UUID] = (), erase_mail_to: Sequence[str] = ()
+    ) -> CommandResult:
         """Save the aggregates' new events in one transaction and answer for the first aggregate;
-        with `erase_subjects`, delete those data subjects' keys in that transaction."""
+        with `erase_subjects`, delete those data subjects' keys in that transaction, and with
+        `erase_mail_to` the outbox's messages to those addresses."""
         primary = aggregates[0]
         claim = _current_claim.get()
         result = {"id": str(primary.id), "version": primary.version}
-        kwargs: dict[str, Any] = {"save_attempt": SaveAttempt(), "erase_subjects": tuple(erase_subjects)}
+        kwargs: dict[str, Any] = {
+            "save_attempt": SaveAttempt(),
+            "erase_subjects": tuple(erase_subjects),
+            "erase_mail_to": tuple(erase_mail_to),
+        }
         if claim is not None:
             kwargs |= {"idempotency_claim": claim, "idempotency_result": result}
         recordings = self.save(*aggregates, **kwargs)

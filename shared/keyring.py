@@ -277,6 +277,10 @@ CLAIM_KEY = (
     "ON CONFLICT (email_digest) DO NOTHING RETURNING subject, key, email_digest"
 )
 DELETE_KEYS = "DELETE FROM keyring.subjects WHERE subject = ANY(%s)"
+# The e-mails to an erased address: those not sent yet are not sent; those sent keep that they were
+# (kind, subject line, when) but no longer to whom nor what they said.
+DROP_UNSENT_MAIL = "DELETE FROM platform.outbox WHERE lower(recipient) = ANY(%s) AND sent_at IS NULL"
+SCRUB_SENT_MAIL = "UPDATE platform.outbox SET recipient = %s, body = %s WHERE lower(recipient) = ANY(%s)"
 
 _by_database: dict[str, PostgresKeyRing] = {}
 _current: list[KeyRing] = [InMemoryKeyRing()]

@@ -126,7 +126,8 @@ class PeopleApplication(ServiceApplication):
         also = [person] if person is not None and person.status != Status.DEACTIVATED else []
         for someone in also:
             someone.deactivate(actor, reason="données personnelles effacées")
-        return self.save_command(receipt, *also, erase_subjects=receipt.subjects)
+        addresses = [normalise_email(email)] if email is not None else []
+        return self.save_command(receipt, *also, erase_subjects=receipt.subjects, erase_mail_to=addresses)
 
     # --- questions ----------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.people.domain.notification import Notification
+from services.people.domain.notification import Notification, text_sent
 from services.people.events_log import PEOPLE_LOG, SCHEMA
 from shared.projection import Notified, Projection
 from shared.readmodel import Table, TableNames, upsert_rows
@@ -53,7 +53,7 @@ async def queue_once(conn: asyncpg.Connection, notification_id: UUID, event: Not
     """The outbox message of the notification: queued now, or the one queued before."""
     outbox_id: int | None = await conn.fetchval(_DELIVERED, notification_id)
     if outbox_id is None:
-        outbox_id = await conn.fetchval(_QUEUE, event.recipient.email, event.subject, event.body, event.kind)
+        outbox_id = await conn.fetchval(_QUEUE, event.recipient.email, event.subject, text_sent(event), event.kind)
         # A rival transaction that queued it first makes this fail: the whole batch rolls back
         # (its outbox row too) and the runner's retry finds the rival's row above.
         await conn.execute(_RECORD, notification_id, outbox_id)

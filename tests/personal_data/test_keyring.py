@@ -12,6 +12,7 @@ import pytest
 from eventsourcing.persistence import MapperDeserialisationError
 
 from shared.auth import Principal, Role
+from shared.mail import Message
 from shared.personal import ERASED, PersonalDetails
 from shared.platform import Platform
 from tests.helpers.membership_application import membership
@@ -56,6 +57,15 @@ async def test_a_directory_person_erased_by_id_reads_erased_and_is_deactivated(p
         tenant="00000000-0000-4000-8000-000000000001",
     )
     person_id = UUID(invited.id)
+    # Her invitation, sent; a reminder, not yet.
+    sent = await platform.outbox.send(
+        Message(recipient="ines.garnier@ai.fr", subject="Invitation", body="Bonjour Inès Garnier", kind="invitation")
+    )
+    await platform.outbox.send(
+        Message(recipient="Ines.Garnier@ai.fr", subject="Rappel", body="Bonjour Inès Garnier", kind="invitation")
+    )
+    assert platform.write_pool is not None
+    await platform.write_pool.execute("UPDATE platform.outbox SET sent_at = now() WHERE id = $1", sent)
     erased = people.erase(STAFF, person_id=person_id, reason="demande de la personne")
     person = people.person(person_id)
     assert (person.details.name, person.details.email) == (ERASED, ERASED)
@@ -64,6 +74,9 @@ async def test_a_directory_person_erased_by_id_reads_erased_and_is_deactivated(p
     assert receipt.reason == "demande de la personne"
     assert receipt.kinds == ("nom", "adresse électronique", "téléphone")
     assert person.details.subject in receipt.subjects
+    # The mail that was sent is kept as sent, to no one named; the one not sent is not sent.
+    mail = await platform.write_pool.fetch("SELECT id, recipient, subject, body FROM platform.outbox")
+    assert [tuple(m) for m in mail] == [(sent, ERASED, "Invitation", ERASED)]
 
 
 async def test_a_sealed_text_edited_in_the_log_is_refused_not_opened(platform: Platform) -> None:

@@ -18,6 +18,10 @@ from services.people.domain.errors import PersonRefused
 from shared.events import AuditedAggregate
 from shared.personal import PersonalDetails
 
+# Where the recipient's name goes in the body: filled in when the message is queued (`text_sent`),
+# so that the body in the log names no one (the recipient's details in the event are sealed).
+RECIPIENT_NAME = "{destinataire}"
+
 # What a notification may be about (the outbox's `kind` of its message, too).
 KINDS = ("review_request", "decision_approved", "audit_grant", "plan_digest")
 
@@ -61,7 +65,7 @@ class Notification(AuditedAggregate):
             raise PersonRefused("le champ « key » : une notification a une clé", field="key")
         if not subject.strip() or "\n" in subject or "\r" in subject:
             raise PersonRefused("le champ « subject » : un objet d'une ligne est attendu", field="subject")
-        body = f"Bonjour {recipient.name},\n\n{text.strip()}\n\n{link}\n\n— La fédération COORACE\n"
+        body = f"Bonjour {RECIPIENT_NAME},\n\n{text.strip()}\n\n{link}\n\n— La fédération COORACE\n"
         return cls(
             kind=kind,
             key=key,
@@ -92,3 +96,9 @@ class Notification(AuditedAggregate):
         self.kind = kind
         self.key = key
         self.recipient_id = recipient_id
+
+
+def text_sent(event: Notification.Sent) -> str:
+    """The body as e-mailed: the recipient's name in the greeting (bodies recorded before sealing
+    hold it already)."""
+    return event.body.replace(RECIPIENT_NAME, event.recipient.name)
