@@ -110,7 +110,11 @@ def audit_chain_route(services: Sequence[str]) -> Any:
         request: Request[Any, Any, Any],
         state: State,
         tenant: Annotated[
-            str | None, QueryParameter(description="one member's chain (its member id); empty: the network's")
+            str | None,
+            QueryParameter(
+                pattern=r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$",
+                description="one member's chain (its member id); empty: the network's",
+            ),
         ] = None,
     ) -> ChainReport:
         platform: Platform = state.platform

@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import asyncpg
 import msgspec
 import structlog
+from msgspec import Meta
 
 from shared.migrations import Migration
 
@@ -318,24 +319,35 @@ async def _windows(conn: asyncpg.Connection, select: str) -> Any:
 class BadEvent(msgspec.Struct, frozen=True):
     """The first event (or link) that does not hold, and why."""
 
-    notification_id: int
-    reason: str
-    originator_id: str | None = None
-    originator_version: int | None = None
-    topic: str | None = None
-    tenant: str | None = None  # the link's tenant ("" the network's), None when there is no link
+    notification_id: Annotated[int, Meta(description="Its position in the service's log")]
+    reason: Annotated[
+        str,
+        Meta(
+            description="Why, in French: « contenu modifié », « événement sans maillon », « maillon sans "
+            "événement », « ordre rompu », « ancre du JJ/MM/AAAA ne correspond plus »"
+        ),
+    ]
+    originator_id: Annotated[str | None, Meta(description="The aggregate it belongs to (null: no event there)")] = None
+    originator_version: Annotated[int | None, Meta(description="Its version in that aggregate")] = None
+    topic: Annotated[str | None, Meta(description="The event's type, as stored")] = None
+    # The link's tenant ("" the network's), None when there is no link.
+    tenant: Annotated[
+        str | None, Meta(description='The chain it is in: a member id, "" for the network\'s, null without a link')
+    ] = None
 
 
 class ChainReport(msgspec.Struct, frozen=True):
     """One verification of one service's chain (or of one tenant's chain in it)."""
 
-    service: str
-    intact: bool
-    events_checked: int
-    anchors_checked: int
-    checked_at: datetime
-    tenant: str | None = None  # None: every chain of the service
-    first_bad: BadEvent | None = None
+    service: Annotated[str, Meta(description="The service whose log was verified")]
+    intact: Annotated[bool, Meta(description="Whether every link (and every anchor) holds")]
+    events_checked: Annotated[int, Meta(description="How many events were recomputed (up to the first bad one)")]
+    anchors_checked: Annotated[int, Meta(description="How many anchored heads were compared")]
+    checked_at: Annotated[datetime, Meta(description="When the verification ran")]
+    tenant: Annotated[
+        str | None, Meta(description="The member whose chain was verified (null: every chain of the service)")
+    ] = None
+    first_bad: Annotated[BadEvent | None, Meta(description="The first event that does not hold (null: none)")] = None
 
 
 class Anchor(msgspec.Struct, frozen=True):

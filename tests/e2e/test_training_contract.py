@@ -59,7 +59,8 @@ def operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [
         (method, path, operation)
         for path, item in schema["paths"].items()
-        if path.startswith(BASE)
+        # The platform's audit route is on every service alike (tests/audit), not one of the fund's.
+        if path.startswith(BASE) and not path.endswith("/audit/chain")
         for method, operation in item.items()
         if method in ("get", "post")
     ]
