@@ -38,6 +38,20 @@ from shared.personal import PersonalDetails, SealedDetails
 CLEAR_TYPES = ("personal.details", "membership.contact")
 
 
+# The directory's e-mail index wrote the address as a plain string before sealing (`email`); sealed,
+# it is a `PersonalDetails` (`address`) like any other.
+EMAIL_INDEX_CLAIMED = "EmailIndex.Claimed"
+
+
+def _address_tagged(state: dict[str, Any]) -> dict[str, Any]:
+    """An e-mail index's event with its clear address as clear personal details, for `seal`."""
+    email = state.get("email")
+    if not isinstance(email, str):
+        return state
+    clear = {"_type_": "personal.details", "_data_": {"name": "", "email": email, "phone": None}}
+    return {**state, "email": None, "address": clear}
+
+
 class BackupFailed(RuntimeError):
     pass
 
@@ -120,14 +134,18 @@ async def seal_log(conn: asyncpg.Connection, chained: ChainedLog, keyring: KeyRi
     async with conn.transaction():
         await conn.execute(f"LOCK TABLE {log} IN EXCLUSIVE MODE")
         rows = await conn.fetch(
-            f"SELECT notification_id, state FROM {log} "
+            f"SELECT notification_id, topic, state FROM {log} "
             'WHERE position(\'"_type_":"membership.contact"\'::bytea IN state) > 0 '
             'OR position(\'"_type_":"personal.details","_data_":{"name"\'::bytea IN state) > 0 '
+            f"OR topic LIKE '%:{EMAIL_INDEX_CLAIMED}' "
             "ORDER BY notification_id"
         )
         rewritten: list[tuple[int, bytes]] = []
         for row in rows:
-            state, changed = sealer.seal(msgspec.json.decode(row["state"]))
+            decoded = msgspec.json.decode(row["state"])
+            if row["topic"].endswith(f":{EMAIL_INDEX_CLAIMED}"):
+                decoded = _address_tagged(decoded)
+            state, changed = sealer.seal(decoded)
             if changed:
                 rewritten.append((row["notification_id"], msgspec.json.encode(state)))
         await conn.executemany(

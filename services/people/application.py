@@ -45,8 +45,9 @@ class PeopleApplication(ServiceApplication):
         email = person.details.email
         try:
             # The index's id is derived from the e-mail: a second invitation of the same address
-            # collides on it and the whole save fails, even under concurrency.
-            return self.save_command(person, EmailIndex(email=email, person_id=person.id))
+            # collides on it and the whole save fails, even under concurrency. Its event holds the
+            # address sealed, like the person's details.
+            return self.save_command(person, EmailIndex(person_id=person.id, address=person.details))
         except IntegrityError:
             holder = self.person_with_email(email)
             if holder is not None and holder != person.id:

@@ -57,6 +57,10 @@ async def test_a_directory_person_erased_by_id_reads_erased_and_is_deactivated(p
         tenant="00000000-0000-4000-8000-000000000001",
     )
     person_id = UUID(invited.id)
+    assert platform.write_pool is not None
+    in_clear = "SELECT count(*) FROM people.people_events WHERE lower(convert_from(state, 'UTF8')) LIKE '%garnier%'"
+    assert await platform.write_pool.fetchval(in_clear) == 0  # the person and the e-mail index: both sealed
+    assert people.person_with_email("Ines.Garnier@ai.fr") == person_id
     # Her invitation, sent; a reminder, not yet.
     sent = await platform.outbox.send(
         Message(recipient="ines.garnier@ai.fr", subject="Invitation", body="Bonjour Inès Garnier", kind="invitation")
@@ -64,7 +68,6 @@ async def test_a_directory_person_erased_by_id_reads_erased_and_is_deactivated(p
     await platform.outbox.send(
         Message(recipient="Ines.Garnier@ai.fr", subject="Rappel", body="Bonjour Inès Garnier", kind="invitation")
     )
-    assert platform.write_pool is not None
     await platform.write_pool.execute("UPDATE platform.outbox SET sent_at = now() WHERE id = $1", sent)
     erased = people.erase(STAFF, person_id=person_id, reason="demande de la personne")
     person = people.person(person_id)
@@ -105,3 +108,18 @@ async def test_a_sealed_text_edited_in_the_log_is_refused_not_opened(platform: P
     app.repository.cache = None  # type: ignore[assignment]
     with pytest.raises(MapperDeserialisationError, match="do not open"):
         app.repository.get(member_id, version=1)
+
+
+def test_an_e_mail_index_recorded_in_clear_before_sealing_still_loads() -> None:
+    from eventsourcing.persistence import Mapper
+
+    from services.people.domain.person import EmailIndex
+    from shared.eventstore import event_transcoder
+
+    person_id = UUID("00000000-0000-4000-8000-0000000000aa")
+    old = EmailIndex(person_id=person_id, email="ancien@ai.fr")  # how the index's event was written then
+    mapper: Mapper = Mapper(transcoder=event_transcoder())  # type: ignore[type-arg]
+    stored = mapper.to_stored_event(old.collect_events()[0])
+    assert b"ancien@ai.fr" in stored.state
+    replayed = mapper.to_domain_event(stored)
+    assert replayed.originator_id == EmailIndex.create_id("ancien@ai.fr") and replayed.person_id == person_id

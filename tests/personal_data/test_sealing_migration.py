@@ -13,6 +13,8 @@ from eventsourcing.persistence import Mapper
 
 from services.membership import queries
 from services.membership.application import MembershipApplication
+from services.people.application import PeopleApplication
+from services.people.domain.person import EmailIndex
 from shared.audit_chain import log_of, rechain_from, verify
 from shared.auth import Principal, Role
 from shared.eventstore import event_transcoder
@@ -118,3 +120,29 @@ async def test_details_stored_in_clear_are_sealed_in_place_and_can_then_be_erase
     people.erase(staff, email=before.email, reason="demande de la personne")
     app.repository.cache = None  # type: ignore[assignment]
     assert app.repository.get(member_id, version=1).contact.name == ERASED
+
+
+async def test_an_e_mail_index_recorded_in_clear_is_sealed_too(platform: Platform) -> None:
+    people = platform.application("people")
+    staff = Principal(subject="staff-1", roles=frozenset({Role.NATIONAL_STAFF}))
+    noe = PersonalDetails(name="Noé Lambert", email="noe@ai.fr")
+    person_id = UUID(people.invite(staff, details=noe, role="auditor").id)
+    index_id = EmailIndex.create_id("noe@ai.fr")
+    assert platform.write_pool is not None
+    # As the index's event was written before sealing: the address in clear, no `address`.
+    old = EmailIndex(person_id=person_id, email="noe@ai.fr").collect_events()[0]
+    await platform.write_pool.execute(
+        "UPDATE people.people_events SET state = $2 WHERE originator_id = $1",
+        index_id,
+        clear_mapper().to_stored_event(old).state,
+    )
+    people_log = log_of("people", "people", PeopleApplication)
+    async with platform.write_pool.acquire() as conn:
+        await rechain_from(conn, people_log, 1)
+        assert (await seal_log(conn, people_log, people.keyring)).sealed == 1
+        assert (await verify(conn, people_log)).intact
+    assert not await platform.write_pool.fetchval(
+        "SELECT count(*) FROM people.people_events WHERE position('noe@ai.fr'::bytea IN state) > 0"
+    )
+    people.repository.cache = None  # type: ignore[assignment]
+    assert people.person_with_email("noe@ai.fr") == person_id

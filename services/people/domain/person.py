@@ -156,14 +156,19 @@ class EmailIndex(AuditedAggregate):
     collides on this aggregate's id, so one person per e-mail holds even under concurrency."""
 
     @staticmethod
-    def create_id(email: str) -> UUID:
-        return uuid5(uuid.NAMESPACE_URL, f"coorace:person-email:{normalise_email(email)}")
+    def create_id(email: str | None = None, address: PersonalDetails | None = None) -> UUID:
+        spelled = address.email if address is not None else email
+        if spelled is None:
+            raise TypeError("an e-mail index needs the address it is the index of")
+        return uuid5(uuid.NAMESPACE_URL, f"coorace:person-email:{normalise_email(spelled)}")
 
     class Claimed(AuditedAggregate.Created):
-        email: str
         person_id: UUID
+        # The address, sealed with the person's details (`address`); in clear (`email`) in events
+        # recorded before personal data was sealed.
+        email: str | None = None
+        address: PersonalDetails | None = None
 
     @event(Claimed)
-    def __init__(self, email: str, person_id: UUID) -> None:
-        self.email = email
+    def __init__(self, person_id: UUID, email: str | None = None, address: PersonalDetails | None = None) -> None:
         self.person_id = person_id
