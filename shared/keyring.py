@@ -249,7 +249,7 @@ class PostgresKeyRing:
                     self._by_digest.pop(known.email_digest, None)
 
     def learn(self, digests: Iterable[bytes]) -> None:
-        """Read the keys other saves claimed for these addresses (after `KeysClaimedMeanwhile`)."""
+        """Read the keys other saves claimed first for these addresses (a save that lost the claim)."""
         for digest in digests:
             self._read_one("email_digest", digest)
 
