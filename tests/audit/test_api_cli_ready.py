@@ -12,18 +12,17 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from click.testing import CliRunner, Result
 
 from services.bootstrap import build_platform
-from services.cli import main as coorace
 from shared.audit_chain import platform_logs
 from shared.config import Settings
 from shared.database import DatabaseAddress
 from shared.events import command_context
 from shared.platform import Platform
-from tests.audit.test_writers_and_backfill import chain_again
 from tests.helpers.api import Api
 from tests.helpers.assessment_api import cap_app, caught_up, given_member, platform_of
+from tests.helpers.audit import chain_again
+from tests.helpers.cli import cli, cli_environment
 from tests.helpers.membership_application import membership, register
 
 CHAIN = "/api/membership/audit/chain"
@@ -152,18 +151,7 @@ async def test_the_periodic_check_shows_in_ready_and_metrics_and_anchors_the_hea
 
 @pytest.fixture
 def cli_env(database: DatabaseAddress, tmp_path: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database.url(),
-        "COORACE_DATA_DIR": str(tmp_path / "cli"),
-        "COORACE_JWT_SECRET": "cli-test-secret-" + "y" * 40,
-        "COORACE_LOG_LEVEL": "warning",
-        "COORACE_AUDIT_ANCHOR_FILE": str(tmp_path / "cli-anchors.jsonl"),
-    }
-
-
-async def cli(env: dict[str, str], *args: str) -> Result:
-    # The command runs its own event loop: give it a thread of its own.
-    return await asyncio.to_thread(CliRunner().invoke, coorace, list(args), env=env)
+    return cli_environment(database, tmp_path, COORACE_AUDIT_ANCHOR_FILE=str(tmp_path / "cli-anchors.jsonl"))
 
 
 async def test_the_verify_command_names_the_first_bad_event_in_french_and_exits_1(

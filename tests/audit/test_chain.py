@@ -19,18 +19,14 @@ from shared.audit_chain import (
     anchor_mismatch,
     content_digest,
     next_hash,
-    platform_logs,
     read_anchors,
     verify,
 )
 from shared.events import command_context
 from shared.personal import PersonalDetails
 from shared.platform import Platform
+from tests.helpers.audit import log_of
 from tests.helpers.membership_application import membership, register
-
-
-def log_of(platform: Platform, service: str) -> ChainedLog:
-    return next(c for c in platform_logs(platform) if c.service == service)
 
 
 async def test_every_saved_event_is_linked_and_the_chain_verifies(platform: Platform) -> None:

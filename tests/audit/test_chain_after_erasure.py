@@ -8,7 +8,7 @@ from shared.audit_chain import platform_logs, verify
 from shared.database import DatabaseAddress
 from shared.platform import Platform
 from tests.helpers.api import Api
-from tests.personal_data.test_erasure import member_with_two_contacts
+from tests.helpers.erasure import member_with_two_contacts
 
 
 async def test_every_chain_verifies_after_an_erasure(api: Api, database: DatabaseAddress) -> None:

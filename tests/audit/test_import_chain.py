@@ -9,8 +9,8 @@ import asyncpg
 from services.training.importing import import_past_call, read_past_call
 from services.training.importing.layout import write_records
 from shared.audit_chain import platform_logs, verify
-from tests.audit.test_writers_and_backfill import chain_again
 from tests.helpers.api import Api
+from tests.helpers.audit import chain_again
 from tests.helpers.training_api import given_members, platform_of
 from tests.helpers.training_application import training_app
 from tests.helpers.training_import import past_call

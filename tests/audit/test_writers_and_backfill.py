@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import random
 import threading
-from typing import Any
 
-import asyncpg
 from eventsourcing.domain import Aggregate, event
 
-from shared.audit_chain import ChainedLog, backfill, chain_migrations, verify
-from shared.migrations import apply_migrations
+from shared.audit_chain import backfill, verify
 from shared.platform import Platform
-from tests.audit.test_chain import log_of
+from tests.helpers.audit import chain_again, log_of
 from tests.helpers.membership_application import membership, register
 
 
@@ -66,22 +63,6 @@ async def test_concurrent_writers_to_the_same_and_different_tenants_leave_an_int
     assert counts[tenants[0]] > 20 and counts[tenants[1]] > 20  # both chains did receive concurrent saves
     for tenant, tenant_report in per_tenant.items():
         assert tenant_report.intact and tenant_report.events_checked == counts[tenant]
-
-
-async def chain_again(conn: asyncpg.Connection, chained: ChainedLog, application_class: type[Any]) -> tuple[list, list]:
-    """The links as the writer wrote them, and as the migration writes them for the same log when
-    it finds no chain (a deployment from before the chain: no table, no function, no record)."""
-    component = f"{chained.schema}.audit_chain"
-    written = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
-    await conn.execute(f"DROP TABLE {chained.chain}")
-    await conn.execute(f"DROP FUNCTION {chained.schema}.append_event_chain(text[], bigint[], bytea[])")
-    await conn.execute("DELETE FROM public.coorace_schema_migrations WHERE component = $1 AND version = 1", component)
-    applied = await apply_migrations(
-        conn, component, chain_migrations(chained.service, chained.schema, application_class)
-    )
-    assert applied == [1]
-    backfilled = [tuple(r) for r in await conn.fetch(f"SELECT * FROM {chained.chain} ORDER BY notification_id")]
-    return written, backfilled
 
 
 async def test_the_migration_chains_an_existing_log_as_the_writer_would_have(platform: Platform) -> None:

@@ -11,34 +11,14 @@ from uuid import UUID
 
 import asyncpg
 import pytest
-from click.testing import CliRunner, Result
 
-from services.cli import main as coorace
 from shared.database import DatabaseAddress
 from shared.personal import ERASED
 from shared.platform import Platform, init_connection
 from tests.helpers.api import Api
+from tests.helpers.cli import cli, cli_environment
+from tests.helpers.erasure import ERASED_CONTACT, NEXT_CONTACT, member_with_two_contacts
 from tests.helpers.membership_api import given_registered_member
-
-ERASED_CONTACT = {"name": "Claire Martin", "email": "contact@relais-lens.fr", "phone": "+33 3 21 00 00 00"}
-NEXT_CONTACT = {"name": "Paul Lefebvre", "email": "paul.lefebvre@relais-lens.fr", "phone": "+33 3 21 00 00 01"}
-
-
-async def member_with_two_contacts(api: Api) -> dict[str, Any]:
-    """A member registered with Claire Martin as its contact, then Paul Lefebvre from 2012."""
-    created = await given_registered_member(api)
-    changed = await api.client.post(
-        f"/api/membership/members/{created['id']}/details",
-        json={
-            "name": "Association intermédiaire Le Relais de Lens",
-            "contact": NEXT_CONTACT,
-            "city": "Lens",
-            "effective_on": "2012-01-01",
-        },
-        headers=api.staff,
-    )
-    assert changed.status_code == 200, changed.text
-    return {**created, "notification_id": changed.json()["notification_id"]}
 
 
 async def record(api: Api, member: dict[str, Any], **params: str) -> dict[str, Any]:
@@ -99,17 +79,7 @@ async def rows_mentioning(pool: asyncpg.Pool, text: str) -> list[str]:
 
 @pytest.fixture
 def cli_env(database: DatabaseAddress, tmp_path: Path) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database.url(),
-        "COORACE_DATA_DIR": str(tmp_path / "cli"),
-        "COORACE_JWT_SECRET": "cli-test-secret-" + "y" * 40,
-        "COORACE_LOG_LEVEL": "warning",
-    }
-
-
-async def cli(env: dict[str, str], *args: str) -> Result:
-    # The command runs its own event loop: a thread of its own.
-    return await asyncio.to_thread(CliRunner().invoke, coorace, list(args), env=env)
+    return cli_environment(database, tmp_path)
 
 
 async def test_an_erased_contact_reads_erased_everywhere_and_the_other_contact_does_not(
